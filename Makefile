@@ -1,0 +1,32 @@
+# Thin wrapper around CMake presets. Every target first installs what is missing.
+#   make          release binary build/release/medfed
+#   make test     ASan+UBSan build, then every test (ctest)
+#   make demo     release build, then the 3-hospital demo study
+#   make bench    release build, reference tools, then bench/ (ratios against R and plink)
+.PHONY: all release deps deps-reference test demo bench clean
+
+all: release
+
+deps:
+	@scripts/install-deps.sh
+
+deps-reference:
+	@scripts/install-deps.sh --reference
+
+release: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+
+test: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan
+
+demo: release
+	@build/release/medfed demo
+
+bench: deps-reference release
+	@bench/run_all.sh
+
+clean:
+	rm -rf build

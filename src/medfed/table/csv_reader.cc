@@ -1,0 +1,493 @@
+#include "medfed/table/csv_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "medfed/core/file.h"
+#include "medfed/core/text.h"
+#include "medfed/table/utf8.h"
+
+namespace medfed {
+namespace {
+
+// A field as it appears in the text: `escaped` when it was quoted and holds doubled quotes
+// that must be collapsed before use.
+struct RawField {
+  std::string_view text;
+  bool escaped = false;
+};
+
+std::string Unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '"' && i + 1 < text.size() && text[i + 1] == '"') ++i;
+  }
+  return out;
+}
+
+std::string_view TrimBlanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+class RecordParser {
+ public:
+  RecordParser(std::string_view text, std::string source, char delimiter)
+      : text_(text), source_(std::move(source)), delimiter_(delimiter) {}
+
+  size_t position() const { return position_; }
+  uint64_t line() const { return line_; }
+  void Seek(size_t position, uint64_t line) {
+    position_ = position;
+    line_ = line;
+  }
+  bool AtEnd() const { return position_ >= text_.size(); }
+
+  // Parses the record starting at the current position into `fields`. Blank lines are skipped
+  // first. Returns false at the end of the text.
+  StatusOr<bool> Next(std::vector<RawField>& fields, uint64_t& record_line,
+                      size_t& record_offset) {
+    SkipBlankLines();
+    if (AtEnd()) return false;
+    record_line = line_;
+    record_offset = position_;
+    fields.clear();
+    const size_t size = text_.size();
+    while (true) {
+      RawField field;
+      if (position_ < size && text_[position_] == '"') {
+        const uint64_t opening_line = line_;
+        size_t content_start = ++position_;
+        while (true) {
+          const void* found = std::memchr(text_.data() + position_, '"', size - position_);
+          if (found == nullptr) {
+            return Error(opening_line, fields.size(),
+                         "a quoted field is never closed (the file ends inside it); add the "
+                         "missing closing quote, or double any quote inside the value (\"\")");
+          }
+          size_t quote = static_cast<size_t>(static_cast<const char*>(found) - text_.data());
+          line_ += static_cast<uint64_t>(
+              std::count(text_.begin() + static_cast<long>(position_),
+                         text_.begin() + static_cast<long>(quote), '\n'));
+          if (quote + 1 < size && text_[quote + 1] == '"') {
+            field.escaped = true;
+            position_ = quote + 2;
+            continue;
+          }
+          field.text = text_.substr(content_start, quote - content_start);
+          position_ = quote + 1;
+          break;
+        }
+        if (position_ < size && text_[position_] != delimiter_ && text_[position_] != '\n' &&
+            text_[position_] != '\r') {
+          // Allow blanks between the closing quote and the delimiter.
+          size_t look = position_;
+          while (look < size && (text_[look] == ' ' || text_[look] == '\t')) ++look;
+          if (look < size && text_[look] != delimiter_ && text_[look] != '\n' &&
+              text_[look] != '\r') {
+            return Error(line_, fields.size(),
+                         "unexpected text after a closing quote; quote the whole value and "
+                         "double the quotes inside it (\"\")");
+          }
+          position_ = look;
+        }
+      } else {
+        size_t start = position_;
+        while (position_ < size) {
+          char c = text_[position_];
+          if (c == delimiter_ || c == '\n' || c == '\r') break;
+          if (c == '"') {
+            return Error(line_, fields.size(),
+                         "stray quote inside an unquoted value; quote the whole value and "
+                         "double the quotes inside it (\"\")");
+          }
+          ++position_;
+        }
+        field.text = TrimBlanks(text_.substr(start, position_ - start));
+      }
+      fields.push_back(field);
+      if (position_ >= size) return true;
+      char c = text_[position_];
+      if (c == delimiter_) {
+        ++position_;
+        continue;
+      }
+      if (c == '\r') ++position_;
+      if (position_ < size && text_[position_] == '\n') ++position_;
+      ++line_;
+      return true;
+    }
+  }
+
+  Status Error(uint64_t line, size_t field_index, const std::string& what) const {
+    return InvalidArgument(source_ + ":" + std::to_string(line) + ": column " +
+                           std::to_string(field_index + 1) + ": " + what);
+  }
+
+ private:
+  void SkipBlankLines() {
+    const size_t size = text_.size();
+    while (position_ < size) {
+      size_t look = position_;
+      while (look < size && (text_[look] == ' ' || text_[look] == '\t')) ++look;
+      if (look < size && text_[look] == '\r') ++look;
+      if (look < size && text_[look] == '\n') {
+        position_ = look + 1;
+        ++line_;
+      } else if (look == size) {
+        position_ = size;
+      } else {
+        return;
+      }
+    }
+  }
+
+  std::string_view text_;
+  std::string source_;
+  char delimiter_;
+  size_t position_ = 0;
+  uint64_t line_ = 1;
+};
+
+enum class ValueKind { kMissing, kBoolean, kInteger, kFloat, kText };
+
+struct Classified {
+  ValueKind kind = ValueKind::kMissing;
+  int64_t integer = 0;
+  double number = 0;
+  bool boolean = false;
+};
+
+Classified Classify(std::string_view text) {
+  Classified value;
+  if (text.empty() || text == "NA" || text == "NaN") return value;
+  char first = text.front();
+  if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' ||
+      first == 'I' || first == 'i' || first == 'n') {
+    std::string_view digits = text;
+    if (digits.front() == '+') digits.remove_prefix(1);
+    const char* end = digits.data() + digits.size();
+    auto integer = std::from_chars(digits.data(), end, value.integer);
+    if (integer.ec == std::errc() && integer.ptr == end && value.integer != kMissingInteger) {
+      value.kind = ValueKind::kInteger;
+      return value;
+    }
+    auto number = std::from_chars(digits.data(), end, value.number);
+    if (number.ec == std::errc() && number.ptr == end) {
+      value.kind = std::isnan(value.number) ? ValueKind::kMissing : ValueKind::kFloat;
+      return value;
+    }
+    if (number.ec == std::errc::result_out_of_range && number.ptr == end) {
+      value.kind = ValueKind::kText;  // 1e999: not representable, keep as text
+      return value;
+    }
+  }
+  if (text == "TRUE" || text == "True" || text == "true") {
+    value.kind = ValueKind::kBoolean;
+    value.boolean = true;
+    return value;
+  }
+  if (text == "FALSE" || text == "False" || text == "false") {
+    value.kind = ValueKind::kBoolean;
+    value.boolean = false;
+    return value;
+  }
+  value.kind = ValueKind::kText;
+  return value;
+}
+
+// Accumulates one column, promoting its type as values arrive
+// (empty -> integer -> float, anything -> string).
+class ColumnBuilder {
+ public:
+  enum class State { kEmpty, kInteger, kFloat, kBoolean, kString };
+
+  explicit ColumnBuilder(std::string name) : name_(std::move(name)) {}
+
+  State state() const { return state_; }
+
+  void AddMissing() {
+    switch (state_) {
+      case State::kEmpty:
+        ++leading_missing_;
+        break;
+      case State::kInteger:
+        integers_.push_back(kMissingInteger);
+        break;
+      case State::kFloat:
+        floats_.push_back(std::nan(""));
+        break;
+      case State::kBoolean:
+        booleans_.push_back(-1);
+        break;
+      case State::kString:
+        codes_.push_back(-1);
+        break;
+    }
+  }
+
+  // Adds a value that is not text. Returns false when the column must become a string column
+  // (the caller then replays the earlier rows through AddText).
+  bool AddTyped(const Classified& value) {
+    switch (state_) {
+      case State::kEmpty:
+        if (value.kind == ValueKind::kInteger) {
+          state_ = State::kInteger;
+          integers_.assign(leading_missing_, kMissingInteger);
+          integers_.push_back(value.integer);
+        } else if (value.kind == ValueKind::kFloat) {
+          state_ = State::kFloat;
+          floats_.assign(leading_missing_, std::nan(""));
+          floats_.push_back(value.number);
+        } else {
+          state_ = State::kBoolean;
+          booleans_.assign(leading_missing_, -1);
+          booleans_.push_back(value.boolean ? 1 : 0);
+        }
+        return true;
+      case State::kInteger:
+        if (value.kind == ValueKind::kInteger) {
+          integers_.push_back(value.integer);
+          return true;
+        }
+        if (value.kind == ValueKind::kFloat) {
+          state_ = State::kFloat;
+          floats_.reserve(integers_.capacity());
+          for (int64_t v : integers_) {
+            floats_.push_back(v == kMissingInteger ? std::nan("") : static_cast<double>(v));
+          }
+          integers_ = {};
+          floats_.push_back(value.number);
+          return true;
+        }
+        return false;
+      case State::kFloat:
+        if (value.kind == ValueKind::kInteger) {
+          floats_.push_back(static_cast<double>(value.integer));
+          return true;
+        }
+        if (value.kind == ValueKind::kFloat) {
+          floats_.push_back(value.number);
+          return true;
+        }
+        return false;
+      case State::kBoolean:
+        if (value.kind == ValueKind::kBoolean) {
+          booleans_.push_back(value.boolean ? 1 : 0);
+          return true;
+        }
+        return false;
+      case State::kString:
+        return false;
+    }
+    return false;
+  }
+
+  // Switches to a string column; the caller replays every earlier row through AddText or
+  // AddMissing.
+  void BecomeString() {
+    state_ = State::kString;
+    integers_ = {};
+    floats_ = {};
+    booleans_ = {};
+    codes_.clear();
+    leading_missing_ = 0;
+  }
+
+  // Adds a value of a string column; numbers among them count towards the "mostly numeric"
+  // check that names the first non-numeric value.
+  void AddText(std::string_view text, bool escaped, ValueKind kind, uint64_t line) {
+    if (kind == ValueKind::kMissing) {
+      codes_.push_back(-1);
+      return;
+    }
+    bool numeric = kind == ValueKind::kInteger || kind == ValueKind::kFloat;
+    if (numeric) {
+      ++non_numeric_.numeric_values;
+    } else {
+      if (non_numeric_.non_numeric_values == 0) {
+        non_numeric_.line = line;
+        non_numeric_.text = escaped ? Unescape(text) : std::string(text);
+      }
+      ++non_numeric_.non_numeric_values;
+    }
+    if (escaped) {
+      std::string unescaped = Unescape(text);
+      auto found = lookup_.find(unescaped);
+      if (found != lookup_.end()) {
+        codes_.push_back(found->second);
+        return;
+      }
+      owned_.push_back(std::move(unescaped));
+      text = owned_.back();
+    }
+    // Unescaped keys point into the input text, which outlives the builder.
+    auto it = lookup_.try_emplace(text, static_cast<int32_t>(lookup_.size())).first;
+    codes_.push_back(it->second);
+  }
+
+  Column Finish() {
+    switch (state_) {
+      case State::kEmpty:
+        return Column::Booleans(name_, std::vector<int8_t>(leading_missing_, -1));
+      case State::kInteger:
+        return Column::Integers(name_, std::move(integers_));
+      case State::kFloat:
+        return Column::Floats(name_, std::move(floats_));
+      case State::kBoolean:
+        return Column::Booleans(name_, std::move(booleans_));
+      case State::kString:
+        break;
+    }
+    // Sort levels (byte order) and renumber the codes.
+    std::vector<std::pair<std::string_view, int32_t>> entries(lookup_.begin(), lookup_.end());
+    std::sort(entries.begin(), entries.end());
+    std::vector<int32_t> remap(entries.size());
+    std::vector<std::string> levels;
+    levels.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      remap[static_cast<size_t>(entries[i].second)] = static_cast<int32_t>(i);
+      levels.emplace_back(entries[i].first);
+    }
+    for (int32_t& code : codes_) {
+      if (code >= 0) code = remap[static_cast<size_t>(code)];
+    }
+    Column column = Column::Factor(name_, std::move(codes_), std::move(levels));
+    column.set_non_numeric(std::move(non_numeric_));
+    return column;
+  }
+
+ private:
+  std::string name_;
+  State state_ = State::kEmpty;
+  size_t leading_missing_ = 0;
+  std::vector<int64_t> integers_;
+  std::vector<double> floats_;
+  std::vector<int8_t> booleans_;
+  std::vector<int32_t> codes_;
+  std::unordered_map<std::string_view, int32_t> lookup_;
+  std::deque<std::string> owned_;
+  NonNumericValue non_numeric_;
+};
+
+Status Utf8Error(std::string_view text, size_t offset, const std::string& source, char delimiter) {
+  size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_start = (line_start == std::string_view::npos || offset == 0) ? 0 : line_start + 1;
+  uint64_t line = 1 + static_cast<uint64_t>(
+                          std::count(text.begin(), text.begin() + static_cast<long>(line_start), '\n'));
+  size_t column = 1;
+  bool quoted = false;
+  for (size_t i = line_start; i < offset; ++i) {
+    if (text[i] == '"') quoted = !quoted;
+    if (text[i] == delimiter && !quoted) ++column;
+  }
+  char byte[8];
+  std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>(text[offset]));
+  return InvalidArgument(source + ":" + std::to_string(line) + ": column " +
+                         std::to_string(column) + ": invalid UTF-8 (byte " + byte +
+                         "); save the file as UTF-8 (it may be GBK or Latin-1)");
+}
+
+}  // namespace
+
+StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
+                         const CsvOptions& options) {
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+    return Utf8Error(text, bad, source, options.delimiter);
+  }
+  RecordParser parser(text, source, options.delimiter);
+  std::vector<RawField> fields;
+  uint64_t record_line = 0;
+  size_t record_offset = 0;
+  ASSIGN_OR_RETURN(bool has_header, parser.Next(fields, record_line, record_offset));
+  if (!has_header) {
+    return InvalidArgument(source + ": the file is empty; a CSV file needs a header line "
+                                    "naming its columns");
+  }
+  std::vector<ColumnBuilder> builders;
+  std::unordered_set<std::string> seen;
+  for (size_t c = 0; c < fields.size(); ++c) {
+    std::string name = fields[c].escaped ? Unescape(fields[c].text) : std::string(fields[c].text);
+    if (name.empty()) {
+      return InvalidArgument(source + ":" + std::to_string(record_line) + ": column " +
+                             std::to_string(c + 1) +
+                             " has no name in the header; every column needs a name");
+    }
+    if (!seen.insert(name).second) {
+      return InvalidArgument(source + ":" + std::to_string(record_line) + ": column " +
+                             std::to_string(c + 1) + ": the name " + QuoteForMessage(name) +
+                             " appears twice in the header; column names must be unique");
+    }
+    builders.emplace_back(std::move(name));
+  }
+  const size_t width = builders.size();
+
+  // Where each data record starts, so that a column that turns out to hold text can replay its
+  // earlier values.
+  std::vector<std::pair<size_t, uint64_t>> record_starts;
+  record_starts.reserve(text.size() / (width * 4 + 1) + 16);
+  RecordParser replay(text, source, options.delimiter);
+  std::vector<RawField> replay_fields;
+
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, parser.Next(fields, record_line, record_offset));
+    if (!more) break;
+    if (fields.size() != width) {
+      return InvalidArgument(source + ":" + std::to_string(record_line) + ": expected " +
+                             std::to_string(width) + " fields (as in the header), found " +
+                             std::to_string(fields.size()) +
+                             "; check for an unquoted delimiter inside a value or a missing "
+                             "field");
+    }
+    record_starts.emplace_back(record_offset, record_line);
+    for (size_t c = 0; c < width; ++c) {
+      ColumnBuilder& builder = builders[c];
+      const RawField& field = fields[c];
+      Classified value = field.escaped ? Classified{ValueKind::kText} : Classify(field.text);
+      if (builder.state() == ColumnBuilder::State::kString) {
+        builder.AddText(field.text, field.escaped, value.kind, record_line);
+        continue;
+      }
+      if (value.kind == ValueKind::kMissing) {
+        builder.AddMissing();
+        continue;
+      }
+      if (value.kind != ValueKind::kText && builder.AddTyped(value)) continue;
+      // The column holds text: replay the rows before this one as text.
+      builder.BecomeString();
+      for (size_t r = 0; r + 1 < record_starts.size(); ++r) {
+        replay.Seek(record_starts[r].first, record_starts[r].second);
+        uint64_t line = 0;
+        size_t offset = 0;
+        ASSIGN_OR_RETURN(bool ok, replay.Next(replay_fields, line, offset));
+        (void)ok;
+        const RawField& old = replay_fields[c];
+        Classified old_value =
+            old.escaped ? Classified{ValueKind::kText} : Classify(old.text);
+        builder.AddText(old.text, old.escaped, old_value.kind, line);
+      }
+      builder.AddText(field.text, field.escaped, value.kind, record_line);
+    }
+  }
+
+  std::vector<Column> columns;
+  columns.reserve(width);
+  for (auto& builder : builders) columns.push_back(builder.Finish());
+  return Table(source, std::move(columns));
+}
+
+StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options) {
+  ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  file.AdviseSequential();
+  return ParseCsv(file.view(), path, options);
+}
+
+}  // namespace medfed

@@ -1,0 +1,233 @@
+#include "medfed/table/model_frame.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "medfed/core/text.h"
+
+namespace medfed {
+
+RowValues SubsetRows(const RowValues& values, const std::vector<uint32_t>& rows) {
+  RowValues subset;
+  subset.kind = values.kind;
+  subset.level_order = values.level_order;
+  switch (values.kind) {
+    case RowValues::Kind::kNumeric:
+      subset.numbers.reserve(rows.size());
+      for (uint32_t r : rows) subset.numbers.push_back(values.numbers[r]);
+      break;
+    case RowValues::Kind::kLogical:
+      subset.logicals.reserve(rows.size());
+      for (uint32_t r : rows) subset.logicals.push_back(values.logicals[r]);
+      break;
+    case RowValues::Kind::kFactor: {
+      // Keep only the levels still present (R's drop.unused.levels).
+      std::vector<int32_t> used(values.levels.size(), -1);
+      for (uint32_t r : rows) {
+        int32_t code = values.codes[r];
+        if (code >= 0) used[static_cast<size_t>(code)] = 0;
+      }
+      for (size_t l = 0; l < used.size(); ++l) {
+        if (used[l] == 0) {
+          used[l] = static_cast<int32_t>(subset.levels.size());
+          subset.levels.push_back(values.levels[l]);
+        }
+      }
+      subset.codes.reserve(rows.size());
+      for (uint32_t r : rows) {
+        int32_t code = values.codes[r];
+        subset.codes.push_back(code < 0 ? -1 : used[static_cast<size_t>(code)]);
+      }
+      break;
+    }
+  }
+  return subset;
+}
+
+StatusOr<ModelFrame> ModelFrame::Build(const Formula& formula, const Table& table,
+                                       const std::vector<uint32_t>& selected_rows) {
+  std::vector<RowValues> response_parts;
+  if (formula.response) {
+    const Expression& response = *formula.response;
+    std::vector<const Expression*> parts;
+    if (response.IsCall("Surv")) {
+      if (response.arguments.size() != 2) {
+        return InvalidArgument("formula " + QuoteForMessage(formula.text) +
+                               ": Surv() takes two arguments, Surv(time, event)");
+      }
+      for (const auto& argument : response.arguments) parts.push_back(&argument);
+    } else {
+      parts.push_back(&response);
+    }
+    for (const Expression* part : parts) {
+      auto values = EvaluateRows(*part, table);
+      if (!values.ok()) {
+        return Annotate(values.status(), "formula " + QuoteForMessage(formula.text) + ": ");
+      }
+      response_parts.push_back(*std::move(values));
+    }
+  }
+  std::vector<RowValues> variables;
+  std::vector<std::string> labels;
+  for (size_t v = 0; v < formula.variables.size(); ++v) {
+    auto values = EvaluateRows(formula.variables[v], table);
+    if (!values.ok()) {
+      return Annotate(values.status(), "formula " + QuoteForMessage(formula.text) + ": ");
+    }
+    variables.push_back(*std::move(values));
+    labels.push_back(formula.VariableLabel(static_cast<int>(v)));
+  }
+  std::vector<RowValues> offsets;
+  for (const auto& offset : formula.offsets) {
+    auto values = EvaluateRows(offset, table);
+    if (!values.ok()) {
+      return Annotate(values.status(), "formula " + QuoteForMessage(formula.text) + ": ");
+    }
+    if (values->kind == RowValues::Kind::kFactor) {
+      return InvalidArgument("formula " + QuoteForMessage(formula.text) + ": offset(" +
+                             offset.Deparse() + ") must be numeric");
+    }
+    offsets.push_back(*std::move(values));
+  }
+  return Assemble(std::move(response_parts), std::move(variables), std::move(labels),
+                  std::move(offsets), selected_rows);
+}
+
+StatusOr<ModelFrame> ModelFrame::BuildFromExpressions(const std::vector<Expression>& expressions,
+                                                      const Table& table,
+                                                      const std::vector<uint32_t>& selected_rows) {
+  std::vector<RowValues> variables;
+  std::vector<std::string> labels;
+  for (const auto& expression : expressions) {
+    ASSIGN_OR_RETURN(RowValues values, EvaluateRows(expression, table));
+    variables.push_back(std::move(values));
+    labels.push_back(expression.Deparse());
+  }
+  return Assemble({}, std::move(variables), std::move(labels), {}, selected_rows);
+}
+
+StatusOr<ModelFrame> ModelFrame::Assemble(std::vector<RowValues> response_parts,
+                                          std::vector<RowValues> variables,
+                                          std::vector<std::string> labels,
+                                          std::vector<RowValues> offsets,
+                                          const std::vector<uint32_t>& selected_rows) {
+  ModelFrame frame;
+  std::vector<uint32_t> complete;
+  complete.reserve(selected_rows.size());
+  for (uint32_t row : selected_rows) {
+    bool ok = true;
+    for (const auto& part : response_parts) ok = ok && !part.IsMissing(row);
+    for (const auto& variable : variables) ok = ok && !variable.IsMissing(row);
+    for (const auto& offset : offsets) ok = ok && !offset.IsMissing(row);
+    if (ok) complete.push_back(row);
+  }
+  frame.rows_ = complete.size();
+  frame.missing_ = selected_rows.size() - complete.size();
+  for (const auto& part : response_parts) frame.response_parts_.push_back(SubsetRows(part, complete));
+  for (const auto& variable : variables) frame.variables_.push_back(SubsetRows(variable, complete));
+  frame.labels_ = std::move(labels);
+  frame.offset_.assign(complete.size(), 0.0);
+  for (const auto& offset : offsets) {
+    RowValues subset = SubsetRows(offset, complete);
+    for (size_t i = 0; i < complete.size(); ++i) {
+      frame.offset_[i] += subset.kind == RowValues::Kind::kNumeric
+                              ? subset.numbers[i]
+                              : static_cast<double>(subset.logicals[i]);
+    }
+  }
+  frame.source_rows_ = std::move(complete);
+  return frame;
+}
+
+std::vector<VariableSchema> ModelFrame::Schemas() const {
+  std::vector<VariableSchema> schemas;
+  for (size_t v = 0; v < variables_.size(); ++v) {
+    VariableSchema schema;
+    schema.label = labels_[v];
+    const RowValues& values = variables_[v];
+    if (values.kind == RowValues::Kind::kFactor) {
+      schema.is_factor = true;
+      schema.level_order = values.level_order;
+      schema.levels = values.levels;
+    } else if (values.kind == RowValues::Kind::kLogical) {
+      // R codes a logical variable as a factor with levels FALSE, TRUE.
+      schema.is_factor = true;
+      schema.level_order = RowValues::LevelOrder::kLogical;
+      bool has[2] = {false, false};
+      for (int8_t x : values.logicals) {
+        if (x >= 0) has[x] = true;
+      }
+      if (has[0]) schema.levels.push_back("FALSE");
+      if (has[1]) schema.levels.push_back("TRUE");
+    }
+    schemas.push_back(std::move(schema));
+  }
+  return schemas;
+}
+
+StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema>>& per_site,
+                                    const std::vector<std::string>& site_names) {
+  GlobalLevels global;
+  std::map<std::string, std::string> first_site;
+  for (size_t s = 0; s < per_site.size(); ++s) {
+    for (const auto& schema : per_site[s]) {
+      auto [it, inserted] = global.try_emplace(schema.label, schema);
+      if (inserted) {
+        first_site[schema.label] = site_names[s];
+        continue;
+      }
+      VariableSchema& united = it->second;
+      if (united.is_factor != schema.is_factor) {
+        return InvalidArgument("variable " + QuoteForMessage(schema.label) + " is " +
+                               (united.is_factor ? "categorical" : "numeric") + " at site " +
+                               first_site[schema.label] + " but " +
+                               (schema.is_factor ? "categorical" : "numeric") + " at site " +
+                               site_names[s] +
+                               "; the sites' tables must agree (check for text in a numeric "
+                               "column, or use factor())");
+      }
+      united.levels.insert(united.levels.end(), schema.levels.begin(), schema.levels.end());
+    }
+  }
+  for (auto& [label, schema] : global) SortLevels(schema.levels, schema.level_order);
+  return global;
+}
+
+StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,
+                                              const std::vector<std::string>& global_levels,
+                                              const std::string& label) {
+  std::unordered_map<std::string, int32_t> index;
+  for (size_t l = 0; l < global_levels.size(); ++l) {
+    index.emplace(global_levels[l], static_cast<int32_t>(l));
+  }
+  std::vector<int32_t> local_to_global;
+  if (factor.kind == RowValues::Kind::kLogical) {
+    auto false_it = index.find("FALSE");
+    auto true_it = index.find("TRUE");
+    std::vector<int32_t> codes(factor.logicals.size(), -1);
+    for (size_t i = 0; i < codes.size(); ++i) {
+      int8_t x = factor.logicals[i];
+      if (x < 0) continue;
+      auto it = x ? true_it : false_it;
+      if (it == index.end()) return Internal("level of " + label + " missing from global levels");
+      codes[i] = it->second;
+    }
+    return codes;
+  }
+  for (const auto& level : factor.levels) {
+    auto found = index.find(level);
+    if (found == index.end()) {
+      return FailedPrecondition("level " + QuoteForMessage(level) + " of " + label +
+                                " is not among the levels the sites agreed on");
+    }
+    local_to_global.push_back(found->second);
+  }
+  std::vector<int32_t> codes(factor.codes.size(), -1);
+  for (size_t i = 0; i < codes.size(); ++i) {
+    int32_t code = factor.codes[i];
+    if (code >= 0) codes[i] = local_to_global[static_cast<size_t>(code)];
+  }
+  return codes;
+}
+
+}  // namespace medfed

@@ -1,0 +1,37 @@
+// A columnar in-memory table read from one CSV file.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "medfed/core/status.h"
+#include "medfed/table/column.h"
+
+namespace medfed {
+
+class Table {
+ public:
+  Table() = default;
+  Table(std::string source, std::vector<Column> columns);
+
+  // The file the table was read from (for error messages).
+  const std::string& source() const { return source_; }
+  size_t row_count() const { return row_count_; }
+  size_t column_count() const { return columns_.size(); }
+  const std::vector<Column>& columns() const { return columns_; }
+  const Column& column(size_t index) const { return columns_[index]; }
+
+  // nullptr when absent.
+  const Column* FindColumn(const std::string& name) const;
+  // NotFound naming the table's file and listing the columns it has.
+  StatusOr<const Column*> GetColumn(const std::string& name) const;
+
+ private:
+  std::string source_;
+  std::vector<Column> columns_;
+  std::unordered_map<std::string, size_t> index_;
+  size_t row_count_ = 0;
+};
+
+}  // namespace medfed
