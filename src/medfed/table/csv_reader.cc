@@ -481,7 +481,10 @@ StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
   std::vector<Column> columns;
   columns.reserve(width);
   for (auto& builder : builders) columns.push_back(builder.Finish());
-  return Table(source, std::move(columns));
+  std::vector<uint64_t> lines;
+  lines.reserve(record_starts.size());
+  for (const auto& [offset, line] : record_starts) lines.push_back(line);
+  return Table(source, std::move(columns), std::move(lines));
 }
 
 StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options) {

@@ -4,8 +4,8 @@
 
 namespace medfed {
 
-Table::Table(std::string source, std::vector<Column> columns)
-    : source_(std::move(source)), columns_(std::move(columns)) {
+Table::Table(std::string source, std::vector<Column> columns, std::vector<uint64_t> lines)
+    : source_(std::move(source)), columns_(std::move(columns)), lines_(std::move(lines)) {
   for (size_t i = 0; i < columns_.size(); ++i) index_.emplace(columns_[i].name(), i);
   row_count_ = columns_.empty() ? 0 : columns_.front().size();
 }

@@ -1,0 +1,33 @@
+#include "medfed/analysis/analysis.h"
+
+namespace medfed {
+
+StatusOr<double> RoundParameters::Number(const std::string& key) const {
+  auto found = numbers.find(key);
+  if (found == numbers.end() || found->second.size() != 1) {
+    return InvalidArgument("round parameter " + key + " is missing or not a single number");
+  }
+  return found->second[0];
+}
+
+StatusOr<std::vector<double>> RoundParameters::Numbers(const std::string& key) const {
+  auto found = numbers.find(key);
+  if (found == numbers.end()) return InvalidArgument("round parameter " + key + " is missing");
+  return found->second;
+}
+
+StatusOr<std::string> RoundParameters::Text(const std::string& key) const {
+  auto found = texts.find(key);
+  if (found == texts.end() || found->second.size() != 1) {
+    return InvalidArgument("round parameter " + key + " is missing or not a single text");
+  }
+  return found->second[0];
+}
+
+StatusOr<std::vector<std::string>> RoundParameters::Texts(const std::string& key) const {
+  auto found = texts.find(key);
+  if (found == texts.end()) return InvalidArgument("round parameter " + key + " is missing");
+  return found->second;
+}
+
+}  // namespace medfed

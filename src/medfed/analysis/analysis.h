@@ -1,0 +1,100 @@
+// The one abstraction of medfed: an analysis is a small state machine that runs in rounds
+// (docs/architecture.md).
+//
+//   hub:   Begin() -> parameters of round 1
+//   site:  Local(parameters, own rows) -> Contribution (a vector of numbers, summed under
+//          secure aggregation; or a policy refusal)
+//   hub:   Combine(sum over sites) -> parameters of the next round, or the result
+//
+// Local never does network I/O and Combine never sees a single site's numbers. Transport,
+// masking, disclosure of refusals, progress and audit are written once, around the rounds
+// (federation/).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "medfed/core/status.h"
+#include "medfed/privacy/disclosure_policy.h"
+
+namespace medfed {
+
+using Json = nlohmann::ordered_json;
+
+// Named vectors sent from the hub to the sites for one round (medfed.v1.Parameters).
+struct RoundParameters {
+  std::map<std::string, std::vector<double>> numbers;
+  std::map<std::string, std::vector<std::string>> texts;
+
+  StatusOr<double> Number(const std::string& key) const;
+  StatusOr<std::vector<double>> Numbers(const std::string& key) const;
+  StatusOr<std::string> Text(const std::string& key) const;
+  StatusOr<std::vector<std::string>> Texts(const std::string& key) const;
+  bool Has(const std::string& key) const { return numbers.count(key) || texts.count(key); }
+};
+
+// A site refuses a round when its own policy forbids it. The reason must not contain row-level
+// values; it names the rule and the site's relevant count.
+struct Refusal {
+  std::string rule;
+  std::string reason;
+};
+
+struct Contribution {
+  std::vector<double> values;  // summed over sites under secure aggregation
+  // Sets a site reveals in plain text by design (factor levels present); documented per
+  // analysis in docs/protocols/.
+  std::map<std::string, std::vector<std::string>> disclosed;
+  std::optional<Refusal> refusal;
+
+  static Contribution Refuse(std::string rule, std::string reason) {
+    Contribution contribution;
+    contribution.refusal = Refusal{std::move(rule), std::move(reason)};
+    return contribution;
+  }
+};
+
+// What the hub gets back from a round.
+struct PooledRound {
+  std::vector<double> sum;
+  std::vector<std::string> sites;
+  std::vector<std::map<std::string, std::vector<std::string>>> disclosed;  // per site
+};
+
+struct HubStep {
+  std::optional<RoundParameters> next_round;
+  Json result;  // set when next_round is empty
+
+  static HubStep Next(RoundParameters parameters) {
+    HubStep step;
+    step.next_round = std::move(parameters);
+    return step;
+  }
+  static HubStep Finish(Json result) {
+    HubStep step;
+    step.result = std::move(result);
+    return step;
+  }
+};
+
+class SiteAnalysis {
+ public:
+  virtual ~SiteAnalysis() = default;
+  // May cache derived data (a design matrix) between rounds; the result depends only on the
+  // parameters and the site's rows.
+  virtual StatusOr<Contribution> Local(const RoundParameters& parameters) = 0;
+};
+
+class HubAnalysis {
+ public:
+  virtual ~HubAnalysis() = default;
+  virtual StatusOr<RoundParameters> Begin() = 0;
+  virtual StatusOr<HubStep> Combine(const PooledRound& pooled) = 0;
+};
+
+}  // namespace medfed

@@ -1,0 +1,236 @@
+// `crosstab`: a one- or two-way table of counts across sites, as R's table(rows, cols) (rows
+// with a missing value in either variable are left out). Round 1 unites the level sets,
+// round 2 sums the cell counts; the released table hides small cells and their complements
+// (privacy/cell_suppression.h).
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/privacy/cell_suppression.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+namespace {
+
+constexpr char kRows[] = "rows";
+constexpr char kCols[] = "cols";
+
+// factor(expression): counts are always over levels, as table() does.
+StatusOr<Expression> AsFactor(const std::string& text, const std::string& key) {
+  ASSIGN_OR_RETURN(Expression inner, ParseExpression(text, key));
+  if (inner.IsCall("factor")) return inner;
+  Expression call;
+  call.kind = Expression::Kind::kCall;
+  call.text = "factor";
+  call.arguments.push_back(std::move(inner));
+  return call;
+}
+
+class CrosstabSite : public SiteAnalysis {
+ public:
+  CrosstabSite(std::shared_ptr<const Table> table, std::vector<Expression> variables,
+               std::string where, SiteContext& context)
+      : table_(std::move(table)),
+        variables_(std::move(variables)),
+        where_(std::move(where)),
+        context_(context) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    if (!frame_) {
+      ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
+      ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::BuildFromExpressions(variables_, *table_, rows));
+      frame_ = std::make_unique<ModelFrame>(std::move(frame));
+    }
+    if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
+    ASSIGN_OR_RETURN(double round, parameters.Number("round"));
+    Contribution contribution;
+    std::vector<VariableSchema> schemas = frame_->Schemas();
+    schemas[0].label = kRows;
+    if (schemas.size() > 1) schemas[1].label = kCols;
+    if (round == 1) {
+      DiscloseSchemas(schemas, contribution);
+      contribution.values = {static_cast<double>(frame_->rows()),
+                             static_cast<double>(frame_->missing())};
+      return contribution;
+    }
+    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    const auto& row_levels = levels[kRows].levels;
+    ASSIGN_OR_RETURN(std::vector<int32_t> row_codes,
+                     RecodeToGlobal(frame_->variables()[0], row_levels, kRows));
+    std::vector<int32_t> col_codes(row_codes.size(), 0);
+    size_t col_count = 1;
+    if (variables_.size() > 1) {
+      const auto& col_levels = levels[kCols].levels;
+      col_count = col_levels.size();
+      ASSIGN_OR_RETURN(col_codes, RecodeToGlobal(frame_->variables()[1], col_levels, kCols));
+    }
+    contribution.values.assign(row_levels.size() * col_count, 0.0);
+    for (size_t i = 0; i < row_codes.size(); ++i) {
+      contribution.values[static_cast<size_t>(row_codes[i]) * col_count +
+                          static_cast<size_t>(col_codes[i])] += 1;
+    }
+    return contribution;
+  }
+
+ private:
+  std::shared_ptr<const Table> table_;
+  std::vector<Expression> variables_;
+  std::string where_;
+  SiteContext context_;
+  std::unique_ptr<ModelFrame> frame_;
+};
+
+class CrosstabHub : public HubAnalysis {
+ public:
+  CrosstabHub(const HubContext& context, bool two_way) : context_(context), two_way_(two_way) {}
+
+  StatusOr<RoundParameters> Begin() override {
+    RoundParameters parameters;
+    parameters.numbers["round"] = {1};
+    return parameters;
+  }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    if (!levels_) {
+      n_ = pooled.sum.at(0);
+      missing_ = pooled.sum.at(1);
+      ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(pooled));
+      levels_ = std::move(levels);
+      RoundParameters parameters;
+      parameters.numbers["round"] = {2};
+      PutGlobalLevels(*levels_, parameters);
+      return HubStep::Next(std::move(parameters));
+    }
+    const auto& rows = (*levels_)[kRows].levels;
+    std::vector<std::string> cols = two_way_ ? (*levels_)[kCols].levels : std::vector<std::string>{"n"};
+    std::vector<std::vector<double>> counts(rows.size(), std::vector<double>(cols.size()));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      for (size_t c = 0; c < cols.size(); ++c) counts[r][c] = pooled.sum.at(r * cols.size() + c);
+    }
+    // One-way tables are protected along their single dimension.
+    SuppressedTable table;
+    if (two_way_) {
+      table = SuppressSmallCells(counts, context_.policy.min_cell_count);
+    } else {
+      std::vector<std::vector<double>> as_row(1);
+      for (const auto& row : counts) as_row[0].push_back(row[0]);
+      SuppressedTable one = SuppressSmallCells(as_row, context_.policy.min_cell_count);
+      table.counts = counts;
+      table.primary = one.primary;
+      table.complementary = one.complementary;
+      for (bool s : one.suppressed[0]) table.suppressed.push_back({s});
+    }
+    Json result;
+    result["status"] = "ok";
+    result["n"] = static_cast<int64_t>(n_);
+    result["missing"] = static_cast<int64_t>(missing_);
+    result["rows"] = rows;
+    result["cols"] = cols;
+    Json released = Json::array();
+    Json hidden = Json::array();
+    for (size_t r = 0; r < rows.size(); ++r) {
+      Json row = Json::array();
+      Json row_hidden = Json::array();
+      for (size_t c = 0; c < cols.size(); ++c) {
+        bool suppressed = table.suppressed[r][c];
+        if (suppressed) {
+          row.push_back(nullptr);
+        } else {
+          row.push_back(static_cast<int64_t>(counts[r][c]));
+        }
+        row_hidden.push_back(suppressed);
+      }
+      released.push_back(std::move(row));
+      hidden.push_back(std::move(row_hidden));
+    }
+    result["counts"] = std::move(released);
+    result["suppressed"] = std::move(hidden);
+    if (table.primary > 0) {
+      result["note"] = std::to_string(table.primary) + " cell(s) below min_cell_count " +
+                       std::to_string(context_.policy.min_cell_count) + " and " +
+                       std::to_string(table.complementary) +
+                       " complementary cell(s) are suppressed";
+    }
+    return HubStep::Finish(std::move(result));
+  }
+
+ private:
+  HubContext context_;
+  bool two_way_;
+  double n_ = 0;
+  double missing_ = 0;
+  std::optional<GlobalLevels> levels_;
+};
+
+StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
+  std::vector<Expression> variables;
+  ASSIGN_OR_RETURN(Expression rows, AsFactor(spec.String("rows"), "rows"));
+  variables.push_back(std::move(rows));
+  if (spec.Has("cols")) {
+    ASSIGN_OR_RETURN(Expression cols, AsFactor(spec.String("cols"), "cols"));
+    variables.push_back(std::move(cols));
+  }
+  return variables;
+}
+
+Status Validate(const AnalysisSpec& spec) {
+  auto variables = Variables(spec);
+  if (!variables.ok()) return variables.status();
+  if (spec.Has("where")) {
+    auto parsed = ParseExpression(spec.String("where"), "where");
+    if (!parsed.ok()) return parsed.status();
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  std::vector<std::string> columns;
+  for (const auto& variable : variables) variable.CollectNames(columns);
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
+  return std::unique_ptr<SiteAnalysis>(
+      new CrosstabSite(table, std::move(variables), spec.String("where"), context));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  return std::unique_ptr<HubAnalysis>(new CrosstabHub(context, spec.Has("cols")));
+}
+
+std::string Render(const Json& result) {
+  std::vector<std::string> header = {""};
+  for (const auto& col : result["cols"]) header.push_back(col.get<std::string>());
+  std::vector<TextTable::Align> align(header.size(), TextTable::Align::kRight);
+  align[0] = TextTable::Align::kLeft;
+  TextTable table(header, align);
+  for (size_t r = 0; r < result["rows"].size(); ++r) {
+    std::vector<std::string> cells = {result["rows"][r].get<std::string>()};
+    for (const auto& cell : result["counts"][r]) {
+      cells.push_back(cell.is_null() ? "<" + std::string("suppressed>") : std::to_string(cell.get<int64_t>()));
+    }
+    table.AddRow(std::move(cells));
+  }
+  std::string text = table.Render();
+  text += "  n = " + std::to_string(result["n"].get<int64_t>()) + ", left out for missing values: " +
+          std::to_string(result["missing"].get<int64_t>()) + "\n";
+  if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
+  return text;
+}
+
+}  // namespace
+
+const AnalysisDefinition& CrosstabDefinition() {
+  static const AnalysisDefinition definition = {
+      "crosstab",
+      "table of counts, as table(rows, cols); small cells suppressed",
+      {{"table", KeyKind::kString, true, "table name"},
+       {"rows", KeyKind::kString, true, "row variable"},
+       {"cols", KeyKind::kString, false, "column variable"},
+       {"where", KeyKind::kString, false, "row filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

@@ -1,0 +1,512 @@
+// `glm`: gaussian, binomial and poisson GLMs by federated IRLS, equal to R's glm() on the pooled
+// rows (docs/protocols/glm.md).
+//
+// Rounds:
+//   schema   sites reveal the factor levels present among their complete rows; the hub unites
+//            them so that every site builds the same design columns
+//   moments  pooled column sums and sums of squares -> the standardisation the sites apply
+//            before accumulating cross-products (stats/standardization.h); pooled mean of y
+//   irls     each round: deviance, log-likelihood, X'WX and X'Wz at the current coefficients;
+//            the hub replays glm.fit (stats/glm_irls.h)
+//   null     only with an offset and an intercept: the intercept-only fit R uses for the null
+//            deviance
+// Site checks before anything is masked: minimum rows, parameters <= fraction * rows, and
+// every binary column and a binary response having at least min_cell_count of each value.
+#include <cmath>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/stats/glm_family.h"
+#include "medfed/stats/glm_irls.h"
+#include "medfed/stats/glm_summary.h"
+#include "medfed/stats/standardization.h"
+#include "medfed/table/design_matrix.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+namespace {
+
+using stats::GlmFamily;
+
+constexpr char kResponseLabel[] = "(response)";
+
+int InterceptColumn(const DesignLayout& layout) { return layout.intercept ? 0 : -1; }
+
+class GlmSite : public SiteAnalysis {
+ public:
+  GlmSite(std::shared_ptr<const Table> table, Formula formula, std::string where, GlmFamily family,
+          SiteContext context)
+      : table_(std::move(table)),
+        formula_(std::move(formula)),
+        where_(std::move(where)),
+        family_(family),
+        context_(context) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
+    if (phase == "schema") return Schema();
+    if (phase == "moments") return Moments(parameters);
+    if (phase == "irls") return Irls(parameters);
+    if (phase == "null") return NullModel(parameters);
+    return InvalidArgument("unknown glm phase " + phase);
+  }
+
+ private:
+  StatusOr<Contribution> Schema() {
+    ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
+    ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, rows));
+    frame_ = std::make_unique<ModelFrame>(std::move(frame));
+    if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
+    Contribution contribution;
+    std::vector<VariableSchema> schemas = frame_->Schemas();
+    const RowValues& response = frame_->response_parts().at(0);
+    if (response.kind == RowValues::Kind::kFactor) {
+      VariableSchema schema;
+      schema.label = kResponseLabel;
+      schema.is_factor = true;
+      schema.level_order = response.level_order;
+      schema.levels = response.levels;
+      schemas.push_back(std::move(schema));
+    }
+    DiscloseSchemas(schemas, contribution);
+    contribution.values = {static_cast<double>(frame_->rows()),
+                           static_cast<double>(frame_->missing())};
+    return contribution;
+  }
+
+  // The response as numbers, validated for the family; errors name the file and line.
+  StatusOr<Eigen::VectorXd> Response(const GlobalLevels& levels) {
+    const RowValues& response = frame_->response_parts().at(0);
+    const size_t n = frame_->rows();
+    Eigen::VectorXd y(static_cast<Eigen::Index>(n));
+    const std::string what = "response " + formula_.response->Deparse();
+    auto line_of = [&](size_t i) {
+      return table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[i]));
+    };
+    if (response.kind == RowValues::Kind::kFactor) {
+      if (family_ != GlmFamily::kBinomial) {
+        return InvalidArgument(formula_.text + ": " + what + " is categorical; a " +
+                               stats::GlmFamilyName(family_) + " GLM needs a numeric response");
+      }
+      auto found = levels.find(kResponseLabel);
+      if (found == levels.end() || found->second.levels.empty()) {
+        return Internal("response levels missing");
+      }
+      // R: for a factor response the first level is failure, all others success.
+      const std::string& failure = found->second.levels[0];
+      for (size_t i = 0; i < n; ++i) {
+        y[static_cast<Eigen::Index>(i)] =
+            response.levels[static_cast<size_t>(response.codes[i])] == failure ? 0.0 : 1.0;
+      }
+      return y;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      double value = response.kind == RowValues::Kind::kNumeric ? response.numbers[i]
+                                                                : response.logicals[i];
+      if (family_ == GlmFamily::kBinomial && (value < 0 || value > 1)) {
+        return InvalidArgument(line_of(i) + ": " + what + " is " + FormatSignificant(value, 6) +
+                               "; a binomial GLM needs 0/1, TRUE/FALSE or a two-level factor "
+                               "(y values must be 0 <= y <= 1)");
+      }
+      if (family_ == GlmFamily::kPoisson && value < 0) {
+        return InvalidArgument(line_of(i) + ": " + what + " is " + FormatSignificant(value, 6) +
+                               "; negative values are not allowed for the poisson family");
+      }
+      y[static_cast<Eigen::Index>(i)] = value;
+    }
+    return y;
+  }
+
+  StatusOr<Contribution> Moments(const RoundParameters& parameters) {
+    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(formula_, levels));
+    ASSIGN_OR_RETURN(design_, BuildDesignMatrix(*frame_, formula_, layout, levels));
+    ASSIGN_OR_RETURN(response_, Response(levels));
+    offset_ = Eigen::Map<const Eigen::VectorXd>(frame_->offset().data(),
+                                                static_cast<Eigen::Index>(frame_->rows()));
+    const size_t n = frame_->rows();
+    const size_t p = layout.columns();
+    if (n > 0 && static_cast<double>(p) > context_.policy.glm_max_parameter_fraction * n) {
+      return Contribution::Refuse(
+          "glm_max_parameter_fraction",
+          "site " + context_.data.site() + ": " + std::to_string(p) + " parameters for " +
+              std::to_string(n) + " rows, policy allows at most " +
+              FormatSignificant(context_.policy.glm_max_parameter_fraction, 3) + " x rows");
+    }
+    if (auto refusal = CheckBinaryCounts(layout)) return *refusal;
+    Contribution contribution;
+    for (Eigen::Index j = 0; j < design_.cols(); ++j) contribution.values.push_back(design_.col(j).sum());
+    for (Eigen::Index j = 0; j < design_.cols(); ++j) {
+      contribution.values.push_back(design_.col(j).squaredNorm());
+    }
+    contribution.values.push_back(response_.sum());
+    contribution.values.push_back(static_cast<double>(n));
+    return contribution;
+  }
+
+  // DataSHIELD's rule: a binary column (or binary response) with fewer than min_cell_count
+  // rows of either value at a site could single out those rows.
+  std::optional<Contribution> CheckBinaryCounts(const DesignLayout& layout) {
+    const double minimum = context_.policy.min_cell_count;
+    auto check = [&](const Eigen::VectorXd& column, const std::string& name)
+        -> std::optional<Contribution> {
+      double ones = 0;
+      for (Eigen::Index i = 0; i < column.size(); ++i) {
+        if (column[i] != 0 && column[i] != 1) return std::nullopt;  // not binary
+        ones += column[i];
+      }
+      double zeros = static_cast<double>(column.size()) - ones;
+      for (auto [count, value] : {std::pair{ones, "1"}, std::pair{zeros, "0"}}) {
+        if (count > 0 && count < minimum) {
+          return Contribution::Refuse(
+              "min_cell_count", "site " + context_.data.site() + ": " + name + " has " +
+                                    std::to_string(static_cast<int64_t>(count)) + " rows with value " +
+                                    value + ", policy needs at least " +
+                                    std::to_string(static_cast<int>(minimum)));
+        }
+      }
+      return std::nullopt;
+    };
+    for (Eigen::Index j = 0; j < design_.cols(); ++j) {
+      if (layout.intercept && j == 0) continue;
+      if (auto refusal = check(design_.col(j), layout.column_names[static_cast<size_t>(j)])) {
+        return refusal;
+      }
+    }
+    if (family_ == GlmFamily::kBinomial) {
+      if (auto refusal = check(response_, "the response")) return refusal;
+    }
+    return std::nullopt;
+  }
+
+  StatusOr<Contribution> Irls(const RoundParameters& parameters) {
+    if (!standardized_) {
+      ASSIGN_OR_RETURN(std::vector<double> centers, parameters.Numbers("centers"));
+      ASSIGN_OR_RETURN(std::vector<double> scales, parameters.Numbers("scales"));
+      ASSIGN_OR_RETURN(double intercept, parameters.Number("intercept_column"));
+      if (centers.size() != static_cast<size_t>(design_.cols()) || scales.size() != centers.size()) {
+        return InvalidArgument("standardisation does not match the design");
+      }
+      standardization_ = stats::ColumnStandardization::FromParameters(
+          centers, scales, static_cast<int>(intercept));
+      standardization_.Apply(design_);
+      standardized_ = true;
+    }
+    Contribution contribution;
+    stats::IrlsSums sums;
+    if (parameters.Has("beta")) {
+      ASSIGN_OR_RETURN(std::vector<double> beta, parameters.Numbers("beta"));
+      Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(beta.data(), static_cast<Eigen::Index>(beta.size()));
+      if (coefficients.size() != design_.cols()) return InvalidArgument("coefficients do not match the design");
+      sums = stats::ComputeIrlsSums(family_, design_, response_, offset_, &coefficients);
+    } else {
+      sums = stats::ComputeIrlsSums(family_, design_, response_, offset_, nullptr);
+    }
+    sums.AppendPacked(contribution.values);
+    // Null deviance pieces: around a constant mean, or around the offset alone.
+    double null_deviance = 0;
+    if (parameters.Has("null_mu")) {
+      ASSIGN_OR_RETURN(double null_mu, parameters.Number("null_mu"));
+      for (Eigen::Index i = 0; i < response_.size(); ++i) {
+        null_deviance += stats::DevianceResidual(family_, response_[i], null_mu);
+      }
+    } else if (parameters.Has("null_from_offset")) {
+      for (Eigen::Index i = 0; i < response_.size(); ++i) {
+        null_deviance += stats::DevianceResidual(family_, response_[i],
+                                                 stats::InverseLink(family_, offset_[i]));
+      }
+    }
+    contribution.values.push_back(null_deviance);
+    return contribution;
+  }
+
+  StatusOr<Contribution> NullModel(const RoundParameters& parameters) {
+    Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(design_.rows(), 1);
+    stats::IrlsSums sums;
+    if (parameters.Has("beta")) {
+      ASSIGN_OR_RETURN(std::vector<double> beta, parameters.Numbers("beta"));
+      Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(beta.data(), 1);
+      sums = stats::ComputeIrlsSums(family_, ones, response_, offset_, &coefficients);
+    } else {
+      // R starts the null fit at the main model's fitted values.
+      ASSIGN_OR_RETURN(std::vector<double> main, parameters.Numbers("main_beta"));
+      Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(main.data(), static_cast<Eigen::Index>(main.size()));
+      Eigen::VectorXd eta = design_ * coefficients + offset_;
+      Eigen::VectorXd fitted(eta.size());
+      for (Eigen::Index i = 0; i < eta.size(); ++i) fitted[i] = stats::InverseLink(family_, eta[i]);
+      sums = stats::ComputeIrlsSums(family_, ones, response_, offset_, nullptr, &fitted);
+    }
+    Contribution contribution;
+    sums.AppendPacked(contribution.values);
+    return contribution;
+  }
+
+  std::shared_ptr<const Table> table_;
+  Formula formula_;
+  std::string where_;
+  GlmFamily family_;
+  SiteContext context_;
+  std::unique_ptr<ModelFrame> frame_;
+  Eigen::MatrixXd design_;
+  Eigen::VectorXd response_;
+  Eigen::VectorXd offset_;
+  stats::ColumnStandardization standardization_;
+  bool standardized_ = false;
+};
+
+class GlmHub : public HubAnalysis {
+ public:
+  GlmHub(Formula formula, GlmFamily family, const HubContext& context)
+      : formula_(std::move(formula)), family_(family), context_(context) {}
+
+  StatusOr<RoundParameters> Begin() override { return Phase("schema"); }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    switch (stage_) {
+      case Stage::kSchema: {
+        n_ = pooled.sum.at(0);
+        missing_ = pooled.sum.at(1);
+        ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
+        ASSIGN_OR_RETURN(layout_, MakeDesignLayout(formula_, levels_));
+        if (n_ == 0) return InvalidArgument("no rows are left at any site (after where and missing values)");
+        stage_ = Stage::kMoments;
+        return HubStep::Next(Phase("moments"));
+      }
+      case Stage::kMoments: {
+        const size_t p = layout_.columns();
+        std::vector<double> sums(pooled.sum.begin(), pooled.sum.begin() + static_cast<long>(p));
+        std::vector<double> squares(pooled.sum.begin() + static_cast<long>(p),
+                                    pooled.sum.begin() + static_cast<long>(2 * p));
+        sum_y_ = pooled.sum.at(2 * p);
+        standardization_ = stats::ColumnStandardization::FromMoments(sums, squares, n_,
+                                                                     InterceptColumn(layout_));
+        controller_.emplace(family_, p);
+        stage_ = Stage::kIrls;
+        RoundParameters next = IrlsRound();
+        if (layout_.intercept && formula_.offsets.empty()) {
+          next.numbers["null_mu"] = {sum_y_ / n_};  // R: wtdmu = sum(w y) / sum(w)
+        } else if (!layout_.intercept) {
+          next.numbers["null_from_offset"] = {1};
+        }
+        return HubStep::Next(std::move(next));
+      }
+      case Stage::kIrls: {
+        const size_t p = layout_.columns();
+        stats::IrlsSums sums = stats::IrlsSums::Unpack(pooled.sum.data(), p);
+        if (controller_->AtStart()) {
+          null_deviance_ = pooled.sum.at(stats::IrlsSums::PackedSize(p));
+        }
+        ASSIGN_OR_RETURN(bool more, controller_->Update(sums));
+        if (more) return HubStep::Next(IrlsRound());
+        fit_ = controller_->Result();
+        if (layout_.intercept && !formula_.offsets.empty()) {
+          null_controller_.emplace(family_, 1);
+          stage_ = Stage::kNull;
+          RoundParameters next = Phase("null");
+          Eigen::VectorXd main = fit_.coefficients;
+          for (Eigen::Index j = 0; j < main.size(); ++j) {
+            if (std::isnan(main[j])) main[j] = 0;
+          }
+          next.numbers["main_beta"] = std::vector<double>(main.data(), main.data() + main.size());
+          return HubStep::Next(std::move(next));
+        }
+        return HubStep::Finish(Result());
+      }
+      case Stage::kNull: {
+        stats::IrlsSums sums = stats::IrlsSums::Unpack(pooled.sum.data(), 1);
+        ASSIGN_OR_RETURN(bool more, null_controller_->Update(sums));
+        if (more) {
+          RoundParameters next = Phase("null");
+          next.numbers["beta"] = {null_controller_->point()[0]};
+          return HubStep::Next(std::move(next));
+        }
+        null_deviance_ = null_controller_->Result().deviance;
+        return HubStep::Finish(Result());
+      }
+    }
+    return Internal("unknown glm stage");
+  }
+
+ private:
+  enum class Stage { kSchema, kMoments, kIrls, kNull };
+
+  RoundParameters Phase(const std::string& phase) const {
+    RoundParameters parameters;
+    parameters.texts["phase"] = {phase};
+    PutGlobalLevels(levels_, parameters);
+    return parameters;
+  }
+
+  RoundParameters IrlsRound() const {
+    RoundParameters parameters = Phase("irls");
+    parameters.numbers["centers"] = standardization_.centers();
+    parameters.numbers["scales"] = standardization_.scales();
+    parameters.numbers["intercept_column"] = {static_cast<double>(InterceptColumn(layout_))};
+    if (!controller_->AtStart()) {
+      const Eigen::VectorXd& beta = controller_->point();
+      parameters.numbers["beta"] = std::vector<double>(beta.data(), beta.data() + beta.size());
+    }
+    return parameters;
+  }
+
+  Json Result() {
+    // Back from the standardised parametrisation to the design's.
+    stats::GlmFit fit = fit_;
+    fit.coefficients = standardization_.Coefficients(fit_.coefficients);
+    fit.covariance_unscaled = standardization_.Covariance(fit_.covariance_unscaled);
+    stats::GlmSummary summary = stats::SummarizeGlm(family_, fit, layout_.column_names, n_,
+                                                    layout_.intercept, null_deviance_);
+    Json result;
+    result["status"] = "ok";
+    result["family"] = stats::GlmFamilyName(family_);
+    result["link"] = stats::GlmLinkName(family_);
+    result["formula"] = formula_.text;
+    result["n"] = static_cast<int64_t>(n_);
+    result["missing"] = static_cast<int64_t>(missing_);
+    result["deviance"] = summary.deviance;
+    result["null_deviance"] = summary.null_deviance;
+    result["df_residual"] = summary.df_residual;
+    result["df_null"] = summary.df_null;
+    result["aic"] = summary.aic;
+    result["dispersion"] = summary.dispersion;
+    result["iterations"] = fit.iterations;
+    result["converged"] = fit.converged;
+    Json coefficients = Json::array();
+    for (const auto& row : summary.coefficients) {
+      Json coefficient;
+      coefficient["term"] = row.term;
+      if (row.aliased) {
+        coefficient["estimate"] = nullptr;
+        coefficient["std_error"] = nullptr;
+        coefficient["statistic"] = nullptr;
+        coefficient["p_value"] = nullptr;
+        coefficient["aliased"] = true;
+      } else {
+        coefficient["estimate"] = row.estimate;
+        coefficient["std_error"] = row.std_error;
+        coefficient["statistic"] = row.statistic;
+        coefficient["p_value"] = row.p_value;
+      }
+      coefficients.push_back(std::move(coefficient));
+    }
+    result["coefficients"] = std::move(coefficients);
+    if (!fit.warnings.empty()) result["warnings"] = fit.warnings;
+    return result;
+  }
+
+  Formula formula_;
+  GlmFamily family_;
+  HubContext context_;
+  Stage stage_ = Stage::kSchema;
+  double n_ = 0;
+  double missing_ = 0;
+  double sum_y_ = 0;
+  double null_deviance_ = 0;
+  GlobalLevels levels_;
+  DesignLayout layout_;
+  stats::ColumnStandardization standardization_;
+  std::optional<stats::IrlsController> controller_;
+  std::optional<stats::IrlsController> null_controller_;
+  stats::GlmFit fit_;
+};
+
+StatusOr<Formula> ParseGlmFormula(const AnalysisSpec& spec) {
+  ASSIGN_OR_RETURN(Formula formula, ParseFormula(spec.String("formula")));
+  if (!formula.response) {
+    return InvalidArgument("formula " + QuoteForMessage(formula.text) +
+                           " has no response; write y ~ terms");
+  }
+  if (formula.response->IsCall("Surv")) {
+    return InvalidArgument("formula " + QuoteForMessage(formula.text) +
+                           ": Surv() is for survival analyses; use type = \"cox\"");
+  }
+  if (!formula.StrataTerms().empty()) {
+    return InvalidArgument("formula " + QuoteForMessage(formula.text) +
+                           ": strata() is only for survival analyses");
+  }
+  return formula;
+}
+
+Status Validate(const AnalysisSpec& spec) {
+  auto formula = ParseGlmFormula(spec);
+  if (!formula.ok()) return formula.status();
+  auto family = stats::ParseGlmFamily(spec.String("family", "gaussian"));
+  if (!family.ok()) return family.status();
+  if (spec.Has("where")) {
+    auto parsed = ParseExpression(spec.String("where"), "where");
+    if (!parsed.ok()) return parsed.status();
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(Formula formula, ParseGlmFormula(spec));
+  ASSIGN_OR_RETURN(GlmFamily family, stats::ParseGlmFamily(spec.String("family", "gaussian")));
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(formula)));
+  return std::unique_ptr<SiteAnalysis>(
+      new GlmSite(table, std::move(formula), spec.String("where"), family, context));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(Formula formula, ParseGlmFormula(spec));
+  ASSIGN_OR_RETURN(GlmFamily family, stats::ParseGlmFamily(spec.String("family", "gaussian")));
+  return std::unique_ptr<HubAnalysis>(new GlmHub(std::move(formula), family, context));
+}
+
+std::string Render(const Json& result) {
+  const bool gaussian = result["family"] == "gaussian";
+  TextTable table({"", "Estimate", "Std. Error", gaussian ? "t value" : "z value",
+                   gaussian ? "Pr(>|t|)" : "Pr(>|z|)"},
+                  {TextTable::Align::kLeft});
+  for (const auto& coefficient : result["coefficients"]) {
+    if (coefficient.value("aliased", false)) {
+      table.AddRow({coefficient["term"].get<std::string>(), "NA", "NA", "NA", "NA"});
+      continue;
+    }
+    table.AddRow({coefficient["term"].get<std::string>(),
+                  FormatSignificant(coefficient["estimate"].get<double>(), 6),
+                  FormatSignificant(coefficient["std_error"].get<double>(), 6),
+                  FormatSignificant(coefficient["statistic"].get<double>(), 4),
+                  FormatPValue(coefficient["p_value"].get<double>())});
+  }
+  std::string text = "  " + result["formula"].get<std::string>() + "  (family " +
+                     result["family"].get<std::string>() + ", link " +
+                     result["link"].get<std::string>() + ")\n";
+  text += table.Render();
+  text += "  Null deviance: " + FormatSignificant(result["null_deviance"].get<double>(), 7) +
+          " on " + FormatSignificant(result["df_null"].get<double>(), 10) + " degrees of freedom\n";
+  text += "  Residual deviance: " + FormatSignificant(result["deviance"].get<double>(), 7) +
+          " on " + FormatSignificant(result["df_residual"].get<double>(), 10) +
+          " degrees of freedom\n";
+  text += "  AIC: " + FormatSignificant(result["aic"].get<double>(), 7) +
+          "   n = " + std::to_string(result["n"].get<int64_t>()) +
+          " (" + std::to_string(result["missing"].get<int64_t>()) +
+          " left out for missing values)\n";
+  text += "  Number of Fisher Scoring iterations: " +
+          std::to_string(result["iterations"].get<int>()) + "\n";
+  if (result.contains("warnings")) {
+    for (const auto& warning : result["warnings"]) text += "  Warning: " + warning.get<std::string>() + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+const AnalysisDefinition& GlmDefinition() {
+  static const AnalysisDefinition definition = {
+      "glm",
+      "generalised linear model by federated IRLS, as glm(formula, family)",
+      {{"table", KeyKind::kString, true, "table name"},
+       {"formula", KeyKind::kString, true, "R formula, e.g. y ~ age + factor(stage)"},
+       {"family", KeyKind::kString, false, "gaussian (default), binomial or poisson"},
+       {"where", KeyKind::kString, false, "row filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

@@ -1,0 +1,132 @@
+#include "medfed/analysis/model_rounds.h"
+
+#include "medfed/core/text.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+namespace {
+
+constexpr char kSchemaPrefix[] = "schema:";
+
+const char* OrderName(RowValues::LevelOrder order) {
+  switch (order) {
+    case RowValues::LevelOrder::kText:
+      return "text";
+    case RowValues::LevelOrder::kNumeric:
+      return "numeric";
+    case RowValues::LevelOrder::kLogical:
+      return "logical";
+  }
+  return "text";
+}
+
+RowValues::LevelOrder OrderFromName(const std::string& name) {
+  if (name == "numeric") return RowValues::LevelOrder::kNumeric;
+  if (name == "logical") return RowValues::LevelOrder::kLogical;
+  return RowValues::LevelOrder::kText;
+}
+
+std::vector<std::string> EncodeSchema(const VariableSchema& schema) {
+  std::vector<std::string> encoded = {schema.is_factor ? "factor" : "numeric",
+                                      OrderName(schema.level_order)};
+  encoded.insert(encoded.end(), schema.levels.begin(), schema.levels.end());
+  return encoded;
+}
+
+VariableSchema DecodeSchema(const std::string& label, const std::vector<std::string>& encoded) {
+  VariableSchema schema;
+  schema.label = label;
+  schema.is_factor = !encoded.empty() && encoded[0] == "factor";
+  schema.level_order = encoded.size() > 1 ? OrderFromName(encoded[1]) : RowValues::LevelOrder::kText;
+  if (encoded.size() > 2) schema.levels.assign(encoded.begin() + 2, encoded.end());
+  return schema;
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec,
+                                                         SiteContext& context,
+                                                         const std::vector<std::string>& columns) {
+  const std::string table_name = spec.String("table");
+  auto table = context.data.GetTable(table_name);
+  if (!table.ok()) return Annotate(table.status(), spec.Describe() + ": ");
+  std::vector<std::string> needed = columns;
+  const std::string where = spec.String("where");
+  if (!TrimWhitespace(where).empty()) {
+    ASSIGN_OR_RETURN(Expression filter, ParseExpression(where, "where"));
+    filter.CollectNames(needed);
+  }
+  for (const auto& column : needed) {
+    if ((*table)->FindColumn(column) == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& existing : (*table)->columns()) names.push_back(existing.name());
+      return NotFound("site " + context.data.site() + ": " + spec.Describe() + ": table " +
+                      table_name + " (" + (*table)->source() + ") has no column " +
+                      QuoteForMessage(column) + "; its columns are: " + JoinStrings(names, ", "));
+    }
+  }
+  return table;
+}
+
+std::vector<std::string> FormulaColumns(const Formula& formula) {
+  std::vector<std::string> names;
+  if (formula.response) formula.response->CollectNames(names);
+  for (const auto& variable : formula.variables) variable.CollectNames(names);
+  for (const auto& offset : formula.offsets) offset.CollectNames(names);
+  return names;
+}
+
+std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context,
+                                               const std::string& what) {
+  const size_t minimum = static_cast<size_t>(context.policy.min_rows);
+  if (rows > 0 && rows < minimum) {
+    return Contribution::Refuse(
+        "min_rows", "site " + context.data.site() + ": " + std::to_string(rows) + " " + what +
+                        ", policy needs at least " + std::to_string(minimum));
+  }
+  return std::nullopt;
+}
+
+void DiscloseSchemas(const std::vector<VariableSchema>& schemas, Contribution& contribution) {
+  for (const auto& schema : schemas) {
+    contribution.disclosed[kSchemaPrefix + schema.label] = EncodeSchema(schema);
+  }
+}
+
+StatusOr<GlobalLevels> UniteDisclosedSchemas(const PooledRound& pooled) {
+  std::vector<std::vector<VariableSchema>> per_site;
+  for (const auto& disclosed : pooled.disclosed) {
+    std::vector<VariableSchema> schemas;
+    for (const auto& [key, encoded] : disclosed) {
+      if (!StartsWith(key, kSchemaPrefix)) continue;
+      schemas.push_back(DecodeSchema(key.substr(sizeof(kSchemaPrefix) - 1), encoded));
+    }
+    per_site.push_back(std::move(schemas));
+  }
+  return UniteSchemas(per_site, pooled.sites);
+}
+
+void PutGlobalLevels(const GlobalLevels& levels, RoundParameters& parameters) {
+  for (const auto& [label, schema] : levels) {
+    parameters.texts[kSchemaPrefix + label] = EncodeSchema(schema);
+  }
+}
+
+StatusOr<GlobalLevels> GetGlobalLevels(const RoundParameters& parameters) {
+  GlobalLevels levels;
+  for (const auto& [key, encoded] : parameters.texts) {
+    if (!StartsWith(key, kSchemaPrefix)) continue;
+    std::string label = key.substr(sizeof(kSchemaPrefix) - 1);
+    levels.emplace(label, DecodeSchema(label, encoded));
+  }
+  return levels;
+}
+
+Json RefusedResult(const std::string& reason) {
+  Json result;
+  result["status"] = "refused";
+  result["reason"] = reason;
+  return result;
+}
+
+}  // namespace medfed

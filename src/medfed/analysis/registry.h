@@ -1,0 +1,61 @@
+// The analyses medfed knows. Adding one means writing one file with its site and hub halves
+// and its definition, and listing the definition in registry.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/site_data.h"
+#include "medfed/privacy/disclosure_policy.h"
+
+namespace medfed {
+
+struct SiteContext {
+  SiteData& data;
+  const DisclosurePolicy& policy;
+};
+
+struct HubContext {
+  std::vector<std::string> sites;
+  DisclosurePolicy policy;  // the strictest of the sites' policies
+};
+
+enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean };
+
+struct KeySpec {
+  std::string name;
+  KeyKind kind = KeyKind::kString;
+  bool required = false;
+  std::string help;
+};
+
+struct AnalysisDefinition {
+  std::string type;
+  std::string description;  // one line, for `medfed --help` and docs
+  std::vector<KeySpec> keys;
+  // Checks that need no data (formula syntax, allowed values). Runs when the study file is read.
+  Status (*validate)(const AnalysisSpec& spec) = nullptr;
+  // Site half. Runs when a session opens, so that a missing table or column is reported before
+  // any round; may load the site's tables.
+  StatusOr<std::unique_ptr<SiteAnalysis>> (*create_site)(const AnalysisSpec& spec,
+                                                         SiteContext& context) = nullptr;
+  StatusOr<std::unique_ptr<HubAnalysis>> (*create_hub)(const AnalysisSpec& spec,
+                                                       const HubContext& context) = nullptr;
+  // Human-readable rendering of an "ok" result.
+  std::string (*render)(const Json& result) = nullptr;
+};
+
+const std::vector<const AnalysisDefinition*>& AllAnalyses();
+// nullptr when unknown.
+const AnalysisDefinition* FindAnalysis(const std::string& type);
+
+// Definitions, one per analysis file.
+const AnalysisDefinition& CountDefinition();
+const AnalysisDefinition& CrosstabDefinition();
+const AnalysisDefinition& SummaryDefinition();
+const AnalysisDefinition& GlmDefinition();
+
+}  // namespace medfed

@@ -1,0 +1,37 @@
+// The data a site holds: named tables (CSV files) and genotype sets, loaded on first use and
+// then shared by every analysis of every session. Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "medfed/core/status.h"
+#include "medfed/table/table.h"
+
+namespace medfed {
+
+class SiteData {
+ public:
+  SiteData(std::string site, std::map<std::string, std::string> table_paths,
+           std::map<std::string, std::string> genotype_paths = {});
+
+  const std::string& site() const { return site_; }
+  const std::map<std::string, std::string>& table_paths() const { return table_paths_; }
+  const std::map<std::string, std::string>& genotype_paths() const { return genotype_paths_; }
+
+  // The table named `name` in the study file; NotFound names the site and the tables it has.
+  StatusOr<std::shared_ptr<const Table>> GetTable(const std::string& name);
+  // The genotype prefix or VCF path for `name`.
+  StatusOr<std::string> GenotypePath(const std::string& name) const;
+
+ private:
+  std::string site_;
+  std::map<std::string, std::string> table_paths_;
+  std::map<std::string, std::string> genotype_paths_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const Table>> loaded_;
+};
+
+}  // namespace medfed

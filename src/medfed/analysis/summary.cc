@@ -1,0 +1,341 @@
+// `summary`: n, mean, sd and the quartiles of numeric variables across sites.
+//
+// Round 1 sums n, missing and the sum of each variable; round 2 sums squared deviations from
+// the pooled mean (two passes, as R's var(), so large means do not cost precision). The
+// quartiles are R's type 7 and exact: each needs one or two order statistics, which the hub
+// finds by narrowing the 64-bit order-preserving key of doubles with 255 split points per round
+// (stats/quantile.h). Every round's vector is a set of counts, summed under secure aggregation,
+// so no site ever sends a value; 8 rounds pin down any double.
+#include <cmath>
+#include <set>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/stats/quantile.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+namespace {
+
+const std::vector<double> kProbabilities = {0.25, 0.5, 0.75};
+
+std::vector<double> SplitsToNumbers(const std::vector<uint64_t>& splits) {
+  // Keys travel as two exact halves (each < 2^32) to survive the double representation.
+  std::vector<double> numbers;
+  numbers.reserve(splits.size() * 2);
+  for (uint64_t key : splits) {
+    numbers.push_back(static_cast<double>(key >> 32));
+    numbers.push_back(static_cast<double>(key & 0xFFFFFFFFULL));
+  }
+  return numbers;
+}
+
+std::vector<uint64_t> NumbersToSplits(const std::vector<double>& numbers) {
+  std::vector<uint64_t> splits;
+  for (size_t i = 0; i + 1 < numbers.size(); i += 2) {
+    splits.push_back((static_cast<uint64_t>(numbers[i]) << 32) |
+                     static_cast<uint64_t>(numbers[i + 1]));
+  }
+  return splits;
+}
+
+class SummarySite : public SiteAnalysis {
+ public:
+  SummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables,
+              std::string where, SiteContext context)
+      : table_(std::move(table)),
+        variables_(std::move(variables)),
+        where_(std::move(where)),
+        context_(context) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    if (values_.empty()) RETURN_IF_ERROR(Prepare());
+    Contribution contribution;
+    if (!parameters.Has("means")) {
+      for (size_t v = 0; v < values_.size(); ++v) {
+        if (auto refusal = RefuseIfTooFewRows(present_[v], context_,
+                                              "non-missing values of " + labels_[v])) {
+          return *refusal;
+        }
+      }
+      for (size_t v = 0; v < values_.size(); ++v) {
+        double sum = 0;
+        for (double x : values_[v]) sum += x;
+        contribution.values.push_back(static_cast<double>(present_[v]));
+        contribution.values.push_back(static_cast<double>(missing_[v]));
+        contribution.values.push_back(sum);
+      }
+      return contribution;
+    }
+    ASSIGN_OR_RETURN(std::vector<double> means, parameters.Numbers("means"));
+    if (means.size() == values_.size() && parameters.Has("deviations")) {
+      for (size_t v = 0; v < values_.size(); ++v) {
+        double squares = 0;
+        for (double x : values_[v]) squares += (x - means[v]) * (x - means[v]);
+        contribution.values.push_back(squares);
+      }
+    }
+    // One block of counts per search, in the order of the "search:<v>:<k>" keys.
+    for (const auto& [key, numbers] : parameters.numbers) {
+      if (!StartsWith(key, "search:")) continue;
+      size_t variable = std::stoul(key.substr(7, key.find(':', 7) - 7));
+      if (variable >= values_.size()) return InvalidArgument("bad quantile search key " + key);
+      std::vector<double> counts = stats::CountAtOrBelow(values_[variable], NumbersToSplits(numbers));
+      contribution.values.insert(contribution.values.end(), counts.begin(), counts.end());
+    }
+    return contribution;
+  }
+
+ private:
+  Status Prepare() {
+    ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
+    for (const auto& variable : variables_) {
+      ASSIGN_OR_RETURN(RowValues values, EvaluateRows(variable, *table_));
+      if (values.kind == RowValues::Kind::kFactor) {
+        if (variable.IsName()) {
+          const Column* column = table_->FindColumn(variable.text);
+          if (column && column->non_numeric() && column->non_numeric()->numeric_values > 0) {
+            return NotNumericError(*table_, *column);
+          }
+        }
+        return InvalidArgument("site " + context_.data.site() + ": " + variable.Deparse() +
+                               " is categorical; summary needs a numeric variable (use a "
+                               "crosstab for categories)");
+      }
+      std::vector<double> present;
+      size_t missing = 0;
+      for (uint32_t row : rows) {
+        double x = values.kind == RowValues::Kind::kNumeric
+                       ? values.numbers[row]
+                       : (values.logicals[row] < 0 ? std::nan("") : values.logicals[row]);
+        if (std::isnan(x)) {
+          ++missing;
+        } else {
+          present.push_back(x);
+        }
+      }
+      present_.push_back(present.size());
+      missing_.push_back(missing);
+      values_.push_back(std::move(present));
+      labels_.push_back(variable.Deparse());
+    }
+    return absl::OkStatus();
+  }
+
+  std::shared_ptr<const Table> table_;
+  std::vector<Expression> variables_;
+  std::string where_;
+  SiteContext context_;
+  std::vector<std::vector<double>> values_;
+  std::vector<size_t> present_;
+  std::vector<size_t> missing_;
+  std::vector<std::string> labels_;
+};
+
+class SummaryHub : public HubAnalysis {
+ public:
+  SummaryHub(std::vector<std::string> labels, const HubContext& context)
+      : labels_(std::move(labels)), context_(context) {}
+
+  StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    const size_t variables = labels_.size();
+    if (round_ == 0) {
+      for (size_t v = 0; v < variables; ++v) {
+        n_.push_back(pooled.sum.at(3 * v));
+        missing_.push_back(pooled.sum.at(3 * v + 1));
+        means_.push_back(n_[v] > 0 ? pooled.sum.at(3 * v + 2) / n_[v] : std::nan(""));
+        std::set<uint64_t> ranks;
+        for (double p : kProbabilities) {
+          for (uint64_t rank : stats::Type7Ranks(static_cast<uint64_t>(n_[v]), p)) ranks.insert(rank);
+        }
+        for (uint64_t rank : ranks) searches_.push_back({v, rank, stats::OrderStatisticSearch(rank)});
+      }
+      ++round_;
+      return HubStep::Next(NextRound(true));
+    }
+    size_t offset = 0;
+    if (round_ == 1) {
+      for (size_t v = 0; v < variables; ++v) {
+        sds_.push_back(n_[v] > 1 ? std::sqrt(pooled.sum.at(v) / (n_[v] - 1)) : std::nan(""));
+      }
+      offset = variables;
+    }
+    // Searches are returned in the (sorted) key order of the parameters map.
+    for (size_t s : SearchOrder()) {
+      Search& search = searches_[s];
+      if (search.search.Done()) continue;
+      std::vector<uint64_t> splits = search.search.Splits();
+      std::vector<double> counts(pooled.sum.begin() + static_cast<long>(offset),
+                                 pooled.sum.begin() + static_cast<long>(offset + splits.size()));
+      offset += splits.size();
+      search.search.Narrow(splits, counts);
+    }
+    ++round_;
+    bool done = true;
+    for (const auto& search : searches_) done = done && search.search.Done();
+    if (!done) return HubStep::Next(NextRound(false));
+    return HubStep::Finish(Result());
+  }
+
+ private:
+  struct Search {
+    size_t variable;
+    uint64_t rank;
+    stats::OrderStatisticSearch search;
+  };
+
+  static std::string SearchKey(size_t variable, size_t index) {
+    return "search:" + std::to_string(variable) + ":" + std::to_string(index);
+  }
+
+  // Indices of searches sorted by their parameter key (the order the sites answer in).
+  std::vector<size_t> SearchOrder() const {
+    std::vector<std::pair<std::string, size_t>> keyed;
+    for (size_t s = 0; s < searches_.size(); ++s) {
+      if (!searches_[s].search.Done()) keyed.emplace_back(SearchKey(searches_[s].variable, s), s);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<size_t> order;
+    for (const auto& [key, s] : keyed) order.push_back(s);
+    return order;
+  }
+
+  RoundParameters NextRound(bool with_deviations) const {
+    RoundParameters parameters;
+    parameters.numbers["means"] = means_;
+    if (with_deviations) parameters.numbers["deviations"] = {1};
+    for (size_t s = 0; s < searches_.size(); ++s) {
+      if (searches_[s].search.Done()) continue;
+      parameters.numbers[SearchKey(searches_[s].variable, s)] =
+          SplitsToNumbers(searches_[s].search.Splits());
+    }
+    return parameters;
+  }
+
+  Json Result() const {
+    Json result;
+    result["status"] = "ok";
+    Json variables = Json::array();
+    for (size_t v = 0; v < labels_.size(); ++v) {
+      Json variable;
+      variable["name"] = labels_[v];
+      variable["n"] = static_cast<int64_t>(n_[v]);
+      variable["missing"] = static_cast<int64_t>(missing_[v]);
+      if (n_[v] > 0 && n_[v] < context_.policy.min_rows) {
+        variable["suppressed"] = true;
+        variable["note"] = "fewer than min_rows " + std::to_string(context_.policy.min_rows) +
+                           " values in all; statistics withheld";
+        variables.push_back(std::move(variable));
+        continue;
+      }
+      variable["mean"] = means_[v];
+      variable["sd"] = sds_[v];
+      Json quantiles;
+      std::map<uint64_t, double> found;
+      for (const auto& search : searches_) {
+        if (search.variable == v) found[search.rank] = search.search.Value();
+      }
+      const uint64_t n = static_cast<uint64_t>(n_[v]);
+      for (double p : kProbabilities) {
+        std::vector<uint64_t> ranks = stats::Type7Ranks(n, p);
+        if (ranks.empty()) continue;
+        double lower = found[ranks[0]];
+        double upper = ranks.size() > 1 ? found[ranks[1]] : lower;
+        char key[16];
+        std::snprintf(key, sizeof(key), "%g", p);
+        quantiles[key] = stats::Type7Quantile(n, p, lower, upper);
+      }
+      variable["quantiles"] = std::move(quantiles);
+      variables.push_back(std::move(variable));
+    }
+    result["variables"] = std::move(variables);
+    return result;
+  }
+
+  std::vector<std::string> labels_;
+  HubContext context_;
+  int round_ = 0;
+  std::vector<double> n_, missing_, means_, sds_;
+  std::vector<Search> searches_;
+};
+
+StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
+  std::vector<Expression> variables;
+  for (const auto& text : spec.Strings("variables")) {
+    ASSIGN_OR_RETURN(Expression variable, ParseExpression(text, "variable"));
+    variables.push_back(std::move(variable));
+  }
+  if (variables.empty()) return InvalidArgument(spec.Describe() + ": variables is empty");
+  return variables;
+}
+
+Status Validate(const AnalysisSpec& spec) {
+  auto variables = Variables(spec);
+  if (!variables.ok()) return variables.status();
+  if (spec.Has("where")) {
+    auto parsed = ParseExpression(spec.String("where"), "where");
+    if (!parsed.ok()) return parsed.status();
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  std::vector<std::string> columns;
+  for (const auto& variable : variables) variable.CollectNames(columns);
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
+  return std::unique_ptr<SiteAnalysis>(
+      new SummarySite(table, std::move(variables), spec.String("where"), context));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  std::vector<std::string> labels;
+  for (const auto& variable : variables) labels.push_back(variable.Deparse());
+  return std::unique_ptr<HubAnalysis>(new SummaryHub(std::move(labels), context));
+}
+
+std::string Render(const Json& result) {
+  TextTable table({"variable", "n", "missing", "mean", "sd", "25%", "median", "75%"},
+                  {TextTable::Align::kLeft});
+  for (const auto& variable : result["variables"]) {
+    std::vector<std::string> cells = {variable["name"].get<std::string>(),
+                                      std::to_string(variable["n"].get<int64_t>()),
+                                      std::to_string(variable["missing"].get<int64_t>())};
+    if (variable.value("suppressed", false)) {
+      cells.insert(cells.end(), {"withheld", "", "", "", ""});
+    } else {
+      cells.push_back(FormatSignificant(variable["mean"].get<double>(), 5));
+      cells.push_back(FormatSignificant(variable["sd"].get<double>(), 5));
+      for (const char* key : {"0.25", "0.5", "0.75"}) {
+        cells.push_back(variable["quantiles"].contains(key)
+                            ? FormatSignificant(variable["quantiles"][key].get<double>(), 6)
+                            : "NA");
+      }
+    }
+    table.AddRow(std::move(cells));
+  }
+  return table.Render();
+}
+
+}  // namespace
+
+const AnalysisDefinition& SummaryDefinition() {
+  static const AnalysisDefinition definition = {
+      "summary",
+      "n, mean, sd and quartiles (R type 7) of numeric variables",
+      {{"table", KeyKind::kString, true, "table name"},
+       {"variables", KeyKind::kStringList, true, "numeric variables"},
+       {"where", KeyKind::kString, false, "row filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

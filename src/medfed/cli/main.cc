@@ -1,0 +1,29 @@
+// medfed: federated analysis of hospital data without pooling records.
+#include <cstdio>
+
+#include "medfed/analysis/registry.h"
+#include "medfed/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app(
+      "medfed: hospitals keep their data at home and answer questions together, as one cohort.\n"
+      "Joint statistics (the same numbers as R on the pooled data) under secure aggregation.\n");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "medfed 0.1.0");
+  std::string analyses = "Analysis types for study files:\n";
+  for (const auto* definition : medfed::AllAnalyses()) {
+    analyses += "  " + definition->type + std::string(12 - std::min<size_t>(11, definition->type.size()), ' ') +
+                definition->description + "\n";
+  }
+  app.footer(analyses + "\nSee README.md and docs/ for the study file and the protocols.");
+  int exit_code = 0;
+  medfed::cli::AddRunCommand(app, exit_code);
+  medfed::cli::AddDemoCommand(app, exit_code);
+  medfed::cli::AddSynthCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  return exit_code;
+}

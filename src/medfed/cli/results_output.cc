@@ -1,0 +1,54 @@
+#include "medfed/cli/results_output.h"
+
+#include <cstdio>
+
+#include "medfed/analysis/registry.h"
+#include "medfed/core/file.h"
+#include "medfed/core/text.h"
+
+namespace medfed::cli {
+
+std::string RenderResultsText(const Json& document) {
+  std::string text = "Study \"" + document["study"].get<std::string>() + "\" across " +
+                     std::to_string(document["sites"].size()) + " sites:";
+  for (const auto& site : document["sites"]) text += " " + site["name"].get<std::string>();
+  text += "\n(every number below was computed under secure aggregation; no site's own "
+          "summaries were seen)\n";
+  for (const auto& result : document["results"]) {
+    const std::string type = result["type"].get<std::string>();
+    text += "\n[" + result["id"].get<std::string>() + "] " + type;
+    const std::string status = result["status"].get<std::string>();
+    if (status != "ok") {
+      text += ": " + status + " - " + result.value("reason", std::string()) + "\n";
+      continue;
+    }
+    text += "\n";
+    const AnalysisDefinition* definition = FindAnalysis(type);
+    if (definition != nullptr && definition->render != nullptr) {
+      text += definition->render(result);
+    } else {
+      text += result.dump(2) + "\n";
+    }
+  }
+  return text;
+}
+
+Status WriteResultsDirectory(const Json& document, const std::string& directory) {
+  RETURN_IF_ERROR(MakeDirectories(directory));
+  RETURN_IF_ERROR(WriteFileAtomically(directory + "/results.json", document.dump(2) + "\n"));
+  for (const auto& result : document["results"]) {
+    std::string id = result["id"].get<std::string>();
+    for (char& c : id) {
+      if (c == '/' || c == '\\' || c == '\0') c = '_';
+    }
+    RETURN_IF_ERROR(WriteFileAtomically(directory + "/" + id + ".json", result.dump(2) + "\n"));
+  }
+  return absl::OkStatus();
+}
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "medfed: error: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+}  // namespace medfed::cli

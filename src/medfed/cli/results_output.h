@@ -1,0 +1,20 @@
+// Presenting a results document: aligned text tables for people, the JSON document for
+// programs, and the files of --out DIR (written atomically).
+#pragma once
+
+#include <string>
+
+#include "medfed/analysis/analysis.h"
+#include "medfed/core/status.h"
+
+namespace medfed::cli {
+
+std::string RenderResultsText(const Json& document);
+
+// Writes DIR/results.json and DIR/<id>.json for every analysis.
+Status WriteResultsDirectory(const Json& document, const std::string& directory);
+
+// Prints an error the way every subcommand does: "medfed: error: ..." on stderr.
+int ReportError(const Status& status);
+
+}  // namespace medfed::cli

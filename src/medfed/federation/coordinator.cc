@@ -1,0 +1,172 @@
+#include "medfed/federation/coordinator.h"
+
+#include <sodium.h>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/progress.h"
+#include "medfed/core/text.h"
+#include "medfed/crypto/fixed_point.h"
+#include "medfed/crypto/secure_aggregation.h"
+#include "medfed/crypto/sodium.h"
+#include "medfed/federation/wire.h"
+
+namespace medfed {
+namespace {
+
+std::string RandomSessionId() {
+  uint8_t bytes[16];
+  randombytes_buf(bytes, sizeof(bytes));
+  char hex[33];
+  sodium_bin2hex(hex, sizeof(hex), bytes, sizeof(bytes));
+  return hex;
+}
+
+}  // namespace
+
+Coordinator::Coordinator(Transport& transport, CoordinatorOptions options)
+    : transport_(transport), options_(options), sites_(transport.Sites()) {}
+
+StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request) {
+  request.set_session_id(session_id_);
+  request.set_sequence(++sequence_);
+  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses,
+                   transport_.Exchange(request, options_.round_timeout));
+  for (size_t i = 0; i < responses.size(); ++i) {
+    const v1::SiteResponse& response = responses[i];
+    if (response.has_error()) return StatusFromWire(response.error());
+    if (response.site() != sites_[i] || response.sequence() != sequence_ ||
+        response.session_id() != session_id_) {
+      return DataLoss("site " + sites_[i] + " answered for another message (site " +
+                      response.site() + ", message " + std::to_string(response.sequence()) + ")");
+    }
+  }
+  return responses;
+}
+
+void Coordinator::CloseSession() {
+  v1::SiteRequest request;
+  request.mutable_close();
+  auto ignored = Exchange(request);
+  (void)ignored;
+}
+
+StatusOr<Json> Coordinator::Run(const std::string& study_name,
+                                const std::vector<AnalysisSpec>& analyses) {
+  RETURN_IF_ERROR(crypto::EnsureSodium());
+  if (sites_.empty()) return InvalidArgument("the study lists no sites");
+  session_id_ = RandomSessionId();
+  sequence_ = 0;
+
+  v1::SiteRequest open;
+  v1::StudyPlan* plan = open.mutable_open()->mutable_plan();
+  plan->set_study_name(study_name);
+  plan->set_session_id(session_id_);
+  for (const auto& site : sites_) plan->add_sites(site);
+  for (const auto& spec : analyses) {
+    v1::AnalysisSpec* wire = plan->add_analyses();
+    wire->set_id(spec.id());
+    wire->set_type(spec.type());
+    wire->set_spec_json(spec.keys().dump());
+  }
+  auto opened = Exchange(open);
+  if (!opened.ok()) {
+    CloseSession();
+    return opened.status();
+  }
+  v1::SiteRequest directory;
+  policies_.clear();
+  for (const auto& response : *opened) {
+    if (!response.has_opened()) return DataLoss("site " + response.site() + " did not open the session");
+    v1::SiteKey* key = directory.mutable_keys()->add_keys();
+    key->set_site(response.site());
+    key->set_x25519_public_key(response.opened().x25519_public_key());
+    policies_.push_back(FromWire(response.opened().policy()));
+  }
+  auto accepted = Exchange(directory);
+  if (!accepted.ok()) {
+    CloseSession();
+    return accepted.status();
+  }
+
+  Json document;
+  document["study"] = study_name;
+  Json sites = Json::array();
+  for (const auto& site : sites_) sites.push_back({{"name", site}, {"status", "ok"}});
+  document["sites"] = std::move(sites);
+  Json results = Json::array();
+  for (const auto& spec : analyses) {
+    auto result = RunAnalysis(spec);
+    if (!result.ok()) {
+      CloseSession();
+      return Annotate(result.status(), spec.Describe() + ": ");
+    }
+    results.push_back(*std::move(result));
+  }
+  document["results"] = std::move(results);
+  CloseSession();
+  return document;
+}
+
+StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
+  const AnalysisDefinition* definition = FindAnalysis(spec.type());
+  if (definition == nullptr) return InvalidArgument("unknown analysis type " + spec.type());
+  HubContext context{sites_, DisclosurePolicy::Strictest(policies_)};
+  ASSIGN_OR_RETURN(std::unique_ptr<HubAnalysis> hub, definition->create_hub(spec, context));
+  ASSIGN_OR_RETURN(RoundParameters parameters, hub->Begin());
+  Progress progress(spec.Describe(), 0, "rounds");
+  Json result;
+  result["id"] = spec.id();
+  result["type"] = spec.type();
+  for (uint32_t round = 1;; ++round) {
+    v1::SiteRequest request;
+    v1::RoundRequest* wire = request.mutable_round();
+    wire->set_analysis_id(spec.id());
+    wire->set_round(round);
+    ToWire(parameters, wire->mutable_parameters());
+    ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, Exchange(request));
+
+    std::vector<std::string> refusals;
+    for (const auto& response : responses) {
+      if (response.round().has_refusal()) {
+        refusals.push_back(response.round().refusal().reason());
+      }
+    }
+    if (!refusals.empty()) {
+      Json refused = RefusedResult(JoinStrings(refusals, "; "));
+      result.update(refused);
+      return result;
+    }
+    // Only masked vectors reach the hub; their sum is the only thing it can decode.
+    std::vector<std::vector<crypto::RingElement>> masked;
+    PooledRound pooled;
+    for (const auto& response : responses) {
+      if (!response.round().has_contribution()) {
+        return DataLoss("site " + response.site() + " sent neither a contribution nor a refusal");
+      }
+      const auto& contribution = response.round().contribution();
+      ASSIGN_OR_RETURN(std::vector<crypto::RingElement> vector,
+                       crypto::DeserializeRing(contribution.masked()));
+      masked.push_back(std::move(vector));
+      pooled.sites.push_back(response.site());
+      std::map<std::string, std::vector<std::string>> disclosed;
+      for (const auto& [key, texts] : contribution.disclosed()) {
+        disclosed[key].assign(texts.values().begin(), texts.values().end());
+      }
+      pooled.disclosed.push_back(std::move(disclosed));
+    }
+    auto sum = crypto::SumMaskedVectors(masked);
+    if (!sum.ok()) return Annotate(sum.status(), "round " + std::to_string(round) + ": ");
+    pooled.sum = crypto::DecodeFixedPoint(*sum);
+    ASSIGN_OR_RETURN(HubStep step, hub->Combine(pooled));
+    progress.Advance();
+    if (!step.next_round) {
+      result.update(step.result);
+      result["rounds"] = round;
+      return result;
+    }
+    parameters = std::move(*step.next_round);
+  }
+}
+
+}  // namespace medfed

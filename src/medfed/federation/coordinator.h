@@ -1,0 +1,44 @@
+// The hub: runs a study's analyses round by round over a Transport.
+//
+// Per study session: open (sites validate the plan and publish an ephemeral X25519 key and
+// their disclosure settings), key directory (sites derive pairwise mask keys), then for every
+// analysis its rounds. The hub only ever adds masked vectors; a refusal from any site ends that
+// analysis with status "refused" and the site's reason; any error or a silent site aborts the
+// study with a message naming the site, after telling the sites to close the session.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/analysis_spec.h"
+#include "medfed/federation/transport.h"
+
+namespace medfed {
+
+struct CoordinatorOptions {
+  std::chrono::milliseconds round_timeout{60000};
+};
+
+class Coordinator {
+ public:
+  Coordinator(Transport& transport, CoordinatorOptions options = {});
+
+  // The results document of shared/spec/study.md.
+  StatusOr<Json> Run(const std::string& study_name, const std::vector<AnalysisSpec>& analyses);
+
+ private:
+  StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request);
+  StatusOr<Json> RunAnalysis(const AnalysisSpec& spec);
+  void CloseSession();
+
+  Transport& transport_;
+  CoordinatorOptions options_;
+  std::vector<std::string> sites_;
+  std::string session_id_;
+  uint64_t sequence_ = 0;
+  std::vector<DisclosurePolicy> policies_;
+};
+
+}  // namespace medfed

@@ -1,0 +1,235 @@
+#include "medfed/federation/study_file.h"
+
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "medfed/analysis/registry.h"
+#include "medfed/core/file.h"
+#include "medfed/core/text.h"
+
+namespace medfed {
+namespace {
+
+class StudyParser {
+ public:
+  StudyParser(std::string path) : path_(std::move(path)) {}
+
+  StatusOr<StudyFile> Parse(const std::string& text) {
+    toml::value document;
+    try {
+      std::istringstream stream(text);
+      document = toml::parse(stream, path_);
+    } catch (const std::exception& error) {
+      return InvalidArgument(std::string(error.what()) +
+                             "\n(the study file is not valid TOML; see shared/spec/study.md)");
+    }
+    StudyFile study;
+    study.path = path_;
+    for (const auto& [key, value] : document.as_table()) {
+      if (key != "study" && key != "sites" && key != "analyses") {
+        return Error(value, "unknown top-level key \"" + key +
+                                "\"; a study file has [study], [[sites]] and [[analyses]]");
+      }
+    }
+    if (!document.contains("study") || !document.at("study").is_table()) {
+      return InvalidArgument(path_ + ": missing [study] section with name = \"...\"");
+    }
+    const toml::value& header = document.at("study");
+    for (const auto& [key, value] : header.as_table()) {
+      if (key != "name" && key != "description") {
+        return Error(value, "unknown key \"" + key + "\" in [study]; known: name, description");
+      }
+    }
+    ASSIGN_OR_RETURN(study.name, RequiredString(header, "name", "[study]"));
+
+    if (!document.contains("sites") || !document.at("sites").is_array() ||
+        document.at("sites").as_array().empty()) {
+      return InvalidArgument(path_ + ": no [[sites]]; list at least one site with name and tables");
+    }
+    std::set<std::string> site_names;
+    for (const auto& entry : document.at("sites").as_array()) {
+      ASSIGN_OR_RETURN(SiteConfig site, ParseSite(entry));
+      if (!site_names.insert(site.name).second) {
+        return Error(entry, "site \"" + site.name + "\" is listed twice");
+      }
+      study.sites.push_back(std::move(site));
+    }
+
+    if (!document.contains("analyses") || !document.at("analyses").is_array() ||
+        document.at("analyses").as_array().empty()) {
+      return InvalidArgument(path_ + ": no [[analyses]]; add at least one, e.g. type = \"count\"");
+    }
+    std::set<std::string> ids;
+    size_t position = 0;
+    for (const auto& entry : document.at("analyses").as_array()) {
+      ++position;
+      ASSIGN_OR_RETURN(AnalysisSpec spec, ParseAnalysis(entry, position));
+      if (!ids.insert(spec.id()).second) {
+        return Error(entry, "analysis id \"" + spec.id() + "\" is used twice; ids must be unique");
+      }
+      study.analyses.push_back(std::move(spec));
+    }
+    return study;
+  }
+
+ private:
+  Status Error(const toml::value& value, const std::string& message) const {
+    return InvalidArgument(path_ + ":" + std::to_string(value.location().line()) + ": " + message);
+  }
+
+  StatusOr<std::string> RequiredString(const toml::value& table, const std::string& key,
+                                       const std::string& where) const {
+    if (!table.contains(key)) {
+      return Error(table, where + " needs " + key + " = \"...\"");
+    }
+    const toml::value& value = table.at(key);
+    if (!value.is_string()) return Error(value, key + " must be a string");
+    return std::string(value.as_string());
+  }
+
+  StatusOr<std::map<std::string, std::string>> PathTable(const toml::value& value,
+                                                         const std::string& key) const {
+    if (!value.is_table()) {
+      return Error(value, key + " must map names to files, e.g. " + key + ".colon = \"colon.csv\"");
+    }
+    std::map<std::string, std::string> paths;
+    for (const auto& [name, file] : value.as_table()) {
+      if (!file.is_string()) return Error(file, key + "." + name + " must be a file path string");
+      paths[name] = ResolveRelativeTo(path_, file.as_string());
+    }
+    return paths;
+  }
+
+  StatusOr<SiteConfig> ParseSite(const toml::value& entry) const {
+    if (!entry.is_table()) return Error(entry, "each [[sites]] entry must be a table");
+    SiteConfig site;
+    ASSIGN_OR_RETURN(site.name, RequiredString(entry, "name", "[[sites]]"));
+    for (const auto& [key, value] : entry.as_table()) {
+      if (key == "name") continue;
+      if (key == "tables") {
+        ASSIGN_OR_RETURN(site.tables, PathTable(value, "tables"));
+      } else if (key == "genotypes") {
+        ASSIGN_OR_RETURN(site.genotypes, PathTable(value, "genotypes"));
+      } else if (key == "policy") {
+        if (!value.is_string()) return Error(value, "policy must be a file path string");
+        site.policy_path = ResolveRelativeTo(path_, value.as_string());
+      } else if (key == "address") {
+        if (!value.is_string()) return Error(value, "address must be \"host:port\"");
+        site.address = value.as_string();
+      } else {
+        return Error(value, "unknown key \"" + key + "\" in [[sites]] \"" + site.name +
+                                "\"; known: name, tables, genotypes, policy, address");
+      }
+    }
+    return site;
+  }
+
+  StatusOr<Json> ToJson(const toml::value& value, const KeySpec& key) const {
+    auto kind_error = [&](const std::string& expected) {
+      return Error(value, key.name + " must be " + expected);
+    };
+    switch (key.kind) {
+      case KeyKind::kString:
+        if (!value.is_string()) return kind_error("a string");
+        return Json(std::string(value.as_string()));
+      case KeyKind::kBoolean:
+        if (!value.is_boolean()) return kind_error("true or false");
+        return Json(value.as_boolean());
+      case KeyKind::kNumber:
+        if (value.is_integer()) return Json(static_cast<double>(value.as_integer()));
+        if (value.is_floating()) return Json(value.as_floating());
+        return kind_error("a number");
+      case KeyKind::kStringList: {
+        if (value.is_string()) return Json::array({std::string(value.as_string())});
+        if (!value.is_array()) return kind_error("a list of strings, e.g. [\"age\", \"nodes\"]");
+        Json list = Json::array();
+        for (const auto& item : value.as_array()) {
+          if (!item.is_string()) return kind_error("a list of strings");
+          list.push_back(std::string(item.as_string()));
+        }
+        return list;
+      }
+      case KeyKind::kNumberList: {
+        if (!value.is_array()) return kind_error("a list of numbers, e.g. [365, 730]");
+        Json list = Json::array();
+        for (const auto& item : value.as_array()) {
+          if (item.is_integer()) {
+            list.push_back(static_cast<double>(item.as_integer()));
+          } else if (item.is_floating()) {
+            list.push_back(item.as_floating());
+          } else {
+            return kind_error("a list of numbers");
+          }
+        }
+        return list;
+      }
+    }
+    return kind_error("a value");
+  }
+
+  StatusOr<AnalysisSpec> ParseAnalysis(const toml::value& entry, size_t position) const {
+    if (!entry.is_table()) return Error(entry, "each [[analyses]] entry must be a table");
+    ASSIGN_OR_RETURN(std::string type, RequiredString(entry, "type", "[[analyses]]"));
+    const AnalysisDefinition* definition = FindAnalysis(type);
+    if (definition == nullptr) {
+      std::vector<std::string> known;
+      for (const auto* known_definition : AllAnalyses()) known.push_back(known_definition->type);
+      return Error(entry.at("type"), "unknown analysis type \"" + type +
+                                         "\"; known types: " + JoinStrings(known, ", "));
+    }
+    std::string id = std::to_string(position);
+    if (entry.contains("id")) {
+      if (!entry.at("id").is_string()) return Error(entry.at("id"), "id must be a string");
+      id = entry.at("id").as_string();
+    }
+    Json keys = Json::object();
+    std::vector<std::string> allowed = {"id", "type"};
+    for (const auto& key : definition->keys) allowed.push_back(key.name);
+    for (const auto& [name, value] : entry.as_table()) {
+      if (name == "id" || name == "type") continue;
+      const KeySpec* key = nullptr;
+      for (const auto& candidate : definition->keys) {
+        if (candidate.name == name) key = &candidate;
+      }
+      if (key == nullptr) {
+        return Error(value, "unknown key \"" + name + "\" for a " + type +
+                                " analysis; allowed: " + JoinStrings(allowed, ", "));
+      }
+      ASSIGN_OR_RETURN(keys[name], ToJson(value, *key));
+    }
+    for (const auto& key : definition->keys) {
+      if (key.required && !keys.contains(key.name)) {
+        return Error(entry, "analysis \"" + id + "\" (" + type + ") needs " + key.name + " (" +
+                                key.help + ")");
+      }
+    }
+    AnalysisSpec spec(id, type, std::move(keys));
+    if (definition->validate != nullptr) {
+      Status valid = definition->validate(spec);
+      if (!valid.ok()) {
+        return Error(entry, spec.Describe() + ": " + std::string(valid.message()));
+      }
+    }
+    return spec;
+  }
+
+  std::string path_;
+};
+
+}  // namespace
+
+StatusOr<StudyFile> ParseStudyFile(const std::string& text, const std::string& path) {
+  StudyParser parser(path);
+  return parser.Parse(text);
+}
+
+StatusOr<StudyFile> LoadStudyFile(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) {
+    return NotFound("cannot read study file " + path + ": " + std::string(text.status().message()));
+  }
+  return ParseStudyFile(*text, path);
+}
+
+}  // namespace medfed

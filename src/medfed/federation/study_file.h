@@ -1,0 +1,35 @@
+// The study file (shared/spec/study.md): [study], [[sites]], [[analyses]].
+//
+// Every key is checked: an unknown key, a missing required key, a value of the wrong kind or an
+// unknown analysis type is an error naming the file, the line and what to write instead.
+// Paths are resolved relative to the study file.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "medfed/analysis/analysis_spec.h"
+#include "medfed/core/status.h"
+
+namespace medfed {
+
+struct SiteConfig {
+  std::string name;
+  std::map<std::string, std::string> tables;     // table name -> CSV path
+  std::map<std::string, std::string> genotypes;  // name -> PLINK prefix or VCF/BCF path
+  std::string policy_path;                       // empty: default policy
+  std::string address;                           // remote site daemon (network mode)
+};
+
+struct StudyFile {
+  std::string path;
+  std::string name;
+  std::vector<SiteConfig> sites;
+  std::vector<AnalysisSpec> analyses;
+};
+
+StatusOr<StudyFile> LoadStudyFile(const std::string& path);
+StatusOr<StudyFile> ParseStudyFile(const std::string& text, const std::string& path);
+
+}  // namespace medfed

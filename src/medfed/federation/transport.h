@@ -1,0 +1,24 @@
+// How the hub reaches the sites. The in-process transport (each site a thread) and the gRPC
+// transport (net/) implement the same interface and carry the same serialised messages.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "medfed/core/status.h"
+#include "medfed/v1/federation.pb.h"
+
+namespace medfed {
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual std::vector<std::string> Sites() const = 0;
+  // Sends `request` to every site and returns their responses in Sites() order. Fails, naming
+  // the site, when a site does not answer within `timeout` or cannot be reached.
+  virtual StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
+                                                           std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace medfed

@@ -1,0 +1,24 @@
+// A site's policy file (TOML). Every setting has a default, so a missing file or section means
+// the defaults (privacy/disclosure_policy.h); unknown keys are errors naming the line, so a
+// typo never silently weakens a site's protection.
+//
+//   [disclosure]
+//   min_rows = 10
+//   min_cell_count = 5
+//   glm_max_parameter_fraction = 0.2
+//   rate_min_count = 16
+//   min_events = 5
+//   time_resolution = 0      # e.g. 30 to coarsen survival times to 30-day steps
+#pragma once
+
+#include <string>
+
+#include "medfed/core/status.h"
+#include "medfed/privacy/disclosure_policy.h"
+
+namespace medfed {
+
+StatusOr<DisclosurePolicy> LoadPolicyFile(const std::string& path);
+StatusOr<DisclosurePolicy> ParsePolicy(const std::string& text, const std::string& source);
+
+}  // namespace medfed

@@ -1,0 +1,27 @@
+// Small-cell suppression for released tables of counts.
+//
+// Primary suppression hides every count c with 0 < c < min_cell_count. Because row and column
+// totals are usually known (or can be asked for), a single hidden cell in a row or column could
+// be recomputed from the margin; complementary suppression therefore hides further cells until
+// every row and every column holds either no hidden cell or at least two. Complements are the
+// smallest non-zero visible cells (hiding a zero protects little), zeros only when nothing else
+// is left. The same rule is used by statistical offices' table-protection tools (tau-ARGUS's
+// "hypercube" heuristic in its simplest form).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace medfed {
+
+struct SuppressedTable {
+  std::vector<std::vector<double>> counts;  // original counts
+  std::vector<std::vector<bool>> suppressed;
+  int primary = 0;        // cells hidden because they were small
+  int complementary = 0;  // cells hidden to protect them
+};
+
+SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& counts,
+                                   int min_cell_count);
+
+}  // namespace medfed
