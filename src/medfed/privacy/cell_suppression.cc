@@ -7,23 +7,40 @@
 namespace medfed {
 namespace {
 
-// Hides one more cell among `cells` (row or column coordinates) if exactly one is hidden.
-// Returns true when it changed something.
-bool ProtectLine(SuppressedTable& table, const std::vector<std::pair<size_t, size_t>>& cells) {
+int HiddenInRow(const SuppressedTable& table, size_t row) {
+  int hidden = 0;
+  for (bool s : table.suppressed[row]) hidden += s ? 1 : 0;
+  return hidden;
+}
+
+int HiddenInColumn(const SuppressedTable& table, size_t column) {
+  int hidden = 0;
+  for (const auto& row : table.suppressed) hidden += row[column] ? 1 : 0;
+  return hidden;
+}
+
+// Hides one more cell among `cells` (one row or one column) if exactly one is hidden. The
+// complement is chosen so as to create as few new unprotected lines as possible: first a cell
+// whose crossing line also holds exactly one hidden cell (this protects both), then one whose
+// crossing line already holds two or more, then any; within each, the smallest non-zero count
+// (a hidden zero protects little), zeros last. Returns true when it changed something.
+bool ProtectLine(SuppressedTable& table, const std::vector<std::pair<size_t, size_t>>& cells,
+                 bool is_row) {
   int hidden = 0;
   for (auto [r, c] : cells) hidden += table.suppressed[r][c] ? 1 : 0;
   if (hidden != 1 || cells.size() < 2) return false;
-  // Smallest non-zero visible cell, else any visible zero.
   const std::pair<size_t, size_t>* best = nullptr;
-  double best_value = std::numeric_limits<double>::infinity();
+  std::pair<int, double> best_rank;
   for (const auto& cell : cells) {
     auto [r, c] = cell;
     if (table.suppressed[r][c]) continue;
+    int crossing = is_row ? HiddenInColumn(table, c) : HiddenInRow(table, r);
+    int tier = crossing == 1 ? 0 : (crossing >= 2 ? 1 : 2);
     double value = table.counts[r][c];
-    double rank = value > 0 ? value : std::numeric_limits<double>::max();
-    if (best == nullptr || rank < best_value) {
+    std::pair<int, double> rank = {tier, value > 0 ? value : std::numeric_limits<double>::max()};
+    if (best == nullptr || rank < best_rank) {
       best = &cell;
-      best_value = rank;
+      best_rank = rank;
     }
   }
   if (best == nullptr) return false;
@@ -56,12 +73,12 @@ SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& count
     for (size_t r = 0; r < rows; ++r) {
       std::vector<std::pair<size_t, size_t>> line;
       for (size_t c = 0; c < columns; ++c) line.emplace_back(r, c);
-      changed = ProtectLine(table, line) || changed;
+      changed = ProtectLine(table, line, true) || changed;
     }
     for (size_t c = 0; c < columns; ++c) {
       std::vector<std::pair<size_t, size_t>> line;
       for (size_t r = 0; r < rows; ++r) line.emplace_back(r, c);
-      changed = ProtectLine(table, line) || changed;
+      changed = ProtectLine(table, line, false) || changed;
     }
   }
   return table;

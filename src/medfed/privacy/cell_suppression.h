@@ -3,10 +3,11 @@
 // Primary suppression hides every count c with 0 < c < min_cell_count. Because row and column
 // totals are usually known (or can be asked for), a single hidden cell in a row or column could
 // be recomputed from the margin; complementary suppression therefore hides further cells until
-// every row and every column holds either no hidden cell or at least two. Complements are the
-// smallest non-zero visible cells (hiding a zero protects little), zeros only when nothing else
-// is left. The same rule is used by statistical offices' table-protection tools (tau-ARGUS's
-// "hypercube" heuristic in its simplest form).
+// every row and every column holds either no hidden cell or at least two. Complements are
+// chosen to protect two lines at once where possible, then as the smallest non-zero visible
+// cells (hiding a zero protects little). This is the simplest form of the heuristics used by
+// statistical offices' table-protection tools (tau-ARGUS's "hypercube" method); it is not
+// guaranteed to hide the fewest cells.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,112 @@
+// The medfed binary as a user meets it: exit status, stdout and stderr.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "gtest/gtest.h"
+#include "medfed/analysis/analysis.h"
+#include "medfed/core/file.h"
+#include "test_support.h"
+
+namespace medfed {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome RunMedfed(const std::string& arguments) {
+  std::string directory = testing::MakeTempDir("medfed_cli");
+  std::string command = std::string(MEDFED_BINARY_DIR) + "/medfed " + arguments + " >" +
+                        directory + "/out 2>" + directory + "/err";
+  int status = std::system(command.c_str());
+  Outcome outcome;
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  outcome.out = ReadFileToString(directory + "/out").value_or("");
+  outcome.err = ReadFileToString(directory + "/err").value_or("");
+  return outcome;
+}
+
+std::string WriteStudy(const std::string& body, const std::vector<SiteConfig>& sites) {
+  std::string directory = testing::MakeTempDir("medfed_cli_study");
+  std::string text = "[study]\nname = \"cli\"\n";
+  for (const auto& site : sites) {
+    text += "[[sites]]\nname = \"" + site.name + "\"\ntables.colon = \"" +
+            site.tables.at("colon") + "\"\n";
+  }
+  text += body;
+  std::string path = directory + "/study.toml";
+  EXPECT_TRUE(WriteFileAtomically(path, text).ok());
+  return path;
+}
+
+TEST(CliTest, JsonOutputIsExactlyTheResultsDocument) {
+  auto sites = testing::WriteCohort(11, {100, 80});
+  std::string study = WriteStudy(
+      "[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
+  std::string out_dir = testing::MakeTempDir("medfed_cli_out");
+  Outcome outcome = RunMedfed("run " + study + " --json --out " + out_dir);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  Json document = Json::parse(outcome.out);
+  EXPECT_EQ(document["study"], "cli");
+  EXPECT_EQ(document["sites"].size(), 2u);
+  EXPECT_EQ(document["results"][0]["n"], 180);
+  auto written = ReadFileToString(out_dir + "/results.json");
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(Json::parse(*written), document);
+  EXPECT_TRUE(FileExists(out_dir + "/n.json"));
+}
+
+TEST(CliTest, BadStudyFileFailsWithNothingOnStdout) {
+  auto sites = testing::WriteCohort(12, {30, 30});
+  std::string study = WriteStudy(
+      "[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\nformula = \"bmi ~ age\"\nfamliy = \"x\"\n",
+      sites);
+  Outcome outcome = RunMedfed("run " + study + " --json");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_EQ(outcome.out, "");
+  EXPECT_NE(outcome.err.find("study.toml:13: unknown key \"famliy\""), std::string::npos)
+      << outcome.err;
+}
+
+TEST(CliTest, MalformedCsvFailsNamingFileAndLine) {
+  std::string directory = testing::MakeTempDir("medfed_cli_csv");
+  ASSERT_TRUE(WriteFileAtomically(directory + "/bad.csv", "age,sex\n61,F\n70,M,extra\n").ok());
+  SiteConfig site;
+  site.name = "a";
+  site.tables["colon"] = directory + "/bad.csv";
+  std::string study = WriteStudy("[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n", {site});
+  Outcome outcome = RunMedfed("run " + study);
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_EQ(outcome.out, "");
+  EXPECT_NE(outcome.err.find("bad.csv:3: expected 2 fields"), std::string::npos) << outcome.err;
+}
+
+TEST(CliTest, MissingStudyFile) {
+  Outcome outcome = RunMedfed("run /nonexistent/study.toml");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_NE(outcome.err.find("/nonexistent/study.toml"), std::string::npos);
+}
+
+TEST(CliTest, HelpListsCommandsAndAnalyses) {
+  Outcome outcome = RunMedfed("--help");
+  EXPECT_EQ(outcome.exit_code, 0);
+  for (const char* word : {"run", "demo", "synth", "glm", "crosstab", "summary", "count"}) {
+    EXPECT_NE(outcome.out.find(word), std::string::npos) << word;
+  }
+}
+
+TEST(CliTest, DemoRuns) {
+  std::string out_dir = testing::MakeTempDir("medfed_demo");
+  Outcome outcome = RunMedfed("demo --out " + out_dir);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("recurrence ~ rx"), std::string::npos);
+  EXPECT_NE(outcome.out.find("results.json"), std::string::npos);
+  EXPECT_TRUE(FileExists(out_dir + "/results.json"));
+}
+
+}  // namespace
+}  // namespace medfed

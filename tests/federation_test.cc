@@ -1,0 +1,223 @@
+// The round engine end to end: faults, refusals, replay protection and what the hub sees.
+#include <cmath>
+
+#include "gtest/gtest.h"
+#include "medfed/core/file.h"
+#include "medfed/core/progress.h"
+#include "medfed/crypto/fixed_point.h"
+#include "medfed/federation/coordinator.h"
+#include "medfed/federation/in_process_transport.h"
+#include "medfed/federation/study_runner.h"
+#include "test_support.h"
+
+namespace medfed {
+namespace {
+
+std::vector<std::unique_ptr<SiteNode>> Nodes(const std::vector<SiteConfig>& sites,
+                                             DisclosurePolicy policy = {}) {
+  std::vector<std::unique_ptr<SiteNode>> nodes;
+  for (const auto& site : sites) {
+    nodes.push_back(std::make_unique<SiteNode>(std::make_shared<SiteData>(site.name, site.tables),
+                                               policy));
+  }
+  return nodes;
+}
+
+AnalysisSpec Count() { return AnalysisSpec("n", "count", {{"table", "colon"}}); }
+
+class FederationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Progress::SetEnabled(false); }
+};
+
+TEST_F(FederationTest, SilentSiteAbortsTheRoundNamingTheSite) {
+  InProcessTransport transport(Nodes(testing::WriteCohort(1, {50, 50, 50})));
+  transport.SilenceSite("hospital-b");
+  CoordinatorOptions options;
+  options.round_timeout = std::chrono::milliseconds(300);
+  Coordinator coordinator(transport, options);
+  auto started = std::chrono::steady_clock::now();
+  auto document = coordinator.Run("s", {Count()});
+  ASSERT_FALSE(document.ok());
+  EXPECT_EQ(document.status().code(), absl::StatusCode::kDeadlineExceeded);
+  std::string message(document.status().message());
+  EXPECT_NE(message.find("hospital-b"), std::string::npos) << message;
+  EXPECT_NE(message.find("nothing was unmasked"), std::string::npos) << message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+// A transport that records every response the hub receives.
+class RecordingTransport : public Transport {
+ public:
+  explicit RecordingTransport(Transport& inner) : inner_(inner) {}
+  std::vector<std::string> Sites() const override { return inner_.Sites(); }
+  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
+                                                   std::chrono::milliseconds timeout) override {
+    auto responses = inner_.Exchange(request, timeout);
+    if (responses.ok()) recorded.insert(recorded.end(), responses->begin(), responses->end());
+    return responses;
+  }
+  std::vector<v1::SiteResponse> recorded;
+
+ private:
+  Transport& inner_;
+};
+
+TEST_F(FederationTest, HubSeesOnlyMaskedVectors) {
+  // Site row counts are 40, 30, 20; the hub must learn 90 and nothing about 40, 30 or 20.
+  InProcessTransport inner(Nodes(testing::WriteCohort(2, {40, 30, 20})));
+  RecordingTransport transport(inner);
+  Coordinator coordinator(transport);
+  auto document = coordinator.Run("s", {Count()});
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_EQ((*document)["results"][0]["n"], 90);
+  int contributions = 0;
+  for (const auto& response : transport.recorded) {
+    if (!response.has_round()) continue;
+    ASSERT_TRUE(response.round().has_contribution());
+    auto masked = crypto::DeserializeRing(response.round().contribution().masked());
+    ASSERT_TRUE(masked.ok());
+    double decoded = crypto::DecodeFixedPoint(*masked)[0];
+    EXPECT_GT(std::fabs(decoded), 1e6) << "a single site's vector decodes to " << decoded;
+    ++contributions;
+  }
+  EXPECT_EQ(contributions, 3);
+}
+
+TEST_F(FederationTest, SmallSiteRefusesAndTheReasonNamesSiteAndRule) {
+  auto sites = testing::WriteCohort(3, {200, 150, 8});
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {Count(), AnalysisSpec("g", "glm",
+                                    {{"table", "colon"},
+                                     {"formula", "recurrence ~ age"},
+                                     {"family", "binomial"}})}));
+  ASSERT_TRUE(document.ok()) << document.status();
+  for (const auto& result : (*document)["results"]) {
+    EXPECT_EQ(result["status"], "refused");
+    EXPECT_EQ(result["reason"], "site hospital-c: 8 rows, policy needs at least 10");
+  }
+}
+
+TEST_F(FederationTest, GlmRefusedWhenParametersExceedTheFractionOfRows) {
+  auto sites = testing::WriteCohort(4, {300, 300, 30});
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {AnalysisSpec("g", "glm",
+                           {{"table", "colon"},
+                            {"formula", "bmi ~ rx + stage + age + sex + nodes + cea"},
+                            {"family", "gaussian"}})}));
+  ASSERT_TRUE(document.ok()) << document.status();
+  const Json& result = (*document)["results"][0];
+  ASSERT_EQ(result["status"], "refused") << result.dump();
+  std::string reason = result["reason"];
+  EXPECT_NE(reason.find("site hospital-c: 10 parameters for"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("0.2 x rows"), std::string::npos) << reason;
+}
+
+TEST_F(FederationTest, GlmRefusedWhenABinaryColumnHasTooFewOfAValue) {
+  std::string directory = testing::MakeTempDir("medfed_binary");
+  std::string a = "y,x,flag\n", b = "y,x,flag\n";
+  for (int i = 0; i < 60; ++i) {
+    a += std::to_string(i % 2) + "," + std::to_string(i) + "," + (i < 30 ? "TRUE" : "FALSE") + "\n";
+    b += std::to_string((i / 3) % 2) + "," + std::to_string(i) + "," + (i < 3 ? "TRUE" : "FALSE") + "\n";
+  }
+  ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", a).ok());
+  ASSERT_TRUE(WriteFileAtomically(directory + "/b.csv", b).ok());
+  std::vector<SiteConfig> sites(2);
+  sites[0].name = "site-a";
+  sites[0].tables["t"] = directory + "/a.csv";
+  sites[1].name = "site-b";
+  sites[1].tables["t"] = directory + "/b.csv";
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {AnalysisSpec("g", "glm",
+                           {{"table", "t"}, {"formula", "y ~ x + flag"}, {"family", "binomial"}})}));
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_EQ((*document)["results"][0]["reason"],
+            "site site-b: flagTRUE has 3 rows with value 1, policy needs at least 5");
+}
+
+TEST_F(FederationTest, SiteRefusesReplayedAndOutOfOrderMessages) {
+  auto sites = testing::WriteCohort(5, {30, 30});
+  SiteNode node(std::make_shared<SiteData>(sites[0].name, sites[0].tables), DisclosurePolicy());
+  v1::SiteRequest open;
+  open.set_session_id("s1");
+  open.set_sequence(1);
+  auto* plan = open.mutable_open()->mutable_plan();
+  plan->add_sites("hospital-a");
+  plan->add_sites("hospital-b");
+  auto* spec = plan->add_analyses();
+  spec->set_id("n");
+  spec->set_type("count");
+  spec->set_spec_json(R"({"table": "colon"})");
+  ASSERT_TRUE(node.Handle(open).has_opened());
+  v1::SiteRequest keys;
+  keys.set_session_id("s1");
+  keys.set_sequence(1);  // replays the sequence number of the open message
+  v1::SiteResponse response = node.Handle(keys);
+  ASSERT_TRUE(response.has_error());
+  EXPECT_NE(response.error().message().find("replayed or out of order"), std::string::npos);
+  EXPECT_NE(response.error().message().find("site hospital-a"), std::string::npos);
+}
+
+TEST_F(FederationTest, MissingColumnIsReportedBeforeAnyRound) {
+  auto sites = testing::WriteCohort(6, {30, 30});
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "bmi ~ agee"}})}));
+  ASSERT_FALSE(document.ok());
+  std::string message(document.status().message());
+  EXPECT_NE(message.find("site hospital-a"), std::string::npos) << message;
+  EXPECT_NE(message.find("no column \"agee\""), std::string::npos) << message;
+  EXPECT_NE(message.find("its columns are: id, city, age"), std::string::npos) << message;
+}
+
+TEST_F(FederationTest, MissingTableNamesTheSite) {
+  auto sites = testing::WriteCohort(7, {30, 30});
+  sites[1].tables.clear();
+  sites[1].tables["other"] = sites[0].tables["colon"];
+  auto document = RunStudyLocally(testing::MakeStudy(sites, {Count()}));
+  ASSERT_FALSE(document.ok());
+  std::string message(document.status().message());
+  EXPECT_NE(message.find("site hospital-b has no table \"colon\""), std::string::npos) << message;
+}
+
+TEST_F(FederationTest, BadResponseValueNamesFileAndLine) {
+  std::string directory = testing::MakeTempDir("medfed_badresponse");
+  std::string csv = "y,x\n";
+  for (int i = 0; i < 20; ++i) csv += (i == 7 ? "2" : std::to_string(i % 2)) + "," + std::to_string(i) + "\n";
+  ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", csv).ok());
+  std::vector<SiteConfig> sites(1);
+  sites[0].name = "only";
+  sites[0].tables["t"] = directory + "/a.csv";
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ x"}, {"family", "binomial"}})}));
+  ASSERT_FALSE(document.ok());
+  std::string message(document.status().message());
+  EXPECT_NE(message.find("a.csv:9"), std::string::npos) << message;
+  EXPECT_NE(message.find("0 <= y <= 1"), std::string::npos) << message;
+}
+
+TEST_F(FederationTest, CrosstabSuppressesSmallCellsWithComplements) {
+  std::string directory = testing::MakeTempDir("medfed_crosstab");
+  std::string a = "g,h\n";
+  for (int i = 0; i < 40; ++i) a += std::string(i < 2 ? "rare" : (i % 2 ? "x" : "y")) + "," + (i % 3 ? "p" : "q") + "\n";
+  ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", a).ok());
+  std::vector<SiteConfig> sites(1);
+  sites[0].name = "only";
+  sites[0].tables["t"] = directory + "/a.csv";
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {AnalysisSpec("x", "crosstab", {{"table", "t"}, {"rows", "g"}, {"cols", "h"}})}));
+  ASSERT_TRUE(document.ok()) << document.status();
+  const Json& result = (*document)["results"][0];
+  EXPECT_EQ(result["rows"], Json::array({"rare", "x", "y"}));
+  // "rare" has 1 p and 1 q: both hidden, and complements in each column.
+  EXPECT_TRUE(result["counts"][0][0].is_null());
+  EXPECT_TRUE(result["counts"][0][1].is_null());
+  int hidden = 0;
+  for (const auto& row : result["suppressed"]) {
+    for (const auto& cell : row) hidden += cell.get<bool>();
+  }
+  EXPECT_EQ(hidden, 4);
+  EXPECT_NE(result["note"].get<std::string>().find("suppressed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace medfed

@@ -1,0 +1,26 @@
+// Helpers shared by the integration tests: temporary directories, synthetic cohorts written to
+// disk, study files built in code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "medfed/analysis/analysis_spec.h"
+#include "medfed/federation/study_file.h"
+
+namespace medfed::testing {
+
+// A fresh empty directory under the system temporary directory, removed at process exit.
+std::string MakeTempDir(const std::string& prefix);
+
+// Writes the synthetic cohort for (seed, rows per site) as colon_a.csv, ... into a new temp
+// directory and returns the study's sites (table "colon").
+std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows,
+                                    int extra_covariates = 0);
+
+StudyFile MakeStudy(std::vector<SiteConfig> sites, std::vector<AnalysisSpec> analyses);
+
+// "800;500;300" -> {800, 500, 300}
+std::vector<size_t> ParseRows(const std::string& text);
+
+}  // namespace medfed::testing
