@@ -23,7 +23,7 @@ test: deps
 	@ctest --preset asan
 
 demo: release
-	@build/release/medfed demo
+	@build/release/medfed demo --out build/demo
 
 bench: deps-reference release
 	@bench/run_all.sh

@@ -188,8 +188,12 @@ TEST_P(DescriptiveEquivalenceTest, MatchesR) {
     for (size_t k = 0; k < expected["counts"][r].size(); ++k) {
       const double count = expected["counts"][r][k].get<double>();
       const bool suppressed = result["suppressed"][r][k].get<bool>();
-      if (count > 0 && count < 5) EXPECT_TRUE(suppressed) << "cell " << r << "," << k;
-      if (!suppressed) EXPECT_EQ(result["counts"][r][k].get<double>(), count);
+      if (count > 0 && count < 5) {
+        EXPECT_TRUE(suppressed) << "cell " << r << "," << k;
+      }
+      if (!suppressed) {
+        EXPECT_EQ(result["counts"][r][k].get<double>(), count);
+      }
     }
   }
 }

@@ -21,7 +21,7 @@ struct DemoArguments {
 };
 
 std::string FindDemoStudy() {
-  for (const std::string candidate :
+  for (const std::string& candidate :
        {std::string("examples/demo/study.toml"),
         std::string(MEDFED_SOURCE_DIR) + "/examples/demo/study.toml"}) {
     if (FileExists(candidate)) return candidate;

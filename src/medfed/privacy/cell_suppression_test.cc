@@ -61,7 +61,9 @@ TEST(CellSuppressionTest, ProtectsRandomTables) {
     EXPECT_TRUE(MarginsProtect(table)) << "trial " << trial;
     for (size_t r = 0; r < rows; ++r) {
       for (size_t c = 0; c < columns; ++c) {
-        if (counts[r][c] > 0 && counts[r][c] < 5) EXPECT_TRUE(table.suppressed[r][c]);
+        if (counts[r][c] > 0 && counts[r][c] < 5) {
+          EXPECT_TRUE(table.suppressed[r][c]);
+        }
       }
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "medfed/core/text.h"
 
@@ -72,6 +73,66 @@ Column Column::FromStrings(std::string name,
   return Factor(std::move(name), std::move(codes), std::move(levels));
 }
 
+Column Column::Text(std::string name, std::shared_ptr<const TextValues> values) {
+  Column column;
+  column.name_ = std::move(name);
+  column.type_ = ColumnType::kString;
+  column.text_ = std::move(values);
+  return column;
+}
+
+void TextValues::Factorize() const {
+  std::call_once(factorized, [this] {
+    std::unordered_map<std::string_view, int32_t> lookup;
+    codes.resize(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i].data() == nullptr) {
+        codes[i] = -1;
+        continue;
+      }
+      codes[i] = lookup.try_emplace(values[i], static_cast<int32_t>(lookup.size())).first->second;
+    }
+    std::vector<std::pair<std::string_view, int32_t>> entries(lookup.begin(), lookup.end());
+    std::sort(entries.begin(), entries.end());
+    std::vector<int32_t> remap(entries.size());
+    levels.reserve(entries.size());
+    for (size_t l = 0; l < entries.size(); ++l) {
+      remap[static_cast<size_t>(entries[l].second)] = static_cast<int32_t>(l);
+      levels.emplace_back(entries[l].first);
+    }
+    for (int32_t& code : codes) {
+      if (code >= 0) code = remap[static_cast<size_t>(code)];
+    }
+  });
+}
+
+const std::vector<int32_t>& Column::codes() const {
+  if (text_) {
+    text_->Factorize();
+    return text_->codes;
+  }
+  return codes_;
+}
+
+const std::vector<std::string>& Column::levels() const {
+  if (text_) {
+    text_->Factorize();
+    return text_->levels;
+  }
+  return levels_;
+}
+
+std::string_view Column::RawText(size_t row) const {
+  if (text_) {
+    std::string_view value = text_->values[row];
+    return value.data() == nullptr ? std::string_view() : value;
+  }
+  if (type_ == ColumnType::kString && codes_[row] >= 0) {
+    return levels_[static_cast<size_t>(codes_[row])];
+  }
+  return std::string_view();
+}
+
 size_t Column::size() const {
   switch (type_) {
     case ColumnType::kInteger:
@@ -81,7 +142,7 @@ size_t Column::size() const {
     case ColumnType::kBoolean:
       return booleans_.size();
     case ColumnType::kString:
-      return codes_.size();
+      return text_ ? text_->values.size() : codes_.size();
   }
   return 0;
 }
@@ -95,7 +156,7 @@ bool Column::IsMissing(size_t row) const {
     case ColumnType::kBoolean:
       return booleans_[row] < 0;
     case ColumnType::kString:
-      return codes_[row] < 0;
+      return text_ ? text_->values[row].data() == nullptr : codes_[row] < 0;
   }
   return true;
 }
@@ -110,7 +171,7 @@ std::string Column::TextValue(size_t row) const {
     case ColumnType::kBoolean:
       return booleans_[row] ? "TRUE" : "FALSE";
     case ColumnType::kString:
-      return levels_[static_cast<size_t>(codes_[row])];
+      return std::string(RawText(row));
   }
   return "";
 }

@@ -4,9 +4,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace medfed {
@@ -26,6 +30,21 @@ struct NonNumericValue {
   uint64_t non_numeric_values = 0;
 };
 
+// The values of a text column as they were read: views into the source text (kept alive by
+// `source`), or into `owned` for values that needed unescaping. A missing value is a view with
+// a null data pointer. The sorted factor levels and codes are built on first use only, so that
+// identifier and free-text columns that no analysis uses cost no hashing or sorting.
+struct TextValues {
+  std::vector<std::string_view> values;
+  std::shared_ptr<const void> source;
+  std::deque<std::string> owned;
+
+  mutable std::once_flag factorized;
+  mutable std::vector<int32_t> codes;
+  mutable std::vector<std::string> levels;
+  void Factorize() const;
+};
+
 class Column {
  public:
   Column() = default;
@@ -37,6 +56,8 @@ class Column {
                        std::vector<std::string> levels);
   // Builds a factor column from text values (empty optional = missing), levels sorted.
   static Column FromStrings(std::string name, const std::vector<std::optional<std::string>>& values);
+  // A text column whose factor coding is built on first use.
+  static Column Text(std::string name, std::shared_ptr<const TextValues> values);
 
   const std::string& name() const { return name_; }
   ColumnType type() const { return type_; }
@@ -47,8 +68,11 @@ class Column {
   const std::vector<int64_t>& integers() const { return integers_; }
   const std::vector<double>& floats() const { return floats_; }
   const std::vector<int8_t>& booleans() const { return booleans_; }
-  const std::vector<int32_t>& codes() const { return codes_; }
-  const std::vector<std::string>& levels() const { return levels_; }
+  // Factor codes and sorted levels of a string column (built on first call for text columns).
+  const std::vector<int32_t>& codes() const;
+  const std::vector<std::string>& levels() const;
+  // The raw text of row `row` of a string column; empty for missing.
+  std::string_view RawText(size_t row) const;
 
   // Numeric value of integer, float and boolean columns; NaN when missing or a string column.
   double NumericValue(size_t row) const {
@@ -79,6 +103,7 @@ class Column {
   std::vector<int8_t> booleans_;
   std::vector<int32_t> codes_;
   std::vector<std::string> levels_;
+  std::shared_ptr<const TextValues> text_;  // set for lazily factorised text columns
   std::optional<NonNumericValue> non_numeric_;
 };
 

@@ -1,5 +1,7 @@
 #include "medfed/table/csv_reader.h"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -35,6 +37,32 @@ std::string_view TrimBlanks(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
+}
+
+// Position of the first delimiter, CR, LF or quote in [position, size), or size. SSE2 compares
+// sixteen bytes at a time; fields are short, but rows of long text fields benefit most.
+inline size_t FindSpecial(std::string_view text, size_t position, char delimiter) {
+  const size_t size = text.size();
+  const char* data = text.data();
+  const __m128i delimiters = _mm_set1_epi8(delimiter);
+  const __m128i newlines = _mm_set1_epi8('\n');
+  const __m128i returns = _mm_set1_epi8('\r');
+  const __m128i quotes = _mm_set1_epi8('"');
+  while (position + 16 <= size) {
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + position));
+    __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, delimiters), _mm_cmpeq_epi8(chunk, newlines)),
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, returns), _mm_cmpeq_epi8(chunk, quotes)));
+    int mask = _mm_movemask_epi8(hits);
+    if (mask != 0) return position + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    position += 16;
+  }
+  while (position < size) {
+    char c = data[position];
+    if (c == delimiter || c == '\n' || c == '\r' || c == '"') return position;
+    ++position;
+  }
+  return size;
 }
 
 class RecordParser {
@@ -100,15 +128,11 @@ class RecordParser {
         }
       } else {
         size_t start = position_;
-        while (position_ < size) {
-          char c = text_[position_];
-          if (c == delimiter_ || c == '\n' || c == '\r') break;
-          if (c == '"') {
-            return Error(line_, fields.size(),
-                         "stray quote inside an unquoted value; quote the whole value and "
-                         "double the quotes inside it (\"\")");
-          }
-          ++position_;
+        position_ = FindSpecial(text_, position_, delimiter_);
+        if (position_ < size && text_[position_] == '"') {
+          return Error(line_, fields.size(),
+                       "stray quote inside an unquoted value; quote the whole value and "
+                       "double the quotes inside it (\"\")");
         }
         field.text = TrimBlanks(text_.substr(start, position_ - start));
       }
@@ -165,10 +189,59 @@ struct Classified {
   bool boolean = false;
 };
 
+// Exact powers of ten up to 1e22 (all representable in a double).
+constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Plain decimals ("-12", "3.25") with at most 15 significant digits: the integer mantissa and
+// the power of ten are both exact doubles, so one IEEE division gives the correctly rounded
+// value (Clinger's fast path). Anything else goes to std::from_chars.
+bool ParseSimpleDecimal(std::string_view text, Classified& value) {
+  size_t i = 0;
+  bool negative = false;
+  if (text[0] == '-' || text[0] == '+') {
+    negative = text[0] == '-';
+    i = 1;
+  }
+  uint64_t mantissa = 0;
+  int digits = 0;
+  int decimals = 0;
+  bool seen_point = false;
+  bool any_digit = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      any_digit = true;
+      if (mantissa != 0 || c != '0') ++digits;
+      if (digits > 15) return false;
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      if (seen_point) ++decimals;
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      return false;
+    }
+  }
+  if (!any_digit) return false;
+  if (!seen_point) {
+    value.kind = ValueKind::kInteger;
+    value.integer = negative ? -static_cast<int64_t>(mantissa) : static_cast<int64_t>(mantissa);
+    return true;
+  }
+  value.kind = ValueKind::kFloat;
+  double number = static_cast<double>(mantissa) / kPowersOfTen[decimals];
+  value.number = negative ? -number : number;
+  return true;
+}
+
 Classified Classify(std::string_view text) {
   Classified value;
   if (text.empty() || text == "NA" || text == "NaN") return value;
   char first = text.front();
+  if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.') {
+    if (ParseSimpleDecimal(text, value)) return value;
+  }
   if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' ||
       first == 'I' || first == 'i' || first == 'n') {
     std::string_view digits = text;
@@ -209,7 +282,8 @@ class ColumnBuilder {
  public:
   enum class State { kEmpty, kInteger, kFloat, kBoolean, kString };
 
-  explicit ColumnBuilder(std::string name) : name_(std::move(name)) {}
+  ColumnBuilder(std::string name, std::shared_ptr<const void> source)
+      : name_(std::move(name)), source_(std::move(source)) {}
 
   State state() const { return state_; }
 
@@ -228,7 +302,7 @@ class ColumnBuilder {
         booleans_.push_back(-1);
         break;
       case State::kString:
-        codes_.push_back(-1);
+        text_->values.emplace_back();
         break;
     }
   }
@@ -290,26 +364,25 @@ class ColumnBuilder {
     return false;
   }
 
-  // Switches to a string column; the caller replays every earlier row through AddText or
-  // AddMissing.
+  // Switches to a string column; the caller replays every earlier row through AddText.
   void BecomeString() {
     state_ = State::kString;
     integers_ = {};
     floats_ = {};
     booleans_ = {};
-    codes_.clear();
     leading_missing_ = 0;
+    text_ = std::make_shared<TextValues>();
+    text_->source = source_;
   }
 
   // Adds a value of a string column; numbers among them count towards the "mostly numeric"
   // check that names the first non-numeric value.
   void AddText(std::string_view text, bool escaped, ValueKind kind, uint64_t line) {
     if (kind == ValueKind::kMissing) {
-      codes_.push_back(-1);
+      text_->values.emplace_back();
       return;
     }
-    bool numeric = kind == ValueKind::kInteger || kind == ValueKind::kFloat;
-    if (numeric) {
+    if (kind == ValueKind::kInteger || kind == ValueKind::kFloat) {
       ++non_numeric_.numeric_values;
     } else {
       if (non_numeric_.non_numeric_values == 0) {
@@ -319,18 +392,10 @@ class ColumnBuilder {
       ++non_numeric_.non_numeric_values;
     }
     if (escaped) {
-      std::string unescaped = Unescape(text);
-      auto found = lookup_.find(unescaped);
-      if (found != lookup_.end()) {
-        codes_.push_back(found->second);
-        return;
-      }
-      owned_.push_back(std::move(unescaped));
-      text = owned_.back();
+      text_->owned.push_back(Unescape(text));
+      text = text_->owned.back();
     }
-    // Unescaped keys point into the input text, which outlives the builder.
-    auto it = lookup_.try_emplace(text, static_cast<int32_t>(lookup_.size())).first;
-    codes_.push_back(it->second);
+    text_->values.push_back(text);  // points into the source text, kept alive by the column
   }
 
   Column Finish() {
@@ -346,20 +411,7 @@ class ColumnBuilder {
       case State::kString:
         break;
     }
-    // Sort levels (byte order) and renumber the codes.
-    std::vector<std::pair<std::string_view, int32_t>> entries(lookup_.begin(), lookup_.end());
-    std::sort(entries.begin(), entries.end());
-    std::vector<int32_t> remap(entries.size());
-    std::vector<std::string> levels;
-    levels.reserve(entries.size());
-    for (size_t i = 0; i < entries.size(); ++i) {
-      remap[static_cast<size_t>(entries[i].second)] = static_cast<int32_t>(i);
-      levels.emplace_back(entries[i].first);
-    }
-    for (int32_t& code : codes_) {
-      if (code >= 0) code = remap[static_cast<size_t>(code)];
-    }
-    Column column = Column::Factor(name_, std::move(codes_), std::move(levels));
+    Column column = Column::Text(name_, std::move(text_));
     column.set_non_numeric(std::move(non_numeric_));
     return column;
   }
@@ -371,9 +423,8 @@ class ColumnBuilder {
   std::vector<int64_t> integers_;
   std::vector<double> floats_;
   std::vector<int8_t> booleans_;
-  std::vector<int32_t> codes_;
-  std::unordered_map<std::string_view, int32_t> lookup_;
-  std::deque<std::string> owned_;
+  std::shared_ptr<const void> source_;
+  std::shared_ptr<TextValues> text_;
   NonNumericValue non_numeric_;
 };
 
@@ -395,10 +446,9 @@ Status Utf8Error(std::string_view text, size_t offset, const std::string& source
                          "); save the file as UTF-8 (it may be GBK or Latin-1)");
 }
 
-}  // namespace
-
-StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
-                         const CsvOptions& options) {
+// Parses `text`, which `owner` keeps alive for as long as any text column refers to it.
+StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view text,
+                             const std::string& source, const CsvOptions& options) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
     return Utf8Error(text, bad, source, options.delimiter);
@@ -426,7 +476,7 @@ StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
                              std::to_string(c + 1) + ": the name " + QuoteForMessage(name) +
                              " appears twice in the header; column names must be unique");
     }
-    builders.emplace_back(std::move(name));
+    builders.emplace_back(std::move(name), owner);
   }
   const size_t width = builders.size();
 
@@ -487,10 +537,19 @@ StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
   return Table(source, std::move(columns), std::move(lines));
 }
 
+}  // namespace
+
+StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
+                         const CsvOptions& options) {
+  auto copy = std::make_shared<const std::string>(text);
+  return ParseCsvText(copy, *copy, source, options);
+}
+
 StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options) {
   ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   file.AdviseSequential();
-  return ParseCsv(file.view(), path, options);
+  auto shared = std::make_shared<const MappedFile>(std::move(file));
+  return ParseCsvText(shared, shared->view(), path, options);
 }
 
 }  // namespace medfed
