@@ -12,8 +12,13 @@ std::string RenderResultsText(const Json& document) {
   std::string text = "Study \"" + document["study"].get<std::string>() + "\" across " +
                      std::to_string(document["sites"].size()) + " sites:";
   for (const auto& site : document["sites"]) text += " " + site["name"].get<std::string>();
-  text += "\n(every number below was computed under secure aggregation; no site's own "
-          "summaries were seen)\n";
+  if (document["sites"].size() > 1) {
+    text += "\n(every number below was computed under secure aggregation; no site's own "
+            "summaries were seen)\n";
+  } else {
+    text += "\n(one site only: there is nothing to mask against, so the coordinator sees this "
+            "site's summaries)\n";
+  }
   for (const auto& result : document["results"]) {
     const std::string type = result["type"].get<std::string>();
     text += "\n[" + result["id"].get<std::string>() + "] " + type;

@@ -116,3 +116,38 @@ TEST(CsvReaderTest, ReadsFromDiskAndReportsMissingFile) {
 
 }  // namespace
 }  // namespace medfed
+
+namespace medfed {
+namespace {
+
+TEST(CsvReaderTest, DecimalsAreParsedExactly) {
+  // The fast path (mantissa / 10^k) must agree bit for bit with strtod.
+  uint64_t state = 42;
+  std::string csv = "x\n";
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    uint64_t mantissa = (state >> 11) % 1000000000000000ULL;  // up to 15 digits
+    int decimals = static_cast<int>((state >> 3) % 16);
+    std::string digits = std::to_string(mantissa);
+    if (decimals > 0) {
+      while (static_cast<int>(digits.size()) <= decimals) digits = "0" + digits;
+      digits.insert(digits.size() - static_cast<size_t>(decimals), ".");
+    } else {
+      digits += ".0";
+    }
+    if (state & 1) digits = "-" + digits;
+    texts.push_back(digits);
+    csv += digits + "\n";
+  }
+  auto table = ParseCsv(csv, "decimals.csv");
+  ASSERT_TRUE(table.ok());
+  const Column* x = table->FindColumn("x");
+  ASSERT_EQ(x->type(), ColumnType::kFloat);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(x->floats()[i], std::strtod(texts[i].c_str(), nullptr)) << texts[i];
+  }
+}
+
+}  // namespace
+}  // namespace medfed
