@@ -8,6 +8,11 @@ const std::vector<const AnalysisDefinition*>& AllAnalyses() {
       &CrosstabDefinition(),
       &SummaryDefinition(),
       &GlmDefinition(),
+      &KaplanMeierDefinition(),
+      &LogRankDefinition(),
+      &CoxDefinition(),
+      &RatesDefinition(),
+      &LifeTableDefinition(),
   };
   return all;
 }

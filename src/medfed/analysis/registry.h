@@ -23,7 +23,8 @@ struct HubContext {
   DisclosurePolicy policy;  // the strictest of the sites' policies
 };
 
-enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean };
+// kPath: a file path, resolved relative to the study file when it is read.
+enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean, kPath };
 
 struct KeySpec {
   std::string name;
@@ -57,5 +58,10 @@ const AnalysisDefinition& CountDefinition();
 const AnalysisDefinition& CrosstabDefinition();
 const AnalysisDefinition& SummaryDefinition();
 const AnalysisDefinition& GlmDefinition();
+const AnalysisDefinition& KaplanMeierDefinition();
+const AnalysisDefinition& LogRankDefinition();
+const AnalysisDefinition& CoxDefinition();
+const AnalysisDefinition& RatesDefinition();
+const AnalysisDefinition& LifeTableDefinition();
 
 }  // namespace medfed

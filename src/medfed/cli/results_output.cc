@@ -5,6 +5,7 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
+#include "medfed/plot/kaplan_meier_plot.h"
 
 namespace medfed::cli {
 
@@ -47,6 +48,12 @@ Status WriteResultsDirectory(const Json& document, const std::string& directory)
       if (c == '/' || c == '\\' || c == '\0') c = '_';
     }
     RETURN_IF_ERROR(WriteFileAtomically(directory + "/" + id + ".json", result.dump(2) + "\n"));
+    if (result["type"] == "kaplan_meier" && result["status"] == "ok") {
+      RETURN_IF_ERROR(WriteFileAtomically(
+          directory + "/" + id + ".svg",
+          plot::KaplanMeierSvg(result, "Kaplan-Meier: " + result["formula"].get<std::string>(),
+                               result.value("min_cell_count", 5))));
+    }
   }
   return absl::OkStatus();
 }

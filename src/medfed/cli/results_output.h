@@ -11,7 +11,8 @@ namespace medfed::cli {
 
 std::string RenderResultsText(const Json& document);
 
-// Writes DIR/results.json and DIR/<id>.json for every analysis.
+// Writes DIR/results.json, DIR/<id>.json for every analysis, and the figures of analyses that
+// have one (DIR/<id>.svg: Kaplan-Meier curves).
 Status WriteResultsDirectory(const Json& document, const std::string& directory);
 
 // Prints an error the way every subcommand does: "medfed: error: ..." on stderr.

@@ -133,6 +133,9 @@ class StudyParser {
       case KeyKind::kString:
         if (!value.is_string()) return kind_error("a string");
         return Json(std::string(value.as_string()));
+      case KeyKind::kPath:
+        if (!value.is_string()) return kind_error("a file path");
+        return Json(ResolveRelativeTo(path_, value.as_string()));
       case KeyKind::kBoolean:
         if (!value.is_boolean()) return kind_error("true or false");
         return Json(value.as_boolean());

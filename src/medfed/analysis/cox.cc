@@ -1,0 +1,365 @@
+// `cox`: Cox proportional hazards with Efron (default) or Breslow ties and strata(), equal to
+// R's coxph on the pooled rows (docs/protocols/cox.md).
+//
+// Rounds: schema and times (survival_support.h; the times round also returns the design
+// columns' sums and sums of squares for standardisation), then Newton-Raphson rounds: at each
+// iterate every site returns, for every stratum and pooled event time, its risk-set sums
+// S0, S1, S2 and (Efron) the sums over its events at that time, all summed under secure
+// aggregation; the hub evaluates the partial likelihood and replays coxph's iteration.
+#include <cmath>
+
+#include "medfed/analysis/registry.h"
+#include "medfed/analysis/survival_support.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/stats/cox.h"
+#include "medfed/stats/distributions.h"
+#include "medfed/stats/standardization.h"
+#include "medfed/table/design_matrix.h"
+
+namespace medfed {
+namespace {
+
+using stats::CoxTies;
+
+struct CoxSpec {
+  Formula formula;      // as written (for labels)
+  Formula covariates;   // without strata(), intercept forced for R's coding
+  SurvivalTerms terms;
+  CoxTies ties = CoxTies::kEfron;
+};
+
+StatusOr<CoxSpec> ParseSpec(const AnalysisSpec& spec) {
+  CoxSpec parsed;
+  ASSIGN_OR_RETURN(parsed.formula, ParseSurvivalFormula(spec.String("formula")));
+  parsed.terms = SplitSurvivalTerms(parsed.formula);
+  parsed.covariates = parsed.formula.WithoutStrata();
+  // coxph codes factors as if there were an intercept and then drops its column.
+  parsed.covariates.intercept = true;
+  if (parsed.covariates.terms.empty()) {
+    return InvalidArgument("formula " + QuoteForMessage(parsed.formula.text) +
+                           " has no covariates; a Cox model needs at least one");
+  }
+  const std::string ties = ToLowerAscii(spec.String("ties", "efron"));
+  if (ties == "efron") {
+    parsed.ties = CoxTies::kEfron;
+  } else if (ties == "breslow") {
+    parsed.ties = CoxTies::kBreslow;
+  } else {
+    return InvalidArgument("ties = " + QuoteForMessage(ties) + " is not known; use efron or breslow");
+  }
+  return parsed;
+}
+
+std::vector<std::string> StrataKeys(const CoxSpec& spec) {
+  std::vector<std::string> keys;
+  for (int v : spec.terms.strata) keys.push_back(spec.formula.VariableLabel(v));
+  return keys;
+}
+
+class CoxSite : public SiteAnalysis {
+ public:
+  CoxSite(SurvivalSite survival, CoxSpec spec) : survival_(std::move(survival)), spec_(std::move(spec)) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
+    if (phase == "schema") return survival_.Schema();
+    if (phase == "times") return Times(parameters);
+    if (phase == "newton") return Newton(parameters);
+    return InvalidArgument("unknown cox phase " + phase);
+  }
+
+ private:
+  StatusOr<Contribution> Times(const RoundParameters& parameters) {
+    ASSIGN_OR_RETURN(Contribution contribution, survival_.Times(parameters));
+    if (contribution.refusal) return contribution;
+    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.covariates, levels));
+    ASSIGN_OR_RETURN(Eigen::MatrixXd design,
+                     BuildDesignMatrix(survival_.frame(), spec_.covariates, layout, levels));
+    design_ = design.rightCols(design.cols() - 1);  // drop the intercept, as coxph
+    names_.assign(layout.column_names.begin() + 1, layout.column_names.end());
+    ASSIGN_OR_RETURN(strata_, survival_.CombinationIndex(spec_.terms.strata, levels));
+    const SiteContext& context = survival_.context();
+    const size_t n = survival_.rows().time.size();
+    const size_t p = static_cast<size_t>(design_.cols());
+    if (n > 0 && static_cast<double>(p) > context.policy.glm_max_parameter_fraction * n) {
+      return Contribution::Refuse(
+          "glm_max_parameter_fraction",
+          "site " + context.data.site() + ": " + std::to_string(p) + " parameters for " +
+              std::to_string(n) + " rows, policy allows at most " +
+              FormatSignificant(context.policy.glm_max_parameter_fraction, 3) + " x rows");
+    }
+    for (Eigen::Index j = 0; j < design_.cols(); ++j) {
+      bool binary = true;
+      double ones = 0;
+      for (Eigen::Index i = 0; i < design_.rows() && binary; ++i) {
+        double x = design_(i, j);
+        binary = x == 0 || x == 1;
+        ones += x;
+      }
+      if (!binary) continue;
+      const double zeros = static_cast<double>(n) - ones;
+      for (double count : {ones, zeros}) {
+        if (count > 0 && count < context.policy.min_cell_count) {
+          return Contribution::Refuse(
+              "min_cell_count", "site " + context.data.site() + ": " + names_[static_cast<size_t>(j)] +
+                                    " has " + std::to_string(static_cast<int64_t>(count)) +
+                                    " rows of one value, policy needs at least " +
+                                    std::to_string(context.policy.min_cell_count));
+        }
+      }
+    }
+    for (Eigen::Index j = 0; j < design_.cols(); ++j) contribution.values.push_back(design_.col(j).sum());
+    for (Eigen::Index j = 0; j < design_.cols(); ++j) {
+      contribution.values.push_back(design_.col(j).squaredNorm());
+    }
+    return contribution;
+  }
+
+  StatusOr<Contribution> Newton(const RoundParameters& parameters) {
+    ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
+    ASSIGN_OR_RETURN(std::vector<double> beta, parameters.Numbers("beta"));
+    ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
+    if (!site_data_) {
+      ASSIGN_OR_RETURN(std::vector<double> centers, parameters.Numbers("centers"));
+      ASSIGN_OR_RETURN(std::vector<double> scales, parameters.Numbers("scales"));
+      if (centers.size() != static_cast<size_t>(design_.cols())) {
+        return InvalidArgument("standardisation does not match the design");
+      }
+      for (Eigen::Index j = 0; j < design_.cols(); ++j) {
+        design_.col(j).array() -= centers[static_cast<size_t>(j)];
+        design_.col(j) /= scales[static_cast<size_t>(j)];
+      }
+      site_data_ = std::make_unique<stats::CoxSiteData>(
+          std::move(design_), survival_.rows().time, survival_.rows().event, strata_,
+          static_cast<size_t>(strata));
+    }
+    Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(beta.data(), static_cast<Eigen::Index>(beta.size()));
+    Contribution contribution;
+    RETURN_IF_ERROR(site_data_->AppendSums(coefficients, event_times, spec_.ties, contribution.values));
+    return contribution;
+  }
+
+  SurvivalSite survival_;
+  CoxSpec spec_;
+  Eigen::MatrixXd design_;
+  std::vector<std::string> names_;
+  std::vector<int32_t> strata_;
+  std::unique_ptr<stats::CoxSiteData> site_data_;
+};
+
+Json TestJson(double statistic, int df) {
+  return {{"statistic", statistic}, {"df", df}, {"p_value", stats::ChiSquareUpperP(statistic, df)}};
+}
+
+class CoxHub : public HubAnalysis {
+ public:
+  CoxHub(CoxSpec spec, const HubContext& context) : spec_(std::move(spec)), survival_(context) {}
+
+  StatusOr<RoundParameters> Begin() override {
+    RoundParameters parameters;
+    parameters.texts["phase"] = {"schema"};
+    return parameters;
+  }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    if (round_ == 0) {
+      ++round_;
+      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
+      ASSIGN_OR_RETURN(layout_, MakeDesignLayout(spec_.covariates, survival_.levels()));
+      return HubStep::Next(survival_.TimesRound());
+    }
+    if (round_ == 1) {
+      ++round_;
+      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
+      if (survival_.events() == 0) return InvalidArgument("there are no events at any site");
+      const size_t p = layout_.columns() - 1;
+      std::vector<double> sums(pooled.sum.begin() + 1, pooled.sum.begin() + 1 + static_cast<long>(p));
+      std::vector<double> squares(pooled.sum.begin() + 1 + static_cast<long>(p),
+                                  pooled.sum.begin() + 1 + static_cast<long>(2 * p));
+      // Centre and scale (no intercept column: pretend one so that columns are centred).
+      std::vector<double> padded_sums = {survival_.n()}, padded_squares = {survival_.n()};
+      padded_sums.insert(padded_sums.end(), sums.begin(), sums.end());
+      padded_squares.insert(padded_squares.end(), squares.begin(), squares.end());
+      stats::ColumnStandardization standardization =
+          stats::ColumnStandardization::FromMoments(padded_sums, padded_squares, survival_.n(), 0);
+      centers_.assign(standardization.centers().begin() + 1, standardization.centers().end());
+      scales_.assign(standardization.scales().begin() + 1, standardization.scales().end());
+      strata_ = CombinationLabels(StrataKeys(spec_), StrataKeys(spec_), survival_.levels()).size();
+      layout_sums_.parameters = p;
+      layout_sums_.strata = strata_;
+      layout_sums_.times = survival_.event_times().size();
+      layout_sums_.ties = spec_.ties;
+      newton_.emplace(p);
+      return HubStep::Next(NewtonRound());
+    }
+    const Eigen::VectorXd& beta = newton_->point();
+    stats::CoxDerivatives derivatives = stats::CoxFromPooledSums(pooled.sum, layout_sums_, beta);
+    ASSIGN_OR_RETURN(bool more, newton_->Update(derivatives));
+    if (more) return HubStep::Next(NewtonRound());
+    return HubStep::Finish(Result());
+  }
+
+ private:
+  RoundParameters NewtonRound() const {
+    RoundParameters parameters;
+    parameters.texts["phase"] = {"newton"};
+    parameters.numbers["event_times"] = survival_.event_times();
+    const Eigen::VectorXd& beta = newton_->point();
+    parameters.numbers["beta"] = std::vector<double>(beta.data(), beta.data() + beta.size());
+    parameters.numbers["centers"] = centers_;
+    parameters.numbers["scales"] = scales_;
+    parameters.numbers["strata"] = {static_cast<double>(strata_)};
+    return parameters;
+  }
+
+  Json Result() const {
+    const stats::CoxFit& fit = newton_->Result();
+    const size_t p = centers_.size();
+    const double z = stats::NormalQuantile(0.975);
+    Json result;
+    result["status"] = "ok";
+    result["formula"] = spec_.formula.text;
+    result["ties"] = spec_.ties == CoxTies::kEfron ? "efron" : "breslow";
+    result["n"] = static_cast<int64_t>(survival_.n());
+    result["events"] = static_cast<int64_t>(survival_.events());
+    result["missing"] = static_cast<int64_t>(survival_.missing());
+    result["log_likelihood"] = fit.log_likelihood;
+    result["log_likelihood_null"] = fit.log_likelihood_null;
+    result["iterations"] = fit.iterations;
+    result["converged"] = fit.converged;
+    Json coefficients = Json::array();
+    int df = 0;
+    double wald = 0;
+    // Wald statistic b' I b over the estimable coefficients (invariant to the scaling).
+    Eigen::VectorXd standardized = fit.coefficients;
+    for (Eigen::Index j = 0; j < standardized.size(); ++j) {
+      if (std::isnan(standardized[j])) standardized[j] = 0;
+    }
+    wald = standardized.dot(fit.information * standardized);
+    for (size_t j = 0; j < p; ++j) {
+      const Eigen::Index c = static_cast<Eigen::Index>(j);
+      Json row;
+      row["term"] = layout_.column_names[j + 1];
+      if (fit.aliased[j]) {
+        for (const char* key : {"estimate", "hazard_ratio", "std_error", "statistic", "p_value",
+                                "lower", "upper"}) {
+          row[key] = nullptr;
+        }
+        row["aliased"] = true;
+        coefficients.push_back(std::move(row));
+        continue;
+      }
+      ++df;
+      const double estimate = fit.coefficients[c] / scales_[j];
+      const double std_error = std::sqrt(fit.variance(c, c)) / scales_[j];
+      row["estimate"] = estimate;
+      row["hazard_ratio"] = std::exp(estimate);
+      row["std_error"] = std_error;
+      row["statistic"] = estimate / std_error;
+      row["p_value"] = stats::TwoSidedNormalP(estimate / std_error);
+      row["lower"] = std::exp(estimate - z * std_error);
+      row["upper"] = std::exp(estimate + z * std_error);
+      coefficients.push_back(std::move(row));
+    }
+    result["coefficients"] = std::move(coefficients);
+    result["tests"] = {
+        {"likelihood_ratio", TestJson(2 * (fit.log_likelihood - fit.log_likelihood_null), df)},
+        {"wald", TestJson(wald, df)},
+        {"score", TestJson(fit.score_test, df)}};
+    if (!fit.warnings.empty()) result["warnings"] = fit.warnings;
+    survival_.AddTimeNote(result);
+    return result;
+  }
+
+  CoxSpec spec_;
+  SurvivalHub survival_;
+  int round_ = 0;
+  DesignLayout layout_;
+  std::vector<double> centers_, scales_;
+  size_t strata_ = 1;
+  stats::CoxSumsLayout layout_sums_;
+  std::optional<stats::CoxNewton> newton_;
+};
+
+Status Validate(const AnalysisSpec& spec) {
+  auto parsed = ParseSpec(spec);
+  if (!parsed.ok()) return parsed.status();
+  if (spec.Has("where")) {
+    auto where = ParseExpression(spec.String("where"), "where");
+    if (!where.ok()) return where.status();
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(CoxSpec parsed, ParseSpec(spec));
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
+  Formula formula = parsed.formula;
+  return std::unique_ptr<SiteAnalysis>(new CoxSite(
+      SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(CoxSpec parsed, ParseSpec(spec));
+  return std::unique_ptr<HubAnalysis>(new CoxHub(std::move(parsed), context));
+}
+
+std::string Render(const Json& result) {
+  TextTable table({"", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", "lower .95", "upper .95"},
+                  {TextTable::Align::kLeft});
+  for (const auto& row : result["coefficients"]) {
+    if (row.value("aliased", false)) {
+      table.AddRow({row["term"].get<std::string>(), "NA", "NA", "NA", "NA", "NA", "NA", "NA"});
+      continue;
+    }
+    table.AddRow({row["term"].get<std::string>(), FormatSignificant(row["estimate"].get<double>(), 5),
+                  FormatSignificant(row["hazard_ratio"].get<double>(), 5),
+                  FormatSignificant(row["std_error"].get<double>(), 5),
+                  FormatSignificant(row["statistic"].get<double>(), 4),
+                  FormatPValue(row["p_value"].get<double>()),
+                  FormatSignificant(row["lower"].get<double>(), 4),
+                  FormatSignificant(row["upper"].get<double>(), 4)});
+  }
+  std::string text = "  " + result["formula"].get<std::string>() + "  (ties " +
+                     result["ties"].get<std::string>() + ")\n  n = " +
+                     std::to_string(result["n"].get<int64_t>()) + ", events = " +
+                     std::to_string(result["events"].get<int64_t>()) + " (" +
+                     std::to_string(result["missing"].get<int64_t>()) +
+                     " left out for missing values)\n";
+  text += table.Render();
+  const auto& tests = result["tests"];
+  for (const auto& [name, label] : {std::pair{"likelihood_ratio", "Likelihood ratio test"},
+                                    std::pair{"wald", "Wald test"},
+                                    std::pair{"score", "Score (logrank) test"}}) {
+    text += "  " + std::string(label) + " = " +
+            FormatSignificant(tests[name]["statistic"].get<double>(), 5) + " on " +
+            std::to_string(tests[name]["df"].get<int>()) + " df, p = " +
+            FormatPValue(tests[name]["p_value"].get<double>()) + "\n";
+  }
+  text += "  log-likelihood " + FormatSignificant(result["log_likelihood"].get<double>(), 8) +
+          " (null " + FormatSignificant(result["log_likelihood_null"].get<double>(), 8) + "), " +
+          std::to_string(result["iterations"].get<int>()) + " iterations\n";
+  if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
+  return text;
+}
+
+}  // namespace
+
+const AnalysisDefinition& CoxDefinition() {
+  static const AnalysisDefinition definition = {
+      "cox",
+      "Cox proportional hazards, as coxph(Surv(t, e) ~ x + strata(s), ties =)",
+      {{"table", KeyKind::kString, true, "table name"},
+       {"formula", KeyKind::kString, true, "Surv(time, event) ~ covariates [+ strata(s)]"},
+       {"ties", KeyKind::kString, false, "efron (default) or breslow"},
+       {"where", KeyKind::kString, false, "row filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

@@ -1,0 +1,323 @@
+// `kaplan_meier`: survival curves by stratum, as R's survfit(Surv(t, e) ~ strata) and
+// summary(fit, times = ...). Rounds: schema and times (survival_support.h), then one round of
+// pooled counts: per stratum, the number at risk and of events at every pooled event time, and
+// the number at risk at the requested times and at the plot's tick marks.
+// Release: the step curve only at times where the pooled number at risk is at least
+// min_cell_count; requested times always appear, with values withheld where fewer are at risk.
+#include <cmath>
+
+#include "medfed/analysis/registry.h"
+#include "medfed/analysis/survival_support.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/stats/kaplan_meier.h"
+
+namespace medfed {
+namespace {
+
+struct KmSpec {
+  Formula formula;
+  std::vector<std::string> names;  // grouping variables as written
+  std::vector<double> times;       // requested times
+};
+
+StatusOr<KmSpec> ParseSpec(const AnalysisSpec& spec) {
+  KmSpec parsed;
+  ASSIGN_OR_RETURN(parsed.formula, ParseSurvivalFormula(spec.String("formula")));
+  parsed.names = MakeGroupingFactors(parsed.formula);
+  parsed.times = spec.Numbers("times");
+  for (double t : parsed.times) {
+    if (t < 0) return InvalidArgument("times must not be negative");
+  }
+  std::sort(parsed.times.begin(), parsed.times.end());
+  return parsed;
+}
+
+std::vector<int> AllVariables(const Formula& formula) {
+  std::vector<int> all;
+  for (size_t v = 0; v < formula.variables.size(); ++v) all.push_back(static_cast<int>(v));
+  return all;
+}
+
+class KaplanMeierSite : public SiteAnalysis {
+ public:
+  KaplanMeierSite(SurvivalSite survival) : survival_(std::move(survival)) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
+    if (phase == "schema") return survival_.Schema();
+    if (phase == "times") return survival_.Times(parameters);
+    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
+    ASSIGN_OR_RETURN(std::vector<double> extra_times, parameters.Numbers("extra_times"));
+    ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
+    ASSIGN_OR_RETURN(std::vector<int32_t> stratum,
+                     survival_.CombinationIndex(AllVariables(survival_.formula()), levels));
+    const SurvivalRows& rows = survival_.rows();
+    const size_t k_count = event_times.size();
+    const size_t per_stratum = 1 + 2 * k_count + extra_times.size();
+    Contribution contribution;
+    contribution.values.assign(static_cast<size_t>(strata) * per_stratum, 0.0);
+    AppendRiskCounts(rows, stratum, static_cast<size_t>(strata), event_times, extra_times,
+                     contribution.values);
+    return contribution;
+  }
+
+ private:
+  SurvivalSite survival_;
+};
+
+// Tick marks for the plot's time axis: 0 and "nice" steps up to the last event time.
+std::vector<double> PlotTicks(double last_time) {
+  if (last_time <= 0) return {0};
+  double raw = last_time / 5;
+  double magnitude = std::pow(10, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    if (magnitude * factor >= raw) {
+      step = magnitude * factor;
+      break;
+    }
+  }
+  std::vector<double> ticks;
+  for (double t = 0; t <= last_time + 1e-9; t += step) ticks.push_back(t);
+  return ticks;
+}
+
+Json NumberOrNull(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+class KaplanMeierHub : public HubAnalysis {
+ public:
+  KaplanMeierHub(KmSpec spec, const HubContext& context)
+      : spec_(std::move(spec)), context_(context), survival_(context) {}
+
+  StatusOr<RoundParameters> Begin() override {
+    RoundParameters parameters;
+    parameters.texts["phase"] = {"schema"};
+    return parameters;
+  }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    if (round_ == 0) {
+      ++round_;
+      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
+      return HubStep::Next(survival_.TimesRound());
+    }
+    if (round_ == 1) {
+      ++round_;
+      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
+      labels_ = CombinationLabels(Keys(), spec_.names, survival_.levels());
+      ticks_ = PlotTicks(survival_.event_times().empty() ? 0 : survival_.event_times().back());
+      RoundParameters parameters;
+      parameters.texts["phase"] = {"counts"};
+      PutGlobalLevels(survival_.levels(), parameters);
+      parameters.numbers["event_times"] = survival_.event_times();
+      std::vector<double> extra = spec_.times;
+      extra.insert(extra.end(), ticks_.begin(), ticks_.end());
+      parameters.numbers["extra_times"] = extra;
+      parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
+      return HubStep::Next(std::move(parameters));
+    }
+    return HubStep::Finish(Result(pooled.sum));
+  }
+
+ private:
+  std::vector<std::string> Keys() const {
+    std::vector<std::string> keys;
+    for (size_t v = 0; v < spec_.formula.variables.size(); ++v) {
+      keys.push_back(spec_.formula.VariableLabel(static_cast<int>(v)));
+    }
+    return keys;
+  }
+
+  Json Result(const std::vector<double>& sum) const {
+    const auto& event_times = survival_.event_times();
+    const size_t k_count = event_times.size();
+    const size_t requested = spec_.times.size();
+    const size_t per_stratum = 1 + 2 * k_count + requested + ticks_.size();
+    const double min_cell = context_.policy.min_cell_count;
+    Json result;
+    result["status"] = "ok";
+    result["formula"] = spec_.formula.text;
+    result["n"] = static_cast<int64_t>(survival_.n());
+    result["events"] = static_cast<int64_t>(survival_.events());
+    result["missing"] = static_cast<int64_t>(survival_.missing());
+    result["min_cell_count"] = static_cast<int>(min_cell);
+    survival_.AddTimeNote(result);
+    Json strata = Json::array();
+    Json at_risk_rows = Json::array();
+    Json at_risk_labels = Json::array();
+    for (size_t s = 0; s < labels_.size(); ++s) {
+      const double* block = sum.data() + s * per_stratum;
+      const double n = block[0];
+      if (n == 0) continue;  // combinations absent from the data, as survfit
+      stats::KaplanMeierInput input;
+      double events = 0;
+      for (size_t k = 0; k < k_count; ++k) {
+        if (block[2 + 2 * k] == 0) continue;
+        input.times.push_back(event_times[k]);
+        input.n_risk.push_back(block[1 + 2 * k]);
+        input.n_event.push_back(block[2 + 2 * k]);
+        events += block[2 + 2 * k];
+      }
+      stats::KaplanMeierCurve curve = stats::ComputeKaplanMeier(input);
+      Json stratum;
+      stratum["stratum"] = labels_.size() == 1 && labels_[0].empty() ? "all" : labels_[s];
+      stratum["n"] = static_cast<int64_t>(n);
+      stratum["events"] = static_cast<int64_t>(events);
+      stratum["median"] = NumberOrNull(curve.median);
+      stratum["median_lower"] = NumberOrNull(curve.median_lower);
+      stratum["median_upper"] = NumberOrNull(curve.median_upper);
+      Json points = Json::array();
+      double previous = -INFINITY;
+      for (size_t j = 0; j < requested; ++j) {
+        const double tau = spec_.times[j];
+        const double n_risk = block[1 + 2 * k_count + j];
+        if (n_risk == 0) continue;  // beyond the last follow-up (summary.survfit drops it)
+        double n_event = 0;
+        for (size_t k = 0; k < input.times.size(); ++k) {
+          if (input.times[k] > previous && input.times[k] <= tau) n_event += input.n_event[k];
+        }
+        previous = tau;
+        Json point;
+        point["time"] = tau;
+        if (n_risk < min_cell) {
+          point["n_risk"] = nullptr;
+          point["suppressed"] = true;
+          point["note"] = "fewer than " + std::to_string(static_cast<int>(min_cell)) + " at risk";
+          points.push_back(std::move(point));
+          continue;
+        }
+        stats::KaplanMeierStep at = stats::CurveAt(curve, tau);
+        point["n_risk"] = static_cast<int64_t>(n_risk);
+        point["n_event"] = static_cast<int64_t>(n_event);
+        point["survival"] = at.survival;
+        point["std_error"] = NumberOrNull(at.std_error);
+        point["lower"] = NumberOrNull(at.lower);
+        point["upper"] = NumberOrNull(at.upper);
+        points.push_back(std::move(point));
+      }
+      stratum["points"] = std::move(points);
+      Json steps = Json::array();
+      size_t withheld = 0;
+      for (const auto& step : curve.steps) {
+        if (step.n_risk < min_cell) {
+          ++withheld;
+          continue;
+        }
+        steps.push_back({{"time", step.time},
+                         {"n_risk", static_cast<int64_t>(step.n_risk)},
+                         {"n_event", static_cast<int64_t>(step.n_event)},
+                         {"survival", step.survival},
+                         {"lower", NumberOrNull(step.lower)},
+                         {"upper", NumberOrNull(step.upper)}});
+      }
+      stratum["curve"] = std::move(steps);
+      if (withheld > 0) {
+        stratum["curve_note"] = std::to_string(withheld) +
+                                " step(s) with fewer than " +
+                                std::to_string(static_cast<int>(min_cell)) +
+                                " at risk are not released";
+      }
+      strata.push_back(std::move(stratum));
+      Json row = Json::array();
+      for (size_t j = 0; j < ticks_.size(); ++j) {
+        double at_risk = block[1 + 2 * k_count + requested + j];
+        row.push_back(at_risk > 0 && at_risk < min_cell ? Json(nullptr)
+                                                        : Json(static_cast<int64_t>(at_risk)));
+      }
+      at_risk_rows.push_back(std::move(row));
+      at_risk_labels.push_back(labels_.size() == 1 && labels_[0].empty() ? "all" : labels_[s]);
+    }
+    result["strata"] = std::move(strata);
+    result["at_risk"] = {{"times", ticks_}, {"strata", at_risk_labels}, {"n_risk", at_risk_rows}};
+    return result;
+  }
+
+  KmSpec spec_;
+  HubContext context_;
+  SurvivalHub survival_;
+  int round_ = 0;
+  std::vector<std::string> labels_;
+  std::vector<double> ticks_;
+};
+
+Status Validate(const AnalysisSpec& spec) {
+  auto parsed = ParseSpec(spec);
+  if (!parsed.ok()) return parsed.status();
+  if (spec.Has("where")) {
+    auto where = ParseExpression(spec.String("where"), "where");
+    if (!where.ok()) return where.status();
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(KmSpec parsed, ParseSpec(spec));
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
+  return std::unique_ptr<SiteAnalysis>(new KaplanMeierSite(
+      SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context)));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(KmSpec parsed, ParseSpec(spec));
+  return std::unique_ptr<HubAnalysis>(new KaplanMeierHub(std::move(parsed), context));
+}
+
+std::string Optional(const Json& value, int digits) {
+  return value.is_null() ? "NA" : FormatSignificant(value.get<double>(), digits);
+}
+
+std::string Render(const Json& result) {
+  std::string text = "  " + result["formula"].get<std::string>() + "   n = " +
+                     std::to_string(result["n"].get<int64_t>()) + ", events = " +
+                     std::to_string(result["events"].get<int64_t>()) + "\n";
+  TextTable medians({"stratum", "n", "events", "median", "0.95LCL", "0.95UCL"},
+                    {TextTable::Align::kLeft});
+  for (const auto& stratum : result["strata"]) {
+    medians.AddRow({stratum["stratum"].get<std::string>(), std::to_string(stratum["n"].get<int64_t>()),
+                    std::to_string(stratum["events"].get<int64_t>()), Optional(stratum["median"], 6),
+                    Optional(stratum["median_lower"], 6), Optional(stratum["median_upper"], 6)});
+  }
+  text += medians.Render();
+  bool any_points = false;
+  TextTable points({"stratum", "time", "n.risk", "n.event", "survival", "std.err", "lower 95%", "upper 95%"},
+                   {TextTable::Align::kLeft});
+  for (const auto& stratum : result["strata"]) {
+    for (const auto& point : stratum["points"]) {
+      any_points = true;
+      if (point.value("suppressed", false)) {
+        points.AddRow({stratum["stratum"].get<std::string>(), FormatSignificant(point["time"].get<double>(), 8),
+                       "<" + std::string("min"), "", "withheld", "", "", ""});
+        continue;
+      }
+      points.AddRow({stratum["stratum"].get<std::string>(), FormatSignificant(point["time"].get<double>(), 8),
+                     std::to_string(point["n_risk"].get<int64_t>()),
+                     std::to_string(point["n_event"].get<int64_t>()),
+                     FormatSignificant(point["survival"].get<double>(), 4), Optional(point["std_error"], 4),
+                     Optional(point["lower"], 4), Optional(point["upper"], 4)});
+    }
+  }
+  if (any_points) text += "\n" + points.Render();
+  if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
+  return text;
+}
+
+}  // namespace
+
+const AnalysisDefinition& KaplanMeierDefinition() {
+  static const AnalysisDefinition definition = {
+      "kaplan_meier",
+      "survival curves, as survfit(Surv(t, e) ~ strata) and summary(fit, times =)",
+      {{"table", KeyKind::kString, true, "table name"},
+       {"formula", KeyKind::kString, true, "Surv(time, event) ~ strata, or ~ 1"},
+       {"times", KeyKind::kNumberList, false, "times for the summary table"},
+       {"where", KeyKind::kString, false, "row filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

@@ -1,0 +1,226 @@
+// `logrank`: the log-rank test, as R's survdiff(Surv(t, e) ~ group [+ strata(s)]). Rounds:
+// schema and times (survival_support.h), then per stratum and group the pooled number at risk
+// and of events at every pooled event time.
+#include "medfed/analysis/registry.h"
+#include "medfed/analysis/survival_support.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/stats/logrank.h"
+
+namespace medfed {
+namespace {
+
+struct LogRankSpec {
+  Formula formula;
+  std::vector<std::string> names;
+  SurvivalTerms terms;
+};
+
+StatusOr<LogRankSpec> ParseSpec(const AnalysisSpec& spec) {
+  LogRankSpec parsed;
+  ASSIGN_OR_RETURN(parsed.formula, ParseSurvivalFormula(spec.String("formula")));
+  parsed.names = MakeGroupingFactors(parsed.formula);
+  parsed.terms = SplitSurvivalTerms(parsed.formula);
+  if (parsed.terms.others.empty()) {
+    return InvalidArgument("formula " + QuoteForMessage(parsed.formula.text) +
+                           ": the log-rank test compares groups; write Surv(time, event) ~ group");
+  }
+  return parsed;
+}
+
+std::vector<std::string> KeysOf(const Formula& formula, const std::vector<int>& variables) {
+  std::vector<std::string> keys;
+  for (int v : variables) keys.push_back(formula.VariableLabel(v));
+  return keys;
+}
+
+std::vector<std::string> NamesOf(const std::vector<std::string>& names, const std::vector<int>& variables) {
+  std::vector<std::string> selected;
+  for (int v : variables) selected.push_back(names[static_cast<size_t>(v)]);
+  return selected;
+}
+
+class LogRankSite : public SiteAnalysis {
+ public:
+  LogRankSite(SurvivalSite survival, SurvivalTerms terms)
+      : survival_(std::move(survival)), terms_(std::move(terms)) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
+    if (phase == "schema") return survival_.Schema();
+    if (phase == "times") return survival_.Times(parameters);
+    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
+    ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
+    ASSIGN_OR_RETURN(double groups, parameters.Number("groups"));
+    ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.CombinationIndex(terms_.strata, levels));
+    ASSIGN_OR_RETURN(std::vector<int32_t> group, survival_.CombinationIndex(terms_.others, levels));
+    std::vector<int32_t> cell(group.size());
+    for (size_t i = 0; i < cell.size(); ++i) {
+      cell[i] = stratum[i] * static_cast<int32_t>(groups) + group[i];
+    }
+    const size_t cells = static_cast<size_t>(strata * groups);
+    Contribution contribution;
+    contribution.values.assign(cells * (1 + 2 * event_times.size()), 0.0);
+    AppendRiskCounts(survival_.rows(), cell, cells, event_times, {}, contribution.values);
+    return contribution;
+  }
+
+ private:
+  SurvivalSite survival_;
+  SurvivalTerms terms_;
+};
+
+class LogRankHub : public HubAnalysis {
+ public:
+  LogRankHub(LogRankSpec spec, const HubContext& context)
+      : spec_(std::move(spec)), survival_(context) {}
+
+  StatusOr<RoundParameters> Begin() override {
+    RoundParameters parameters;
+    parameters.texts["phase"] = {"schema"};
+    return parameters;
+  }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    if (round_ == 0) {
+      ++round_;
+      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
+      return HubStep::Next(survival_.TimesRound());
+    }
+    if (round_ == 1) {
+      ++round_;
+      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
+      group_labels_ = CombinationLabels(KeysOf(spec_.formula, spec_.terms.others),
+                                        NamesOf(spec_.names, spec_.terms.others), survival_.levels());
+      strata_count_ = CombinationLabels(KeysOf(spec_.formula, spec_.terms.strata),
+                                        NamesOf(spec_.names, spec_.terms.strata), survival_.levels())
+                          .size();
+      RoundParameters parameters;
+      parameters.texts["phase"] = {"counts"};
+      PutGlobalLevels(survival_.levels(), parameters);
+      parameters.numbers["event_times"] = survival_.event_times();
+      parameters.numbers["strata"] = {static_cast<double>(strata_count_)};
+      parameters.numbers["groups"] = {static_cast<double>(group_labels_.size())};
+      return HubStep::Next(std::move(parameters));
+    }
+    const size_t groups = group_labels_.size();
+    const size_t k_count = survival_.event_times().size();
+    const size_t block = 1 + 2 * k_count;
+    stats::LogRankInput input;
+    std::vector<double> n(groups, 0);
+    input.n_risk.assign(strata_count_, std::vector<std::vector<double>>(k_count, std::vector<double>(groups)));
+    input.n_event = input.n_risk;
+    for (size_t s = 0; s < strata_count_; ++s) {
+      for (size_t g = 0; g < groups; ++g) {
+        const double* cell = pooled.sum.data() + (s * groups + g) * block;
+        n[g] += cell[0];
+        for (size_t k = 0; k < k_count; ++k) {
+          input.n_risk[s][k][g] = cell[1 + 2 * k];
+          input.n_event[s][k][g] = cell[2 + 2 * k];
+        }
+      }
+    }
+    // Groups absent from the data are dropped, as survdiff does.
+    std::vector<size_t> present;
+    for (size_t g = 0; g < groups; ++g) {
+      if (n[g] > 0) present.push_back(g);
+    }
+    for (auto& stratum : input.n_risk) {
+      for (auto& at_time : stratum) {
+        std::vector<double> kept;
+        for (size_t g : present) kept.push_back(at_time[g]);
+        at_time = kept;
+      }
+    }
+    for (auto& stratum : input.n_event) {
+      for (auto& at_time : stratum) {
+        std::vector<double> kept;
+        for (size_t g : present) kept.push_back(at_time[g]);
+        at_time = kept;
+      }
+    }
+    stats::LogRankResult test = stats::ComputeLogRank(input, static_cast<int>(present.size()));
+    Json result;
+    result["status"] = "ok";
+    result["formula"] = spec_.formula.text;
+    result["n"] = static_cast<int64_t>(survival_.n());
+    result["events"] = static_cast<int64_t>(survival_.events());
+    result["missing"] = static_cast<int64_t>(survival_.missing());
+    result["statistic"] = test.statistic;
+    result["df"] = test.df;
+    result["p_value"] = test.p_value;
+    Json group_rows = Json::array();
+    for (size_t i = 0; i < present.size(); ++i) {
+      group_rows.push_back({{"group", group_labels_[present[i]]},
+                            {"n", static_cast<int64_t>(n[present[i]])},
+                            {"observed", test.observed[i]},
+                            {"expected", test.expected[i]}});
+    }
+    result["groups"] = std::move(group_rows);
+    survival_.AddTimeNote(result);
+    return HubStep::Finish(std::move(result));
+  }
+
+ private:
+  LogRankSpec spec_;
+  SurvivalHub survival_;
+  int round_ = 0;
+  std::vector<std::string> group_labels_;
+  size_t strata_count_ = 1;
+};
+
+Status Validate(const AnalysisSpec& spec) {
+  auto parsed = ParseSpec(spec);
+  if (!parsed.ok()) return parsed.status();
+  if (spec.Has("where")) {
+    auto where = ParseExpression(spec.String("where"), "where");
+    if (!where.ok()) return where.status();
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(LogRankSpec parsed, ParseSpec(spec));
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
+  SurvivalTerms terms = parsed.terms;
+  return std::unique_ptr<SiteAnalysis>(new LogRankSite(
+      SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context), terms));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(LogRankSpec parsed, ParseSpec(spec));
+  return std::unique_ptr<HubAnalysis>(new LogRankHub(std::move(parsed), context));
+}
+
+std::string Render(const Json& result) {
+  TextTable table({"group", "N", "Observed", "Expected", "(O-E)^2/E"}, {TextTable::Align::kLeft});
+  for (const auto& group : result["groups"]) {
+    double o = group["observed"], e = group["expected"];
+    table.AddRow({group["group"].get<std::string>(), std::to_string(group["n"].get<int64_t>()),
+                  FormatSignificant(o, 6), FormatSignificant(e, 6),
+                  FormatSignificant((o - e) * (o - e) / e, 4)});
+  }
+  return "  " + result["formula"].get<std::string>() + "\n" + table.Render() +
+         "  Chisq = " + FormatSignificant(result["statistic"].get<double>(), 5) + " on " +
+         std::to_string(result["df"].get<int>()) + " degrees of freedom, p = " +
+         FormatPValue(result["p_value"].get<double>()) + "\n";
+}
+
+}  // namespace
+
+const AnalysisDefinition& LogRankDefinition() {
+  static const AnalysisDefinition definition = {
+      "logrank",
+      "log-rank test, as survdiff(Surv(t, e) ~ group [+ strata(s)])",
+      {{"table", KeyKind::kString, true, "table name"},
+       {"formula", KeyKind::kString, true, "Surv(time, event) ~ group [+ strata(s)]"},
+       {"where", KeyKind::kString, false, "row filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

@@ -1,0 +1,402 @@
+// `rates`: SEER*Stat-style rate sessions across registries (docs/protocols/rates.md).
+//
+// Each site holds a case table (one row per case, with an age or age group) and a population
+// table (population at risk by age group and any grouping columns). Round 1: the sites reveal
+// the levels of the grouping variables and the age groups of their population tables. Round 2:
+// per group and age group, the pooled number of cases and population at risk. The hub computes
+// crude and age-adjusted rates per `per` persons (direct standardisation to the chosen standard)
+// with gamma confidence intervals (stats/rates.h); a group with fewer cases than rate_min_count
+// has its rates suppressed.
+#include <cmath>
+#include <set>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+#include "medfed/stats/rates.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+namespace {
+
+constexpr char kAgeGroupsKey[] = "age_groups";
+
+struct RatesSpec {
+  std::string cases_table, population_table;
+  std::string age, population_age, population_count;
+  std::vector<std::string> by;
+  std::string where, population_where;
+  const stats::StandardPopulation* standard = nullptr;
+  double per = 1e5;
+};
+
+StatusOr<RatesSpec> ParseSpec(const AnalysisSpec& spec) {
+  RatesSpec parsed;
+  parsed.cases_table = spec.String("table");
+  parsed.population_table = spec.String("population");
+  parsed.age = spec.String("age", "age");
+  parsed.population_age = spec.String("population_age", "age_group");
+  parsed.population_count = spec.String("population_count", "population");
+  parsed.by = spec.Strings("by");
+  parsed.where = spec.String("where");
+  parsed.population_where = spec.String("population_where");
+  ASSIGN_OR_RETURN(parsed.standard, stats::FindStandardPopulation(spec.String("standard", "us2000")));
+  parsed.per = spec.Number("per", 1e5);
+  if (!(parsed.per > 0)) return InvalidArgument("per must be positive, e.g. 100000");
+  for (const std::string& where : {parsed.where, parsed.population_where}) {
+    if (!TrimWhitespace(where).empty()) {
+      auto parsed_where = ParseExpression(where, "where");
+      if (!parsed_where.ok()) return parsed_where.status();
+    }
+  }
+  return parsed;
+}
+
+// The lower bound of the age group of a value in an age column: numbers are ages (or group
+// lower bounds), text is a group label.
+StatusOr<double> AgeLowerBound(const Column& column, size_t row) {
+  if (column.IsNumeric()) return column.NumericValue(row);
+  return stats::AgeGroupLowerBound(std::string(column.RawText(row)));
+}
+
+class RatesSite : public SiteAnalysis {
+ public:
+  RatesSite(RatesSpec spec, std::shared_ptr<const Table> cases, std::shared_ptr<const Table> population)
+      : spec_(std::move(spec)), cases_(std::move(cases)), population_(std::move(population)) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
+    if (phase == "schema") return Schema();
+    return Counts(parameters);
+  }
+
+ private:
+  // factor(column) of both tables.
+  StatusOr<RowValues> GroupValues(const Table& table, const std::string& column) {
+    Expression call;
+    call.kind = Expression::Kind::kCall;
+    call.text = "factor";
+    Expression name;
+    name.kind = Expression::Kind::kName;
+    name.text = column;
+    call.arguments.push_back(name);
+    return EvaluateRows(call, table);
+  }
+
+  StatusOr<Contribution> Schema() {
+    ASSIGN_OR_RETURN(case_rows_, SelectRows(spec_.where, *cases_));
+    ASSIGN_OR_RETURN(population_rows_, SelectRows(spec_.population_where, *population_));
+    Contribution contribution;
+    for (const auto& variable : spec_.by) {
+      std::set<std::string> levels;
+      ASSIGN_OR_RETURN(RowValues in_cases, GroupValues(*cases_, variable));
+      ASSIGN_OR_RETURN(RowValues in_population, GroupValues(*population_, variable));
+      for (uint32_t r : case_rows_) {
+        if (in_cases.codes[r] >= 0) levels.insert(in_cases.levels[static_cast<size_t>(in_cases.codes[r])]);
+      }
+      for (uint32_t r : population_rows_) {
+        if (in_population.codes[r] >= 0) {
+          levels.insert(in_population.levels[static_cast<size_t>(in_population.codes[r])]);
+        }
+      }
+      VariableSchema schema;
+      schema.label = variable;
+      schema.is_factor = true;
+      schema.level_order = in_population.level_order;
+      schema.levels.assign(levels.begin(), levels.end());
+      DiscloseSchemas({schema}, contribution);
+    }
+    const Column& age = *population_->FindColumn(spec_.population_age);
+    std::set<double> bounds;
+    for (uint32_t r : population_rows_) {
+      if (age.IsMissing(r)) continue;
+      auto bound = AgeLowerBound(age, r);
+      if (!bound.ok()) {
+        return Annotate(bound.status(), population_->source() + ":" +
+                                            std::to_string(population_->LineOfRow(r)) + ": ");
+      }
+      bounds.insert(*bound);
+    }
+    for (double bound : bounds) contribution.disclosed[kAgeGroupsKey].push_back(FormatRoundTrip(bound));
+    contribution.values = {static_cast<double>(case_rows_.size())};
+    return contribution;
+  }
+
+  StatusOr<Contribution> Counts(const RoundParameters& parameters) {
+    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(std::vector<double> bounds, parameters.Numbers("age_bounds"));
+    const size_t age_groups = bounds.size();
+    auto age_group_of = [&](double age) -> int64_t {
+      if (std::isnan(age) || age < 0) return -1;
+      size_t g = static_cast<size_t>(std::upper_bound(bounds.begin(), bounds.end(), age) - bounds.begin());
+      return g == 0 ? -1 : static_cast<int64_t>(g - 1);
+    };
+    // Combination index of the grouping variables, per table.
+    auto combination = [&](const Table& table, const std::vector<uint32_t>& rows)
+        -> StatusOr<std::vector<int64_t>> {
+      std::vector<int64_t> index(table.row_count(), 0);
+      for (const auto& variable : spec_.by) {
+        ASSIGN_OR_RETURN(RowValues values, GroupValues(table, variable));
+        ASSIGN_OR_RETURN(std::vector<int32_t> codes,
+                         RecodeToGlobal(values, levels[variable].levels, variable));
+        const int64_t radix = static_cast<int64_t>(levels[variable].levels.size());
+        for (uint32_t r : rows) index[r] = codes[r] < 0 ? -1 : (index[r] < 0 ? -1 : index[r] * radix + codes[r]);
+      }
+      return index;
+    };
+    size_t combinations = 1;
+    for (const auto& variable : spec_.by) combinations *= levels[variable].levels.size();
+    ASSIGN_OR_RETURN(std::vector<int64_t> case_group, combination(*cases_, case_rows_));
+    ASSIGN_OR_RETURN(std::vector<int64_t> population_group, combination(*population_, population_rows_));
+    Contribution contribution;
+    // [cases, population] per (combination, age group), then cases left out.
+    contribution.values.assign(combinations * age_groups * 2 + 1, 0.0);
+    const Column& case_age = *cases_->FindColumn(spec_.age);
+    for (uint32_t r : case_rows_) {
+      double age = std::nan("");
+      if (!case_age.IsMissing(r)) {
+        auto bound = AgeLowerBound(case_age, r);
+        if (!bound.ok()) {
+          return Annotate(bound.status(), cases_->source() + ":" + std::to_string(cases_->LineOfRow(r)) + ": ");
+        }
+        age = *bound;
+      }
+      int64_t g = age_group_of(age);
+      if (g < 0 || case_group[r] < 0) {
+        contribution.values.back() += 1;
+        continue;
+      }
+      contribution.values[(static_cast<size_t>(case_group[r]) * age_groups + static_cast<size_t>(g)) * 2] += 1;
+    }
+    const Column& population_age = *population_->FindColumn(spec_.population_age);
+    const Column& count = *population_->FindColumn(spec_.population_count);
+    if (!count.IsNumeric()) return NotNumericError(*population_, count);
+    for (uint32_t r : population_rows_) {
+      double persons = count.NumericValue(r);
+      if (std::isnan(persons)) continue;
+      if (persons < 0) {
+        return InvalidArgument(population_->source() + ":" + std::to_string(population_->LineOfRow(r)) +
+                               ": population " + FormatSignificant(persons, 10) + " is negative");
+      }
+      if (population_age.IsMissing(r) || population_group[r] < 0) continue;
+      ASSIGN_OR_RETURN(double bound, AgeLowerBound(population_age, r));
+      int64_t g = age_group_of(bound);
+      if (g < 0) continue;
+      contribution.values[(static_cast<size_t>(population_group[r]) * age_groups + static_cast<size_t>(g)) * 2 + 1] +=
+          persons;
+    }
+    return contribution;
+  }
+
+  RatesSpec spec_;
+  std::shared_ptr<const Table> cases_, population_;
+  std::vector<uint32_t> case_rows_, population_rows_;
+};
+
+std::string AgeLabel(const std::vector<double>& bounds, size_t g) {
+  std::string low = FormatSignificant(bounds[g], 6);
+  if (g + 1 == bounds.size()) return low + "+";
+  return low + "-" + FormatSignificant(bounds[g + 1] - 1, 6);
+}
+
+Json RateJson(const stats::RateEstimate& estimate) {
+  auto value = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
+  return {{"rate", value(estimate.rate)}, {"std_error", value(estimate.std_error)},
+          {"lower", value(estimate.lower)}, {"upper", value(estimate.upper)}};
+}
+
+class RatesHub : public HubAnalysis {
+ public:
+  RatesHub(RatesSpec spec, const HubContext& context) : spec_(std::move(spec)), context_(context) {}
+
+  StatusOr<RoundParameters> Begin() override {
+    RoundParameters parameters;
+    parameters.texts["phase"] = {"schema"};
+    return parameters;
+  }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    if (!levels_) {
+      ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(pooled));
+      levels_ = std::move(levels);
+      std::set<double> bounds;
+      for (const auto& disclosed : pooled.disclosed) {
+        auto found = disclosed.find(kAgeGroupsKey);
+        if (found == disclosed.end()) continue;
+        for (const auto& text : found->second) bounds.insert(std::strtod(text.c_str(), nullptr));
+      }
+      bounds_.assign(bounds.begin(), bounds.end());
+      ASSIGN_OR_RETURN(alignment_, stats::AlignAgeGroups(bounds_, *spec_.standard));
+      RoundParameters parameters;
+      parameters.texts["phase"] = {"counts"};
+      PutGlobalLevels(*levels_, parameters);
+      parameters.numbers["age_bounds"] = bounds_;
+      return HubStep::Next(std::move(parameters));
+    }
+    std::vector<std::string> labels = {""};
+    for (const auto& variable : spec_.by) {
+      std::vector<std::string> next;
+      for (const auto& prefix : labels) {
+        for (const auto& level : (*levels_)[variable].levels) {
+          next.push_back((prefix.empty() ? "" : prefix + ", ") + variable + "=" + level);
+        }
+      }
+      labels = std::move(next);
+    }
+    const size_t age_groups = bounds_.size();
+    const size_t common = alignment_.lower_bounds.size();
+    Json result;
+    result["status"] = "ok";
+    result["standard"] = spec_.standard->name;
+    result["standard_description"] = spec_.standard->description;
+    result["per"] = spec_.per;
+    result["age_groups"] = [&] {
+      Json groups = Json::array();
+      for (size_t g = 0; g < common; ++g) groups.push_back(AgeLabel(alignment_.lower_bounds, g));
+      return groups;
+    }();
+    result["cases_left_out"] = static_cast<int64_t>(pooled.sum.back());
+    Json groups = Json::array();
+    std::vector<double> all_cases(common, 0), all_population(common, 0);
+    auto group_json = [&](const std::string& label, const std::vector<double>& cases,
+                          const std::vector<double>& population) -> StatusOr<Json> {
+      Json group;
+      group["group"] = label;
+      double total_cases = 0, total_population = 0;
+      for (size_t g = 0; g < common; ++g) {
+        total_cases += cases[g];
+        total_population += population[g];
+      }
+      group["population"] = total_population;
+      if (total_cases < context_.policy.rate_min_count) {
+        group["cases"] = nullptr;
+        group["suppressed"] = true;
+        group["note"] = "fewer than " + std::to_string(context_.policy.rate_min_count) +
+                        " cases: rates are not shown (rate_min_count)";
+        return group;
+      }
+      group["cases"] = static_cast<int64_t>(total_cases);
+      group["crude"] = RateJson(stats::CrudeRate(total_cases, total_population, spec_.per));
+      ASSIGN_OR_RETURN(stats::RateEstimate adjusted,
+                       stats::AgeAdjustedRate(cases, population, alignment_.standard_population, spec_.per));
+      group["age_adjusted"] = RateJson(adjusted);
+      Json age_specific = Json::array();
+      for (size_t g = 0; g < common; ++g) {
+        Json row = {{"age_group", AgeLabel(alignment_.lower_bounds, g)}, {"population", population[g]}};
+        if (cases[g] > 0 && cases[g] < context_.policy.min_cell_count) {
+          row["cases"] = nullptr;
+          row["rate"] = nullptr;
+          row["suppressed"] = true;
+        } else {
+          row["cases"] = static_cast<int64_t>(cases[g]);
+          row["rate"] = population[g] > 0 ? Json(cases[g] / population[g] * spec_.per) : Json(nullptr);
+        }
+        age_specific.push_back(std::move(row));
+      }
+      group["age_specific"] = std::move(age_specific);
+      return group;
+    };
+    for (size_t c = 0; c < labels.size(); ++c) {
+      std::vector<double> cases(common, 0), population(common, 0);
+      for (size_t g = 0; g < age_groups; ++g) {
+        const size_t target = alignment_.data_to_common[g];
+        cases[target] += pooled.sum[(c * age_groups + g) * 2];
+        population[target] += pooled.sum[(c * age_groups + g) * 2 + 1];
+      }
+      for (size_t g = 0; g < common; ++g) {
+        all_cases[g] += cases[g];
+        all_population[g] += population[g];
+      }
+      if (labels.size() == 1) break;
+      ASSIGN_OR_RETURN(Json group, group_json(labels[c], cases, population));
+      groups.push_back(std::move(group));
+    }
+    ASSIGN_OR_RETURN(Json all, group_json("all", all_cases, all_population));
+    groups.insert(groups.begin(), std::move(all));
+    result["groups"] = std::move(groups);
+    return HubStep::Finish(std::move(result));
+  }
+
+ private:
+  RatesSpec spec_;
+  HubContext context_;
+  std::optional<GlobalLevels> levels_;
+  std::vector<double> bounds_;
+  stats::AgeAlignment alignment_;
+};
+
+Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(RatesSpec parsed, ParseSpec(spec));
+  std::vector<std::string> case_columns = parsed.by;
+  case_columns.push_back(parsed.age);
+  ASSIGN_OR_RETURN(auto cases, LoadAnalysisTable(spec, context, case_columns));
+  // The population table, with its own filter.
+  Json population_keys = spec.keys();
+  population_keys["table"] = parsed.population_table;
+  if (!parsed.population_where.empty()) {
+    population_keys["where"] = parsed.population_where;
+  } else {
+    population_keys.erase("where");
+  }
+  std::vector<std::string> population_columns = parsed.by;
+  population_columns.push_back(parsed.population_age);
+  population_columns.push_back(parsed.population_count);
+  ASSIGN_OR_RETURN(auto population,
+                   LoadAnalysisTable(AnalysisSpec(spec.id(), spec.type(), population_keys), context,
+                                     population_columns));
+  return std::unique_ptr<SiteAnalysis>(new RatesSite(std::move(parsed), cases, population));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(RatesSpec parsed, ParseSpec(spec));
+  return std::unique_ptr<HubAnalysis>(new RatesHub(std::move(parsed), context));
+}
+
+std::string Render(const Json& result) {
+  const std::string per = FormatSignificant(result["per"].get<double>(), 10);
+  TextTable table({"group", "cases", "population", "crude", "age-adjusted", "95% CI"},
+                  {TextTable::Align::kLeft});
+  for (const auto& group : result["groups"]) {
+    if (group.value("suppressed", false)) {
+      table.AddRow({group["group"].get<std::string>(), "suppressed", "", "", "", ""});
+      continue;
+    }
+    const Json& adjusted = group["age_adjusted"];
+    table.AddRow({group["group"].get<std::string>(), std::to_string(group["cases"].get<int64_t>()),
+                  FormatSignificant(group["population"].get<double>(), 12),
+                  FormatSignificant(group["crude"]["rate"].get<double>(), 5),
+                  FormatSignificant(adjusted["rate"].get<double>(), 5),
+                  FormatSignificant(adjusted["lower"].get<double>(), 5) + " - " +
+                      FormatSignificant(adjusted["upper"].get<double>(), 5)});
+  }
+  return "  rates per " + per + ", age-adjusted to " + result["standard_description"].get<std::string>() +
+         "\n" + table.Render();
+}
+
+}  // namespace
+
+const AnalysisDefinition& RatesDefinition() {
+  static const AnalysisDefinition definition = {
+      "rates",
+      "crude and age-adjusted incidence rates with Tiwari CIs, as a SEER*Stat rate session",
+      {{"table", KeyKind::kString, true, "case table (one row per case)"},
+       {"population", KeyKind::kString, true, "population table (population at risk)"},
+       {"age", KeyKind::kString, false, "age or age group column of the case table (default age)"},
+       {"population_age", KeyKind::kString, false, "age group column of the population table (default age_group)"},
+       {"population_count", KeyKind::kString, false, "population column (default population)"},
+       {"by", KeyKind::kStringList, false, "grouping columns present in both tables"},
+       {"standard", KeyKind::kString, false, "us2000 (default), segi1960 or china2000"},
+       {"per", KeyKind::kNumber, false, "rates per this many persons (default 100000)"},
+       {"where", KeyKind::kString, false, "case filter"},
+       {"population_where", KeyKind::kString, false, "population filter"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

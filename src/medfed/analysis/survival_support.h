@@ -1,0 +1,122 @@
+// Pieces shared by the survival analyses (kaplan_meier, logrank, cox, life_table).
+//
+// Every survival analysis starts with the same two rounds:
+//   schema  the site evaluates Surv(time, event) ~ ... on its complete rows and reveals the
+//           factor levels of the right-hand side and the set of status values it holds;
+//   times   the hub fixes the status coding (R's Surv: 0/1, FALSE/TRUE, or 1/2 with 2 = event,
+//           decided on the pooled values) and the time grid (the coarsest time_resolution of
+//           all sites' policies); each site codes events, coarsens its times, checks
+//           min_events, and reveals the set of its distinct event times.
+// The union of the event times is what the hub learns beyond pooled sums
+// (docs/protocols/survival.md).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+
+// Site side: the survival rows of one site after the times round.
+struct SurvivalRows {
+  std::vector<double> time;      // coarsened to the study's time grid
+  std::vector<uint8_t> event;    // 1 = event
+  size_t events() const;
+};
+
+class SurvivalSite {
+ public:
+  SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where,
+               SiteContext context);
+
+  // The schema round: builds the frame, discloses levels and status values. Returns a refusal
+  // contribution if the site has too few rows.
+  StatusOr<Contribution> Schema();
+  // The times round: event coding and time grid from the hub; fills rows(); discloses the
+  // site's distinct event times unless `disclose_event_times` is false (life tables).
+  StatusOr<Contribution> Times(const RoundParameters& parameters, bool disclose_event_times = true);
+
+  const ModelFrame& frame() const { return *frame_; }
+  const SurvivalRows& rows() const { return rows_; }
+  const Formula& formula() const { return formula_; }
+  const Table& table() const { return *table_; }
+  const SiteContext& context() const { return context_; }
+
+  // Index of each row's combination of the factor variables `variables` (formula variable
+  // indices) under the united levels, in the order CombinationLabels enumerates them.
+  StatusOr<std::vector<int32_t>> CombinationIndex(const std::vector<int>& variables,
+                                                  const GlobalLevels& levels) const;
+
+ private:
+  std::shared_ptr<const Table> table_;
+  Formula formula_;
+  std::string where_;
+  SiteContext context_;
+  std::unique_ptr<ModelFrame> frame_;
+  SurvivalRows rows_;
+};
+
+// Hub side.
+class SurvivalHub {
+ public:
+  explicit SurvivalHub(const HubContext& context) : context_(context) {}
+
+  // After the schema round: pooled n and missing, united levels, the status coding.
+  Status AfterSchema(const PooledRound& pooled);
+  // Parameters of the times round.
+  RoundParameters TimesRound() const;
+  // After the times round: the union of event times (ascending) and pooled events.
+  Status AfterTimes(const PooledRound& pooled);
+
+  double n() const { return n_; }
+  double missing() const { return missing_; }
+  double events() const { return events_; }
+  const GlobalLevels& levels() const { return levels_; }
+  const std::vector<double>& event_times() const { return event_times_; }
+  double time_resolution() const { return context_.policy.time_resolution; }
+  // The note a result carries when times were coarsened.
+  void AddTimeNote(Json& result) const;
+
+ private:
+  HubContext context_;
+  double n_ = 0, missing_ = 0, events_ = 0;
+  GlobalLevels levels_;
+  std::string coding_ = "01";
+  std::vector<double> event_times_;
+};
+
+// Labels "a=x, b=y" of every combination of the variables' levels, first variable slowest
+// (survival's strata() order). `keys` index the united levels; `names` are what the labels
+// show (the variables as the user wrote them).
+std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys,
+                                           const std::vector<std::string>& names,
+                                           const GlobalLevels& levels);
+
+// Grouping variables of survfit/survdiff may be numeric (each value a group): wraps every
+// variable that is not already factor() or strata() in factor(). Returns the names to show.
+std::vector<std::string> MakeGroupingFactors(Formula& formula);
+
+// The formula's variables used as strata (inside strata()) and the others.
+struct SurvivalTerms {
+  std::vector<int> strata;  // variable indices of strata(...) terms
+  std::vector<int> others;  // variable indices of the remaining main-effect terms
+};
+SurvivalTerms SplitSurvivalTerms(const Formula& formula);
+
+// Parses and checks a survival formula: Surv(time, event) on the left.
+StatusOr<Formula> ParseSurvivalFormula(const std::string& text);
+
+// Per group g (of `groups`), the block [n, then (n at risk, events) at every event time, then
+// n at risk at every extra time], written into `out` (size groups * block, zero-filled).
+// "At risk at t" is time >= t, as survfit counts it. O(n log K + groups * K).
+void AppendRiskCounts(const SurvivalRows& rows, const std::vector<int32_t>& group, size_t groups,
+                      const std::vector<double>& event_times,
+                      const std::vector<double>& extra_times, std::vector<double>& out);
+
+// Numbers <-> exact text for disclosed time sets.
+std::vector<std::string> TimesToTexts(const std::vector<double>& times);
+
+}  // namespace medfed
