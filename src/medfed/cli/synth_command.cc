@@ -1,10 +1,12 @@
 // medfed synth colorectal --out DIR [--seed N] [--rows a,b,c] [--covariates K] [--pooled]
+// medfed synth registry --out DIR [--seed N]
 #include <cstdio>
 
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
 #include "medfed/synth/colorectal_cohort.h"
+#include "medfed/synth/registry_extract.h"
 
 namespace medfed::cli {
 namespace {
@@ -18,7 +20,25 @@ struct SynthArguments {
   bool pooled = false;
 };
 
+int SynthesizeRegistries(const SynthArguments& arguments) {
+  synth::RegistryOptions options;
+  options.seed = arguments.seed;
+  std::vector<synth::RegistryExtract> extracts = synth::GenerateRegistryExtracts(options);
+  for (size_t r = 0; r < extracts.size(); ++r) {
+    const std::string prefix = arguments.out + "/registry_" + static_cast<char>('a' + r);
+    for (const auto& [suffix, contents] :
+         {std::pair{"_cases.csv", &extracts[r].cases_csv},
+          std::pair{"_population.csv", &extracts[r].population_csv}}) {
+      Status written = WriteFileAtomically(prefix + suffix, *contents);
+      if (!written.ok()) return ReportError(written);
+      std::fprintf(stderr, "wrote %s%s\n", prefix.c_str(), suffix);
+    }
+  }
+  return 0;
+}
+
 int Synthesize(const SynthArguments& arguments) {
+  if (arguments.kind == "registry") return SynthesizeRegistries(arguments);
   synth::CohortOptions options;
   options.seed = arguments.seed;
   options.rows = arguments.rows;
@@ -50,11 +70,14 @@ int Synthesize(const SynthArguments& arguments) {
 void AddSynthCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<SynthArguments>();
   CLI::App* command = app.add_subcommand(
-      "synth", "Generate a seeded synthetic multi-hospital cohort (CSV per site)");
+      "synth",
+      "Generate seeded synthetic data: a multi-hospital colorectal cohort (colorectal) or cancer "
+      "registry extracts with populations at risk (registry)");
   command->add_option("kind", arguments->kind, "cohort kind")
-      ->check(CLI::IsMember({"colorectal"}))
+      ->check(CLI::IsMember({"colorectal", "registry"}))
       ->default_val("colorectal");
-  command->add_option("--out", arguments->out, "directory for colon_a.csv, colon_b.csv, ...")
+  command->add_option("--out", arguments->out,
+                      "directory for colon_a.csv, ... (or registry_a_cases.csv, registry_a_population.csv, ...)")
       ->required();
   command->add_option("--seed", arguments->seed, "random seed")->default_val(20240501);
   command->add_option("--rows", arguments->rows, "rows per site, e.g. --rows 1200,900,600")

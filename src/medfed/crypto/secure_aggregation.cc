@@ -90,25 +90,25 @@ void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vecto
   uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
   std::memcpy(nonce, &round, sizeof(round));
   constexpr size_t kChunkElements = 4096;
-  std::vector<uint8_t> stream(kChunkElements * 16);
+  static const std::vector<uint8_t> zeros(kChunkElements * 16, 0);
+  std::vector<RingElement> stream_words(kChunkElements);  // aligned storage for the key stream
+  uint8_t* stream_bytes = reinterpret_cast<uint8_t*>(stream_words.data());
   for (size_t start = 0; start < count; start += kChunkElements) {
     size_t elements = std::min(kChunkElements, count - start);
     // Each 64-byte ChaCha20 block yields 4 elements; continue the block counter per chunk.
     uint32_t block = static_cast<uint32_t>(start / 4);
-    std::memset(stream.data(), 0, elements * 16);
-    crypto_stream_chacha20_ietf_xor_ic(stream.data(), stream.data(), elements * 16, nonce, block,
+    crypto_stream_chacha20_ietf_xor_ic(stream_bytes, zeros.data(), elements * 16, nonce, block,
                                        key.data());
-    for (size_t e = 0; e < elements; ++e) {
-      RingElement mask = 0;
-      for (int b = 15; b >= 0; --b) mask = (mask << 8) | stream[e * 16 + static_cast<size_t>(b)];
-      if (sign > 0) {
-        out[start + e] += mask;
-      } else {
-        out[start + e] -= mask;
-      }
+    // Little-endian key stream bytes are the ring elements (see fixed_point.cc).
+    const RingElement* masks = stream_words.data();
+    RingElement* target = out.data() + start;
+    if (sign > 0) {
+      for (size_t e = 0; e < elements; ++e) target[e] += masks[e];
+    } else {
+      for (size_t e = 0; e < elements; ++e) target[e] -= masks[e];
     }
   }
-  sodium_memzero(stream.data(), stream.size());
+  sodium_memzero(stream_bytes, kChunkElements * 16);
 }
 
 StatusOr<std::vector<RingElement>> PairwiseMasker::Mask(const std::vector<RingElement>& plain,

@@ -53,7 +53,9 @@ void InProcessTransport::Serve(Worker* worker) {
     } else {
       response = worker->node->Handle(request);
     }
-    job.second->set_value(response.SerializeAsString());
+    std::string bytes;
+    response.SerializeToString(&bytes);
+    job.second->set_value(std::move(bytes));
   }
 }
 

@@ -136,7 +136,7 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence,
                    crypto::EncodeFixedPoint(contribution.values));
   ASSIGN_OR_RETURN(std::vector<crypto::RingElement> masked, session.masker->Mask(encoded, sequence));
   auto* wire = reply.mutable_contribution();
-  wire->set_masked(crypto::SerializeRing(masked));
+  wire->set_masked(crypto::SerializeRing(masked));  // moved in (rvalue overload)
   for (const auto& [key, values] : contribution.disclosed) {
     auto& texts = (*wire->mutable_disclosed())[key];
     for (const auto& value : values) texts.add_values(value);
