@@ -1,6 +1,7 @@
 // medfed synth colorectal --out DIR [--seed N] [--rows a,b,c] [--covariates K] [--pooled]
 // medfed synth registry --out DIR [--seed N]
 #include <cstdio>
+#include <optional>
 
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
@@ -14,7 +15,7 @@ namespace {
 struct SynthArguments {
   std::string kind = "colorectal";
   std::string out;
-  uint64_t seed = 20240501;
+  std::optional<uint64_t> seed;  // default: the generator's own
   std::vector<size_t> rows = {1200, 900, 600};
   int covariates = 0;
   bool pooled = false;
@@ -22,7 +23,7 @@ struct SynthArguments {
 
 int SynthesizeRegistries(const SynthArguments& arguments) {
   synth::RegistryOptions options;
-  options.seed = arguments.seed;
+  if (arguments.seed) options.seed = *arguments.seed;
   std::vector<synth::RegistryExtract> extracts = synth::GenerateRegistryExtracts(options);
   for (size_t r = 0; r < extracts.size(); ++r) {
     const std::string prefix = arguments.out + "/registry_" + static_cast<char>('a' + r);
@@ -40,7 +41,7 @@ int SynthesizeRegistries(const SynthArguments& arguments) {
 int Synthesize(const SynthArguments& arguments) {
   if (arguments.kind == "registry") return SynthesizeRegistries(arguments);
   synth::CohortOptions options;
-  options.seed = arguments.seed;
+  if (arguments.seed) options.seed = *arguments.seed;
   options.rows = arguments.rows;
   options.sites.clear();
   for (size_t s = 0; s < arguments.rows.size(); ++s) {
@@ -79,7 +80,8 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
   command->add_option("--out", arguments->out,
                       "directory for colon_a.csv, ... (or registry_a_cases.csv, registry_a_population.csv, ...)")
       ->required();
-  command->add_option("--seed", arguments->seed, "random seed")->default_val(20240501);
+  command->add_option("--seed", arguments->seed,
+                      "random seed (default: 20240501 for colorectal, 20240601 for registry)");
   command->add_option("--rows", arguments->rows, "rows per site, e.g. --rows 1200,900,600")
       ->delimiter(',');
   command->add_option("--covariates", arguments->covariates,
