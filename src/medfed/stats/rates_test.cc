@@ -86,3 +86,38 @@ TEST(RatesTest, CasesWithoutPopulationAreAnError) {
 
 }  // namespace
 }  // namespace medfed::stats
+
+#include "medfed/stats/gwas_tests.h"
+
+namespace medfed::stats {
+namespace {
+
+TEST(GwasTestsTest, HardyWeinbergMatchesPlink2) {
+  // plink2 --hardy on a simulated fileset (tests: /tmp reproduction in docs/protocols/gwas.md).
+  EXPECT_NEAR(HardyWeinbergExactP(272, 260, 68), 0.644386, 5e-7);
+  EXPECT_NEAR(HardyWeinbergExactP(525, 72, 3), 0.731655, 5e-7);
+  EXPECT_NEAR(HardyWeinbergExactP(469, 127, 4), 0.215665, 5e-7);
+  EXPECT_EQ(HardyWeinbergExactP(0, 0, 0), 1.0);
+}
+
+TEST(GwasTestsTest, AllelicChiSquareByHand) {
+  AllelicTest test = AllelicChiSquare(30, 70, 20, 80);
+  // N (ad - bc)^2 / (row and column totals) = 200 * (2400 - 1400)^2 / (100 * 100 * 50 * 150)
+  EXPECT_NEAR(test.chi_square, 200.0 * 1e6 / (100.0 * 100 * 50 * 150), 1e-12);
+  EXPECT_NEAR(test.odds_ratio, (30.0 * 80) / (70.0 * 20), 1e-12);
+  EXPECT_NEAR(test.case_frequency, 0.3, 1e-15);
+}
+
+TEST(GwasTestsTest, GroupedLogisticEqualsTheUngroupedFit) {
+  // dosage 0: 50 trials 10 cases; 1: 40 trials 15; 2: 10 trials 6. Reference from R:
+  // glm(cbind(c(10,15,6), c(40,25,4)) ~ c(0,1,2), family = binomial) in R 4.2.2
+  RegressionResult fit = GroupedLogistic({50, 40, 10}, {10, 15, 6});
+  ASSERT_TRUE(fit.ok);
+  EXPECT_NEAR(fit.beta, 0.88974489, 1e-7);
+  EXPECT_NEAR(fit.std_error, 0.33678717, 1e-7);
+  EXPECT_NEAR(fit.p_value, 8.2451892e-03, 1e-9);
+  EXPECT_FALSE(GroupedLogistic({50, 0, 0}, {50, 0, 0}).ok);  // all cases: nothing to fit
+}
+
+}  // namespace
+}  // namespace medfed::stats
