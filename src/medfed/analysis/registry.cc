@@ -13,6 +13,7 @@ const std::vector<const AnalysisDefinition*>& AllAnalyses() {
       &CoxDefinition(),
       &RatesDefinition(),
       &LifeTableDefinition(),
+      &GwasDefinition(),
   };
   return all;
 }

@@ -21,6 +21,8 @@ struct SiteContext {
 struct HubContext {
   std::vector<std::string> sites;
   DisclosurePolicy policy;  // the strictest of the sites' policies
+  // Where an analysis' `output` files go: --out DIR, or the working directory.
+  std::string output_directory = ".";
 };
 
 // kPath: a file path, resolved relative to the study file when it is read.
@@ -63,5 +65,6 @@ const AnalysisDefinition& LogRankDefinition();
 const AnalysisDefinition& CoxDefinition();
 const AnalysisDefinition& RatesDefinition();
 const AnalysisDefinition& LifeTableDefinition();
+const AnalysisDefinition& GwasDefinition();
 
 }  // namespace medfed

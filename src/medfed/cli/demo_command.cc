@@ -36,7 +36,9 @@ int Demo(const DemoArguments& arguments) {
   std::printf("medfed demo: %zu hospitals keep their rows at home; each analysis runs in rounds "
               "whose summaries are pairwise-masked (secure aggregation).\nStudy file: %s\n\n",
               study->sites.size(), path.c_str());
-  auto document = RunStudyLocally(*study);
+  RunOptions options;
+  options.output_directory = arguments.out;
+  auto document = RunStudyLocally(*study, options);
   if (!document.ok()) return ReportError(document.status());
   Status written = WriteResultsDirectory(*document, arguments.out);
   if (!written.ok()) return ReportError(written);

@@ -25,6 +25,7 @@ int Run(const RunArguments& arguments) {
   RunOptions options;
   options.round_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
+  if (!arguments.out.empty()) options.output_directory = arguments.out;
   auto document = RunStudyLocally(*study, options);
   if (!document.ok()) return ReportError(document.status());
   if (!arguments.out.empty()) {

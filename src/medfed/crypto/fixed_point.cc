@@ -44,7 +44,7 @@ static_assert(std::endian::native == std::endian::little, "the ring wire format 
 
 std::string SerializeRing(const std::vector<RingElement>& values) {
   std::string bytes(values.size() * sizeof(RingElement), '\0');
-  std::memcpy(bytes.data(), values.data(), bytes.size());
+  if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
   return bytes;
 }
 
@@ -54,7 +54,7 @@ StatusOr<std::vector<RingElement>> DeserializeRing(const std::string& bytes) {
                            std::to_string(bytes.size()));
   }
   std::vector<RingElement> values(bytes.size() / 16);
-  std::memcpy(values.data(), bytes.data(), bytes.size());
+  if (!values.empty()) std::memcpy(values.data(), bytes.data(), bytes.size());
   return values;
 }
 

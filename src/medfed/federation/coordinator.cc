@@ -111,7 +111,7 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
 StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
   const AnalysisDefinition* definition = FindAnalysis(spec.type());
   if (definition == nullptr) return InvalidArgument("unknown analysis type " + spec.type());
-  HubContext context{sites_, DisclosurePolicy::Strictest(policies_)};
+  HubContext context{sites_, DisclosurePolicy::Strictest(policies_), options_.output_directory};
   ASSIGN_OR_RETURN(std::unique_ptr<HubAnalysis> hub, definition->create_hub(spec, context));
   ASSIGN_OR_RETURN(RoundParameters parameters, hub->Begin());
   Progress progress(spec.Describe(), 0, "rounds");

@@ -19,6 +19,7 @@ namespace medfed {
 
 struct CoordinatorOptions {
   std::chrono::milliseconds round_timeout{60000};
+  std::string output_directory = ".";
 };
 
 class Coordinator {

@@ -26,6 +26,7 @@ StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options
   InProcessTransport transport(std::move(nodes));
   CoordinatorOptions coordinator_options;
   coordinator_options.round_timeout = options.round_timeout;
+  coordinator_options.output_directory = options.output_directory;
   Coordinator coordinator(transport, coordinator_options);
   return coordinator.Run(study.name, study.analyses);
 }

@@ -12,6 +12,7 @@ namespace medfed {
 
 struct RunOptions {
   std::chrono::milliseconds round_timeout{60000};
+  std::string output_directory = ".";  // where analyses write their `output` files
 };
 
 StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options = {});

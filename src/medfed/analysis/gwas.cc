@@ -1,0 +1,96 @@
+// `gwas`: genome-wide association across sites, equal to plink2 --glm (logistic, linear) and
+// plink 1.9 --assoc / --model trend-only on the pooled samples (docs/protocols/gwas.md).
+#include <filesystem>
+
+#include "medfed/analysis/gwas_hub.h"
+#include "medfed/analysis/gwas_site.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/text.h"
+#include "medfed/core/text_table.h"
+
+namespace medfed {
+namespace {
+
+Status Validate(const AnalysisSpec& spec) { return gwas::ParseGwasSpec(spec).status(); }
+
+std::string ScratchDirectory() {
+  return (std::filesystem::temp_directory_path() / ("medfed-" + std::to_string(::getpid()))).string();
+}
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(gwas::GwasSpec parsed, gwas::ParseGwasSpec(spec));
+  std::vector<std::string> columns = FormulaColumns(parsed.formula);
+  columns.push_back(parsed.sample_id);
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
+  auto path = context.data.GenotypePath(parsed.genotypes);
+  if (!path.ok()) return Annotate(path.status(), spec.Describe() + ": ");
+  auto genotypes = genomics::GenotypeMatrix::Open(*path, ScratchDirectory());
+  if (!genotypes.ok()) return Annotate(genotypes.status(), "site " + context.data.site() + ": ");
+  return std::unique_ptr<SiteAnalysis>(new gwas::GwasSite(
+      std::move(parsed), table, std::make_unique<genomics::GenotypeMatrix>(*std::move(genotypes)), context));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(gwas::GwasSpec parsed, gwas::ParseGwasSpec(spec));
+  return std::unique_ptr<HubAnalysis>(new gwas::GwasHub(std::move(parsed), context));
+}
+
+std::string Render(const Json& result) {
+  std::string text = "  " + result["test"].get<std::string>() + " test: " +
+                     std::to_string(result["samples"].get<int64_t>()) + " samples";
+  if (result.contains("cases")) {
+    text += " (" + std::to_string(result["cases"].get<int64_t>()) + " cases, " +
+            std::to_string(result["controls"].get<int64_t>()) + " controls)";
+  }
+  text += ", " + std::to_string(result["variants_tested"].get<int64_t>()) + " variants tested";
+  if (!result["lambda_gc"].is_null()) text += ", lambda_GC = " + FormatSignificant(result["lambda_gc"].get<double>(), 4);
+  text += "\n  results: " + result["output"].get<std::string>() + "\n";
+  const auto& filtered = result["variants_filtered"];
+  size_t dropped = filtered["geno"].get<size_t>() + filtered["hwe"].get<size_t>() + filtered["maf"].get<size_t>();
+  if (dropped > 0) {
+    text += "  filtered out: " + std::to_string(filtered["geno"].get<size_t>()) + " (geno), " +
+            std::to_string(filtered["hwe"].get<size_t>()) + " (hwe), " +
+            std::to_string(filtered["maf"].get<size_t>()) + " (maf)\n";
+  }
+  if (result.contains("variants_left_out")) {
+    text += "  left out (not at every site or alleles differ): " +
+            std::to_string(result["variants_left_out"].get<size_t>()) + "\n";
+  }
+  if (result.contains("strand_ambiguous")) {
+    text += "  strand-ambiguous A/T or C/G variants kept: " +
+            std::to_string(result["strand_ambiguous"].get<size_t>()) + "\n";
+  }
+  TextTable top({"id", "chrom", "pos", "p"}, {TextTable::Align::kLeft});
+  for (const auto& hit : result["top"]) {
+    top.AddRow({hit["id"].get<std::string>(), hit["chrom"].get<std::string>(),
+                std::to_string(hit["pos"].get<int64_t>()), FormatPValue(hit["p_value"].get<double>())});
+  }
+  return text + top.Render();
+}
+
+}  // namespace
+
+const AnalysisDefinition& GwasDefinition() {
+  static const AnalysisDefinition definition = {
+      "gwas",
+      "genome-wide association, as plink2 --glm / plink --assoc, --model trend-only",
+      {{"genotypes", KeyKind::kString, true, "genotype set name (PLINK prefix or VCF/BCF per site)"},
+       {"table", KeyKind::kString, true, "table with the sample id, phenotype and covariates"},
+       {"sample_id", KeyKind::kString, false, "sample id column, matching the .fam IID / VCF samples (default IID)"},
+       {"phenotype", KeyKind::kString, true, "phenotype column: 0/1 or 1/2 (case/control) or numeric"},
+       {"covariates", KeyKind::kStringList, false, "covariate columns (logistic, linear)"},
+       {"test", KeyKind::kString, true, "logistic, linear, allelic, trend or qc"},
+       {"output", KeyKind::kString, false, "TSV of results (relative to --out DIR)"},
+       {"maf", KeyKind::kNumber, false, "minimum minor allele frequency"},
+       {"geno", KeyKind::kNumber, false, "maximum missing call rate"},
+       {"hwe", KeyKind::kNumber, false, "minimum Hardy-Weinberg p-value (founders)"},
+       {"top", KeyKind::kNumber, false, "top hits in the results document (default 10)"},
+       {"where", KeyKind::kString, false, "sample filter on the table"}},
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
+  return definition;
+}
+
+}  // namespace medfed

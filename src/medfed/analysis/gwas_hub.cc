@@ -1,0 +1,503 @@
+#include "medfed/analysis/gwas_hub.h"
+
+#include <cmath>
+#include <set>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/core/text.h"
+#include "medfed/genomics/variant_harmonisation.h"
+#include "medfed/stats/distributions.h"
+#include "medfed/stats/gwas_tests.h"
+#include "medfed/stats/normal_equations.h"
+
+namespace medfed::gwas {
+namespace {
+
+constexpr int kMaxLogisticIterations = 30;
+
+std::string OutputPath(const std::string& directory, const std::string& output) {
+  if (!output.empty() && output[0] == '/') return output;
+  return directory.empty() || directory == "." ? output : directory + "/" + output;
+}
+
+}  // namespace
+
+GwasHub::GwasHub(GwasSpec spec, const HubContext& context) : spec_(std::move(spec)), context_(context) {}
+
+RoundParameters GwasHub::Phase(const std::string& phase) const {
+  RoundParameters parameters;
+  parameters.texts["phase"] = {phase};
+  return parameters;
+}
+
+StatusOr<RoundParameters> GwasHub::Begin() { return Phase("samples"); }
+
+StatusOr<HubStep> GwasHub::Combine(const PooledRound& pooled) {
+  switch (stage_) {
+    case Stage::kSamples: {
+      samples_ = pooled.sum.at(0);
+      genotype_only_ = pooled.sum.at(1);
+      table_only_ = pooled.sum.at(2);
+      missing_values_ = pooled.sum.at(3);
+      if (samples_ == 0) {
+        return InvalidArgument("no sample is in both a site's genotypes and its table (check sample_id = \"" +
+                               spec_.sample_id + "\" against the .fam / VCF sample names)");
+      }
+      ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
+      std::set<std::string> values;
+      for (const auto& disclosed : pooled.disclosed) {
+        auto found = disclosed.find("phenotype_values");
+        if (found != disclosed.end()) values.insert(found->second.begin(), found->second.end());
+      }
+      // plink's convention: with any 2, 1 = control and 2 = case (0 and -9 missing).
+      coding_ = values.count("2") ? "12" : "01";
+      stage_ = Stage::kVariants;
+      return HubStep::Next(Phase("variants"));
+    }
+    case Stage::kVariants: {
+      std::set<std::string> digests;
+      for (const auto& disclosed : pooled.disclosed) {
+        auto found = disclosed.find("variant_digest");
+        if (found != disclosed.end()) digests.insert(found->second.begin(), found->second.end());
+      }
+      identical_lists_ = digests.size() == 1;
+      stage_ = Stage::kVariantList;
+      RoundParameters parameters = Phase("variant_list");
+      // With identical lists one copy is enough; otherwise every site's is needed.
+      parameters.texts["from"] = identical_lists_ ? std::vector<std::string>{pooled.sites[0]} : pooled.sites;
+      return HubStep::Next(std::move(parameters));
+    }
+    case Stage::kVariantList: {
+      std::vector<std::vector<genomics::VariantRecord>> lists;
+      for (const auto& disclosed : pooled.disclosed) {
+        std::vector<genomics::VariantRecord> list;
+        auto found = disclosed.find("variant_lines");
+        if (found != disclosed.end()) {
+          list.reserve(found->second.size());
+          for (const auto& line : found->second) {
+            ASSIGN_OR_RETURN(genomics::VariantRecord variant, genomics::ParseVariantLine(line));
+            list.push_back(std::move(variant));
+          }
+        }
+        lists.push_back(std::move(list));
+      }
+      RoundParameters parameters = Phase("canonical");
+      if (identical_lists_) {
+        canonical_ = std::move(lists[0]);
+        variants_in_files_ = canonical_.size();
+        for (const auto& variant : canonical_) {
+          if (genomics::IsStrandAmbiguous(variant)) strand_ambiguous_.push_back(genomics::VariantKey(variant));
+        }
+        parameters.numbers["identity"] = {1};
+      } else {
+        genomics::Harmonisation harmonised = genomics::HarmoniseVariants(lists, pooled.sites);
+        variants_in_files_ = lists[0].size();
+        canonical_ = std::move(harmonised.canonical);
+        left_out_ = std::move(harmonised.left_out);
+        strand_ambiguous_ = std::move(harmonised.strand_ambiguous);
+        auto& lines = parameters.texts["canonical"];
+        for (const auto& variant : canonical_) lines.push_back(genomics::VariantLine(variant));
+      }
+      if (canonical_.empty()) return InvalidArgument("the sites share no variant (matched by ID with the same alleles)");
+      stage_ = Stage::kCanonical;
+      return HubStep::Next(std::move(parameters));
+    }
+    case Stage::kCanonical: {
+      stage_ = Stage::kDesign;
+      RoundParameters parameters = Phase("design");
+      parameters.texts["coding"] = {coding_};
+      PutGlobalLevels(levels_, parameters);
+      return HubStep::Next(std::move(parameters));
+    }
+    case Stage::kDesign: {
+      samples_ = pooled.sum.at(0);
+      cases_ = pooled.sum.at(1);
+      controls_ = pooled.sum.at(2);
+      covariates_ = pooled.sum.size() - 4;
+      if (spec_.case_control() && (cases_ == 0 || controls_ == 0)) {
+        return InvalidArgument("the phenotype has " + FormatSignificant(cases_, 10) + " cases and " +
+                               FormatSignificant(controls_, 10) + " controls in all; a case/control test needs both");
+      }
+      means_ = {pooled.sum.at(3) / samples_};
+      for (size_t j = 0; j < covariates_; ++j) means_.push_back(pooled.sum.at(4 + j) / samples_);
+      RETURN_IF_ERROR(output_.Open(OutputPath(context_.output_directory, spec_.output), spec_.test, spec_.top));
+      progress_ = std::make_unique<Progress>("gwas " + std::string(TestName(spec_.test)), canonical_.size(),
+                                             "variants");
+      if (spec_.test == Test::kLinear) {
+        stage_ = Stage::kMoments;
+        RoundParameters parameters = Phase("moments");
+        parameters.numbers["means"] = means_;
+        return HubStep::Next(std::move(parameters));
+      }
+      if (spec_.test == Test::kLogistic && covariates_ > 0) {
+        null_.emplace(stats::GlmFamily::kBinomial, covariates_ + 1);
+        stage_ = Stage::kNull;
+        return HubStep::Next(Phase("null"));
+      }
+      return StartBlock();
+    }
+    case Stage::kMoments: {
+      const size_t p = covariates_;
+      const auto& s = pooled.sum;
+      sum_y_ = s.at(0);
+      sum_y2_ = s.at(1);
+      sum_c_ = Eigen::VectorXd(p);
+      sum_cy_ = Eigen::VectorXd(p);
+      sum_cc_ = Eigen::MatrixXd(p, p);
+      for (size_t a = 0; a < p; ++a) sum_c_[static_cast<Eigen::Index>(a)] = s.at(2 + a);
+      for (size_t a = 0; a < p; ++a) sum_cy_[static_cast<Eigen::Index>(a)] = s.at(2 + p + a);
+      size_t t = 2 + 2 * p;
+      for (size_t a = 0; a < p; ++a) {
+        for (size_t b = a; b < p; ++b) {
+          sum_cc_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = s.at(t);
+          sum_cc_(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = s.at(t);
+          ++t;
+        }
+      }
+      return StartBlock();
+    }
+    case Stage::kNull: {
+      stats::IrlsSums sums = stats::IrlsSums::Unpack(pooled.sum.data(), covariates_ + 1);
+      ASSIGN_OR_RETURN(bool more, null_->Update(sums));
+      if (more) {
+        RoundParameters parameters = Phase("null");
+        const Eigen::VectorXd& beta = null_->point();
+        parameters.numbers["beta"] = std::vector<double>(beta.data(), beta.data() + beta.size());
+        return HubStep::Next(std::move(parameters));
+      }
+      null_coefficients_ = null_->Result().coefficients;
+      for (Eigen::Index j = 0; j < null_coefficients_.size(); ++j) {
+        if (std::isnan(null_coefficients_[j])) {
+          return InvalidArgument("covariate " + std::to_string(j) +
+                                 " is constant or collinear with the others; remove it");
+        }
+      }
+      return StartBlock();
+    }
+    case Stage::kCounts:
+      return AfterCounts(pooled.sum);
+    case Stage::kLinear:
+      return AfterLinear(pooled.sum);
+    case Stage::kLogistic:
+      return AfterLogistic(pooled.sum);
+  }
+  return Internal("unknown gwas stage");
+}
+
+StatusOr<HubStep> GwasHub::StartBlock() {
+  if (block_first_ >= canonical_.size()) {
+    RETURN_IF_ERROR(output_.Commit());
+    progress_->Finish();
+    return HubStep::Finish(Result());
+  }
+  block_count_ = std::min(spec_.block_size, canonical_.size() - block_first_);
+  stage_ = Stage::kCounts;
+  RoundParameters parameters = Phase("counts");
+  parameters.numbers["first"] = {static_cast<double>(block_first_)};
+  parameters.numbers["count"] = {static_cast<double>(block_count_)};
+  return HubStep::Next(std::move(parameters));
+}
+
+StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
+  pending_.clear();
+  for (size_t k = 0; k < block_count_; ++k) {
+    const size_t v = block_first_ + k;
+    const double* c = sum.data() + k * kCountsPerVariant;
+    // Dosage counts (0, 1, 2) and missing, cases then controls; founders (0, 1, 2).
+    const std::array<double, 3> cases = {c[0], c[1], c[2]}, controls = {c[4], c[5], c[6]};
+    const double missing = c[3] + c[7];
+    std::array<double, 3> all = {cases[0] + controls[0], cases[1] + controls[1], cases[2] + controls[2]};
+    const double called = all[0] + all[1] + all[2];
+    // QC on the pooled counts, as plink's --geno, --hwe (founders) and --maf.
+    if (called + missing > 0 && missing / (called + missing) > spec_.geno) {
+      ++filtered_geno_;
+      continue;
+    }
+    if (spec_.hwe > 0 &&
+        stats::HardyWeinbergExactP(static_cast<int>(c[10]), static_cast<int>(c[9]), static_cast<int>(c[8])) <
+            spec_.hwe) {
+      ++filtered_hwe_;
+      continue;
+    }
+    const double alt_frequency = called > 0 ? (2 * all[2] + all[1]) / (2 * called) : 0;
+    if (spec_.maf > 0 && std::min(alt_frequency, 1 - alt_frequency) < spec_.maf) {
+      ++filtered_maf_;
+      continue;
+    }
+    // As plink2 --glm and plink 1.9 --assoc, A1 is the minor allele (ALT unless ALT is the
+    // major allele); effects are for A1, statistics do not depend on it.
+    const bool a1_is_ref = alt_frequency > 0.5;
+    const genomics::VariantRecord& variant = canonical_[v];
+    const std::string& a1 = a1_is_ref ? variant.allele2 : variant.allele1;
+    const std::string observed = std::to_string(static_cast<int64_t>(called));
+    std::array<double, 3> a1_cases = cases, a1_controls = controls, a1_all = all;
+    if (a1_is_ref) {
+      std::swap(a1_cases[0], a1_cases[2]);
+      std::swap(a1_controls[0], a1_controls[2]);
+      std::swap(a1_all[0], a1_all[2]);
+    }
+    const int classes = (all[0] > 0) + (all[1] > 0) + (all[2] > 0);
+    switch (spec_.test) {
+      case Test::kAllelic: {
+        stats::AllelicTest test = stats::AllelicChiSquare(2 * a1_cases[2] + a1_cases[1], 2 * a1_cases[0] + a1_cases[1],
+                                                          2 * a1_controls[2] + a1_controls[1],
+                                                          2 * a1_controls[0] + a1_controls[1]);
+        RETURN_IF_ERROR(output_.Write(variant, a1, {observed, PlinkNumber(test.case_frequency),
+                                                PlinkNumber(test.control_frequency), PlinkNumber(test.chi_square),
+                                                PlinkNumber(test.p_value), PlinkNumber(test.odds_ratio)},
+                                      test.p_value, test.chi_square));
+        continue;
+      }
+      case Test::kQc: {
+        const double hwe = stats::HardyWeinbergExactP(static_cast<int>(c[10]), static_cast<int>(c[9]),
+                                                      static_cast<int>(c[8]));
+        RETURN_IF_ERROR(output_.Write(variant, a1,
+                                      {PlinkNumber(alt_frequency), observed,
+                                       std::to_string(static_cast<int64_t>(missing)),
+                                       PlinkNumber(missing / (called + missing)), PlinkNumber(hwe)},
+                                      hwe, alt_frequency));
+        continue;
+      }
+      case Test::kTrend: {
+        stats::TrendTest test = stats::CochranArmitage(cases, controls);
+        RETURN_IF_ERROR(output_.Write(variant, a1, {observed, PlinkNumber(test.chi_square), PlinkNumber(test.p_value)},
+                                      test.p_value, test.chi_square));
+        continue;
+      }
+      case Test::kLogistic:
+      case Test::kLinear:
+        break;
+    }
+    Pending pending;
+    pending.variant = v;
+    pending.observed = called;
+    pending.a1_is_ref = a1_is_ref;
+    if (classes <= 1) {
+      pending.error = "CONST_OMITTED_ALLELE";
+    } else if (spec_.test == Test::kLogistic) {
+      const double ref_cases = 2 * cases[0] + cases[1], ref_controls = 2 * controls[0] + controls[1];
+      const double alt_cases = 2 * cases[2] + cases[1], alt_controls = 2 * controls[2] + controls[1];
+      if (ref_cases == 0 || ref_controls == 0) {
+        pending.error = "SEPARATION,REF";
+      } else if (alt_cases == 0 || alt_controls == 0) {
+        pending.error = "SEPARATION,ALT1";
+      } else if (covariates_ == 0) {
+        // Intercept and dosage only: the counts are sufficient statistics.
+        stats::RegressionResult fit = stats::GroupedLogistic(a1_all, a1_cases);
+        if (!fit.ok) {
+          pending.error = "LOGISTIC_CONVERGE_FAIL";
+        } else {
+          pending.beta = fit.beta;
+          pending.std_error = fit.std_error;
+          pending.statistic = fit.statistic;
+          pending.p_value = fit.p_value;
+        }
+        pending.done = true;
+      }
+    }
+    if (!pending.error.empty()) pending.done = true;
+    pending_.push_back(std::move(pending));
+  }
+  bool regressions = false;
+  for (const auto& pending : pending_) regressions = regressions || !pending.done;
+  if (!regressions) return FinishBlock();
+  if (spec_.test == Test::kLinear) {
+    stage_ = Stage::kLinear;
+    RoundParameters parameters = Phase("linear");
+    parameters.numbers["means"] = means_;
+    auto& variants = parameters.numbers["variants"];
+    for (const auto& pending : pending_) {
+      if (!pending.done) variants.push_back(static_cast<double>(pending.variant));
+    }
+    return HubStep::Next(std::move(parameters));
+  }
+  const Eigen::Index q = static_cast<Eigen::Index>(covariates_ + 2);
+  for (auto& pending : pending_) {
+    if (pending.done) continue;
+    pending.theta = Eigen::VectorXd::Zero(q);
+    pending.theta[0] = null_coefficients_[0];
+    for (Eigen::Index j = 2; j < q; ++j) pending.theta[j] = null_coefficients_[j - 1];
+  }
+  stage_ = Stage::kLogistic;
+  return HubStep::Next(LogisticRound());
+}
+
+StatusOr<HubStep> GwasHub::AfterLinear(const std::vector<double>& sum) {
+  const size_t p = covariates_;
+  const size_t per = LinearValuesPerVariant(p);
+  const Eigen::Index q = static_cast<Eigen::Index>(p + 2);
+  size_t k = 0;
+  for (auto& pending : pending_) {
+    if (pending.done) continue;
+    const double* s = sum.data() + (k++) * per;
+    const double* g_c = s + 4;
+    const double* missing = s + 4 + p;
+    const double n = samples_ - s[0];
+    Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(q, q);
+    Eigen::VectorXd xty = Eigen::VectorXd::Zero(q);
+    xtx(0, 0) = n;
+    xtx(0, 1) = xtx(1, 0) = s[1];
+    xtx(1, 1) = s[2];
+    xty[0] = sum_y_ - missing[0];
+    xty[1] = s[3];
+    double yty = sum_y2_ - missing[1];
+    size_t t = 2 + 2 * p;
+    for (size_t a = 0; a < p; ++a) {
+      const Eigen::Index ia = static_cast<Eigen::Index>(a) + 2;
+      xtx(0, ia) = xtx(ia, 0) = sum_c_[static_cast<Eigen::Index>(a)] - missing[2 + a];
+      xtx(1, ia) = xtx(ia, 1) = g_c[a];
+      xty[ia] = sum_cy_[static_cast<Eigen::Index>(a)] - missing[2 + p + a];
+      for (size_t b = a; b < p; ++b) {
+        const Eigen::Index ib = static_cast<Eigen::Index>(b) + 2;
+        xtx(ia, ib) = xtx(ib, ia) = sum_cc_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) - missing[t++];
+      }
+    }
+    stats::RegressionResult fit = stats::LinearFromCrossproducts(xtx, xty, yty, n, 1);
+    if (!fit.ok) {
+      pending.error = "VIF_INFINITE";
+    } else {
+      const double sign = pending.a1_is_ref ? -1 : 1;  // sites count ALT copies
+      pending.beta = sign * fit.beta;
+      pending.std_error = fit.std_error;
+      pending.statistic = sign * fit.statistic;
+      pending.p_value = fit.p_value;
+    }
+    pending.done = true;
+  }
+  return FinishBlock();
+}
+
+RoundParameters GwasHub::LogisticRound() const {
+  RoundParameters parameters = Phase("logistic");
+  auto& variants = parameters.numbers["variants"];
+  auto& theta = parameters.numbers["theta"];
+  for (const auto& pending : pending_) {
+    if (pending.done) continue;
+    variants.push_back(static_cast<double>(pending.variant));
+    theta.insert(theta.end(), pending.theta.data(), pending.theta.data() + pending.theta.size());
+  }
+  return parameters;
+}
+
+StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
+  const size_t q = covariates_ + 2;
+  const size_t per = LogisticValuesPerVariant(q);
+  const Eigen::Index qi = static_cast<Eigen::Index>(q);
+  size_t k = 0;
+  bool more = false;
+  for (auto& pending : pending_) {
+    if (pending.done) continue;
+    const double* s = sum.data() + (k++) * per;
+    const double loglik = s[1];
+    Eigen::VectorXd score(qi);
+    Eigen::MatrixXd information(qi, qi);
+    for (Eigen::Index a = 0; a < qi; ++a) score[a] = s[2 + a];
+    size_t t = 2 + q;
+    for (Eigen::Index a = 0; a < qi; ++a) {
+      for (Eigen::Index b = a; b < qi; ++b) information(a, b) = information(b, a) = s[t++];
+    }
+    ++pending.iterations;
+    if (!std::isfinite(loglik) || (pending.iterations > 1 && loglik < pending.previous_loglik - 1e-9)) {
+      // Step halving towards the previous iterate (as glm.fit).
+      if (pending.iterations > kMaxLogisticIterations) {
+        pending.error = "LOGISTIC_CONVERGE_FAIL";
+        pending.done = true;
+        continue;
+      }
+      pending.theta = (pending.theta + pending.previous_theta) / 2;
+      more = true;
+      continue;
+    }
+    stats::NormalEquationsSolution step = stats::SolveNormalEquations(information, score);
+    if (step.aliased[1]) {
+      pending.error = "VIF_INFINITE";
+      pending.done = true;
+      continue;
+    }
+    Eigen::VectorXd delta = step.coefficients;
+    for (Eigen::Index j = 0; j < delta.size(); ++j) {
+      if (std::isnan(delta[j])) delta[j] = 0;
+    }
+    const double scale = 1 + pending.theta.cwiseAbs().maxCoeff();
+    if (delta.cwiseAbs().maxCoeff() < 1e-8 * scale) {
+      // Converged: one last Newton correction; standard errors from the information here.
+      const Eigen::VectorXd estimate = pending.theta + delta;
+      pending.beta = (pending.a1_is_ref ? -1 : 1) * estimate[1];  // sites count ALT copies
+      pending.std_error = std::sqrt(step.inverse(1, 1));
+      pending.statistic = pending.beta / pending.std_error;
+      pending.p_value = stats::TwoSidedNormalP(pending.statistic);
+      pending.done = true;
+      continue;
+    }
+    if (pending.iterations >= kMaxLogisticIterations) {
+      pending.error = "LOGISTIC_CONVERGE_FAIL";
+      pending.done = true;
+      continue;
+    }
+    pending.previous_theta = pending.theta;
+    pending.previous_loglik = loglik;
+    pending.theta += delta;
+    more = true;
+  }
+  if (more) return HubStep::Next(LogisticRound());
+  return FinishBlock();
+}
+
+Status GwasHub::WriteRegressionRow(const Pending& pending) {
+  const genomics::VariantRecord& variant = canonical_[pending.variant];
+  const std::string& a1 = pending.a1_is_ref ? variant.allele2 : variant.allele1;
+  const bool logistic = spec_.test == Test::kLogistic;
+  const std::string observed = std::to_string(static_cast<int64_t>(pending.observed));
+  if (!pending.error.empty() || std::isnan(pending.beta)) {
+    return output_.Write(variant, a1, {"ADD", observed, "NA", "NA", "NA", "NA", pending.error.empty() ? "." : pending.error},
+                         std::nan(""), std::nan(""));
+  }
+  const double effect = logistic ? std::exp(pending.beta) : pending.beta;
+  return output_.Write(variant, a1,
+                       {"ADD", observed, PlinkNumber(effect), PlinkNumber(pending.std_error),
+                        PlinkNumber(pending.statistic), PlinkNumber(pending.p_value), "."},
+                       pending.p_value, effect);
+}
+
+StatusOr<HubStep> GwasHub::FinishBlock() {
+  for (const auto& pending : pending_) RETURN_IF_ERROR(WriteRegressionRow(pending));
+  pending_.clear();
+  progress_->Advance(block_count_);
+  block_first_ += block_count_;
+  return StartBlock();
+}
+
+Json GwasHub::Result() {
+  Json result;
+  result["status"] = "ok";
+  result["test"] = TestName(spec_.test);
+  result["samples"] = static_cast<int64_t>(samples_);
+  if (spec_.case_control()) {
+    result["cases"] = static_cast<int64_t>(cases_);
+    result["controls"] = static_cast<int64_t>(controls_);
+  }
+  result["samples_left_out"] = {{"genotypes_without_table_row", static_cast<int64_t>(genotype_only_)},
+                                {"table_rows_without_genotypes", static_cast<int64_t>(table_only_)},
+                                {"missing_phenotype_or_covariate", static_cast<int64_t>(missing_values_)}};
+  result["variants_in_files"] = static_cast<int64_t>(variants_in_files_);
+  result["variants_shared"] = static_cast<int64_t>(canonical_.size());
+  result["variants_filtered"] = {{"geno", filtered_geno_}, {"hwe", filtered_hwe_}, {"maf", filtered_maf_}};
+  result["variants_tested"] = static_cast<int64_t>(output_.rows());
+  result["output"] = spec_.output;
+  result["lambda_gc"] = std::isfinite(output_.LambdaGc()) ? Json(output_.LambdaGc()) : Json(nullptr);
+  result["top"] = output_.TopHits();
+  if (!left_out_.empty()) {
+    result["variants_left_out"] = left_out_.size();
+    result["left_out_examples"] =
+        std::vector<std::string>(left_out_.begin(), left_out_.begin() + static_cast<long>(std::min<size_t>(20, left_out_.size())));
+  }
+  if (!strand_ambiguous_.empty()) {
+    result["strand_ambiguous"] = strand_ambiguous_.size();
+    result["strand_ambiguous_examples"] = std::vector<std::string>(
+        strand_ambiguous_.begin(), strand_ambiguous_.begin() + static_cast<long>(std::min<size_t>(20, strand_ambiguous_.size())));
+  }
+  result["chromosomes"] = output_.Chromosomes();
+  return result;
+}
+
+}  // namespace medfed::gwas

@@ -1,0 +1,79 @@
+// The hub half of the `gwas` analysis.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/gwas_internal.h"
+#include "medfed/analysis/gwas_output.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/progress.h"
+#include "medfed/genomics/genotype_matrix.h"
+#include "medfed/stats/glm_irls.h"
+#include "medfed/table/model_frame.h"
+
+namespace medfed::gwas {
+
+class GwasHub : public HubAnalysis {
+ public:
+  GwasHub(GwasSpec spec, const HubContext& context);
+  StatusOr<RoundParameters> Begin() override;
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override;
+
+ private:
+  enum class Stage { kSamples, kVariants, kVariantList, kCanonical, kDesign, kMoments, kNull,
+                     kCounts, kLinear, kLogistic };
+
+  // One variant of the current block awaiting its regression.
+  struct Pending {
+    size_t variant;
+    double observed;
+    bool a1_is_ref = false;  // A1 is the minor allele: REF when ALT is the major one
+    std::string error;       // plink2 ERRCODE when already decided
+    Eigen::VectorXd theta;   // logistic iterate
+    Eigen::VectorXd previous_theta;
+    double previous_loglik = -INFINITY;
+    int iterations = 0;
+    bool done = false;
+    double beta = NAN, std_error = NAN, statistic = NAN, p_value = NAN;
+  };
+
+  RoundParameters Phase(const std::string& phase) const;
+  StatusOr<HubStep> StartBlock();
+  StatusOr<HubStep> AfterCounts(const std::vector<double>& sum);
+  StatusOr<HubStep> AfterLinear(const std::vector<double>& sum);
+  StatusOr<HubStep> AfterLogistic(const std::vector<double>& sum);
+  RoundParameters LogisticRound() const;
+  StatusOr<HubStep> FinishBlock();
+  Json Result();
+  // Writes the row of a regression variant.
+  Status WriteRegressionRow(const Pending& pending);
+
+  GwasSpec spec_;
+  HubContext context_;
+  Stage stage_ = Stage::kSamples;
+  std::string coding_ = "01";
+  GlobalLevels levels_;
+  std::vector<genomics::VariantRecord> canonical_;
+  bool identical_lists_ = false;
+  std::vector<std::string> left_out_, strand_ambiguous_;
+  size_t variants_in_files_ = 0;
+  double samples_ = 0, cases_ = 0, controls_ = 0;
+  double genotype_only_ = 0, table_only_ = 0, missing_values_ = 0;
+  size_t covariates_ = 0;  // p
+  std::vector<double> means_;
+  // Pooled totals of the centred y and covariates (linear).
+  double sum_y_ = 0, sum_y2_ = 0;
+  Eigen::VectorXd sum_c_, sum_cy_;
+  Eigen::MatrixXd sum_cc_;
+  std::optional<stats::IrlsController> null_;
+  Eigen::VectorXd null_coefficients_;
+  size_t block_first_ = 0, block_count_ = 0;
+  std::vector<Pending> pending_;
+  size_t filtered_geno_ = 0, filtered_maf_ = 0, filtered_hwe_ = 0;
+  GwasOutput output_;
+  std::unique_ptr<Progress> progress_;
+};
+
+}  // namespace medfed::gwas

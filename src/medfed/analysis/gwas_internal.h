@@ -1,0 +1,51 @@
+// Pieces shared by the two halves of the `gwas` analysis (docs/protocols/gwas.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "medfed/analysis/analysis_spec.h"
+#include "medfed/core/status.h"
+#include "medfed/table/formula.h"
+
+namespace medfed::gwas {
+
+enum class Test { kLogistic, kLinear, kAllelic, kTrend, kQc };
+
+struct GwasSpec {
+  std::string genotypes;  // name of the site's genotype set
+  std::string table;
+  std::string sample_id;
+  std::string phenotype;
+  std::vector<std::string> covariates;
+  std::string where;
+  Test test = Test::kLogistic;
+  std::string output;
+  double maf = 0, geno = 1, hwe = 0;  // filters (off by default)
+  int top = 10;
+  size_t block_size = 8192;  // variants per counting round
+
+  bool case_control() const { return test != Test::kLinear && test != Test::kQc; }
+  bool regression() const { return test == Test::kLogistic || test == Test::kLinear; }
+  // "phenotype ~ covariates" (or "~ 1"), evaluated by the model-frame machinery.
+  Formula formula;
+};
+
+StatusOr<GwasSpec> ParseGwasSpec(const AnalysisSpec& spec);
+const char* TestName(Test test);
+
+// Counting round: per variant, genotype counts by ALT dosage (0, 1, 2, missing) among cases and
+// among controls (all analysis samples are "cases" for a quantitative trait), then founders'
+// dosage counts 0, 1, 2 for the Hardy-Weinberg test.
+inline constexpr size_t kCountsPerVariant = 11;
+
+// Linear round: per variant, with y and covariates centred by the pooled means:
+//   n_missing, sum g, sum g^2, sum g y, sum g c (p),
+//   sum_missing y, sum_missing y^2, sum_missing c (p), sum_missing c y (p), sum_missing c c' (tri)
+inline size_t LinearValuesPerVariant(size_t p) { return 4 + p + 2 + 2 * p + p * (p + 1) / 2; }
+
+// Logistic round: per variant, n, log-likelihood, score (q) and information (upper triangle of
+// q x q), q = 2 + p parameters (intercept, allele-1 dosage, covariates).
+inline size_t LogisticValuesPerVariant(size_t q) { return 2 + q + q * (q + 1) / 2; }
+
+}  // namespace medfed::gwas

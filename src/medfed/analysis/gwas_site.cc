@@ -1,0 +1,395 @@
+// The site half of `gwas`: joins the phenotype table to the genotype samples, agrees on the
+// variant list, and answers counting and regression rounds block by block straight from the
+// memory-mapped genotypes (docs/protocols/gwas.md).
+#include <sodium.h>
+
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "medfed/analysis/gwas_site.h"
+#include "medfed/core/parallel.h"
+#include "medfed/core/text.h"
+#include "medfed/genomics/genotype_counts.h"
+#include "medfed/stats/glm_irls.h"
+#include "medfed/table/design_matrix.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed::gwas {
+namespace {
+
+constexpr char kPhenotypeValues[] = "phenotype_values";
+constexpr char kVariantDigest[] = "variant_digest";
+constexpr char kVariantLines[] = "variant_lines";
+
+std::string Digest(const std::vector<genomics::VariantRecord>& variants) {
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  for (const auto& variant : variants) {
+    std::string line = genomics::VariantLine(variant) + "\n";
+    crypto_hash_sha256_update(&state, reinterpret_cast<const uint8_t*>(line.data()), line.size());
+  }
+  uint8_t hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, hash);
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+  return hex;
+}
+
+}  // namespace
+
+GwasSite::GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
+                   std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context)
+    : spec_(std::move(spec)),
+      table_(std::move(table)),
+      genotypes_(std::move(genotypes)),
+      context_(context) {}
+
+StatusOr<Contribution> GwasSite::Local(const RoundParameters& parameters) {
+  ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
+  if (phase == "samples") return Samples();
+  if (phase == "variants") return Variants();
+  if (phase == "variant_list") return VariantList(parameters);
+  if (phase == "canonical") return Canonical(parameters);
+  if (phase == "design") return Design(parameters);
+  if (phase == "moments") return Moments(parameters);
+  if (phase == "null") return NullModel(parameters);
+  if (phase == "counts") return Counts(parameters);
+  if (phase == "linear") return Linear(parameters);
+  if (phase == "logistic") return Logistic(parameters);
+  return InvalidArgument("unknown gwas phase " + phase);
+}
+
+StatusOr<Contribution> GwasSite::Samples() {
+  ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectRows(spec_.where, *table_));
+  ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(spec_.formula, *table_, selected));
+  frame_ = std::make_unique<ModelFrame>(std::move(frame));
+  ASSIGN_OR_RETURN(const Column* ids, table_->GetColumn(spec_.sample_id));
+  std::unordered_map<std::string, size_t> frame_row_of;
+  for (size_t r = 0; r < frame_->rows(); ++r) {
+    std::string id = ids->TextValue(frame_->source_rows()[r]);
+    if (!frame_row_of.emplace(id, r).second) {
+      return InvalidArgument(table_->source() + ":" +
+                             std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
+                             ": sample " + QuoteForMessage(id) + " appears twice in the table");
+    }
+  }
+  const RowValues& phenotype = frame_->response_parts().at(0);
+  std::set<std::string> values;
+  genotype_index_.clear();
+  frame_row_.clear();
+  const auto& samples = genotypes_->samples();
+  for (size_t s = 0; s < samples.size(); ++s) {
+    auto found = frame_row_of.find(samples[s].id);
+    if (found == frame_row_of.end()) continue;
+    const size_t r = found->second;
+    if (spec_.case_control()) {
+      double value = phenotype.kind == RowValues::Kind::kLogical ? phenotype.logicals[r]
+                     : phenotype.kind == RowValues::Kind::kNumeric ? phenotype.numbers[r]
+                                                                   : std::nan("");
+      if (!(value == 0 || value == 1 || value == 2 || value == -9)) {
+        return InvalidArgument(
+            table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
+            ": phenotype " + spec_.phenotype + " is " +
+            (std::isnan(value) ? QuoteForMessage(phenotype.kind == RowValues::Kind::kFactor
+                                                     ? phenotype.levels[static_cast<size_t>(phenotype.codes[r])]
+                                                     : std::string("text"))
+                               : FormatSignificant(value, 6)) +
+            "; a case/control test needs 0/1 (control/case) or plink's 1/2 (control/case; 0 and "
+            "-9 missing)");
+      }
+      values.insert(FormatSignificant(value, 3));
+    } else if (phenotype.kind == RowValues::Kind::kFactor) {
+      return InvalidArgument(table_->source() + ": phenotype " + spec_.phenotype +
+                             " is text; a linear test needs a numeric phenotype");
+    }
+    genotype_index_.push_back(static_cast<uint32_t>(s));
+    frame_row_.push_back(static_cast<uint32_t>(r));
+  }
+  const size_t matched = genotype_index_.size();
+  if (auto refusal = RefuseIfTooFewRows(matched, context_, "samples with genotypes and phenotype")) {
+    return *refusal;
+  }
+  Contribution contribution;
+  DiscloseSchemas(frame_->Schemas(), contribution);
+  contribution.disclosed[kPhenotypeValues].assign(values.begin(), values.end());
+  contribution.values = {static_cast<double>(matched),
+                         static_cast<double>(samples.size() - matched),
+                         static_cast<double>(frame_->rows() - matched),
+                         static_cast<double>(frame_->missing())};
+  return contribution;
+}
+
+StatusOr<Contribution> GwasSite::Variants() {
+  Contribution contribution;
+  contribution.disclosed[kVariantDigest] = {Digest(genotypes_->variants())};
+  contribution.values = {static_cast<double>(genotypes_->variant_count())};
+  return contribution;
+}
+
+StatusOr<Contribution> GwasSite::VariantList(const RoundParameters& parameters) {
+  Contribution contribution;
+  ASSIGN_OR_RETURN(std::vector<std::string> from, parameters.Texts("from"));
+  if (std::find(from.begin(), from.end(), context_.data.site()) == from.end()) return contribution;
+  auto& lines = contribution.disclosed[kVariantLines];
+  lines.reserve(genotypes_->variant_count());
+  for (const auto& variant : genotypes_->variants()) lines.push_back(genomics::VariantLine(variant));
+  return contribution;
+}
+
+StatusOr<Contribution> GwasSite::Canonical(const RoundParameters& parameters) {
+  if (parameters.Has("identity")) {
+    map_.index.resize(genotypes_->variant_count());
+    for (size_t v = 0; v < map_.index.size(); ++v) map_.index[v] = static_cast<uint32_t>(v);
+    map_.flipped.assign(map_.index.size(), 0);
+    return Contribution{};
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> lines, parameters.Texts("canonical"));
+  std::vector<genomics::VariantRecord> canonical;
+  canonical.reserve(lines.size());
+  for (const auto& line : lines) {
+    ASSIGN_OR_RETURN(genomics::VariantRecord variant, genomics::ParseVariantLine(line));
+    canonical.push_back(std::move(variant));
+  }
+  ASSIGN_OR_RETURN(map_, genomics::MapToCanonical(canonical, genotypes_->variants(), context_.data.site()));
+  return Contribution{};
+}
+
+StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters) {
+  ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+  ASSIGN_OR_RETURN(std::string coding, parameters.Text("coding"));
+  ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.formula, levels));
+  ASSIGN_OR_RETURN(Eigen::MatrixXd design, BuildDesignMatrix(*frame_, spec_.formula, layout, levels));
+  const RowValues& phenotype = frame_->response_parts().at(0);
+  // Keep the samples with a usable phenotype, in genotype order.
+  std::vector<uint32_t> kept_genotype;
+  std::vector<double> y;
+  std::vector<Eigen::Index> rows;
+  for (size_t i = 0; i < genotype_index_.size(); ++i) {
+    const uint32_t r = frame_row_[i];
+    double value = phenotype.kind == RowValues::Kind::kLogical ? phenotype.logicals[r] : phenotype.numbers[r];
+    if (spec_.case_control()) {
+      if (coding == "12") {
+        if (value != 1 && value != 2) continue;  // 0 and -9 are missing in plink's coding
+        value -= 1;
+      } else {
+        if (value != 0 && value != 1) continue;
+      }
+    }
+    kept_genotype.push_back(genotype_index_[i]);
+    y.push_back(value);
+    rows.push_back(static_cast<Eigen::Index>(r));
+  }
+  genotype_index_ = std::move(kept_genotype);
+  y_ = Eigen::Map<Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
+  covariates_.resize(static_cast<Eigen::Index>(rows.size()), design.cols());
+  for (size_t i = 0; i < rows.size(); ++i) covariates_.row(static_cast<Eigen::Index>(i)) = design.row(rows[i]);
+  // Sample masks over the genotype file's samples.
+  std::vector<uint32_t> cases, controls, founders;
+  const auto& samples = genotypes_->samples();
+  for (size_t i = 0; i < genotype_index_.size(); ++i) {
+    const uint32_t s = genotype_index_[i];
+    (spec_.case_control() && y_[static_cast<Eigen::Index>(i)] == 0 ? controls : cases).push_back(s);
+    if (samples[s].founder) founders.push_back(s);
+  }
+  cases_ = genomics::SampleMask(samples.size(), cases);
+  controls_ = genomics::SampleMask(samples.size(), controls);
+  founders_ = genomics::SampleMask(samples.size(), founders);
+  // Binary-phenotype disclosure rule, as for GLMs.
+  if (spec_.case_control()) {
+    for (size_t count : {cases.size(), controls.size()}) {
+      if (count > 0 && count < static_cast<size_t>(context_.policy.min_cell_count)) {
+        return Contribution::Refuse("min_cell_count",
+                                    "site " + context_.data.site() + ": " + std::to_string(count) +
+                                        (count == cases.size() ? " cases" : " controls") +
+                                        ", policy needs at least " +
+                                        std::to_string(context_.policy.min_cell_count));
+      }
+    }
+  }
+  Contribution contribution;
+  contribution.values = {static_cast<double>(y.size()), static_cast<double>(cases.size()),
+                         static_cast<double>(controls.size()), y_.sum()};
+  for (Eigen::Index j = 1; j < covariates_.cols(); ++j) contribution.values.push_back(covariates_.col(j).sum());
+  return contribution;
+}
+
+StatusOr<Contribution> GwasSite::Moments(const RoundParameters& parameters) {
+  RETURN_IF_ERROR(Centre(parameters));
+  Contribution contribution;
+  contribution.values = {y_.sum(), y_.squaredNorm()};
+  const Eigen::Index p = covariates_.cols() - 1;
+  for (Eigen::Index a = 1; a <= p; ++a) contribution.values.push_back(covariates_.col(a).sum());
+  for (Eigen::Index a = 1; a <= p; ++a) contribution.values.push_back(covariates_.col(a).dot(y_));
+  for (Eigen::Index a = 1; a <= p; ++a) {
+    for (Eigen::Index b = a; b <= p; ++b) contribution.values.push_back(covariates_.col(a).dot(covariates_.col(b)));
+  }
+  return contribution;
+}
+
+Status GwasSite::Centre(const RoundParameters& parameters) {
+  if (centred_) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<double> means, parameters.Numbers("means"));
+  if (means.size() != static_cast<size_t>(covariates_.cols())) return InvalidArgument("means do not match");
+  y_.array() -= means[0];
+  for (Eigen::Index j = 1; j < covariates_.cols(); ++j) covariates_.col(j).array() -= means[static_cast<size_t>(j)];
+  centred_ = true;
+  return absl::OkStatus();
+}
+
+StatusOr<Contribution> GwasSite::NullModel(const RoundParameters& parameters) {
+  Contribution contribution;
+  const Eigen::VectorXd offset = Eigen::VectorXd::Zero(y_.size());
+  stats::IrlsSums sums;
+  if (parameters.Has("beta")) {
+    ASSIGN_OR_RETURN(std::vector<double> beta, parameters.Numbers("beta"));
+    Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(beta.data(), static_cast<Eigen::Index>(beta.size()));
+    sums = stats::ComputeIrlsSums(stats::GlmFamily::kBinomial, covariates_, y_, offset, &coefficients);
+  } else {
+    sums = stats::ComputeIrlsSums(stats::GlmFamily::kBinomial, covariates_, y_, offset, nullptr);
+  }
+  sums.AppendPacked(contribution.values);
+  return contribution;
+}
+
+StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters) {
+  ASSIGN_OR_RETURN(double first_number, parameters.Number("first"));
+  ASSIGN_OR_RETURN(double count_number, parameters.Number("count"));
+  const size_t first = static_cast<size_t>(first_number);
+  const size_t count = static_cast<size_t>(count_number);
+  if (first + count > map_.index.size()) return InvalidArgument("variant block out of range");
+  Contribution contribution;
+  contribution.values.assign(count * kCountsPerVariant, 0.0);
+  const size_t bytes = genotypes_->bytes_per_variant();
+  genotypes_->Prefetch(map_.index[first], count);
+  ParallelFor(count, HardwareThreads(), [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      const size_t v = first + k;
+      const uint8_t* packed = genotypes_->Variant(map_.index[v]);
+      const bool flip = map_.flipped[v];
+      double* out = contribution.values.data() + k * kCountsPerVariant;
+      // Codes: 0 hom ALT (dosage 2), 1 missing, 2 het, 3 hom REF (dosage 0).
+      auto write = [&](const std::array<uint32_t, 4>& c, double* target, bool with_missing) {
+        const double dosage0 = flip ? c[0] : c[3];
+        const double dosage2 = flip ? c[3] : c[0];
+        target[0] = dosage0;
+        target[1] = c[2];
+        target[2] = dosage2;
+        if (with_missing) target[3] = c[1];
+      };
+      write(genomics::CountGenotypes(packed, bytes, cases_), out, true);
+      write(genomics::CountGenotypes(packed, bytes, controls_), out + 4, true);
+      write(genomics::CountGenotypes(packed, bytes, founders_), out + 8, false);
+    }
+  });
+  return contribution;
+}
+
+StatusOr<std::vector<size_t>> GwasSite::RequestedVariants(const RoundParameters& parameters) const {
+  ASSIGN_OR_RETURN(std::vector<double> numbers, parameters.Numbers("variants"));
+  std::vector<size_t> variants;
+  variants.reserve(numbers.size());
+  for (double number : numbers) {
+    size_t v = static_cast<size_t>(number);
+    if (v >= map_.index.size()) return InvalidArgument("variant index out of range");
+    variants.push_back(v);
+  }
+  return variants;
+}
+
+void GwasSite::Dosages(size_t variant, std::vector<int8_t>& out) const {
+  genomics::ExtractDosages(genotypes_->Variant(map_.index[variant]), genotype_index_, out);
+  if (map_.flipped[variant]) {
+    for (int8_t& d : out) {
+      if (d >= 0) d = static_cast<int8_t>(2 - d);
+    }
+  }
+}
+
+StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters) {
+  RETURN_IF_ERROR(Centre(parameters));
+  ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
+  const size_t p = static_cast<size_t>(covariates_.cols() - 1);
+  const size_t per = LinearValuesPerVariant(p);
+  Contribution contribution;
+  contribution.values.assign(variants.size() * per, 0.0);
+  ParallelFor(variants.size(), HardwareThreads(), [&](size_t begin, size_t end) {
+    std::vector<int8_t> dosage;
+    for (size_t k = begin; k < end; ++k) {
+      Dosages(variants[k], dosage);
+      double* out = contribution.values.data() + k * per;
+      double* g_c = out + 4;
+      double* missing = out + 4 + p;  // y, y^2, c (p), c y (p), c c' (tri)
+      for (size_t i = 0; i < dosage.size(); ++i) {
+        const Eigen::Index r = static_cast<Eigen::Index>(i);
+        const double y = y_[r];
+        if (dosage[i] < 0) {
+          out[0] += 1;
+          missing[0] += y;
+          missing[1] += y * y;
+          size_t t = 2 + 2 * p;
+          for (size_t a = 0; a < p; ++a) {
+            const double ca = covariates_(r, static_cast<Eigen::Index>(a + 1));
+            missing[2 + a] += ca;
+            missing[2 + p + a] += ca * y;
+            for (size_t b = a; b < p; ++b) missing[t++] += ca * covariates_(r, static_cast<Eigen::Index>(b + 1));
+          }
+          continue;
+        }
+        const double g = dosage[i];
+        if (g == 0) continue;
+        out[1] += g;
+        out[2] += g * g;
+        out[3] += g * y;
+        for (size_t a = 0; a < p; ++a) g_c[a] += g * covariates_(r, static_cast<Eigen::Index>(a + 1));
+      }
+    }
+  });
+  return contribution;
+}
+
+StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters) {
+  ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
+  ASSIGN_OR_RETURN(std::vector<double> theta, parameters.Numbers("theta"));
+  const size_t q = static_cast<size_t>(covariates_.cols()) + 1;  // intercept, dosage, covariates
+  if (theta.size() != variants.size() * q) return InvalidArgument("theta does not match the variants");
+  const size_t per = LogisticValuesPerVariant(q);
+  Contribution contribution;
+  contribution.values.assign(variants.size() * per, 0.0);
+  const Eigen::Index p = covariates_.cols() - 1;
+  ParallelFor(variants.size(), HardwareThreads(), [&](size_t begin, size_t end) {
+    std::vector<int8_t> dosage;
+    std::vector<double> x(q);
+    for (size_t k = begin; k < end; ++k) {
+      Dosages(variants[k], dosage);
+      const double* t = theta.data() + k * q;
+      double* out = contribution.values.data() + k * per;
+      double* score = out + 2;
+      double* information = out + 2 + q;
+      for (size_t i = 0; i < dosage.size(); ++i) {
+        if (dosage[i] < 0) continue;
+        const Eigen::Index r = static_cast<Eigen::Index>(i);
+        x[0] = 1;
+        x[1] = dosage[i];
+        for (Eigen::Index j = 0; j < p; ++j) x[static_cast<size_t>(j) + 2] = covariates_(r, j + 1);
+        double eta = 0;
+        for (size_t j = 0; j < q; ++j) eta += t[j] * x[j];
+        const double mu = 1 / (1 + std::exp(-eta));
+        const double y = y_[r];
+        out[0] += 1;
+        out[1] += y > 0.5 ? std::log(mu) : std::log1p(-mu);
+        const double residual = y - mu;
+        const double w = mu * (1 - mu);
+        size_t c = 0;
+        for (size_t a = 0; a < q; ++a) {
+          score[a] += residual * x[a];
+          const double wx = w * x[a];
+          for (size_t b = a; b < q; ++b) information[c++] += wx * x[b];
+        }
+      }
+    }
+  });
+  return contribution;
+}
+
+}  // namespace medfed::gwas

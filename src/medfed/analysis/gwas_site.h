@@ -1,0 +1,54 @@
+// The site half of the `gwas` analysis.
+#pragma once
+
+#include <memory>
+
+#include <Eigen/Dense>
+
+#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/gwas_internal.h"
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/genomics/genotype_counts.h"
+#include "medfed/genomics/genotype_matrix.h"
+#include "medfed/genomics/variant_harmonisation.h"
+
+namespace medfed::gwas {
+
+class GwasSite : public SiteAnalysis {
+ public:
+  GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
+           std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context);
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override;
+
+ private:
+  StatusOr<Contribution> Samples();
+  StatusOr<Contribution> Variants();
+  StatusOr<Contribution> VariantList(const RoundParameters& parameters);
+  StatusOr<Contribution> Canonical(const RoundParameters& parameters);
+  StatusOr<Contribution> Design(const RoundParameters& parameters);
+  StatusOr<Contribution> Moments(const RoundParameters& parameters);
+  StatusOr<Contribution> NullModel(const RoundParameters& parameters);
+  StatusOr<Contribution> Counts(const RoundParameters& parameters);
+  StatusOr<Contribution> Linear(const RoundParameters& parameters);
+  StatusOr<Contribution> Logistic(const RoundParameters& parameters);
+
+  Status Centre(const RoundParameters& parameters);
+  StatusOr<std::vector<size_t>> RequestedVariants(const RoundParameters& parameters) const;
+  // ALT dosages of the analysis samples for a canonical variant, in the study's allele order.
+  void Dosages(size_t variant, std::vector<int8_t>& out) const;
+
+  GwasSpec spec_;
+  std::shared_ptr<const Table> table_;
+  std::unique_ptr<genomics::GenotypeMatrix> genotypes_;
+  SiteContext context_;
+  std::unique_ptr<ModelFrame> frame_;
+  std::vector<uint32_t> genotype_index_;  // analysis samples: index in the genotype file
+  std::vector<uint32_t> frame_row_;       // and row of the model frame
+  Eigen::VectorXd y_;
+  Eigen::MatrixXd covariates_;  // design with the intercept column first
+  bool centred_ = false;
+  genomics::SampleMask cases_, controls_, founders_;
+  genomics::SiteVariantMap map_;
+};
+
+}  // namespace medfed::gwas

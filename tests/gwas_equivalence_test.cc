@@ -1,0 +1,298 @@
+// Federated GWAS equals plink2 --glm and plink 1.9 --assoc / --model trend-only on the pooled
+// samples. Data and references: tests/golden/gwas/make_gwas_golden.sh (plink-simulated; three
+// sites, one listing every variant's alleles in the other order, one read from VCF).
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "gtest/gtest.h"
+#include "medfed/core/file.h"
+#include "medfed/core/progress.h"
+#include "medfed/core/text.h"
+#include "medfed/federation/study_runner.h"
+#include "test_support.h"
+
+namespace medfed {
+namespace {
+
+const std::string kData = std::string(MEDFED_SOURCE_DIR) + "/tests/golden/gwas/data/";
+const std::string kExpected = std::string(MEDFED_SOURCE_DIR) + "/tests/golden/gwas/expected/";
+
+using Row = std::map<std::string, std::string>;
+
+// Rows of a whitespace-separated table with a header, by variant ID (column ID or SNP).
+std::map<std::string, Row> ReadTable(const std::string& path, const std::string& only_test = "") {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  std::istringstream head(line);
+  for (std::string field; head >> field;) header.push_back(field == "#CHROM" ? "CHROM" : field);
+  std::map<std::string, Row> rows;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    Row row;
+    for (size_t c = 0; c < header.size(); ++c) fields >> row[header[c]];
+    if (!only_test.empty() && row["TEST"] != only_test) continue;
+    rows[row.count("ID") ? row["ID"] : row["SNP"]] = row;
+  }
+  return rows;
+}
+
+std::vector<std::string> FamIds(const std::string& prefix) {
+  std::ifstream in(prefix + ".fam");
+  std::vector<std::string> ids;
+  for (std::string fid, iid, rest; in >> fid >> iid && std::getline(in, rest);) ids.push_back(iid);
+  return ids;
+}
+
+// Each site's table holds its own samples only (plus its header).
+std::vector<SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenotype_override = "") {
+  std::string directory = testing::MakeTempDir("medfed_gwas");
+  auto text = ReadFileToString(kData + "pheno.csv");
+  EXPECT_TRUE(text.ok());
+  std::vector<std::string> lines = SplitString(*text, '\n');
+  std::vector<SiteConfig> sites;
+  for (const char* name : {"a", "b", "c"}) {
+    std::set<std::string> ids;
+    for (const auto& id : FamIds(kData + "site_" + name)) ids.insert(id);
+    std::string table = lines[0] + "\n";
+    for (size_t i = 1; i < lines.size(); ++i) {
+      if (ids.count(lines[i].substr(0, lines[i].find(',')))) table += lines[i] + "\n";
+    }
+    if (!phenotype_override.empty() && std::string(name) == "b") table += phenotype_override;
+    EXPECT_TRUE(WriteFileAtomically(directory + "/pheno_" + name + ".csv", table).ok());
+    SiteConfig site;
+    site.name = std::string("biobank-") + name;
+    site.tables["pheno"] = directory + "/pheno_" + name + ".csv";
+    site.genotypes["chip"] = (vcf_site_c && std::string(name) == "c") ? kData + "site_c.vcf.gz" : kData + "site_" + name;
+    sites.push_back(site);
+  }
+  return sites;
+}
+
+struct GwasRun {
+  Json result;
+  std::map<std::string, Row> rows;
+};
+
+GwasRun RunGwas(Json keys, std::vector<SiteConfig> sites = Sites()) {
+  Progress::SetEnabled(false);
+  keys["genotypes"] = "chip";
+  keys["table"] = "pheno";
+  keys["output"] = "out.tsv";
+  RunOptions options;
+  options.output_directory = testing::MakeTempDir("medfed_gwas_out");
+  auto document = RunStudyLocally(testing::MakeStudy(sites, {AnalysisSpec("gw", "gwas", keys)}), options);
+  EXPECT_TRUE(document.ok()) << document.status();
+  GwasRun run;
+  if (!document.ok()) return run;
+  run.result = (*document)["results"][0];
+  run.rows = ReadTable(options.output_directory + "/out.tsv");
+  return run;
+}
+
+double Number(const std::string& text) { return text == "NA" || text == "nan" ? std::nan("") : std::stod(text); }
+
+// |a - b| <= relative |b| + absolute, NA only where the reference has NA.
+void Close(const std::string& ours, const std::string& theirs, double relative, double absolute,
+           const std::string& what) {
+  const double a = Number(ours), b = Number(theirs);
+  if (std::isnan(b)) {
+    EXPECT_TRUE(std::isnan(a)) << what << ": plink NA, medfed " << ours;
+    return;
+  }
+  ASSERT_FALSE(std::isnan(a)) << what << ": medfed NA, plink " << theirs;
+  EXPECT_LE(std::fabs(a - b), relative * std::fabs(b) + absolute) << what << ": medfed " << a << " vs plink " << b;
+}
+
+std::string Signed(double sign, const std::string& number) {
+  return sign > 0 || number == "NA" ? number : FormatSignificant(-Number(number), 17);
+}
+
+void CompareGlm(const GwasRun& run, const std::string& reference, bool logistic) {
+  auto expected = ReadTable(kExpected + reference);
+  auto frequencies = ReadTable(kExpected + "ref_qc.afreq");
+  ASSERT_EQ(run.rows.size(), expected.size());
+  for (const auto& [id, theirs] : expected) {
+    ASSERT_TRUE(run.rows.count(id)) << id;
+    const Row& ours = run.rows.at(id);
+    // A1 is the minor allele; medfed counts it among the analysis samples, plink2 among all
+    // genotyped samples, so the two may differ only where the frequency is a hair from 0.5.
+    double sign = 1;
+    if (ours.at("A1") != theirs.at("A1")) {
+      EXPECT_NEAR(Number(frequencies.at(id).at("ALT_FREQS")), 0.5, 1e-3) << id << " A1 differs";
+      sign = -1;
+    }
+    EXPECT_EQ(ours.at("OBS_CT"), theirs.at("OBS_CT")) << id;
+    EXPECT_EQ(ours.at("ERRCODE"), theirs.at("ERRCODE")) << id;
+    if (logistic) {
+      // plink2 fits logistic models in single precision: its Z differs from the exact maximum
+      // likelihood by up to ~3e-4 (checked against R below), and it prints 6 digits.
+      const double a = Number(ours.at("OR")), b = Number(theirs.at("OR"));
+      if (std::isnan(b)) {
+        EXPECT_TRUE(std::isnan(a)) << id;
+        continue;
+      }
+      const double se = Number(theirs.at("LOG(OR)_SE"));
+      EXPECT_LE(std::fabs(std::log(a) - sign * std::log(b)), 2e-4 * std::fabs(std::log(b)) + 5e-4 * se)
+          << id << " log(OR)";
+      Close(ours.at("LOG(OR)_SE"), theirs.at("LOG(OR)_SE"), 2e-4, 0, id + " SE");
+      Close(Signed(sign, ours.at("Z_STAT")), theirs.at("Z_STAT"), 2e-4, 5e-4, id + " Z");
+    } else {
+      Close(Signed(sign, ours.at("BETA")), theirs.at("BETA"), 2e-4, 1e-6, id + " BETA");
+      Close(ours.at("SE"), theirs.at("SE"), 2e-4, 0, id + " SE");
+      Close(Signed(sign, ours.at("T_STAT")), theirs.at("T_STAT"), 2e-4, 1e-5, id + " T");
+    }
+    Close(ours.at("P"), theirs.at("P"), 2e-3, 0, id + " P");
+  }
+}
+
+// Against R's glm() to the printed precision: R's BETA is per REF copy (plink2 --export A),
+// medfed's log(OR) per A1 copy.
+void CompareExactLogistic(const GwasRun& run, const std::string& reference) {
+  std::ifstream in(kExpected + reference);
+  std::string line;
+  std::getline(in, line);
+  int compared = 0;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, beta, se, z, p;
+    fields >> id >> beta >> se >> z >> p;
+    if (beta == "NA" || !run.rows.count(id)) continue;
+    const Row& ours = run.rows.at(id);
+    if (ours.at("ERRCODE") != ".") continue;
+    const double sign = ours.at("A1") == ours.at("REF") ? 1 : -1;
+    const double log_or = std::log(Number(ours.at("OR")));
+    // The OR is printed to 8 significant digits: log(OR) carries up to 5e-8 of rounding.
+    EXPECT_NEAR(sign * log_or, Number(beta), 1e-6 * std::fabs(Number(beta)) + 6e-8) << id << " log(OR) vs R";
+    Close(ours.at("LOG(OR)_SE"), se, 1e-6, 0, id + " SE vs R");
+    Close(ours.at("P"), p, 1e-5, 1e-300, id + " P vs R");
+    ++compared;
+  }
+  EXPECT_GT(compared, 2000);
+}
+
+TEST(GwasEquivalenceTest, LogisticWithoutCovariatesMatchesPlink2) {
+  GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", "logistic"}});
+  ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+  EXPECT_EQ(run.result["samples"], 1200);
+  EXPECT_EQ(run.result["cases"], 600);
+  EXPECT_EQ(run.result["variants_in_files"], 2408);
+  CompareGlm(run, "logistic.tsv", true);
+  CompareExactLogistic(run, "logistic_r.tsv");
+}
+
+TEST(GwasEquivalenceTest, LogisticWithAPopulationCovariateMatchesPlink2) {
+  GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", "logistic"}, {"covariates", Json::array({"pc1"})}});
+  ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+  CompareGlm(run, "logistic_pc1.tsv", true);
+  CompareExactLogistic(run, "logistic_pc1_r.tsv");
+}
+
+TEST(GwasEquivalenceTest, LinearMatchesPlink2) {
+  GwasRun run = RunGwas({{"phenotype", "qt"}, {"test", "linear"}});
+  ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+  CompareGlm(run, "linear.tsv", false);
+}
+
+TEST(GwasEquivalenceTest, LinearWithCovariatesAndMissingValuesMatchesPlink2) {
+  GwasRun run = RunGwas({{"phenotype", "qt"}, {"test", "linear"}, {"covariates", Json::array({"pc1", "age"})}});
+  ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+  EXPECT_EQ(run.result["samples"], 1198);  // two samples without age
+  CompareGlm(run, "linear_covars.tsv", false);
+}
+
+TEST(GwasEquivalenceTest, AllelicAndTrendMatchPlink19) {
+  for (const char* test : {"allelic", "trend"}) {
+    GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", test}});
+    ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+    const bool allelic = std::string(test) == "allelic";
+    auto expected = ReadTable(kExpected + (allelic ? "assoc.txt" : "trend.txt"), allelic ? "" : "TREND");
+    ASSERT_EQ(run.rows.size(), expected.size());
+    for (const auto& [id, theirs] : expected) {
+      const Row& ours = run.rows.at(id);
+      // plink 1.9 prints 4 significant digits.
+      Close(ours.at("CHISQ"), theirs.at("CHISQ"), 1e-3, 5e-5, id + " CHISQ");
+      Close(ours.at("P"), theirs.at("P"), 2e-3, 5e-5 * Number(theirs.at("P")), id + " P");
+    }
+  }
+}
+
+TEST(GwasEquivalenceTest, QualityControlMatchesPlink2) {
+  GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", "qc"}});
+  ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+  auto frequencies = ReadTable(kExpected + "ref_qc.afreq");
+  auto missing = ReadTable(kExpected + "ref_qc.vmiss");
+  auto hardy = ReadTable(kExpected + "ref_qc.hardy");
+  for (const auto& [id, theirs] : frequencies) {
+    const Row& ours = run.rows.at(id);
+    Close(ours.at("ALT_FREQS"), theirs.at("ALT_FREQS"), 1e-5, 1e-7, id + " ALT_FREQS");
+    EXPECT_EQ(ours.at("MISSING_CT"), missing.at(id).at("MISSING_CT")) << id;
+    Close(ours.at("HWE_P"), hardy.at(id).at("P"), 1e-5, 1e-12, id + " HWE P");
+  }
+  // --maf 0.05 --geno 0.1 --hwe 1e-6 keeps the same variants as plink2.
+  GwasRun filtered = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}, {"maf", 0.05}, {"geno", 0.1}, {"hwe", 1e-6}});
+  std::ifstream list(kExpected + "filtered.snplist");
+  std::set<std::string> kept;
+  for (std::string id; list >> id;) kept.insert(id);
+  std::set<std::string> ours;
+  for (const auto& [id, row] : filtered.rows) ours.insert(id);
+  EXPECT_EQ(ours, kept);
+  EXPECT_GE(filtered.result["variants_filtered"]["geno"].get<int>(), 1);
+}
+
+TEST(GwasEquivalenceTest, PlinkAndVcfSitesGiveTheSameAnswer) {
+  GwasRun from_vcf = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}});
+  GwasRun from_plink = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}}, Sites(false));
+  ASSERT_EQ(from_vcf.rows.size(), from_plink.rows.size());
+  for (const auto& [id, row] : from_plink.rows) EXPECT_EQ(from_vcf.rows.at(id), row) << id;
+}
+
+TEST(GwasEquivalenceTest, PhenotypeThatIsNotCaseControlIsAClearError) {
+  Progress::SetEnabled(false);
+  auto sites = Sites(true, "extra,3,1,0,50\n");
+  // "extra" has no genotypes, but the value is checked only for joined samples: use a real one.
+  auto text = ReadFileToString(sites[1].tables["pheno"]);
+  ASSERT_TRUE(text.ok());
+  std::string table = *text;
+  size_t second_line = table.find('\n') + 1;
+  size_t comma = table.find(',', second_line);
+  table.replace(comma + 1, 1, "3");
+  ASSERT_TRUE(WriteFileAtomically(sites[1].tables["pheno"], table).ok());
+  auto document = RunStudyLocally(testing::MakeStudy(
+      sites, {AnalysisSpec("gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"},
+                                          {"test", "logistic"}})}));
+  ASSERT_FALSE(document.ok());
+  std::string message(document.status().message());
+  EXPECT_NE(message.find("pheno_b.csv:2"), std::string::npos) << message;
+  EXPECT_NE(message.find("0/1 (control/case) or plink's 1/2"), std::string::npos) << message;
+}
+
+TEST(GwasEquivalenceTest, VariantsMissingAtASiteAreLeftOutAndReported) {
+  // Site c without its last variant: drop the .bim line and the .bed bytes.
+  std::string directory = testing::MakeTempDir("medfed_gwas_short");
+  auto bim = ReadFileToString(kData + "site_c.bim");
+  auto bed = ReadFileToString(kData + "site_c.bed");
+  auto fam = ReadFileToString(kData + "site_c.fam");
+  ASSERT_TRUE(bim.ok() && bed.ok() && fam.ok());
+  std::string shorter_bim = bim->substr(0, bim->rfind('\n', bim->size() - 2) + 1);
+  const size_t samples = FamIds(kData + "site_c").size();
+  std::string shorter_bed = bed->substr(0, bed->size() - (samples + 3) / 4);
+  ASSERT_TRUE(WriteFileAtomically(directory + "/c.bim", shorter_bim).ok());
+  ASSERT_TRUE(WriteFileAtomically(directory + "/c.bed", shorter_bed).ok());
+  ASSERT_TRUE(WriteFileAtomically(directory + "/c.fam", *fam).ok());
+  auto sites = Sites(false);
+  sites[2].genotypes["chip"] = directory + "/c";
+  GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", "trend"}}, sites);
+  ASSERT_EQ(run.result["status"], "ok");
+  EXPECT_EQ(run.result["variants_shared"], 2407);
+  EXPECT_EQ(run.result["variants_left_out"], 1);
+  EXPECT_NE(run.result["left_out_examples"][0].get<std::string>().find("missing at site biobank-c"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace medfed
