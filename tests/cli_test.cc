@@ -94,7 +94,7 @@ TEST(CliTest, MissingStudyFile) {
 TEST(CliTest, HelpListsCommandsAndAnalyses) {
   Outcome outcome = RunMedfed("--help");
   EXPECT_EQ(outcome.exit_code, 0);
-  for (const char* word : {"run", "demo", "synth", "glm", "crosstab", "summary", "count"}) {
+  for (const char* word : {"run", "demo", "synth", "glm", "crosstab", "summary", "count", "gwas"}) {
     EXPECT_NE(outcome.out.find(word), std::string::npos) << word;
   }
 }
@@ -106,6 +106,17 @@ TEST(CliTest, DemoRuns) {
   EXPECT_NE(outcome.out.find("recurrence ~ rx"), std::string::npos);
   EXPECT_NE(outcome.out.find("results.json"), std::string::npos);
   EXPECT_TRUE(FileExists(out_dir + "/results.json"));
+  // Figures next to the numbers: Kaplan-Meier curves, and the GWAS's Manhattan and QQ plots
+  // (the adjusted GWAS finds the planted causal variants).
+  EXPECT_TRUE(FileExists(out_dir + "/survival_by_arm.svg"));
+  EXPECT_TRUE(FileExists(out_dir + "/gwas.logistic.tsv"));
+  auto manhattan = ReadFileToString(out_dir + "/gwas.manhattan.svg");
+  ASSERT_TRUE(manhattan.ok());
+  EXPECT_NE(manhattan->find(">rs_causal_1</text>"), std::string::npos);
+  auto qq = ReadFileToString(out_dir + "/gwas.qq.svg");
+  ASSERT_TRUE(qq.ok());
+  EXPECT_NE(qq->find("lambda_GC = "), std::string::npos);
+  EXPECT_NE(outcome.out.find("[gwas] gwas"), std::string::npos);
 }
 
 }  // namespace

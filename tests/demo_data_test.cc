@@ -1,8 +1,9 @@
 // The bundled demo data is exactly what the seeded generators produce, so anyone can
-// regenerate it (`medfed synth colorectal|registry --out examples/demo/data`).
+// regenerate it (`medfed synth colorectal|registry|genotypes --out examples/demo/data`).
 #include "gtest/gtest.h"
 #include "medfed/core/file.h"
 #include "medfed/synth/colorectal_cohort.h"
+#include "medfed/synth/genotype_cohort.h"
 #include "medfed/synth/registry_extract.h"
 
 namespace medfed {
@@ -29,6 +30,20 @@ TEST(DemoDataTest, RegistryFilesMatchTheGenerator) {
         << prefix << "_cases.csv differs from the generator's output";
     EXPECT_TRUE(ReadFileToString(prefix + "_population.csv").value_or("") == extracts[r].population_csv)
         << prefix << "_population.csv differs from the generator's output";
+  }
+}
+
+TEST(DemoDataTest, GenotypeFilesMatchTheGenerator) {
+  auto sites = synth::GenerateGenotypeCohort(synth::GenotypeCohortOptions());
+  ASSERT_EQ(sites.size(), 3u);
+  for (size_t s = 0; s < sites.size(); ++s) {
+    const std::string letter(1, static_cast<char>('a' + s));
+    for (const auto& [file, contents] :
+         {std::pair{"chip_" + letter + ".bed", &sites[s].bed}, std::pair{"chip_" + letter + ".bim", &sites[s].bim},
+          std::pair{"chip_" + letter + ".fam", &sites[s].fam},
+          std::pair{"chip_pheno_" + letter + ".csv", &sites[s].phenotypes_csv}}) {
+      EXPECT_TRUE(ReadFileToString(kData + file).value_or("") == *contents) << file << " differs from the generator's output";
+    }
   }
 }
 

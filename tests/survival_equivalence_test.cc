@@ -102,7 +102,9 @@ TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
   ASSERT_TRUE(document.ok()) << document.status();
   const Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
-  if (c.resolution > 0) EXPECT_EQ(result["time_resolution"].get<double>(), c.resolution);
+  if (c.resolution > 0) {
+    EXPECT_EQ(result["time_resolution"].get<double>(), c.resolution);
+  }
 
   if (c.type == "kaplan_meier") {
     ASSERT_EQ(result["strata"].size(), expected["strata"].size());

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "medfed/analysis/registry.h"
+#include "medfed/cli/gwas_figures.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
 #include "medfed/plot/kaplan_meier_plot.h"
@@ -53,6 +54,12 @@ Status WriteResultsDirectory(const Json& document, const std::string& directory)
           directory + "/" + id + ".svg",
           plot::KaplanMeierSvg(result, "Kaplan-Meier: " + result["formula"].get<std::string>(),
                                result.value("min_cell_count", 5))));
+    }
+    if (result["type"] == "gwas" && result["status"] == "ok") {
+      // The TSV was written relative to the same directory (RunOptions::output_directory).
+      const std::string output = result["output"].get<std::string>();
+      const std::string tsv = !output.empty() && output[0] == '/' ? output : directory + "/" + output;
+      RETURN_IF_ERROR(WriteGwasFigures(result, tsv, directory + "/" + id));
     }
   }
   return absl::OkStatus();

@@ -12,7 +12,7 @@ namespace medfed::cli {
 std::string RenderResultsText(const Json& document);
 
 // Writes DIR/results.json, DIR/<id>.json for every analysis, and the figures of analyses that
-// have one (DIR/<id>.svg: Kaplan-Meier curves).
+// have one (DIR/<id>.svg: Kaplan-Meier curves; DIR/<id>.manhattan.svg and DIR/<id>.qq.svg: GWAS).
 Status WriteResultsDirectory(const Json& document, const std::string& directory);
 
 // Prints an error the way every subcommand does: "medfed: error: ..." on stderr.

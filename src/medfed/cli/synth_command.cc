@@ -1,5 +1,6 @@
 // medfed synth colorectal --out DIR [--seed N] [--rows a,b,c] [--covariates K] [--pooled]
 // medfed synth registry --out DIR [--seed N]
+// medfed synth genotypes --out DIR [--seed N] [--rows a,b,c] [--variants N]
 #include <cstdio>
 #include <optional>
 
@@ -7,6 +8,7 @@
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
 #include "medfed/synth/colorectal_cohort.h"
+#include "medfed/synth/genotype_cohort.h"
 #include "medfed/synth/registry_extract.h"
 
 namespace medfed::cli {
@@ -17,9 +19,32 @@ struct SynthArguments {
   std::string out;
   std::optional<uint64_t> seed;  // default: the generator's own
   std::vector<size_t> rows = {1200, 900, 600};
+  bool rows_given = false;
   int covariates = 0;
+  size_t variants = 6000;
   bool pooled = false;
 };
+
+int SynthesizeGenotypes(const SynthArguments& arguments) {
+  synth::GenotypeCohortOptions options;
+  if (arguments.seed) options.seed = *arguments.seed;
+  if (arguments.rows_given) options.samples = arguments.rows;
+  options.variants = arguments.variants;
+  std::vector<synth::GenotypeSite> sites = synth::GenerateGenotypeCohort(options);
+  for (size_t s = 0; s < sites.size(); ++s) {
+    const std::string letter(1, static_cast<char>('a' + s));
+    for (const auto& [path, contents] :
+         {std::pair{arguments.out + "/chip_" + letter + ".bed", &sites[s].bed},
+          std::pair{arguments.out + "/chip_" + letter + ".bim", &sites[s].bim},
+          std::pair{arguments.out + "/chip_" + letter + ".fam", &sites[s].fam},
+          std::pair{arguments.out + "/chip_pheno_" + letter + ".csv", &sites[s].phenotypes_csv}}) {
+      Status written = WriteFileAtomically(path, *contents);
+      if (!written.ok()) return ReportError(written);
+      std::fprintf(stderr, "wrote %s\n", path.c_str());
+    }
+  }
+  return 0;
+}
 
 int SynthesizeRegistries(const SynthArguments& arguments) {
   synth::RegistryOptions options;
@@ -40,6 +65,7 @@ int SynthesizeRegistries(const SynthArguments& arguments) {
 
 int Synthesize(const SynthArguments& arguments) {
   if (arguments.kind == "registry") return SynthesizeRegistries(arguments);
+  if (arguments.kind == "genotypes") return SynthesizeGenotypes(arguments);
   synth::CohortOptions options;
   if (arguments.seed) options.seed = *arguments.seed;
   options.rows = arguments.rows;
@@ -72,23 +98,30 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<SynthArguments>();
   CLI::App* command = app.add_subcommand(
       "synth",
-      "Generate seeded synthetic data: a multi-hospital colorectal cohort (colorectal) or cancer "
-      "registry extracts with populations at risk (registry)");
+      "Generate seeded synthetic data: a multi-hospital colorectal cohort (colorectal), cancer "
+      "registry extracts with populations at risk (registry), or case-control genotypes with "
+      "population structure as PLINK filesets (genotypes)");
   command->add_option("kind", arguments->kind, "cohort kind")
-      ->check(CLI::IsMember({"colorectal", "registry"}))
+      ->check(CLI::IsMember({"colorectal", "registry", "genotypes"}))
       ->default_val("colorectal");
   command->add_option("--out", arguments->out,
-                      "directory for colon_a.csv, ... (or registry_a_cases.csv, registry_a_population.csv, ...)")
+                      "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
+                      "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...)")
       ->required();
   command->add_option("--seed", arguments->seed,
-                      "random seed (default: 20240501 for colorectal, 20240601 for registry)");
-  command->add_option("--rows", arguments->rows, "rows per site, e.g. --rows 1200,900,600")
-      ->delimiter(',');
+                      "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes)");
+  CLI::Option* rows = command->add_option("--rows", arguments->rows,
+                                          "rows (genotypes: samples) per site, e.g. --rows 1200,900,600")
+                          ->delimiter(',');
+  command->add_option("--variants", arguments->variants, "genotypes: number of variants")->default_val(6000);
   command->add_option("--covariates", arguments->covariates,
                       "extra standard-normal covariates x1..xK")
       ->default_val(0);
   command->add_flag("--pooled", arguments->pooled, "also write colon_pooled.csv (all sites)");
-  command->callback([arguments, &exit_code] { exit_code = Synthesize(*arguments); });
+  command->callback([arguments, rows, &exit_code] {
+    arguments->rows_given = rows->count() > 0;
+    exit_code = Synthesize(*arguments);
+  });
 }
 
 }  // namespace medfed::cli

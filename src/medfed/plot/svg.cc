@@ -74,6 +74,19 @@ void SvgDocument::Circle(double x, double y, double radius, const std::string& f
            (opacity < 1 ? " fill-opacity=\"" + Number(opacity) + "\"" : std::string()) + "/>\n";
 }
 
+void SvgDocument::Dots(const std::vector<std::pair<double, double>>& centres, double radius,
+                       const std::string& fill) {
+  if (centres.empty()) return;
+  body_ += "<path fill=\"none\" stroke=\"" + fill + "\" stroke-width=\"" + Number(2 * radius) +
+           "\" stroke-linecap=\"round\" d=\"";
+  char buffer[48];
+  for (const auto& [x, y] : centres) {
+    std::snprintf(buffer, sizeof(buffer), "M%.1f %.1fh0", x, y);
+    body_ += buffer;
+  }
+  body_ += "\"/>\n";
+}
+
 void SvgDocument::Text(double x, double y, const std::string& text, const std::string& anchor,
                        double size, const std::string& fill, bool bold, double rotate) {
   body_ += "<text x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" font-size=\"" + Number(size) +
