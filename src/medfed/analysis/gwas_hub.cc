@@ -14,6 +14,7 @@ namespace medfed::gwas {
 namespace {
 
 constexpr int kMaxLogisticIterations = 30;
+constexpr double kSmallNewtonStep = 1e-3;  // log-odds units
 
 std::string OutputPath(const std::string& directory, const std::string& output) {
   if (!output.empty() && output[0] == '/') return output;
@@ -371,10 +372,12 @@ RoundParameters GwasHub::LogisticRound() const {
   RoundParameters parameters = Phase("logistic");
   auto& variants = parameters.numbers["variants"];
   auto& theta = parameters.numbers["theta"];
+  auto& loglik = parameters.numbers["loglik"];
   for (const auto& pending : pending_) {
     if (pending.done) continue;
     variants.push_back(static_cast<double>(pending.variant));
     theta.insert(theta.end(), pending.theta.data(), pending.theta.data() + pending.theta.size());
+    loglik.push_back(pending.check_loglik ? 1 : 0);
   }
   return parameters;
 }
@@ -397,14 +400,26 @@ StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
       for (Eigen::Index b = a; b < qi; ++b) information(a, b) = information(b, a) = s[t++];
     }
     ++pending.iterations;
-    if (!std::isfinite(loglik) || (pending.iterations > 1 && loglik < pending.previous_loglik - 1e-9)) {
-      // Step halving towards the previous iterate (as glm.fit).
-      if (pending.iterations > kMaxLogisticIterations) {
-        pending.error = "LOGISTIC_CONVERGE_FAIL";
-        pending.done = true;
-        continue;
-      }
+    if (pending.iterations > kMaxLogisticIterations) {
+      pending.error = "LOGISTIC_CONVERGE_FAIL";
+      pending.done = true;
+      continue;
+    }
+    // The log-likelihood (a log per sample at every site) is asked for at the null fit, where
+    // it costs nothing, and then only when a step looks wrong: Newton steps that keep
+    // shrinking are inside the region of quadratic convergence (Nocedal & Wright 2006,
+    // thm 3.5) and need no guard. A step that does not shrink, or numbers that are not
+    // finite, send the same point back to the sites with the log-likelihood requested, and
+    // glm.fit's rule applies: a point worse than the last checked one is halved towards it.
+    const bool have_loglik = pending.check_loglik;
+    const bool finite = score.allFinite() && information.allFinite();
+    if (have_loglik && (!std::isfinite(loglik) || !finite || loglik < pending.previous_loglik - 1e-9)) {
       pending.theta = (pending.theta + pending.previous_theta) / 2;
+      more = true;
+      continue;
+    }
+    if (!have_loglik && !finite) {
+      pending.check_loglik = true;
       more = true;
       continue;
     }
@@ -419,7 +434,13 @@ StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
       if (std::isnan(delta[j])) delta[j] = 0;
     }
     const double scale = 1 + pending.theta.cwiseAbs().maxCoeff();
-    if (delta.cwiseAbs().maxCoeff() < 1e-8 * scale) {
+    const double step_size = delta.cwiseAbs().maxCoeff();
+    if (!have_loglik && step_size > kSmallNewtonStep && step_size > 0.5 * pending.previous_step) {
+      pending.check_loglik = true;
+      more = true;
+      continue;
+    }
+    if (step_size < 1e-8 * scale) {
       // Converged: one last Newton correction; standard errors from the information here.
       const Eigen::VectorXd estimate = pending.theta + delta;
       pending.beta = (pending.a1_is_ref ? -1 : 1) * estimate[1];  // sites count ALT copies
@@ -427,15 +448,15 @@ StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
       pending.statistic = pending.beta / pending.std_error;
       pending.p_value = stats::TwoSidedNormalP(pending.statistic);
       pending.done = true;
-      continue;
-    }
-    if (pending.iterations >= kMaxLogisticIterations) {
-      pending.error = "LOGISTIC_CONVERGE_FAIL";
-      pending.done = true;
+      ++newton_fits_;
+      newton_iterations_ += static_cast<size_t>(pending.iterations);
+      newton_max_iterations_ = std::max(newton_max_iterations_, pending.iterations);
       continue;
     }
     pending.previous_theta = pending.theta;
-    pending.previous_loglik = loglik;
+    if (have_loglik) pending.previous_loglik = loglik;
+    pending.check_loglik = false;
+    pending.previous_step = step_size;
     pending.theta += delta;
     more = true;
   }
@@ -497,6 +518,10 @@ Json GwasHub::Result() {
         strand_ambiguous_.begin(), strand_ambiguous_.begin() + static_cast<long>(std::min<size_t>(20, strand_ambiguous_.size())));
   }
   result["chromosomes"] = output_.Chromosomes();
+  if (newton_fits_ > 0) {
+    result["newton_iterations"] = {{"mean", static_cast<double>(newton_iterations_) / static_cast<double>(newton_fits_)},
+                                   {"max", newton_max_iterations_}};
+  }
   return result;
 }
 

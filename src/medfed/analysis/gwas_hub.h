@@ -34,6 +34,8 @@ class GwasHub : public HubAnalysis {
     Eigen::VectorXd theta;   // logistic iterate
     Eigen::VectorXd previous_theta;
     double previous_loglik = -INFINITY;
+    double previous_step = INFINITY;  // max |Newton step| that led to theta
+    bool check_loglik = true;         // ask the sites for the log-likelihood at theta
     int iterations = 0;
     bool done = false;
     double beta = NAN, std_error = NAN, statistic = NAN, p_value = NAN;
@@ -71,6 +73,8 @@ class GwasHub : public HubAnalysis {
   Eigen::VectorXd null_coefficients_;
   size_t block_first_ = 0, block_count_ = 0;
   std::vector<Pending> pending_;
+  size_t newton_fits_ = 0, newton_iterations_ = 0;
+  int newton_max_iterations_ = 0;
   size_t filtered_geno_ = 0, filtered_maf_ = 0, filtered_hwe_ = 0;
   GwasOutput output_;
   std::unique_ptr<Progress> progress_;

@@ -12,6 +12,7 @@
 #include "medfed/core/text.h"
 #include "medfed/genomics/genotype_counts.h"
 #include "medfed/stats/glm_irls.h"
+#include "medfed/stats/logistic_sums.h"
 #include "medfed/table/design_matrix.h"
 #include "medfed/table/evaluator.h"
 
@@ -351,42 +352,57 @@ StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters) {
 StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters) {
   ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
   ASSIGN_OR_RETURN(std::vector<double> theta, parameters.Numbers("theta"));
-  const size_t q = static_cast<size_t>(covariates_.cols()) + 1;  // intercept, dosage, covariates
-  if (theta.size() != variants.size() * q) return InvalidArgument("theta does not match the variants");
+  ASSIGN_OR_RETURN(std::vector<double> want_loglik, parameters.Numbers("loglik"));
+  const Eigen::Index base = covariates_.cols();  // intercept and covariates
+  const size_t q = static_cast<size_t>(base) + 1;  // theta: intercept, dosage, covariates
+  if (theta.size() != variants.size() * q || want_loglik.size() != variants.size()) {
+    return InvalidArgument("theta does not match the variants");
+  }
   const size_t per = LogisticValuesPerVariant(q);
   Contribution contribution;
   contribution.values.assign(variants.size() * per, 0.0);
-  const Eigen::Index p = covariates_.cols() - 1;
+  const Eigen::Index n = covariates_.rows();
+  const Eigen::ArrayXd y = y_.array();
+  // Samples in file order need no index (the common case: every genotyped sample analysed).
+  bool in_file_order = true;
+  for (size_t i = 0; i < genotype_index_.size() && in_file_order; ++i) in_file_order = genotype_index_[i] == i;
   ParallelFor(variants.size(), HardwareThreads(), [&](size_t begin, size_t end) {
-    std::vector<int8_t> dosage;
-    std::vector<double> x(q);
+    // x: intercept, dosage, covariates; the dosage column is refilled per variant, and a
+    // variant's missing calls get weight 0.
+    Eigen::MatrixXd x(n, static_cast<Eigen::Index>(q));
+    x.col(0) = covariates_.col(0);
+    for (Eigen::Index j = 1; j < base; ++j) x.col(j + 1) = covariates_.col(j);
+    Eigen::ArrayXd valid(n), eta(n), e(n), mu(n), log_terms(n);
+    Eigen::VectorXd theta_base(base), cached_base(base);
+    bool cached = false;  // eta, e and mu hold the fit at cached_base with no dosage effect
+    bool have_log_terms = false;
     for (size_t k = begin; k < end; ++k) {
-      Dosages(variants[k], dosage);
+      const size_t v = variants[k];
+      genomics::ExtractDosageColumns(genotypes_->Variant(map_.index[v]), in_file_order ? nullptr : &genotype_index_,
+                                     static_cast<size_t>(n), map_.flipped[v], x.col(1).data(), valid.data());
       const double* t = theta.data() + k * q;
-      double* out = contribution.values.data() + k * per;
-      double* score = out + 2;
-      double* information = out + 2 + q;
-      for (size_t i = 0; i < dosage.size(); ++i) {
-        if (dosage[i] < 0) continue;
-        const Eigen::Index r = static_cast<Eigen::Index>(i);
-        x[0] = 1;
-        x[1] = dosage[i];
-        for (Eigen::Index j = 0; j < p; ++j) x[static_cast<size_t>(j) + 2] = covariates_(r, j + 1);
-        double eta = 0;
-        for (size_t j = 0; j < q; ++j) eta += t[j] * x[j];
-        const double mu = 1 / (1 + std::exp(-eta));
-        const double y = y_[r];
-        out[0] += 1;
-        out[1] += y > 0.5 ? std::log(mu) : std::log1p(-mu);
-        const double residual = y - mu;
-        const double w = mu * (1 - mu);
-        size_t c = 0;
-        for (size_t a = 0; a < q; ++a) {
-          score[a] += residual * x[a];
-          const double wx = w * x[a];
-          for (size_t b = a; b < q; ++b) information[c++] += wx * x[b];
-        }
+      theta_base[0] = t[0];
+      for (Eigen::Index j = 1; j < base; ++j) theta_base[j] = t[j + 1];
+      const double dosage_effect = t[1];
+      // Every variant's first Newton step starts from the same null fit: compute it once.
+      if (!(dosage_effect == 0 && cached && theta_base == cached_base)) {
+        eta = (covariates_ * theta_base).array() + dosage_effect * x.col(1).array();
+        e = (-eta).exp();
+        mu = 1 / (1 + e);
+        cached = dosage_effect == 0;
+        if (cached) cached_base = theta_base;
+        have_log_terms = false;
       }
+      // The hub asks for the log-likelihood only while it guards large Newton steps.
+      const bool loglik = want_loglik[k] != 0;
+      if (loglik && !have_log_terms) {
+        // Per-sample log-likelihood: log mu = -log(1 + e), log(1 - mu) = -eta - log(1 + e).
+        log_terms = -(1 + e).log() - (1 - y) * eta;
+        have_log_terms = true;
+      }
+      double* out = contribution.values.data() + k * per;
+      out[0] = stats::AccumulateLogisticSums(x, mu, y, valid, out + 2, out + 2 + q);
+      out[1] = loglik ? (valid * log_terms).sum() : 0;
     }
   });
   return contribution;

@@ -66,6 +66,23 @@ TEST(GenotypeMatrixTest, CountsMatchBruteForce) {
     std::vector<int8_t> extracted;
     ExtractDosages(matrix->Variant(v), selected, extracted);
     for (size_t i = 0; i < selected.size(); ++i) EXPECT_EQ(extracted[i], dosages[v][selected[i]]);
+    // Regression columns: listed samples, and all samples in file order (byte tables), with
+    // and without flipping to REF copies.
+    for (bool flip : {false, true}) {
+      std::vector<double> dosage(samples), valid(samples);
+      ExtractDosageColumns(matrix->Variant(v), &selected, selected.size(), flip, dosage.data(), valid.data());
+      for (size_t i = 0; i < selected.size(); ++i) {
+        const int d = dosages[v][selected[i]];
+        EXPECT_EQ(valid[i], d < 0 ? 0 : 1);
+        EXPECT_EQ(dosage[i], d < 0 ? 0 : (flip ? 2 - d : d));
+      }
+      ExtractDosageColumns(matrix->Variant(v), nullptr, samples, flip, dosage.data(), valid.data());
+      for (size_t i = 0; i < samples; ++i) {
+        const int d = dosages[v][i];
+        EXPECT_EQ(valid[i], d < 0 ? 0 : 1) << i;
+        EXPECT_EQ(dosage[i], d < 0 ? 0 : (flip ? 2 - d : d)) << i;
+      }
+    }
   }
 }
 

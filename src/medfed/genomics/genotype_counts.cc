@@ -45,4 +45,50 @@ void ExtractDosages(const uint8_t* variant, const std::vector<uint32_t>& samples
   }
 }
 
+void ExtractDosageColumns(const uint8_t* variant, const std::vector<uint32_t>* samples, size_t count, bool flip,
+                          double* dosage, double* valid) {
+  // 2-bit codes: 00 hom ALT, 01 missing, 10 het, 11 hom REF.
+  const double alt_dosage[4] = {2, 0, 1, 0}, ref_dosage[4] = {0, 0, 1, 2};
+  const double* code_dosage = flip ? ref_dosage : alt_dosage;
+  static constexpr double kValid[4] = {1, 0, 1, 1};
+  if (samples != nullptr) {
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t s = (*samples)[i];
+      const unsigned code = (variant[s / 4] >> (2 * (s % 4))) & 3;
+      dosage[i] = code_dosage[code];
+      valid[i] = kValid[code];
+    }
+    return;
+  }
+  // In file order: a byte holds four samples; tables give each byte's four values at once.
+  struct ByteTables {
+    double alt[256][4], ref[256][4], valid[256][4];
+  };
+  static const ByteTables* const tables = [] {
+    static ByteTables built;
+    static constexpr double kAlt[4] = {2, 0, 1, 0}, kRef[4] = {0, 0, 1, 2}, kCalled[4] = {1, 0, 1, 1};
+    for (unsigned byte = 0; byte < 256; ++byte) {
+      for (unsigned k = 0; k < 4; ++k) {
+        const unsigned code = (byte >> (2 * k)) & 3;
+        built.alt[byte][k] = kAlt[code];
+        built.ref[byte][k] = kRef[code];
+        built.valid[byte][k] = kCalled[code];
+      }
+    }
+    return &built;
+  }();
+  const double(*byte_dosage)[4] = flip ? tables->ref : tables->alt;
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const unsigned byte = variant[i / 4];
+    std::memcpy(dosage + i, byte_dosage[byte], 4 * sizeof(double));
+    std::memcpy(valid + i, tables->valid[byte], 4 * sizeof(double));
+  }
+  for (; i < count; ++i) {
+    const unsigned code = (variant[i / 4] >> (2 * (i % 4))) & 3;
+    dosage[i] = code_dosage[code];
+    valid[i] = kValid[code];
+  }
+}
+
 }  // namespace medfed::genomics

@@ -29,4 +29,10 @@ std::array<uint32_t, 4> CountGenotypes(const uint8_t* variant, size_t bytes, con
 // The ALT dosage (0, 1, 2; -1 for missing) of the listed samples.
 void ExtractDosages(const uint8_t* variant, const std::vector<uint32_t>& samples, std::vector<int8_t>& out);
 
+// Regression columns of the listed samples (nullptr: the first `count` samples of the file, in
+// order): dosage of ALT (of REF when `flip`), 0 where missing, and valid = 0 where missing,
+// 1 elsewhere.
+void ExtractDosageColumns(const uint8_t* variant, const std::vector<uint32_t>* samples, size_t count, bool flip,
+                          double* dosage, double* valid);
+
 }  // namespace medfed::genomics
