@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -292,6 +293,144 @@ TEST(GwasEquivalenceTest, VariantsMissingAtASiteAreLeftOutAndReported) {
   EXPECT_EQ(run.result["variants_left_out"], 1);
   EXPECT_NE(run.result["left_out_examples"][0].get<std::string>().find("missing at site biobank-c"),
             std::string::npos);
+}
+
+// Rare variants whose carriers are nearly all cases, a strong effect, heavy missingness and a
+// monomorphic variant, with a covariate that predicts case status: the hard cases for per-variant
+// Newton steps (overshooting first steps, step halving, log-likelihood checks only on demand).
+// The oracle is medfed's own glm (itself equal to R's glm.fit) on the pooled rows, run to
+// epsilon 1e-14: at R's default 1e-8 glm.fit stops early enough, and takes its standard errors
+// from its second-last iterate, to be 6e-5 off on a rare variant.
+TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
+  Progress::SetEnabled(false);
+  std::mt19937_64 random(99);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  std::normal_distribution<double> normal(0, 1);
+  const size_t per_site = 300, sites_count = 3, n = per_site * sites_count;
+  struct Sample {
+    double pc1;
+    int is_case;
+    int rare_case = 0;  // a second, rare outcome (see below)
+  };
+  std::vector<Sample> samples(n);
+  for (auto& sample : samples) {
+    sample.pc1 = normal(random);
+    sample.is_case = uniform(random) < 1 / (1 + std::exp(-1.5 * sample.pc1)) ? 1 : 0;
+  }
+  // Dosage (ALT copies, -1 missing) of each variant for a sample.
+  auto carriers_among = [&](double rate_cases, double rate_controls, double missing) {
+    std::vector<int> dosage(n);
+    for (size_t i = 0; i < n; ++i) {
+      const double rate = samples[i].is_case ? rate_cases : rate_controls;
+      dosage[i] = uniform(random) < missing ? -1 : (uniform(random) < rate ? 1 : 0) + (uniform(random) < rate ? 1 : 0);
+    }
+    return dosage;
+  };
+  std::vector<std::vector<int>> variants = {
+      carriers_among(0.3, 0.3, 0.01),      // null
+      carriers_among(0.012, 0.001, 0),     // rare, carriers nearly all cases
+      carriers_among(0.6, 0.2, 0.02),      // strong effect
+      carriers_among(0.03, 0.008, 0.3),    // rare with 30% missing calls
+      carriers_among(0.008, 0.0, 0),       // carriers only among cases: separation
+      carriers_among(0.0, 0.0, 0.05),      // monomorphic
+      carriers_among(0.55, 0.5, 0.0),      // common, ALT the major allele
+  };
+  // Twelve carrier cases and one carrier control: log OR near 2.5, reached in steps that do not
+  // shrink at first, so the sites are asked for the log-likelihood on the way.
+  std::vector<int> quasi_separated(n, 0);
+  int carrier_cases = 0, carrier_controls = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (samples[i].is_case && carrier_cases < 12) quasi_separated[i] = 1, ++carrier_cases;
+    if (!samples[i].is_case && carrier_controls < 1) quasi_separated[i] = 1, ++carrier_controls;
+  }
+  variants.push_back(quasi_separated);
+  // A rare outcome (about 2%) and a variant whose 40 carriers are half cases: at the null fit the
+  // carriers' weights mu (1 - mu) are small and at the estimate large, so the first Newton steps
+  // overshoot - the log-likelihood is asked for and steps are halved.
+  std::vector<int> overshooting(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (i % 22 == 5) {
+      overshooting[i] = 1;
+      samples[i].rare_case = (i / 22) % 2;
+    } else {
+      samples[i].rare_case = uniform(random) < 0.02 ? 1 : 0;
+    }
+  }
+  variants.push_back(overshooting);
+  // PLINK filesets per site and the pooled table for the oracle (one row per sample and variant column).
+  std::string directory = testing::MakeTempDir("medfed_gwas_hard");
+  std::vector<SiteConfig> sites;
+  std::string pooled = "IID,case,rare,pc1";
+  for (size_t v = 0; v < variants.size(); ++v) pooled += ",g" + std::to_string(v);
+  pooled += "\n";
+  for (size_t s = 0; s < sites_count; ++s) {
+    const std::string prefix = directory + "/site" + std::to_string(s);
+    std::string bim, fam, bed = {'\x6c', '\x1b', '\x01'}, table = "IID,case,rare,pc1\n";
+    for (size_t v = 0; v < variants.size(); ++v) {
+      bim += "1\tv" + std::to_string(v) + "\t0\t" + std::to_string(1000 * (v + 1)) + "\tA\tG\n";
+      std::string bytes((per_site + 3) / 4, '\0');
+      for (size_t j = 0; j < per_site; ++j) {
+        const int d = variants[v][s * per_site + j];
+        const int code = d < 0 ? 1 : d == 2 ? 0 : d == 1 ? 2 : 3;
+        bytes[j / 4] = static_cast<char>(static_cast<uint8_t>(bytes[j / 4]) | (code << (2 * (j % 4))));
+      }
+      bed += bytes;
+    }
+    for (size_t j = 0; j < per_site; ++j) {
+      const size_t i = s * per_site + j;
+      const std::string id = "s" + std::to_string(i);
+      fam += id + " " + id + " 0 0 1 -9\n";
+      const std::string row = id + "," + std::to_string(samples[i].is_case) + "," +
+                              std::to_string(samples[i].rare_case) + "," + FormatRoundTrip(samples[i].pc1);
+      table += row + "\n";
+      pooled += row;
+      for (const auto& variant : variants) pooled += "," + (variant[i] < 0 ? std::string("NA") : std::to_string(variant[i]));
+      pooled += "\n";
+    }
+    ASSERT_TRUE(WriteFileAtomically(prefix + ".bim", bim).ok());
+    ASSERT_TRUE(WriteFileAtomically(prefix + ".fam", fam).ok());
+    ASSERT_TRUE(WriteFileAtomically(prefix + ".bed", bed).ok());
+    ASSERT_TRUE(WriteFileAtomically(prefix + ".csv", table).ok());
+    SiteConfig site;
+    site.name = "site-" + std::to_string(s);
+    site.tables["pheno"] = prefix + ".csv";
+    site.genotypes["chip"] = prefix;
+    sites.push_back(site);
+  }
+  GwasRun run = RunGwas({{"phenotype", "case"}, {"test", "logistic"}, {"covariates", Json::array({"pc1"})}}, sites);
+  ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+  EXPECT_EQ(run.rows.at("v4").at("ERRCODE"), "SEPARATION,ALT1");
+  EXPECT_EQ(run.rows.at("v5").at("ERRCODE"), "CONST_OMITTED_ALLELE");
+  EXPECT_EQ(run.rows.at("v6").at("A1"), "G");  // the minor allele is REF
+
+  SiteConfig everyone;
+  everyone.name = "pooled";
+  everyone.tables["pooled"] = directory + "/pooled.csv";
+  ASSERT_TRUE(WriteFileAtomically(everyone.tables["pooled"], pooled).ok());
+  auto compare_with_oracle = [&](const GwasRun& gwas, const std::string& outcome, size_t v) {
+    const std::string id = "v" + std::to_string(v);
+    auto oracle = RunStudyLocally(testing::MakeStudy(
+        {everyone}, {AnalysisSpec("g", "glm", {{"table", "pooled"}, {"family", "binomial"}, {"epsilon", 1e-14},
+                                                {"formula", outcome + " ~ g" + std::to_string(v) + " + pc1"}})}));
+    ASSERT_TRUE(oracle.ok()) << oracle.status();
+    const Json& fit = (*oracle)["results"][0];
+    ASSERT_EQ(fit["status"], "ok") << fit.dump(2);
+    const Json& term = fit["coefficients"][1];
+    const Row& ours = gwas.rows.at(id);
+    ASSERT_EQ(ours.at("ERRCODE"), ".") << id;
+    const double sign = ours.at("A1") == "A" ? 1 : -1;  // the oracle counts ALT (A) copies
+    EXPECT_NEAR(sign * std::log(Number(ours.at("OR"))), term["estimate"].get<double>(),
+                1e-6 * std::fabs(term["estimate"].get<double>()) + 6e-8) << id;
+    Close(ours.at("LOG(OR)_SE"), FormatRoundTrip(term["std_error"].get<double>()), 1e-6, 0, id + " SE");
+    Close(Signed(sign, ours.at("Z_STAT")), FormatRoundTrip(term["statistic"].get<double>()), 1e-6, 1e-7, id + " Z");
+    EXPECT_EQ(Number(ours.at("OBS_CT")), fit["n"].get<double>()) << id;
+  };
+  for (size_t v : {0, 1, 2, 3, 6, 7}) compare_with_oracle(run, "case", v);
+  GwasRun rare = RunGwas({{"phenotype", "rare"}, {"test", "logistic"}, {"covariates", Json::array({"pc1"})}}, sites);
+  ASSERT_EQ(rare.result["status"], "ok") << rare.result.dump(2);
+  compare_with_oracle(rare, "rare", 8);
+  EXPECT_GE(rare.result["newton_iterations"]["max"].get<int>(), 7);
+  EXPECT_GE(run.result["newton_iterations"]["max"].get<int>(), 4);
 }
 
 }  // namespace

@@ -258,8 +258,12 @@ class GlmSite : public SiteAnalysis {
 
 class GlmHub : public HubAnalysis {
  public:
-  GlmHub(Formula formula, GlmFamily family, const HubContext& context)
-      : formula_(std::move(formula)), family_(family), context_(context) {}
+  GlmHub(Formula formula, GlmFamily family, double epsilon, int max_iterations, const HubContext& context)
+      : formula_(std::move(formula)),
+        family_(family),
+        epsilon_(epsilon),
+        max_iterations_(max_iterations),
+        context_(context) {}
 
   StatusOr<RoundParameters> Begin() override { return Phase("schema"); }
 
@@ -282,7 +286,7 @@ class GlmHub : public HubAnalysis {
         sum_y_ = pooled.sum.at(2 * p);
         standardization_ = stats::ColumnStandardization::FromMoments(sums, squares, n_,
                                                                      InterceptColumn(layout_));
-        controller_.emplace(family_, p);
+        controller_.emplace(family_, p, epsilon_, max_iterations_);
         stage_ = Stage::kIrls;
         RoundParameters next = IrlsRound();
         if (layout_.intercept && formula_.offsets.empty()) {
@@ -302,7 +306,7 @@ class GlmHub : public HubAnalysis {
         if (more) return HubStep::Next(IrlsRound());
         fit_ = controller_->Result();
         if (layout_.intercept && !formula_.offsets.empty()) {
-          null_controller_.emplace(family_, 1);
+          null_controller_.emplace(family_, 1, epsilon_, max_iterations_);
           stage_ = Stage::kNull;
           RoundParameters next = Phase("null");
           Eigen::VectorXd main = fit_.coefficients;
@@ -398,6 +402,8 @@ class GlmHub : public HubAnalysis {
 
   Formula formula_;
   GlmFamily family_;
+  double epsilon_;
+  int max_iterations_;
   HubContext context_;
   Stage stage_ = Stage::kSchema;
   double n_ = 0;
@@ -429,9 +435,30 @@ StatusOr<Formula> ParseGlmFormula(const AnalysisSpec& spec) {
   return formula;
 }
 
+// R's glm.control(epsilon, maxit).
+struct GlmControl {
+  double epsilon = 1e-8;
+  int max_iterations = 25;
+};
+
+StatusOr<GlmControl> ParseGlmControl(const AnalysisSpec& spec) {
+  GlmControl control;
+  control.epsilon = spec.Number("epsilon", control.epsilon);
+  const double maxit = spec.Number("maxit", control.max_iterations);
+  if (!(control.epsilon > 0 && control.epsilon < 1)) {
+    return InvalidArgument(spec.Describe() + ": epsilon must be between 0 and 1 (R's glm.control default 1e-8)");
+  }
+  if (!(maxit >= 1 && maxit <= 1000) || maxit != std::floor(maxit)) {
+    return InvalidArgument(spec.Describe() + ": maxit must be a whole number from 1 to 1000 (R's default 25)");
+  }
+  control.max_iterations = static_cast<int>(maxit);
+  return control;
+}
+
 Status Validate(const AnalysisSpec& spec) {
   auto formula = ParseGlmFormula(spec);
   if (!formula.ok()) return formula.status();
+  if (auto control = ParseGlmControl(spec); !control.ok()) return control.status();
   auto family = stats::ParseGlmFamily(spec.String("family", "gaussian"));
   if (!family.ok()) return family.status();
   if (spec.Has("where")) {
@@ -452,7 +479,9 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
   ASSIGN_OR_RETURN(Formula formula, ParseGlmFormula(spec));
   ASSIGN_OR_RETURN(GlmFamily family, stats::ParseGlmFamily(spec.String("family", "gaussian")));
-  return std::unique_ptr<HubAnalysis>(new GlmHub(std::move(formula), family, context));
+  ASSIGN_OR_RETURN(GlmControl control, ParseGlmControl(spec));
+  return std::unique_ptr<HubAnalysis>(
+      new GlmHub(std::move(formula), family, control.epsilon, control.max_iterations, context));
 }
 
 std::string Render(const Json& result) {
@@ -501,6 +530,8 @@ const AnalysisDefinition& GlmDefinition() {
       {{"table", KeyKind::kString, true, "table name"},
        {"formula", KeyKind::kString, true, "R formula, e.g. y ~ age + factor(stage)"},
        {"family", KeyKind::kString, false, "gaussian (default), binomial or poisson"},
+       {"epsilon", KeyKind::kNumber, false, "convergence tolerance on the relative deviance change (R's glm.control, 1e-8)"},
+       {"maxit", KeyKind::kNumber, false, "most IRLS iterations (R's glm.control, 25)"},
        {"where", KeyKind::kString, false, "row filter"}},
       Validate,
       CreateSite,
