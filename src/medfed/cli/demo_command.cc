@@ -1,4 +1,5 @@
-// medfed demo: the bundled three-hospital study (examples/demo/study.toml).
+// medfed demo: the bundled three-hospital study (examples/demo/study.toml): a colorectal
+// cohort, three cancer registries and a case-control GWAS.
 #include <cstdio>
 #include <filesystem>
 
@@ -53,7 +54,7 @@ int Demo(const DemoArguments& arguments) {
 void AddDemoCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<DemoArguments>();
   CLI::App* command =
-      app.add_subcommand("demo", "Run the bundled three-hospital colorectal-cancer study");
+      app.add_subcommand("demo", "Run the bundled three-hospital study: colorectal-cancer cohort, cancer registries, a GWAS");
   command->add_option("--study", arguments->study, "another study file to run as the demo");
   command->add_option("--out", arguments->out, "where to write the results")
       ->default_val("medfed-demo");
