@@ -14,11 +14,11 @@ namespace medfed {
 namespace {
 
 std::vector<std::unique_ptr<SiteNode>> Nodes(const std::vector<SiteConfig>& sites,
-                                             DisclosurePolicy policy = {}) {
+                                             DisclosurePolicy disclosure = {}, AccessPolicy access = {}) {
   std::vector<std::unique_ptr<SiteNode>> nodes;
   for (const auto& site : sites) {
     nodes.push_back(std::make_unique<SiteNode>(std::make_shared<SiteData>(site.name, site.tables),
-                                               policy));
+                                               SitePolicy{disclosure, access}));
   }
   return nodes;
 }
@@ -137,11 +137,12 @@ TEST_F(FederationTest, GlmRefusedWhenABinaryColumnHasTooFewOfAValue) {
 
 TEST_F(FederationTest, SiteRefusesReplayedAndOutOfOrderMessages) {
   auto sites = testing::WriteCohort(5, {30, 30});
-  SiteNode node(std::make_shared<SiteData>(sites[0].name, sites[0].tables), DisclosurePolicy());
+  SiteNode node(std::make_shared<SiteData>(sites[0].name, sites[0].tables), SitePolicy());
   v1::SiteRequest open;
   open.set_session_id("s1");
   open.set_sequence(1);
   auto* plan = open.mutable_open()->mutable_plan();
+  plan->set_session_id("s1");
   plan->add_sites("hospital-a");
   plan->add_sites("hospital-b");
   auto* spec = plan->add_analyses();
@@ -156,6 +157,34 @@ TEST_F(FederationTest, SiteRefusesReplayedAndOutOfOrderMessages) {
   ASSERT_TRUE(response.has_error());
   EXPECT_NE(response.error().message().find("replayed or out of order"), std::string::npos);
   EXPECT_NE(response.error().message().find("site hospital-a"), std::string::npos);
+}
+
+// A site's [access] policy holds whatever the study asks: analysis types, tables and columns
+// it does not release are refused before any round, naming the site.
+TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
+  auto sites = testing::WriteCohort(8, {40, 40, 40});
+  AccessPolicy access;
+  access.analyses = std::set<std::string>{"count", "summary"};
+  access.columns["colon"] = {"age", "sex", "rx"};
+  auto run = [&](AnalysisSpec spec) {
+    InProcessTransport transport(Nodes(sites, DisclosurePolicy(), access));
+    Coordinator coordinator(transport);
+    return coordinator.Run("s", {std::move(spec)});
+  };
+  auto glm = run(AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "age ~ sex"}}));
+  ASSERT_FALSE(glm.ok());
+  EXPECT_NE(std::string(glm.status().message()).find("does not allow glm analyses (it allows: count, summary)"),
+            std::string::npos) << glm.status();
+  auto column = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age", "bmi"})}}));
+  ASSERT_FALSE(column.ok());
+  EXPECT_NE(std::string(column.status().message()).find("does not release column bmi of table colon"),
+            std::string::npos) << column.status();
+  auto filtered = run(AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "cea > 5"}}));
+  ASSERT_FALSE(filtered.ok());  // a where clause reads a column too
+  EXPECT_NE(std::string(filtered.status().message()).find("column cea"), std::string::npos);
+  auto allowed = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  EXPECT_EQ((*allowed)["results"][0]["status"], "ok");
 }
 
 TEST_F(FederationTest, MissingColumnIsReportedBeforeAnyRound) {

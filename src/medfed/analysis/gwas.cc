@@ -22,6 +22,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   std::vector<std::string> columns = FormulaColumns(parsed.formula);
   columns.push_back(parsed.sample_id);
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
+  RETURN_IF_ERROR(context.access.CheckTable(context.data.site(), parsed.genotypes));
   auto path = context.data.GenotypePath(parsed.genotypes);
   if (!path.ok()) return Annotate(path.status(), spec.Describe() + ": ");
   auto genotypes = genomics::GenotypeMatrix::Open(*path, ScratchDirectory());

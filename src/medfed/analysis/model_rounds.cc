@@ -48,6 +48,7 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
                                                          SiteContext& context,
                                                          const std::vector<std::string>& columns) {
   const std::string table_name = spec.String("table");
+  RETURN_IF_ERROR(context.access.CheckTable(context.data.site(), table_name));
   auto table = context.data.GetTable(table_name);
   if (!table.ok()) return Annotate(table.status(), spec.Describe() + ": ");
   std::vector<std::string> needed = columns;
@@ -57,6 +58,7 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
     filter.CollectNames(needed);
   }
   for (const auto& column : needed) {
+    RETURN_IF_ERROR(context.access.CheckColumn(context.data.site(), table_name, column));
     if ((*table)->FindColumn(column) == nullptr) {
       std::vector<std::string> names;
       for (const auto& existing : (*table)->columns()) names.push_back(existing.name());

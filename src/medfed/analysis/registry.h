@@ -9,6 +9,7 @@
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/analysis_spec.h"
 #include "medfed/analysis/site_data.h"
+#include "medfed/privacy/access_policy.h"
 #include "medfed/privacy/disclosure_policy.h"
 
 namespace medfed {
@@ -16,6 +17,7 @@ namespace medfed {
 struct SiteContext {
   SiteData& data;
   const DisclosurePolicy& policy;
+  const AccessPolicy& access;  // tables and columns the site releases (checked on load)
 };
 
 struct HubContext {

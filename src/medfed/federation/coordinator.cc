@@ -55,7 +55,7 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
                                 const std::vector<AnalysisSpec>& analyses) {
   RETURN_IF_ERROR(crypto::EnsureSodium());
   if (sites_.empty()) return InvalidArgument("the study lists no sites");
-  session_id_ = RandomSessionId();
+  session_id_ = options_.session_id.empty() ? RandomSessionId() : options_.session_id;
   sequence_ = 0;
 
   v1::SiteRequest open;
@@ -63,6 +63,9 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
   plan->set_study_name(study_name);
   plan->set_session_id(session_id_);
   for (const auto& site : sites_) plan->add_sites(site);
+  plan->set_submission(options_.submission);
+  plan->set_submission_signature(options_.submission_signature);
+  plan->set_researcher_certificate(options_.researcher_certificate);
   for (const auto& spec : analyses) {
     v1::AnalysisSpec* wire = plan->add_analyses();
     wire->set_id(spec.id());
@@ -81,6 +84,8 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
     v1::SiteKey* key = directory.mutable_keys()->add_keys();
     key->set_site(response.site());
     key->set_x25519_public_key(response.opened().x25519_public_key());
+    key->set_key_signature(response.opened().key_signature());
+    key->set_certificate(response.opened().certificate());
     policies_.push_back(FromWire(response.opened().policy()));
   }
   auto accepted = Exchange(directory);
@@ -100,6 +105,10 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
     if (!result.ok()) {
       CloseSession();
       return Annotate(result.status(), spec.Describe() + ": ");
+    }
+    if (options_.observer) {
+      options_.observer({{"event", "release"}, {"analysis", spec.id()}, {"type", spec.type()},
+                         {"status", (*result)["status"]}});
     }
     results.push_back(*std::move(result));
   }
@@ -160,6 +169,10 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     pooled.sum = crypto::DecodeFixedPoint(*sum);
     ASSIGN_OR_RETURN(HubStep step, hub->Combine(pooled));
     progress.Advance();
+    if (options_.observer) {
+      options_.observer({{"event", "round"}, {"analysis", spec.id()}, {"round", round},
+                         {"values", pooled.sum.size()}});
+    }
     if (!step.next_round) {
       result.update(step.result);
       result["rounds"] = round;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ namespace medfed {
 struct CoordinatorOptions {
   std::chrono::milliseconds round_timeout{60000};
   std::string output_directory = ".";
+  // Network mode: the session is the approved study (its id), and the plan carries the
+  // researcher's signed submission for the sites to check.
+  std::string session_id;  // empty: a random one
+  std::string submission, submission_signature, researcher_certificate;
+  // Told of every completed round and every analysis result (the hub's ledger).
+  std::function<void(const Json& event)> observer;
 };
 
 class Coordinator {

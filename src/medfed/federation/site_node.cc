@@ -3,12 +3,19 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/fixed_point.h"
+#include "medfed/crypto/merkle_tree.h"
 #include "medfed/federation/wire.h"
 
 namespace medfed {
 
-SiteNode::SiteNode(std::shared_ptr<SiteData> data, DisclosurePolicy policy)
-    : data_(std::move(data)), policy_(policy) {}
+SiteNode::SiteNode(std::shared_ptr<SiteData> data, SitePolicy policy, SiteNodeOptions options)
+    : data_(std::move(data)), policy_(std::move(policy)), options_(std::move(options)) {}
+
+std::string SiteNode::KeyBindingMessage(const std::string& session_id, const std::string& site,
+                                        const std::string& public_key) {
+  return "medfed x25519 session key v1\n" + session_id + "\n" + site + "\n" +
+         crypto::HexOf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(public_key.data()), public_key.size()));
+}
 
 v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
   v1::SiteResponse response;
@@ -22,78 +29,104 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
     response.mutable_error()->set_message(message);
     return response;
   };
-  std::lock_guard<std::mutex> lock(mutex_);
   if (request.has_open()) {
-    if (sessions_.count(request.session_id())) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (sessions_.count(request.session_id())) {
+        return fail(FailedPrecondition("session " + request.session_id() + " is already open"));
+      }
+    }
+    v1::SessionOpened opened;
+    auto session = Open(request, opened);
+    if (!session.ok()) return fail(session.status());
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!sessions_.emplace(request.session_id(), *std::move(session)).second) {
       return fail(FailedPrecondition("session " + request.session_id() + " is already open"));
     }
-    auto opened = Open(request);
-    if (!opened.ok()) return fail(opened.status());
-    *response.mutable_opened() = *std::move(opened);
+    *response.mutable_opened() = std::move(opened);
     return response;
   }
-  auto found = sessions_.find(request.session_id());
-  if (found == sessions_.end()) {
-    return fail(NotFound("no open session " + request.session_id()));
+  std::shared_ptr<Session> session;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = sessions_.find(request.session_id());
+    if (found == sessions_.end()) return fail(NotFound("no open session " + request.session_id()));
+    session = found->second;
   }
-  Session& session = found->second;
-  if (request.sequence() <= session.last_sequence) {
+  std::lock_guard<std::mutex> session_lock(session->mutex);
+  if (request.sequence() <= session->last_sequence) {
     return fail(PermissionDenied("message " + std::to_string(request.sequence()) +
                                  " is replayed or out of order (last was " +
-                                 std::to_string(session.last_sequence) + "); refused"));
+                                 std::to_string(session->last_sequence) + "); refused"));
   }
-  session.last_sequence = request.sequence();
+  session->last_sequence = request.sequence();
   if (request.has_keys()) {
-    Status accepted = AcceptKeys(session, request.keys());
+    Status accepted = AcceptKeys(*session, request.keys());
     if (!accepted.ok()) return fail(accepted);
     response.mutable_keys_accepted();
     return response;
   }
   if (request.has_round()) {
-    auto reply = Round(session, request.sequence(), request.round());
+    auto reply = Round(*session, request.sequence(), request.round());
     if (!reply.ok()) return fail(reply.status());
     *response.mutable_round() = *std::move(reply);
     return response;
   }
   if (request.has_close()) {
-    sessions_.erase(found);
+    std::lock_guard<std::mutex> lock(mutex_);
+    sessions_.erase(request.session_id());
     response.mutable_closed();
     return response;
   }
   return fail(InvalidArgument("empty request"));
 }
 
-StatusOr<v1::SessionOpened> SiteNode::Open(const v1::SiteRequest& request) {
+StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteRequest& request,
+                                                             v1::SessionOpened& opened) {
   const v1::StudyPlan& plan = request.open().plan();
   bool listed = false;
   for (const auto& site : plan.sites()) listed = listed || site == name();
   if (!listed) return PermissionDenied("the study does not list this site");
-  Session session;
-  session.plan = plan;
-  session.last_sequence = request.sequence();
-  ASSIGN_OR_RETURN(crypto::PairwiseMasker masker,
-                   crypto::PairwiseMasker::Create(request.session_id(), name()));
-  session.masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
-  SiteContext context{*data_, policy_};
+  if (plan.session_id() != request.session_id()) return InvalidArgument("the plan is for another session");
+  if (options_.admit) RETURN_IF_ERROR(options_.admit(plan));
+  auto session = std::make_shared<Session>();
+  session->plan = plan;
+  session->last_sequence = request.sequence();
+  ASSIGN_OR_RETURN(crypto::PairwiseMasker masker, crypto::PairwiseMasker::Create(request.session_id(), name()));
+  session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
+  SiteContext context{*data_, policy_.disclosure, policy_.access};
   for (const auto& wire_spec : plan.analyses()) {
     const AnalysisDefinition* definition = FindAnalysis(wire_spec.type());
     if (definition == nullptr) {
       return InvalidArgument("unknown analysis type " + QuoteForMessage(wire_spec.type()));
     }
+    RETURN_IF_ERROR(policy_.access.CheckAnalysis(name(), wire_spec.type()));
     Json keys = Json::parse(wire_spec.spec_json(), nullptr, /*allow_exceptions=*/false);
     if (keys.is_discarded() || !keys.is_object()) {
       return InvalidArgument("analysis " + wire_spec.id() + ": malformed specification");
     }
+    if (!options_.accept_file_paths) {
+      for (const auto& key : definition->keys) {
+        if (key.kind == KeyKind::kPath && keys.contains(key.name)) {
+          return PermissionDenied("analysis " + wire_spec.id() + ": " + key.name +
+                                  " names a file on the researcher's machine; over the network a site "
+                                  "reads only the tables it serves");
+        }
+      }
+    }
     AnalysisSpec spec(wire_spec.id(), wire_spec.type(), std::move(keys));
     ASSIGN_OR_RETURN(auto analysis, definition->create_site(spec, context));
-    session.analyses.emplace(wire_spec.id(), std::move(analysis));
+    session->analyses.emplace(wire_spec.id(), std::move(analysis));
   }
-  v1::SessionOpened opened;
-  const auto& key = session.masker->public_key();
-  opened.set_x25519_public_key(std::string(key.begin(), key.end()));
-  ToWire(policy_, opened.mutable_policy());
-  sessions_.emplace(request.session_id(), std::move(session));
-  return opened;
+  const auto& key = session->masker->public_key();
+  const std::string public_key(key.begin(), key.end());
+  opened.set_x25519_public_key(public_key);
+  ToWire(policy_.disclosure, opened.mutable_policy());
+  if (options_.identity) {
+    opened.set_key_signature(options_.identity->signer.Sign(KeyBindingMessage(request.session_id(), name(), public_key)));
+    opened.set_certificate(options_.identity->certificate_pem);
+  }
+  return session;
 }
 
 Status SiteNode::AcceptKeys(Session& session, const v1::KeyDirectory& keys) {
@@ -101,6 +134,21 @@ Status SiteNode::AcceptKeys(Session& session, const v1::KeyDirectory& keys) {
   for (const auto& entry : keys.keys()) {
     if (entry.x25519_public_key().size() != 32) {
       return InvalidArgument("public key of site " + entry.site() + " is not 32 bytes");
+    }
+    if (options_.identity) {
+      // Each key must be signed by the site it is listed for, certified by this network's CA.
+      auto party = crypto::VerifyCertificate(entry.certificate(), options_.identity->authority_pem);
+      if (!party.ok() || party->role != crypto::PartyRole::kSite || party->name != entry.site()) {
+        return PermissionDenied("the key directory's entry for site " + entry.site() +
+                                " has no valid site certificate for that name; refusing the session");
+      }
+      Status signed_by_site = crypto::VerifySignature(
+          entry.certificate(), KeyBindingMessage(session.plan.session_id(), entry.site(), entry.x25519_public_key()),
+          entry.key_signature());
+      if (!signed_by_site.ok()) {
+        return PermissionDenied("the session key listed for site " + entry.site() +
+                                " is not signed by that site; refusing the session");
+      }
     }
     crypto::Participant participant;
     participant.name = entry.site();

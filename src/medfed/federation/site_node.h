@@ -2,33 +2,62 @@
 // SiteRequests with SiteResponses, whatever carries them (in-process threads or gRPC).
 //
 // The site enforces, on its own, everything that protects it: it masks every vector it sends,
-// refuses a replayed or out-of-order sequence number, runs its policy checks before masking,
-// and never sends anything the hub could unmask alone.
+// refuses a replayed or out-of-order sequence number, checks its access policy (analysis
+// types, tables, columns) and its disclosure rules before masking, and never sends anything
+// the hub could unmask alone. Sessions run concurrently; one session's messages are handled
+// one at a time.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/analysis_spec.h"
 #include "medfed/analysis/site_data.h"
+#include "medfed/crypto/certificates.h"
 #include "medfed/crypto/secure_aggregation.h"
-#include "medfed/privacy/disclosure_policy.h"
+#include "medfed/privacy/site_policy.h"
 #include "medfed/v1/federation.pb.h"
 
 namespace medfed {
 
+// Network mode: the site's certified key, with which it signs its session keys, and the CA
+// that vouches for the other sites' keys.
+struct SiteIdentity {
+  crypto::Signer signer;
+  std::string certificate_pem;
+  std::string authority_pem;
+};
+
+struct SiteNodeOptions {
+  // Analysis keys naming files (life_table's `expected`) come from the researcher's machine in
+  // network mode and are refused there.
+  bool accept_file_paths = true;
+  // Called before a session opens (network mode: the study must be approved, the researcher
+  // allowed, the ledger healthy); an error refuses the session.
+  std::function<Status(const v1::StudyPlan&)> admit;
+  std::shared_ptr<const SiteIdentity> identity;
+};
+
 class SiteNode {
  public:
-  SiteNode(std::shared_ptr<SiteData> data, DisclosurePolicy policy);
+  SiteNode(std::shared_ptr<SiteData> data, SitePolicy policy, SiteNodeOptions options = {});
 
   const std::string& name() const { return data_->site(); }
+  const SitePolicy& policy() const { return policy_; }
   v1::SiteResponse Handle(const v1::SiteRequest& request);
+
+  // The message a site signs to bind its X25519 key to its name and a session.
+  static std::string KeyBindingMessage(const std::string& session_id, const std::string& site,
+                                       const std::string& public_key);
 
  private:
   struct Session {
+    std::mutex mutex;
     v1::StudyPlan plan;
     std::unique_ptr<crypto::PairwiseMasker> masker;
     std::map<std::string, std::unique_ptr<SiteAnalysis>> analyses;
@@ -36,14 +65,15 @@ class SiteNode {
     bool keys_agreed = false;
   };
 
-  StatusOr<v1::SessionOpened> Open(const v1::SiteRequest& request);
+  StatusOr<std::shared_ptr<Session>> Open(const v1::SiteRequest& request, v1::SessionOpened& opened);
   Status AcceptKeys(Session& session, const v1::KeyDirectory& keys);
   StatusOr<v1::RoundReply> Round(Session& session, uint64_t sequence, const v1::RoundRequest& round);
 
   std::shared_ptr<SiteData> data_;
-  DisclosurePolicy policy_;
-  std::mutex mutex_;
-  std::map<std::string, Session> sessions_;
+  SitePolicy policy_;
+  SiteNodeOptions options_;
+  std::mutex mutex_;  // guards sessions_
+  std::map<std::string, std::shared_ptr<Session>> sessions_;
 };
 
 }  // namespace medfed

@@ -14,14 +14,14 @@ StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options
                              site.address +
                              "); remote sites are reached with medfed run --hub HOST:PORT");
     }
-    DisclosurePolicy policy;
+    SitePolicy policy;
     if (!site.policy_path.empty()) {
       auto loaded = LoadPolicyFile(site.policy_path);
       if (!loaded.ok()) return Annotate(loaded.status(), "site " + site.name + ": policy: ");
       policy = *loaded;
     }
     auto data = std::make_shared<SiteData>(site.name, site.tables, site.genotypes);
-    nodes.push_back(std::make_unique<SiteNode>(std::move(data), policy));
+    nodes.push_back(std::make_unique<SiteNode>(std::move(data), std::move(policy)));
   }
   InProcessTransport transport(std::move(nodes));
   CoordinatorOptions coordinator_options;

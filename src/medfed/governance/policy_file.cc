@@ -1,5 +1,6 @@
 #include "medfed/governance/policy_file.h"
 
+#include <set>
 #include <sstream>
 #include <toml.hpp>
 
@@ -29,9 +30,47 @@ StatusOr<double> NumberSetting(const std::string& source, const std::string& key
   return number;
 }
 
+StatusOr<std::set<std::string>> NameList(const std::string& source, const std::string& key, const toml::value& value) {
+  if (!value.is_array()) return InvalidArgument(Where(source, value) + ": " + key + " must be a list of names");
+  std::set<std::string> names;
+  for (const auto& item : value.as_array()) {
+    if (!item.is_string()) return InvalidArgument(Where(source, item) + ": " + key + " must list names in quotes");
+    names.insert(item.as_string());
+  }
+  return names;
+}
+
+Status ParseAccess(const std::string& source, const toml::value& section, AccessPolicy& access) {
+  for (const auto& [key, setting] : section.as_table()) {
+    if (key == "researchers") {
+      ASSIGN_OR_RETURN(access.researchers, NameList(source, key, setting));
+    } else if (key == "analyses") {
+      ASSIGN_OR_RETURN(access.analyses, NameList(source, key, setting));
+    } else if (key == "tables") {
+      ASSIGN_OR_RETURN(access.tables, NameList(source, key, setting));
+    } else if (key == "columns") {
+      if (!setting.is_table()) {
+        return InvalidArgument(Where(source, setting) + ": columns must be a table: columns.TABLE = [\"a\", \"b\"]");
+      }
+      for (const auto& [table, list] : setting.as_table()) {
+        ASSIGN_OR_RETURN(access.columns[table], NameList(source, "columns." + table, list));
+      }
+    } else if (key == "approval") {
+      if (!setting.is_string() || (setting.as_string() != "manual" && setting.as_string() != "automatic")) {
+        return InvalidArgument(Where(source, setting) + ": approval must be \"manual\" or \"automatic\"");
+      }
+      access.manual_approval = setting.as_string() == "manual";
+    } else {
+      return InvalidArgument(Where(source, setting) + ": unknown key \"" + key +
+                             "\" in [access]; known: researchers, analyses, tables, columns, approval");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-StatusOr<DisclosurePolicy> ParsePolicy(const std::string& text, const std::string& source) {
+StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& source) {
   toml::value document;
   try {
     std::istringstream stream(text);
@@ -39,14 +78,19 @@ StatusOr<DisclosurePolicy> ParsePolicy(const std::string& text, const std::strin
   } catch (const std::exception& error) {
     return InvalidArgument(std::string(error.what()));
   }
-  DisclosurePolicy policy;
+  SitePolicy site_policy;
+  DisclosurePolicy& policy = site_policy.disclosure;
   for (const auto& [section, value] : document.as_table()) {
-    if (section != "disclosure") {
+    if (section != "disclosure" && section != "access") {
       return InvalidArgument(Where(source, value) + ": unknown section [" + section +
-                             "] in the site policy; known: [disclosure]");
+                             "] in the site policy; known: [disclosure], [access]");
     }
     if (!value.is_table()) {
-      return InvalidArgument(Where(source, value) + ": [disclosure] must be a table");
+      return InvalidArgument(Where(source, value) + ": [" + section + "] must be a table");
+    }
+    if (section == "access") {
+      RETURN_IF_ERROR(ParseAccess(source, value, site_policy.access));
+      continue;
     }
     for (const auto& [key, setting] : value.as_table()) {
       if (key == "min_rows") {
@@ -75,10 +119,10 @@ StatusOr<DisclosurePolicy> ParsePolicy(const std::string& text, const std::strin
       }
     }
   }
-  return policy;
+  return site_policy;
 }
 
-StatusOr<DisclosurePolicy> LoadPolicyFile(const std::string& path) {
+StatusOr<SitePolicy> LoadPolicyFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   return ParsePolicy(text, path);
 }

@@ -9,16 +9,23 @@
 //   rate_min_count = 16
 //   min_events = 5
 //   time_resolution = 0      # e.g. 30 to coarsen survival times to 30-day steps
+//
+//   [access]                 # what the site lets the network use (privacy/access_policy.h)
+//   researchers = ["alice"]  # who may submit studies here (network mode); default nobody
+//   analyses = ["count", "glm", "cox"]   # default all
+//   tables = ["colon"]       # tables and genotype sets; default all the site serves
+//   columns.colon = ["age", "sex", "rx", "time", "status"]   # default all columns
+//   approval = "manual"      # or "automatic": studies the policy allows run unattended
 #pragma once
 
 #include <string>
 
 #include "medfed/core/status.h"
-#include "medfed/privacy/disclosure_policy.h"
+#include "medfed/privacy/site_policy.h"
 
 namespace medfed {
 
-StatusOr<DisclosurePolicy> LoadPolicyFile(const std::string& path);
-StatusOr<DisclosurePolicy> ParsePolicy(const std::string& text, const std::string& source);
+StatusOr<SitePolicy> LoadPolicyFile(const std::string& path);
+StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& source);
 
 }  // namespace medfed
