@@ -1,0 +1,72 @@
+// The audit ledger: an append-only Merkle log (RFC 6962 hashing, crypto/merkle_tree.h) of every
+// submission, approval, refusal, round and release, persisted in SQLite. The hub appends and
+// signs the tree head after every entry (Ed25519); each site keeps a replica, accepts new
+// entries only with a consistency proof from the last head it accepted and a valid hub
+// signature on every new head, and countersigns the newest head. So the hub cannot rewrite or
+// drop history without every site noticing, and `Verify` names the first entry of a replica
+// that was changed (its contents, hashes or signatures).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medfed/core/status.h"
+#include "medfed/crypto/certificates.h"
+#include "medfed/crypto/merkle_tree.h"
+#include "medfed/governance/sqlite_database.h"
+#include "nlohmann/json.hpp"
+
+namespace medfed {
+
+struct LedgerRecord {
+  uint64_t index = 0;  // 0-based; the tree head after it has size index + 1
+  std::string body;    // the entry: JSON text
+  int64_t time_ms = 0; // when the hub signed the head
+  crypto::MerkleHash leaf_hash{}, root{};
+  std::string hub_signature;
+};
+
+class Ledger {
+ public:
+  // Opens (creating the tables) the ledger in `database`, which must outlive it.
+  static StatusOr<std::unique_ptr<Ledger>> Open(SqliteDatabase& database);
+
+  uint64_t size() const;
+  crypto::MerkleHash root() const;
+
+  // Hub: appends an entry and signs the new tree head.
+  StatusOr<LedgerRecord> Append(const nlohmann::ordered_json& entry, const crypto::Signer& hub);
+  StatusOr<std::vector<LedgerRecord>> Read(uint64_t from, uint64_t count) const;
+  std::vector<crypto::MerkleHash> ConsistencyProofFrom(uint64_t old_size) const;
+  Status AddCountersignature(uint64_t size, const std::string& site, const std::string& certificate_pem,
+                             const std::string& signature);
+
+  // Replica: the entries after old_size, with the consistency proof from the replica's head to
+  // the newest one. Anything that does not check out is refused with the reason and the entry.
+  Status AcceptFromHub(uint64_t old_size, const std::vector<LedgerRecord>& records,
+                       const std::vector<crypto::MerkleHash>& consistency_proof, const std::string& hub_certificate_pem);
+
+  // Re-reads the whole replica from disk: every entry's hash, every tree head, every signature.
+  // Returns the number of entries checked, or an error naming the first bad entry.
+  StatusOr<uint64_t> Verify(const std::string& hub_certificate_pem) const;
+
+  Status SetMeta(const std::string& key, const std::string& value);
+  std::optional<std::string> Meta(const std::string& key) const;
+
+  static std::string TreeHeadMessage(uint64_t size, const crypto::MerkleHash& root, int64_t time_ms);
+  static std::string CountersignatureMessage(const std::string& site, uint64_t size, const crypto::MerkleHash& root);
+
+ private:
+  explicit Ledger(SqliteDatabase& database) : database_(database) {}
+  Status Store(const std::vector<LedgerRecord>& records);
+
+  SqliteDatabase& database_;
+  mutable std::mutex mutex_;
+  std::vector<crypto::MerkleHash> leaves_;
+  crypto::CompactMerkleTree tree_;
+};
+
+}  // namespace medfed
