@@ -2,6 +2,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+
+#include "nlohmann/json.hpp"
 
 namespace medfed::cli {
 
@@ -9,5 +12,24 @@ namespace medfed::cli {
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddDemoCommand(CLI::App& app, int& exit_code);
 void AddSynthCommand(CLI::App& app, int& exit_code);
+void AddCaCommand(CLI::App& app, int& exit_code);
+void AddHubCommand(CLI::App& app, int& exit_code);
+void AddSiteCommand(CLI::App& app, int& exit_code);
+void AddAuditCommand(CLI::App& app, int& exit_code);
+
+// Prints a results document (tables, or JSON) and writes --out files: shared by run, results
+// and demo.
+int Present(const nlohmann::ordered_json& document, bool json, const std::string& out);
+
+}  // namespace medfed::cli
+
+namespace medfed {
+struct StudyFile;
+}
+
+namespace medfed::cli {
+
+// `medfed demo --network`: the study through a hub and site daemons on this machine.
+int NetworkDemo(const StudyFile& study, const std::string& out);
 
 }  // namespace medfed::cli

@@ -19,6 +19,7 @@ namespace {
 struct DemoArguments {
   std::string study;
   std::string out = "medfed-demo";
+  bool network = false;
 };
 
 std::string FindDemoStudy() {
@@ -34,6 +35,7 @@ int Demo(const DemoArguments& arguments) {
   const std::string path = arguments.study.empty() ? FindDemoStudy() : arguments.study;
   auto study = LoadStudyFile(path);
   if (!study.ok()) return ReportError(study.status());
+  if (arguments.network) return NetworkDemo(*study, arguments.out);
   std::printf("medfed demo: %zu hospitals keep their rows at home; each analysis runs in rounds "
               "whose summaries are pairwise-masked (secure aggregation).\nStudy file: %s\n\n",
               study->sites.size(), path.c_str());
@@ -58,6 +60,9 @@ void AddDemoCommand(CLI::App& app, int& exit_code) {
   command->add_option("--study", arguments->study, "another study file to run as the demo");
   command->add_option("--out", arguments->out, "where to write the results")
       ->default_val("medfed-demo");
+  command->add_flag("--network", arguments->network,
+                    "run it through a hub and three site daemons started as processes on this machine "
+                    "(mutual TLS, approvals, the ledger), then stop them");
   command->callback([arguments, &exit_code] { exit_code = Demo(*arguments); });
 }
 

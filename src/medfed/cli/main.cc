@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
   medfed::cli::AddRunCommand(app, exit_code);
   medfed::cli::AddDemoCommand(app, exit_code);
   medfed::cli::AddSynthCommand(app, exit_code);
+  medfed::cli::AddCaCommand(app, exit_code);
+  medfed::cli::AddHubCommand(app, exit_code);
+  medfed::cli::AddSiteCommand(app, exit_code);
+  medfed::cli::AddAuditCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

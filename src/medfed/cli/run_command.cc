@@ -1,4 +1,6 @@
 // medfed run STUDY.toml [--json] [--out DIR]
+// medfed run STUDY.toml --hub HOST:PORT --identity DIR [--json] [--out DIR]
+// medfed results STUDY_ID --hub HOST:PORT --identity DIR [--json] [--out DIR]
 #include <cstdio>
 
 #include "medfed/cli/commands.h"
@@ -6,6 +8,7 @@
 #include "medfed/core/progress.h"
 #include "medfed/federation/study_file.h"
 #include "medfed/federation/study_runner.h"
+#include "medfed/net/researcher_client.h"
 
 namespace medfed::cli {
 namespace {
@@ -16,34 +19,81 @@ struct RunArguments {
   std::string out;
   double timeout_seconds = 60;
   bool quiet = false;
+  std::string hub, identity;
 };
+
+// The study through the hub: the same results document as a local run.
+StatusOr<Json> RunRemotely(const StudyFile& study, const RunArguments& arguments) {
+  ASSIGN_OR_RETURN(net::NetworkIdentity identity, net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher));
+  for (const auto& site : study.sites) {
+    if (!site.tables.empty() || !site.genotypes.empty() || !site.policy_path.empty()) {
+      std::fprintf(stderr, "note: site %s's tables and policy in %s are not used with --hub; each site serves its "
+                   "own data under its own policy\n", site.name.c_str(), study.path.c_str());
+    }
+  }
+  net::ClientOptions options;
+  options.hub = arguments.hub;
+  options.output_directory = arguments.out.empty() ? "." : arguments.out;
+  options.quiet = arguments.quiet || arguments.json;
+  ASSIGN_OR_RETURN(net::RemoteStudy remote, net::SubmitStudy(study, identity, options));
+  return remote.document;
+}
 
 int Run(const RunArguments& arguments) {
   if (arguments.quiet) Progress::SetEnabled(false);
   auto study = LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
-  RunOptions options;
-  options.round_timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
-  if (!arguments.out.empty()) options.output_directory = arguments.out;
-  auto document = RunStudyLocally(*study, options);
+  if (arguments.hub.empty() != arguments.identity.empty()) {
+    return ReportError(InvalidArgument("--hub and --identity go together (the hub's address and your identity directory)"));
+  }
+  StatusOr<Json> document = InvalidArgument("not run");
+  if (!arguments.hub.empty()) {
+    document = RunRemotely(*study, arguments);
+  } else {
+    RunOptions options;
+    options.round_timeout = std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
+    if (!arguments.out.empty()) options.output_directory = arguments.out;
+    document = RunStudyLocally(*study, options);
+  }
   if (!document.ok()) return ReportError(document.status());
+  return Present(*document, arguments.json, arguments.out);
+}
+
+struct ResultsArguments {
+  std::string study_id, hub, identity, out;
+  bool json = false;
+};
+
+int Results(const ResultsArguments& arguments) {
+  auto identity = net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher);
+  if (!identity.ok()) return ReportError(identity.status());
+  net::ClientOptions options;
+  options.hub = arguments.hub;
+  options.output_directory = arguments.out.empty() ? "." : arguments.out;
+  options.quiet = arguments.json;
+  auto remote = net::WatchStudy(arguments.study_id, *identity, options);
+  if (!remote.ok()) return ReportError(remote.status());
+  return Present(remote->document, arguments.json, arguments.out);
+}
+
+}  // namespace
+
+int Present(const Json& document, bool json, const std::string& out) {
+  const RunArguments arguments{"", json, out};
   if (!arguments.out.empty()) {
-    Status written = WriteResultsDirectory(*document, arguments.out);
+    Status written = WriteResultsDirectory(document, arguments.out);
     if (!written.ok()) return ReportError(written);
   }
   if (arguments.json) {
-    std::printf("%s\n", document->dump(2).c_str());
+    std::printf("%s\n", document.dump(2).c_str());
   } else {
-    std::printf("%s", RenderResultsText(*document).c_str());
+    std::printf("%s", RenderResultsText(document).c_str());
     if (!arguments.out.empty()) {
       std::printf("\nResults written to %s/results.json\n", arguments.out.c_str());
     }
   }
   return 0;
 }
-
-}  // namespace
 
 void AddRunCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<RunArguments>();
@@ -59,7 +109,20 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                       "seconds a site may take to answer a round before the study is aborted")
       ->default_val(60);
   command->add_flag("--quiet", arguments->quiet, "no progress on stderr");
+  command->add_option("--hub", arguments->hub,
+                      "run through the hub at HOST:PORT (network mode; sites are named, not given data)");
+  command->add_option("--identity", arguments->identity, "your researcher identity directory (medfed ca issue)");
   command->callback([arguments, &exit_code] { exit_code = Run(*arguments); });
+
+  auto results = std::make_shared<ResultsArguments>();
+  CLI::App* fetch = app.add_subcommand(
+      "results", "Follow a study submitted through the hub earlier, and fetch its results when it is done");
+  fetch->add_option("study", results->study_id, "study id (printed when the study was submitted)")->required();
+  fetch->add_option("--hub", results->hub, "the hub's HOST:PORT")->required();
+  fetch->add_option("--identity", results->identity, "your researcher identity directory")->required();
+  fetch->add_option("--out", results->out, "write results.json, per-analysis files, figures and result files here");
+  fetch->add_flag("--json", results->json, "print the results document (JSON) on stdout, nothing else");
+  fetch->callback([results, &exit_code] { exit_code = Results(*results); });
 }
 
 }  // namespace medfed::cli

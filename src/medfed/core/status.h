@@ -32,6 +32,13 @@ inline Status PermissionDenied(const std::string& message) {
   return absl::PermissionDeniedError(message);
 }
 inline Status DataLoss(const std::string& message) { return absl::DataLossError(message); }
+inline Status ResourceExhausted(const std::string& message) {
+  return absl::ResourceExhaustedError(message);
+}
+inline Status Cancelled(const std::string& message) { return absl::CancelledError(message); }
+inline Status Unauthenticated(const std::string& message) {
+  return absl::UnauthenticatedError(message);
+}
 
 // The message of a status, without the "INVALID_ARGUMENT: " prefix ToString() adds.
 inline std::string MessageOf(const Status& status) { return std::string(status.message()); }

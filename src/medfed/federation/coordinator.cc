@@ -107,7 +107,7 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
       return Annotate(result.status(), spec.Describe() + ": ");
     }
     if (options_.observer) {
-      options_.observer({{"event", "release"}, {"analysis", spec.id()}, {"type", spec.type()},
+      options_.observer({{"event", "release"}, {"analysis", spec.id()}, {"analysis_type", spec.type()},
                          {"status", (*result)["status"]}});
     }
     results.push_back(*std::move(result));

@@ -123,9 +123,10 @@ StatusOr<std::vector<LedgerRecord>> Ledger::Read(uint64_t from, uint64_t count) 
   return records;
 }
 
-std::vector<crypto::MerkleHash> Ledger::ConsistencyProofFrom(uint64_t old_size) const {
+std::vector<crypto::MerkleHash> Ledger::ConsistencyProof(uint64_t old_size, uint64_t new_size) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return crypto::ConsistencyProof(leaves_, old_size);
+  new_size = std::min<uint64_t>(new_size, leaves_.size());
+  return crypto::ConsistencyProof(std::span<const crypto::MerkleHash>(leaves_.data(), new_size), old_size);
 }
 
 Status Ledger::AddCountersignature(uint64_t size, const std::string& site, const std::string& certificate_pem,

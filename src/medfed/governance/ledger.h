@@ -40,7 +40,8 @@ class Ledger {
   // Hub: appends an entry and signs the new tree head.
   StatusOr<LedgerRecord> Append(const nlohmann::ordered_json& entry, const crypto::Signer& hub);
   StatusOr<std::vector<LedgerRecord>> Read(uint64_t from, uint64_t count) const;
-  std::vector<crypto::MerkleHash> ConsistencyProofFrom(uint64_t old_size) const;
+  // From the tree of old_size entries to the tree of new_size (<= size()).
+  std::vector<crypto::MerkleHash> ConsistencyProof(uint64_t old_size, uint64_t new_size) const;
   Status AddCountersignature(uint64_t size, const std::string& site, const std::string& certificate_pem,
                              const std::string& signature);
 

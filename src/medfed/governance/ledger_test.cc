@@ -40,7 +40,7 @@ class LedgerTest : public ::testing::Test {
     const uint64_t from = replica.size();
     auto records = hub.Read(from, hub.size() - from);
     if (!records.ok()) return records.status();
-    return replica.AcceptFromHub(from, *records, hub.ConsistencyProofFrom(from), hub_certificate);
+    return replica.AcceptFromHub(from, *records, hub.ConsistencyProof(from, hub.size()), hub_certificate);
   }
 
   crypto::KeyAndCertificate authority_;
@@ -70,7 +70,7 @@ TEST_F(LedgerTest, ReplicaFollowsTheHubAndCountersigns) {
   // An update that does not start where the replica is, is refused.
   ASSERT_TRUE(hub->Append(Entry(7), hub_->signer).ok());
   auto records = *hub->Read(7, 1);
-  EXPECT_EQ(replica->AcceptFromHub(6, records, hub->ConsistencyProofFrom(6), hub_certificate).code(),
+  EXPECT_EQ(replica->AcceptFromHub(6, records, hub->ConsistencyProof(6, hub->size()), hub_certificate).code(),
             absl::StatusCode::kFailedPrecondition);
   // Persistence: reopening gives the same log.
   replica.reset();

@@ -1,0 +1,108 @@
+// medfed audit log --state DIR [--json]
+// medfed audit verify --state DIR
+#include <cstdio>
+#include <ctime>
+
+#include "medfed/cli/commands.h"
+#include "medfed/cli/results_output.h"
+#include "medfed/core/file.h"
+#include "medfed/governance/ledger.h"
+
+namespace medfed::cli {
+namespace {
+
+struct AuditArguments {
+  std::string state;
+  bool json = false;
+};
+
+StatusOr<std::unique_ptr<SqliteDatabase>> OpenState(const std::string& state) {
+  const std::string path = state + "/medfed.db";
+  if (!FileExists(path)) return NotFound(path + ": no hub or site state here (the `state` of hub.toml or site.toml)");
+  return SqliteDatabase::Open(path);
+}
+
+std::string Summary(const nlohmann::ordered_json& entry) {
+  std::string text;
+  for (const auto& [key, value] : entry.items()) {
+    if (key == "type" || key == "study" || key == "analyses") continue;
+    text += (text.empty() ? "" : " ") + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  if (entry.contains("analyses")) text += " analyses=" + std::to_string(entry["analyses"].size());
+  return text;
+}
+
+int Log(const AuditArguments& arguments) {
+  auto database = OpenState(arguments.state);
+  if (!database.ok()) return ReportError(database.status());
+  auto ledger = Ledger::Open(**database);
+  if (!ledger.ok()) return ReportError(ledger.status());
+  auto records = (*ledger)->Read(0, (*ledger)->size());
+  if (!records.ok()) return ReportError(records.status());
+  if (arguments.json) {
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const auto& record : *records) {
+      all.push_back({{"index", record.index}, {"time_ms", record.time_ms},
+                     {"entry", nlohmann::ordered_json::parse(record.body, nullptr, false)},
+                     {"tree_root", crypto::HexOf(record.root)}});
+    }
+    std::printf("%s\n", all.dump(2).c_str());
+    return 0;
+  }
+  for (const auto& record : *records) {
+    auto entry = nlohmann::ordered_json::parse(record.body, nullptr, false);
+    std::time_t seconds = static_cast<std::time_t>(record.time_ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char stamp[32];
+    std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    std::printf("%5llu  %s  %-12s %-24s %s\n", static_cast<unsigned long long>(record.index), stamp,
+                entry.value("type", std::string("?")).c_str(), entry.value("study", std::string("")).c_str(),
+                Summary(entry).c_str());
+  }
+  std::printf("%zu entries; tree head %s\n", records->size(), crypto::HexOf((*ledger)->root()).c_str());
+  return 0;
+}
+
+int Verify(const AuditArguments& arguments) {
+  auto database = OpenState(arguments.state);
+  if (!database.ok()) return ReportError(database.status());
+  auto ledger = Ledger::Open(**database);
+  if (!ledger.ok()) return ReportError(Annotate(ledger.status(), "ledger: "));
+  auto hub_certificate = (*ledger)->Meta("hub_certificate");
+  auto authority = (*ledger)->Meta("authority_certificate");
+  if (!hub_certificate || !authority) {
+    return ReportError(FailedPrecondition(arguments.state + ": the replica has no hub certificate yet (never connected)"));
+  }
+  auto hub = crypto::VerifyCertificate(*hub_certificate, *authority);
+  if (!hub.ok() || hub->role != crypto::PartyRole::kHub) {
+    return ReportError(PermissionDenied("the recorded hub certificate is not a hub certificate of this network"));
+  }
+  auto checked = (*ledger)->Verify(*hub_certificate);
+  if (!checked.ok()) return ReportError(checked.status());
+  if (auto alarm = (*ledger)->Meta("alarm")) {
+    return ReportError(DataLoss("the replica is intact, but it refused a hub update: " + *alarm));
+  }
+  std::printf("ledger OK: %llu entries, every tree head signed by hub %s, tree head %s\n",
+              static_cast<unsigned long long>(*checked), hub->name.c_str(), crypto::HexOf((*ledger)->root()).c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddAuditCommand(CLI::App& app, int& exit_code) {
+  CLI::App* audit = app.add_subcommand("audit", "Read and check the ledger replica of a hub or site");
+  audit->require_subcommand(1);
+  auto log = std::make_shared<AuditArguments>();
+  CLI::App* log_command = audit->add_subcommand("log", "Show the ledger's entries");
+  log_command->add_option("--state", log->state, "the state directory of hub.toml or site.toml")->required();
+  log_command->add_flag("--json", log->json, "as JSON");
+  log_command->callback([log, &exit_code] { exit_code = Log(*log); });
+  auto verify = std::make_shared<AuditArguments>();
+  CLI::App* verify_command =
+      audit->add_subcommand("verify", "Check every entry, tree head and signature; name the first bad entry");
+  verify_command->add_option("--state", verify->state, "the state directory of hub.toml or site.toml")->required();
+  verify_command->callback([verify, &exit_code] { exit_code = Verify(*verify); });
+}
+
+}  // namespace medfed::cli

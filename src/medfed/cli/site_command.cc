@@ -1,0 +1,138 @@
+// medfed site serve --config site.toml
+// medfed site approvals --config site.toml list | show ID | approve ID [--by NAME] | deny ID --reason TEXT
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "medfed/cli/commands.h"
+#include "medfed/cli/daemon_signals.h"
+#include "medfed/cli/results_output.h"
+#include "medfed/core/log.h"
+#include "medfed/core/progress.h"
+#include "medfed/core/text_table.h"
+#include "medfed/governance/approvals.h"
+#include "medfed/net/site_agent.h"
+
+namespace medfed::cli {
+namespace {
+
+int Serve(const std::string& config_path) {
+  auto config = net::LoadSiteConfig(config_path);
+  if (!config.ok()) return ReportError(config.status());
+  Progress::SetEnabled(false);
+  net::SiteAgent* running = nullptr;
+  std::mutex mutex;
+  std::thread signals = StopOnSignal([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (running != nullptr) running->Stop();
+  });
+  auto agent = net::SiteAgent::Create(*config);
+  if (!agent.ok()) {
+    StopWaitingForSignals(signals);
+    return ReportError(agent.status());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    running = agent->get();
+  }
+  LogLine("site " + config->name, "serving (hub " + config->hub + ", state " + config->state + ")");
+  (*agent)->Run();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    running = nullptr;
+  }
+  StopWaitingForSignals(signals);
+  agent->reset();
+  LogLine("site " + config->name, "stopped");
+  return 0;
+}
+
+struct ApprovalArguments {
+  std::string config;
+  std::string action;
+  std::string study_id;
+  std::string reason;
+  std::string by;
+};
+
+std::string Time(int64_t ms) {
+  if (ms == 0) return "";
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+std::string CurrentUser() {
+  const passwd* entry = getpwuid(getuid());
+  return entry != nullptr ? entry->pw_name : "unknown";
+}
+
+int Approvals(const ApprovalArguments& arguments) {
+  auto config = net::LoadSiteConfig(arguments.config);
+  if (!config.ok()) return ReportError(config.status());
+  auto database = SqliteDatabase::Open(config->state + "/medfed.db");
+  if (!database.ok()) return ReportError(database.status());
+  auto book = ApprovalBook::Open(**database);
+  if (!book.ok()) return ReportError(book.status());
+  if (arguments.action == "list") {
+    auto records = (*book)->List();
+    if (!records.ok()) return ReportError(records.status());
+    TextTable table({"study", "researcher", "name", "state", "received", "decided by"}, {TextTable::Align::kLeft});
+    for (const auto& record : *records) {
+      table.AddRow({record.study_id, record.researcher, record.study_name, ApprovalStateName(record.state),
+                    Time(record.received_ms), record.decided_by});
+    }
+    std::printf("%s", records->empty() ? "no studies received yet\n" : table.Render().c_str());
+    return 0;
+  }
+  if (arguments.study_id.empty()) return ReportError(InvalidArgument(arguments.action + " needs a study id; `list` shows them"));
+  if (arguments.action == "show") {
+    auto record = (*book)->Get(arguments.study_id);
+    if (!record.ok()) return ReportError(record.status());
+    if (!record->has_value()) return ReportError(NotFound("no study " + arguments.study_id + " here; `list` shows them"));
+    const ApprovalRecord& study = **record;
+    std::printf("study       %s\nname        %s\nresearcher  %s (from the certificate)\nplan digest %s\nstate       %s%s\n"
+                "received    %s\nanalyses:\n%s",
+                study.study_id.c_str(), study.study_name.c_str(), study.researcher.c_str(), study.plan_digest.c_str(),
+                ApprovalStateName(study.state),
+                study.decided_by.empty() ? "" : (" by " + study.decided_by + (study.reason.empty() ? "" : ": " + study.reason)).c_str(),
+                Time(study.received_ms).c_str(), study.summary.c_str());
+    return 0;
+  }
+  const bool approve = arguments.action == "approve";
+  const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
+  auto decided = (*book)->Decide(arguments.study_id, approve, by, arguments.reason);
+  if (!decided.ok()) return ReportError(decided.status());
+  std::printf("study %s %s by %s; the site daemon tells the hub\n", arguments.study_id.c_str(),
+              approve ? "approved" : "denied", by.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddSiteCommand(CLI::App& app, int& exit_code) {
+  CLI::App* site = app.add_subcommand("site", "The site daemon and its approvals");
+  site->require_subcommand(1);
+  auto config = std::make_shared<std::string>();
+  CLI::App* serve = site->add_subcommand("serve", "Connect to the hub and serve approved studies (docs/deployment.md)");
+  serve->add_option("--config", *config, "site.toml")->required();
+  serve->callback([config, &exit_code] { exit_code = Serve(*config); });
+
+  auto arguments = std::make_shared<ApprovalArguments>();
+  CLI::App* approvals = site->add_subcommand("approvals", "List, show, approve or deny the studies submitted to this site");
+  approvals->add_option("--config", arguments->config, "site.toml")->required();
+  approvals->add_option("action", arguments->action, "list, show, approve or deny")
+      ->required()
+      ->check(CLI::IsMember({"list", "show", "approve", "deny"}));
+  approvals->add_option("study", arguments->study_id, "study id (show, approve, deny)");
+  approvals->add_option("--reason", arguments->reason, "deny: why (the researcher reads it)");
+  approvals->add_option("--by", arguments->by, "who decides (default: the login name)");
+  approvals->callback([arguments, &exit_code] { exit_code = Approvals(*arguments); });
+}
+
+}  // namespace medfed::cli

@@ -1,0 +1,25 @@
+// The Transport of a study run by the hub: each request goes to every site of the study over
+// its stream (all at once), and the responses are collected until the round's deadline. A site
+// that is not connected, drops its connection or stays silent fails the exchange, named.
+#pragma once
+
+#include "medfed/federation/transport.h"
+#include "medfed/net/site_link.h"
+
+namespace medfed::net {
+
+class LinkTransport : public Transport {
+ public:
+  LinkTransport(SiteDirectory& directory, std::vector<std::string> sites)
+      : directory_(directory), sites_(std::move(sites)) {}
+
+  std::vector<std::string> Sites() const override { return sites_; }
+  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
+                                                   std::chrono::milliseconds timeout) override;
+
+ private:
+  SiteDirectory& directory_;
+  std::vector<std::string> sites_;
+};
+
+}  // namespace medfed::net

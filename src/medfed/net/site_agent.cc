@@ -1,0 +1,354 @@
+#include "medfed/net/site_agent.h"
+
+#include "medfed/analysis/registry.h"
+#include "medfed/core/log.h"
+#include "medfed/governance/policy_file.h"
+#include "medfed/net/framing.h"
+#include "medfed/net/submission.h"
+
+namespace medfed::net {
+namespace {
+
+constexpr int kWorkers = 4;
+constexpr int kGrpcMessageLimit = 4 << 20;
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& config) {
+  std::unique_ptr<SiteAgent> agent(new SiteAgent(config));
+  ASSIGN_OR_RETURN(agent->identity_, LoadIdentity(config.identity, crypto::PartyRole::kSite));
+  if (agent->identity_.party.name != config.name) {
+    return PermissionDenied(config.path + ": name is " + config.name + " but the certificate in " + config.identity +
+                            " is for " + agent->identity_.party.name);
+  }
+  SitePolicy policy;
+  if (!config.policy.empty()) {
+    auto loaded = LoadPolicyFile(config.policy);
+    if (!loaded.ok()) return loaded.status();
+    policy = *std::move(loaded);
+  }
+  ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(agent->identity_.key));
+  agent->site_identity_ = std::make_shared<SiteIdentity>(
+      SiteIdentity{std::move(signer), agent->identity_.certificate_pem, agent->identity_.authority_pem});
+  ASSIGN_OR_RETURN(agent->database_, SqliteDatabase::Open(config.state + "/medfed.db"));
+  ASSIGN_OR_RETURN(agent->ledger_, Ledger::Open(*agent->database_));
+  ASSIGN_OR_RETURN(agent->approvals_, ApprovalBook::Open(*agent->database_));
+  RETURN_IF_ERROR(agent->ledger_->SetMeta("role", "site"));
+  RETURN_IF_ERROR(agent->ledger_->SetMeta("site", config.name));
+  RETURN_IF_ERROR(agent->ledger_->SetMeta("authority_certificate", agent->identity_.authority_pem));
+  agent->hub_certificate_ = agent->ledger_->Meta("hub_certificate").value_or("");
+  agent->data_ = std::make_shared<SiteData>(config.name, config.tables, config.genotypes);
+  SiteNodeOptions options;
+  options.accept_file_paths = false;
+  options.identity = agent->site_identity_;
+  options.admit = [raw = agent.get()](const v1::StudyPlan& plan) { return raw->Admit(plan); };
+  agent->node_ = std::make_unique<SiteNode>(agent->data_, std::move(policy), std::move(options));
+  for (int i = 0; i < kWorkers; ++i) agent->workers_.emplace_back([raw = agent.get()] { raw->WorkerLoop(); });
+  agent->decisions_ = std::thread([raw = agent.get()] {
+    while (!raw->stopping_) {
+      raw->ReportDecisions();
+      for (int i = 0; i < 5 && !raw->stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  return agent;
+}
+
+SiteAgent::~SiteAgent() {
+  Stop();
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    work_ready_.notify_all();
+  }
+  for (auto& worker : workers_) worker.join();
+  if (decisions_.joinable()) decisions_.join();
+}
+
+void SiteAgent::Stop() {
+  stopping_ = true;
+  std::lock_guard<std::mutex> lock(stream_mutex_);
+  if (context_ != nullptr) context_->TryCancel();
+  std::lock_guard<std::mutex> work(work_mutex_);
+  work_ready_.notify_all();
+}
+
+void SiteAgent::Run() {
+  int backoff_seconds = 1;
+  while (!stopping_) {
+    const auto started = std::chrono::steady_clock::now();
+    Status ended = Serve();
+    if (stopping_) break;
+    if (std::chrono::steady_clock::now() - started > std::chrono::seconds(10)) backoff_seconds = 1;
+    LogLine("site " + config_.name, "connection to the hub at " + config_.hub + " ended (" + MessageOf(ended) +
+                                        "); retrying in " + std::to_string(backoff_seconds) + " s");
+    for (int i = 0; i < backoff_seconds * 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    backoff_seconds = std::min(backoff_seconds * 2, 5);
+  }
+}
+
+Status SiteAgent::Serve() {
+  auto channel = grpc::CreateCustomChannel(config_.hub, MutualTlsChannelCredentials(identity_),
+                                           ChannelArgumentsFor(kGrpcMessageLimit));
+  auto stub = v1::Hub::NewStub(channel);
+  grpc::ClientContext context;
+  std::unique_ptr<Stream> stream = stub->Connect(&context);
+  {
+    std::lock_guard<std::mutex> lock(stream_mutex_);
+    if (stopping_) return Cancelled("stopping");
+    stream_ = stream.get();
+    context_ = &context;
+  }
+  v1::SiteToHub hello;
+  hello.mutable_hello()->set_ledger_size(ledger_->size());
+  Status greeted = Send(hello);
+  FrameAssembler assembler(static_cast<size_t>(config_.max_message_mb) << 20);
+  v1::Frame frame;
+  Status failure = absl::OkStatus();
+  bool announced = false;
+  while (greeted.ok() && stream->Read(&frame)) {
+    if (!announced) {
+      LogLine("site " + config_.name, "connected to the hub at " + config_.hub);
+      announced = true;
+    }
+    v1::HubToSite message;
+    auto complete = assembler.Add(frame, message);
+    if (!complete.ok()) {
+      failure = complete.status();
+      LogLine("site " + config_.name, "from the hub: " + MessageOf(failure) + "; closing the connection");
+      context.TryCancel();
+      break;
+    }
+    if (!*complete) continue;
+    switch (message.body_case()) {
+      case v1::HubToSite::kHello:
+        HandleHello(message.hello());
+        break;
+      case v1::HubToSite::kRequest: {
+        std::lock_guard<std::mutex> lock(work_mutex_);
+        work_.push_back(std::move(*message.mutable_request()));
+        work_ready_.notify_one();
+        break;
+      }
+      case v1::HubToSite::kReview:
+        HandleReview(message.review());
+        break;
+      case v1::HubToSite::kLedger:
+        HandleLedger(message.ledger());
+        break;
+      default:
+        LogLine("site " + config_.name, "the hub sent an empty message; ignored");
+    }
+  }
+  grpc::Status finished = stream->Finish();
+  {
+    std::lock_guard<std::mutex> lock(stream_mutex_);
+    stream_ = nullptr;
+    context_ = nullptr;
+  }
+  if (!failure.ok()) return failure;
+  if (!greeted.ok()) return greeted;
+  return Unavailable(finished.ok() ? "the hub closed the stream" : finished.error_message());
+}
+
+Status SiteAgent::Send(const v1::SiteToHub& message) {
+  std::lock_guard<std::mutex> lock(stream_mutex_);
+  if (stream_ == nullptr) return Unavailable("not connected to the hub");
+  for (const v1::Frame& frame : SplitIntoFrames(message, next_message_id_++)) {
+    if (!stream_->Write(frame)) return Unavailable("the connection to the hub was lost");
+  }
+  return absl::OkStatus();
+}
+
+void SiteAgent::WorkerLoop() {
+  while (true) {
+    v1::SiteRequest request;
+    {
+      std::unique_lock<std::mutex> lock(work_mutex_);
+      work_ready_.wait(lock, [&] { return stopping_ || !work_.empty(); });
+      if (stopping_) return;
+      request = std::move(work_.front());
+      work_.pop_front();
+    }
+    v1::SiteToHub reply;
+    *reply.mutable_response() = node_->Handle(request);
+    if (reply.response().has_error()) {
+      LogLine("site " + config_.name, "study " + request.session_id() + ": " + reply.response().error().message());
+    }
+    (void)Send(reply);
+  }
+}
+
+void SiteAgent::HandleHello(const v1::HubHello& hello) {
+  auto party = crypto::VerifyCertificate(hello.hub_certificate(), identity_.authority_pem);
+  if (!party.ok() || party->role != crypto::PartyRole::kHub) {
+    LogLine("site " + config_.name, "the hub's certificate is not a hub certificate of this network; ignored");
+    return;
+  }
+  std::lock_guard<std::mutex> lock(stream_mutex_);
+  hub_certificate_ = hello.hub_certificate();
+  (void)ledger_->SetMeta("hub_certificate", hub_certificate_);
+}
+
+std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Submission& submission) const {
+  const AccessPolicy& access = node_->policy().access;
+  Status allowed = access.CheckResearcher(config_.name, researcher);
+  if (!allowed.ok()) return MessageOf(allowed);
+  bool listed = false;
+  for (const auto& site : submission.sites()) listed = listed || site == config_.name;
+  if (!listed) return "the study does not list site " + config_.name;
+  for (const auto& analysis : submission.analyses()) {
+    allowed = access.CheckAnalysis(config_.name, analysis.type());
+    if (!allowed.ok()) return MessageOf(allowed);
+    const AnalysisDefinition* definition = FindAnalysis(analysis.type());
+    Json keys = Json::parse(analysis.spec_json(), nullptr, false);
+    if (definition == nullptr || !keys.is_object()) return "analysis " + analysis.id() + " is malformed";
+    for (const auto& key : definition->keys) {
+      if (!keys.contains(key.name)) continue;
+      if (key.kind == KeyKind::kPath) {
+        return "analysis " + analysis.id() + ": " + key.name +
+               " names a file on the researcher's machine; over the network a site reads only the tables it serves";
+      }
+      const bool table_key = key.name == "table" || key.name == "population";
+      const bool genotype_key = key.name == "genotypes";
+      if ((!table_key && !genotype_key) || !keys[key.name].is_string()) continue;
+      const std::string name = keys[key.name].get<std::string>();
+      allowed = access.CheckTable(config_.name, name);
+      if (!allowed.ok()) return MessageOf(allowed);
+      const auto& served = genotype_key ? data_->genotype_paths() : data_->table_paths();
+      if (!served.count(name)) {
+        return "site " + config_.name + " has no " + (genotype_key ? "genotype set " : "table ") + name;
+      }
+    }
+  }
+  return "";
+}
+
+void SiteAgent::HandleReview(const v1::ReviewRequest& review) {
+  auto verified = VerifySubmission(review.submission(), review.submission_signature(), review.researcher_certificate(),
+                                   identity_.authority_pem);
+  std::string refusal;
+  ApprovalRecord study;
+  study.study_id = review.study_id();
+  if (!verified.ok()) {
+    refusal = "the study's signature or contents do not check out: " + MessageOf(verified.status());
+    study.researcher = "unknown";
+    study.study_name = "?";
+    study.plan_digest = SubmissionDigest(review.submission());
+  } else {
+    if (verified->id != review.study_id()) refusal = "the study id does not match its submission";
+    if (refusal.empty()) refusal = PolicyRefusal(verified->researcher, verified->submission);
+    study.researcher = verified->researcher;
+    study.study_name = verified->submission.study_name();
+    study.plan_digest = verified->digest;
+    study.summary = DescribeSubmission(verified->submission);
+  }
+  auto record = approvals_->Receive(study, refusal, !node_->policy().access.manual_approval);
+  if (!record.ok()) {
+    LogLine("site " + config_.name, "study " + review.study_id() + ": " + MessageOf(record.status()));
+    return;
+  }
+  if (record->state == ApprovalState::kPending) {
+    LogLine("site " + config_.name, "study " + record->study_id + " from " + record->researcher +
+                                        " awaits approval: medfed site approvals --config " + config_.path + " show " +
+                                        record->study_id);
+    return;
+  }
+  if (!refusal.empty()) LogLine("site " + config_.name, "denied study " + record->study_id + ": " + refusal);
+  // Decided (now, or before a reconnection): tell the hub, again if need be.
+  v1::SiteToHub message;
+  v1::ReviewDecision* decision = message.mutable_decision();
+  decision->set_study_id(record->study_id);
+  decision->set_approved(record->state == ApprovalState::kApproved);
+  decision->set_reason(record->reason);
+  decision->set_decided_by(record->decided_by);
+  if (Send(message).ok()) (void)approvals_->MarkReported(record->study_id);
+}
+
+void SiteAgent::ReportDecisions() {
+  auto decided = approvals_->DecidedUnreported();
+  if (!decided.ok()) return;
+  for (const auto& record : *decided) {
+    v1::SiteToHub message;
+    v1::ReviewDecision* decision = message.mutable_decision();
+    decision->set_study_id(record.study_id);
+    decision->set_approved(record.state == ApprovalState::kApproved);
+    decision->set_reason(record.reason);
+    decision->set_decided_by(record.decided_by);
+    if (!Send(message).ok()) return;  // not connected: next time
+    (void)approvals_->MarkReported(record.study_id);
+  }
+}
+
+void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
+  std::string hub_certificate;
+  {
+    std::lock_guard<std::mutex> lock(stream_mutex_);
+    hub_certificate = hub_certificate_;
+  }
+  v1::SiteToHub reply;
+  v1::LedgerAck* ack = reply.mutable_ledger_ack();
+  std::vector<LedgerRecord> records;
+  for (const auto& entry : update.entries()) {
+    LedgerRecord record;
+    record.index = entry.index();
+    record.body = entry.body();
+    record.time_ms = entry.time_ms();
+    record.leaf_hash = crypto::LeafHash(entry.body());
+    if (entry.root().size() == record.root.size()) std::copy(entry.root().begin(), entry.root().end(), record.root.begin());
+    record.hub_signature = entry.hub_signature();
+    records.push_back(std::move(record));
+  }
+  std::vector<crypto::MerkleHash> proof;
+  for (const auto& node : update.consistency_proof()) {
+    crypto::MerkleHash hash{};
+    if (node.size() == hash.size()) std::copy(node.begin(), node.end(), hash.begin());
+    proof.push_back(hash);
+  }
+  Status accepted = hub_certificate.empty() ? FailedPrecondition("no hub certificate yet")
+                                            : ledger_->AcceptFromHub(update.old_size(), records, proof, hub_certificate);
+  if (accepted.ok()) {
+    const uint64_t size = ledger_->size();
+    ack->set_size(size);
+    ack->set_countersignature(
+        site_identity_->signer.Sign(Ledger::CountersignatureMessage(config_.name, size, ledger_->root())));
+  } else if (accepted.code() == absl::StatusCode::kFailedPrecondition) {
+    ack->set_size(ledger_->size());  // out of step: the hub resends from here
+    ack->set_error(MessageOf(accepted));
+  } else {
+    ack->set_size(update.old_size() + static_cast<uint64_t>(update.entries_size()));
+    ack->set_error(MessageOf(accepted));
+    if (!ledger_->Meta("alarm")) (void)ledger_->SetMeta("alarm", MessageOf(accepted));
+    LogLine("site " + config_.name, "LEDGER ALARM: refused the hub's update: " + MessageOf(accepted) +
+                                        "; this site takes part in no study until an administrator investigates");
+  }
+  (void)Send(reply);
+}
+
+Status SiteAgent::Admit(const v1::StudyPlan& plan) {
+  if (auto alarm = ledger_->Meta("alarm")) {
+    return PermissionDenied("its ledger replica refused the hub's history (" + *alarm +
+                            "); it takes part in no study until an administrator has investigated");
+  }
+  auto verified = VerifySubmission(plan.submission(), plan.submission_signature(), plan.researcher_certificate(),
+                                   identity_.authority_pem);
+  if (!verified.ok()) return Annotate(verified.status(), "the session carries no valid signed study: ");
+  if (verified->id != plan.session_id()) return PermissionDenied("the session is not the study it claims to be");
+  ASSIGN_OR_RETURN(auto record, approvals_->Get(verified->id));
+  if (!record || record->state != ApprovalState::kApproved) {
+    return PermissionDenied("study " + verified->id + " is not approved here" +
+                            (record ? std::string(" (") + ApprovalStateName(record->state) + ")" : std::string()));
+  }
+  if (record->plan_digest != verified->digest) return PermissionDenied("the plan differs from the one approved here");
+  const std::string refusal = PolicyRefusal(verified->researcher, verified->submission);
+  if (!refusal.empty()) return PermissionDenied(refusal);
+  const v1::Submission& submission = verified->submission;
+  bool same = plan.analyses_size() == submission.analyses_size() && plan.sites_size() == submission.sites_size();
+  for (int i = 0; same && i < plan.analyses_size(); ++i) {
+    same = plan.analyses(i).id() == submission.analyses(i).id() && plan.analyses(i).type() == submission.analyses(i).type() &&
+           plan.analyses(i).spec_json() == submission.analyses(i).spec_json();
+  }
+  for (int i = 0; same && i < plan.sites_size(); ++i) same = plan.sites(i) == submission.sites(i);
+  if (!same) return PermissionDenied("the session's analyses or sites differ from the approved study");
+  return absl::OkStatus();
+}
+
+}  // namespace medfed::net

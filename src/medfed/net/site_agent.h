@@ -1,0 +1,78 @@
+// The site daemon (`medfed site serve`): connects out to the hub over mutual TLS and keeps the
+// stream open (reconnecting with backoff), answers study sessions with its SiteNode, reviews
+// submitted studies against its policy (recording them in its approval book for a person to
+// decide, or deciding by policy), and keeps its replica of the ledger, countersigning every
+// tree head it accepts. It never runs a session that is not an approved study, signed by a
+// researcher its policy accepts, with exactly the approved plan.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "medfed/core/status.h"
+#include "medfed/federation/site_node.h"
+#include "medfed/governance/approvals.h"
+#include "medfed/governance/ledger.h"
+#include "medfed/governance/sqlite_database.h"
+#include "medfed/net/daemon_config.h"
+#include "medfed/net/identity.h"
+#include "medfed/v1/network.grpc.pb.h"
+
+namespace medfed::net {
+
+class SiteAgent {
+ public:
+  static StatusOr<std::unique_ptr<SiteAgent>> Create(const SiteDaemonConfig& config);
+  ~SiteAgent();
+
+  // Serves until Stop(): connects, reconnects after failures.
+  void Run();
+  void Stop();
+
+ private:
+  using Stream = grpc::ClientReaderWriter<v1::Frame, v1::Frame>;
+  explicit SiteAgent(SiteDaemonConfig config) : config_(std::move(config)) {}
+
+  Status Serve();  // one connection, until it ends
+  Status Send(const v1::SiteToHub& message);
+  void HandleReview(const v1::ReviewRequest& review);
+  void HandleLedger(const v1::LedgerUpdate& update);
+  void HandleHello(const v1::HubHello& hello);
+  void ReportDecisions();
+  void WorkerLoop();
+  Status Admit(const v1::StudyPlan& plan);
+  // Why the policy refuses a study ("" if it allows it).
+  std::string PolicyRefusal(const std::string& researcher, const v1::Submission& submission) const;
+
+  SiteDaemonConfig config_;
+  NetworkIdentity identity_;
+  std::shared_ptr<SiteIdentity> site_identity_;
+  std::unique_ptr<SqliteDatabase> database_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<ApprovalBook> approvals_;
+  std::unique_ptr<SiteNode> node_;
+  std::shared_ptr<SiteData> data_;
+
+  std::mutex stream_mutex_;  // guards stream_, context_, next_message_id_
+  Stream* stream_ = nullptr;
+  grpc::ClientContext* context_ = nullptr;
+  uint64_t next_message_id_ = 1;
+  std::string hub_certificate_;
+
+  std::mutex work_mutex_;
+  std::condition_variable work_ready_;
+  std::deque<v1::SiteRequest> work_;
+  std::vector<std::thread> workers_;
+  std::thread decisions_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace medfed::net

@@ -1,0 +1,123 @@
+#include "medfed/net/site_link.h"
+
+#include "medfed/net/framing.h"
+
+namespace medfed::net {
+
+StatusOr<v1::SiteResponse> PendingResponse::Wait(std::chrono::steady_clock::time_point deadline,
+                                                 const std::string& site, uint64_t sequence) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!ready_.wait_until(lock, deadline, [&] { return response_.has_value() || failure_.has_value(); })) {
+    return DeadlineExceeded("site " + site + " did not answer message " + std::to_string(sequence) +
+                            " in time; the round is aborted");
+  }
+  if (failure_) return *failure_;
+  return *std::move(response_);
+}
+
+void PendingResponse::Fulfil(v1::SiteResponse response) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  response_ = std::move(response);
+  ready_.notify_all();
+}
+
+void PendingResponse::Fail(const Status& status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!response_) failure_ = status;
+  ready_.notify_all();
+}
+
+SiteLink::SiteLink(std::string site, std::string certificate_pem, Stream* stream)
+    : site_(std::move(site)), certificate_(std::move(certificate_pem)), stream_(stream) {}
+
+Status SiteLink::Send(const v1::HubToSite& message) {
+  uint64_t message_id;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return Unavailable("site " + site_ + " is not connected");
+    message_id = next_message_id_++;
+  }
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  for (const v1::Frame& frame : SplitIntoFrames(message, message_id)) {
+    if (!stream_->Write(frame)) {
+      Close(Unavailable("site " + site_ + ": the connection was lost while sending"));
+      return Unavailable("site " + site_ + ": the connection was lost while sending");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<PendingResponse> SiteLink::Expect(const std::string& session_id, uint64_t sequence) {
+  auto pending = std::make_shared<PendingResponse>();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) {
+    pending->Fail(Unavailable("site " + site_ + " is not connected"));
+  } else {
+    pending_[{session_id, sequence}] = pending;
+  }
+  return pending;
+}
+
+void SiteLink::Forget(const std::string& session_id, uint64_t sequence) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_.erase({session_id, sequence});
+}
+
+void SiteLink::Deliver(v1::SiteResponse response) {
+  std::shared_ptr<PendingResponse> pending;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = pending_.find({response.session_id(), response.sequence()});
+    if (found == pending_.end()) return;  // nobody waits (timed out): dropped
+    pending = found->second;
+    pending_.erase(found);
+  }
+  pending->Fulfil(std::move(response));
+}
+
+void SiteLink::Close(const Status& reason) {
+  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<PendingResponse>> pending;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    pending.swap(pending_);
+  }
+  for (auto& [key, waiter] : pending) waiter->Fail(reason);
+}
+
+bool SiteLink::closed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return closed_;
+}
+
+void SiteDirectory::Put(std::shared_ptr<SiteLink> link) {
+  std::shared_ptr<SiteLink> previous;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = links_[link->site()];
+    previous = slot;
+    slot = std::move(link);
+  }
+  if (previous) previous->Close(Unavailable("site " + previous->site() + " reconnected"));
+}
+
+void SiteDirectory::Remove(const std::shared_ptr<SiteLink>& link) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = links_.find(link->site());
+  if (found != links_.end() && found->second == link) links_.erase(found);
+}
+
+std::shared_ptr<SiteLink> SiteDirectory::Get(const std::string& site) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = links_.find(site);
+  return found == links_.end() ? nullptr : found->second;
+}
+
+std::vector<std::shared_ptr<SiteLink>> SiteDirectory::All() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<SiteLink>> all;
+  for (const auto& [site, link] : links_) all.push_back(link);
+  return all;
+}
+
+}  // namespace medfed::net

@@ -1,0 +1,99 @@
+#include "medfed/net/submission.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <set>
+
+#include "medfed/analysis/registry.h"
+#include "medfed/crypto/certificates.h"
+#include "medfed/crypto/merkle_tree.h"
+
+namespace medfed::net {
+
+std::string BuildSubmission(const StudyFile& study) {
+  v1::Submission submission;
+  submission.set_study_name(study.name);
+  for (const auto& site : study.sites) submission.add_sites(site.name);
+  for (const auto& spec : study.analyses) {
+    v1::AnalysisSpec* wire = submission.add_analyses();
+    wire->set_id(spec.id());
+    wire->set_type(spec.type());
+    wire->set_spec_json(spec.keys().dump());
+  }
+  uint8_t nonce[16];
+  randombytes_buf(nonce, sizeof(nonce));
+  submission.set_nonce(crypto::HexOf(nonce));
+  submission.set_submitted_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
+  std::string bytes;
+  submission.SerializeToString(&bytes);
+  return bytes;
+}
+
+std::string SubmissionDigest(const std::string& submission) {
+  uint8_t digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const uint8_t*>(submission.data()), submission.size());
+  return crypto::HexOf(digest);
+}
+
+std::string StudyIdOf(const std::string& submission) { return SubmissionDigest(submission).substr(0, 24); }
+
+StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission) {
+  std::vector<AnalysisSpec> analyses;
+  std::set<std::string> ids;
+  for (const auto& wire : submission.analyses()) {
+    const AnalysisDefinition* definition = FindAnalysis(wire.type());
+    if (definition == nullptr) return InvalidArgument("analysis " + wire.id() + ": unknown type " + wire.type());
+    if (wire.id().empty() || !ids.insert(wire.id()).second) {
+      return InvalidArgument("analysis ids must be present and unique (" + wire.id() + ")");
+    }
+    Json keys = Json::parse(wire.spec_json(), nullptr, /*allow_exceptions=*/false);
+    if (keys.is_discarded() || !keys.is_object()) return InvalidArgument("analysis " + wire.id() + ": malformed keys");
+    AnalysisSpec spec(wire.id(), wire.type(), std::move(keys));
+    if (definition->validate != nullptr) {
+      Status valid = definition->validate(spec);
+      if (!valid.ok()) return Annotate(valid, "analysis " + wire.id() + ": ");
+    }
+    analyses.push_back(std::move(spec));
+  }
+  if (analyses.empty()) return InvalidArgument("the study has no analyses");
+  return analyses;
+}
+
+StatusOr<VerifiedSubmission> VerifySubmission(const std::string& submission, const std::string& signature,
+                                              const std::string& researcher_certificate,
+                                              const std::string& authority_pem) {
+  auto party = crypto::VerifyCertificate(researcher_certificate, authority_pem);
+  if (!party.ok()) return party.status();
+  if (party->role != crypto::PartyRole::kResearcher) {
+    return PermissionDenied(party->name + " is a " + crypto::RoleName(party->role) + ", not a researcher");
+  }
+  if (!crypto::VerifySignature(researcher_certificate, submission, signature).ok()) {
+    return PermissionDenied("the study is not signed by researcher " + party->name);
+  }
+  VerifiedSubmission verified;
+  if (!verified.submission.ParseFromString(submission)) return InvalidArgument("the submission is not a valid message");
+  verified.researcher = party->name;
+  verified.digest = SubmissionDigest(submission);
+  verified.id = verified.digest.substr(0, 24);
+  if (verified.submission.sites().empty()) return InvalidArgument("the study names no sites");
+  std::set<std::string> sites;
+  for (const auto& site : verified.submission.sites()) {
+    RETURN_IF_ERROR(crypto::CheckPartyName(site));
+    if (!sites.insert(site).second) return InvalidArgument("site " + site + " is listed twice");
+  }
+  RETURN_IF_ERROR(AnalysesOf(verified.submission).status());
+  return verified;
+}
+
+std::string DescribeSubmission(const v1::Submission& submission) {
+  std::string text;
+  for (const auto& analysis : submission.analyses()) {
+    text += analysis.id() + " (" + analysis.type() + "): " + analysis.spec_json() + "\n";
+  }
+  return text;
+}
+
+}  // namespace medfed::net
