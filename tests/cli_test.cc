@@ -1,4 +1,5 @@
 // The medfed binary as a user meets it: exit status, stdout and stderr.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -97,6 +98,58 @@ TEST(CliTest, HelpListsCommandsAndAnalyses) {
   for (const char* word : {"run", "demo", "synth", "glm", "crosstab", "summary", "count", "gwas"}) {
     EXPECT_NE(outcome.out.find(word), std::string::npos) << word;
   }
+}
+
+TEST(CliTest, HelpListsTheNetworkCommands) {
+  Outcome outcome = RunMedfed("--help");
+  for (const char* word : {"ca ", "hub ", "site ", "audit ", "results ", "docs/deployment.md"}) {
+    EXPECT_NE(outcome.out.find(word), std::string::npos) << word;
+  }
+  Outcome run = RunMedfed("run --help");
+  EXPECT_NE(run.out.find("--hub"), std::string::npos);
+  EXPECT_NE(run.out.find("--identity"), std::string::npos);
+}
+
+TEST(CliTest, CertificateAuthorityIssuesPrivateKeysNobodyElseReads) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_ca");
+  Outcome init = RunMedfed("ca init " + directory + "/ca");
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  Outcome again = RunMedfed("ca init " + directory + "/ca");
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("ca.key exists"), std::string::npos) << again.err;
+  Outcome issued = RunMedfed("ca issue " + directory + "/ca --name hospital-a --role site --out " + directory + "/a");
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  // Keys are never printed, and only their owner may read them.
+  EXPECT_EQ(issued.out.find("PRIVATE KEY"), std::string::npos) << issued.out;
+  EXPECT_EQ(init.out.find("PRIVATE KEY"), std::string::npos) << init.out;
+  for (const std::string key : {directory + "/ca/ca.key", directory + "/a/identity.key"}) {
+    struct stat info {};
+    ASSERT_EQ(stat(key.c_str(), &info), 0) << key;
+    EXPECT_EQ(info.st_mode & 0777, 0600u) << key;
+  }
+  auto certificate = ReadFileToString(directory + "/a/identity.crt");
+  ASSERT_TRUE(certificate.ok());
+  EXPECT_NE(certificate->find("BEGIN CERTIFICATE"), std::string::npos);
+  Outcome twice = RunMedfed("ca issue " + directory + "/ca --name hospital-a --role site --out " + directory + "/a");
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.err.find("identity.key exists"), std::string::npos) << twice.err;
+  Outcome role = RunMedfed("ca issue " + directory + "/ca --name x --role admin");
+  EXPECT_NE(role.exit_code, 0);
+  EXPECT_NE(role.err.find("use hub, site or researcher"), std::string::npos) << role.err;
+}
+
+TEST(CliTest, DaemonConfigErrorsNameTheLine) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_daemon");
+  ASSERT_TRUE(WriteFileAtomically(directory + "/hub.toml",
+                                  "[hub]\nidentity = \"id\"\nstate = \"state\"\nround_timeout = 5\n")
+                  .ok());
+  Outcome hub = RunMedfed("hub serve --config " + directory + "/hub.toml");
+  EXPECT_NE(hub.exit_code, 0);
+  EXPECT_NE(hub.err.find("hub.toml:4: unknown key \"round_timeout\""), std::string::npos) << hub.err;
+  ASSERT_TRUE(WriteFileAtomically(directory + "/site.toml", "[site]\nname = \"a\"\n").ok());
+  Outcome site = RunMedfed("site serve --config " + directory + "/site.toml");
+  EXPECT_NE(site.exit_code, 0);
+  EXPECT_NE(site.err.find("[site] needs hub"), std::string::npos) << site.err;
 }
 
 TEST(CliTest, DemoRuns) {

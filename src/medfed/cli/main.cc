@@ -22,7 +22,6 @@ int main(int argc, char** argv) {
     analyses += "  " + definition->type + std::string(12 - std::min<size_t>(11, definition->type.size()), ' ') +
                 definition->description + "\n";
   }
-  app.footer(analyses + "\nSee README.md and docs/ for the study file and the protocols.");
   int exit_code = 0;
   medfed::cli::AddRunCommand(app, exit_code);
   medfed::cli::AddDemoCommand(app, exit_code);
@@ -31,6 +30,10 @@ int main(int argc, char** argv) {
   medfed::cli::AddHubCommand(app, exit_code);
   medfed::cli::AddSiteCommand(app, exit_code);
   medfed::cli::AddAuditCommand(app, exit_code);
+  // Set after the subcommands exist, so that only `medfed --help` and `medfed run --help` carry it.
+  app.footer(analyses + "\nSee README.md and docs/ for the study file and the protocols; docs/deployment.md for\n"
+             "the network (ca, hub, site, audit, run --hub).");
+  app.get_subcommand("run")->footer(analyses + "\nSee docs/study-file.md for every key.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

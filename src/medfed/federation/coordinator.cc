@@ -28,10 +28,14 @@ Coordinator::Coordinator(Transport& transport, CoordinatorOptions options)
     : transport_(transport), options_(options), sites_(transport.Sites()) {}
 
 StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request) {
+  return Exchange(request, options_.round_timeout);
+}
+
+StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request,
+                                                              std::chrono::milliseconds timeout) {
   request.set_session_id(session_id_);
   request.set_sequence(++sequence_);
-  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses,
-                   transport_.Exchange(request, options_.round_timeout));
+  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, transport_.Exchange(request, timeout));
   for (size_t i = 0; i < responses.size(); ++i) {
     const v1::SiteResponse& response = responses[i];
     if (response.has_error()) return StatusFromWire(response.error());
@@ -45,9 +49,10 @@ StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& r
 }
 
 void Coordinator::CloseSession() {
+  // Best effort, and quick: a site that did not answer a round will not answer this either.
   v1::SiteRequest request;
   request.mutable_close();
-  auto ignored = Exchange(request);
+  auto ignored = Exchange(request, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
   (void)ignored;
 }
 

@@ -38,6 +38,7 @@ class Coordinator {
 
  private:
   StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request);
+  StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request, std::chrono::milliseconds timeout);
   StatusOr<Json> RunAnalysis(const AnalysisSpec& spec);
   void CloseSession();
 

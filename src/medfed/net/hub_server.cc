@@ -35,7 +35,7 @@ class HubServer::Service final : public v1::Hub::Service {
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, reason);
     }
     const std::string site = caller->party.name;
-    auto link = std::make_shared<SiteLink>(site, caller->certificate_pem, stream);
+    auto link = std::make_shared<SiteLink>(site, caller->certificate_pem, stream, context);
     hub_.OnSiteConnected(link);
     FrameAssembler assembler(static_cast<size_t>(hub_.config_.max_message_mb) << 20);
     v1::Frame frame;
@@ -50,8 +50,9 @@ class HubServer::Service final : public v1::Hub::Service {
       }
       if (*complete) hub_.OnSiteMessage(link, std::move(message));
     }
-    link->Close(Unavailable("site " + site + " disconnected"));
     hub_.sites_.Remove(link);
+    link->CloseFromHandler(Unavailable("site " + site + " disconnected"));
+    link->DrainWriters();
     LogLine("hub", "site " + site + " disconnected");
     return failure.ok() ? grpc::Status::OK : ToGrpc(failure);
   }

@@ -57,7 +57,8 @@ Status LocalNetwork::WriteHubConfig() {
   const std::string text = "[hub]\nlisten = " + Quoted("127.0.0.1:" + std::to_string(port_)) + "\nidentity = " +
                            Quoted(identity("hub")) + "\nstate = " + Quoted(hub_state()) +
                            "\nround_timeout_seconds = " + std::to_string(options_.round_timeout_seconds) +
-                           "\nmax_concurrent_studies = " + std::to_string(options_.max_concurrent_studies) + "\n";
+                           "\nmax_concurrent_studies = " + std::to_string(options_.max_concurrent_studies) +
+                           "\nmax_message_mb = " + std::to_string(options_.max_message_mb) + "\n";
   RETURN_IF_ERROR(MakeDirectories(options_.directory + "/hub"));
   return WriteFileAtomically(options_.directory + "/hub/hub.toml", text);
 }

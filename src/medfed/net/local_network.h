@@ -28,6 +28,7 @@ struct LocalNetworkOptions {
   std::vector<std::string> researchers = {"researcher"};
   int round_timeout_seconds = 60;
   int max_concurrent_studies = 4;
+  int max_message_mb = 256;
 };
 
 class LocalNetwork {

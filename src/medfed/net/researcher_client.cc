@@ -52,6 +52,7 @@ StatusOr<RemoteStudy> Follow(grpc::ClientReader<v1::StudyEvent>& reader, const C
         break;
       case v1::StudyEvent::kProgress:
         say("hub: " + event.progress());
+        if (options.on_progress) options.on_progress(event.progress());
         break;
       case v1::StudyEvent::kResultsJson: {
         outcome.document = Json::parse(event.results_json(), nullptr, false);

@@ -22,6 +22,7 @@ struct ClientOptions {
   std::string output_directory;     // where result files go ("": not written)
   bool quiet = false;               // no progress on stderr
   std::function<void(const std::string& study_id)> on_accepted;
+  std::function<void(const std::string& progress)> on_progress;  // e.g. "running"
 };
 
 StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity, const ClientOptions& options);

@@ -1,5 +1,7 @@
 #include "medfed/net/site_link.h"
 
+#include "medfed/core/log.h"
+
 #include "medfed/net/framing.h"
 
 namespace medfed::net {
@@ -27,17 +29,19 @@ void PendingResponse::Fail(const Status& status) {
   ready_.notify_all();
 }
 
-SiteLink::SiteLink(std::string site, std::string certificate_pem, Stream* stream)
-    : site_(std::move(site)), certificate_(std::move(certificate_pem)), stream_(stream) {}
+SiteLink::SiteLink(std::string site, std::string certificate_pem, Stream* stream, grpc::ServerContext* context)
+    : site_(std::move(site)), certificate_(std::move(certificate_pem)), stream_(stream), context_(context) {}
 
 Status SiteLink::Send(const v1::HubToSite& message) {
+  // Writers hold write_mutex_ and check closed_ under it, so once the stream's handler has
+  // closed the link and passed DrainWriters(), nobody touches the stream again.
+  std::lock_guard<std::mutex> writing(write_mutex_);
   uint64_t message_id;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) return Unavailable("site " + site_ + " is not connected");
     message_id = next_message_id_++;
   }
-  std::lock_guard<std::mutex> lock(write_mutex_);
   for (const v1::Frame& frame : SplitIntoFrames(message, message_id)) {
     if (!stream_->Write(frame)) {
       Close(Unavailable("site " + site_ + ": the connection was lost while sending"));
@@ -46,6 +50,8 @@ Status SiteLink::Send(const v1::HubToSite& message) {
   }
   return absl::OkStatus();
 }
+
+void SiteLink::DrainWriters() { std::lock_guard<std::mutex> writing(write_mutex_); }
 
 std::shared_ptr<PendingResponse> SiteLink::Expect(const std::string& session_id, uint64_t sequence) {
   auto pending = std::make_shared<PendingResponse>();
@@ -68,17 +74,27 @@ void SiteLink::Deliver(v1::SiteResponse response) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = pending_.find({response.session_id(), response.sequence()});
-    if (found == pending_.end()) return;  // nobody waits (timed out): dropped
+    if (found == pending_.end()) {
+      // A late answer to a timed-out round, a replay, or a forgery: no round takes it.
+      LogLine("hub", "site " + site_ + ": dropped a response for study " + response.session_id() + " message " +
+                         std::to_string(response.sequence()) + " that no round waits for (late, replayed or forged)");
+      return;
+    }
     pending = found->second;
     pending_.erase(found);
   }
   pending->Fulfil(std::move(response));
 }
 
-void SiteLink::Close(const Status& reason) {
+void SiteLink::Close(const Status& reason) { CloseAndMaybeCancel(reason, /*cancel=*/true); }
+
+void SiteLink::CloseFromHandler(const Status& reason) { CloseAndMaybeCancel(reason, /*cancel=*/false); }
+
+void SiteLink::CloseAndMaybeCancel(const Status& reason, bool cancel) {
   std::map<std::pair<std::string, uint64_t>, std::shared_ptr<PendingResponse>> pending;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (cancel && !closed_ && context_ != nullptr) context_->TryCancel();  // ends the stream's handler too
     closed_ = true;
     pending.swap(pending_);
   }

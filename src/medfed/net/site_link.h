@@ -36,7 +36,8 @@ class PendingResponse {
 class SiteLink {
  public:
   using Stream = grpc::ServerReaderWriter<v1::Frame, v1::Frame>;
-  SiteLink(std::string site, std::string certificate_pem, Stream* stream);
+  // `context` is cancelled when the link closes, which ends the stream for both sides.
+  SiteLink(std::string site, std::string certificate_pem, Stream* stream, grpc::ServerContext* context);
 
   const std::string& site() const { return site_; }
   const std::string& certificate() const { return certificate_; }
@@ -46,15 +47,23 @@ class SiteLink {
   void Forget(const std::string& session_id, uint64_t sequence);
   void Deliver(v1::SiteResponse response);
   void Close(const Status& reason);
+  // For the stream's own handler once its reads ended: fails waiters without cancelling the call,
+  // so that the handler's status (e.g. why a frame was refused) reaches the site.
+  void CloseFromHandler(const Status& reason);
   bool closed() const;
+  // Returns once no Send is writing to the stream (call after Close, before the stream ends).
+  void DrainWriters();
 
   // Ledger replication state: entries the site has acknowledged and entries sent to it.
   uint64_t ledger_acknowledged = 0, ledger_sent = 0;
   bool ledger_refused = false;
 
  private:
+  void CloseAndMaybeCancel(const Status& reason, bool cancel);
+
   std::string site_, certificate_;
   Stream* stream_;
+  grpc::ServerContext* context_;
   mutable std::mutex mutex_;  // guards pending_, closed_, next_message_id_
   std::mutex write_mutex_;
   std::map<std::pair<std::string, uint64_t>, std::shared_ptr<PendingResponse>> pending_;

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 
 #include "medfed/analysis/registry.h"
@@ -51,6 +52,16 @@ StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission)
     }
     Json keys = Json::parse(wire.spec_json(), nullptr, /*allow_exceptions=*/false);
     if (keys.is_discarded() || !keys.is_object()) return InvalidArgument("analysis " + wire.id() + ": malformed keys");
+    // Files an analysis writes land in the hub's directory for the study: a name, not a path.
+    if (keys.contains("output")) {
+      const std::string output = keys["output"].is_string() ? keys["output"].get<std::string>() : "";
+      bool safe = !output.empty() && output[0] != '/';
+      for (const auto& part : std::filesystem::path(output)) safe = safe && part != "..";
+      if (!safe) {
+        return InvalidArgument("analysis " + wire.id() + ": output must be a relative file name (it is written with "
+                               "the study's results), not " + output);
+      }
+    }
     AnalysisSpec spec(wire.id(), wire.type(), std::move(keys));
     if (definition->validate != nullptr) {
       Status valid = definition->validate(spec);

@@ -1,0 +1,380 @@
+// The network deployment end to end: a real hub and three real site daemons (the medfed binary,
+// as child processes) on 127.0.0.1 with real certificates and mutual TLS. Every test is bounded
+// in time and stops its processes.
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "medfed/core/file.h"
+#include "medfed/core/progress.h"
+#include "medfed/core/subprocess.h"
+#include "medfed/crypto/certificates.h"
+#include "medfed/federation/study_runner.h"
+#include "medfed/governance/ledger.h"
+#include "medfed/net/framing.h"
+#include "medfed/net/identity.h"
+#include "medfed/net/local_network.h"
+#include "medfed/net/researcher_client.h"
+#include "medfed/v1/network.grpc.pb.h"
+#include "test_support.h"
+
+namespace medfed {
+namespace {
+
+const std::string kMedfed = std::string(MEDFED_BINARY_DIR) + "/medfed";
+const std::string kGwasData = std::string(MEDFED_SOURCE_DIR) + "/tests/golden/gwas/data/";
+
+std::string Policy(const std::string& extra = "", const std::string& approval = "automatic") {
+  return "[access]\nresearchers = [\"alice\"]\napproval = \"" + approval + "\"\n" + extra;
+}
+
+class NetworkTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Progress::SetEnabled(false); }
+
+  // Three hospitals of the synthetic cohort, each also holding a third of the GWAS test data.
+  void StartNetwork(std::vector<std::string> policies = {}, int round_timeout_seconds = 30, int max_message_mb = 256) {
+    cohort_ = testing::WriteCohort(41, {300, 250, 200});
+    const char* genotype_sets[] = {"site_a", "site_b", "site_c.vcf.gz"};
+    net::LocalNetworkOptions options;
+    options.directory = testing::MakeTempDir("medfed_network");
+    options.executable = kMedfed;
+    options.researchers = {"alice", "bob"};
+    options.round_timeout_seconds = round_timeout_seconds;
+    options.max_message_mb = max_message_mb;
+    for (size_t s = 0; s < cohort_.size(); ++s) {
+      cohort_[s].tables["pheno"] = kGwasData + "pheno.csv";
+      cohort_[s].genotypes["chip"] = kGwasData + genotype_sets[s];
+      net::LocalSite site;
+      site.name = cohort_[s].name;
+      site.tables = cohort_[s].tables;
+      site.genotypes = cohort_[s].genotypes;
+      site.policy_toml = s < policies.size() ? policies[s] : Policy();
+      options.sites.push_back(site);
+    }
+    auto network = net::LocalNetwork::Create(options);
+    ASSERT_TRUE(network.ok()) << network.status();
+    network_ = *std::move(network);
+    ASSERT_TRUE(network_->StartHub().ok());
+    for (const auto& site : cohort_) ASSERT_TRUE(network_->StartSite(site.name).ok());
+  }
+
+  net::NetworkIdentity Identity(const std::string& party, crypto::PartyRole role) {
+    auto identity = net::LoadIdentity(network_->identity(party), role);
+    EXPECT_TRUE(identity.ok()) << identity.status();
+    return *std::move(identity);
+  }
+
+  StudyFile Study(std::vector<AnalysisSpec> analyses) {
+    StudyFile study;
+    study.name = "network-test";
+    for (const auto& site : cohort_) {
+      SiteConfig named;
+      named.name = site.name;
+      study.sites.push_back(named);
+    }
+    study.analyses = std::move(analyses);
+    return study;
+  }
+
+  StatusOr<net::RemoteStudy> Submit(const StudyFile& study, const std::string& researcher = "alice",
+                                    std::string out = "", std::function<void(const std::string&)> on_accepted = {},
+                                    std::function<void(const std::string&)> on_progress = {}) {
+    net::ClientOptions options;
+    options.hub = network_->hub_address();
+    options.output_directory = out;
+    options.quiet = true;
+    options.on_accepted = std::move(on_accepted);
+    options.on_progress = std::move(on_progress);
+    return net::SubmitStudy(study, Identity(researcher, crypto::PartyRole::kResearcher), options);
+  }
+
+  // Runs the medfed binary and returns its exit status and output.
+  std::pair<int, std::string> Medfed(const std::vector<std::string>& arguments) {
+    const std::string log = testing::MakeTempDir("medfed_cli") + "/out.log";
+    std::vector<std::string> argv = {kMedfed};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    auto process = Subprocess::Start(argv, log);
+    EXPECT_TRUE(process.ok());
+    const int status = process->Wait(std::chrono::seconds(60));
+    return {status, ReadFileToString(log).value_or("")};
+  }
+
+  std::vector<SiteConfig> cohort_;
+  std::unique_ptr<net::LocalNetwork> network_;
+};
+
+std::vector<AnalysisSpec> ManyAnalyses() {
+  return {AnalysisSpec("n", "count", {{"table", "colon"}}),
+          AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"cols", "stage"}}),
+          AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ rx + age + nodes"}, {"family", "binomial"}}),
+          AnalysisSpec("km", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"}}),
+          AnalysisSpec("cx", "cox", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx + age"}}),
+          AnalysisSpec("gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"},
+                                      {"covariates", Json::array({"pc1"})}, {"test", "logistic"}})};
+}
+
+TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
+  StartNetwork();
+  const std::string remote_out = testing::MakeTempDir("medfed_remote_out");
+  auto remote = Submit(Study(ManyAnalyses()), "alice", remote_out);
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  StudyFile local = Study(ManyAnalyses());
+  local.sites = cohort_;
+  RunOptions options;
+  options.output_directory = testing::MakeTempDir("medfed_local_out");
+  auto embedded = RunStudyLocally(local, options);
+  ASSERT_TRUE(embedded.ok()) << embedded.status();
+  EXPECT_EQ(remote->document.dump(), embedded->dump());
+  for (const auto& result : remote->document["results"]) EXPECT_EQ(result["status"], "ok") << result.dump();
+  // The GWAS results file came back from the hub, byte for byte.
+  EXPECT_EQ(ReadFileToString(remote_out + "/gw.logistic.tsv").value_or("remote"),
+            ReadFileToString(options.output_directory + "/gw.logistic.tsv").value_or("local"));
+}
+
+TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgainLater) {
+  StartNetwork({}, /*round_timeout_seconds=*/4);
+  // Killed while the study runs: the hub notices the broken stream at once.
+  const auto started = std::chrono::steady_clock::now();
+  auto dead = Submit(Study(ManyAnalyses()), "alice", "", {}, [&](const std::string& progress) {
+    if (progress == "running") network_->KillSite("hospital-b");
+  });
+  ASSERT_FALSE(dead.ok());
+  EXPECT_NE(std::string(dead.status().message()).find("site hospital-b"), std::string::npos) << dead.status();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  // The hub and the other sites keep serving; with hospital-b back, the study runs.
+  ASSERT_TRUE(network_->StartSite("hospital-b").ok());
+  auto again = Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->document["results"][1]["status"], "ok");
+
+  // A site that hangs (stopped, its connection open) is named after the round timeout (4 s).
+  const auto hang_started = std::chrono::steady_clock::now();
+  auto hung = Submit(Study({ManyAnalyses()[2]}), "alice", "", {}, [&](const std::string& progress) {
+    if (progress != "running") return;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      auto cmdline = ReadFileToString(entry.path().string() + "/cmdline");
+      if (cmdline.ok() && cmdline->find(network_->site_config("hospital-c")) != std::string::npos) {
+        ::kill(std::stoi(entry.path().filename().string()), SIGSTOP);
+      }
+    }
+  });
+  ASSERT_FALSE(hung.ok());
+  EXPECT_NE(std::string(hung.status().message()).find("site hospital-c did not answer"), std::string::npos)
+      << hung.status();
+  EXPECT_LT(std::chrono::steady_clock::now() - hang_started, std::chrono::seconds(30));
+  network_->KillSite("hospital-c");
+}
+
+TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
+  StartNetwork({Policy(), Policy(), Policy("", "manual")});
+  // hospital-c needs a person: the study waits; the hub goes down meanwhile.
+  std::string study_id;
+  std::promise<std::string> accepted;
+  auto first = std::async(std::launch::async, [&] {
+    return Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]}), "alice", "",
+                  [&](const std::string& id) { accepted.set_value(id); });
+  });
+  study_id = accepted.get_future().get();
+  // Wait until the study reached hospital-c's approval book.
+  std::pair<int, std::string> shown{1, ""};
+  for (int i = 0; i < 100 && shown.first != 0; ++i) {
+    shown = Medfed({"site", "approvals", "--config", network_->site_config("hospital-c"), "show", study_id});
+    if (shown.first != 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(shown.first, 0) << shown.second;
+  EXPECT_NE(shown.second.find("researcher  alice"), std::string::npos) << shown.second;
+  network_->StopHub();
+  EXPECT_FALSE(first.get().ok());  // the researcher's stream ended with the hub
+  uint64_t entries_before = 0;
+  {
+    auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    ASSERT_TRUE(database.ok());
+    entries_before = (*Ledger::Open(**database))->size();
+  }
+  EXPECT_GE(entries_before, 4u);  // hub start, submission, two approvals
+  // The person approves while the hub is down; the site reports it when the hub is back.
+  auto approved = Medfed({"site", "approvals", "--config", network_->site_config("hospital-c"), "approve", study_id,
+                          "--by", "dr. test"});
+  ASSERT_EQ(approved.first, 0) << approved.second;
+  ASSERT_TRUE(network_->StartHub().ok());
+  net::ClientOptions options;
+  options.hub = network_->hub_address();
+  options.quiet = true;
+  auto results = net::WatchStudy(study_id, Identity("alice", crypto::PartyRole::kResearcher), options);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ(results->document["results"][0]["status"], "ok");
+  network_->StopAll();
+  auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+  auto ledger = *Ledger::Open(**database);
+  EXPECT_GT(ledger->size(), entries_before);
+  auto first_entries = ledger->Read(0, entries_before);
+  ASSERT_TRUE(first_entries.ok());
+  EXPECT_EQ(first_entries->size(), entries_before);
+  EXPECT_TRUE(ledger->Verify(*ledger->Meta("hub_certificate")).ok());
+  // Another researcher cannot follow alice's study.
+  ASSERT_TRUE(network_->StartHub().ok());
+  auto foreign = net::WatchStudy(study_id, Identity("bob", crypto::PartyRole::kResearcher), options);
+  EXPECT_EQ(foreign.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
+  StartNetwork();
+  ASSERT_TRUE(Submit(Study({ManyAnalyses()[0]})).ok());
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the last entries reach the sites
+  network_->StopAll();
+  auto intact = Medfed({"audit", "verify", "--state", network_->site_state("hospital-b")});
+  EXPECT_EQ(intact.first, 0) << intact.second;
+  EXPECT_NE(intact.second.find("ledger OK"), std::string::npos) << intact.second;
+  auto log = Medfed({"audit", "log", "--state", network_->site_state("hospital-b")});
+  EXPECT_NE(log.second.find("submission"), std::string::npos) << log.second;
+  {
+    auto database = SqliteDatabase::Open(network_->site_state("hospital-a") + "/medfed.db");
+    ASSERT_TRUE(database.ok());
+    ASSERT_TRUE((*database)->Execute("UPDATE ledger_entries SET body = replace(body, 'alice', 'mallory') WHERE idx = 1").ok());
+  }
+  auto tampered = Medfed({"audit", "verify", "--state", network_->site_state("hospital-a")});
+  EXPECT_NE(tampered.first, 0);
+  EXPECT_NE(tampered.second.find("ledger entry 1"), std::string::npos) << tampered.second;
+}
+
+TEST_F(NetworkTest, ClientsWithoutACertificateOrWithTheWrongRoleAreRejected) {
+  StartNetwork({}, 30, /*max_message_mb=*/2);
+  grpc::ChannelArguments arguments = net::ChannelArgumentsFor(4 << 20);
+  auto call_submit = [&](std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    auto stub = v1::Hub::NewStub(grpc::CreateCustomChannel(network_->hub_address(), credentials, arguments));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::SubmitRequest request;
+    auto reader = stub->Submit(&context, request);
+    v1::StudyEvent event;
+    while (reader->Read(&event)) {
+    }
+    return reader->Finish();
+  };
+  // No certificate: the TLS handshake fails.
+  grpc::SslCredentialsOptions anonymous;
+  anonymous.pem_root_certs = ReadFileToString(network_->directory() + "/ca/ca.crt").value_or("");
+  EXPECT_EQ(call_submit(grpc::SslCredentials(anonymous)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  // A certificate from another CA: refused as well.
+  auto stranger_ca = *crypto::CreateCertificateAuthority("elsewhere", 30);
+  auto stranger = *crypto::IssueCertificate(stranger_ca, "alice", crypto::PartyRole::kResearcher, {}, 30);
+  grpc::SslCredentialsOptions foreign = anonymous;
+  foreign.pem_private_key = stranger.key.pem();
+  foreign.pem_cert_chain = stranger.certificate_pem;
+  EXPECT_EQ(call_submit(grpc::SslCredentials(foreign)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  // A site may not submit studies.
+  auto as_site = call_submit(net::MutualTlsChannelCredentials(Identity("hospital-a", crypto::PartyRole::kSite)));
+  EXPECT_EQ(as_site.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(as_site.error_message().find("only researchers"), std::string::npos);
+  // A researcher may not open a site stream; malformed and oversized frames close a stream.
+  auto open_stream = [&](const net::NetworkIdentity& identity, const std::vector<v1::Frame>& frames) {
+    auto stub = v1::Hub::NewStub(
+        grpc::CreateCustomChannel(network_->hub_address(), net::MutualTlsChannelCredentials(identity), arguments));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto stream = stub->Connect(&context);
+    for (const auto& frame : frames) stream->Write(frame);
+    stream->WritesDone();
+    v1::Frame ignored;
+    while (stream->Read(&ignored)) {
+    }
+    return stream->Finish();
+  };
+  auto researcher = open_stream(Identity("alice", crypto::PartyRole::kResearcher), {});
+  EXPECT_EQ(researcher.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::Frame garbage;
+  garbage.set_message_id(1);
+  garbage.set_chunk("\xff\xff\xff not a protobuf");
+  garbage.set_last(true);
+  // A site name no daemon uses, so that no real site's reconnect replaces this stream mid-test.
+  auto issued = Medfed({"ca", "issue", network_->directory() + "/ca", "--name", "hospital-z", "--role", "site",
+                        "--out", network_->identity("hospital-z")});
+  ASSERT_EQ(issued.first, 0) << issued.second;
+  auto site = Identity("hospital-z", crypto::PartyRole::kSite);
+  EXPECT_EQ(open_stream(site, {garbage}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // A response no round waits for (a replay, or a forgery) is dropped and logged.
+  v1::SiteToHub replayed;
+  replayed.mutable_response()->set_session_id("0123456789abcdef01234567");
+  replayed.mutable_response()->set_sequence(7);
+  v1::Frame replay_frame;
+  replay_frame.set_message_id(3);
+  replay_frame.set_chunk(replayed.SerializeAsString());
+  replay_frame.set_last(true);
+  EXPECT_TRUE(open_stream(site, {replay_frame}).ok());
+  std::vector<v1::Frame> oversized;
+  for (uint32_t i = 0; i < 3; ++i) {
+    v1::Frame frame;
+    frame.set_message_id(2);
+    frame.set_index(i);
+    frame.set_chunk(std::string(net::kFrameBytes, 'x'));
+    oversized.push_back(frame);
+  }
+  EXPECT_EQ(open_stream(site, oversized).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Every refusal is logged with its reason, and the hub still serves.
+  const std::string log = ReadFileToString(network_->log("hub")).value_or("");
+  EXPECT_NE(log.find("only sites open a site stream"), std::string::npos) << log;
+  EXPECT_NE(log.find("not a valid protobuf"), std::string::npos) << log;
+  EXPECT_NE(log.find("exceeds the limit"), std::string::npos) << log;
+  EXPECT_NE(log.find("message 7 that no round waits for"), std::string::npos) << log;
+  auto still = Submit(Study({ManyAnalyses()[0]}));
+  EXPECT_TRUE(still.ok()) << still.status();
+}
+
+TEST_F(NetworkTest, DenialsReachTheResearcherWithTheSiteReason) {
+  StartNetwork({Policy(), Policy("analyses = [\"count\", \"crosstab\"]\n"), Policy("", "manual")});
+  // By policy: an analysis type hospital-b does not allow.
+  auto glm = Submit(Study({ManyAnalyses()[2]}));
+  ASSERT_FALSE(glm.ok());
+  EXPECT_EQ(glm.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(std::string(glm.status().message()).find("site hospital-b does not allow glm analyses"), std::string::npos)
+      << glm.status();
+  // By policy: a researcher no site lists.
+  auto bob = Submit(Study({ManyAnalyses()[0]}), "bob");
+  ASSERT_FALSE(bob.ok());
+  EXPECT_NE(std::string(bob.status().message()).find("does not accept studies from researcher bob"), std::string::npos)
+      << bob.status();
+  // By a person at hospital-c.
+  auto denied = std::async(std::launch::async, [&] {
+    return Submit(Study({ManyAnalyses()[0]}), "alice", "", [&](const std::string& id) {
+      std::thread([this, id] {
+        for (int i = 0; i < 100; ++i) {
+          auto result = Medfed({"site", "approvals", "--config", network_->site_config("hospital-c"), "deny", id,
+                                "--reason", "ethics approval expired", "--by", "dr. no"});
+          if (result.first == 0) return;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }).detach();
+    });
+  });
+  ASSERT_EQ(denied.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  auto outcome = denied.get();
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(std::string(outcome.status().message()).find("ethics approval expired"), std::string::npos)
+      << outcome.status();
+  EXPECT_NE(std::string(outcome.status().message()).find("hospital-c"), std::string::npos);
+}
+
+TEST_F(NetworkTest, TwentyConcurrentStudiesAllSucceed) {
+  StartNetwork();
+  std::vector<std::future<StatusOr<net::RemoteStudy>>> studies;
+  for (int i = 0; i < 20; ++i) {
+    studies.push_back(std::async(std::launch::async, [&] { return Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]})); }));
+  }
+  std::string first;
+  for (auto& study : studies) {
+    ASSERT_EQ(study.wait_for(std::chrono::seconds(120)), std::future_status::ready);
+    auto outcome = study.get();
+    ASSERT_TRUE(outcome.ok()) << outcome.status();
+    const std::string results = outcome->document["results"].dump();
+    if (first.empty()) first = results;
+    EXPECT_EQ(results, first);
+  }
+}
+
+}  // namespace
+}  // namespace medfed
