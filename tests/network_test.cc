@@ -230,6 +230,10 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   auto intact = Medfed({"audit", "verify", "--state", network_->site_state("hospital-b")});
   EXPECT_EQ(intact.first, 0) << intact.second;
   EXPECT_NE(intact.second.find("ledger OK"), std::string::npos) << intact.second;
+  // The hub's copy shows how far each site has checked and countersigned its history.
+  auto at_hub = Medfed({"audit", "verify", "--state", network_->hub_state()});
+  EXPECT_EQ(at_hub.first, 0) << at_hub.second;
+  EXPECT_NE(at_hub.second.find("countersigned by hospital-b up to entry"), std::string::npos) << at_hub.second;
   auto log = Medfed({"audit", "log", "--state", network_->site_state("hospital-b")});
   EXPECT_NE(log.second.find("submission"), std::string::npos) << log.second;
   {

@@ -85,6 +85,14 @@ int Verify(const AuditArguments& arguments) {
   }
   std::printf("ledger OK: %llu entries, every tree head signed by hub %s, tree head %s\n",
               static_cast<unsigned long long>(*checked), hub->name.c_str(), crypto::HexOf((*ledger)->root()).c_str());
+  // At the hub: how far each site has checked and countersigned (a site that lags or stopped
+  // countersigning may have refused an update: see its log and its own `audit verify`).
+  auto countersigned = (*ledger)->NewestCountersignatures();
+  if (!countersigned.ok()) return ReportError(countersigned.status());
+  for (const auto& [site, size] : *countersigned) {
+    std::printf("  countersigned by %s up to entry %llu%s\n", site.c_str(), static_cast<unsigned long long>(size) - 1,
+                size == *checked ? " (the newest)" : "");
+  }
   return 0;
 }
 

@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/core/progress.h"
@@ -138,7 +141,10 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     wire->set_analysis_id(spec.id());
     wire->set_round(round);
     ToWire(parameters, wire->mutable_parameters());
+    const auto sent = std::chrono::steady_clock::now();
     ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, Exchange(request));
+    const double exchange_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
 
     std::vector<std::string> refusals;
     for (const auto& response : responses) {
@@ -154,11 +160,13 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     // Only masked vectors reach the hub; their sum is the only thing it can decode.
     std::vector<std::vector<crypto::RingElement>> masked;
     PooledRound pooled;
+    size_t largest_masked_bytes = 0;
     for (const auto& response : responses) {
       if (!response.round().has_contribution()) {
         return DataLoss("site " + response.site() + " sent neither a contribution nor a refusal");
       }
       const auto& contribution = response.round().contribution();
+      largest_masked_bytes = std::max(largest_masked_bytes, contribution.masked().size());
       ASSIGN_OR_RETURN(std::vector<crypto::RingElement> vector,
                        crypto::DeserializeRing(contribution.masked()));
       masked.push_back(std::move(vector));
@@ -175,8 +183,11 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     ASSIGN_OR_RETURN(HubStep step, hub->Combine(pooled));
     progress.Advance();
     if (options_.observer) {
+      // exchange_seconds: from sending the round to the last site's masked reply (for operators'
+      // logs and the network benchmark; not part of any result).
       options_.observer({{"event", "round"}, {"analysis", spec.id()}, {"round", round},
-                         {"values", pooled.sum.size()}});
+                         {"values", pooled.sum.size()}, {"masked_bytes_per_site", largest_masked_bytes},
+                         {"exchange_seconds", exchange_seconds}});
     }
     if (!step.next_round) {
       result.update(step.result);

@@ -241,6 +241,19 @@ Status Ledger::SetMeta(const std::string& key, const std::string& value) {
   return statement.Run();
 }
 
+StatusOr<std::map<std::string, uint64_t>> Ledger::NewestCountersignatures() const {
+  std::lock_guard<std::mutex> lock(database_.mutex());
+  ASSIGN_OR_RETURN(SqliteStatement statement,
+                   database_.Prepare("SELECT site, MAX(tree_size) FROM ledger_countersignatures GROUP BY site"));
+  std::map<std::string, uint64_t> newest;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, statement.Step());
+    if (!row) break;
+    newest[statement.Text(0)] = static_cast<uint64_t>(statement.Integer(1));
+  }
+  return newest;
+}
+
 std::optional<std::string> Ledger::Meta(const std::string& key) const {
   std::lock_guard<std::mutex> lock(database_.mutex());
   auto statement = database_.Prepare("SELECT value FROM ledger_meta WHERE key = ?");

@@ -7,6 +7,7 @@
 // that was changed (its contents, hashes or signatures).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,6 +54,9 @@ class Ledger {
   // Re-reads the whole replica from disk: every entry's hash, every tree head, every signature.
   // Returns the number of entries checked, or an error naming the first bad entry.
   StatusOr<uint64_t> Verify(const std::string& hub_certificate_pem) const;
+
+  // Hub: the largest tree size each site has countersigned (checked by Verify).
+  StatusOr<std::map<std::string, uint64_t>> NewestCountersignatures() const;
 
   Status SetMeta(const std::string& key, const std::string& value);
   std::optional<std::string> Meta(const std::string& key) const;

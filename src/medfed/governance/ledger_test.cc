@@ -152,10 +152,21 @@ TEST_F(LedgerTest, VerifyNamesTheFirstTamperedEntry) {
   EXPECT_NE(std::string(deleted.status().message()).find("ledger entry 1: missing"), std::string::npos);
 }
 
+ApprovalRecord Submitted(std::string id, std::string researcher, std::string name, std::string digest,
+                         std::string summary) {
+  ApprovalRecord record;
+  record.study_id = std::move(id);
+  record.researcher = std::move(researcher);
+  record.study_name = std::move(name);
+  record.plan_digest = std::move(digest);
+  record.summary = std::move(summary);
+  return record;
+}
+
 TEST(ApprovalBookTest, PolicyDecidesOrAPersonDoes) {
   auto database = *SqliteDatabase::Open(TempPath("approvals.db"));
   auto book = *ApprovalBook::Open(*database);
-  ApprovalRecord study{"s1", "alice", "colon", "digest1", "glm: recurrence ~ rx"};
+  ApprovalRecord study = Submitted("s1", "alice", "colon", "digest1", "glm: recurrence ~ rx");
   auto pending = book->Receive(study, "", false);
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->state, ApprovalState::kPending);
@@ -172,10 +183,10 @@ TEST(ApprovalBookTest, PolicyDecidesOrAPersonDoes) {
   ASSERT_EQ(book->DecidedUnreported()->size(), 1u);
   ASSERT_TRUE(book->MarkReported("s1").ok());
   EXPECT_TRUE(book->DecidedUnreported()->empty());
-  auto refused = book->Receive({"s2", "mallory", "x", "d", "count"}, "site does not accept studies from mallory", false);
+  auto refused = book->Receive(Submitted("s2", "mallory", "x", "d", "count"), "site does not accept studies from mallory", false);
   EXPECT_EQ(refused->state, ApprovalState::kDenied);
   EXPECT_EQ(refused->decided_by, "policy");
-  auto automatic = book->Receive({"s3", "alice", "x", "d", "count"}, "", true);
+  auto automatic = book->Receive(Submitted("s3", "alice", "x", "d", "count"), "", true);
   EXPECT_EQ(automatic->state, ApprovalState::kApproved);
   EXPECT_EQ(book->List()->size(), 3u);
   EXPECT_EQ(book->Decide("nope", true, "x", "").status().code(), absl::StatusCode::kNotFound);

@@ -1,5 +1,6 @@
 // The hub's study lifecycle: submission, the sites' reviews, scheduling, running with the round
 // engine over the sites' streams, and following a study to its results.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -208,9 +209,18 @@ void HubServer::RunStudy(StudyRecord study) {
       options.observer = [&](const Json& event) {
         nlohmann::ordered_json entry = {{"type", event["event"]}, {"study", study.id}};
         for (auto& [key, value] : event.items()) {
-          if (key != "event") entry[key] = value;
+          // Timings and sizes are operational, not governance: the log has them, the ledger not.
+          if (key != "event" && key != "exchange_seconds" && key != "masked_bytes_per_site") entry[key] = value;
         }
         Record(entry);
+        if (event["event"] == "round") {
+          char seconds[32];
+          std::snprintf(seconds, sizeof seconds, "%.6f", event["exchange_seconds"].get<double>());
+          LogLine("hub", "study " + study.id + " analysis " + event["analysis"].get<std::string>() + " round " +
+                             std::to_string(event["round"].get<int>()) + ": " +
+                             std::to_string(event["masked_bytes_per_site"].get<size_t>()) +
+                             " masked bytes per site, exchanged in " + seconds + " s");
+        }
         if (event["event"] == "release") {
           v1::StudyEvent progress = Event(study.id);
           progress.set_progress("analysis " + event["analysis"].get<std::string>() + ": " +
