@@ -22,6 +22,8 @@ function(medfed_test)
   target_link_libraries(${ARG_NAME}_test PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${ARG_NAME}_test PRIVATE MEDFED_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                       MEDFED_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # The suppressions (c-ares, inside gRPC's resolver) also apply when ctest runs without the preset.
   gtest_discover_tests(${ARG_NAME}_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-                       DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+                       DISCOVERY_TIMEOUT 60
+                       PROPERTIES TIMEOUT 600 ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/lsan.supp")
 endfunction()
