@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "medfed/analysis/analysis.h"
 #include "medfed/core/file.h"
+#include "nlohmann/json.hpp"
 #include "test_support.h"
 
 namespace medfed {
@@ -122,7 +123,7 @@ TEST(CliTest, CertificateAuthorityIssuesPrivateKeysNobodyElseReads) {
   // Keys are never printed, and only their owner may read them.
   EXPECT_EQ(issued.out.find("PRIVATE KEY"), std::string::npos) << issued.out;
   EXPECT_EQ(init.out.find("PRIVATE KEY"), std::string::npos) << init.out;
-  for (const std::string key : {directory + "/ca/ca.key", directory + "/a/identity.key"}) {
+  for (const std::string& key : {directory + "/ca/ca.key", directory + "/a/identity.key"}) {
     struct stat info {};
     ASSERT_EQ(stat(key.c_str(), &info), 0) << key;
     EXPECT_EQ(info.st_mode & 0777, 0600u) << key;
@@ -150,6 +151,46 @@ TEST(CliTest, DaemonConfigErrorsNameTheLine) {
   Outcome site = RunMedfed("site serve --config " + directory + "/site.toml");
   EXPECT_NE(site.exit_code, 0);
   EXPECT_NE(site.err.find("[site] needs hub"), std::string::npos) << site.err;
+}
+
+TEST(CliTest, PsiFindsTheSharedKeysAndSaysWhatItNormalised) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_psi");
+  ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv",
+                                  "id,x\n0012,1\n 0013 ,2\n0014,3\n0014,4\n,5\n110101199003074514,6\nonly-a,7\n")
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomically(directory + "/b.csv", "pid\n0012\n0013\n12\n110101199003074514\nonly-b\n").ok());
+  Outcome json = RunMedfed("psi --a " + directory + "/a.csv --b " + directory + "/b.csv --column id --column-b pid --json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto document = nlohmann::json::parse(json.out);
+  EXPECT_EQ(document["intersection_size"], 3);
+  // As A holds them: " 0013 " is A's text; "0012" and "12" are different keys.
+  EXPECT_EQ(document["intersection"], nlohmann::json::array({"0012", " 0013 ", "110101199003074514"}));
+  EXPECT_NE(json.err.find("a.csv: 1 key had leading or trailing spaces; compared without them"), std::string::npos)
+      << json.err;
+  EXPECT_NE(json.err.find("a.csv: 1 row has no key; skipped"), std::string::npos) << json.err;
+  EXPECT_NE(json.err.find("a.csv: 1 row repeats a key"), std::string::npos) << json.err;
+  Outcome cardinality = RunMedfed("psi --a " + directory + "/a.csv --b " + directory +
+                                  "/b.csv --column id --column-b pid --mode cardinality --json");
+  ASSERT_EQ(cardinality.exit_code, 0) << cardinality.err;
+  auto size_only = nlohmann::json::parse(cardinality.out);
+  EXPECT_EQ(size_only["intersection_size"], 3);
+  EXPECT_FALSE(size_only.contains("intersection"));
+  // Bad input: a missing column, an empty file, an unknown mode.
+  Outcome column = RunMedfed("psi --a " + directory + "/a.csv --b " + directory + "/b.csv --column id");
+  EXPECT_NE(column.exit_code, 0);
+  EXPECT_NE(column.err.find("b.csv: no column named \"id\"; the columns are: pid"), std::string::npos) << column.err;
+  ASSERT_TRUE(WriteFileAtomically(directory + "/empty.csv", "").ok());
+  Outcome empty = RunMedfed("psi --a " + directory + "/empty.csv --b " + directory + "/b.csv --column id");
+  EXPECT_NE(empty.exit_code, 0);
+  EXPECT_NE(empty.err.find("empty.csv: the file is empty"), std::string::npos) << empty.err;
+  ASSERT_TRUE(WriteFileAtomically(directory + "/header.csv", "pid\n").ok());
+  Outcome no_rows = RunMedfed("psi --a " + directory + "/header.csv --b " + directory + "/b.csv --column pid --json");
+  EXPECT_EQ(no_rows.exit_code, 0) << no_rows.err;
+  EXPECT_NE(no_rows.err.find("header.csv: no rows; its set is empty"), std::string::npos) << no_rows.err;
+  EXPECT_EQ(nlohmann::json::parse(no_rows.out)["intersection_size"], 0);
+  Outcome mode = RunMedfed("psi --a " + directory + "/a.csv --b " + directory + "/b.csv --column id --mode all");
+  EXPECT_NE(mode.exit_code, 0);
+  EXPECT_NE(mode.err.find("use intersection or cardinality"), std::string::npos) << mode.err;
 }
 
 TEST(CliTest, DemoRuns) {

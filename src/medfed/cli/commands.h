@@ -16,6 +16,7 @@ void AddCaCommand(CLI::App& app, int& exit_code);
 void AddHubCommand(CLI::App& app, int& exit_code);
 void AddSiteCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
+void AddPsiCommand(CLI::App& app, int& exit_code);
 
 // Prints a results document (tables, or JSON) and writes --out files: shared by run, results
 // and demo.

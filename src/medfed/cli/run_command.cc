@@ -79,17 +79,16 @@ int Results(const ResultsArguments& arguments) {
 }  // namespace
 
 int Present(const Json& document, bool json, const std::string& out) {
-  const RunArguments arguments{"", json, out};
-  if (!arguments.out.empty()) {
-    Status written = WriteResultsDirectory(document, arguments.out);
+  if (!out.empty()) {
+    Status written = WriteResultsDirectory(document, out);
     if (!written.ok()) return ReportError(written);
   }
-  if (arguments.json) {
+  if (json) {
     std::printf("%s\n", document.dump(2).c_str());
   } else {
     std::printf("%s", RenderResultsText(document).c_str());
-    if (!arguments.out.empty()) {
-      std::printf("\nResults written to %s/results.json\n", arguments.out.c_str());
+    if (!out.empty()) {
+      std::printf("\nResults written to %s/results.json\n", out.c_str());
     }
   }
   return 0;

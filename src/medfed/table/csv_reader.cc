@@ -77,6 +77,8 @@ class RecordParser {
     line_ = line;
   }
   bool AtEnd() const { return position_ >= text_.size(); }
+  // Columns whose unquoted values keep their leading and trailing blanks (CsvOptions::text_columns).
+  void KeepBlanks(std::vector<bool> columns) { keep_blanks_ = std::move(columns); }
 
   // Parses the record starting at the current position into `fields`. Blank lines are skipped
   // first. Returns false at the end of the text.
@@ -134,7 +136,9 @@ class RecordParser {
                        "stray quote inside an unquoted value; quote the whole value and "
                        "double the quotes inside it (\"\")");
         }
-        field.text = TrimBlanks(text_.substr(start, position_ - start));
+        field.text = text_.substr(start, position_ - start);
+        const size_t column = fields.size();
+        if (column >= keep_blanks_.size() || !keep_blanks_[column]) field.text = TrimBlanks(field.text);
       }
       fields.push_back(field);
       if (position_ >= size) return true;
@@ -156,6 +160,7 @@ class RecordParser {
   }
 
  private:
+  std::vector<bool> keep_blanks_;
   void SkipBlankLines() {
     const size_t size = text_.size();
     while (position_ < size) {
@@ -463,6 +468,7 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
                                     "naming its columns");
   }
   std::vector<ColumnBuilder> builders;
+  std::vector<bool> keep_blanks;
   std::unordered_set<std::string> seen;
   for (size_t c = 0; c < fields.size(); ++c) {
     std::string name = fields[c].escaped ? Unescape(fields[c].text) : std::string(fields[c].text);
@@ -476,8 +482,13 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
                              std::to_string(c + 1) + ": the name " + QuoteForMessage(name) +
                              " appears twice in the header; column names must be unique");
     }
+    const bool as_text =
+        std::find(options.text_columns.begin(), options.text_columns.end(), name) != options.text_columns.end();
+    keep_blanks.push_back(as_text);
     builders.emplace_back(std::move(name), owner);
+    if (as_text) builders.back().BecomeString();
   }
+  parser.KeepBlanks(keep_blanks);
   const size_t width = builders.size();
 
   // Where each data record starts, so that a column that turns out to hold text can replay its
@@ -485,6 +496,7 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
   std::vector<std::pair<size_t, uint64_t>> record_starts;
   record_starts.reserve(text.size() / (width * 4 + 1) + 16);
   RecordParser replay(text, source, options.delimiter);
+  replay.KeepBlanks(keep_blanks);
   std::vector<RawField> replay_fields;
 
   while (true) {

@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "medfed/core/status.h"
 #include "medfed/table/table.h"
@@ -22,6 +23,9 @@ namespace medfed {
 
 struct CsvOptions {
   char delimiter = ',';
+  // Columns kept as the text in the file, whatever their values look like: identifiers such as
+  // "007" or an 18-digit ID number must not become numbers (linkage keys, pseudonyms).
+  std::vector<std::string> text_columns;
 };
 
 StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options = {});

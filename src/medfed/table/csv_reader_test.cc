@@ -62,6 +62,22 @@ TEST(CsvReaderTest, PromotesIntegerColumnToTextAndRemembersTheLine) {
   EXPECT_EQ(age->TextValue(0), "61");
 }
 
+TEST(CsvReaderTest, TextColumnsKeepTheFilesBytes) {
+  CsvOptions options;
+  options.text_columns = {"id"};
+  auto table = ParseCsv("id,n\n007,007\n 12 , 12 \n\"x,y\",3\n,4\n", "keys.csv", options);
+  ASSERT_TRUE(table.ok()) << table.status();
+  const Column& id = table->column(0);
+  ASSERT_EQ(id.type(), ColumnType::kString);
+  EXPECT_EQ(id.RawText(0), "007");    // not the number 7
+  EXPECT_EQ(id.RawText(1), " 12 ");   // blanks kept: the caller decides (and says so)
+  EXPECT_EQ(id.RawText(2), "x,y");
+  EXPECT_TRUE(id.IsMissing(3));
+  // Other columns are inferred and trimmed as always.
+  EXPECT_EQ(table->column(1).type(), ColumnType::kInteger);
+  EXPECT_EQ(table->column(1).integers()[1], 12);
+}
+
 TEST(CsvReaderTest, PromotesIntegersToFloats) {
   auto table = ParseCsv("x\n1\n2.5\n-3\n1e3\n", "x.csv");
   ASSERT_TRUE(table.ok());
