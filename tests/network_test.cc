@@ -225,7 +225,21 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
 TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   StartNetwork();
   ASSERT_TRUE(Submit(Study({ManyAnalyses()[0]})).ok());
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // the last entries reach the sites
+  // Every replica catches up with the hub's ledger, however its updates and the site's hello
+  // crossed on connection (bounded wait).
+  auto size_of = [&](const std::string& state) -> uint64_t {
+    auto database = SqliteDatabase::Open(state + "/medfed.db");
+    if (!database.ok()) return 0;
+    auto ledger = Ledger::Open(**database);
+    return ledger.ok() ? (*ledger)->size() : 0;
+  };
+  const uint64_t hub_size = size_of(network_->hub_state());
+  for (const std::string site : {"hospital-a", "hospital-b", "hospital-c"}) {
+    for (int i = 0; i < 100 && size_of(network_->site_state(site)) < hub_size; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(size_of(network_->site_state(site)), hub_size) << site;
+  }
   network_->StopAll();
   auto intact = Medfed({"audit", "verify", "--state", network_->site_state("hospital-b")});
   EXPECT_EQ(intact.first, 0) << intact.second;

@@ -51,13 +51,15 @@ std::vector<std::string> LinkageKeys::Warnings(const std::string& source) const 
   return warnings;
 }
 
-StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& column_name) {
+StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& column_name,
+                                      const std::vector<uint32_t>* rows) {
   ASSIGN_OR_RETURN(const Column* column, table.GetColumn(column_name));
   LinkageKeys result;
-  result.rows = table.row_count();
+  result.rows = rows != nullptr ? rows->size() : table.row_count();
   std::unordered_map<std::string, size_t> seen;
-  seen.reserve(table.row_count());
-  for (size_t row = 0; row < table.row_count(); ++row) {
+  seen.reserve(result.rows);
+  for (size_t i = 0; i < result.rows; ++i) {
+    const size_t row = rows != nullptr ? (*rows)[i] : i;
     if (column->IsMissing(row)) {
       ++result.empty;
       continue;

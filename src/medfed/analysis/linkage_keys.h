@@ -29,7 +29,10 @@ struct LinkageKeys {
 // (U+3000, common in Chinese records) are removed; nothing else (case, inner spaces) changes.
 std::string_view TrimKey(std::string_view key);
 
-// The key column of `table`, which must exist (the error lists the columns there are).
-StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& column);
+// The key column of `table`, which must exist (the error lists the columns there are); only
+// `rows` (ascending row indices) when given. Read the table with CsvOptions::text_columns =
+// {column}, so that "007" stays "007".
+StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& column,
+                                      const std::vector<uint32_t>* rows = nullptr);
 
 }  // namespace medfed

@@ -14,6 +14,8 @@ const std::vector<const AnalysisDefinition*>& AllAnalyses() {
       &RatesDefinition(),
       &LifeTableDefinition(),
       &GwasDefinition(),
+      &DistinctCountDefinition(),
+      &PsiDefinition(),
   };
   return all;
 }

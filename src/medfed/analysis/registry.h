@@ -68,5 +68,7 @@ const AnalysisDefinition& CoxDefinition();
 const AnalysisDefinition& RatesDefinition();
 const AnalysisDefinition& LifeTableDefinition();
 const AnalysisDefinition& GwasDefinition();
+const AnalysisDefinition& DistinctCountDefinition();
+const AnalysisDefinition& PsiDefinition();
 
 }  // namespace medfed

@@ -55,18 +55,23 @@ void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>
   for (const auto& [kind, count] : kinds) std::printf(" %s %d,", kind.c_str(), count);
   std::printf("\n  tree head %s\n", crypto::HexOf((*ledger)->root()).c_str());
   const std::string hub_certificate = (*ledger)->Meta("hub_certificate").value_or("");
-  // Give the sites a moment to receive the last entries.
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  // The sites receive the last entries within moments; wait for them (bounded), then verify.
+  const uint64_t hub_size = records->size();
   for (const auto& site : sites) {
     auto site_database = SqliteDatabase::Open(network.site_state(site) + "/medfed.db");
     if (!site_database.ok()) continue;
+    // Reopened each time: the daemon appends through its own connection.
     auto replica = Ledger::Open(**site_database);
+    for (int attempt = 0; attempt < 50 && replica.ok() && (*replica)->size() < hub_size; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      replica = Ledger::Open(**site_database);
+    }
     if (!replica.ok()) continue;
     auto verified = (*replica)->Verify(hub_certificate);
-    std::printf("  %s's replica: %s\n", site.c_str(),
-                verified.ok() ? (std::to_string(*verified) + " entries, every tree head and countersignature verified")
-                                    .c_str()
-                              : MessageOf(verified.status()).c_str());
+    std::string state = verified.ok() ? std::to_string(*verified) + " entries, every tree head and countersignature verified"
+                                      : MessageOf(verified.status());
+    if (verified.ok() && *verified < hub_size) state += " (behind the hub's " + std::to_string(hub_size) + ")";
+    std::printf("  %s's replica: %s\n", site.c_str(), state.c_str());
   }
 }
 

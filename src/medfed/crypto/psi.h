@@ -53,6 +53,11 @@ Status Exponentiate(std::vector<GroupElement>& elements, const PsiScalar& scalar
 // position, the element's old position.
 void Shuffle(std::vector<GroupElement>& elements, std::vector<uint32_t>* order = nullptr);
 
+// Blinded elements as text (base64 of the concatenated encodings), for protocols whose messages
+// travel in text fields (the round engine's parameters and disclosed sets).
+std::string EncodeElements(const std::vector<GroupElement>& elements);
+StatusOr<std::vector<GroupElement>> DecodeElements(std::string_view text);
+
 struct PsiOptions {
   std::string domain = "medfed-psi-v1";  // both parties must use the same
   PsiMode mode = PsiMode::kIntersection;

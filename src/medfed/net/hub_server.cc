@@ -182,6 +182,7 @@ void HubServer::OnSiteMessage(const std::shared_ptr<SiteLink>& link, v1::SiteToH
     case v1::SiteToHub::kHello: {
       std::lock_guard<std::mutex> lock(mutex_);
       link->ledger_acknowledged = link->ledger_sent = message.hello().ledger_size();
+      link->ledger_ready = true;
       ledger_dirty_ = true;
       wake_ledger_.notify_all();
       break;
@@ -190,8 +191,8 @@ void HubServer::OnSiteMessage(const std::shared_ptr<SiteLink>& link, v1::SiteToH
       const v1::LedgerAck& ack = message.ledger_ack();
       std::lock_guard<std::mutex> lock(mutex_);
       if (!ack.error().empty()) {
-        if (ack.size() != link->ledger_sent) {
-          link->ledger_sent = link->ledger_acknowledged = ack.size();  // out of step: resend from there
+        if (ack.out_of_step()) {
+          link->ledger_sent = link->ledger_acknowledged = ack.size();  // resend from where the replica ends
           ledger_dirty_ = true;
           wake_ledger_.notify_all();
         } else {
@@ -238,7 +239,7 @@ void HubServer::PushLedger(const std::shared_ptr<SiteLink>& link) {
   const uint64_t size = ledger_->size();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (link->ledger_refused || link->ledger_sent >= size) return;
+    if (!link->ledger_ready || link->ledger_refused || link->ledger_sent >= size) return;
     from = link->ledger_sent;
     link->ledger_sent = size;
   }

@@ -313,6 +313,7 @@ void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
   } else if (accepted.code() == absl::StatusCode::kFailedPrecondition) {
     ack->set_size(ledger_->size());  // out of step: the hub resends from here
     ack->set_error(MessageOf(accepted));
+    ack->set_out_of_step(true);
   } else {
     ack->set_size(update.old_size() + static_cast<uint64_t>(update.entries_size()));
     ack->set_error(MessageOf(accepted));

@@ -56,6 +56,7 @@ class SiteLink {
 
   // Ledger replication state: entries the site has acknowledged and entries sent to it.
   uint64_t ledger_acknowledged = 0, ledger_sent = 0;
+  bool ledger_ready = false;  // the site's hello (its replica size) has arrived: updates may flow
   bool ledger_refused = false;
 
  private:

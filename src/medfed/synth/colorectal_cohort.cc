@@ -20,7 +20,29 @@ std::string Fixed(double value, int decimals) {
   return buffer;
 }
 
+// A keyed pseudonym as a hospital would derive it from a resident ID (here from a person
+// number, with splitmix64 as the mixing function: deterministic, no draw from the RNG, so the
+// other columns do not change).
+std::string Pseudonym(uint64_t person) {
+  uint64_t z = person + 0x9E3779B97F4A7C15ull * 0x5EED;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(z));
+  return text;
+}
+
 }  // namespace
+
+uint64_t ColorectalPerson(const std::vector<size_t>& site_rows, size_t site, size_t row) {
+  // Patients referred on: every 20th patient (rows 7, 27, ...) of a hospital was also treated at
+  // the hospital before it (when that one has as many rows), and so on down the chain; every
+  // 50th of the third (rows 11, 61, ...) also at the first.
+  if (site >= 1 && row % 20 == 7 && row < site_rows[site - 1]) return ColorectalPerson(site_rows, site - 1, row);
+  if (site == 2 && row % 50 == 11 && row < site_rows[0]) return ColorectalPerson(site_rows, 0, row);
+  return static_cast<uint64_t>(site) * 1000000 + row;
+}
 
 std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options) {
   std::vector<std::string> files;
@@ -34,8 +56,12 @@ std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options) 
         "id,city,age,sex,stage,rx,nodes,differ,obstruct,cea,bmi,time,status,recurrence,visits,"
         "fu_years";
     for (int k = 1; k <= options.extra_covariates; ++k) csv += ",x" + std::to_string(k);
-    csv += "\n";
-    const size_t rows = s < options.rows.size() ? options.rows[s] : options.rows.back();
+    csv += ",pseudonym\n";
+    std::vector<size_t> site_rows;
+    for (size_t t = 0; t < options.sites.size(); ++t) {
+      site_rows.push_back(t < options.rows.size() ? options.rows[t] : options.rows.back());
+    }
+    const size_t rows = site_rows[s];
     const std::string city = kCities[s % 6];
     for (size_t i = 0; i < rows; ++i) {
       double age = std::clamp(std::round(random.Normal(59 + age_shift, 11.5)), 18.0, 92.0);
@@ -102,6 +128,7 @@ std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options) 
       csv += "," + std::to_string(visits);
       csv += "," + Fixed(years, 4);
       for (double x : extra) csv += "," + Fixed(x, 4);
+      csv += "," + Pseudonym(ColorectalPerson(site_rows, s, i));
       csv += "\n";
     }
     files.push_back(std::move(csv));

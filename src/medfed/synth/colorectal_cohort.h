@@ -22,7 +22,12 @@ struct CohortOptions {
 
 // One CSV text per site, with a header line. Columns:
 //   id, city, age, sex, stage, rx, nodes, differ, obstruct, cea, bmi, time, status,
-//   recurrence, visits, fu_years [, x1 ... xK]
+//   recurrence, visits, fu_years [, x1 ... xK], pseudonym
+// `pseudonym` is a linkage key: some patients were treated at more than one hospital
+// (ColorectalPerson), so that distinct_count and psi have overlaps to find.
 std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options);
+
+// The person behind row `row` (0-based) of site `site`: equal numbers are the same patient.
+uint64_t ColorectalPerson(const std::vector<size_t>& site_rows, size_t site, size_t row);
 
 }  // namespace medfed::synth

@@ -1,0 +1,272 @@
+// `distinct_count` and `psi`: how many distinct patients several sites hold together, how many
+// appear at more than one site (and, for `psi`, how many two sites share), without any site or
+// the hub learning which. Multi-party ECDH blinding (commutative encryption; Vaidya and Clifton
+// 2005 for the cardinality of a multi-party intersection) on ristretto255, docs/protocols/psi.md:
+//
+//   round 1        every member site i: its keys, normalised and deduplicated, hashed to the
+//                  group and blinded with its fresh secret s_i, shuffled  -> L_i
+//   rounds 2 .. k  list L_j goes to site (j + r - 1) mod k, which blinds it with its own secret
+//                  and shuffles it again; after k rounds every list is blinded by every secret
+//   hub            compares the fully blinded lists: equal elements are the same key
+//
+// The hub learns each member's list size and how the fully blinded lists overlap (never a key);
+// the released result is the totals only, with small counts suppressed.
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "medfed/analysis/linkage_keys.h"
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/parallel.h"
+#include "medfed/core/text.h"
+#include "medfed/crypto/psi.h"
+#include "medfed/table/csv_reader.h"
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+namespace {
+
+constexpr char kDomain[] = "medfed-linkage-v1";
+
+// The member sites: `sites` of the spec, or every site of the study. A site decides from the
+// spec alone whether it takes part (it does not know the study's other sites).
+std::vector<std::string> Members(const AnalysisSpec& spec, const std::vector<std::string>& study_sites) {
+  std::vector<std::string> members = spec.Strings("sites");
+  return members.empty() ? study_sites : members;
+}
+
+class KeyBlindingSite : public SiteAnalysis {
+ public:
+  KeyBlindingSite(std::string site, bool member, LinkageKeys keys, crypto::PsiScalar secret, SiteContext& context)
+      : site_(std::move(site)), member_(member), keys_(std::move(keys)), secret_(std::move(secret)),
+        context_(context) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    Contribution contribution;
+    contribution.values = {0};
+    if (!member_) return contribution;
+    if (!parameters.Has("assignee")) {
+      // Round 1: the site's own keys, blinded once.
+      if (auto refusal = RefuseIfTooFewRows(keys_.keys.size(), context_, "distinct keys")) return *refusal;
+      std::vector<crypto::GroupElement> blinded = crypto::HashToGroup(kDomain, keys_.keys, HardwareThreads());
+      RETURN_IF_ERROR(crypto::Exponentiate(blinded, secret_, HardwareThreads()));
+      crypto::Shuffle(blinded);
+      contribution.disclosed["blinded"] = {crypto::EncodeElements(blinded)};
+      return contribution;
+    }
+    // Later rounds: blind the one list assigned to this site.
+    ASSIGN_OR_RETURN(std::vector<std::string> assignees, parameters.Texts("assignee"));
+    ASSIGN_OR_RETURN(std::vector<std::string> lists, parameters.Texts("lists"));
+    if (assignees.size() != lists.size()) return InvalidArgument("distinct_count: malformed round parameters");
+    for (size_t j = 0; j < assignees.size(); ++j) {
+      if (assignees[j] != site_) continue;
+      ASSIGN_OR_RETURN(std::vector<crypto::GroupElement> list, crypto::DecodeElements(lists[j]));
+      RETURN_IF_ERROR(crypto::Exponentiate(list, secret_, HardwareThreads()));
+      crypto::Shuffle(list);
+      contribution.disclosed["blinded"] = {crypto::EncodeElements(list)};
+      return contribution;
+    }
+    return InvalidArgument("distinct_count: the round assigns no list to site " + site_);
+  }
+
+ private:
+  std::string site_;
+  bool member_;
+  LinkageKeys keys_;
+  crypto::PsiScalar secret_;
+  SiteContext context_;
+};
+
+class KeyBlindingHub : public HubAnalysis {
+ public:
+  KeyBlindingHub(std::string type, std::vector<std::string> members, const HubContext& context)
+      : type_(std::move(type)), members_(std::move(members)), context_(context) {}
+
+  StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    ++round_;
+    const size_t k = members_.size();
+    if (round_ == 1) lists_.assign(k, {});
+    // Which member's output is which list: in round r, list j came back from site (j + r - 2) mod k.
+    for (size_t j = 0; j < k; ++j) {
+      const std::string& from = members_[(j + round_ - 1) % k];
+      auto site = std::find(pooled.sites.begin(), pooled.sites.end(), from);
+      if (site == pooled.sites.end()) return InvalidArgument(type_ + ": no answer from member site " + from);
+      const auto& disclosed = pooled.disclosed[static_cast<size_t>(site - pooled.sites.begin())];
+      auto blinded = disclosed.find("blinded");
+      if (blinded == disclosed.end() || blinded->second.size() != 1) {
+        return InvalidArgument(type_ + ": site " + from + " sent no blinded keys");
+      }
+      lists_[j] = blinded->second[0];
+    }
+    if (round_ == k) return HubStep::Finish(Result());
+    RoundParameters next;
+    for (size_t j = 0; j < k; ++j) next.texts["assignee"].push_back(members_[(j + round_) % k]);
+    next.texts["lists"] = lists_;
+    return HubStep::Next(std::move(next));
+  }
+
+ private:
+  // A released count: suppressed when 0 < n < min_cell_count.
+  void Release(Json& into, const std::string& key, uint64_t n) const {
+    if (n > 0 && n < static_cast<uint64_t>(context_.policy.min_cell_count)) {
+      into[key] = nullptr;
+      suppressed_ = true;
+    } else {
+      into[key] = n;
+    }
+  }
+
+  StatusOr<Json> Count() const {
+    struct ElementHash {
+      size_t operator()(const crypto::GroupElement& element) const {
+        size_t value;
+        std::memcpy(&value, element.data(), sizeof value);
+        return value;
+      }
+    };
+    std::unordered_map<crypto::GroupElement, uint32_t, ElementHash> multiplicity;
+    uint64_t keys = 0;
+    for (const auto& text : lists_) {
+      ASSIGN_OR_RETURN(std::vector<crypto::GroupElement> list, crypto::DecodeElements(text));
+      keys += list.size();
+      for (const auto& element : list) ++multiplicity[element];
+    }
+    std::vector<uint64_t> by_sites(members_.size() + 1, 0);
+    for (const auto& [element, count] : multiplicity) ++by_sites[std::min<size_t>(count, members_.size())];
+    Json result;
+    result["status"] = "ok";
+    result["sites"] = members_;
+    if (type_ == "psi") {
+      Release(result, "intersection_size", by_sites.size() > 2 ? by_sites[2] : 0);
+      Release(result, "distinct", multiplicity.size());
+    } else {
+      Release(result, "distinct", multiplicity.size());
+      Release(result, "at_more_than_one_site", multiplicity.size() - by_sites[1]);
+      Json histogram = Json::array();
+      for (size_t m = 1; m < by_sites.size(); ++m) {
+        Json cell = {{"sites", m}};
+        Release(cell, "n", by_sites[m]);
+        histogram.push_back(cell);
+      }
+      result["by_number_of_sites"] = histogram;
+    }
+    Release(result, "keys", keys);
+    if (suppressed_) {
+      result["note"] = "counts below min_cell_count " + std::to_string(context_.policy.min_cell_count) +
+                       " are suppressed";
+    }
+    return result;
+  }
+
+  Json Result() const {
+    auto counted = Count();
+    if (!counted.ok()) return Json{{"status", "error"}, {"error", std::string(counted.status().message())}};
+    return *counted;
+  }
+
+  std::string type_;
+  std::vector<std::string> members_;
+  HubContext context_;
+  size_t round_ = 0;
+  std::vector<std::string> lists_;
+  mutable bool suppressed_ = false;
+};
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  const std::vector<std::string> members = spec.Strings("sites");
+  if (!members.empty() && std::find(members.begin(), members.end(), context.data.site()) == members.end()) {
+    // Not linked in this analysis: reads nothing, sends nothing.
+    return std::unique_ptr<SiteAnalysis>(
+        new KeyBlindingSite(context.data.site(), false, LinkageKeys(), crypto::PsiScalar(), context));
+  }
+  const std::string column = spec.String("column");
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {column}));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(spec.String("where"), *table));
+  // Keys as the file has them ("007" is not 7): the key column again, as text.
+  const std::string table_name = spec.String("table");
+  CsvOptions options;
+  options.text_columns = {column};
+  ASSIGN_OR_RETURN(Table as_text, ReadCsv(context.data.table_paths().at(table_name), options));
+  ASSIGN_OR_RETURN(LinkageKeys keys, ReadLinkageKeys(as_text, column, &rows));
+  ASSIGN_OR_RETURN(crypto::PsiScalar secret, crypto::PsiScalar::Random());
+  return std::unique_ptr<SiteAnalysis>(
+      new KeyBlindingSite(context.data.site(), true, std::move(keys), std::move(secret), context));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  std::vector<std::string> members = Members(spec, context.sites);
+  for (const auto& member : members) {
+    if (std::find(context.sites.begin(), context.sites.end(), member) == context.sites.end()) {
+      return InvalidArgument(spec.Describe() + ": site " + member + " is not a site of this study");
+    }
+  }
+  if (spec.type() == "psi" && members.size() != 2) {
+    return InvalidArgument(spec.Describe() + ": psi links two sites; name them (sites = [\"a\", \"b\"]) or use "
+                           "distinct_count for " + std::to_string(members.size()));
+  }
+  if (members.empty()) return InvalidArgument(spec.Describe() + ": no sites");
+  return std::unique_ptr<HubAnalysis>(new KeyBlindingHub(spec.type(), std::move(members), context));
+}
+
+Status Validate(const AnalysisSpec& spec) {
+  if (spec.Has("where")) {
+    auto parsed = ParseExpression(spec.String("where"), "where");
+    if (!parsed.ok()) return parsed.status();
+  }
+  if (spec.type() == "psi" && spec.Has("sites") && spec.Strings("sites").size() != 2) {
+    return InvalidArgument(spec.Describe() + ": psi links exactly two sites; for more, use distinct_count");
+  }
+  return absl::OkStatus();
+}
+
+std::string Count(const Json& result, const std::string& key) {
+  return result.contains(key) && !result[key].is_null() ? std::to_string(result[key].get<uint64_t>()) : "suppressed";
+}
+
+std::string Render(const Json& result) {
+  std::string text = "  sites: " + JoinStrings(result["sites"].get<std::vector<std::string>>(), ", ") + "\n";
+  if (result.contains("intersection_size")) {
+    text += "  patients at both sites: " + Count(result, "intersection_size") + "\n";
+    text += "  distinct patients: " + Count(result, "distinct") + " (" + Count(result, "keys") + " records)\n";
+  } else {
+    text += "  distinct patients: " + Count(result, "distinct") + " (" + Count(result, "keys") + " records)\n";
+    text += "  at more than one site: " + Count(result, "at_more_than_one_site") + "\n";
+    for (const auto& cell : result["by_number_of_sites"]) {
+      text += "    at " + std::to_string(cell["sites"].get<int>()) + " site" + (cell["sites"] == 1 ? "" : "s") +
+              ": " + Count(cell, "n") + "\n";
+    }
+  }
+  if (result.contains("note")) text += "  (" + result["note"].get<std::string>() + ")\n";
+  return text;
+}
+
+const std::vector<KeySpec>& Keys() {
+  static const std::vector<KeySpec> keys = {
+      {"table", KeyKind::kString, true, "table name"},
+      {"column", KeyKind::kString, true, "the linkage key column (hashed ID, keyed pseudonym)"},
+      {"sites", KeyKind::kStringList, false, "the sites to link (default: all; psi: the first two)"},
+      {"where", KeyKind::kString, false, "row filter"}};
+  return keys;
+}
+
+}  // namespace
+
+const AnalysisDefinition& DistinctCountDefinition() {
+  static const AnalysisDefinition definition = {
+      "distinct_count",
+      "distinct patients across sites by a linkage key, and how many are at more than one (ECDH blinding)",
+      Keys(), Validate, CreateSite, CreateHub, Render};
+  return definition;
+}
+
+const AnalysisDefinition& PsiDefinition() {
+  static const AnalysisDefinition definition = {
+      "psi", "patients two sites share, by a linkage key (private set intersection, size only)", Keys(), Validate,
+      CreateSite, CreateHub, Render};
+  return definition;
+}
+
+}  // namespace medfed
