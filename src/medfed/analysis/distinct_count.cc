@@ -101,7 +101,10 @@ class KeyBlindingHub : public HubAnalysis {
       }
       lists_[j] = blinded->second[0];
     }
-    if (round_ == k) return HubStep::Finish(Result());
+    if (round_ == k) {
+      ASSIGN_OR_RETURN(Json result, Count());
+      return HubStep::Finish(std::move(result));
+    }
     RoundParameters next;
     for (size_t j = 0; j < k; ++j) next.texts["assignee"].push_back(members_[(j + round_) % k]);
     next.texts["lists"] = lists_;
@@ -159,12 +162,6 @@ class KeyBlindingHub : public HubAnalysis {
                        " are suppressed";
     }
     return result;
-  }
-
-  Json Result() const {
-    auto counted = Count();
-    if (!counted.ok()) return Json{{"status", "error"}, {"error", std::string(counted.status().message())}};
-    return *counted;
   }
 
   std::string type_;
