@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <map>
 #include <cstdio>
 
 #include "gtest/gtest.h"
@@ -191,6 +192,41 @@ TEST(CliTest, PsiFindsTheSharedKeysAndSaysWhatItNormalised) {
   Outcome mode = RunMedfed("psi --a " + directory + "/a.csv --b " + directory + "/b.csv --column id --mode all");
   EXPECT_NE(mode.exit_code, 0);
   EXPECT_NE(mode.err.find("use intersection or cardinality"), std::string::npos) << mode.err;
+}
+
+TEST(CliTest, ScanFindsEveryPlantedIdentifierInTheMessyExtract) {
+  Outcome outcome = RunMedfed("scan " + std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/messy_extract.csv --json");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  auto document = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(document["rows"], 2000);
+  EXPECT_EQ(document["grade"], 5);  // HIV diagnoses
+  std::map<std::string, std::pair<std::string, std::string>> columns;  // name -> role, first kind
+  for (const auto& column : document["columns"]) {
+    columns[column["name"]] = {column["role"], column["detected"].empty() ? "" : column["detected"][0]["kind"]};
+  }
+  const std::map<std::string, std::pair<std::string, std::string>> expected = {
+      {"姓名", {"direct_identifier", "person_name"}},      {"身份证号", {"direct_identifier", "resident_id"}},
+      {"col_7", {"direct_identifier", "resident_id"}},     {"联系电话", {"direct_identifier", "mobile_phone"}},
+      {"现住址", {"direct_identifier", "address"}},        {"备注", {"direct_identifier", "mobile_phone"}},
+      {"登记号", {"direct_identifier", "unique_code"}},    {"样本号", {"direct_identifier", "unique_code"}},
+      {"性别", {"quasi_identifier", "sex"}},               {"出生日期", {"quasi_identifier", "date"}},
+      {"民族", {"quasi_identifier", "ethnicity"}},         {"职业", {"quasi_identifier", "occupation"}},
+      {"邮编", {"quasi_identifier", "postal_code"}},       {"诊断日期", {"quasi_identifier", "date"}},
+      {"ICD10", {"sensitive", "diagnosis"}},               {"诊断名称", {"sensitive", "diagnosis"}},
+      {"分期", {"other", ""}}};
+  for (const auto& [name, role_and_kind] : expected) {
+    EXPECT_EQ(columns[name], role_and_kind) << name;
+  }
+  // The sample numbers look like mobile numbers, but are handed out in order.
+  for (const auto& column : document["columns"]) {
+    if (column["name"] != "样本号") continue;
+    for (const auto& kind : column["detected"]) EXPECT_NE(kind["kind"], "mobile_phone");
+  }
+  EXPECT_EQ(document["risk"]["k"], 1);
+  EXPECT_EQ(document["risk"]["quasi_identifiers"].size(), 6u);
+  Outcome missing = RunMedfed("scan /nonexistent/extract.csv");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("/nonexistent/extract.csv"), std::string::npos) << missing.err;
 }
 
 TEST(CliTest, DemoRuns) {

@@ -4,6 +4,7 @@
 #include "medfed/core/file.h"
 #include "medfed/synth/colorectal_cohort.h"
 #include "medfed/synth/genotype_cohort.h"
+#include "medfed/synth/messy_extract.h"
 #include "medfed/synth/registry_extract.h"
 
 namespace medfed {
@@ -31,6 +32,12 @@ TEST(DemoDataTest, RegistryFilesMatchTheGenerator) {
     EXPECT_TRUE(ReadFileToString(prefix + "_population.csv").value_or("") == extracts[r].population_csv)
         << prefix << "_population.csv differs from the generator's output";
   }
+}
+
+TEST(DemoDataTest, MessyExtractMatchesTheGenerator) {
+  auto bundled = ReadFileToString(kData + "messy_extract.csv");
+  ASSERT_TRUE(bundled.ok());
+  EXPECT_TRUE(*bundled == synth::GenerateMessyExtract(synth::MessyExtractOptions()));
 }
 
 TEST(DemoDataTest, GenotypeFilesMatchTheGenerator) {

@@ -17,6 +17,9 @@ void AddHubCommand(CLI::App& app, int& exit_code);
 void AddSiteCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
 void AddPsiCommand(CLI::App& app, int& exit_code);
+void AddScanCommand(CLI::App& app, int& exit_code);
+// `medfed scan FILE` (also run by the demo); returns the exit code.
+int ScanFile(const std::string& file, bool json, const std::string& report);
 
 // Prints a results document (tables, or JSON) and writes --out files: shared by run, results
 // and demo.

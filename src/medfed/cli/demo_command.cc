@@ -48,6 +48,16 @@ int Demo(const DemoArguments& arguments) {
   std::printf("%s", RenderResultsText(*document).c_str());
   std::printf("\nJSON results were written to %s/results.json (one file per analysis beside it).\n",
               std::filesystem::absolute(arguments.out).lexically_normal().c_str());
+  // Before a table joins the network, its data officer scans it: a messy registry extract.
+  const std::string extract = (std::filesystem::path(path).parent_path() / "data" / "messy_extract.csv").string();
+  if (arguments.study.empty() && FileExists(extract)) {
+    std::printf("\nBefore a hospital connects a table, its data officer scans it (medfed scan %s):\n\n",
+                extract.c_str());
+    std::fflush(stdout);
+    const std::string report = (std::filesystem::path(arguments.out) / "messy_extract.scan.html").string();
+    if (int scanned = ScanFile(extract, false, report); scanned != 0) return scanned;
+    std::printf("\nThe scan report is %s.\n", std::filesystem::absolute(report).lexically_normal().c_str());
+  }
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // medfed synth colorectal --out DIR [--seed N] [--rows a,b,c] [--covariates K] [--pooled]
 // medfed synth registry --out DIR [--seed N]
 // medfed synth genotypes --out DIR [--seed N] [--rows a,b,c] [--variants N]
+// medfed synth messy --out DIR [--seed N] [--rows N]
 #include <cstdio>
 #include <optional>
 
@@ -9,6 +10,7 @@
 #include "medfed/core/file.h"
 #include "medfed/synth/colorectal_cohort.h"
 #include "medfed/synth/genotype_cohort.h"
+#include "medfed/synth/messy_extract.h"
 #include "medfed/synth/registry_extract.h"
 
 namespace medfed::cli {
@@ -63,7 +65,20 @@ int SynthesizeRegistries(const SynthArguments& arguments) {
   return 0;
 }
 
+int SynthesizeMessyExtract(const SynthArguments& arguments) {
+  synth::MessyExtractOptions options;
+  if (arguments.seed) options.seed = *arguments.seed;
+  if (arguments.rows_given) options.rows = arguments.rows.front();
+  const std::string path = arguments.out + "/messy_extract.csv";
+  Status written = MakeDirectories(arguments.out);
+  if (written.ok()) written = WriteFileAtomically(path, synth::GenerateMessyExtract(options));
+  if (!written.ok()) return ReportError(written);
+  std::fprintf(stderr, "wrote %s\n", path.c_str());
+  return 0;
+}
+
 int Synthesize(const SynthArguments& arguments) {
+  if (arguments.kind == "messy") return SynthesizeMessyExtract(arguments);
   if (arguments.kind == "registry") return SynthesizeRegistries(arguments);
   if (arguments.kind == "genotypes") return SynthesizeGenotypes(arguments);
   synth::CohortOptions options;
@@ -99,17 +114,19 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "synth",
       "Generate seeded synthetic data: a multi-hospital colorectal cohort (colorectal), cancer "
-      "registry extracts with populations at risk (registry), or case-control genotypes with "
-      "population structure as PLINK filesets (genotypes)");
+      "registry extracts with populations at risk (registry), case-control genotypes with "
+      "population structure as PLINK filesets (genotypes), or a messy hospital registry extract with planted "
+      "identifiers (messy)");
   command->add_option("kind", arguments->kind, "cohort kind")
-      ->check(CLI::IsMember({"colorectal", "registry", "genotypes"}))
+      ->check(CLI::IsMember({"colorectal", "registry", "genotypes", "messy"}))
       ->default_val("colorectal");
   command->add_option("--out", arguments->out,
                       "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
-                      "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...)")
+                      "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv)")
       ->required();
   command->add_option("--seed", arguments->seed,
-                      "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes)");
+                      "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes, "
+                      "20240801 for messy)");
   CLI::Option* rows = command->add_option("--rows", arguments->rows,
                                           "rows (genotypes: samples) per site, e.g. --rows 1200,900,600")
                           ->delimiter(',');

@@ -1,0 +1,247 @@
+// medfed scan FILE.csv [--json] [--report REPORT.html] [--threshold 0.2]
+// What every column holds (role, detected kinds, GB/T 39725 category and grade) and the
+// re-identification risk over the quasi-identifiers found (docs/privacy/grading.md).
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+#include "medfed/cli/commands.h"
+#include "medfed/cli/results_output.h"
+#include "medfed/core/file.h"
+#include "medfed/core/parallel.h"
+#include "medfed/privacy/column_scan.h"
+#include "medfed/privacy/reidentification_risk.h"
+#include "medfed/table/csv_reader.h"
+#include "nlohmann/json.hpp"
+
+namespace medfed::cli {
+namespace {
+
+struct ScanArguments {
+  std::string file, report;
+  bool json = false;
+  double threshold = 0.2;
+};
+
+// Column values as text: string columns as in the file, integers printed; floats and booleans
+// carry no identifiers and are scanned by header only (their values are not needed).
+std::vector<std::string> NumericTexts(const Column& column) {
+  std::vector<std::string> texts;
+  if (column.type() != ColumnType::kInteger) return texts;
+  texts.reserve(column.size());
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (!column.IsMissing(row)) texts.push_back(std::to_string(column.integers()[row]));
+  }
+  return texts;
+}
+
+ColumnScan ScanTableColumn(const Column& column) {
+  uint64_t missing = 0;
+  std::vector<std::string_view> values;
+  std::vector<std::string> owned = NumericTexts(column);
+  if (column.type() == ColumnType::kString) {
+    values.reserve(column.size());
+    for (size_t row = 0; row < column.size(); ++row) {
+      if (column.IsMissing(row)) {
+        ++missing;
+      } else {
+        values.push_back(column.RawText(row));
+      }
+    }
+  } else {
+    for (size_t row = 0; row < column.size(); ++row) missing += column.IsMissing(row);
+    values.assign(owned.begin(), owned.end());
+  }
+  return ScanColumn(column.name(), values, missing);
+}
+
+// Codes of a quasi-identifier column for the equivalence classes (missing is its own code).
+std::vector<uint32_t> Codes(const Column& column) {
+  std::vector<uint32_t> codes(column.size());
+  if (column.type() == ColumnType::kString) {
+    std::unordered_map<std::string_view, uint32_t> seen;
+    for (size_t row = 0; row < column.size(); ++row) {
+      // Missing is the null view, distinct from every value (an empty value is missing too).
+      codes[row] = seen.emplace(column.RawText(row), static_cast<uint32_t>(seen.size())).first->second;
+    }
+    return codes;
+  }
+  std::unordered_map<double, uint32_t> seen;  // NaN (missing) compares unequal: map it to one code
+  const uint32_t missing = UINT32_MAX;
+  for (size_t row = 0; row < column.size(); ++row) {
+    codes[row] = column.IsMissing(row) ? missing
+                                       : seen.emplace(column.NumericValue(row), static_cast<uint32_t>(seen.size())).first->second;
+  }
+  return codes;
+}
+
+int RunScan(const ScanArguments& arguments);
+
+// Pads to `width` terminal columns: Han and other wide characters take two.
+std::string Pad(const std::string& text, size_t width) {
+  size_t columns = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    columns += c >= 0xE1 ? 2 : 1;      // 3- and 4-byte sequences here are CJK
+  }
+  return text + std::string(columns < width ? width - columns : 1, ' ');
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string HtmlReport(const nlohmann::ordered_json& document) {
+  std::string html =
+      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>medfed scan</title><style>"
+      "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+      "padding:4px 8px;text-align:left}.g5{background:#f4b6b6}.g4{background:#f8d2b0}.g3{background:#fbeeb0}"
+      "</style></head><body>";
+  html += "<h1>Scan of " + HtmlEscape(document["file"].get<std::string>()) + "</h1>";
+  html += "<p>" + std::to_string(document["rows"].get<uint64_t>()) + " rows; table grade " +
+          std::to_string(document["grade"].get<int>()) + " (GB/T 39725-2020, docs/privacy/grading.md)</p>";
+  html += "<table><tr><th>column</th><th>role</th><th>detected</th><th>category</th><th>grade</th></tr>";
+  for (const auto& column : document["columns"]) {
+    std::string detected;
+    for (const auto& kind : column["detected"]) {
+      char confidence[16];
+      std::snprintf(confidence, sizeof confidence, "%.2f", kind["confidence"].get<double>());
+      detected += (detected.empty() ? "" : ", ") + kind["kind"].get<std::string>() +
+                  (kind["in_text"].get<bool>() ? " (in text)" : "") + " " + confidence;
+    }
+    const int grade = column["grade"].get<int>();
+    html += "<tr class=\"g" + std::to_string(grade) + "\"><td>" + HtmlEscape(column["name"].get<std::string>()) +
+            "</td><td>" + column["role"].get<std::string>() + "</td><td>" + HtmlEscape(detected) + "</td><td>" +
+            column["category"].get<std::string>() + "</td><td>" + std::to_string(grade) + "</td></tr>";
+  }
+  html += "</table>";
+  const auto& risk = document["risk"];
+  html += "<h2>Re-identification risk</h2><p>quasi-identifiers: " + HtmlEscape(risk["quasi_identifiers"].dump()) +
+          "</p><pre>" + HtmlEscape(risk.dump(2)) + "</pre></body></html>\n";
+  return html;
+}
+
+}  // namespace
+
+int ScanFile(const std::string& file, bool json, const std::string& report) {
+  ScanArguments arguments;
+  arguments.file = file;
+  arguments.json = json;
+  arguments.report = report;
+  return RunScan(arguments);
+}
+
+namespace {
+
+int RunScan(const ScanArguments& arguments) {
+  auto table = ReadCsv(arguments.file);
+  if (!table.ok()) return ReportError(table.status());
+  std::fprintf(stderr, "scan: %zu rows x %zu columns of %s\n", table->row_count(), table->column_count(),
+               arguments.file.c_str());
+  std::vector<ColumnScan> scans(table->column_count());
+  ParallelFor(table->column_count(), HardwareThreads(), [&](size_t begin, size_t end) {
+    for (size_t c = begin; c < end; ++c) scans[c] = ScanTableColumn(table->column(c));
+  });
+
+  nlohmann::ordered_json document = {{"file", arguments.file}, {"rows", table->row_count()}};
+  nlohmann::ordered_json columns = nlohmann::ordered_json::array();
+  int grade = 1;
+  std::vector<std::vector<uint32_t>> quasi_codes;
+  std::vector<std::string> quasi_names;
+  for (size_t c = 0; c < scans.size(); ++c) {
+    const ColumnScan& scan = scans[c];
+    grade = std::max(grade, scan.grade);
+    nlohmann::ordered_json detected = nlohmann::ordered_json::array();
+    for (const auto& kind : scan.detected) {
+      detected.push_back({{"kind", IdentifierKindName(kind.kind)},
+                          {"confidence", std::round(kind.confidence * 100) / 100},
+                          {"values", kind.values},
+                          {"in_text", kind.in_text}});
+    }
+    columns.push_back({{"name", scan.name},
+                       {"role", ColumnRoleName(scan.role)},
+                       {"detected", detected},
+                       {"category", scan.category},
+                       {"grade", scan.grade},
+                       {"confidence", std::round(scan.confidence * 100) / 100},
+                       {"missing", scan.missing},
+                       {"distinct", scan.distinct}});
+    if (scan.role == ColumnRole::kQuasiIdentifier) {
+      quasi_codes.push_back(Codes(table->column(c)));
+      quasi_names.push_back(scan.name);
+    }
+  }
+  document["grade"] = grade;
+  document["columns"] = columns;
+  const SampleRisk risk = ProsecutorRisk(quasi_codes, table->row_count(), arguments.threshold);
+  document["risk"] = {{"quasi_identifiers", quasi_names},
+                      {"classes", risk.classes},
+                      {"k", risk.k},
+                      {"uniques", risk.uniques},
+                      {"prosecutor",
+                       {{"highest", risk.highest_risk},
+                        {"average", risk.average_risk},
+                        {"records_at_risk", risk.records_at_risk},
+                        {"threshold", risk.threshold}}}};
+  if (!arguments.report.empty()) {
+    Status written = WriteFileAtomically(arguments.report, HtmlReport(document));
+    if (!written.ok()) return ReportError(written);
+    std::fprintf(stderr, "scan: report written to %s\n", arguments.report.c_str());
+  }
+  if (arguments.json) {
+    std::printf("%s\n", document.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s: %zu rows, table grade %d (%s)\n\n", arguments.file.c_str(), table->row_count(), grade,
+              GradeDescription(grade));
+  std::printf("  %s%s%s%s%s\n", Pad("column", 22).c_str(), Pad("role", 19).c_str(), Pad("grade", 6).c_str(),
+              Pad("category", 21).c_str(), "detected");
+  for (const auto& scan : scans) {
+    std::string detected;
+    for (const auto& kind : scan.detected) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%s%s %.2f", IdentifierKindName(kind.kind), kind.in_text ? " (in text)" : "",
+                    kind.confidence);
+      detected += (detected.empty() ? "" : ", ") + std::string(text);
+    }
+    std::printf("  %s%s%s%s%s\n", Pad(scan.name, 22).c_str(), Pad(ColumnRoleName(scan.role), 19).c_str(),
+                Pad(std::to_string(scan.grade), 6).c_str(), Pad(scan.category, 21).c_str(), detected.c_str());
+  }
+  std::printf("\nRe-identification risk over %zu quasi-identifier%s", quasi_names.size(),
+              quasi_names.size() == 1 ? "" : "s");
+  for (size_t i = 0; i < quasi_names.size(); ++i) std::printf("%s%s", i == 0 ? ": " : ", ", quasi_names[i].c_str());
+  std::printf("\n  %llu equivalence classes, k = %llu, %.2f%% of records unique\n",
+              static_cast<unsigned long long>(risk.classes), static_cast<unsigned long long>(risk.k),
+              100 * risk.uniques);
+  std::printf("  prosecutor risk: highest %.3f, average %.3f; %.2f%% of records above %.2f\n", risk.highest_risk,
+              risk.average_risk, 100 * risk.records_at_risk, risk.threshold);
+  return 0;
+}
+
+}  // namespace
+
+void AddScanCommand(CLI::App& app, int& exit_code) {
+  auto arguments = std::make_shared<ScanArguments>();
+  CLI::App* command = app.add_subcommand(
+      "scan", "What each column of a CSV holds (identifiers, quasi-identifiers, sensitive data), its grade, and "
+              "the re-identification risk");
+  command->add_option("file", arguments->file, "the CSV file")->required();
+  command->add_flag("--json", arguments->json, "print the scan as JSON on stdout");
+  command->add_option("--report", arguments->report, "also write an HTML report to FILE");
+  command->add_option("--threshold", arguments->threshold, "prosecutor risk above which a record counts as at risk")
+      ->default_val(0.2);
+  command->callback([arguments, &exit_code] { exit_code = RunScan(*arguments); });
+}
+
+}  // namespace medfed::cli
