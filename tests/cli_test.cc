@@ -104,7 +104,7 @@ TEST(CliTest, HelpListsCommandsAndAnalyses) {
 
 TEST(CliTest, HelpListsTheNetworkCommands) {
   Outcome outcome = RunMedfed("--help");
-  for (const char* word : {"ca ", "hub ", "site ", "audit ", "results ", "docs/deployment.md"}) {
+  for (const char* word : {"ca ", "hub ", "site ", "audit ", "results ", "psi ", "scan ", "docs/deployment.md"}) {
     EXPECT_NE(outcome.out.find(word), std::string::npos) << word;
   }
   Outcome run = RunMedfed("run --help");
