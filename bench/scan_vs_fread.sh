@@ -23,7 +23,7 @@ cat > "$data/fread.R" <<RSCRIPT
 suppressMessages(library(data.table))
 setDTthreads(2)
 t0 <- proc.time()[["elapsed"]]
-d <- fread("$file", encoding = "UTF-8")
+d <- suppressWarnings(fread("$file", encoding = "UTF-8"))
 cat(sprintf("%.3f\n", proc.time()[["elapsed"]] - t0))
 RSCRIPT
 medfed_seconds=$(median_seconds "$MEDFED" scan "$file")
