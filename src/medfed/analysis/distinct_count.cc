@@ -123,14 +123,7 @@ class KeyBlindingHub : public HubAnalysis {
   }
 
   StatusOr<Json> Count() const {
-    struct ElementHash {
-      size_t operator()(const crypto::GroupElement& element) const {
-        size_t value;
-        std::memcpy(&value, element.data(), sizeof value);
-        return value;
-      }
-    };
-    std::unordered_map<crypto::GroupElement, uint32_t, ElementHash> multiplicity;
+    std::unordered_map<crypto::GroupElement, uint32_t, crypto::GroupElementHash> multiplicity;
     uint64_t keys = 0;
     for (const auto& text : lists_) {
       ASSIGN_OR_RETURN(std::vector<crypto::GroupElement> list, crypto::DecodeElements(text));

@@ -9,6 +9,7 @@
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
+#include "medfed/plot/svg.h"
 #include "medfed/privacy/column_scan.h"
 #include "medfed/privacy/reidentification_risk.h"
 #include "medfed/table/csv_reader.h"
@@ -88,27 +89,13 @@ std::string Pad(const std::string& text, size_t width) {
   return text + std::string(columns < width ? width - columns : 1, ' ');
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string HtmlReport(const nlohmann::ordered_json& document) {
   std::string html =
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>medfed scan</title><style>"
       "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
       "padding:4px 8px;text-align:left}.g5{background:#f4b6b6}.g4{background:#f8d2b0}.g3{background:#fbeeb0}"
       "</style></head><body>";
-  html += "<h1>Scan of " + HtmlEscape(document["file"].get<std::string>()) + "</h1>";
+  html += "<h1>Scan of " + plot::EscapeXml(document["file"].get<std::string>()) + "</h1>";
   html += "<p>" + std::to_string(document["rows"].get<uint64_t>()) + " rows; table grade " +
           std::to_string(document["grade"].get<int>()) + " (GB/T 39725-2020, docs/privacy/grading.md)</p>";
   html += "<table><tr><th>column</th><th>role</th><th>detected</th><th>category</th><th>grade</th></tr>";
@@ -121,14 +108,14 @@ std::string HtmlReport(const nlohmann::ordered_json& document) {
                   (kind["in_text"].get<bool>() ? " (in text)" : "") + " " + confidence;
     }
     const int grade = column["grade"].get<int>();
-    html += "<tr class=\"g" + std::to_string(grade) + "\"><td>" + HtmlEscape(column["name"].get<std::string>()) +
-            "</td><td>" + column["role"].get<std::string>() + "</td><td>" + HtmlEscape(detected) + "</td><td>" +
+    html += "<tr class=\"g" + std::to_string(grade) + "\"><td>" + plot::EscapeXml(column["name"].get<std::string>()) +
+            "</td><td>" + column["role"].get<std::string>() + "</td><td>" + plot::EscapeXml(detected) + "</td><td>" +
             column["category"].get<std::string>() + "</td><td>" + std::to_string(grade) + "</td></tr>";
   }
   html += "</table>";
   const auto& risk = document["risk"];
-  html += "<h2>Re-identification risk</h2><p>quasi-identifiers: " + HtmlEscape(risk["quasi_identifiers"].dump()) +
-          "</p><pre>" + HtmlEscape(risk.dump(2)) + "</pre></body></html>\n";
+  html += "<h2>Re-identification risk</h2><p>quasi-identifiers: " + plot::EscapeXml(risk["quasi_identifiers"].dump()) +
+          "</p><pre>" + plot::EscapeXml(risk.dump(2)) + "</pre></body></html>\n";
   return html;
 }
 

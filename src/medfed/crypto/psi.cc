@@ -80,14 +80,6 @@ StatusOr<std::vector<uint64_t>> ParseHeader(std::string_view message, uint8_t ki
   return values;
 }
 
-struct ElementHash {
-  size_t operator()(const GroupElement& element) const {
-    uint64_t value;
-    std::memcpy(&value, element.data(), sizeof value);  // uniformly distributed bytes
-    return static_cast<size_t>(value);
-  }
-};
-
 Status CheckDistinct(const std::vector<std::string>& keys) {
   std::unordered_set<std::string_view> seen;
   seen.reserve(keys.size());
@@ -224,7 +216,7 @@ StatusOr<PsiOutcome> PsiReceiver::Finish(std::string_view reply) {
   const size_t offset = kHeader + 16;
   std::vector<GroupElement> theirs = GetElements(reply, offset + counts[0] * kElement, counts[1]);
   RETURN_IF_ERROR(Exponentiate(theirs, secret_, options_.threads));
-  std::unordered_set<GroupElement, ElementHash> lookup(theirs.begin(), theirs.end());
+  std::unordered_set<GroupElement, GroupElementHash> lookup(theirs.begin(), theirs.end());
   PsiOutcome outcome;
   outcome.sender_set_size = counts[1];
   GroupElement element;

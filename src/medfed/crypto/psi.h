@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,15 @@
 namespace medfed::crypto {
 
 using GroupElement = std::array<uint8_t, 32>;
+
+// For hash sets of blinded elements: their bytes are uniformly distributed already.
+struct GroupElementHash {
+  size_t operator()(const GroupElement& element) const {
+    size_t value;
+    std::memcpy(&value, element.data(), sizeof value);
+    return value;
+  }
+};
 
 enum class PsiMode : uint8_t { kIntersection = 1, kCardinality = 2 };
 const char* PsiModeName(PsiMode mode);
