@@ -89,7 +89,7 @@ class KeyBlindingHub : public HubAnalysis {
     ++round_;
     const size_t k = members_.size();
     if (round_ == 1) lists_.assign(k, {});
-    // Which member's output is which list: in round r, list j came back from site (j + r - 2) mod k.
+    // Which member's output is which list: in round r, list j came back from site (j + r - 1) mod k.
     for (size_t j = 0; j < k; ++j) {
       const std::string& from = members_[(j + round_ - 1) % k];
       auto site = std::find(pooled.sites.begin(), pooled.sites.end(), from);
