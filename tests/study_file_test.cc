@@ -51,6 +51,13 @@ INSTANTIATE_TEST_SUITE_P(
                  "analysis id \"x\" is used twice"},
         BadStudy{"[[analyses]]\ntype = \"count\"\ntable = \"colon\"\nwhere = \"age = 3\"\n",
                  "use '=='"},
+        // `where` is checked for every analysis that has one, not by each analysis.
+        BadStudy{"[[analyses]]\ntype = \"cox\"\ntable = \"colon\"\nformula = \"Surv(time, status) ~ age\"\n"
+                 "where = \"age = 3\"\n",
+                 "use '=='"},
+        BadStudy{"[[analyses]]\ntype = \"distinct_count\"\ntable = \"colon\"\ncolumn = \"pseudonym\"\n"
+                 "where = \"age = 3\"\n",
+                 "use '=='"},
         BadStudy{"", "no [[analyses]]"},
         BadStudy{"[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n[[sites]]\nname = \"a\"\n",
                  "site \"a\" is listed twice"},

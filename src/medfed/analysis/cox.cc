@@ -283,15 +283,7 @@ class CoxHub : public HubAnalysis {
   std::optional<stats::CoxNewton> newton_;
 };
 
-Status Validate(const AnalysisSpec& spec) {
-  auto parsed = ParseSpec(spec);
-  if (!parsed.ok()) return parsed.status();
-  if (spec.Has("where")) {
-    auto where = ParseExpression(spec.String("where"), "where");
-    if (!where.ok()) return where.status();
-  }
-  return absl::OkStatus();
-}
+Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(CoxSpec parsed, ParseSpec(spec));

@@ -173,15 +173,7 @@ StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
   return variables;
 }
 
-Status Validate(const AnalysisSpec& spec) {
-  auto variables = Variables(spec);
-  if (!variables.ok()) return variables.status();
-  if (spec.Has("where")) {
-    auto parsed = ParseExpression(spec.String("where"), "where");
-    if (!parsed.ok()) return parsed.status();
-  }
-  return absl::OkStatus();
-}
+Status Validate(const AnalysisSpec& spec) { return Variables(spec).status(); }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));

@@ -202,10 +202,6 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 }
 
 Status Validate(const AnalysisSpec& spec) {
-  if (spec.Has("where")) {
-    auto parsed = ParseExpression(spec.String("where"), "where");
-    if (!parsed.ok()) return parsed.status();
-  }
   if (spec.type() == "psi" && spec.Has("sites") && spec.Strings("sites").size() != 2) {
     return InvalidArgument(spec.Describe() + ": psi links exactly two sites; for more, use distinct_count");
   }

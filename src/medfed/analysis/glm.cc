@@ -461,10 +461,6 @@ Status Validate(const AnalysisSpec& spec) {
   if (auto control = ParseGlmControl(spec); !control.ok()) return control.status();
   auto family = stats::ParseGlmFamily(spec.String("family", "gaussian"));
   if (!family.ok()) return family.status();
-  if (spec.Has("where")) {
-    auto parsed = ParseExpression(spec.String("where"), "where");
-    if (!parsed.ok()) return parsed.status();
-  }
   return absl::OkStatus();
 }
 

@@ -300,10 +300,6 @@ StatusOr<RoundParameters> LoadExpected(const std::string& path) {
 Status Validate(const AnalysisSpec& spec) {
   auto parsed = ParseSpec(spec);
   if (!parsed.ok()) return parsed.status();
-  if (spec.Has("where")) {
-    auto where = ParseExpression(spec.String("where"), "where");
-    if (!where.ok()) return where.status();
-  }
   return LoadExpected(parsed->expected_path).status();
 }
 

@@ -170,15 +170,7 @@ class LogRankHub : public HubAnalysis {
   size_t strata_count_ = 1;
 };
 
-Status Validate(const AnalysisSpec& spec) {
-  auto parsed = ParseSpec(spec);
-  if (!parsed.ok()) return parsed.status();
-  if (spec.Has("where")) {
-    auto where = ParseExpression(spec.String("where"), "where");
-    if (!where.ok()) return where.status();
-  }
-  return absl::OkStatus();
-}
+Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(LogRankSpec parsed, ParseSpec(spec));

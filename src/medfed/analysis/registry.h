@@ -54,6 +54,9 @@ struct AnalysisDefinition {
 };
 
 const std::vector<const AnalysisDefinition*>& AllAnalyses();
+// The checks that need no data, for a study file or a submission: the analysis' own `validate`,
+// then `where` (for every analysis that has one), so that no analysis repeats that check.
+Status ValidateAnalysis(const AnalysisDefinition& definition, const AnalysisSpec& spec);
 // nullptr when unknown.
 const AnalysisDefinition* FindAnalysis(const std::string& type);
 

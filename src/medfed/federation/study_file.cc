@@ -208,12 +208,8 @@ class StudyParser {
       }
     }
     AnalysisSpec spec(id, type, std::move(keys));
-    if (definition->validate != nullptr) {
-      Status valid = definition->validate(spec);
-      if (!valid.ok()) {
-        return Error(entry, spec.Describe() + ": " + std::string(valid.message()));
-      }
-    }
+    Status valid = ValidateAnalysis(*definition, spec);
+    if (!valid.ok()) return Error(entry, spec.Describe() + ": " + std::string(valid.message()));
     return spec;
   }
 

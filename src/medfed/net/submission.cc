@@ -63,10 +63,8 @@ StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission)
       }
     }
     AnalysisSpec spec(wire.id(), wire.type(), std::move(keys));
-    if (definition->validate != nullptr) {
-      Status valid = definition->validate(spec);
-      if (!valid.ok()) return Annotate(valid, "analysis " + wire.id() + ": ");
-    }
+    Status valid = ValidateAnalysis(*definition, spec);
+    if (!valid.ok()) return Annotate(valid, "analysis " + wire.id() + ": ");
     analyses.push_back(std::move(spec));
   }
   if (analyses.empty()) return InvalidArgument("the study has no analyses");
