@@ -157,11 +157,7 @@ class CoxHub : public HubAnalysis {
  public:
   CoxHub(CoxSpec spec, const HubContext& context) : spec_(std::move(spec)), survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override {
-    RoundParameters parameters;
-    parameters.texts["phase"] = {"schema"};
-    return parameters;
-  }
+  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
 
   StatusOr<HubStep> Combine(const PooledRound& pooled) override {
     if (round_ == 0) {

@@ -91,11 +91,7 @@ class KaplanMeierHub : public HubAnalysis {
   KaplanMeierHub(KmSpec spec, const HubContext& context)
       : spec_(std::move(spec)), context_(context), survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override {
-    RoundParameters parameters;
-    parameters.texts["phase"] = {"schema"};
-    return parameters;
-  }
+  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
 
   StatusOr<HubStep> Combine(const PooledRound& pooled) override {
     if (round_ == 0) {

@@ -179,11 +179,7 @@ class LifeTableHub : public HubAnalysis {
   LifeTableHub(LifeTableSpec spec, RoundParameters expected, const HubContext& context)
       : spec_(std::move(spec)), expected_(std::move(expected)), context_(context), survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override {
-    RoundParameters parameters;
-    parameters.texts["phase"] = {"schema"};
-    return parameters;
-  }
+  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
 
   StatusOr<HubStep> Combine(const PooledRound& pooled) override {
     if (round_ == 0) {

@@ -76,11 +76,7 @@ class LogRankHub : public HubAnalysis {
   LogRankHub(LogRankSpec spec, const HubContext& context)
       : spec_(std::move(spec)), survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override {
-    RoundParameters parameters;
-    parameters.texts["phase"] = {"schema"};
-    return parameters;
-  }
+  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
 
   StatusOr<HubStep> Combine(const PooledRound& pooled) override {
     if (round_ == 0) {

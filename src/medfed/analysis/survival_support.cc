@@ -260,6 +260,12 @@ Status SurvivalHub::AfterSchema(const PooledRound& pooled) {
   return absl::OkStatus();
 }
 
+RoundParameters SurvivalHub::SchemaRound() {
+  RoundParameters parameters;
+  parameters.texts["phase"] = {"schema"};
+  return parameters;
+}
+
 RoundParameters SurvivalHub::TimesRound() const {
   RoundParameters parameters;
   parameters.texts["phase"] = {"times"};

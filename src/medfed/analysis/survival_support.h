@@ -64,6 +64,8 @@ class SurvivalHub {
  public:
   explicit SurvivalHub(const HubContext& context) : context_(context) {}
 
+  // Parameters of the first round, the schema round (every survival analysis begins with it).
+  static RoundParameters SchemaRound();
   // After the schema round: pooled n and missing, united levels, the status coding.
   Status AfterSchema(const PooledRound& pooled);
   // Parameters of the times round.
