@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "medfed/analysis/registry.h"
+#include "medfed/core/nice_ticks.h"
 #include "medfed/analysis/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
@@ -67,23 +68,6 @@ class KaplanMeierSite : public SiteAnalysis {
   SurvivalSite survival_;
 };
 
-// Tick marks for the plot's time axis: 0 and "nice" steps up to the last event time.
-std::vector<double> PlotTicks(double last_time) {
-  if (last_time <= 0) return {0};
-  double raw = last_time / 5;
-  double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (magnitude * factor >= raw) {
-      step = magnitude * factor;
-      break;
-    }
-  }
-  std::vector<double> ticks;
-  for (double t = 0; t <= last_time + 1e-9; t += step) ticks.push_back(t);
-  return ticks;
-}
-
 Json NumberOrNull(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
 class KaplanMeierHub : public HubAnalysis {
@@ -103,7 +87,8 @@ class KaplanMeierHub : public HubAnalysis {
       ++round_;
       RETURN_IF_ERROR(survival_.AfterTimes(pooled));
       labels_ = CombinationLabels(Keys(), spec_.names, survival_.levels());
-      ticks_ = PlotTicks(survival_.event_times().empty() ? 0 : survival_.event_times().back());
+      // At-risk times for the figure: 0 and nice steps up to the last event time.
+      ticks_ = NiceTicks(0, survival_.event_times().empty() ? 0 : survival_.event_times().back(), 5);
       RoundParameters parameters;
       parameters.texts["phase"] = {"counts"};
       PutGlobalLevels(survival_.levels(), parameters);

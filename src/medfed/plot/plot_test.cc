@@ -4,6 +4,7 @@
 #include "medfed/plot/kaplan_meier_plot.h"
 #include "medfed/plot/manhattan_plot.h"
 #include "medfed/plot/qq_plot.h"
+#include "medfed/core/nice_ticks.h"
 #include "medfed/plot/svg.h"
 
 namespace medfed::plot {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "medfed/core/text.h"
+#include "medfed/core/nice_ticks.h"
 #include "medfed/plot/svg.h"
 #include "medfed/stats/distributions.h"
 

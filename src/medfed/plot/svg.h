@@ -41,7 +41,4 @@ class SvgDocument {
 
 std::string EscapeXml(const std::string& text);
 
-// "Nice" tick positions covering [low, high], about `count` of them.
-std::vector<double> NiceTicks(double low, double high, int count);
-
 }  // namespace medfed::plot
