@@ -9,6 +9,7 @@
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
+#include "medfed/core/text_table.h"
 #include "medfed/plot/svg.h"
 #include "medfed/privacy/column_scan.h"
 #include "medfed/privacy/reidentification_risk.h"
@@ -78,15 +79,16 @@ std::vector<uint32_t> Codes(const Column& column) {
 
 int RunScan(const ScanArguments& arguments);
 
-// Pads to `width` terminal columns: Han and other wide characters take two.
-std::string Pad(const std::string& text, size_t width) {
-  size_t columns = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte
-    columns += c >= 0xE1 ? 2 : 1;      // 3- and 4-byte sequences here are CJK
+// "resident_id 1.00, mobile_phone (in text) 0.72": the detected kinds of a column of the document.
+std::string DescribeDetected(const nlohmann::ordered_json& detected) {
+  std::string text;
+  for (const auto& kind : detected) {
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.2f", kind["confidence"].get<double>());
+    text += (text.empty() ? "" : ", ") + kind["kind"].get<std::string>() +
+            (kind["in_text"].get<bool>() ? " (in text)" : "") + " " + confidence;
   }
-  return text + std::string(columns < width ? width - columns : 1, ' ');
+  return text;
 }
 
 std::string HtmlReport(const nlohmann::ordered_json& document) {
@@ -100,13 +102,7 @@ std::string HtmlReport(const nlohmann::ordered_json& document) {
           std::to_string(document["grade"].get<int>()) + " (GB/T 39725-2020, docs/privacy/grading.md)</p>";
   html += "<table><tr><th>column</th><th>role</th><th>detected</th><th>category</th><th>grade</th></tr>";
   for (const auto& column : document["columns"]) {
-    std::string detected;
-    for (const auto& kind : column["detected"]) {
-      char confidence[16];
-      std::snprintf(confidence, sizeof confidence, "%.2f", kind["confidence"].get<double>());
-      detected += (detected.empty() ? "" : ", ") + kind["kind"].get<std::string>() +
-                  (kind["in_text"].get<bool>() ? " (in text)" : "") + " " + confidence;
-    }
+    const std::string detected = DescribeDetected(column["detected"]);
     const int grade = column["grade"].get<int>();
     html += "<tr class=\"g" + std::to_string(grade) + "\"><td>" + plot::EscapeXml(column["name"].get<std::string>()) +
             "</td><td>" + column["role"].get<std::string>() + "</td><td>" + plot::EscapeXml(detected) + "</td><td>" +
@@ -192,19 +188,15 @@ int RunScan(const ScanArguments& arguments) {
   }
   std::printf("%s: %zu rows, table grade %d (%s)\n\n", arguments.file.c_str(), table->row_count(), grade,
               GradeDescription(grade));
-  std::printf("  %s%s%s%s%s\n", Pad("column", 22).c_str(), Pad("role", 19).c_str(), Pad("grade", 6).c_str(),
-              Pad("category", 21).c_str(), "detected");
-  for (const auto& scan : scans) {
-    std::string detected;
-    for (const auto& kind : scan.detected) {
-      char text[64];
-      std::snprintf(text, sizeof text, "%s%s %.2f", IdentifierKindName(kind.kind), kind.in_text ? " (in text)" : "",
-                    kind.confidence);
-      detected += (detected.empty() ? "" : ", ") + std::string(text);
-    }
-    std::printf("  %s%s%s%s%s\n", Pad(scan.name, 22).c_str(), Pad(ColumnRoleName(scan.role), 19).c_str(),
-                Pad(std::to_string(scan.grade), 6).c_str(), Pad(scan.category, 21).c_str(), detected.c_str());
+  TextTable columns_table({"column", "role", "grade", "category", "detected"},
+                          {TextTable::Align::kLeft, TextTable::Align::kLeft, TextTable::Align::kRight,
+                           TextTable::Align::kLeft, TextTable::Align::kLeft});
+  for (const auto& column : document["columns"]) {
+    columns_table.AddRow({column["name"].get<std::string>(), column["role"].get<std::string>(),
+                          std::to_string(column["grade"].get<int>()), column["category"].get<std::string>(),
+                          DescribeDetected(column["detected"])});
   }
+  std::printf("%s", columns_table.Render().c_str());
   std::printf("\nRe-identification risk over %zu quasi-identifier%s", quasi_names.size(),
               quasi_names.size() == 1 ? "" : "s");
   for (size_t i = 0; i < quasi_names.size(); ++i) std::printf("%s%s", i == 0 ? ": " : ", ", quasi_names[i].c_str());

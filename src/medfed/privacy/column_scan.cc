@@ -5,14 +5,10 @@
 #include <map>
 #include <unordered_set>
 
+#include "medfed/core/text.h"
+
 namespace medfed {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool HeaderHas(const std::string& header, std::initializer_list<std::string_view> words) {
   for (auto word : words) {
@@ -219,7 +215,7 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
     for (auto value : values) distinct.insert(value);
     scan.distinct = distinct.size();
   }
-  const std::string h = Lower(header);
+  const std::string h = ToLowerAscii(header);
   const Counts counts = CountKinds(values);
   // Fractions of whole-value kinds are over the sampled values; text findings over all.
   const double n = std::max<double>(1, static_cast<double>(std::min(values.size(), kSampled)));

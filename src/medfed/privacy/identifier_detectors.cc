@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "medfed/core/text.h"
+
 namespace medfed {
 namespace {
 
@@ -43,12 +45,6 @@ bool ContainsAny(std::string_view text, std::initializer_list<std::string_view> 
     if (Contains(text, part)) return true;
   }
   return false;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view Trim(std::string_view text) {
@@ -385,7 +381,7 @@ bool IsDate(std::string_view value) {
 }
 
 bool IsSexValue(std::string_view value) {
-  const std::string text = Lower(Trim(value));
+  const std::string text = ToLowerAscii(Trim(value));
   return text == "m" || text == "f" || text == "male" || text == "female" || text == "男" || text == "女" ||
          text == "男性" || text == "女性";
 }
@@ -441,7 +437,7 @@ bool MentionsSpecialDisease(std::string_view value) {
                          "精神障碍", "精神病", "自闭", "基因检测", "基因突变", "遗传病", "BRCA"})) {
     return true;
   }
-  const std::string lower = Lower(text);
+  const std::string lower = ToLowerAscii(text);
   return ContainsAny(lower, {"aids", "syphilis", "gonorrh", "schizophren", "depressi", "bipolar", "psychos",
                              "genetic test", "mutation"});
 }
