@@ -43,4 +43,15 @@ Status AccessPolicy::CheckColumn(const std::string& site, const std::string& tab
   return absl::OkStatus();
 }
 
+Status AccessPolicy::CheckGrade(const std::string& site, const std::string& table, const std::string& column,
+                                int grade, const std::string& why) const {
+  if (max_grade && grade > *max_grade) {
+    return PermissionDenied("site " + site + " does not release column " + column + " of table " + table +
+                            ": it is graded " + std::to_string(grade) + " (" + why +
+                            ") and the site's policy allows analyses of grade " + std::to_string(*max_grade) +
+                            " or lower; use a de-identified table or ask the site to review the grading");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace medfed

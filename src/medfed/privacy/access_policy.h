@@ -25,12 +25,18 @@ struct AccessPolicy {
   // A person approves each study (`medfed site approvals`), or studies the policy allows run
   // without one.
   bool manual_approval = true;
+  // The highest GB/T 39725 grade of a column an analysis may read (the table's scan file beside
+  // the CSV, or the site's own scan); unset = any grade.
+  std::optional<int> max_grade;
 
   // Each returns PermissionDenied with a reason a researcher can act on, naming `site`.
   Status CheckResearcher(const std::string& site, const std::string& researcher) const;
   Status CheckAnalysis(const std::string& site, const std::string& type) const;
   Status CheckTable(const std::string& site, const std::string& table) const;
   Status CheckColumn(const std::string& site, const std::string& table, const std::string& column) const;
+  // `grade` and `why` (its role and detected kinds) come from the table's scan.
+  Status CheckGrade(const std::string& site, const std::string& table, const std::string& column, int grade,
+                    const std::string& why) const;
 };
 
 }  // namespace medfed

@@ -339,7 +339,7 @@ bool IsAddress(std::string_view value) {
   return false;
 }
 
-bool IsDate(std::string_view value) {
+std::optional<CalendarDate> ParseDate(std::string_view value) {
   value = Trim(value);
   // A time of day after the date is allowed.
   const size_t space = value.find(' ');
@@ -353,32 +353,40 @@ bool IsDate(std::string_view value) {
       part.push_back(static_cast<char>(c));
     } else if (c == '-' || c == '/' || c == '.' || c == U'年' || c == U'月' || c == U'日') {
       if (c == U'年' || c == U'月' || c == U'日') chinese = true;
-      if (part.empty()) return false;
+      if (part.empty()) return std::nullopt;
       parts.push_back(part);
       part.clear();
     } else {
-      return false;
+      return std::nullopt;
     }
   }
   if (!part.empty()) parts.push_back(part);
+  auto date = [](int year, int month, int day) -> std::optional<CalendarDate> {
+    if (!ValidDate(year, month, day)) return std::nullopt;
+    return CalendarDate{year, month, day};
+  };
   if (parts.size() == 1 && parts[0].size() == 8) {  // 20240305
-    return ValidDate(Number(parts[0].substr(0, 4)), Number(parts[0].substr(4, 2)), Number(parts[0].substr(6, 2)));
+    return date(Number(parts[0].substr(0, 4)), Number(parts[0].substr(4, 2)), Number(parts[0].substr(6, 2)));
   }
-  if (parts.size() == 2 && chinese && parts[0].size() == 4) {  // 2024年3月
-    const int month = Number(parts[1]);
-    return ValidDate(Number(parts[0]), month, 1);
+  if (parts.size() == 2 && chinese && parts[0].size() == 4) {  // 2024年3月: the day is unknown
+    auto month = date(Number(parts[0]), Number(parts[1]), 1);
+    if (month) month->day = 0;
+    return month;
   }
-  if (parts.size() != 3) return false;
+  if (parts.size() != 3) return std::nullopt;
   for (const auto& p : parts) {
-    if (p.size() > 4) return false;
+    if (p.size() > 4) return std::nullopt;
   }
-  if (parts[0].size() == 4) return ValidDate(Number(parts[0]), Number(parts[1]), Number(parts[2]));
-  if (parts[2].size() == 4 && !chinese) {  // 05/03/2024 or 03/05/2024
+  if (parts[0].size() == 4) return date(Number(parts[0]), Number(parts[1]), Number(parts[2]));
+  if (parts[2].size() == 4 && !chinese) {  // 05/03/2024 (day first, as in most of the world) or 03/05/2024
     const int a = Number(parts[0]), b = Number(parts[1]), year = Number(parts[2]);
-    return ValidDate(year, b, a) || ValidDate(year, a, b);
+    if (auto day_first = date(year, b, a)) return day_first;
+    return date(year, a, b);
   }
-  return false;
+  return std::nullopt;
 }
+
+bool IsDate(std::string_view value) { return ParseDate(value).has_value(); }
 
 bool IsSexValue(std::string_view value) {
   const std::string text = ToLowerAscii(Trim(value));

@@ -56,6 +56,11 @@ bool IsPassport(std::string_view value);
 bool IsIpAddress(std::string_view value);
 bool IsChineseName(std::string_view value);
 bool IsAddress(std::string_view value);
+struct CalendarDate {
+  int year = 0, month = 0, day = 0;  // day 0: only the month is known (2024年3月)
+};
+// The date formats IsDate accepts; dd/mm/yyyy is read day first when both readings are valid.
+std::optional<CalendarDate> ParseDate(std::string_view value);
 bool IsDate(std::string_view value);
 bool IsSexValue(std::string_view value);
 bool IsEthnicity(std::string_view value);

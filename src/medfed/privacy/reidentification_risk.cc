@@ -3,10 +3,9 @@
 #include <algorithm>
 
 namespace medfed {
-namespace {
 
 // Classes are found by sorting record indices on their codes: no string keys, O(n log n).
-std::vector<uint64_t> ClassSizes(const std::vector<std::vector<uint32_t>>& columns, uint64_t records) {
+std::vector<uint64_t> EquivalenceClassSizes(const std::vector<std::vector<uint32_t>>& columns, uint64_t records) {
   std::vector<uint32_t> order(records);
   for (uint32_t r = 0; r < records; ++r) order[r] = r;
   auto less = [&](uint32_t a, uint32_t b) {
@@ -26,14 +25,12 @@ std::vector<uint64_t> ClassSizes(const std::vector<std::vector<uint32_t>>& colum
   return sizes;
 }
 
-}  // namespace
-
 SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uint64_t records, double threshold) {
   SampleRisk risk;
   risk.records = records;
   risk.threshold = threshold;
   if (records == 0) return risk;
-  const std::vector<uint64_t> sizes = ClassSizes(columns, records);
+  const std::vector<uint64_t> sizes = EquivalenceClassSizes(columns, records);
   risk.classes = sizes.size();
   risk.k = *std::min_element(sizes.begin(), sizes.end());
   uint64_t unique = 0, at_risk = 0;

@@ -21,6 +21,9 @@ struct SampleRisk {
   double threshold = 0.2;
 };
 
+// The size of every equivalence class.
+std::vector<uint64_t> EquivalenceClassSizes(const std::vector<std::vector<uint32_t>>& columns, uint64_t records);
+
 // `columns[c][r]`: the code of record r's value in quasi-identifier c (missing is a code too).
 SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uint64_t records,
                           double threshold = 0.2);

@@ -486,7 +486,7 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
         std::find(options.text_columns.begin(), options.text_columns.end(), name) != options.text_columns.end();
     keep_blanks.push_back(as_text);
     builders.emplace_back(std::move(name), owner);
-    if (as_text) builders.back().BecomeString();
+    if (as_text || options.all_text) builders.back().BecomeString();
   }
   parser.KeepBlanks(keep_blanks);
   const size_t width = builders.size();

@@ -26,6 +26,8 @@ struct CsvOptions {
   // Columns kept as the text in the file, whatever their values look like: identifiers such as
   // "007" or an 18-digit ID number must not become numbers (linkage keys, pseudonyms).
   std::vector<std::string> text_columns;
+  // Every column as text, with no type inference (de-identification rewrites values as written).
+  bool all_text = false;
 };
 
 StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options = {});

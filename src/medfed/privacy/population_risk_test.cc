@@ -1,0 +1,72 @@
+#include "medfed/privacy/population_risk.h"
+
+#include <gtest/gtest.h>
+
+#include "medfed/privacy/reidentification_risk.h"
+
+namespace medfed {
+namespace {
+
+std::vector<uint64_t> ReferenceClasses() {
+  // 40 of size 1, 15 of size 2, 8 of size 3, 5 of size 5, 2 of size 10 (n = 139).
+  std::vector<uint64_t> sizes;
+  for (auto [size, count] : std::vector<std::pair<uint64_t, int>>{{1, 40}, {2, 15}, {3, 8}, {5, 5}, {10, 2}}) {
+    sizes.insert(sizes.end(), count, size);
+  }
+  return sizes;
+}
+
+// Numbers from tests/golden/population_uniqueness.R (the models' definitions solved by R's optim).
+TEST(PopulationUniqueness, MatchesTheReferenceModelsAtASmallSamplingFraction) {
+  const PopulationUniqueness estimate = EstimatePopulationUniqueness(ReferenceClasses(), 2000);
+  EXPECT_NEAR(estimate.sampling_fraction, 139.0 / 2000, 1e-12);
+  ASSERT_TRUE(estimate.zayatz && estimate.pitman && estimate.snb);
+  EXPECT_NEAR(*estimate.zayatz, 0.09755269805, 1e-9);
+  EXPECT_NEAR(*estimate.pitman, 0.03047009142, 2e-6);
+  EXPECT_NEAR(*estimate.snb, 0.08454086342, 2e-6);
+  // Dankar: f <= 0.1 -> Pitman.
+  EXPECT_EQ(estimate.dankar_model, "pitman");
+  EXPECT_DOUBLE_EQ(estimate.dankar, *estimate.pitman);
+}
+
+TEST(PopulationUniqueness, DankarTakesTheSmallerOfZayatzAndSnbAboveOneTenth) {
+  const PopulationUniqueness estimate = EstimatePopulationUniqueness(ReferenceClasses(), 500);
+  ASSERT_TRUE(estimate.zayatz && estimate.snb);
+  EXPECT_NEAR(*estimate.zayatz, 0.1401585008, 1e-9);
+  EXPECT_NEAR(*estimate.pitman, 0.1148751647, 2e-6);
+  EXPECT_NEAR(*estimate.snb, 0.1142653792, 2e-6);
+  EXPECT_EQ(estimate.dankar_model, "snb");
+  EXPECT_DOUBLE_EQ(estimate.dankar, *estimate.snb);
+}
+
+TEST(PopulationUniqueness, NoSampleUniquesMeansNoPopulationUniques) {
+  const PopulationUniqueness estimate = EstimatePopulationUniqueness({2, 3, 5, 5}, 1000);
+  EXPECT_EQ(estimate.dankar_model, "none");
+  EXPECT_EQ(estimate.dankar, 0);
+}
+
+// Hand-computed: sample classes of sizes 1, 2, 3 (n = 6) in population classes of 4, 2, 30.
+//   journalist highest = 1 / min(4, 2, 30) = 0.5; records at risk (1/F > 0.2): the classes with
+//   F = 4 and F = 2 -> 3 records of 6 = 0.5; marketer = (1/4 + 2/2 + 3/30) / 6 = 1.35 / 6 = 0.225.
+TEST(PopulationTableRisk, HandComputedExample) {
+  const JournalistMarketerRisk risk = PopulationTableRisk({1, 2, 3}, {4, 2, 30}, 0.2);
+  EXPECT_DOUBLE_EQ(risk.journalist_highest, 0.5);
+  EXPECT_DOUBLE_EQ(risk.journalist_records_at_risk, 0.5);
+  EXPECT_DOUBLE_EQ(risk.marketer, 0.225);
+}
+
+// Hand-computed prosecutor risk: QI rows (a,x) (a,x) (a,y) (b,y) (b,y) (b,y): classes 2, 1, 3.
+//   k = 1, uniques = 1/6, highest = 1, average = 3 classes / 6 = 0.5, at risk (1/|c| > 0.4): the
+//   classes of 1 and 2 -> 3/6.
+TEST(ProsecutorRisk, HandComputedExample) {
+  const SampleRisk risk = ProsecutorRisk({{0, 0, 0, 1, 1, 1}, {0, 0, 1, 1, 1, 1}}, 6, 0.4);
+  EXPECT_EQ(risk.classes, 3u);
+  EXPECT_EQ(risk.k, 1u);
+  EXPECT_DOUBLE_EQ(risk.uniques, 1.0 / 6);
+  EXPECT_DOUBLE_EQ(risk.highest_risk, 1.0);
+  EXPECT_DOUBLE_EQ(risk.average_risk, 0.5);
+  EXPECT_DOUBLE_EQ(risk.records_at_risk, 0.5);
+}
+
+}  // namespace
+}  // namespace medfed
