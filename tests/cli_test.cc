@@ -229,6 +229,94 @@ TEST(CliTest, ScanFindsEveryPlantedIdentifierInTheMessyExtract) {
   EXPECT_NE(missing.err.find("/nonexistent/extract.csv"), std::string::npos) << missing.err;
 }
 
+// The messy extract de-identified with the default policy: nothing a direct-identifier detector
+// flags is left, the quasi-identifiers are 5-anonymous, the same ID gets the same pseudonym, and
+// the report says what was done.
+TEST(CliTest, DeidentifiesTheMessyExtract) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_deid");
+  const std::string extract = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/messy_extract.csv";
+  Outcome outcome = RunMedfed("deid " + extract + " --out " + directory + "/out.csv --report " + directory +
+                              "/report.json --key " + directory + "/site.key --create-key --population-size 50000");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  struct stat key_status {};
+  ASSERT_EQ(stat((directory + "/site.key").c_str(), &key_status), 0);
+  EXPECT_EQ(key_status.st_mode & 0777, 0600u);
+  auto report = nlohmann::json::parse(ReadFileToString(directory + "/report.json").value());
+  std::map<std::string, std::string> actions;
+  for (const auto& column : report["columns"]) actions[column["name"]] = column["action"];
+  EXPECT_EQ(actions["姓名"], "drop");
+  EXPECT_EQ(actions["联系电话"], "drop");
+  EXPECT_EQ(actions["身份证号"], "pseudonym");
+  EXPECT_EQ(actions["col_7"], "pseudonym");
+  EXPECT_EQ(actions["现住址"], "generalize");
+  EXPECT_EQ(actions["备注"], "mask");
+  EXPECT_EQ(actions["ICD10"], "keep");
+  EXPECT_GE(report["risk_after"]["k"].get<int>(), 5);
+  EXPECT_EQ(report["risk_before"]["k"], 1);
+  EXPECT_LE(report["rows_suppressed"].get<int>(), 100);  // 5% of 2000
+  EXPECT_TRUE(report["risk_before"].contains("population_uniqueness"));
+
+  // Re-scanning the output finds no direct identifier but the pseudonym columns.
+  Outcome rescan = RunMedfed("scan " + directory + "/out.csv --json");
+  ASSERT_EQ(rescan.exit_code, 0) << rescan.err;
+  for (const auto& column : nlohmann::json::parse(rescan.out)["columns"]) {
+    for (const auto& kind : column["detected"]) {
+      EXPECT_TRUE(kind["kind"] == "unique_code" || !(kind["kind"] == "resident_id" || kind["kind"] == "mobile_phone" ||
+                                                     kind["kind"] == "person_name" || kind["kind"] == "address"))
+          << column["name"] << ": " << kind["kind"];
+    }
+  }
+  const std::string output = ReadFileToString(directory + "/out.csv").value();
+  for (const char* planted : {"33010619420512089X", "孙敏洋", "18676797847", "人民路270号", "13962737810"}) {
+    EXPECT_EQ(output.find(planted), std::string::npos) << planted;
+  }
+  // The same key gives the same pseudonyms; the ID and its copy in col_7 agree.
+  Outcome again = RunMedfed("deid " + extract + " --out " + directory + "/again.csv --key " + directory + "/site.key");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(ReadFileToString(directory + "/again.csv").value(), output);
+
+  // Bad input: a policy typo names the line; no key; the output refused leaves no file.
+  ASSERT_TRUE(WriteFileAtomically(directory + "/policy.toml", "k = 5\n[columns]\n\"出生日期\" = \"generalise\"\n").ok());
+  Outcome typo = RunMedfed("deid " + extract + " --out " + directory + "/typo.csv --policy " + directory +
+                           "/policy.toml --key " + directory + "/site.key");
+  EXPECT_NE(typo.exit_code, 0);
+  EXPECT_NE(typo.err.find("policy.toml:3"), std::string::npos) << typo.err;
+  EXPECT_NE(typo.err.find("unknown action \"generalise\""), std::string::npos) << typo.err;
+  Outcome no_key = RunMedfed("deid " + extract + " --out " + directory + "/nokey.csv");
+  EXPECT_NE(no_key.exit_code, 0);
+  EXPECT_NE(no_key.err.find("--key"), std::string::npos) << no_key.err;
+  EXPECT_FALSE(FileExists(directory + "/nokey.csv"));
+  ASSERT_TRUE(WriteFileAtomically(directory + "/strict.toml", "k = 5000\n").ok());
+  Outcome strict = RunMedfed("deid " + extract + " --out " + directory + "/strict.csv --policy " + directory +
+                             "/strict.toml --key " + directory + "/site.key");
+  EXPECT_NE(strict.exit_code, 0);
+  EXPECT_NE(strict.err.find("cannot be made 5000-anonymous"), std::string::npos) << strict.err;
+  EXPECT_FALSE(FileExists(directory + "/strict.csv"));
+  Outcome same = RunMedfed("deid " + extract + " --out " + extract + " --key " + directory + "/site.key");
+  EXPECT_NE(same.exit_code, 0);
+  EXPECT_NE(same.err.find("is the input file"), std::string::npos) << same.err;
+}
+
+// Journalist and marketer risk against a population table; errors name the file.
+TEST(CliTest, ScanReportsJournalistAndMarketerRisk) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_population");
+  ASSERT_TRUE(WriteFileAtomically(directory + "/sample.csv", "性别,年龄\n男,40\n男,40\n女,50\n女,60\n").ok());
+  ASSERT_TRUE(WriteFileAtomically(directory + "/population.csv", "性别,年龄,count\n男,40,10\n女,50,2\n女,60,4\n").ok());
+  Outcome outcome = RunMedfed("scan " + directory + "/sample.csv --json --population " + directory + "/population.csv");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto risk = nlohmann::json::parse(outcome.out)["risk"];
+  // Hand-computed: population classes 10, 2, 4 for sample classes 2, 1, 1: journalist highest
+  // 1/2; records with 1/F > 0.2: the 2 in F=2 and F=4 -> 2 of 4; marketer (2/10+1/2+1/4)/4.
+  EXPECT_DOUBLE_EQ(risk["journalist"]["highest"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(risk["journalist"]["records_at_risk"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(risk["journalist"]["marketer"].get<double>(), (0.2 + 0.5 + 0.25) / 4);
+  ASSERT_TRUE(WriteFileAtomically(directory + "/short.csv", "性别,年龄,count\n男,40,10\n").ok());
+  Outcome uncovered = RunMedfed("scan " + directory + "/sample.csv --population " + directory + "/short.csv");
+  EXPECT_NE(uncovered.exit_code, 0);
+  EXPECT_NE(uncovered.err.find("short.csv: the population has no people with 性别,年龄 = 女,50"), std::string::npos)
+      << uncovered.err;
+}
+
 TEST(CliTest, DemoRuns) {
   std::string out_dir = testing::MakeTempDir("medfed_demo");
   Outcome outcome = RunMedfed("demo --out " + out_dir);

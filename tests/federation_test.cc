@@ -187,6 +187,38 @@ TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
   EXPECT_EQ((*allowed)["results"][0]["status"], "ok");
 }
 
+// With [access] max_grade, a site refuses columns graded above it: from the data officer's scan
+// file beside the CSV when there is one, else from its own scan.
+TEST_F(FederationTest, AccessPolicyRefusesColumnsAboveItsMaxGrade) {
+  auto sites = testing::WriteCohort(8, {40, 40});
+  AccessPolicy access;
+  access.max_grade = 3;
+  auto run = [&](AnalysisSpec spec) {
+    InProcessTransport transport(Nodes(sites, DisclosurePolicy(), access));
+    Coordinator coordinator(transport);
+    return coordinator.Run("s", {std::move(spec)});
+  };
+  // `id` holds a code unique to every patient: a direct identifier, grade 4.
+  auto id = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"id"})}}));
+  ASSERT_FALSE(id.ok());
+  EXPECT_NE(std::string(id.status().message()).find("does not release column id of table colon: it is graded 4"),
+            std::string::npos) << id.status();
+  auto age = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
+  ASSERT_TRUE(age.ok()) << age.status();
+  // A reviewed scan file overrides the site's own scan.
+  for (const auto& site : sites) {
+    ASSERT_TRUE(WriteFileAtomically(site.tables.at("colon") + ".scan.json",
+                                    R"({"columns": [{"name": "id", "role": "other", "grade": 2},
+                                                     {"name": "age", "role": "quasi_identifier", "grade": 5}]})")
+                    .ok());
+  }
+  auto reviewed_id = run(AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "id != \"A00001\""}}));
+  EXPECT_TRUE(reviewed_id.ok()) << reviewed_id.status();
+  auto reviewed_age = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
+  ASSERT_FALSE(reviewed_age.ok());
+  EXPECT_NE(std::string(reviewed_age.status().message()).find("graded 5"), std::string::npos);
+}
+
 TEST_F(FederationTest, MissingColumnIsReportedBeforeAnyRound) {
   auto sites = testing::WriteCohort(6, {30, 30});
   auto document = RunStudyLocally(testing::MakeStudy(

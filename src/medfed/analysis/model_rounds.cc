@@ -57,6 +57,10 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
     ASSIGN_OR_RETURN(Expression filter, ParseExpression(where, "where"));
     filter.CollectNames(needed);
   }
+  std::shared_ptr<const TableGrades> grades;
+  if (context.access.max_grade) {
+    ASSIGN_OR_RETURN(grades, context.data.GetTableGrades(table_name));
+  }
   for (const auto& column : needed) {
     RETURN_IF_ERROR(context.access.CheckColumn(context.data.site(), table_name, column));
     if ((*table)->FindColumn(column) == nullptr) {
@@ -65,6 +69,16 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
       return NotFound("site " + context.data.site() + ": " + spec.Describe() + ": table " +
                       table_name + " (" + (*table)->source() + ") has no column " +
                       QuoteForMessage(column) + "; its columns are: " + JoinStrings(names, ", "));
+    }
+    if (grades) {
+      auto grade = grades->find(column);
+      if (grade == grades->end()) {
+        return PermissionDenied("site " + context.data.site() + ": column " + column + " of table " + table_name +
+                                " has no grade in the table's scan file; the site's max_grade policy refuses "
+                                "ungraded columns (rescan the table: medfed scan FILE --json)");
+      }
+      RETURN_IF_ERROR(context.access.CheckGrade(context.data.site(), table_name, column, grade->second.grade,
+                                                grade->second.role + ": " + grade->second.why));
     }
   }
   return table;

@@ -1,5 +1,6 @@
 #include "medfed/analysis/site_data.h"
 
+#include "medfed/core/file.h"
 #include "medfed/core/text.h"
 #include "medfed/table/csv_reader.h"
 
@@ -28,6 +29,25 @@ StatusOr<std::shared_ptr<const Table>> SiteData::GetTable(const std::string& nam
   if (!table.ok()) return Annotate(table.status(), "site " + site_ + ": ");
   auto shared = std::make_shared<const Table>(*std::move(table));
   loaded_.emplace(name, shared);
+  return shared;
+}
+
+StatusOr<std::shared_ptr<const TableGrades>> SiteData::GetTableGrades(const std::string& name) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Table> table, GetTable(name));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto cached = grades_.find(name);
+  if (cached != grades_.end()) return cached->second;
+  const std::string scan_file = table_paths_.at(name) + ".scan.json";
+  TableGrades grades;
+  if (FileExists(scan_file)) {
+    auto loaded = LoadScanFile(scan_file);
+    if (!loaded.ok()) return Annotate(loaded.status(), "site " + site_ + ": ");
+    grades = *std::move(loaded);
+  } else {
+    grades = GradesOfTable(*table);
+  }
+  auto shared = std::make_shared<const TableGrades>(std::move(grades));
+  grades_.emplace(name, shared);
   return shared;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "medfed/core/status.h"
+#include "medfed/analysis/table_scan.h"
 #include "medfed/table/table.h"
 
 namespace medfed {
@@ -23,6 +24,10 @@ class SiteData {
 
   // The table named `name` in the study file; NotFound names the site and the tables it has.
   StatusOr<std::shared_ptr<const Table>> GetTable(const std::string& name);
+  // The GB/T 39725 grade of every column of table `name`: from the data officer's scan file
+  // beside the CSV (FILE.csv.scan.json, the JSON of `medfed scan FILE.csv --json`) when there is
+  // one, else from scanning the table once.
+  StatusOr<std::shared_ptr<const TableGrades>> GetTableGrades(const std::string& name);
   // The genotype prefix or VCF path for `name`.
   StatusOr<std::string> GenotypePath(const std::string& name) const;
 
@@ -32,6 +37,7 @@ class SiteData {
   std::map<std::string, std::string> genotype_paths_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const Table>> loaded_;
+  std::map<std::string, std::shared_ptr<const TableGrades>> grades_;
 };
 
 }  // namespace medfed

@@ -20,6 +20,9 @@ void AddPsiCommand(CLI::App& app, int& exit_code);
 void AddScanCommand(CLI::App& app, int& exit_code);
 // `medfed scan FILE` (also run by the demo); returns the exit code.
 int ScanFile(const std::string& file, bool json, const std::string& report);
+void AddDeidCommand(CLI::App& app, int& exit_code);
+// `medfed deid FILE --out OUT --report REPORT --key KEY --create-key` (also run by the demo).
+int DeidentifyFile(const std::string& file, const std::string& out, const std::string& report, const std::string& key);
 
 // Prints a results document (tables, or JSON) and writes --out files: shared by run, results
 // and demo.

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "medfed/analysis/table_scan.h"
 #include "medfed/cli/commands.h"
+#include "medfed/cli/risk_report.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
@@ -22,60 +24,8 @@ namespace {
 struct ScanArguments {
   std::string file, report;
   bool json = false;
-  double threshold = 0.2;
+  RiskOptions risk;
 };
-
-// Column values as text: string columns as in the file, integers printed; floats and booleans
-// carry no identifiers and are scanned by header only (their values are not needed).
-std::vector<std::string> NumericTexts(const Column& column) {
-  std::vector<std::string> texts;
-  if (column.type() != ColumnType::kInteger) return texts;
-  texts.reserve(column.size());
-  for (size_t row = 0; row < column.size(); ++row) {
-    if (!column.IsMissing(row)) texts.push_back(std::to_string(column.integers()[row]));
-  }
-  return texts;
-}
-
-ColumnScan ScanTableColumn(const Column& column) {
-  uint64_t missing = 0;
-  std::vector<std::string_view> values;
-  std::vector<std::string> owned = NumericTexts(column);
-  if (column.type() == ColumnType::kString) {
-    values.reserve(column.size());
-    for (size_t row = 0; row < column.size(); ++row) {
-      if (column.IsMissing(row)) {
-        ++missing;
-      } else {
-        values.push_back(column.RawText(row));
-      }
-    }
-  } else {
-    for (size_t row = 0; row < column.size(); ++row) missing += column.IsMissing(row);
-    values.assign(owned.begin(), owned.end());
-  }
-  return ScanColumn(column.name(), values, missing);
-}
-
-// Codes of a quasi-identifier column for the equivalence classes (missing is its own code).
-std::vector<uint32_t> Codes(const Column& column) {
-  std::vector<uint32_t> codes(column.size());
-  if (column.type() == ColumnType::kString) {
-    std::unordered_map<std::string_view, uint32_t> seen;
-    for (size_t row = 0; row < column.size(); ++row) {
-      // Missing is the null view, distinct from every value (an empty value is missing too).
-      codes[row] = seen.emplace(column.RawText(row), static_cast<uint32_t>(seen.size())).first->second;
-    }
-    return codes;
-  }
-  std::unordered_map<double, uint32_t> seen;  // NaN (missing) compares unequal: map it to one code
-  const uint32_t missing = UINT32_MAX;
-  for (size_t row = 0; row < column.size(); ++row) {
-    codes[row] = column.IsMissing(row) ? missing
-                                       : seen.emplace(column.NumericValue(row), static_cast<uint32_t>(seen.size())).first->second;
-  }
-  return codes;
-}
 
 int RunScan(const ScanArguments& arguments);
 
@@ -132,15 +82,12 @@ int RunScan(const ScanArguments& arguments) {
   if (!table.ok()) return ReportError(table.status());
   std::fprintf(stderr, "scan: %zu rows x %zu columns of %s\n", table->row_count(), table->column_count(),
                arguments.file.c_str());
-  std::vector<ColumnScan> scans(table->column_count());
-  ParallelFor(table->column_count(), HardwareThreads(), [&](size_t begin, size_t end) {
-    for (size_t c = begin; c < end; ++c) scans[c] = ScanTableColumn(table->column(c));
-  });
+  const std::vector<ColumnScan> scans = ScanTable(*table);
 
   nlohmann::ordered_json document = {{"file", arguments.file}, {"rows", table->row_count()}};
   nlohmann::ordered_json columns = nlohmann::ordered_json::array();
   int grade = 1;
-  std::vector<std::vector<uint32_t>> quasi_codes;
+  std::vector<std::vector<std::string>> quasi_values;
   std::vector<std::string> quasi_names;
   for (size_t c = 0; c < scans.size(); ++c) {
     const ColumnScan& scan = scans[c];
@@ -161,22 +108,15 @@ int RunScan(const ScanArguments& arguments) {
                        {"missing", scan.missing},
                        {"distinct", scan.distinct}});
     if (scan.role == ColumnRole::kQuasiIdentifier) {
-      quasi_codes.push_back(Codes(table->column(c)));
+      quasi_values.push_back(ColumnTexts(table->column(c)));
       quasi_names.push_back(scan.name);
     }
   }
   document["grade"] = grade;
   document["columns"] = columns;
-  const SampleRisk risk = ProsecutorRisk(quasi_codes, table->row_count(), arguments.threshold);
-  document["risk"] = {{"quasi_identifiers", quasi_names},
-                      {"classes", risk.classes},
-                      {"k", risk.k},
-                      {"uniques", risk.uniques},
-                      {"prosecutor",
-                       {{"highest", risk.highest_risk},
-                        {"average", risk.average_risk},
-                        {"records_at_risk", risk.records_at_risk},
-                        {"threshold", risk.threshold}}}};
+  auto risk = RiskDocument(quasi_names, quasi_values, table->row_count(), arguments.risk);
+  if (!risk.ok()) return ReportError(risk.status());
+  document["risk"] = *risk;
   if (!arguments.report.empty()) {
     Status written = WriteFileAtomically(arguments.report, HtmlReport(document));
     if (!written.ok()) return ReportError(written);
@@ -197,14 +137,7 @@ int RunScan(const ScanArguments& arguments) {
                           DescribeDetected(column["detected"])});
   }
   std::printf("%s", columns_table.Render().c_str());
-  std::printf("\nRe-identification risk over %zu quasi-identifier%s", quasi_names.size(),
-              quasi_names.size() == 1 ? "" : "s");
-  for (size_t i = 0; i < quasi_names.size(); ++i) std::printf("%s%s", i == 0 ? ": " : ", ", quasi_names[i].c_str());
-  std::printf("\n  %llu equivalence classes, k = %llu, %.2f%% of records unique\n",
-              static_cast<unsigned long long>(risk.classes), static_cast<unsigned long long>(risk.k),
-              100 * risk.uniques);
-  std::printf("  prosecutor risk: highest %.3f, average %.3f; %.2f%% of records above %.2f\n", risk.highest_risk,
-              risk.average_risk, 100 * risk.records_at_risk, risk.threshold);
+  std::printf("\n%s", DescribeRisk(document["risk"]).c_str());
   return 0;
 }
 
@@ -218,8 +151,14 @@ void AddScanCommand(CLI::App& app, int& exit_code) {
   command->add_option("file", arguments->file, "the CSV file")->required();
   command->add_flag("--json", arguments->json, "print the scan as JSON on stdout");
   command->add_option("--report", arguments->report, "also write an HTML report to FILE");
-  command->add_option("--threshold", arguments->threshold, "prosecutor risk above which a record counts as at risk")
+  command->add_option("--threshold", arguments->risk.threshold, "risk above which a record counts as at risk")
       ->default_val(0.2);
+  command->add_option("--population", arguments->risk.population_table,
+                      "a population table (CSV: the quasi-identifier columns and `count`) for journalist and "
+                      "marketer risk");
+  command->add_option("--population-size", arguments->risk.population_size,
+                      "people in the population the file was drawn from, for population uniqueness (Pitman, "
+                      "Zayatz, SNB, Dankar's rule)");
   command->callback([arguments, &exit_code] { exit_code = RunScan(*arguments); });
 }
 

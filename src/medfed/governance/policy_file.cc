@@ -5,30 +5,10 @@
 #include <toml.hpp>
 
 #include "medfed/core/file.h"
+#include "medfed/governance/toml_support.h"
 
 namespace medfed {
 namespace {
-
-std::string Where(const std::string& source, const toml::value& value) {
-  return source + ":" + std::to_string(value.location().line());
-}
-
-StatusOr<double> NumberSetting(const std::string& source, const std::string& key,
-                               const toml::value& value, double minimum) {
-  double number;
-  if (value.is_integer()) {
-    number = static_cast<double>(value.as_integer());
-  } else if (value.is_floating()) {
-    number = value.as_floating();
-  } else {
-    return InvalidArgument(Where(source, value) + ": " + key + " must be a number");
-  }
-  if (number < minimum) {
-    return InvalidArgument(Where(source, value) + ": " + key + " must be at least " +
-                           std::to_string(static_cast<int>(minimum)));
-  }
-  return number;
-}
 
 StatusOr<std::set<std::string>> NameList(const std::string& source, const std::string& key, const toml::value& value) {
   if (!value.is_array()) return InvalidArgument(Where(source, value) + ": " + key + " must be a list of names");
@@ -60,9 +40,14 @@ Status ParseAccess(const std::string& source, const toml::value& section, Access
         return InvalidArgument(Where(source, setting) + ": approval must be \"manual\" or \"automatic\"");
       }
       access.manual_approval = setting.as_string() == "manual";
+    } else if (key == "max_grade") {
+      if (!setting.is_integer() || setting.as_integer() < 1 || setting.as_integer() > 5) {
+        return InvalidArgument(Where(source, setting) + ": max_grade must be a whole number from 1 to 5 (GB/T 39725 grades)");
+      }
+      access.max_grade = static_cast<int>(setting.as_integer());
     } else {
       return InvalidArgument(Where(source, setting) + ": unknown key \"" + key +
-                             "\" in [access]; known: researchers, analyses, tables, columns, approval");
+                             "\" in [access]; known: researchers, analyses, tables, columns, approval, max_grade");
     }
   }
   return absl::OkStatus();
@@ -71,13 +56,7 @@ Status ParseAccess(const std::string& source, const toml::value& section, Access
 }  // namespace
 
 StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& source) {
-  toml::value document;
-  try {
-    std::istringstream stream(text);
-    document = toml::parse(stream, source);
-  } catch (const std::exception& error) {
-    return InvalidArgument(std::string(error.what()));
-  }
+  ASSIGN_OR_RETURN(toml::value document, ParseToml(text, source));
   SitePolicy site_policy;
   DisclosurePolicy& policy = site_policy.disclosure;
   for (const auto& [section, value] : document.as_table()) {

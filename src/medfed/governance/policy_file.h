@@ -16,6 +16,7 @@
 //   tables = ["colon"]       # tables and genotype sets; default all the site serves
 //   columns.colon = ["age", "sex", "rx", "time", "status"]   # default all columns
 //   approval = "manual"      # or "automatic": studies the policy allows run unattended
+//   max_grade = 3            # columns graded above this (GB/T 39725, from the table's scan) are refused
 #pragma once
 
 #include <string>
