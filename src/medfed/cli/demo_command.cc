@@ -57,6 +57,18 @@ int Demo(const DemoArguments& arguments) {
     const std::string report = (std::filesystem::path(arguments.out) / "messy_extract.scan.html").string();
     if (int scanned = ScanFile(extract, false, report); scanned != 0) return scanned;
     std::printf("\nThe scan report is %s.\n", std::filesystem::absolute(report).lexically_normal().c_str());
+    // ... and de-identifies it with the default policy before it may join the network.
+    const std::filesystem::path out(arguments.out);
+    const std::string deidentified = (out / "messy_extract.deid.csv").string();
+    std::printf("\nThen de-identifies it (medfed deid %s --out %s --key %s --create-key):\n\n", extract.c_str(),
+                deidentified.c_str(), (out / "site.key").c_str());
+    std::fflush(stdout);
+    if (int done = DeidentifyFile(extract, deidentified, (out / "messy_extract.deid.json").string(),
+                                  (out / "site.key").string());
+        done != 0) {
+      return done;
+    }
+    std::printf("\nThe de-identified extract and its report (JSON) are beside the results.\n");
   }
   return 0;
 }
