@@ -259,7 +259,8 @@ TEST(CliTest, DeidentifiesTheMessyExtract) {
   // Re-scanning the output finds no direct identifier but the pseudonym columns.
   Outcome rescan = RunMedfed("scan " + directory + "/out.csv --json");
   ASSERT_EQ(rescan.exit_code, 0) << rescan.err;
-  for (const auto& column : nlohmann::json::parse(rescan.out)["columns"]) {
+  const auto rescanned = nlohmann::json::parse(rescan.out);
+  for (const auto& column : rescanned["columns"]) {
     for (const auto& kind : column["detected"]) {
       EXPECT_TRUE(kind["kind"] == "unique_code" || !(kind["kind"] == "resident_id" || kind["kind"] == "mobile_phone" ||
                                                      kind["kind"] == "person_name" || kind["kind"] == "address"))

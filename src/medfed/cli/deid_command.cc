@@ -215,13 +215,7 @@ void AddDeidCommand(CLI::App& app, int& exit_code) {
   command->add_option("--key", arguments->key, "the site's secret pseudonym key (a file of at least 32 bytes)");
   command->add_flag("--create-key", arguments->create_key, "create the --key file with a fresh random key if missing");
   command->add_flag("--json", arguments->json, "print the report as JSON on stdout");
-  command->add_option("--threshold", arguments->risk.threshold, "risk above which a record counts as at risk")
-      ->default_val(0.2);
-  command->add_option("--population", arguments->risk.population_table,
-                      "a population table (CSV: the quasi-identifier columns as in the input, and `count`) for "
-                      "journalist and marketer risk before de-identification");
-  command->add_option("--population-size", arguments->risk.population_size,
-                      "people in the population, for population uniqueness before and after");
+  AddRiskOptions(command, arguments->risk);
   command->callback([arguments, &exit_code] { exit_code = RunDeid(*arguments); });
 }
 

@@ -85,6 +85,16 @@ StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::strin
 
 }  // namespace
 
+void AddRiskOptions(CLI::App* command, RiskOptions& options) {
+  command->add_option("--threshold", options.threshold, "risk above which a record counts as at risk")->default_val(0.2);
+  command->add_option("--population", options.population_table,
+                      "a population table (CSV: the quasi-identifier columns and `count`) for journalist and "
+                      "marketer risk");
+  command->add_option("--population-size", options.population_size,
+                      "people in the population the file was drawn from, for population uniqueness (Zayatz, "
+                      "Pitman, SNB, Dankar's rule)");
+}
+
 StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& names,
                                               const std::vector<std::vector<std::string>>& values, uint64_t records,
                                               const RiskOptions& options) {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "medfed/core/status.h"
+#include <CLI/CLI.hpp>
+
 #include "nlohmann/json.hpp"
 
 namespace medfed::cli {
@@ -17,6 +19,9 @@ struct RiskOptions {
   std::string population_table;  // CSV: the quasi-identifier columns and a `count` column
   double population_size = 0;    // people in the population the table was drawn from; 0 = unknown
 };
+
+// --threshold, --population and --population-size, as `scan` and `deid` take them.
+void AddRiskOptions(CLI::App* command, RiskOptions& options);
 
 // `values[c][r]`: the text of quasi-identifier `names[c]` in record r.
 StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& names,

@@ -151,14 +151,7 @@ void AddScanCommand(CLI::App& app, int& exit_code) {
   command->add_option("file", arguments->file, "the CSV file")->required();
   command->add_flag("--json", arguments->json, "print the scan as JSON on stdout");
   command->add_option("--report", arguments->report, "also write an HTML report to FILE");
-  command->add_option("--threshold", arguments->risk.threshold, "risk above which a record counts as at risk")
-      ->default_val(0.2);
-  command->add_option("--population", arguments->risk.population_table,
-                      "a population table (CSV: the quasi-identifier columns and `count`) for journalist and "
-                      "marketer risk");
-  command->add_option("--population-size", arguments->risk.population_size,
-                      "people in the population the file was drawn from, for population uniqueness (Pitman, "
-                      "Zayatz, SNB, Dankar's rule)");
+  AddRiskOptions(command, arguments->risk);
   command->callback([arguments, &exit_code] { exit_code = RunScan(*arguments); });
 }
 

@@ -206,7 +206,9 @@ std::string KeyedPseudonym(std::string_view key, std::string_view value) {
   crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size());
   crypto_auth_hmacsha256_final(&state, mac);
   sodium_memzero(&state, sizeof state);
-  static constexpr char kHex[] = "0123456789abcdef";
+  // Sixteen letters instead of hex digits: a pseudonym never holds a digit run that a phone,
+  // ID or card detector could take for an identifier.
+  static constexpr char kHex[] = "abcdefghijkmnpqr";
   std::string pseudonym = "P";
   for (int i = 0; i < 10; ++i) {
     pseudonym += kHex[mac[i] >> 4];

@@ -87,7 +87,8 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
 std::optional<std::string> FindDirectIdentifier(const TextTableData& table, const std::set<std::string>& skip_columns,
                                                 const std::set<std::string>& known_names);
 
-// "P" + the first 20 hex digits of HMAC-SHA-256(key, value trimmed and upper-cased).
+// "P" + the first 80 bits of HMAC-SHA-256(key, value trimmed and upper-cased), four bits per
+// letter from "abcdefghijkmnpqr" (no digits, so no detector mistakes it for a number).
 std::string KeyedPseudonym(std::string_view key, std::string_view value);
 
 }  // namespace medfed

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "medfed/privacy/reidentification_risk.h"
 
 namespace medfed {
 namespace {
@@ -53,19 +52,6 @@ TEST(PopulationTableRisk, HandComputedExample) {
   EXPECT_DOUBLE_EQ(risk.journalist_highest, 0.5);
   EXPECT_DOUBLE_EQ(risk.journalist_records_at_risk, 0.5);
   EXPECT_DOUBLE_EQ(risk.marketer, 0.225);
-}
-
-// Hand-computed prosecutor risk: QI rows (a,x) (a,x) (a,y) (b,y) (b,y) (b,y): classes 2, 1, 3.
-//   k = 1, uniques = 1/6, highest = 1, average = 3 classes / 6 = 0.5, at risk (1/|c| > 0.4): the
-//   classes of 1 and 2 -> 3/6.
-TEST(ProsecutorRisk, HandComputedExample) {
-  const SampleRisk risk = ProsecutorRisk({{0, 0, 0, 1, 1, 1}, {0, 0, 1, 1, 1, 1}}, 6, 0.4);
-  EXPECT_EQ(risk.classes, 3u);
-  EXPECT_EQ(risk.k, 1u);
-  EXPECT_DOUBLE_EQ(risk.uniques, 1.0 / 6);
-  EXPECT_DOUBLE_EQ(risk.highest_risk, 1.0);
-  EXPECT_DOUBLE_EQ(risk.average_risk, 0.5);
-  EXPECT_DOUBLE_EQ(risk.records_at_risk, 0.5);
 }
 
 }  // namespace
