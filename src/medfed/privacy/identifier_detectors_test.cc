@@ -103,6 +103,17 @@ TEST(IdentifierDetectorsTest, IdentifiersInsideFreeText) {
     }
   }
   EXPECT_TRUE(FindIdentifiersInText("术后恢复良好，建议3个月后复查CEA。").empty());
+  // Bank cards (Luhn) and landlines with their area code inside text; look-alikes stay.
+  auto kinds_in = [](const std::string& text) {
+    std::vector<std::pair<IdentifierKind, std::string>> found;
+    for (const auto& finding : FindIdentifiersInText(text)) found.push_back({finding.kind, text.substr(finding.offset, finding.length)});
+    return found;
+  };
+  using Found = std::vector<std::pair<IdentifierKind, std::string>>;
+  EXPECT_EQ(kinds_in("银行卡4111111111111111缴费"), (Found{{IdentifierKind::kBankCard, "4111111111111111"}}));
+  EXPECT_TRUE(kinds_in("批号4111111111111112").empty());  // fails the Luhn check
+  EXPECT_EQ(kinds_in("家属电话0571-87654321转"), (Found{{IdentifierKind::kLandline, "0571-87654321"}}));
+  EXPECT_TRUE(kinds_in("2021-03-04复查").empty());
 }
 
 std::vector<std::string_view> Views(const std::vector<std::string>& values) {
