@@ -318,6 +318,34 @@ TEST(CliTest, ScanReportsJournalistAndMarketerRisk) {
       << uncovered.err;
 }
 
+// medfed match on the bundled rare-disease network: ranked handles; unknown terms warned about;
+// a malformed query names its file.
+TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_match");
+  Outcome synth = RunMedfed("synth rare --rows 120,80 --out " + directory);
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  ASSERT_TRUE(WriteFileAtomically(directory + "/study.toml",
+                                  "[study]\nname = \"m\"\n[[sites]]\nname = \"a\"\ntables.p = \"rare_a.csv\"\n"
+                                  "[[sites]]\nname = \"b\"\ntables.p = \"rare_b.csv\"\n[[analyses]]\nid = \"similar\"\n"
+                                  "type = \"phenotype_match\"\ntable = \"p\"\nid_column = \"patient_id\"\n"
+                                  "terms = \"terms\"\nontology = \"ontology.obo\"\n").ok());
+  Outcome json = RunMedfed("match " + directory + "/study.toml --query " + directory + "/query.json --top 4 --json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto document = nlohmann::json::parse(json.out);
+  const auto& matches = document["results"][0]["matches"];
+  ASSERT_EQ(matches.size(), 4u);
+  EXPECT_EQ(matches[0]["handle"].get<std::string>().size(), 32u);
+  EXPECT_GE(matches[0]["score"].get<double>(), matches[3]["score"].get<double>());
+  ASSERT_TRUE(WriteFileAtomically(directory + "/unknown.json", R"({"terms": ["SYN:0010803", "HP:0000000"]})").ok());
+  Outcome unknown = RunMedfed("match " + directory + "/study.toml --query " + directory + "/unknown.json");
+  EXPECT_EQ(unknown.exit_code, 0) << unknown.err;
+  EXPECT_NE(unknown.err.find("warning: terms not in the ontology, ignored: HP:0000000"), std::string::npos) << unknown.err;
+  ASSERT_TRUE(WriteFileAtomically(directory + "/bad.json", R"({"term": ["SYN:0010803"]})").ok());
+  Outcome bad = RunMedfed("match " + directory + "/study.toml --query " + directory + "/bad.json");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("bad.json: unknown key \"term\""), std::string::npos) << bad.err;
+}
+
 TEST(CliTest, DemoRuns) {
   std::string out_dir = testing::MakeTempDir("medfed_demo");
   Outcome outcome = RunMedfed("demo --out " + out_dir);

@@ -27,6 +27,7 @@ const std::vector<const AnalysisDefinition*>& AllAnalyses() {
       &GwasDefinition(),
       &DistinctCountDefinition(),
       &PsiDefinition(),
+      &PhenotypeMatchDefinition(),
   };
   return all;
 }

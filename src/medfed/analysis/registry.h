@@ -73,5 +73,6 @@ const AnalysisDefinition& LifeTableDefinition();
 const AnalysisDefinition& GwasDefinition();
 const AnalysisDefinition& DistinctCountDefinition();
 const AnalysisDefinition& PsiDefinition();
+const AnalysisDefinition& PhenotypeMatchDefinition();
 
 }  // namespace medfed

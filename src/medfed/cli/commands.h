@@ -21,6 +21,9 @@ void AddScanCommand(CLI::App& app, int& exit_code);
 // `medfed scan FILE` (also run by the demo); returns the exit code.
 int ScanFile(const std::string& file, bool json, const std::string& report);
 void AddDeidCommand(CLI::App& app, int& exit_code);
+void AddMatchCommand(CLI::App& app, int& exit_code);
+// `medfed match STUDY --query QUERY --top N` (also run by the demo).
+int MatchQuery(const std::string& study, const std::string& query, int top);
 // `medfed deid FILE --out OUT --report REPORT --key KEY --create-key` (also run by the demo).
 int DeidentifyFile(const std::string& file, const std::string& out, const std::string& report, const std::string& key);
 

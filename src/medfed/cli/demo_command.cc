@@ -70,6 +70,18 @@ int Demo(const DemoArguments& arguments) {
     }
     std::printf("\nThe de-identified extract and its report (JSON) are beside the results.\n");
   }
+  // A clinician asks three rare-disease clinics "who has seen a patient like this?", encrypted.
+  const std::filesystem::path rare = std::filesystem::path(path).parent_path().parent_path() / "rare";
+  if (arguments.study.empty() && FileExists((rare / "study.toml").string())) {
+    std::printf("\nA clinician asks three rare-disease clinics for patients like hers, the query encrypted "
+                "(medfed match %s --query %s --top 5):\n\n",
+                (rare / "study.toml").c_str(), (rare / "data" / "query.json").c_str());
+    std::fflush(stdout);
+    if (int matched = MatchQuery((rare / "study.toml").string(), (rare / "data" / "query.json").string(), 5);
+        matched != 0) {
+      return matched;
+    }
+  }
   return 0;
 }
 

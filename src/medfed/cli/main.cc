@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   medfed::cli::AddPsiCommand(app, exit_code);
   medfed::cli::AddScanCommand(app, exit_code);
   medfed::cli::AddDeidCommand(app, exit_code);
+  medfed::cli::AddMatchCommand(app, exit_code);
   // Set after the subcommands exist, so that only `medfed --help` and `medfed run --help` carry it.
   app.footer(analyses + "\nSee README.md and docs/ for the study file and the protocols; docs/deployment.md for\n"
              "the network (ca, hub, site, audit, run --hub).");

@@ -11,6 +11,7 @@
 #include "medfed/synth/colorectal_cohort.h"
 #include "medfed/synth/genotype_cohort.h"
 #include "medfed/synth/messy_extract.h"
+#include "medfed/synth/rare_disease_cohort.h"
 #include "medfed/synth/registry_extract.h"
 
 namespace medfed::cli {
@@ -77,8 +78,28 @@ int SynthesizeMessyExtract(const SynthArguments& arguments) {
   return 0;
 }
 
+int SynthesizeRareDiseaseNetwork(const SynthArguments& arguments) {
+  synth::RareDiseaseOptions options;
+  if (arguments.seed) options.seed = *arguments.seed;
+  if (arguments.rows_given) options.patients = arguments.rows;
+  const synth::RareDiseaseNetwork network = synth::GenerateRareDiseaseNetwork(options);
+  std::vector<std::pair<std::string, const std::string*>> files = {{"ontology.obo", &network.ontology_obo},
+                                                                    {"query.json", &network.example_query_json}};
+  std::vector<std::string> names;
+  for (size_t s = 0; s < network.site_csv.size(); ++s) names.push_back(std::string("rare_") + static_cast<char>('a' + s) + ".csv");
+  for (size_t s = 0; s < names.size(); ++s) files.push_back({names[s], &network.site_csv[s]});
+  Status written = MakeDirectories(arguments.out);
+  for (const auto& [name, contents] : files) {
+    if (written.ok()) written = WriteFileAtomically(arguments.out + "/" + name, *contents);
+    if (!written.ok()) return ReportError(written);
+    std::fprintf(stderr, "wrote %s/%s\n", arguments.out.c_str(), name.c_str());
+  }
+  return 0;
+}
+
 int Synthesize(const SynthArguments& arguments) {
   if (arguments.kind == "messy") return SynthesizeMessyExtract(arguments);
+  if (arguments.kind == "rare") return SynthesizeRareDiseaseNetwork(arguments);
   if (arguments.kind == "registry") return SynthesizeRegistries(arguments);
   if (arguments.kind == "genotypes") return SynthesizeGenotypes(arguments);
   synth::CohortOptions options;
@@ -115,18 +136,18 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
       "synth",
       "Generate seeded synthetic data: a multi-hospital colorectal cohort (colorectal), cancer "
       "registry extracts with populations at risk (registry), case-control genotypes with "
-      "population structure as PLINK filesets (genotypes), or a messy hospital registry extract with planted "
-      "identifiers (messy)");
+      "population structure as PLINK filesets (genotypes), a messy hospital registry extract with planted "
+      "identifiers (messy), or a rare-disease network with a small phenotype ontology (rare)");
   command->add_option("kind", arguments->kind, "cohort kind")
-      ->check(CLI::IsMember({"colorectal", "registry", "genotypes", "messy"}))
+      ->check(CLI::IsMember({"colorectal", "registry", "genotypes", "messy", "rare"}))
       ->default_val("colorectal");
   command->add_option("--out", arguments->out,
                       "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
-                      "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv)")
+                      "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv; ontology.obo, rare_a.csv, ..., query.json)")
       ->required();
   command->add_option("--seed", arguments->seed,
                       "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes, "
-                      "20240801 for messy)");
+                      "20240801 for messy, 20240901 for rare)");
   CLI::Option* rows = command->add_option("--rows", arguments->rows,
                                           "rows (genotypes: samples) per site, e.g. --rows 1200,900,600")
                           ->delimiter(',');

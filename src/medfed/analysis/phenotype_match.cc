@@ -1,0 +1,356 @@
+// `phenotype_match`: "who has seen a patient like this?" answered without showing the query to
+// the sites or the sites' patients to anyone (docs/protocols/match.md).
+//
+//   round 1   sites: for every ontology term, how many of their patients have it (with
+//             ancestors) -> summed under secure aggregation; the hub turns the network's counts
+//             into information content IC(t) = -ln(count_t / N)
+//   round 2   querier (the hub half): weights w_t = round(100 IC(t)) for the terms of the query's
+//             closure, 0 for every other term, each encrypted under its own fresh
+//             Okamoto-Uchiyama key -> every site sees one ciphertext per ontology term
+//             sites: for each patient, the product of the ciphertexts of its closure's terms =
+//             E(sum of the weights the patient shares with the query); 28 patients packed per
+//             ciphertext (24-bit slots), re-randomised, with an opaque handle per patient
+//             querier: decrypts, ranks, keeps the best `top`
+//
+// A site learns the ontology size only; the querier learns every patient's score and the
+// handles of the best matches (HMAC-SHA-256 of the patient id under a key only the site holds,
+// so only the site can find the patient for follow-up, as in Matchmaker Exchange).
+#include <sodium.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/phenotype_ontology.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/analysis/table_scan.h"
+#include "medfed/core/file.h"
+#include "medfed/core/parallel.h"
+#include "medfed/core/text.h"
+#include "medfed/crypto/okamoto_uchiyama.h"
+#include "medfed/crypto/sodium.h"
+
+namespace medfed {
+namespace {
+
+constexpr int kSlotBits = 24;
+constexpr int kSlots = 28;
+constexpr double kWeightScale = 100;  // IC in hundredths of a nat
+
+std::string ToBase64(const std::string& bytes) {
+  std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  text.pop_back();  // the terminating NUL
+  return text;
+}
+
+StatusOr<std::string> FromBase64(const std::string& text, const std::string& what) {
+  std::string bytes(text.size(), '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(), text.size(), nullptr,
+                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return InvalidArgument(what + ": not valid base64 (corrupted message)");
+  }
+  bytes.resize(length);
+  return bytes;
+}
+
+// The site's handle key, kept beside the table (created once, readable by the site only).
+StatusOr<std::string> HandleKey(const std::string& table_path) {
+  const std::string path = table_path + ".match.key";
+  if (!FileExists(path)) {
+    std::string key(32, '\0');
+    randombytes_buf(key.data(), key.size());
+    RETURN_IF_ERROR(WriteFileAtomically(path, key, 0600));
+  }
+  ASSIGN_OR_RETURN(std::string key, ReadFileToString(path));
+  if (key.size() < 32) return InvalidArgument(path + ": a match handle key needs 32 bytes; delete it to make a new one");
+  return key;
+}
+
+std::string Handle(const std::string& key, const std::string& patient) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(patient.data()), patient.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, mac, 16);
+  return hex;
+}
+
+class MatchSite : public SiteAnalysis {
+ public:
+  MatchSite(PhenotypeOntology ontology, std::vector<std::vector<uint32_t>> closures, std::vector<std::string> handles)
+      : ontology_(std::move(ontology)), closures_(std::move(closures)), handles_(std::move(handles)) {}
+
+  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+    ASSIGN_OR_RETURN(double round, parameters.Number("round"));
+    Contribution contribution;
+    if (round == 1) {
+      contribution.values.assign(ontology_.size() + 1, 0);
+      for (const auto& closure : closures_) {
+        for (uint32_t term : closure) contribution.values[term] += 1;
+      }
+      contribution.values.back() = static_cast<double>(closures_.size());
+      return contribution;
+    }
+    contribution.values = {0};
+    ASSIGN_OR_RETURN(std::string key_text, parameters.Text("public_key"));
+    ASSIGN_OR_RETURN(std::string key_bytes, FromBase64(key_text, "the querier's public key"));
+    ASSIGN_OR_RETURN(crypto::OuPublicKey key, crypto::OuPublicKey::Deserialize(key_bytes));
+    ASSIGN_OR_RETURN(std::string weights_text, parameters.Text("weights"));
+    ASSIGN_OR_RETURN(std::string weights, FromBase64(weights_text, "the encrypted weights"));
+    const size_t width = key.ciphertext_bytes();
+    if (weights.size() != width * ontology_.size()) {
+      return InvalidArgument("the encrypted weights hold " + std::to_string(weights.size() / width) +
+                             " terms; this site's ontology has " + std::to_string(ontology_.size()));
+    }
+    // Every term a patient here has, shifted into each slot once.
+    std::vector<uint8_t> used(ontology_.size(), 0);
+    for (const auto& closure : closures_) {
+      for (uint32_t term : closure) used[term] = 1;
+    }
+    crypto::OuAccumulator preparer(key);
+    std::vector<std::vector<std::shared_ptr<const crypto::OuAccumulator::Operand>>> operands(ontology_.size());
+    for (uint32_t term = 0; term < ontology_.size(); ++term) {
+      if (!used[term]) continue;
+      ASSIGN_OR_RETURN(auto operand, preparer.Prepare(weights.substr(term * width, width)));
+      operands[term].push_back(operand);
+      for (int slot = 1; slot < kSlots; ++slot) operands[term].push_back(preparer.Shift(*operands[term].back(), kSlotBits));
+    }
+    const size_t blocks = (closures_.size() + kSlots - 1) / kSlots;
+    std::vector<std::string> sums(blocks);
+    ParallelFor(blocks, HardwareThreads(), [&](size_t begin, size_t end) {
+      crypto::OuAccumulator sum(key);
+      for (size_t block = begin; block < end; ++block) {
+        sum.Reset();
+        for (size_t slot = 0; slot < kSlots && block * kSlots + slot < closures_.size(); ++slot) {
+          for (uint32_t term : closures_[block * kSlots + slot]) sum.Add(*operands[term][slot]);
+        }
+        // Fresh randomness: the querier cannot tell which of its ciphertexts went into a sum.
+        sums[block] = key.Rerandomize(sum.Result());
+      }
+    });
+    std::string packed;
+    for (const auto& block : sums) packed += block;
+    contribution.disclosed["blocks"] = {ToBase64(packed)};
+    contribution.disclosed["handles"] = handles_;
+    return contribution;
+  }
+
+ private:
+  PhenotypeOntology ontology_;
+  std::vector<std::vector<uint32_t>> closures_;  // in a random order
+  std::vector<std::string> handles_;             // the same order
+};
+
+class MatchHub : public HubAnalysis {
+ public:
+  MatchHub(PhenotypeOntology ontology, std::vector<uint32_t> query, std::vector<std::string> unknown, size_t top)
+      : ontology_(std::move(ontology)), query_(std::move(query)), unknown_(std::move(unknown)), top_(top) {}
+
+  StatusOr<RoundParameters> Begin() override {
+    RoundParameters parameters;
+    parameters.numbers["round"] = {1};
+    return parameters;
+  }
+
+  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+    if (!weights_.empty()) return Rank(pooled);
+    const double patients = pooled.sum.back();
+    if (patients < 1) return FailedPrecondition("phenotype_match: the sites hold no patients with ontology terms");
+    weights_.assign(ontology_.size(), 0);
+    uint64_t bound = 0;
+    for (uint32_t term : ontology_.Closure(query_)) {
+      const double count = pooled.sum[term];
+      if (count < 1) continue;  // no patient has it: it cannot add to any score
+      weights_[term] = static_cast<uint64_t>(std::llround(kWeightScale * std::log(patients / count)));
+      bound += weights_[term];
+    }
+    if (bound >= (uint64_t{1} << kSlotBits)) {
+      return InvalidArgument("phenotype_match: the query's terms weigh " + std::to_string(bound) +
+                             " in all, more than a 24-bit slot holds; use fewer terms");
+    }
+    ASSIGN_OR_RETURN(keys_, crypto::OuKeyPair::Generate(2048));
+    const crypto::OuPublicKey& key = keys_->public_key();
+    std::vector<std::string> ciphertexts(ontology_.size());
+    ParallelFor(ontology_.size(), HardwareThreads(), [&](size_t begin, size_t end) {
+      for (size_t term = begin; term < end; ++term) ciphertexts[term] = key.Encrypt(weights_[term]);
+    });
+    std::string packed;
+    for (const auto& ciphertext : ciphertexts) packed += ciphertext;
+    RoundParameters parameters;
+    parameters.numbers["round"] = {2};
+    parameters.texts["public_key"] = {ToBase64(key.Serialize())};
+    parameters.texts["weights"] = {ToBase64(packed)};
+    network_patients_ = static_cast<uint64_t>(patients);
+    return HubStep::Next(std::move(parameters));
+  }
+
+ private:
+  StatusOr<HubStep> Rank(const PooledRound& pooled) {
+    struct Match {
+      std::string site, handle;
+      uint64_t score;
+    };
+    std::vector<Match> matches;
+    const size_t width = keys_->public_key().ciphertext_bytes();
+    for (size_t s = 0; s < pooled.sites.size(); ++s) {
+      const auto& disclosed = pooled.disclosed[s];
+      auto blocks = disclosed.find("blocks");
+      auto handles = disclosed.find("handles");
+      if (blocks == disclosed.end() || handles == disclosed.end() || blocks->second.size() != 1) {
+        return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent no encrypted scores");
+      }
+      ASSIGN_OR_RETURN(std::string packed, FromBase64(blocks->second[0], "site " + pooled.sites[s] + "'s scores"));
+      const size_t patients = handles->second.size();
+      if (packed.size() != width * ((patients + kSlots - 1) / kSlots)) {
+        return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent scores for a different number of "
+                               "patients than handles");
+      }
+      std::vector<uint64_t> scores(patients);
+      Status failed;
+      std::mutex mutex;
+      ParallelFor(packed.size() / width, HardwareThreads(), [&](size_t begin, size_t end) {
+        for (size_t block = begin; block < end; ++block) {
+          auto slots = keys_->DecryptPacked(packed.substr(block * width, width), kSlotBits, kSlots);
+          if (!slots.ok()) {
+            std::lock_guard<std::mutex> lock(mutex);
+            failed = slots.status();
+            continue;
+          }
+          for (size_t slot = 0; slot < kSlots && block * kSlots + slot < patients; ++slot) {
+            scores[block * kSlots + slot] = (*slots)[slot];
+          }
+        }
+      });
+      if (!failed.ok()) return Annotate(failed, "phenotype_match: site " + pooled.sites[s] + ": ");
+      for (size_t p = 0; p < patients; ++p) matches.push_back({pooled.sites[s], handles->second[p], scores[p]});
+    }
+    std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+      return a.score != b.score ? a.score > b.score : std::tie(a.site, a.handle) < std::tie(b.site, b.handle);
+    });
+    uint64_t best = 0;
+    for (uint32_t term : ontology_.Closure(query_)) best += weights_[term];
+    Json result = {{"status", "ok"},
+                   {"query_terms", Json::array()}, {"unknown_terms", unknown_}, {"network_patients", network_patients_},
+                   {"query_information_content", static_cast<double>(best) / kWeightScale}, {"matches", Json::array()}};
+    for (uint32_t term : query_) result["query_terms"].push_back(ontology_.id(term));
+    for (size_t i = 0; i < std::min(top_, matches.size()); ++i) {
+      result["matches"].push_back({{"rank", i + 1},
+                                   {"site", matches[i].site},
+                                   {"handle", matches[i].handle},
+                                   {"score", static_cast<double>(matches[i].score) / kWeightScale},
+                                   {"fraction_of_query", best == 0 ? 0.0 : static_cast<double>(matches[i].score) / static_cast<double>(best)}});
+    }
+    return HubStep::Finish(std::move(result));
+  }
+
+  PhenotypeOntology ontology_;
+  std::vector<uint32_t> query_;
+  std::vector<std::string> unknown_;
+  size_t top_;
+  std::vector<uint64_t> weights_;
+  std::optional<crypto::OuKeyPair> keys_;
+  uint64_t network_patients_ = 0;
+};
+
+StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  RETURN_IF_ERROR(crypto::EnsureSodium());
+  const std::string id_column = spec.String("id_column"), terms_column = spec.String("terms");
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {id_column, terms_column}));
+  ASSIGN_OR_RETURN(PhenotypeOntology ontology, PhenotypeOntology::LoadObo(spec.String("ontology")));
+  ASSIGN_OR_RETURN(std::string key, HandleKey(context.data.table_paths().at(spec.String("table"))));
+  const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
+  const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
+  std::vector<std::vector<uint32_t>> closures;
+  std::vector<std::string> handles;
+  for (size_t row = 0; row < ids.size(); ++row) {
+    std::vector<uint32_t> known;
+    for (const std::string& term : SplitString(terms[row], ';')) {
+      if (auto found = ontology.Find(TrimWhitespace(term))) known.push_back(*found);
+    }
+    if (known.empty() || ids[row].empty()) continue;
+    closures.push_back(ontology.Closure(known));
+    handles.push_back(Handle(key, ids[row]));
+  }
+  // A random order, so that slot positions say nothing about row order.
+  for (size_t i = closures.size(); i > 1; --i) {
+    const size_t j = randombytes_uniform(static_cast<uint32_t>(i));
+    std::swap(closures[i - 1], closures[j]);
+    std::swap(handles[i - 1], handles[j]);
+  }
+  return std::unique_ptr<SiteAnalysis>(new MatchSite(std::move(ontology), std::move(closures), std::move(handles)));
+}
+
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext&) {
+  ASSIGN_OR_RETURN(PhenotypeOntology ontology, PhenotypeOntology::LoadObo(spec.String("ontology")));
+  std::vector<uint32_t> query;
+  std::vector<std::string> unknown;
+  for (const std::string& term : spec.Strings("query")) {
+    if (auto found = ontology.Find(TrimWhitespace(term))) {
+      query.push_back(*found);
+    } else {
+      unknown.push_back(term);
+    }
+  }
+  if (!spec.Has("query")) {
+    return InvalidArgument(spec.Describe() + ": no query; give query = [terms] or run it with medfed match --query");
+  }
+  if (query.empty()) {
+    return InvalidArgument(spec.Describe() + ": none of the query's terms is in the ontology " + spec.String("ontology") +
+                           (unknown.empty() ? "" : " (unknown: " + JoinStrings(unknown, ", ") + ")"));
+  }
+  const double top = spec.Number("top", 10);
+  return std::unique_ptr<HubAnalysis>(new MatchHub(std::move(ontology), std::move(query), std::move(unknown),
+                                                   static_cast<size_t>(std::max(1.0, top))));
+}
+
+Status Validate(const AnalysisSpec& spec) {
+  if (spec.Has("query") && spec.Strings("query").empty()) {
+    return InvalidArgument(spec.Describe() + ": query needs at least one term");
+  }
+  if (spec.Number("top", 10) < 1) return InvalidArgument(spec.Describe() + ": top must be at least 1");
+  return absl::OkStatus();
+}
+
+std::string Render(const Json& result) {
+  std::string text = "  query: " + JoinStrings(result["query_terms"].get<std::vector<std::string>>(), ", ") + " (" +
+                     FormatSignificant(result["query_information_content"].get<double>(), 4) + " nats)\n";
+  if (!result["unknown_terms"].empty()) {
+    text += "  unknown terms, ignored: " + JoinStrings(result["unknown_terms"].get<std::vector<std::string>>(), ", ") + "\n";
+  }
+  text += "  best matches among " + std::to_string(result["network_patients"].get<uint64_t>()) + " patients:\n";
+  for (const auto& match : result["matches"]) {
+    text += "    " + std::to_string(match["rank"].get<int>()) + ". " + match["site"].get<std::string>() + " " +
+            match["handle"].get<std::string>() + "  score " + FormatSignificant(match["score"].get<double>(), 4) + " (" +
+            FormatSignificant(100 * match["fraction_of_query"].get<double>(), 3) + "% of the query)\n";
+  }
+  return text;
+}
+
+const std::vector<KeySpec>& Keys() {
+  static const std::vector<KeySpec> keys = {
+      {"table", KeyKind::kString, true, "table name"},
+      {"id_column", KeyKind::kString, true, "the patient id column (only the site sees it; handles are derived from it)"},
+      {"terms", KeyKind::kString, true, "the column of phenotype terms, separated by ';' (HP:0001250;HP:0000252)"},
+      {"ontology", KeyKind::kPath, true, "the ontology (OBO), the same file at every site"},
+      {"query", KeyKind::kStringList, false, "the query's terms (or `medfed match --query QUERY.json`)"},
+      {"top", KeyKind::kNumber, false, "how many best matches to return (default 10)"},
+      {"where", KeyKind::kString, false, "row filter"}};
+  return keys;
+}
+
+}  // namespace
+
+const AnalysisDefinition& PhenotypeMatchDefinition() {
+  static const AnalysisDefinition definition = {
+      "phenotype_match",
+      "patients similar to an encrypted phenotype query (ontology-weighted overlap, Okamoto-Uchiyama encryption)",
+      Keys(), Validate, CreateSite, CreateHub, Render};
+  return definition;
+}
+
+}  // namespace medfed

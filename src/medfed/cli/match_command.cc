@@ -1,0 +1,105 @@
+// medfed match STUDY.toml --query QUERY.json [--top K] [--json] [--out DIR]
+// Runs the study's phenotype_match analysis with the query of QUERY.json ({"terms": [...]}):
+// the query is encrypted before it leaves this process (analysis/phenotype_match.cc).
+#include <cstdio>
+
+#include "medfed/cli/commands.h"
+#include "medfed/cli/results_output.h"
+#include "medfed/core/file.h"
+#include "medfed/federation/study_file.h"
+#include "medfed/federation/study_runner.h"
+
+namespace medfed::cli {
+namespace {
+
+struct MatchArguments {
+  std::string study, query, out;
+  double top = 10;
+  bool json = false;
+};
+
+StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  const Json query = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (query.is_discarded() || !query.is_object()) return InvalidArgument(path + ": not a JSON object like {\"terms\": [\"HP:0001250\"]}");
+  for (const auto& [key, value] : query.items()) {
+    if (key != "terms" && key != "genes") {
+      return InvalidArgument(path + ": unknown key \"" + key + "\"; a query has \"terms\" (and, not used yet, \"genes\")");
+    }
+  }
+  if (!query.contains("terms") || !query["terms"].is_array() || query["terms"].empty()) {
+    return InvalidArgument(path + ": \"terms\" must be a non-empty list of ontology term ids");
+  }
+  std::vector<std::string> terms;
+  for (const auto& term : query["terms"]) {
+    if (!term.is_string()) return InvalidArgument(path + ": every term must be a string such as \"HP:0001250\"");
+    terms.push_back(term.get<std::string>());
+  }
+  if (query.contains("genes") && !query["genes"].empty()) {
+    std::fprintf(stderr, "match: warning: %s lists genes; matching by genes is not implemented yet, they are ignored\n",
+                 path.c_str());
+  }
+  return terms;
+}
+
+int RunMatch(const MatchArguments& arguments) {
+  auto study = LoadStudyFile(arguments.study);
+  if (!study.ok()) return ReportError(study.status());
+  auto terms = ReadQuery(arguments.query);
+  if (!terms.ok()) return ReportError(terms.status());
+  const AnalysisSpec* match = nullptr;
+  for (const auto& spec : study->analyses) {
+    if (spec.type() == "phenotype_match") {
+      if (match != nullptr) {
+        return ReportError(InvalidArgument(arguments.study + ": has more than one phenotype_match analysis; medfed "
+                                           "match runs one"));
+      }
+      match = &spec;
+    }
+  }
+  if (match == nullptr) {
+    return ReportError(InvalidArgument(arguments.study + ": has no [[analyses]] of type \"phenotype_match\" (with "
+                                       "table, id, terms and ontology) for medfed match to run"));
+  }
+  Json keys = match->keys();
+  keys["query"] = *terms;
+  keys["top"] = arguments.top;
+  StudyFile query_study = *study;
+  query_study.analyses = {AnalysisSpec(match->id(), match->type(), keys)};
+  RunOptions options;
+  if (!arguments.out.empty()) options.output_directory = arguments.out;
+  auto document = RunStudyLocally(query_study, options);
+  if (!document.ok()) return ReportError(document.status());
+  for (const auto& result : (*document)["results"]) {
+    if (result.contains("unknown_terms") && !result["unknown_terms"].empty()) {
+      std::string unknown;
+      for (const auto& term : result["unknown_terms"]) unknown += (unknown.empty() ? "" : ", ") + term.get<std::string>();
+      std::fprintf(stderr, "match: warning: terms not in the ontology, ignored: %s\n", unknown.c_str());
+    }
+  }
+  return Present(*document, arguments.json, arguments.out);
+}
+
+}  // namespace
+
+int MatchQuery(const std::string& study, const std::string& query, int top) {
+  MatchArguments arguments;
+  arguments.study = study;
+  arguments.query = query;
+  arguments.top = top;
+  return RunMatch(arguments);
+}
+
+void AddMatchCommand(CLI::App& app, int& exit_code) {
+  auto arguments = std::make_shared<MatchArguments>();
+  CLI::App* command = app.add_subcommand(
+      "match", "Find patients like a phenotype query across the sites, with the query encrypted (phenotype_match)");
+  command->add_option("study", arguments->study, "the study file (its sites and a phenotype_match analysis)")->required();
+  command->add_option("--query", arguments->query, "the query: JSON {\"terms\": [\"HP:...\", ...]}")->required();
+  command->add_option("--top", arguments->top, "how many best matches to return")->default_val(10);
+  command->add_flag("--json", arguments->json, "print the results document as JSON");
+  command->add_option("--out", arguments->out, "also write the results to DIR");
+  command->callback([arguments, &exit_code] { exit_code = RunMatch(*arguments); });
+}
+
+}  // namespace medfed::cli

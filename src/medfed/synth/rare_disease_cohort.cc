@@ -1,0 +1,90 @@
+#include "medfed/synth/rare_disease_cohort.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+namespace medfed::synth {
+namespace {
+
+constexpr int kSystems = 10, kGroups = 4, kFeatures = 6, kDiseases = 60, kDiseaseFeatures = 6;
+
+std::string Id(int number) {
+  char text[16];
+  std::snprintf(text, sizeof text, "SYN:%07d", number);
+  return text;
+}
+int SystemId(int system) { return 100 + system; }
+int GroupId(int system, int group) { return 1000 + system * 10 + group; }
+int FeatureId(int system, int group, int feature) { return 10000 + system * 100 + group * 10 + feature; }
+
+}  // namespace
+
+RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options) {
+  RareDiseaseNetwork network;
+  const char* systems[kSystems] = {"nervous system", "skeletal system", "eye", "ear", "heart",
+                                   "kidney", "skin", "immune system", "metabolism", "growth"};
+  std::string& obo = network.ontology_obo;
+  obo = "format-version: 1.2\nontology: syn\n! Synthetic phenotype ontology for medfed's demo and tests (not HPO).\n\n";
+  obo += "[Term]\nid: " + Id(1) + "\nname: All\n\n";
+  obo += "[Term]\nid: " + Id(2) + "\nname: Phenotypic abnormality\nis_a: " + Id(1) + " ! All\n\n";
+  for (int s = 0; s < kSystems; ++s) {
+    obo += "[Term]\nid: " + Id(SystemId(s)) + "\nname: Abnormality of the " + systems[s] + "\nis_a: " + Id(2) + "\n\n";
+    for (int g = 0; g < kGroups; ++g) {
+      obo += "[Term]\nid: " + Id(GroupId(s, g)) + "\nname: " + systems[s] + " abnormality, group " +
+             std::to_string(g + 1) + "\nis_a: " + Id(SystemId(s)) + "\n\n";
+      for (int f = 0; f < kFeatures; ++f) {
+        obo += "[Term]\nid: " + Id(FeatureId(s, g, f)) + "\nname: " + systems[s] + " feature " +
+               std::to_string(g + 1) + "." + std::to_string(f + 1) + "\nis_a: " + Id(GroupId(s, g)) + "\n\n";
+      }
+    }
+  }
+  std::mt19937_64 random(options.seed);
+  // Each disease: features from one or two organ systems.
+  std::vector<std::vector<int>> diseases(kDiseases);
+  for (auto& features : diseases) {
+    const int first = static_cast<int>(random() % kSystems), second = static_cast<int>(random() % kSystems);
+    while (features.size() < kDiseaseFeatures) {
+      const int system = features.size() % 2 ? second : first;
+      const int feature = FeatureId(system, static_cast<int>(random() % kGroups), static_cast<int>(random() % kFeatures));
+      if (std::find(features.begin(), features.end(), feature) == features.end()) features.push_back(feature);
+    }
+  }
+  std::uniform_real_distribution<double> uniform(0, 1);
+  int next_patient = 1;
+  for (size_t site = 0; site < options.patients.size(); ++site) {
+    std::string csv = "patient_id,terms,disease\n";
+    for (size_t p = 0; p < options.patients[site]; ++p) {
+      // Rare diseases are rare unequally: disease d with weight 1 / (d + 1).
+      int disease = 0;
+      double total = 0;
+      for (int d = 0; d < kDiseases; ++d) total += 1.0 / (d + 1);
+      double pick = uniform(random) * total;
+      while (disease < kDiseases - 1 && (pick -= 1.0 / (disease + 1)) > 0) ++disease;
+      std::string terms;
+      for (int feature : diseases[disease]) {
+        if (uniform(random) > 0.7) continue;
+        // Sometimes recorded only as the group ("seizure" rather than "focal seizure").
+        const int recorded = uniform(random) < 0.2 ? 1000 + (feature - 10000) / 10 : feature;
+        terms += (terms.empty() ? "" : ";") + Id(recorded);
+      }
+      const int noise = 1 + static_cast<int>(random() % 2);
+      for (int n = 0; n < noise; ++n) {
+        terms += (terms.empty() ? "" : ";") + Id(FeatureId(static_cast<int>(random() % kSystems),
+                                                          static_cast<int>(random() % kGroups),
+                                                          static_cast<int>(random() % kFeatures)));
+      }
+      char id[32];
+      std::snprintf(id, sizeof id, "P%c%06d", static_cast<char>('A' + site), next_patient++);
+      csv += std::string(id) + "," + terms + ",D" + std::to_string(disease + 1) + "\n";
+    }
+    network.site_csv.push_back(std::move(csv));
+  }
+  std::string query = "{\"terms\": [";
+  for (size_t i = 0; i < 4; ++i) query += (i ? ", \"" : "\"") + Id(diseases[6][i]) + "\"";
+  query += "]}\n";
+  network.example_query_json = query;
+  return network;
+}
+
+}  // namespace medfed::synth

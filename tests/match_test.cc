@@ -1,0 +1,197 @@
+// Encrypted similar-patient queries (analysis/phenotype_match.cc): the encrypted ranking equals
+// the plaintext one computed here from the sites' files, and the sites see ciphertext only.
+#include <sodium.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "gtest/gtest.h"
+#include "medfed/analysis/phenotype_ontology.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/core/file.h"
+#include "medfed/core/text.h"
+#include "medfed/crypto/sodium.h"
+#include "medfed/federation/study_runner.h"
+#include "medfed/synth/rare_disease_cohort.h"
+#include "test_support.h"
+
+namespace medfed {
+namespace {
+
+struct Network {
+  std::string directory;
+  std::vector<SiteConfig> sites;
+  synth::RareDiseaseNetwork data;
+};
+
+Network WriteNetwork(std::vector<size_t> patients) {
+  Network network;
+  network.directory = testing::MakeTempDir("medfed_match");
+  synth::RareDiseaseOptions options;
+  options.patients = patients;
+  network.data = synth::GenerateRareDiseaseNetwork(options);
+  EXPECT_TRUE(WriteFileAtomically(network.directory + "/ontology.obo", network.data.ontology_obo).ok());
+  for (size_t s = 0; s < patients.size(); ++s) {
+    const std::string path = network.directory + "/rare_" + static_cast<char>('a' + s) + ".csv";
+    EXPECT_TRUE(WriteFileAtomically(path, network.data.site_csv[s]).ok());
+    network.sites.push_back({std::string("clinic-") + static_cast<char>('a' + s), {{"patients", path}}, {}, "", ""});
+  }
+  return network;
+}
+
+AnalysisSpec MatchSpec(const Network& network, const std::vector<std::string>& query, int top) {
+  return AnalysisSpec("m", "phenotype_match",
+                      {{"table", "patients"}, {"id_column", "patient_id"}, {"terms", "terms"},
+                       {"ontology", network.directory + "/ontology.obo"}, {"query", query}, {"top", top}});
+}
+
+std::string Hmac(const std::string& key, const std::string& patient) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(patient.data()), patient.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, mac, 16);
+  return hex;
+}
+
+// The plaintext score of every patient, keyed by (site, handle): the definition, from the files.
+std::map<std::pair<std::string, std::string>, double> PlaintextScores(const Network& network,
+                                                                      const std::vector<std::string>& query) {
+  const PhenotypeOntology ontology = *PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
+  struct Patient {
+    std::string site, handle;
+    std::vector<uint32_t> closure;
+  };
+  std::vector<Patient> patients;
+  std::vector<double> counts(ontology.size(), 0);
+  for (const auto& site : network.sites) {
+    const std::string key = *ReadFileToString(site.tables.at("patients") + ".match.key");
+    const std::string csv = *ReadFileToString(site.tables.at("patients"));
+    const std::vector<std::string> lines = SplitString(csv, '\n');
+    for (size_t l = 1; l < lines.size(); ++l) {
+      if (lines[l].empty()) continue;
+      const std::vector<std::string> fields = SplitString(lines[l], ',');
+      std::vector<uint32_t> terms;
+      for (const auto& term : SplitString(fields[1], ';')) terms.push_back(*ontology.Find(term));
+      patients.push_back({site.name, Hmac(key, fields[0]), ontology.Closure(terms)});
+      for (uint32_t term : patients.back().closure) counts[term] += 1;
+    }
+  }
+  std::vector<uint32_t> query_terms;
+  for (const auto& term : query) {
+    if (auto found = ontology.Find(term)) query_terms.push_back(*found);
+  }
+  std::vector<double> weight(ontology.size(), 0);
+  for (uint32_t term : ontology.Closure(query_terms)) {
+    if (counts[term] > 0) weight[term] = std::llround(100 * std::log(static_cast<double>(patients.size()) / counts[term]));
+  }
+  std::map<std::pair<std::string, std::string>, double> scores;
+  for (const auto& patient : patients) {
+    double score = 0;
+    for (uint32_t term : patient.closure) score += weight[term];
+    scores[{patient.site, patient.handle}] = score / 100;
+  }
+  return scores;
+}
+
+TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
+  ASSERT_TRUE(crypto::EnsureSodium().ok());
+  const Network network = WriteNetwork({130, 90, 61});  // 281 patients: partly filled packing blocks
+  const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413", "SYN:0001083", "SYN:0000104"};
+  auto document = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 281)}));
+  ASSERT_TRUE(document.ok()) << document.status();
+  const Json& result = (*document)["results"][0];
+  ASSERT_EQ(result["status"], "ok") << result.dump(2);
+  EXPECT_EQ(result["network_patients"], 281);
+  const auto expected = PlaintextScores(network, query);
+  ASSERT_EQ(result["matches"].size(), expected.size());
+  double previous = 1e300;
+  for (const auto& match : result["matches"]) {
+    const auto key = std::make_pair(match["site"].get<std::string>(), match["handle"].get<std::string>());
+    ASSERT_TRUE(expected.count(key)) << "unknown handle " << key.second;
+    EXPECT_DOUBLE_EQ(match["score"].get<double>(), expected.at(key)) << key.second;
+    EXPECT_LE(match["score"].get<double>(), previous);  // ranked
+    previous = match["score"].get<double>();
+  }
+  // Someone matches fully: the query is a real patient's features.
+  EXPECT_GT(result["matches"][0]["score"].get<double>(), 0);
+  // top = 3 returns the three best.
+  auto top = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 3)}));
+  ASSERT_TRUE(top.ok());
+  EXPECT_EQ((*top)["results"][0]["matches"].size(), 3u);
+  EXPECT_DOUBLE_EQ((*top)["results"][0]["matches"][0]["score"].get<double>(),
+                   result["matches"][0]["score"].get<double>());
+}
+
+// What a site receives in the query round: the key and one same-sized ciphertext per ontology
+// term; no term id, no weight; two different queries look alike.
+TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
+  ASSERT_TRUE(crypto::EnsureSodium().ok());
+  const Network network = WriteNetwork({50, 50});
+  const PhenotypeOntology ontology = *PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
+  auto second_round = [&](const std::vector<std::string>& query) {
+    auto hub = PhenotypeMatchDefinition().create_hub(MatchSpec(network, query, 5), HubContext{{"a", "b"}});
+    EXPECT_TRUE(hub.ok()) << hub.status();
+    EXPECT_TRUE((*hub)->Begin().ok());
+    PooledRound counts;
+    counts.sum.assign(ontology.size() + 1, 10);
+    counts.sum.back() = 100;
+    counts.sites = {"a", "b"};
+    auto step = (*hub)->Combine(counts);
+    EXPECT_TRUE(step.ok() && step->next_round) << step.status();
+    return *step->next_round;
+  };
+  const RoundParameters first = second_round({"SYN:0010803", "SYN:0010413"});
+  const RoundParameters other = second_round({"SYN:0010001"});
+  for (const RoundParameters* parameters : {&first, &other}) {
+    EXPECT_EQ(parameters->numbers.size(), 1u);  // "round"
+    ASSERT_EQ(parameters->texts.size(), 2u);
+    ASSERT_TRUE(parameters->texts.count("public_key") && parameters->texts.count("weights"));
+    for (const auto& [name, texts] : parameters->texts) {
+      for (const auto& text : texts) {
+        for (const char* id : {"SYN:0010803", "SYN:0010413", "SYN:0010001", "0010803", "10803"}) {
+          EXPECT_EQ(text.find(id), std::string::npos) << name;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(first.texts.at("weights")[0].size(), other.texts.at("weights")[0].size());
+  EXPECT_NE(first.texts.at("weights")[0], other.texts.at("weights")[0]);
+}
+
+TEST(PhenotypeMatch, UnknownTermsAreReportedAndAQueryOfOnlyUnknownTermsFails) {
+  const Network network = WriteNetwork({60, 40});
+  auto partly = RunStudyLocally(
+      testing::MakeStudy(network.sites, {MatchSpec(network, {"SYN:0010803", "HP:9999999"}, 3)}));
+  ASSERT_TRUE(partly.ok()) << partly.status();
+  EXPECT_EQ((*partly)["results"][0]["unknown_terms"], Json::array({"HP:9999999"}));
+  auto none = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, {"HP:9999999"}, 3)}));
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(std::string(none.status().message()).find("none of the query's terms is in the ontology"),
+            std::string::npos) << none.status();
+  EXPECT_NE(std::string(none.status().message()).find("HP:9999999"), std::string::npos);
+}
+
+TEST(PhenotypeOntology, ClosureAndErrors) {
+  const std::string obo =
+      "[Term]\nid: X:1\nname: root\n\n[Term]\nid: X:2\nname: a\nis_a: X:1 ! root\n\n[Term]\nid: X:3\nname: b\n"
+      "alt_id: X:30\nis_a: X:2\n\n[Term]\nid: X:4\nname: old\nis_obsolete: true\n";
+  auto ontology = PhenotypeOntology::ParseObo(obo, "t.obo");
+  ASSERT_TRUE(ontology.ok()) << ontology.status();
+  EXPECT_EQ(ontology->size(), 3u);
+  EXPECT_EQ(*ontology->Find("X:30"), *ontology->Find("X:3"));
+  EXPECT_FALSE(ontology->Find("X:4"));
+  EXPECT_EQ(ontology->Closure({*ontology->Find("X:3")}).size(), 3u);
+  auto dangling = PhenotypeOntology::ParseObo("[Term]\nid: X:1\nis_a: X:9\n", "d.obo");
+  ASSERT_FALSE(dangling.ok());
+  EXPECT_NE(std::string(dangling.status().message()).find("d.obo:3: X:1 is_a X:9"), std::string::npos);
+  auto cycle = PhenotypeOntology::ParseObo("[Term]\nid: X:1\nis_a: X:2\n[Term]\nid: X:2\nis_a: X:1\n", "c.obo");
+  ASSERT_FALSE(cycle.ok());
+  EXPECT_NE(std::string(cycle.status().message()).find("cycle"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace medfed
