@@ -1,10 +1,12 @@
 // The bundled demo data is exactly what the seeded generators produce, so anyone can
-// regenerate it (`medfed synth colorectal|registry|genotypes --out examples/demo/data`).
+// regenerate it (`medfed synth colorectal|registry|genotypes|messy --out examples/demo/data`,
+// `medfed synth rare --out examples/rare/data`).
 #include "gtest/gtest.h"
 #include "medfed/core/file.h"
 #include "medfed/synth/colorectal_cohort.h"
 #include "medfed/synth/genotype_cohort.h"
 #include "medfed/synth/messy_extract.h"
+#include "medfed/synth/rare_disease_cohort.h"
 #include "medfed/synth/registry_extract.h"
 
 namespace medfed {
@@ -38,6 +40,17 @@ TEST(DemoDataTest, MessyExtractMatchesTheGenerator) {
   auto bundled = ReadFileToString(kData + "messy_extract.csv");
   ASSERT_TRUE(bundled.ok());
   EXPECT_TRUE(*bundled == synth::GenerateMessyExtract(synth::MessyExtractOptions()));
+}
+
+TEST(DemoDataTest, RareDiseaseNetworkMatchesTheGenerator) {
+  const std::string rare = std::string(MEDFED_SOURCE_DIR) + "/examples/rare/data/";
+  const synth::RareDiseaseNetwork network = synth::GenerateRareDiseaseNetwork(synth::RareDiseaseOptions());
+  EXPECT_TRUE(ReadFileToString(rare + "ontology.obo").value_or("") == network.ontology_obo);
+  EXPECT_TRUE(ReadFileToString(rare + "query.json").value_or("") == network.example_query_json);
+  for (size_t s = 0; s < network.site_csv.size(); ++s) {
+    EXPECT_TRUE(ReadFileToString(rare + "rare_" + static_cast<char>('a' + s) + ".csv").value_or("") == network.site_csv[s])
+        << "rare_" << static_cast<char>('a' + s) << ".csv differs from the generator's output";
+  }
 }
 
 TEST(DemoDataTest, GenotypeFilesMatchTheGenerator) {
