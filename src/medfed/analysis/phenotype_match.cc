@@ -37,25 +37,6 @@ constexpr int kSlotBits = 24;
 constexpr int kSlots = 28;
 constexpr double kWeightScale = 100;  // IC in hundredths of a nat
 
-std::string ToBase64(const std::string& bytes) {
-  std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  text.pop_back();  // the terminating NUL
-  return text;
-}
-
-StatusOr<std::string> FromBase64(const std::string& text, const std::string& what) {
-  std::string bytes(text.size(), '\0');
-  size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(), text.size(), nullptr,
-                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return InvalidArgument(what + ": not valid base64 (corrupted message)");
-  }
-  bytes.resize(length);
-  return bytes;
-}
-
 // The site's handle key, kept beside the table (created once, readable by the site only).
 StatusOr<std::string> HandleKey(const std::string& table_path) {
   const std::string path = table_path + ".match.key";
@@ -82,14 +63,14 @@ std::string Handle(const std::string& key, const std::string& patient) {
 
 class MatchSite : public SiteAnalysis {
  public:
-  MatchSite(PhenotypeOntology ontology, std::vector<std::vector<uint32_t>> closures, std::vector<std::string> handles)
-      : ontology_(std::move(ontology)), closures_(std::move(closures)), handles_(std::move(handles)) {}
+  MatchSite(size_t terms, std::vector<std::vector<uint32_t>> closures, std::vector<std::string> handles)
+      : terms_(terms), closures_(std::move(closures)), handles_(std::move(handles)) {}
 
   StatusOr<Contribution> Local(const RoundParameters& parameters) override {
     ASSIGN_OR_RETURN(double round, parameters.Number("round"));
     Contribution contribution;
     if (round == 1) {
-      contribution.values.assign(ontology_.size() + 1, 0);
+      contribution.values.assign(terms_ + 1, 0);
       for (const auto& closure : closures_) {
         for (uint32_t term : closure) contribution.values[term] += 1;
       }
@@ -98,23 +79,23 @@ class MatchSite : public SiteAnalysis {
     }
     contribution.values = {0};
     ASSIGN_OR_RETURN(std::string key_text, parameters.Text("public_key"));
-    ASSIGN_OR_RETURN(std::string key_bytes, FromBase64(key_text, "the querier's public key"));
+    ASSIGN_OR_RETURN(std::string key_bytes, crypto::DecodeBase64(key_text, "the querier's public key"));
     ASSIGN_OR_RETURN(crypto::OuPublicKey key, crypto::OuPublicKey::Deserialize(key_bytes));
     ASSIGN_OR_RETURN(std::string weights_text, parameters.Text("weights"));
-    ASSIGN_OR_RETURN(std::string weights, FromBase64(weights_text, "the encrypted weights"));
+    ASSIGN_OR_RETURN(std::string weights, crypto::DecodeBase64(weights_text, "the encrypted weights"));
     const size_t width = key.ciphertext_bytes();
-    if (weights.size() != width * ontology_.size()) {
+    if (weights.size() != width * terms_) {
       return InvalidArgument("the encrypted weights hold " + std::to_string(weights.size() / width) +
-                             " terms; this site's ontology has " + std::to_string(ontology_.size()));
+                             " terms; this site's ontology has " + std::to_string(terms_));
     }
     // Every term a patient here has, shifted into each slot once.
-    std::vector<uint8_t> used(ontology_.size(), 0);
+    std::vector<uint8_t> used(terms_, 0);
     for (const auto& closure : closures_) {
       for (uint32_t term : closure) used[term] = 1;
     }
     crypto::OuAccumulator preparer(key);
-    std::vector<std::vector<std::shared_ptr<const crypto::OuAccumulator::Operand>>> operands(ontology_.size());
-    for (uint32_t term = 0; term < ontology_.size(); ++term) {
+    std::vector<std::vector<std::shared_ptr<const crypto::OuAccumulator::Operand>>> operands(terms_);
+    for (uint32_t term = 0; term < terms_; ++term) {
       if (!used[term]) continue;
       ASSIGN_OR_RETURN(auto operand, preparer.Prepare(weights.substr(term * width, width)));
       operands[term].push_back(operand);
@@ -135,13 +116,13 @@ class MatchSite : public SiteAnalysis {
     });
     std::string packed;
     for (const auto& block : sums) packed += block;
-    contribution.disclosed["blocks"] = {ToBase64(packed)};
+    contribution.disclosed["blocks"] = {crypto::EncodeBase64(packed)};
     contribution.disclosed["handles"] = handles_;
     return contribution;
   }
 
  private:
-  PhenotypeOntology ontology_;
+  size_t terms_;                                 // in the ontology
   std::vector<std::vector<uint32_t>> closures_;  // in a random order
   std::vector<std::string> handles_;             // the same order
 };
@@ -169,6 +150,7 @@ class MatchHub : public HubAnalysis {
       weights_[term] = static_cast<uint64_t>(std::llround(kWeightScale * std::log(patients / count)));
       bound += weights_[term];
     }
+    query_weight_ = bound;
     if (bound >= (uint64_t{1} << kSlotBits)) {
       return InvalidArgument("phenotype_match: the query's terms weigh " + std::to_string(bound) +
                              " in all, more than a 24-bit slot holds; use fewer terms");
@@ -183,8 +165,8 @@ class MatchHub : public HubAnalysis {
     for (const auto& ciphertext : ciphertexts) packed += ciphertext;
     RoundParameters parameters;
     parameters.numbers["round"] = {2};
-    parameters.texts["public_key"] = {ToBase64(key.Serialize())};
-    parameters.texts["weights"] = {ToBase64(packed)};
+    parameters.texts["public_key"] = {crypto::EncodeBase64(key.Serialize())};
+    parameters.texts["weights"] = {crypto::EncodeBase64(packed)};
     network_patients_ = static_cast<uint64_t>(patients);
     return HubStep::Next(std::move(parameters));
   }
@@ -204,7 +186,7 @@ class MatchHub : public HubAnalysis {
       if (blocks == disclosed.end() || handles == disclosed.end() || blocks->second.size() != 1) {
         return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent no encrypted scores");
       }
-      ASSIGN_OR_RETURN(std::string packed, FromBase64(blocks->second[0], "site " + pooled.sites[s] + "'s scores"));
+      ASSIGN_OR_RETURN(std::string packed, crypto::DecodeBase64(blocks->second[0], "site " + pooled.sites[s] + "'s scores"));
       const size_t patients = handles->second.size();
       if (packed.size() != width * ((patients + kSlots - 1) / kSlots)) {
         return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent scores for a different number of "
@@ -232,8 +214,7 @@ class MatchHub : public HubAnalysis {
     std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
       return a.score != b.score ? a.score > b.score : std::tie(a.site, a.handle) < std::tie(b.site, b.handle);
     });
-    uint64_t best = 0;
-    for (uint32_t term : ontology_.Closure(query_)) best += weights_[term];
+    const uint64_t best = query_weight_;
     Json result = {{"status", "ok"},
                    {"query_terms", Json::array()}, {"unknown_terms", unknown_}, {"network_patients", network_patients_},
                    {"query_information_content", static_cast<double>(best) / kWeightScale}, {"matches", Json::array()}};
@@ -253,6 +234,7 @@ class MatchHub : public HubAnalysis {
   std::vector<std::string> unknown_;
   size_t top_;
   std::vector<uint64_t> weights_;
+  uint64_t query_weight_ = 0;  // the sum of the query's weights: a full match's score
   std::optional<crypto::OuKeyPair> keys_;
   uint64_t network_patients_ = 0;
 };
@@ -282,7 +264,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
     std::swap(closures[i - 1], closures[j]);
     std::swap(handles[i - 1], handles[j]);
   }
-  return std::unique_ptr<SiteAnalysis>(new MatchSite(std::move(ontology), std::move(closures), std::move(handles)));
+  return std::unique_ptr<SiteAnalysis>(new MatchSite(ontology.size(), std::move(closures), std::move(handles)));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext&) {

@@ -167,21 +167,13 @@ void Shuffle(std::vector<GroupElement>& elements, std::vector<uint32_t>* order) 
 }
 
 std::string EncodeElements(const std::vector<GroupElement>& elements) {
-  const size_t bytes = elements.size() * kElement;
-  if (bytes == 0) return "";
-  std::string text(sodium_base64_encoded_len(bytes, sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(text.data(), text.size(), elements.front().data(), bytes, sodium_base64_VARIANT_ORIGINAL);
-  text.pop_back();  // the terminating NUL
-  return text;
+  if (elements.empty()) return "";
+  return EncodeBase64(std::string_view(reinterpret_cast<const char*>(elements.front().data()), elements.size() * kElement));
 }
 
 StatusOr<std::vector<GroupElement>> DecodeElements(std::string_view text) {
-  std::vector<uint8_t> bytes(text.size() / 4 * 3 + 3);
-  size_t length = 0;
-  if (!text.empty() && sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &length,
-                                         nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return InvalidArgument("blinded keys: not valid base64 (corrupted message)");
-  }
+  ASSIGN_OR_RETURN(std::string bytes, DecodeBase64(text, "blinded keys"));
+  const size_t length = bytes.size();
   if (length % kElement != 0) return InvalidArgument("blinded keys: not a whole number of group elements");
   std::vector<GroupElement> elements(length / kElement);
   if (length > 0) std::memcpy(elements.data(), bytes.data(), length);

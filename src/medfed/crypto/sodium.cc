@@ -10,4 +10,24 @@ Status EnsureSodium() {
   return absl::OkStatus();
 }
 
+std::string EncodeBase64(std::string_view bytes) {
+  if (bytes.empty()) return "";
+  std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  text.pop_back();  // the terminating NUL
+  return text;
+}
+
+StatusOr<std::string> DecodeBase64(std::string_view text, std::string_view what) {
+  std::string bytes(text.size() / 4 * 3 + 3, '\0');
+  size_t length = 0;
+  if (!text.empty() && sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+                                         text.size(), nullptr, &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return InvalidArgument(std::string(what) + ": not valid base64 (corrupted message)");
+  }
+  bytes.resize(length);
+  return bytes;
+}
+
 }  // namespace medfed::crypto
