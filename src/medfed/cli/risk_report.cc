@@ -99,12 +99,7 @@ StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& na
                                               const std::vector<std::vector<std::string>>& values, uint64_t records,
                                               const RiskOptions& options) {
   std::vector<std::vector<uint32_t>> codes;
-  for (const auto& column : values) {
-    std::unordered_map<std::string_view, uint32_t> seen;
-    std::vector<uint32_t> coded(records);
-    for (uint64_t r = 0; r < records; ++r) coded[r] = seen.emplace(column[r], static_cast<uint32_t>(seen.size())).first->second;
-    codes.push_back(std::move(coded));
-  }
+  for (const auto& column : values) codes.push_back(ValueCodes(column));
   const SampleRisk risk = ProsecutorRisk(codes, records, options.threshold);
   nlohmann::ordered_json document = {{"quasi_identifiers", names},
                                      {"records", records},

@@ -20,21 +20,16 @@ class KeyCounter {
   }
   void Clear() {
     std::fill(counts_.begin(), counts_.end(), 0);
-    distinct_ = 0;
   }
   // The slot of `key`, counting it once more.
   uint32_t Add(uint64_t key) {
     size_t slot = Mix(key) & mask_;
     while (counts_[slot] != 0 && keys_[slot] != key) slot = (slot + 1) & mask_;
-    if (counts_[slot] == 0) {
-      keys_[slot] = key;
-      ++distinct_;
-    }
+    if (counts_[slot] == 0) keys_[slot] = key;
     ++counts_[slot];
     return static_cast<uint32_t>(slot);
   }
   uint32_t count(uint32_t slot) const { return counts_[slot]; }
-  uint64_t distinct() const { return distinct_; }
   size_t capacity() const { return keys_.size(); }
 
  private:
@@ -46,7 +41,6 @@ class KeyCounter {
     return key ^ (key >> 31);
   }
   size_t mask_ = 0;
-  uint64_t distinct_ = 0;
   std::vector<uint64_t> keys_;
   std::vector<uint32_t> counts_;
 };

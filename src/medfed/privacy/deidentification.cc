@@ -114,15 +114,14 @@ DeidRule RuleFor(const ColumnScan& scan, const DeidPolicy& policy) {
 
 // A quasi-identifier prepared for the search, with the text of every code at every level.
 struct PreparedQuasiIdentifier {
-  size_t column;
   GeneralizationHierarchy hierarchy;
   QuasiIdentifierLevels levels;
   std::vector<std::vector<std::string>> text;  // [level][code]
 };
 
-Status Prepare(const TextTableData& input, size_t column, GeneralizationHierarchy hierarchy, int min_level,
-               PreparedQuasiIdentifier& prepared) {
-  prepared.column = column;
+PreparedQuasiIdentifier Prepare(const TextTableData& input, size_t column, GeneralizationHierarchy hierarchy,
+                                int min_level) {
+  PreparedQuasiIdentifier prepared;
   prepared.levels.name = input.names[column];
   prepared.levels.min_level = min_level;
   std::unordered_map<std::string_view, uint32_t> distinct;
@@ -149,7 +148,7 @@ Status Prepare(const TextTableData& input, size_t column, GeneralizationHierarch
     prepared.levels.code_count[level] = static_cast<uint32_t>(prepared.text[level].size());
   }
   prepared.hierarchy = std::move(hierarchy);
-  return absl::OkStatus();
+  return prepared;
 }
 
 std::string DescribeDetected(const ColumnScan& scan) {
@@ -283,16 +282,16 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
                              hierarchy.name + " hierarchy, which has no level " + QuoteForMessage(level_text) +
                              "; its levels are " + hierarchy.DescribeLevels());
     }
-    prepared.emplace_back();
-    RETURN_IF_ERROR(Prepare(input, c, std::move(hierarchy), *level, prepared.back()));
+    prepared.push_back(Prepare(input, c, std::move(hierarchy), *level));
     outcome.quasi_identifiers.push_back(input.names[c]);
   }
 
+  // The search reads the levels; the output below reads them there too (no second copy).
   std::vector<QuasiIdentifierLevels> levels;
   std::vector<std::vector<uint32_t>> raw_codes;
-  for (const auto& qi : prepared) {
-    levels.push_back(qi.levels);
+  for (auto& qi : prepared) {
     raw_codes.push_back(qi.levels.row_value);
+    levels.push_back(std::move(qi.levels));
   }
   outcome.before = ProsecutorRisk(raw_codes, rows);
   AnonymitySearchOptions options;
@@ -346,13 +345,14 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
         break;
       case DeidAction::kGeneralize: {
         const PreparedQuasiIdentifier& qi = prepared[qi_index];
+        const QuasiIdentifierLevels& qi_levels = levels[qi_index];
         const int level = outcome.search.levels[qi_index++];
-        for (size_t r : kept_rows) written.push_back(qi.text[level][qi.levels.generalized[level][qi.levels.row_value[r]]]);
+        for (size_t r : kept_rows) written.push_back(qi.text[level][qi_levels.generalized[level][qi_levels.row_value[r]]]);
         column.hierarchy = qi.hierarchy.name;
         column.level = level;
         column.level_name = qi.hierarchy.level_names[level];
         column.detail = "generalized to " + column.level_name + " (" + qi.hierarchy.name + " hierarchy; policy allows " +
-                        qi.hierarchy.level_names[qi.levels.min_level] + " or coarser)";
+                        qi.hierarchy.level_names[qi_levels.min_level] + " or coarser)";
         break;
       }
       case DeidAction::kKeep:
@@ -374,12 +374,7 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
   std::vector<std::vector<uint32_t>> output_codes;
   for (const auto& name : outcome.quasi_identifiers) {
     const size_t c = std::find(outcome.output.names.begin(), outcome.output.names.end(), name) - outcome.output.names.begin();
-    std::unordered_map<std::string_view, uint32_t> codes;
-    std::vector<uint32_t> column;
-    for (const auto& value : outcome.output.cells[c]) {
-      column.push_back(codes.emplace(value, static_cast<uint32_t>(codes.size())).first->second);
-    }
-    output_codes.push_back(std::move(column));
+    output_codes.push_back(ValueCodes(outcome.output.cells[c]));
   }
   outcome.after = ProsecutorRisk(output_codes, outcome.rows_out);
   if (outcome.rows_out > 0 && outcome.after.k < policy.k) {

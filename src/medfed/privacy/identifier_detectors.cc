@@ -466,8 +466,9 @@ std::vector<TextFinding> FindIdentifiersInText(std::string_view text) {
       if (run == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x')) ++run;
       const std::string_view digits = text.substr(i, run);
       // A landline with its area code: 0571-87654321.
+      const bool area_code = (run == 3 || run == 4) && text[i] == '0' && end < text.size() && text[end] == '-';
       size_t landline_end = end + 1;
-      while (is_digit(landline_end)) ++landline_end;
+      while (area_code && is_digit(landline_end)) ++landline_end;
       const size_t subscriber = landline_end - end - 1;
       if ((run == 18 || run == 15) && ParseResidentId(digits)) {
         findings.push_back({IdentifierKind::kResidentId, i, run});
@@ -475,8 +476,7 @@ std::vector<TextFinding> FindIdentifiersInText(std::string_view text) {
         findings.push_back({IdentifierKind::kMobilePhone, i, run});
       } else if (run >= 16 && run <= 19 && IsBankCard(digits)) {
         findings.push_back({IdentifierKind::kBankCard, i, run});
-      } else if ((run == 3 || run == 4) && text[i] == '0' && end < text.size() && text[end] == '-' &&
-                 (subscriber == 7 || subscriber == 8) && IsLandline(text.substr(i, landline_end - i))) {
+      } else if (area_code && (subscriber == 7 || subscriber == 8) && IsLandline(text.substr(i, landline_end - i))) {
         findings.push_back({IdentifierKind::kLandline, i, landline_end - i});
         run = landline_end - i;
       }

@@ -1,8 +1,19 @@
 #include "medfed/privacy/reidentification_risk.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 namespace medfed {
+
+std::vector<uint32_t> ValueCodes(const std::vector<std::string>& values) {
+  std::unordered_map<std::string_view, uint32_t> codes;
+  std::vector<uint32_t> coded(values.size());
+  for (size_t r = 0; r < values.size(); ++r) {
+    coded[r] = codes.emplace(values[r], static_cast<uint32_t>(codes.size())).first->second;
+  }
+  return coded;
+}
 
 // Classes are found by sorting record indices on their codes: no string keys, O(n log n).
 std::vector<uint64_t> EquivalenceClassSizes(const std::vector<std::vector<uint32_t>>& columns, uint64_t records) {

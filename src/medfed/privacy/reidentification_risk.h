@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace medfed {
@@ -20,6 +21,9 @@ struct SampleRisk {
   double records_at_risk = 0;    // fraction with 1/|class| > threshold
   double threshold = 0.2;
 };
+
+// A code per value (equal values, equal codes), for the `columns` below.
+std::vector<uint32_t> ValueCodes(const std::vector<std::string>& values);
 
 // The size of every equivalence class.
 std::vector<uint64_t> EquivalenceClassSizes(const std::vector<std::vector<uint32_t>>& columns, uint64_t records);
