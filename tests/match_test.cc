@@ -133,7 +133,9 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
   const Network network = WriteNetwork({50, 50});
   const PhenotypeOntology ontology = *PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   auto second_round = [&](const std::vector<std::string>& query) {
-    auto hub = PhenotypeMatchDefinition().create_hub(MatchSpec(network, query, 5), HubContext{{"a", "b"}});
+    HubContext context;
+    context.sites = {"a", "b"};
+    auto hub = PhenotypeMatchDefinition().create_hub(MatchSpec(network, query, 5), context);
     EXPECT_TRUE(hub.ok()) << hub.status();
     EXPECT_TRUE((*hub)->Begin().ok());
     PooledRound counts;
