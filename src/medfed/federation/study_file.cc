@@ -7,6 +7,7 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
+#include "medfed/governance/toml_support.h"
 
 namespace medfed {
 namespace {
@@ -16,14 +17,12 @@ class StudyParser {
   StudyParser(std::string path) : path_(std::move(path)) {}
 
   StatusOr<StudyFile> Parse(const std::string& text) {
-    toml::value document;
-    try {
-      std::istringstream stream(text);
-      document = toml::parse(stream, path_);
-    } catch (const std::exception& error) {
-      return InvalidArgument(std::string(error.what()) +
-                             "\n(the study file is not valid TOML; see shared/spec/study.md)");
+    auto parsed = ParseToml(text, path_);
+    if (!parsed.ok()) {
+      return InvalidArgument(std::string(parsed.status().message()) +
+                             "\n(the study file is not valid TOML; see docs/study-file.md)");
     }
+    const toml::value document = *std::move(parsed);
     StudyFile study;
     study.path = path_;
     for (const auto& [key, value] : document.as_table()) {

@@ -4,22 +4,14 @@
 #include <toml.hpp>
 
 #include "medfed/core/file.h"
+#include "medfed/governance/toml_support.h"
 
 namespace medfed::net {
 namespace {
 
-std::string Where(const std::string& path, const toml::value& value) {
-  return path + ":" + std::to_string(value.location().line());
-}
-
-StatusOr<toml::value> ParseToml(const std::string& path) {
+StatusOr<toml::value> ParseTomlFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  try {
-    std::istringstream stream(text);
-    return toml::parse(stream, path);
-  } catch (const std::exception& error) {
-    return InvalidArgument(std::string(error.what()));
-  }
+  return ParseToml(text, path);
 }
 
 // The one section a daemon's file has.
@@ -56,7 +48,7 @@ Status Require(const std::string& path, const std::string& section, const std::s
 }  // namespace
 
 StatusOr<HubConfig> LoadHubConfig(const std::string& path) {
-  ASSIGN_OR_RETURN(toml::value document, ParseToml(path));
+  ASSIGN_OR_RETURN(toml::value document, ParseTomlFile(path));
   ASSIGN_OR_RETURN(toml::value section, Section(path, document, "hub"));
   HubConfig config;
   config.path = path;
@@ -87,7 +79,7 @@ StatusOr<HubConfig> LoadHubConfig(const std::string& path) {
 }
 
 StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
-  ASSIGN_OR_RETURN(toml::value document, ParseToml(path));
+  ASSIGN_OR_RETURN(toml::value document, ParseTomlFile(path));
   ASSIGN_OR_RETURN(toml::value section, Section(path, document, "site"));
   SiteDaemonConfig config;
   config.path = path;

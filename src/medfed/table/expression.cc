@@ -1,5 +1,6 @@
 #include "medfed/table/expression.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -155,7 +156,29 @@ class Parser {
     return -1;
   }
 
+  // Counts the parser's own recursion (parentheses, prefix operators, arguments), so that
+  // "((((...", "- - - -..." and "not not not ..." fail with a message, not a stack overflow.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    int& depth_;
+  };
+
+  Status CheckDepth(size_t position) const {
+    if (depth_ <= kMaxExpressionDepth) return absl::OkStatus();
+    return Error(position, "nested more than " + std::to_string(kMaxExpressionDepth) +
+                               " levels deep (the limit for an expression); simplify it, e.g. "
+                               "`x in [...]` instead of a long chain of `or`");
+  }
+
   StatusOr<Expression> ParseBinary(int min_level) {
+    DepthGuard guard(depth_);
+    RETURN_IF_ERROR(CheckDepth(Peek().position));
     Expression left;
     // Prefix operators: `not`/`!` bind looser than comparisons, unary minus tighter than `:`.
     const Token& first = Peek();
@@ -163,12 +186,12 @@ class Parser {
         (first.kind == TokenKind::kName && first.text == "not")) {
       size_t position = Advance().position;
       ASSIGN_OR_RETURN(Expression operand, ParseBinary(4));
-      left = MakeUnary("!", std::move(operand), position);
+      ASSIGN_OR_RETURN(left, MakeUnary("!", std::move(operand), position));
     } else if (first.kind == TokenKind::kOperator && first.text == "~") {
       // One-sided formula "~ x".
       size_t position = Advance().position;
       ASSIGN_OR_RETURN(Expression right, ParseBinary(1));
-      left = MakeUnary("~", std::move(right), position);
+      ASSIGN_OR_RETURN(left, MakeUnary("~", std::move(right), position));
     } else {
       ASSIGN_OR_RETURN(left, ParseUnary());
     }
@@ -179,17 +202,19 @@ class Parser {
       size_t position = Advance().position;
       if (op == "in") {
         ASSIGN_OR_RETURN(Expression list, ParseUnary());
-        left = MakeBinary(op, std::move(left), std::move(list), position);
+        ASSIGN_OR_RETURN(left, MakeBinary(op, std::move(left), std::move(list), position));
         continue;
       }
       ASSIGN_OR_RETURN(Expression right, ParseBinary(level + 1));
-      left = MakeBinary(op, std::move(left), std::move(right), position);
+      ASSIGN_OR_RETURN(left, MakeBinary(op, std::move(left), std::move(right), position));
     }
   }
 
   StatusOr<Expression> ParseUnary() {
     const Token& token = Peek();
     if (token.kind == TokenKind::kOperator && (token.text == "-" || token.text == "+")) {
+      DepthGuard guard(depth_);
+      RETURN_IF_ERROR(CheckDepth(token.position));
       std::string op = token.text;
       size_t position = Advance().position;
       ASSIGN_OR_RETURN(Expression operand, ParseUnary());
@@ -206,6 +231,8 @@ class Parser {
   StatusOr<Expression> ParsePower() {
     ASSIGN_OR_RETURN(Expression base, ParsePrimary());
     if (Peek().kind == TokenKind::kOperator && Peek().text == "^") {
+      DepthGuard guard(depth_);
+      RETURN_IF_ERROR(CheckDepth(Peek().position));
       size_t position = Advance().position;
       ASSIGN_OR_RETURN(Expression exponent, ParseUnary());  // right-associative
       return MakeBinary("^", std::move(base), std::move(exponent), position);
@@ -239,7 +266,7 @@ class Parser {
           expression.text = token.text;
           ASSIGN_OR_RETURN(expression.arguments, ParseArguments(")"));
           if (expression.text == "c") expression.kind = Expression::Kind::kList;
-          return expression;
+          return WithHeight(std::move(expression));
         }
         expression.kind = Expression::Kind::kName;
         expression.text = token.text;
@@ -254,7 +281,7 @@ class Parser {
         if (token.text == "[") {
           expression.kind = Expression::Kind::kList;
           ASSIGN_OR_RETURN(expression.arguments, ParseArguments("]"));
-          return expression;
+          return WithHeight(std::move(expression));
         }
         return Error(token.position, "unexpected " + Describe(token));
       case TokenKind::kEnd:
@@ -289,23 +316,38 @@ class Parser {
     return Error(Peek().position, "expected '" + op + "' but found " + Describe(Peek()));
   }
 
-  static Expression MakeUnary(const std::string& op, Expression operand, size_t position) {
+  // Sets the node's height from its arguments; a tree taller than the limit is refused here,
+  // before anything walks it (a left-deep `a & b & c ...` chain grows one level per operator
+  // without the parser recursing).
+  StatusOr<Expression> WithHeight(Expression expression) const {
+    int tallest = 0;
+    for (const auto& argument : expression.arguments) tallest = std::max(tallest, argument.height);
+    expression.height = tallest + 1;
+    if (expression.height > kMaxExpressionDepth) {
+      return Error(expression.position,
+                   "nested more than " + std::to_string(kMaxExpressionDepth) +
+                       " levels deep (the limit for an expression); simplify it, e.g. "
+                       "`x in [...]` instead of a long chain of `or`");
+    }
+    return expression;
+  }
+  StatusOr<Expression> MakeUnary(const std::string& op, Expression operand, size_t position) const {
     Expression expression;
     expression.kind = Expression::Kind::kUnary;
     expression.text = op;
     expression.position = position;
     expression.arguments.push_back(std::move(operand));
-    return expression;
+    return WithHeight(std::move(expression));
   }
-  static Expression MakeBinary(const std::string& op, Expression left, Expression right,
-                               size_t position) {
+  StatusOr<Expression> MakeBinary(const std::string& op, Expression left, Expression right,
+                                  size_t position) const {
     Expression expression;
     expression.kind = Expression::Kind::kBinary;
     expression.text = op;
     expression.position = position;
     expression.arguments.push_back(std::move(left));
     expression.arguments.push_back(std::move(right));
-    return expression;
+    return WithHeight(std::move(expression));
   }
 
   std::string Describe(const Token& token) const {
@@ -332,6 +374,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t index_ = 0;
+  int depth_ = 0;
   const std::string& source_;
   const std::string& what_;
 };
@@ -376,6 +419,11 @@ std::string RNumberToString(double value) {
 }
 
 StatusOr<Expression> ParseExpression(const std::string& source, const std::string& what) {
+  if (source.size() > kMaxExpressionLength) {
+    return InvalidArgument(what + " is " + std::to_string(source.size()) +
+                           " characters long; the limit is " +
+                           std::to_string(kMaxExpressionLength));
+  }
   Lexer lexer(source, what);
   ASSIGN_OR_RETURN(std::vector<Token> tokens, lexer.Tokenize());
   Parser parser(std::move(tokens), source, what);

@@ -15,6 +15,12 @@
 
 namespace medfed {
 
+// Limits on what a researcher may write (docs/threat-model.md). Every walk over an expression
+// (deparse, evaluation, formula expansion, destruction) recurses, so the tree's height is
+// bounded at parse time; the parser itself recurses at most this deep too.
+inline constexpr size_t kMaxExpressionLength = 16384;  // characters of source
+inline constexpr int kMaxExpressionDepth = 64;         // nesting: parentheses, calls, operators
+
 struct Expression {
   enum class Kind { kNumber, kString, kBoolean, kName, kCall, kUnary, kBinary, kList };
 
@@ -24,6 +30,7 @@ struct Expression {
   std::string text;      // kString value, kName name, kCall function, kUnary/kBinary operator
   std::vector<Expression> arguments;  // operands, call arguments, list items
   size_t position = 0;                // byte offset in the source, for error messages
+  int height = 1;                     // 1 for a leaf; 1 + the tallest argument otherwise
 
   bool IsName() const { return kind == Kind::kName; }
   bool IsCall(const std::string& function) const {
@@ -40,6 +47,8 @@ struct Expression {
 
 // Parses `source`; `what` ("where", "formula") prefixes error messages. Operators are
 // normalised: and/&&/& -> "&", or/||/| -> "|", not/! -> "!", %in% -> "in".
+// A source longer than kMaxExpressionLength or nested deeper than kMaxExpressionDepth (a long
+// `a and b and ...` chain counts one level per operator) is an error that names the limit.
 StatusOr<Expression> ParseExpression(const std::string& source, const std::string& what);
 
 // R's as.character() for a double: up to 15 significant digits, scientific notation when it

@@ -1,6 +1,7 @@
 #include "medfed/table/formula.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "medfed/core/text.h"
 
@@ -15,7 +16,15 @@ void AddUnique(TermList& list, std::vector<int> term) {
   if (std::find(list.begin(), list.end(), term) == list.end()) list.push_back(std::move(term));
 }
 
-TermList Interact(const TermList& a, const TermList& b) {
+Status TooManyTerms() {
+  return InvalidArgument("expands to more than " + std::to_string(kMaxFormulaTerms) +
+                         " terms (the limit for a formula); write fewer interactions");
+}
+
+// Every term of `a` with every term of `b`. `a*b*c*...` doubles the terms with each factor,
+// so the product is refused once it passes the limit, before it is built.
+StatusOr<TermList> Interact(const TermList& a, const TermList& b) {
+  if (a.size() * b.size() > kMaxFormulaTerms) return TooManyTerms();
   TermList out;
   for (const auto& x : a) {
     for (const auto& y : b) {
@@ -25,6 +34,13 @@ TermList Interact(const TermList& a, const TermList& b) {
     }
   }
   return out;
+}
+
+// Adds `extra` to `list`, refusing a result past the limit.
+Status AddAll(TermList& list, const TermList& extra) {
+  for (const auto& term : extra) AddUnique(list, term);
+  if (list.size() > kMaxFormulaTerms) return TooManyTerms();
+  return absl::OkStatus();
 }
 
 class FormulaBuilder {
@@ -57,7 +73,7 @@ class FormulaBuilder {
       if (op == "+") {
         ASSIGN_OR_RETURN(TermList left, Expand(e.arguments[0]));
         ASSIGN_OR_RETURN(TermList right, Expand(e.arguments[1]));
-        for (auto& term : right) AddUnique(left, term);
+        RETURN_IF_ERROR(AddAll(left, right));
         return left;
       }
       if (op == "-") {
@@ -73,8 +89,9 @@ class FormulaBuilder {
         ASSIGN_OR_RETURN(TermList left, Expand(e.arguments[0]));
         ASSIGN_OR_RETURN(TermList right, Expand(e.arguments[1]));
         TermList out = left;
-        for (auto& term : right) AddUnique(out, term);
-        for (auto& term : Interact(left, right)) AddUnique(out, term);
+        RETURN_IF_ERROR(AddAll(out, right));
+        ASSIGN_OR_RETURN(TermList product, Interact(left, right));
+        RETURN_IF_ERROR(AddAll(out, product));
         return out;
       }
       if (op == ":") {
@@ -83,15 +100,21 @@ class FormulaBuilder {
         return Interact(left, right);
       }
       if (op == "^") {
-        if (e.arguments[1].kind != Expression::Kind::kNumber || e.arguments[1].number < 1) {
+        const Expression& power = e.arguments[1];
+        if (power.kind != Expression::Kind::kNumber || power.number < 1 ||
+            power.number != std::floor(power.number)) {
           return InvalidArgument("in " + e.Deparse() +
                                  ": the power of a term must be a whole number >= 1; "
                                  "write I(" + e.Deparse() + ") for arithmetic");
         }
         ASSIGN_OR_RETURN(TermList base, Expand(e.arguments[0]));
+        // Past the number of terms in the base no new interaction appears (R: (a+b)^5 is
+        // (a+b)^2), so a huge power costs no more than that.
+        const double useful = std::min(power.number, static_cast<double>(base.size()));
         TermList out = base;
-        for (int k = 1; k < static_cast<int>(e.arguments[1].number); ++k) {
-          for (auto& term : Interact(out, base)) AddUnique(out, term);
+        for (int k = 1; k < static_cast<int>(useful); ++k) {
+          ASSIGN_OR_RETURN(TermList product, Interact(out, base));
+          RETURN_IF_ERROR(AddAll(out, product));
         }
         return out;
       }
@@ -107,6 +130,7 @@ class FormulaBuilder {
           merged.insert(merged.end(), term.begin(), term.end());
           AddUnique(out, merged);
         }
+        if (out.size() > kMaxFormulaTerms) return TooManyTerms();
         return out;
       }
       return InvalidArgument("the operator '" + op + "' in " + e.Deparse() +

@@ -12,6 +12,9 @@
 
 namespace medfed {
 
+// A formula may expand to at most this many terms (`a*b*c*...` doubles them with each factor).
+inline constexpr size_t kMaxFormulaTerms = 1024;
+
 struct FormulaTerm {
   std::vector<int> variables;  // indices into Formula::variables, ascending
   std::string label;           // "a", "a:b"

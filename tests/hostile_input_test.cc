@@ -1,0 +1,194 @@
+// What a hostile researcher can write into a study: generated expressions, formulas and TOML at
+// and past every nesting and size limit. Each must parse (under the limit) or fail with a message
+// naming the key and the limit (over it); none may crash the process (docs/threat-model.md).
+#include <random>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "medfed/federation/study_file.h"
+#include "medfed/governance/policy_file.h"
+#include "medfed/governance/toml_support.h"
+#include "medfed/table/csv_reader.h"
+#include "medfed/table/evaluator.h"
+#include "medfed/table/expression.h"
+#include "medfed/table/formula.h"
+
+namespace medfed {
+namespace {
+
+std::string Repeat(const std::string& piece, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+// The shapes that used to overflow the stack, each `levels` deep.
+std::vector<std::string> NestedExpressions(size_t levels) {
+  return {
+      Repeat("(", levels) + "age" + Repeat(")", levels),
+      Repeat("not ", levels) + "age > 1",
+      Repeat("!", levels) + "(age > 1)",
+      "age > " + Repeat("-", levels) + "1",
+      "age > " + Repeat("+", levels) + "1",
+      "age > 1" + Repeat(" and age > 1", levels),
+      "age > 1" + Repeat(" | age < 0", levels),
+      "age" + Repeat("^age", levels) + " > 1",
+      Repeat("log(", levels) + "age" + Repeat(")", levels) + " > 1",
+      Repeat("c(", levels) + "1" + Repeat(")", levels),
+      Repeat("[", levels) + "1" + Repeat("]", levels),
+      "age > 1" + Repeat(" + 1", levels),
+  };
+}
+
+TEST(HostileExpressionTest, EveryShapeParsesUnderTheLimitAndFailsClearlyOverIt) {
+  for (size_t levels : {size_t{10}, size_t{40}}) {
+    for (const auto& source : NestedExpressions(levels)) {
+      auto parsed = ParseExpression(source, "where");
+      EXPECT_TRUE(parsed.ok()) << source.substr(0, 80) << ": " << parsed.status();
+    }
+  }
+  for (size_t levels : {size_t{kMaxExpressionDepth + 1}, size_t{1000}, size_t{200000}}) {
+    for (const auto& source : NestedExpressions(levels)) {
+      auto parsed = ParseExpression(source, "where");
+      ASSERT_FALSE(parsed.ok()) << source.substr(0, 80);
+      const std::string message(parsed.status().message());
+      EXPECT_TRUE(message.find("limit") != std::string::npos) << message.substr(0, 300);
+      EXPECT_EQ(message.rfind("where", 0), 0u) << message.substr(0, 300);
+    }
+  }
+}
+
+TEST(HostileExpressionTest, RandomNestingNeverCrashesAndRespectsTheLimit) {
+  std::mt19937 random(12);
+  const std::vector<std::string> prefixes = {"(", "not ", "-", "!", "log(", "c(", "["};
+  const std::vector<std::string> closers = {")", "", "", "", ")", ")", "]"};
+  for (int trial = 0; trial < 400; ++trial) {
+    const size_t levels = random() % 160;
+    std::string open, close;
+    for (size_t i = 0; i < levels; ++i) {
+      const size_t k = random() % prefixes.size();
+      open += prefixes[k];
+      close = closers[k] + close;
+      if (random() % 4 == 0) open += "age and ";  // widens the tree as well
+    }
+    const std::string source = open + "age" + close;
+    auto parsed = ParseExpression(source, "where");
+    if (parsed.ok()) {
+      EXPECT_LE(parsed->height, kMaxExpressionDepth);
+      parsed->Deparse();  // walks the whole tree
+    } else {
+      EXPECT_FALSE(parsed.status().message().empty());
+    }
+  }
+}
+
+TEST(HostileExpressionTest, OverlongSourceIsRefusedBeforeLexing) {
+  const std::string source = "age in [" + Repeat("1,", kMaxExpressionLength) + "1]";
+  auto parsed = ParseExpression(source, "where");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("the limit is 16384"), std::string::npos);
+}
+
+TEST(HostileExpressionTest, EvaluatingADeepButAllowedWhereWorks) {
+  auto table = ParseCsv("age\n1\n5\n9\n", "t.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  const std::string where = "age > 4" + Repeat(" and age > 4", kMaxExpressionDepth - 2);
+  auto rows = SelectRows(where, *table);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 2u);
+}
+
+TEST(HostileFormulaTest, ExplodingInteractionsAreRefused) {
+  std::string product = "y ~ x1";
+  for (int i = 2; i <= 30; ++i) product += "*x" + std::to_string(i);
+  for (const std::string& formula :
+       {product, std::string("y ~ (a+b+c+d+e+f+g+h+i+j+k+l)^12"), std::string("y ~ (a+b)^1e9 * (c+d+e+f+g+h+i+j+k+l+m)^11")}) {
+    auto parsed = ParseFormula(formula);
+    ASSERT_FALSE(parsed.ok()) << formula;
+    EXPECT_NE(parsed.status().message().find("limit for a formula"), std::string::npos)
+        << parsed.status();
+  }
+  // A huge power of a small base costs nothing: (a+b)^1e9 is (a+b)^2.
+  auto squared = ParseFormula("y ~ (a+b)^1000000000");
+  ASSERT_TRUE(squared.ok()) << squared.status();
+  EXPECT_EQ(squared->terms.size(), 3u);
+  EXPECT_FALSE(ParseFormula("y ~ (a+b)^2.5").ok());
+}
+
+const char* kStudyHeader =
+    "[study]\n"
+    "name = \"t\"\n"
+    "[[sites]]\n"
+    "name = \"a\"\n"
+    "tables.colon = \"a.csv\"\n";
+
+TEST(HostileStudyTest, DeepWhereNamesFileLineKeyAndLimit) {
+  const std::string where = Repeat("(", 500) + "age > 1" + Repeat(")", 500);
+  auto study = ParseStudyFile(std::string(kStudyHeader) + "[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n" +
+                                  "where = \"" + where + "\"\n",
+                              "/x/study.toml");
+  ASSERT_FALSE(study.ok());
+  const std::string message(study.status().message());
+  EXPECT_NE(message.find("/x/study.toml:6: analysis \"1\" (count): where"), std::string::npos) << message.substr(0, 200);
+  EXPECT_NE(message.find("where"), std::string::npos);
+  EXPECT_NE(message.find("64 levels deep (the limit"), std::string::npos) << message.substr(0, 400);
+}
+
+TEST(HostileStudyTest, DeepFormulaNamesTheLimit) {
+  const std::string formula = "y ~ " + Repeat("log(", 300) + "x" + Repeat(")", 300);
+  auto study = ParseStudyFile(std::string(kStudyHeader) + "[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\n" +
+                                  "formula = \"" + formula + "\"\n",
+                              "/x/study.toml");
+  ASSERT_FALSE(study.ok());
+  EXPECT_NE(study.status().message().find("formula"), std::string::npos);
+  EXPECT_NE(study.status().message().find("the limit"), std::string::npos);
+}
+
+// TOML shapes that toml11 would recurse into, each `levels` deep.
+std::vector<std::string> NestedToml(size_t levels) {
+  return {
+      "x = " + Repeat("[", levels) + "1" + Repeat("]", levels) + "\n",
+      "x = " + Repeat("{a = ", levels) + "1" + Repeat("}", levels) + "\n",
+      Repeat("a.", levels) + "b = 1\n",
+      "[" + Repeat("a.", levels) + "b]\nc = 1\n",
+      "x = [" + Repeat("{a = [", levels / 2) + "1" + Repeat("]}", levels / 2) + "]\n",
+      "x = {" + Repeat("a.", levels) + "b = 1}\n",
+  };
+}
+
+TEST(HostileTomlTest, NestingIsRefusedBeforeToml11SeesIt) {
+  for (const auto& text : NestedToml(8)) {
+    EXPECT_TRUE(ParseToml(text, "p.toml").ok()) << text;
+  }
+  for (size_t levels : {size_t{kMaxTomlNesting + 2}, size_t{100000}}) {
+    for (const auto& text : NestedToml(levels)) {
+      auto parsed = ParseToml(text, "p.toml");
+      ASSERT_FALSE(parsed.ok()) << text.substr(0, 60);
+      EXPECT_NE(parsed.status().message().find("p.toml:1: nested more than 32 levels"), std::string::npos)
+          << parsed.status().message().substr(0, 200);
+    }
+  }
+}
+
+TEST(HostileTomlTest, BracketsInsideStringsAndCommentsDoNotCount) {
+  const std::string text = "# " + Repeat("[", 100) + "\nx = \"" + Repeat("[{", 100) + "\"\ny = '" +
+                           Repeat("{", 100) + "'\nz = \"\"\"\n" + Repeat("[", 100) + "\n\"\"\"\nw = '''" +
+                           Repeat("[", 100) + "'''\nv = \"a\\\"[[\"\n";
+  auto parsed = ParseToml(text, "p.toml");
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+}
+
+TEST(HostileTomlTest, StudyAndPolicyFilesUseTheLimit) {
+  const std::string deep = "x = " + Repeat("[", 5000) + Repeat("]", 5000) + "\n";
+  auto study = ParseStudyFile(std::string(kStudyHeader) + deep, "/x/study.toml");
+  ASSERT_FALSE(study.ok());
+  EXPECT_NE(study.status().message().find("/x/study.toml:6: nested more than"), std::string::npos)
+      << study.status();
+  auto policy = ParsePolicy("[disclosure]\n" + deep, "policy.toml");
+  ASSERT_FALSE(policy.ok());
+  EXPECT_NE(policy.status().message().find("policy.toml:2: nested more than"), std::string::npos)
+      << policy.status();
+}
+
+}  // namespace
+}  // namespace medfed
