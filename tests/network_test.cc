@@ -215,7 +215,7 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   auto first_entries = ledger->Read(0, entries_before);
   ASSERT_TRUE(first_entries.ok());
   EXPECT_EQ(first_entries->size(), entries_before);
-  EXPECT_TRUE(ledger->Verify(*ledger->Meta("hub_certificate")).ok());
+  EXPECT_TRUE(ledger->Verify(ReadFileToString(network_->identity("hub") + "/ca.crt").value_or("")).ok());
   // Another researcher cannot follow alice's study.
   ASSERT_TRUE(network_->StartHub().ok());
   auto foreign = net::WatchStudy(study_id, Identity("bob", crypto::PartyRole::kResearcher), options);
@@ -241,11 +241,17 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
     EXPECT_EQ(size_of(network_->site_state(site)), hub_size) << site;
   }
   network_->StopAll();
-  auto intact = Medfed({"audit", "verify", "--state", network_->site_state("hospital-b")});
+  // Without a CA to trust, verify refuses to guess (it never trusts the database's own).
+  auto no_anchor = Medfed({"audit", "verify", "--state", network_->site_state("hospital-b")});
+  EXPECT_NE(no_anchor.first, 0);
+  EXPECT_NE(no_anchor.second.find("--identity DIR"), std::string::npos) << no_anchor.second;
+  auto intact = Medfed({"audit", "verify", "--state", network_->site_state("hospital-b"), "--identity",
+                        network_->identity("hospital-b")});
   EXPECT_EQ(intact.first, 0) << intact.second;
   EXPECT_NE(intact.second.find("ledger OK"), std::string::npos) << intact.second;
   // The hub's copy shows how far each site has checked and countersigned its history.
-  auto at_hub = Medfed({"audit", "verify", "--state", network_->hub_state()});
+  auto at_hub = Medfed({"audit", "verify", "--state", network_->hub_state(), "--ca",
+                        network_->identity("hub") + "/ca.crt"});
   EXPECT_EQ(at_hub.first, 0) << at_hub.second;
   EXPECT_NE(at_hub.second.find("countersigned by hospital-b up to entry"), std::string::npos) << at_hub.second;
   auto log = Medfed({"audit", "log", "--state", network_->site_state("hospital-b")});
@@ -255,9 +261,20 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
     ASSERT_TRUE(database.ok());
     ASSERT_TRUE((*database)->Execute("UPDATE ledger_entries SET body = replace(body, 'alice', 'mallory') WHERE idx = 1").ok());
   }
-  auto tampered = Medfed({"audit", "verify", "--state", network_->site_state("hospital-a")});
+  auto tampered = Medfed({"audit", "verify", "--state", network_->site_state("hospital-a"), "--identity",
+                          network_->identity("hospital-a")});
   EXPECT_NE(tampered.first, 0);
   EXPECT_NE(tampered.second.find("ledger entry 1"), std::string::npos) << tampered.second;
+  // The site's own countersignature stays in its replica: cutting the tail off is noticed.
+  {
+    auto database = SqliteDatabase::Open(network_->site_state("hospital-c") + "/medfed.db");
+    ASSERT_TRUE(database.ok());
+    ASSERT_TRUE((*database)->Execute("DELETE FROM ledger_entries WHERE idx >= 2").ok());
+  }
+  auto truncated = Medfed({"audit", "verify", "--state", network_->site_state("hospital-c"), "--identity",
+                           network_->identity("hospital-c")});
+  EXPECT_NE(truncated.first, 0);
+  EXPECT_NE(truncated.second.find("truncated: site hospital-c countersigned"), std::string::npos) << truncated.second;
 }
 
 TEST_F(NetworkTest, ClientsWithoutACertificateOrWithTheWrongRoleAreRejected) {

@@ -1,5 +1,5 @@
 // medfed audit log --state DIR [--json]
-// medfed audit verify --state DIR
+// medfed audit verify --state DIR (--identity DIR | --ca FILE)
 #include <cstdio>
 #include <ctime>
 
@@ -14,7 +14,26 @@ namespace {
 struct AuditArguments {
   std::string state;
   bool json = false;
+  std::string identity;  // the party's identity directory: trust its ca.crt
+  std::string ca;        // or this CA certificate
 };
+
+// The CA certificate the person checking trusts: from their own identity directory or a file,
+// never from the database being checked (a rewritten database would bring its own CA).
+StatusOr<std::string> TrustedAuthority(const AuditArguments& arguments) {
+  if (arguments.identity.empty() == arguments.ca.empty()) {
+    return InvalidArgument(
+        "audit verify needs the CA to trust: --identity DIR (the hub's or site's identity directory, its ca.crt) "
+        "or --ca FILE; the certificates stored in the database are never trusted");
+  }
+  const std::string path = arguments.ca.empty() ? arguments.identity + "/ca.crt" : arguments.ca;
+  auto pem = ReadFileToString(path);
+  if (!pem.ok()) return NotFound("cannot read the CA certificate " + path + ": " + MessageOf(pem.status()));
+  if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return InvalidArgument(path + " holds no PEM certificate; give the network's ca.crt");
+  }
+  return *pem;
+}
 
 StatusOr<std::unique_ptr<SqliteDatabase>> OpenState(const std::string& state) {
   const std::string path = state + "/medfed.db";
@@ -65,33 +84,27 @@ int Log(const AuditArguments& arguments) {
 }
 
 int Verify(const AuditArguments& arguments) {
+  auto authority = TrustedAuthority(arguments);
+  if (!authority.ok()) return ReportError(authority.status());
   auto database = OpenState(arguments.state);
   if (!database.ok()) return ReportError(database.status());
   auto ledger = Ledger::Open(**database);
   if (!ledger.ok()) return ReportError(Annotate(ledger.status(), "ledger: "));
-  auto hub_certificate = (*ledger)->Meta("hub_certificate");
-  auto authority = (*ledger)->Meta("authority_certificate");
-  if (!hub_certificate || !authority) {
-    return ReportError(FailedPrecondition(arguments.state + ": the replica has no hub certificate yet (never connected)"));
-  }
-  auto hub = crypto::VerifyCertificate(*hub_certificate, *authority);
-  if (!hub.ok() || hub->role != crypto::PartyRole::kHub) {
-    return ReportError(PermissionDenied("the recorded hub certificate is not a hub certificate of this network"));
-  }
-  auto checked = (*ledger)->Verify(*hub_certificate);
+  auto checked = (*ledger)->Verify(*authority);
   if (!checked.ok()) return ReportError(checked.status());
   if (auto alarm = (*ledger)->Meta("alarm")) {
     return ReportError(DataLoss("the replica is intact, but it refused a hub update: " + *alarm));
   }
   std::printf("ledger OK: %llu entries, every tree head signed by hub %s, tree head %s\n",
-              static_cast<unsigned long long>(*checked), hub->name.c_str(), crypto::HexOf((*ledger)->root()).c_str());
+              static_cast<unsigned long long>(checked->entries), checked->hub.c_str(),
+              crypto::HexOf((*ledger)->root()).c_str());
   // At the hub: how far each site has checked and countersigned (a site that lags or stopped
   // countersigning may have refused an update: see its log and its own `audit verify`).
   auto countersigned = (*ledger)->NewestCountersignatures();
   if (!countersigned.ok()) return ReportError(countersigned.status());
   for (const auto& [site, size] : *countersigned) {
     std::printf("  countersigned by %s up to entry %llu%s\n", site.c_str(), static_cast<unsigned long long>(size) - 1,
-                size == *checked ? " (the newest)" : "");
+                size == checked->entries ? " (the newest)" : "");
   }
   return 0;
 }
@@ -110,6 +123,9 @@ void AddAuditCommand(CLI::App& app, int& exit_code) {
   CLI::App* verify_command =
       audit->add_subcommand("verify", "Check every entry, tree head and signature; name the first bad entry");
   verify_command->add_option("--state", verify->state, "the state directory of hub.toml or site.toml")->required();
+  verify_command->add_option("--identity", verify->identity,
+                             "your identity directory: trust its ca.crt (or give --ca)");
+  verify_command->add_option("--ca", verify->ca, "the network's CA certificate to trust");
   verify_command->callback([verify, &exit_code] { exit_code = Verify(*verify); });
 }
 

@@ -11,6 +11,7 @@
 
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
+#include "medfed/core/file.h"
 #include "medfed/core/subprocess.h"
 #include "medfed/federation/study_file.h"
 #include "medfed/governance/ledger.h"
@@ -54,7 +55,8 @@ void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>
               network.hub_state().c_str(), records->size());
   for (const auto& [kind, count] : kinds) std::printf(" %s %d,", kind.c_str(), count);
   std::printf("\n  tree head %s\n", crypto::HexOf((*ledger)->root()).c_str());
-  const std::string hub_certificate = (*ledger)->Meta("hub_certificate").value_or("");
+  auto authority = ReadFileToString(network.identity("hub") + "/ca.crt");
+  if (!authority.ok()) return;
   // The sites receive the last entries within moments; wait for them (bounded), then verify.
   const uint64_t hub_size = records->size();
   for (const auto& site : sites) {
@@ -67,10 +69,11 @@ void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>
       replica = Ledger::Open(**site_database);
     }
     if (!replica.ok()) continue;
-    auto verified = (*replica)->Verify(hub_certificate);
-    std::string state = verified.ok() ? std::to_string(*verified) + " entries, every tree head and countersignature verified"
+    auto verified = (*replica)->Verify(*authority);
+    std::string state = verified.ok() ? std::to_string(verified->entries) +
+                                            " entries, every tree head and countersignature verified"
                                       : MessageOf(verified.status());
-    if (verified.ok() && *verified < hub_size) state += " (behind the hub's " + std::to_string(hub_size) + ")";
+    if (verified.ok() && verified->entries < hub_size) state += " (behind the hub's " + std::to_string(hub_size) + ")";
     std::printf("  %s's replica: %s\n", site.c_str(), state.c_str());
   }
 }

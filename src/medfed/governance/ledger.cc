@@ -184,7 +184,22 @@ Status Ledger::AcceptFromHub(uint64_t old_size, const std::vector<LedgerRecord>&
   return absl::OkStatus();
 }
 
-StatusOr<uint64_t> Ledger::Verify(const std::string& hub_certificate_pem) const {
+StatusOr<LedgerVerification> Ledger::Verify(const std::string& authority_pem) const {
+  const std::optional<std::string> hub_certificate = Meta("hub_certificate");
+  if (!hub_certificate) {
+    return FailedPrecondition(database_.path() + ": the replica has no hub certificate yet (never connected)");
+  }
+  auto hub = crypto::VerifyCertificate(*hub_certificate, authority_pem);
+  if (!hub.ok() || hub->role != crypto::PartyRole::kHub) {
+    return PermissionDenied(database_.path() +
+                            ": the hub certificate recorded in the replica is not a hub certificate issued by the CA "
+                            "you trust (" + (hub.ok() ? std::string("it is a ") + crypto::RoleName(hub->role) +
+                                                            " certificate"
+                                                      : MessageOf(hub.status())) +
+                            "); the whole log may have been re-signed under another CA");
+  }
+  LedgerVerification verified;
+  verified.hub = hub->name;
   std::lock_guard<std::mutex> lock(database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement select,
                    database_.Prepare("SELECT idx, body, leaf_hash, tree_root, time_ms, hub_signature FROM ledger_entries"
@@ -208,7 +223,7 @@ StatusOr<uint64_t> Ledger::Verify(const std::string& hub_certificate_pem) const 
     if (root != HashFromBlob(select.Blob(3))) {
       return DataLoss(where + "the recorded tree head does not match the entries up to it");
     }
-    if (!crypto::VerifySignature(hub_certificate_pem, TreeHeadMessage(index + 1, root, select.Integer(4)),
+    if (!crypto::VerifySignature(*hub_certificate, TreeHeadMessage(index + 1, root, select.Integer(4)),
                                  select.Blob(5))
              .ok()) {
       return DataLoss(where + "the hub's signature on the tree head does not verify");
@@ -216,22 +231,38 @@ StatusOr<uint64_t> Ledger::Verify(const std::string& hub_certificate_pem) const 
     roots.push_back(root);
     ++expected;
   }
+  verified.entries = expected;
   ASSIGN_OR_RETURN(SqliteStatement countersignatures,
-                   database_.Prepare("SELECT tree_size, site, certificate, signature FROM ledger_countersignatures"));
+                   database_.Prepare("SELECT tree_size, site, certificate, signature FROM ledger_countersignatures"
+                                     " ORDER BY tree_size DESC, site"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, countersignatures.Step());
     if (!row) break;
     const uint64_t size = static_cast<uint64_t>(countersignatures.Integer(0));
     const std::string site = countersignatures.Text(1);
-    if (size == 0 || size > roots.size() ||
+    const std::string what = database_.path() + ": the countersignature of site " + site + " on tree head " +
+                             std::to_string(size);
+    auto signer = crypto::VerifyCertificate(countersignatures.Text(2), authority_pem);
+    if (!signer.ok() || signer->role != crypto::PartyRole::kSite || signer->name != site) {
+      return DataLoss(what + " is not made with a site certificate of the CA you trust naming " + site + " (" +
+                      (signer.ok() ? std::string("it names ") + crypto::RoleName(signer->role) + " " + signer->name
+                                   : MessageOf(signer.status())) +
+                      ")");
+    }
+    if (size > roots.size()) {
+      return DataLoss(database_.path() + ": truncated: site " + site + " countersigned tree head " +
+                      std::to_string(size) + " but the replica holds only " + std::to_string(roots.size()) +
+                      " entries; entries " + std::to_string(roots.size()) + " to " + std::to_string(size - 1) +
+                      " were deleted");
+    }
+    if (size == 0 ||
         !crypto::VerifySignature(countersignatures.Text(2), CountersignatureMessage(site, size, roots[size - 1]),
                                  countersignatures.Blob(3))
              .ok()) {
-      return DataLoss(database_.path() + ": the countersignature of site " + site + " on tree head " +
-                      std::to_string(size) + " does not verify");
+      return DataLoss(what + " does not verify");
     }
   }
-  return expected;
+  return verified;
 }
 
 Status Ledger::SetMeta(const std::string& key, const std::string& value) {

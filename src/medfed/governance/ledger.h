@@ -30,6 +30,11 @@ struct LedgerRecord {
   std::string hub_signature;
 };
 
+struct LedgerVerification {
+  uint64_t entries = 0;
+  std::string hub;  // the hub's name, from its certificate
+};
+
 class Ledger {
  public:
   // Opens (creating the tables) the ledger in `database`, which must outlive it.
@@ -52,8 +57,13 @@ class Ledger {
                        const std::vector<crypto::MerkleHash>& consistency_proof, const std::string& hub_certificate_pem);
 
   // Re-reads the whole replica from disk: every entry's hash, every tree head, every signature.
-  // Returns the number of entries checked, or an error naming the first bad entry.
-  StatusOr<uint64_t> Verify(const std::string& hub_certificate_pem) const;
+  // Trust comes only from `authority_pem`, the CA certificate the checking party holds in its own
+  // identity directory, never from a certificate stored in the database: the recorded hub
+  // certificate must be a hub certificate of that CA, and every countersignature's certificate
+  // a site certificate of that CA naming the site it is filed under. A countersignature (the
+  // party's own or a site's) on a tree head larger than the replica means it was truncated.
+  // Returns what was checked, or an error naming the first bad entry.
+  StatusOr<LedgerVerification> Verify(const std::string& authority_pem) const;
 
   // Hub: the largest tree size each site has countersigned (checked by Verify).
   StatusOr<std::map<std::string, uint64_t>> NewestCountersignatures() const;

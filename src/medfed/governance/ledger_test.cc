@@ -65,8 +65,11 @@ TEST_F(LedgerTest, ReplicaFollowsTheHubAndCountersigns) {
       site_->signer.Sign(Ledger::CountersignatureMessage("hospital-a", 7, replica->root()));
   EXPECT_TRUE(hub->AddCountersignature(7, "hospital-a", site_->identity.certificate_pem, countersignature).ok());
   EXPECT_FALSE(hub->AddCountersignature(6, "hospital-a", site_->identity.certificate_pem, countersignature).ok());
-  EXPECT_EQ(*hub->Verify(hub_certificate), 7u);
-  EXPECT_EQ(*replica->Verify(hub_certificate), 7u);
+  ASSERT_TRUE(hub->SetMeta("hub_certificate", hub_certificate).ok());
+  ASSERT_TRUE(replica->SetMeta("hub_certificate", hub_certificate).ok());
+  EXPECT_EQ(hub->Verify(authority_.certificate_pem)->entries, 7u);
+  EXPECT_EQ(replica->Verify(authority_.certificate_pem)->entries, 7u);
+  EXPECT_EQ(replica->Verify(authority_.certificate_pem)->hub, "hub");
   // An update that does not start where the replica is, is refused.
   ASSERT_TRUE(hub->Append(Entry(7), hub_->signer).ok());
   auto records = *hub->Read(7, 1);
@@ -113,17 +116,19 @@ TEST_F(LedgerTest, VerifyNamesTheFirstTamperedEntry) {
   const std::string& hub_certificate = hub_->identity.certificate_pem;
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(hub->Append(Entry(i), hub_->signer).ok());
   ASSERT_TRUE(Sync(*hub, *replica, hub_certificate).ok());
-  ASSERT_TRUE(replica->Verify(hub_certificate).ok());
+  ASSERT_TRUE(replica->SetMeta("hub_certificate", hub_certificate).ok());
+  const std::string& ca = authority_.certificate_pem;
+  ASSERT_TRUE(replica->Verify(ca).ok());
   // Someone edits entry 3's text in the replica.
   ASSERT_TRUE(site_db->Execute("UPDATE ledger_entries SET body = replace(body, '\"round\":3', '\"round\":30') WHERE idx = 3").ok());
-  auto tampered = replica->Verify(hub_certificate);
+  auto tampered = replica->Verify(ca);
   ASSERT_FALSE(tampered.ok());
   EXPECT_NE(std::string(tampered.status().message()).find("ledger entry 3: its contents were changed"), std::string::npos)
       << tampered.status();
   // Someone rewrites entry 2 and recomputes every hash and tree head after it: the hub's
   // signature still gives it away.
   ASSERT_TRUE(site_db->Execute("UPDATE ledger_entries SET body = replace(body, '\"round\":30', '\"round\":3') WHERE idx = 3").ok());
-  ASSERT_TRUE(replica->Verify(hub_certificate).ok());
+  ASSERT_TRUE(replica->Verify(ca).ok());
   auto records = *replica->Read(0, 6);
   records[2].body = R"({"type":"round","study":"s1","round":-1})";
   crypto::CompactMerkleTree tree;
@@ -141,15 +146,114 @@ TEST_F(LedgerTest, VerifyNamesTheFirstTamperedEntry) {
         .Bind(5, record.time_ms).BindBlob(6, record.hub_signature);
     ASSERT_TRUE(insert.Run().ok());
   }
-  auto resigned = replica->Verify(hub_certificate);
+  auto resigned = replica->Verify(ca);
   ASSERT_FALSE(resigned.ok());
   EXPECT_NE(std::string(resigned.status().message()).find("ledger entry 2: the hub's signature"), std::string::npos)
       << resigned.status();
   // A deleted entry is named too.
   ASSERT_TRUE(site_db->Execute("DELETE FROM ledger_entries WHERE idx = 1").ok());
-  auto deleted = replica->Verify(hub_certificate);
+  auto deleted = replica->Verify(ca);
   ASSERT_FALSE(deleted.ok());
   EXPECT_NE(std::string(deleted.status().message()).find("ledger entry 1: missing"), std::string::npos);
+}
+
+// The attacks on `audit verify` that trusted the database's own certificates.
+class LedgerTrustTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    hub_db_ = *SqliteDatabase::Open(TempPath("hub.db"));
+    site_db_ = *SqliteDatabase::Open(TempPath("site.db"));
+    hub_ledger_ = *Ledger::Open(*hub_db_);
+    replica_ = *Ledger::Open(*site_db_);
+    for (auto* ledger : {hub_ledger_.get(), replica_.get()}) {
+      ASSERT_TRUE(ledger->SetMeta("hub_certificate", hub_->identity.certificate_pem).ok());
+      ASSERT_TRUE(ledger->SetMeta("authority_certificate", authority_.certificate_pem).ok());
+    }
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(hub_ledger_->Append(Entry(i), hub_->signer).ok());
+    ASSERT_TRUE(Sync(*hub_ledger_, *replica_, hub_->identity.certificate_pem).ok());
+    // The site countersigns head 5, at the hub and in its own replica, as the daemon does.
+    countersignature_ = site_->signer.Sign(Ledger::CountersignatureMessage("hospital-a", 5, replica_->root()));
+    for (auto* ledger : {hub_ledger_.get(), replica_.get()}) {
+      ASSERT_TRUE(ledger->AddCountersignature(5, "hospital-a", site_->identity.certificate_pem, countersignature_).ok());
+    }
+    ASSERT_TRUE(hub_ledger_->Verify(authority_.certificate_pem).ok());
+    ASSERT_TRUE(replica_->Verify(authority_.certificate_pem).ok());
+  }
+
+  std::unique_ptr<SqliteDatabase> hub_db_, site_db_;
+  std::unique_ptr<Ledger> hub_ledger_, replica_;
+  std::string countersignature_;
+};
+
+TEST_F(LedgerTrustTest, ACountersignatureUnderAnotherCaIsRejected) {
+  auto rogue = *crypto::CreateCertificateAuthority("rogue", 30);
+  auto fake_site = *crypto::IssueCertificate(rogue, "hospital-b", crypto::PartyRole::kSite, {}, 30);
+  auto fake_signer = *crypto::Signer::FromPem(fake_site.key);
+  auto head = *hub_ledger_->Read(4, 1);
+  // Inserted straight into the database: AddCountersignature checks only the signature.
+  auto insert = *hub_db_->Prepare("INSERT INTO ledger_countersignatures VALUES (?, ?, ?, ?)");
+  insert.Bind(1, int64_t{5}).Bind(2, "hospital-b").Bind(3, fake_site.certificate_pem)
+      .BindBlob(4, fake_signer.Sign(Ledger::CountersignatureMessage("hospital-b", 5, head[0].root)));
+  ASSERT_TRUE(insert.Run().ok());
+  auto verified = hub_ledger_->Verify(authority_.certificate_pem);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(std::string(verified.status().message())
+                .find("countersignature of site hospital-b on tree head 5 is not made with a site certificate of the CA you trust"),
+            std::string::npos)
+      << verified.status();
+}
+
+TEST_F(LedgerTrustTest, ACountersignatureFiledUnderAnotherSiteIsRejected) {
+  // hospital-a's genuine certificate and signature, filed as hospital-c's.
+  auto head = *hub_ledger_->Read(4, 1);
+  auto insert = *hub_db_->Prepare("INSERT INTO ledger_countersignatures VALUES (?, ?, ?, ?)");
+  insert.Bind(1, int64_t{5}).Bind(2, "hospital-c").Bind(3, site_->identity.certificate_pem)
+      .BindBlob(4, site_->signer.Sign(Ledger::CountersignatureMessage("hospital-c", 5, head[0].root)));
+  ASSERT_TRUE(insert.Run().ok());
+  auto verified = hub_ledger_->Verify(authority_.certificate_pem);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(std::string(verified.status().message()).find("it names site hospital-a"), std::string::npos)
+      << verified.status();
+}
+
+TEST_F(LedgerTrustTest, AWholeLogReSignedUnderARogueCaIsRejected) {
+  // The attacker rewrites entry 2, re-signs every head with a rogue hub key, and stores the rogue
+  // hub and CA certificates in the database; the replica is self-consistent.
+  auto rogue = *crypto::CreateCertificateAuthority("rogue", 30);
+  auto rogue_hub = *crypto::IssueCertificate(rogue, "hub", crypto::PartyRole::kHub, {}, 30);
+  auto rogue_signer = *crypto::Signer::FromPem(rogue_hub.key);
+  auto forged_db = *SqliteDatabase::Open(TempPath("forged.db"));
+  auto forged = *Ledger::Open(*forged_db);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(forged->Append(Entry(i == 2 ? -1 : i), rogue_signer).ok());
+  ASSERT_TRUE(forged->SetMeta("hub_certificate", rogue_hub.certificate_pem).ok());
+  ASSERT_TRUE(forged->SetMeta("authority_certificate", rogue.certificate_pem).ok());
+  // What the old check did: trust the CA stored in the database. It passes there...
+  ASSERT_TRUE(forged->Verify(rogue.certificate_pem).ok());
+  // ...and fails against the CA the party holds.
+  auto verified = forged->Verify(authority_.certificate_pem);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_EQ(verified.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(std::string(verified.status().message()).find("not a hub certificate issued by the CA you trust"),
+            std::string::npos)
+      << verified.status();
+  // A site certificate of the right CA is not a hub certificate either.
+  ASSERT_TRUE(forged->SetMeta("hub_certificate", site_->identity.certificate_pem).ok());
+  EXPECT_FALSE(forged->Verify(authority_.certificate_pem).ok());
+}
+
+TEST_F(LedgerTrustTest, ADeletedTailIsReportedAsTruncated) {
+  for (auto* database : {hub_db_.get(), site_db_.get()}) {
+    ASSERT_TRUE(database->Execute("DELETE FROM ledger_entries WHERE idx >= 3").ok());
+  }
+  for (auto* ledger : {hub_ledger_.get(), replica_.get()}) {
+    auto verified = ledger->Verify(authority_.certificate_pem);
+    ASSERT_FALSE(verified.ok());
+    EXPECT_NE(std::string(verified.status().message())
+                  .find("truncated: site hospital-a countersigned tree head 5 but the replica holds only 3 entries"),
+              std::string::npos)
+        << verified.status();
+  }
 }
 
 ApprovalRecord Submitted(std::string id, std::string researcher, std::string name, std::string digest,

@@ -310,6 +310,10 @@ void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
     ack->set_size(size);
     ack->set_countersignature(
         site_identity_->signer.Sign(Ledger::CountersignatureMessage(config_.name, size, ledger_->root())));
+    // Kept in the site's own replica too: `audit verify` then knows this site has seen `size`
+    // entries, so a replica cut short later is reported as truncated.
+    Status kept = ledger_->AddCountersignature(size, config_.name, identity_.certificate_pem, ack->countersignature());
+    if (!kept.ok()) LogLine("site " + config_.name, "own countersignature not kept: " + MessageOf(kept));
   } else if (accepted.code() == absl::StatusCode::kFailedPrecondition) {
     ack->set_size(ledger_->size());  // out of step: the hub resends from here
     ack->set_error(MessageOf(accepted));
