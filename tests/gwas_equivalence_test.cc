@@ -66,6 +66,10 @@ std::vector<SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenoty
     if (!phenotype_override.empty() && std::string(name) == "b") table += phenotype_override;
     EXPECT_TRUE(WriteFileAtomically(directory + "/pheno_" + name + ".csv", table).ok());
     SiteConfig site;
+    // The comparison with plink2 needs every variant's row; the default policy withholds rows
+    // that would show a count below min_cell_count (SmallCountsAreWithheld checks that).
+    site.policy_path = directory + "/policy.toml";
+    EXPECT_TRUE(WriteFileAtomically(site.policy_path, "[disclosure]\nmin_cell_count = 1\n").ok());
     site.name = std::string("biobank-") + name;
     site.tables["pheno"] = directory + "/pheno_" + name + ".csv";
     site.genotypes["chip"] = (vcf_site_c && std::string(name) == "c") ? kData + "site_c.vcf.gz" : kData + "site_" + name;
@@ -245,6 +249,34 @@ TEST(GwasEquivalenceTest, QualityControlMatchesPlink2) {
   EXPECT_GE(filtered.result["variants_filtered"]["geno"].get<int>(), 1);
 }
 
+// Under the default policy (min_cell_count 5) no released row shows a count of 1..4: every
+// withheld variant is one whose counts (from plink2's own .afreq and .hardy) are small, and every
+// released one has none.
+TEST(GwasEquivalenceTest, SmallCountsAreWithheldUnderTheDefaultPolicy) {
+  std::vector<SiteConfig> sites = Sites();
+  for (auto& site : sites) site.policy_path.clear();
+  auto hardy = ReadTable(kExpected + "ref_qc.hardy");
+  auto frequencies = ReadTable(kExpected + "ref_qc.afreq");
+  GwasRun qc = RunGwas({{"phenotype", "cc"}, {"test", "qc"}}, sites);
+  ASSERT_EQ(qc.result["status"], "ok") << qc.result.dump(2);
+  size_t withheld = 0;
+  for (const auto& [id, theirs] : frequencies) {
+    const double alt_count = Number(theirs.at("ALT_FREQS")) * Number(theirs.at("OBS_CT"));
+    const double minor_count = std::min(alt_count, Number(theirs.at("OBS_CT")) - alt_count);
+    const Row& classes = hardy.at(id);
+    bool small = minor_count > 0.5 && minor_count < 4.5;
+    for (const char* column : {"HOM_A1_CT", "HET_A1_CT", "TWO_AX_CT"}) {
+      if (!classes.count(column)) continue;
+      const double count = Number(classes.at(column));
+      small = small || (count > 0 && count < 5);
+    }
+    EXPECT_EQ(qc.rows.count(id) == 0, small) << id << " minor allele count " << minor_count;
+    withheld += small ? 1 : 0;
+  }
+  EXPECT_GT(withheld, 0u);
+  EXPECT_EQ(qc.result["variants_filtered"]["small_count"].get<size_t>(), withheld);
+}
+
 TEST(GwasEquivalenceTest, PlinkAndVcfSitesGiveTheSameAnswer) {
   GwasRun from_vcf = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}});
   GwasRun from_plink = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}}, Sites(false));
@@ -393,6 +425,9 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
     ASSERT_TRUE(WriteFileAtomically(prefix + ".csv", table).ok());
     SiteConfig site;
     site.name = "site-" + std::to_string(s);
+    // Rare variants are the point here: no small-count withholding (see SmallCountsAreWithheld).
+    site.policy_path = prefix + "_policy.toml";
+    ASSERT_TRUE(WriteFileAtomically(site.policy_path, "[disclosure]\nmin_cell_count = 1\n").ok());
     site.tables["pheno"] = prefix + ".csv";
     site.genotypes["chip"] = prefix;
     sites.push_back(site);

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/analysis/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
@@ -220,7 +221,7 @@ class CoxHub : public HubAnalysis {
     result["ties"] = spec_.ties == CoxTies::kEfron ? "efron" : "breslow";
     result["n"] = static_cast<int64_t>(survival_.n());
     result["events"] = static_cast<int64_t>(survival_.events());
-    result["missing"] = static_cast<int64_t>(survival_.missing());
+    result["missing"] = ReleasedCount(survival_.missing(), survival_.min_cell_count());
     result["log_likelihood"] = fit.log_likelihood;
     result["log_likelihood_null"] = fit.log_likelihood_null;
     result["iterations"] = fit.iterations;
@@ -314,7 +315,7 @@ std::string Render(const Json& result) {
                      result["ties"].get<std::string>() + ")\n  n = " +
                      std::to_string(result["n"].get<int64_t>()) + ", events = " +
                      std::to_string(result["events"].get<int64_t>()) + " (" +
-                     std::to_string(result["missing"].get<int64_t>()) +
+                     ReleasedCountText(result["missing"]) +
                      " left out for missing values)\n";
   text += table.Render();
   const auto& tests = result["tests"];

@@ -4,6 +4,7 @@
 // (privacy/cell_suppression.h).
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
@@ -112,18 +113,18 @@ class CrosstabHub : public HubAnalysis {
     if (two_way_) {
       table = SuppressSmallCells(counts, context_.policy.min_cell_count);
     } else {
-      std::vector<std::vector<double>> as_row(1);
-      for (const auto& row : counts) as_row[0].push_back(row[0]);
-      SuppressedTable one = SuppressSmallCells(as_row, context_.policy.min_cell_count);
+      std::vector<double> line;
+      for (const auto& row : counts) line.push_back(row[0]);
+      SuppressedLine one = SuppressSmallGroups(line, context_.policy.min_cell_count);
       table.counts = counts;
       table.primary = one.primary;
       table.complementary = one.complementary;
-      for (bool s : one.suppressed[0]) table.suppressed.push_back({s});
+      for (bool s : one.suppressed) table.suppressed.push_back({s});
     }
     Json result;
     result["status"] = "ok";
     result["n"] = static_cast<int64_t>(n_);
-    result["missing"] = static_cast<int64_t>(missing_);
+    result["missing"] = ReleasedCount(missing_, context_.policy.min_cell_count);
     result["rows"] = rows;
     result["cols"] = cols;
     Json released = Json::array();
@@ -203,7 +204,7 @@ std::string Render(const Json& result) {
   }
   std::string text = table.Render();
   text += "  n = " + std::to_string(result["n"].get<int64_t>()) + ", left out for missing values: " +
-          std::to_string(result["missing"].get<int64_t>()) + "\n";
+          ReleasedCountText(result["missing"]) + "\n";
   if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
   return text;
 }

@@ -16,6 +16,7 @@
 
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/glm_family.h"
@@ -368,7 +369,7 @@ class GlmHub : public HubAnalysis {
     result["link"] = stats::GlmLinkName(family_);
     result["formula"] = formula_.text;
     result["n"] = static_cast<int64_t>(n_);
-    result["missing"] = static_cast<int64_t>(missing_);
+    result["missing"] = ReleasedCount(missing_, context_.policy.min_cell_count);
     result["deviance"] = summary.deviance;
     result["null_deviance"] = summary.null_deviance;
     result["df_residual"] = summary.df_residual;
@@ -507,7 +508,7 @@ std::string Render(const Json& result) {
           " degrees of freedom\n";
   text += "  AIC: " + FormatSignificant(result["aic"].get<double>(), 7) +
           "   n = " + std::to_string(result["n"].get<int64_t>()) +
-          " (" + std::to_string(result["missing"].get<int64_t>()) +
+          " (" + ReleasedCountText(result["missing"]) +
           " left out for missing values)\n";
   text += "  Number of Fisher Scoring iterations: " +
           std::to_string(result["iterations"].get<int>()) + "\n";

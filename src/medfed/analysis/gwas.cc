@@ -53,6 +53,10 @@ std::string Render(const Json& result) {
             std::to_string(filtered["hwe"].get<size_t>()) + " (hwe), " +
             std::to_string(filtered["maf"].get<size_t>()) + " (maf)\n";
   }
+  if (filtered.value("small_count", size_t{0}) > 0) {
+    text += "  withheld (a released count would be below min_cell_count): " +
+            std::to_string(filtered["small_count"].get<size_t>()) + "\n";
+  }
   if (result.contains("variants_left_out")) {
     text += "  left out (not at every site or alleles differ): " +
             std::to_string(result["variants_left_out"].get<size_t>()) + "\n";

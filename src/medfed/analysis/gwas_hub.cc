@@ -199,6 +199,33 @@ StatusOr<HubStep> GwasHub::StartBlock() {
   return HubStep::Next(std::move(parameters));
 }
 
+// A variant's row is released only if no count it shows (or lets one recompute) is between 1
+// and min_cell_count - 1: the A1 allele counts in cases and controls for the allelic test (F_A,
+// F_U), the genotype classes for the trend test, the minor allele count for QC and the
+// regressions, and the founders' genotype classes behind the HWE p-value.
+bool GwasHub::RevealsSmallCount(const std::array<double, 3>& a1_cases, const std::array<double, 3>& a1_controls,
+                                const std::array<double, 3>& a1_all, const std::array<double, 3>& founders) const {
+  const double min_cell = context_.policy.min_cell_count;
+  auto small = [min_cell](double count) { return count > 0 && count < min_cell; };
+  auto allele_count = [](const std::array<double, 3>& dosage) { return 2 * dosage[2] + dosage[1]; };
+  switch (spec_.test) {
+    case Test::kAllelic:
+      return small(allele_count(a1_cases)) || small(allele_count(a1_controls));
+    case Test::kTrend:
+      for (size_t k = 0; k < 3; ++k) {
+        if (small(a1_cases[k]) || small(a1_controls[k])) return true;
+      }
+      return false;
+    case Test::kQc:
+      return small(allele_count(a1_all)) || small(founders[0]) || small(founders[1]) || small(founders[2]);
+    case Test::kLogistic:
+      return small(allele_count(a1_cases)) || small(allele_count(a1_controls));
+    case Test::kLinear:
+      return small(allele_count(a1_all));
+  }
+  return false;
+}
+
 StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
   pending_.clear();
   for (size_t k = 0; k < block_count_; ++k) {
@@ -236,6 +263,10 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
       std::swap(a1_cases[0], a1_cases[2]);
       std::swap(a1_controls[0], a1_controls[2]);
       std::swap(a1_all[0], a1_all[2]);
+    }
+    if (RevealsSmallCount(a1_cases, a1_controls, a1_all, {c[8], c[9], c[10]})) {
+      ++filtered_small_;
+      continue;
     }
     const int classes = (all[0] > 0) + (all[1] > 0) + (all[2] > 0);
     switch (spec_.test) {
@@ -502,7 +533,8 @@ Json GwasHub::Result() {
                                 {"missing_phenotype_or_covariate", static_cast<int64_t>(missing_values_)}};
   result["variants_in_files"] = static_cast<int64_t>(variants_in_files_);
   result["variants_shared"] = static_cast<int64_t>(canonical_.size());
-  result["variants_filtered"] = {{"geno", filtered_geno_}, {"hwe", filtered_hwe_}, {"maf", filtered_maf_}};
+  result["variants_filtered"] = {
+      {"geno", filtered_geno_}, {"hwe", filtered_hwe_}, {"maf", filtered_maf_}, {"small_count", filtered_small_}};
   result["variants_tested"] = static_cast<int64_t>(output_.rows());
   result["output"] = spec_.output;
   result["lambda_gc"] = std::isfinite(output_.LambdaGc()) ? Json(output_.LambdaGc()) : Json(nullptr);

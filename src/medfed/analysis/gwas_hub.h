@@ -1,6 +1,7 @@
 // The hub half of the `gwas` analysis.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -44,6 +45,8 @@ class GwasHub : public HubAnalysis {
   RoundParameters Phase(const std::string& phase) const;
   StatusOr<HubStep> StartBlock();
   StatusOr<HubStep> AfterCounts(const std::vector<double>& sum);
+  bool RevealsSmallCount(const std::array<double, 3>& a1_cases, const std::array<double, 3>& a1_controls,
+                         const std::array<double, 3>& a1_all, const std::array<double, 3>& founders) const;
   StatusOr<HubStep> AfterLinear(const std::vector<double>& sum);
   StatusOr<HubStep> AfterLogistic(const std::vector<double>& sum);
   RoundParameters LogisticRound() const;
@@ -76,6 +79,7 @@ class GwasHub : public HubAnalysis {
   size_t newton_fits_ = 0, newton_iterations_ = 0;
   int newton_max_iterations_ = 0;
   size_t filtered_geno_ = 0, filtered_maf_ = 0, filtered_hwe_ = 0;
+  size_t filtered_small_ = 0;  // withheld: a released count would be below min_cell_count
   GwasOutput output_;
   std::unique_ptr<Progress> progress_;
 };

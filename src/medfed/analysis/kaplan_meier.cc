@@ -7,10 +7,12 @@
 #include <cmath>
 
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/core/nice_ticks.h"
 #include "medfed/analysis/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
+#include "medfed/privacy/cell_suppression.h"
 #include "medfed/stats/kaplan_meier.h"
 
 namespace medfed {
@@ -122,9 +124,16 @@ class KaplanMeierHub : public HubAnalysis {
     result["formula"] = spec_.formula.text;
     result["n"] = static_cast<int64_t>(survival_.n());
     result["events"] = static_cast<int64_t>(survival_.events());
-    result["missing"] = static_cast<int64_t>(survival_.missing());
+    result["missing"] = ReleasedCount(survival_.missing(), static_cast<int>(min_cell));
     result["min_cell_count"] = static_cast<int>(min_cell);
     survival_.AddTimeNote(result);
+    // A stratum of fewer than min_cell_count rows is not released (its curve, n, events and
+    // median would describe those few patients); the overall n is known, so a second stratum is
+    // withheld with a lone small one (privacy/cell_suppression.h).
+    std::vector<double> stratum_sizes;
+    for (size_t s = 0; s < labels_.size(); ++s) stratum_sizes.push_back(sum[s * per_stratum]);
+    const SuppressedLine hidden = SuppressSmallGroups(stratum_sizes, static_cast<int>(min_cell));
+    Json withheld = Json::array();
     Json strata = Json::array();
     Json at_risk_rows = Json::array();
     Json at_risk_labels = Json::array();
@@ -132,6 +141,10 @@ class KaplanMeierHub : public HubAnalysis {
       const double* block = sum.data() + s * per_stratum;
       const double n = block[0];
       if (n == 0) continue;  // combinations absent from the data, as survfit
+      if (hidden.suppressed[s]) {
+        withheld.push_back(labels_[s]);
+        continue;
+      }
       stats::KaplanMeierInput input;
       double events = 0;
       for (size_t k = 0; k < k_count; ++k) {
@@ -211,6 +224,11 @@ class KaplanMeierHub : public HubAnalysis {
       at_risk_labels.push_back(labels_.size() == 1 && labels_[0].empty() ? "all" : labels_[s]);
     }
     result["strata"] = std::move(strata);
+    if (!withheld.empty()) {
+      result["withheld_strata"] = std::move(withheld);
+      result["withheld_note"] = "strata withheld: fewer than " + std::to_string(static_cast<int>(min_cell)) +
+                                " rows, or withheld with one that has (min_cell_count)";
+    }
     result["at_risk"] = {{"times", ticks_}, {"strata", at_risk_labels}, {"n_risk", at_risk_rows}};
     return result;
   }
@@ -272,6 +290,11 @@ std::string Render(const Json& result) {
     }
   }
   if (any_points) text += "\n" + points.Render();
+  if (result.contains("withheld_strata")) {
+    std::vector<std::string> labels;
+    for (const auto& label : result["withheld_strata"]) labels.push_back(label.get<std::string>());
+    text += "  " + result["withheld_note"].get<std::string>() + ": " + JoinStrings(labels, "; ") + "\n";
+  }
   if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
   return text;
 }

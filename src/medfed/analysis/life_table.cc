@@ -223,11 +223,19 @@ class LifeTableHub : public HubAnalysis {
       std::vector<stats::LifeTableRow> rows =
           stats::ComputeLifeTable(spec_.boundaries, entering, withdrawn, died, expected_sum);
       Json table = Json::array();
-      for (const auto& row : rows) {
+      const double min_cell = context_.policy.min_cell_count;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        const stats::LifeTableRow& row = rows[k];
         Json entry = {{"start", row.start}, {"end", row.end}};
-        if (row.entering < context_.policy.min_cell_count) {
+        // An interval entered by fewer than min_cell_count is withheld, and so is the one before
+        // it: its entering minus withdrawn and died is the next interval's entering.
+        const bool next_is_small = k + 1 < rows.size() && rows[k + 1].entering > 0 && rows[k + 1].entering < min_cell;
+        if (row.entering < min_cell || next_is_small) {
           entry["suppressed"] = true;
-          entry["note"] = "fewer than " + std::to_string(context_.policy.min_cell_count) + " entering";
+          entry["note"] = row.entering < min_cell
+                              ? "fewer than " + std::to_string(context_.policy.min_cell_count) + " entering"
+                              : "withheld: the next interval has fewer than " +
+                                    std::to_string(context_.policy.min_cell_count) + " entering";
           table.push_back(std::move(entry));
           continue;
         }

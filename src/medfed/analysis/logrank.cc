@@ -2,9 +2,11 @@
 // schema and times (survival_support.h), then per stratum and group the pooled number at risk
 // and of events at every pooled event time.
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/analysis/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
+#include "medfed/privacy/cell_suppression.h"
 #include "medfed/stats/logrank.h"
 
 namespace medfed {
@@ -74,7 +76,7 @@ class LogRankSite : public SiteAnalysis {
 class LogRankHub : public HubAnalysis {
  public:
   LogRankHub(LogRankSpec spec, const HubContext& context)
-      : spec_(std::move(spec)), survival_(context) {}
+      : spec_(std::move(spec)), survival_(context), min_cell_count_(context.policy.min_cell_count) {}
 
   StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
 
@@ -142,18 +144,32 @@ class LogRankHub : public HubAnalysis {
     result["formula"] = spec_.formula.text;
     result["n"] = static_cast<int64_t>(survival_.n());
     result["events"] = static_cast<int64_t>(survival_.events());
-    result["missing"] = static_cast<int64_t>(survival_.missing());
+    result["missing"] = ReleasedCount(survival_.missing(), min_cell_count_);
     result["statistic"] = test.statistic;
     result["df"] = test.df;
     result["p_value"] = test.p_value;
+    // A group of fewer than min_cell_count rows is not shown (its N, observed and expected
+    // events describe those few patients); with a lone one, a second group is withheld too, as
+    // the totals are released. The test itself is over every group, as survdiff's.
+    std::vector<double> present_sizes;
+    for (size_t g : present) present_sizes.push_back(n[g]);
+    const SuppressedLine hidden = SuppressSmallGroups(present_sizes, min_cell_count_);
     Json group_rows = Json::array();
     for (size_t i = 0; i < present.size(); ++i) {
+      if (hidden.suppressed[i]) {
+        group_rows.push_back({{"group", group_labels_[present[i]]}, {"suppressed", true}});
+        continue;
+      }
       group_rows.push_back({{"group", group_labels_[present[i]]},
                             {"n", static_cast<int64_t>(n[present[i]])},
                             {"observed", test.observed[i]},
                             {"expected", test.expected[i]}});
     }
     result["groups"] = std::move(group_rows);
+    if (hidden.any()) {
+      result["withheld_note"] = "groups marked withheld have fewer than " + std::to_string(min_cell_count_) +
+                       " rows, or are withheld with one that has (min_cell_count)";
+    }
     survival_.AddTimeNote(result);
     return HubStep::Finish(std::move(result));
   }
@@ -164,6 +180,7 @@ class LogRankHub : public HubAnalysis {
   int round_ = 0;
   std::vector<std::string> group_labels_;
   size_t strata_count_ = 1;
+  int min_cell_count_;
 };
 
 Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
@@ -184,6 +201,10 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 std::string Render(const Json& result) {
   TextTable table({"group", "N", "Observed", "Expected", "(O-E)^2/E"}, {TextTable::Align::kLeft});
   for (const auto& group : result["groups"]) {
+    if (group.value("suppressed", false)) {
+      table.AddRow({group["group"].get<std::string>(), "withheld", "", "", ""});
+      continue;
+    }
     double o = group["observed"], e = group["expected"];
     table.AddRow({group["group"].get<std::string>(), std::to_string(group["n"].get<int64_t>()),
                   FormatSignificant(o, 6), FormatSignificant(e, 6),
@@ -192,7 +213,8 @@ std::string Render(const Json& result) {
   return "  " + result["formula"].get<std::string>() + "\n" + table.Render() +
          "  Chisq = " + FormatSignificant(result["statistic"].get<double>(), 5) + " on " +
          std::to_string(result["df"].get<int>()) + " degrees of freedom, p = " +
-         FormatPValue(result["p_value"].get<double>()) + "\n";
+         FormatPValue(result["p_value"].get<double>()) + "\n" +
+         (result.contains("withheld_note") ? "  " + result["withheld_note"].get<std::string>() + "\n" : "");
 }
 
 }  // namespace

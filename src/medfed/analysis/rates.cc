@@ -14,6 +14,7 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
+#include "medfed/privacy/cell_suppression.h"
 #include "medfed/stats/rates.h"
 #include "medfed/table/evaluator.h"
 
@@ -216,6 +217,92 @@ class RatesHub : public HubAnalysis {
     return parameters;
   }
 
+  // The released table as counts: rows all + groups, columns the age groups and the row total.
+  // Every line (a row with its total, an age column with the `all` row) is one linear equation,
+  // so small cells and their complements are hidden as in a crosstab (cell_suppression.h). A row
+  // whose age-adjusted rate is shown gives a second equation on its hidden age cells, so such a
+  // row hides at least three of them (or all its non-zero ones).
+  SuppressedTable ProtectRateTable(const std::vector<std::vector<double>>& cases_by_row) const {
+    std::vector<std::vector<double>> counts;
+    for (const auto& cases : cases_by_row) {
+      std::vector<double> row = cases;
+      double total = 0;
+      for (double c : cases) total += c;
+      row.push_back(total);
+      counts.push_back(std::move(row));
+    }
+    SuppressedTable table = SuppressSmallCells(counts, context_.policy.min_cell_count);
+    const size_t ages = cases_by_row.empty() ? 0 : cases_by_row[0].size();
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (size_t r = 0; r < counts.size(); ++r) {
+        const bool adjusted_shown = !table.suppressed[r][ages] && counts[r][ages] >= context_.policy.rate_min_count;
+        size_t hidden_ages = 0;
+        for (size_t g = 0; g < ages; ++g) hidden_ages += table.suppressed[r][g] ? 1 : 0;
+        while (adjusted_shown && hidden_ages > 0 && hidden_ages < 3) {
+          size_t smallest = ages;
+          for (size_t g = 0; g < ages; ++g) {
+            if (!table.suppressed[r][g] && counts[r][g] > 0 &&
+                (smallest == ages || counts[r][g] < counts[r][smallest])) {
+              smallest = g;
+            }
+          }
+          if (smallest == ages) break;
+          table.suppressed[r][smallest] = true;
+          ++table.complementary;
+          ++hidden_ages;
+          changed = true;
+        }
+      }
+      if (changed) ProtectLines(table);
+    }
+    return table;
+  }
+
+  // One group's rates; `hidden` marks its age cells and (last) its total.
+  StatusOr<Json> GroupJson(const std::string& label, const std::vector<double>& cases,
+                           const std::vector<double>& population, const std::vector<bool>& hidden) const {
+    const size_t common = cases.size();
+    Json group;
+    group["group"] = label;
+    double total_cases = 0, total_population = 0;
+    for (size_t g = 0; g < common; ++g) {
+      total_cases += cases[g];
+      total_population += population[g];
+    }
+    group["population"] = total_population;
+    if (total_cases < context_.policy.rate_min_count || hidden[common]) {
+      group["cases"] = nullptr;
+      group["suppressed"] = true;
+      group["note"] = total_cases < context_.policy.rate_min_count
+                          ? "fewer than " + std::to_string(context_.policy.rate_min_count) +
+                                " cases: rates are not shown (rate_min_count)"
+                          : "withheld to protect a small count elsewhere in the table (min_cell_count)";
+      return group;
+    }
+    group["cases"] = static_cast<int64_t>(total_cases);
+    group["crude"] = RateJson(stats::CrudeRate(total_cases, total_population, spec_.per));
+    ASSIGN_OR_RETURN(stats::RateEstimate adjusted,
+                     stats::AgeAdjustedRate(cases, population, alignment_.standard_population, spec_.per));
+    group["age_adjusted"] = RateJson(adjusted);
+    Json age_specific = Json::array();
+    for (size_t g = 0; g < common; ++g) {
+      Json row = {{"age_group", AgeLabel(alignment_.lower_bounds, g)}, {"population", population[g]}};
+      if (hidden[g]) {
+        row["cases"] = nullptr;
+        row["rate"] = nullptr;
+        row["suppressed"] = true;
+      } else {
+        row["cases"] = static_cast<int64_t>(cases[g]);
+        row["rate"] = population[g] > 0 ? Json(cases[g] / population[g] * spec_.per) : Json(nullptr);
+      }
+      age_specific.push_back(std::move(row));
+    }
+    group["age_specific"] = std::move(age_specific);
+    return group;
+  }
+
   StatusOr<HubStep> Combine(const PooledRound& pooled) override {
     if (!levels_) {
       ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(pooled));
@@ -256,47 +343,13 @@ class RatesHub : public HubAnalysis {
       for (size_t g = 0; g < common; ++g) groups.push_back(AgeLabel(alignment_.lower_bounds, g));
       return groups;
     }();
-    result["cases_left_out"] = static_cast<int64_t>(pooled.sum.back());
-    Json groups = Json::array();
-    std::vector<double> all_cases(common, 0), all_population(common, 0);
-    auto group_json = [&](const std::string& label, const std::vector<double>& cases,
-                          const std::vector<double>& population) -> StatusOr<Json> {
-      Json group;
-      group["group"] = label;
-      double total_cases = 0, total_population = 0;
-      for (size_t g = 0; g < common; ++g) {
-        total_cases += cases[g];
-        total_population += population[g];
-      }
-      group["population"] = total_population;
-      if (total_cases < context_.policy.rate_min_count) {
-        group["cases"] = nullptr;
-        group["suppressed"] = true;
-        group["note"] = "fewer than " + std::to_string(context_.policy.rate_min_count) +
-                        " cases: rates are not shown (rate_min_count)";
-        return group;
-      }
-      group["cases"] = static_cast<int64_t>(total_cases);
-      group["crude"] = RateJson(stats::CrudeRate(total_cases, total_population, spec_.per));
-      ASSIGN_OR_RETURN(stats::RateEstimate adjusted,
-                       stats::AgeAdjustedRate(cases, population, alignment_.standard_population, spec_.per));
-      group["age_adjusted"] = RateJson(adjusted);
-      Json age_specific = Json::array();
-      for (size_t g = 0; g < common; ++g) {
-        Json row = {{"age_group", AgeLabel(alignment_.lower_bounds, g)}, {"population", population[g]}};
-        if (cases[g] > 0 && cases[g] < context_.policy.min_cell_count) {
-          row["cases"] = nullptr;
-          row["rate"] = nullptr;
-          row["suppressed"] = true;
-        } else {
-          row["cases"] = static_cast<int64_t>(cases[g]);
-          row["rate"] = population[g] > 0 ? Json(cases[g] / population[g] * spec_.per) : Json(nullptr);
-        }
-        age_specific.push_back(std::move(row));
-      }
-      group["age_specific"] = std::move(age_specific);
-      return group;
-    };
+    const double left_out = pooled.sum.back();
+    const int min_cell = context_.policy.min_cell_count;
+    result["cases_left_out"] = left_out > 0 && left_out < min_cell ? Json(nullptr) : Json(static_cast<int64_t>(left_out));
+    // Cases and population per group (row 0: all groups together) and common age group.
+    std::vector<std::string> row_labels = {"all"};
+    std::vector<std::vector<double>> cases_by_row(1, std::vector<double>(common, 0));
+    std::vector<std::vector<double>> population_by_row(1, std::vector<double>(common, 0));
     for (size_t c = 0; c < labels.size(); ++c) {
       std::vector<double> cases(common, 0), population(common, 0);
       for (size_t g = 0; g < age_groups; ++g) {
@@ -305,15 +358,20 @@ class RatesHub : public HubAnalysis {
         population[target] += pooled.sum[(c * age_groups + g) * 2 + 1];
       }
       for (size_t g = 0; g < common; ++g) {
-        all_cases[g] += cases[g];
-        all_population[g] += population[g];
+        cases_by_row[0][g] += cases[g];
+        population_by_row[0][g] += population[g];
       }
       if (labels.size() == 1) break;
-      ASSIGN_OR_RETURN(Json group, group_json(labels[c], cases, population));
+      row_labels.push_back(labels[c]);
+      cases_by_row.push_back(std::move(cases));
+      population_by_row.push_back(std::move(population));
+    }
+    const SuppressedTable hidden = ProtectRateTable(cases_by_row);
+    Json groups = Json::array();
+    for (size_t r = 0; r < row_labels.size(); ++r) {
+      ASSIGN_OR_RETURN(Json group, GroupJson(row_labels[r], cases_by_row[r], population_by_row[r], hidden.suppressed[r]));
       groups.push_back(std::move(group));
     }
-    ASSIGN_OR_RETURN(Json all, group_json("all", all_cases, all_population));
-    groups.insert(groups.begin(), std::move(all));
     result["groups"] = std::move(groups);
     return HubStep::Finish(std::move(result));
   }

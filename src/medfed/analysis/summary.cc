@@ -11,6 +11,7 @@
 
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/quantile.h"
@@ -224,7 +225,7 @@ class SummaryHub : public HubAnalysis {
       Json variable;
       variable["name"] = labels_[v];
       variable["n"] = static_cast<int64_t>(n_[v]);
-      variable["missing"] = static_cast<int64_t>(missing_[v]);
+      variable["missing"] = ReleasedCount(missing_[v], context_.policy.min_cell_count);
       if (n_[v] > 0 && n_[v] < context_.policy.min_rows) {
         variable["suppressed"] = true;
         variable["note"] = "fewer than min_rows " + std::to_string(context_.policy.min_rows) +
@@ -297,7 +298,7 @@ std::string Render(const Json& result) {
   for (const auto& variable : result["variables"]) {
     std::vector<std::string> cells = {variable["name"].get<std::string>(),
                                       std::to_string(variable["n"].get<int64_t>()),
-                                      std::to_string(variable["missing"].get<int64_t>())};
+                                      ReleasedCountText(variable["missing"])};
     if (variable.value("suppressed", false)) {
       cells.insert(cells.end(), {"withheld", "", "", "", ""});
     } else {

@@ -79,6 +79,7 @@ class SurvivalHub {
   const GlobalLevels& levels() const { return levels_; }
   const std::vector<double>& event_times() const { return event_times_; }
   double time_resolution() const { return context_.policy.time_resolution; }
+  int min_cell_count() const { return context_.policy.min_cell_count; }
   // The note a result carries when times were coarsened.
   void AddTimeNote(Json& result) const;
 

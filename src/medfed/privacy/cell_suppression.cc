@@ -67,6 +67,13 @@ SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& count
     }
   }
   if (table.primary == 0) return table;
+  ProtectLines(table);
+  return table;
+}
+
+void ProtectLines(SuppressedTable& table) {
+  const size_t rows = table.counts.size();
+  const size_t columns = rows == 0 ? 0 : table.counts[0].size();
   bool changed = true;
   while (changed) {
     changed = false;
@@ -81,7 +88,15 @@ SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& count
       changed = ProtectLine(table, line, false) || changed;
     }
   }
-  return table;
+}
+
+SuppressedLine SuppressSmallGroups(const std::vector<double>& counts, int min_cell_count) {
+  SuppressedTable table = SuppressSmallCells({counts}, min_cell_count);
+  SuppressedLine line;
+  line.suppressed = table.suppressed.empty() ? std::vector<bool>() : table.suppressed[0];
+  line.primary = table.primary;
+  line.complementary = table.complementary;
+  return line;
 }
 
 }  // namespace medfed

@@ -25,4 +25,18 @@ struct SuppressedTable {
 SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& counts,
                                    int min_cell_count);
 
+// Runs complementary suppression again after the caller hid further cells of `table` (a rule of
+// its own, e.g. rates hiding more age cells of a row whose adjusted rate is released).
+void ProtectLines(SuppressedTable& table);
+
+// One line of counts whose total is known or released: KM strata, log-rank groups. Counts
+// 1..min_cell_count-1 are hidden, and if exactly one is, the smallest other non-zero one too.
+struct SuppressedLine {
+  std::vector<bool> suppressed;
+  int primary = 0;
+  int complementary = 0;
+  bool any() const { return primary + complementary > 0; }
+};
+SuppressedLine SuppressSmallGroups(const std::vector<double>& counts, int min_cell_count);
+
 }  // namespace medfed

@@ -1,0 +1,15 @@
+#include "medfed/analysis/released_count.h"
+
+namespace medfed {
+
+Json ReleasedCount(double count, int min_cell_count) {
+  if (count > 0 && count < min_cell_count) return Json(nullptr);
+  return Json(static_cast<int64_t>(count));
+}
+
+std::string ReleasedCountText(const Json& count) {
+  if (count.is_null()) return "withheld";
+  return std::to_string(count.get<int64_t>());
+}
+
+}  // namespace medfed
