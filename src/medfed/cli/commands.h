@@ -6,6 +6,10 @@
 
 #include "nlohmann/json.hpp"
 
+namespace medfed {
+class StagedDirectory;
+}
+
 namespace medfed::cli {
 
 // Each adds its subcommand to `app`; the callback sets `exit_code`.
@@ -28,8 +32,9 @@ int MatchQuery(const std::string& study, const std::string& query, int top);
 int DeidentifyFile(const std::string& file, const std::string& out, const std::string& report, const std::string& key);
 
 // Prints a results document (tables, or JSON) and writes --out files: shared by run, results
-// and demo.
-int Present(const nlohmann::ordered_json& document, bool json, const std::string& out);
+// and demo. With `stage`, the files go into it and it replaces `out` once all are written.
+int Present(const nlohmann::ordered_json& document, bool json, const std::string& out,
+            StagedDirectory* stage = nullptr);
 
 }  // namespace medfed::cli
 

@@ -1,7 +1,9 @@
 // medfed: federated analysis of hospital data without pooling records.
 #include <malloc.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "medfed/analysis/registry.h"
 #include "medfed/cli/commands.h"
@@ -42,6 +44,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
+  }
+  // Output that did not all reach stdout (a full disk, a closed pipe) must not end with status
+  // 0: whoever reads it would take a cut-short table for the whole result.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "error: could not write all output to stdout (%s); the output above is incomplete\n",
+                 std::strerror(errno));
+    return exit_code == 0 ? 1 : exit_code;
   }
   return exit_code;
 }

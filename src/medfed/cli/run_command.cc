@@ -2,10 +2,12 @@
 // medfed run STUDY.toml --hub HOST:PORT --identity DIR [--json] [--out DIR]
 // medfed results STUDY_ID --hub HOST:PORT --identity DIR [--json] [--out DIR]
 #include <cstdio>
+#include <optional>
 
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/progress.h"
+#include "medfed/core/staged_directory.h"
 #include "medfed/federation/study_file.h"
 #include "medfed/federation/study_runner.h"
 #include "medfed/net/researcher_client.h"
@@ -22,8 +24,9 @@ struct RunArguments {
   std::string hub, identity;
 };
 
-// The study through the hub: the same results document as a local run.
-StatusOr<Json> RunRemotely(const StudyFile& study, const RunArguments& arguments) {
+// The study through the hub: the same results document as a local run. Result files arrive in
+// `output_directory`.
+StatusOr<Json> RunRemotely(const StudyFile& study, const RunArguments& arguments, const std::string& output_directory) {
   ASSIGN_OR_RETURN(net::NetworkIdentity identity, net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher));
   for (const auto& site : study.sites) {
     if (!site.tables.empty() || !site.genotypes.empty() || !site.policy_path.empty()) {
@@ -33,10 +36,18 @@ StatusOr<Json> RunRemotely(const StudyFile& study, const RunArguments& arguments
   }
   net::ClientOptions options;
   options.hub = arguments.hub;
-  options.output_directory = arguments.out.empty() ? "." : arguments.out;
+  options.output_directory = output_directory;
   options.quiet = arguments.quiet || arguments.json;
   ASSIGN_OR_RETURN(net::RemoteStudy remote, net::SubmitStudy(study, identity, options));
   return remote.document;
+}
+
+// With --out, everything the study writes goes into a stage that replaces DIR only once the
+// whole results directory is written; without it, result files (GWAS tables) go to ".".
+StatusOr<std::optional<StagedDirectory>> StageOutput(const std::string& out) {
+  if (out.empty()) return std::optional<StagedDirectory>();
+  ASSIGN_OR_RETURN(StagedDirectory stage, StagedDirectory::Begin(out));
+  return std::optional<StagedDirectory>(std::move(stage));
 }
 
 int Run(const RunArguments& arguments) {
@@ -46,17 +57,20 @@ int Run(const RunArguments& arguments) {
   if (arguments.hub.empty() != arguments.identity.empty()) {
     return ReportError(InvalidArgument("--hub and --identity go together (the hub's address and your identity directory)"));
   }
+  auto stage = StageOutput(arguments.out);
+  if (!stage.ok()) return ReportError(stage.status());
+  const std::string output_directory = *stage ? (*stage)->path() : ".";
   StatusOr<Json> document = InvalidArgument("not run");
   if (!arguments.hub.empty()) {
-    document = RunRemotely(*study, arguments);
+    document = RunRemotely(*study, arguments, output_directory);
   } else {
     RunOptions options;
     options.round_timeout = std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
-    if (!arguments.out.empty()) options.output_directory = arguments.out;
+    options.output_directory = output_directory;
     document = RunStudyLocally(*study, options);
   }
   if (!document.ok()) return ReportError(document.status());
-  return Present(*document, arguments.json, arguments.out);
+  return Present(*document, arguments.json, arguments.out, *stage ? &**stage : nullptr);
 }
 
 struct ResultsArguments {
@@ -67,20 +81,23 @@ struct ResultsArguments {
 int Results(const ResultsArguments& arguments) {
   auto identity = net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher);
   if (!identity.ok()) return ReportError(identity.status());
+  auto stage = StageOutput(arguments.out);
+  if (!stage.ok()) return ReportError(stage.status());
   net::ClientOptions options;
   options.hub = arguments.hub;
-  options.output_directory = arguments.out.empty() ? "." : arguments.out;
+  options.output_directory = *stage ? (*stage)->path() : ".";
   options.quiet = arguments.json;
   auto remote = net::WatchStudy(arguments.study_id, *identity, options);
   if (!remote.ok()) return ReportError(remote.status());
-  return Present(remote->document, arguments.json, arguments.out);
+  return Present(remote->document, arguments.json, arguments.out, *stage ? &**stage : nullptr);
 }
 
 }  // namespace
 
-int Present(const Json& document, bool json, const std::string& out) {
+int Present(const Json& document, bool json, const std::string& out, StagedDirectory* stage) {
   if (!out.empty()) {
-    Status written = WriteResultsDirectory(document, out);
+    Status written = WriteResultsDirectory(document, stage != nullptr ? stage->path() : out);
+    if (written.ok() && stage != nullptr) written = stage->Commit();
     if (!written.ok()) return ReportError(written);
   }
   if (json) {

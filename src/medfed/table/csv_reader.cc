@@ -433,7 +433,8 @@ class ColumnBuilder {
   NonNumericValue non_numeric_;
 };
 
-Status Utf8Error(std::string_view text, size_t offset, const std::string& source, char delimiter) {
+// "source:LINE: column N: " for the byte at `offset` (quotes toggle, delimiters count).
+std::string LocateByte(std::string_view text, size_t offset, const std::string& source, char delimiter) {
   size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   line_start = (line_start == std::string_view::npos || offset == 0) ? 0 : line_start + 1;
   uint64_t line = 1 + static_cast<uint64_t>(
@@ -444,11 +445,29 @@ Status Utf8Error(std::string_view text, size_t offset, const std::string& source
     if (text[i] == '"') quoted = !quoted;
     if (text[i] == delimiter && !quoted) ++column;
   }
+  return source + ":" + std::to_string(line) + ": column " + std::to_string(column) + ": ";
+}
+
+std::string ByteText(char c) {
   char byte[8];
-  std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>(text[offset]));
-  return InvalidArgument(source + ":" + std::to_string(line) + ": column " +
-                         std::to_string(column) + ": invalid UTF-8 (byte " + byte +
-                         "); save the file as UTF-8 (it may be GBK or Latin-1)");
+  std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>(c));
+  return byte;
+}
+
+Status Utf8Error(std::string_view text, size_t offset, const std::string& source, char delimiter) {
+  return InvalidArgument(LocateByte(text, offset, source, delimiter) + "invalid UTF-8 (byte " +
+                         ByteText(text[offset]) + "); save the file as UTF-8 (it may be GBK or Latin-1)");
+}
+
+// Offset of the first control character other than tab, CR and LF (a NUL byte, an escape
+// sequence, DEL), or npos. Such a byte would cut a value short wherever it is printed as a C
+// string, and no clinical value holds one.
+size_t FindControlCharacter(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+  }
+  return std::string_view::npos;
 }
 
 // Parses `text`, which `owner` keeps alive for as long as any text column refers to it.
@@ -457,6 +476,12 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
     return Utf8Error(text, bad, source, options.delimiter);
+  }
+  if (size_t bad = FindControlCharacter(text); bad != std::string_view::npos) {
+    return InvalidArgument(LocateByte(text, bad, source, options.delimiter) + "control character " +
+                           ByteText(text[bad]) +
+                           (text[bad] == '\0' ? " (a NUL byte)" : "") +
+                           " in the file; remove it (the export may be binary or damaged)");
   }
   RecordParser parser(text, source, options.delimiter);
   std::vector<RawField> fields;

@@ -94,9 +94,15 @@ TEST(CsvReaderTest, AllMissingColumnIsLogical) {
 }
 
 struct BadCsv {
-  const char* text;
+  std::string text;
   const char* expected;  // substring of the error
 };
+
+// A literal with its embedded NUL bytes.
+template <size_t N>
+std::string Bytes(const char (&text)[N]) {
+  return std::string(text, N - 1);
+}
 
 void PrintTo(const BadCsv& bad, std::ostream* out) { *out << bad.expected; }
 
@@ -121,7 +127,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCsv{"a,b\n1,\xED\xA0\x80\n", "invalid UTF-8"},
         BadCsv{"", "site_a.csv: the file is empty"},
         BadCsv{"a,a\n1,2\n", "column 2: the name \"a\" appears twice"},
-        BadCsv{"a,\n1,2\n", "column 2 has no name"}),
+        BadCsv{"a,\n1,2\n", "column 2 has no name"},
+        BadCsv{Bytes("a,b\n1,2\n3,x\0y\n"), "site_a.csv:3: column 2: control character 0x00 (a NUL byte)"},
+        BadCsv{Bytes("a,b\n1,\"x\0y\"\n"), "site_a.csv:2: column 2: control character 0x00"},
+        BadCsv{"a,b\n1,esc\x1B[31m\n", "site_a.csv:2: column 2: control character 0x1B"},
+        BadCsv{"a,b\x7F\n1,2\n", "site_a.csv:1: column 2: control character 0x7F"}),
     [](const ::testing::TestParamInfo<BadCsv>& info) { return "case" + std::to_string(info.index); });
 
 TEST(CsvReaderTest, ReadsFromDiskAndReportsMissingFile) {
