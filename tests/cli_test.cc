@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <filesystem>
 #include <map>
 #include <cstdio>
 
@@ -86,6 +87,52 @@ TEST(CliTest, MalformedCsvFailsNamingFileAndLine) {
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_EQ(outcome.out, "");
   EXPECT_NE(outcome.err.find("bad.csv:3: expected 2 fields"), std::string::npos) << outcome.err;
+}
+
+// --out DIR appears whole or not at all: a failed study leaves the old results and no partial
+// files; a successful one replaces them (renameat2 RENAME_EXCHANGE).
+TEST(CliTest, OutDirectoryIsReplacedWholeOrNotAtAll) {
+  auto sites = testing::WriteCohort(12, {60, 50});
+  const std::string parent = testing::MakeTempDir("medfed_cli_outs");
+  const std::string out = parent + "/results";
+  std::string first = WriteStudy("[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
+  ASSERT_EQ(RunMedfed("run " + first + " --out " + out).exit_code, 0);
+  const std::string before = ReadFileToString(out + "/results.json").value_or("");
+  ASSERT_NE(before.find("\"n\": 110"), std::string::npos);
+  // The second study fails at a site (a NUL byte in its table) after the stage was made.
+  auto broken = sites;
+  const std::string bad_csv = parent + "/broken.csv";
+  ASSERT_TRUE(WriteFileAtomically(bad_csv, std::string("id,age\n1,5\0\n", 12)).ok());
+  broken[1].tables["colon"] = bad_csv;
+  std::string failing = WriteStudy("[[analyses]]\nid = \"m\"\ntype = \"count\"\ntable = \"colon\"\n", broken);
+  Outcome failed = RunMedfed("run " + failing + " --out " + out);
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.err.find("NUL byte"), std::string::npos) << failed.err;
+  EXPECT_EQ(ReadFileToString(out + "/results.json").value_or(""), before);
+  for (const auto& entry : std::filesystem::directory_iterator(parent)) {
+    EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos) << entry.path();
+  }
+  // A successful run replaces the directory: the old analysis's file is gone.
+  std::string second = WriteStudy("[[analyses]]\nid = \"m\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
+  ASSERT_EQ(RunMedfed("run " + second + " --out " + out).exit_code, 0);
+  EXPECT_TRUE(FileExists(out + "/m.json"));
+  EXPECT_FALSE(FileExists(out + "/n.json"));
+  // A directory of someone else's files is not replaced.
+  const std::string foreign = testing::MakeTempDir("medfed_cli_foreign");
+  ASSERT_TRUE(WriteFileAtomically(foreign + "/notes.txt", "mine\n").ok());
+  Outcome refused = RunMedfed("run " + second + " --out " + foreign);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("not medfed results"), std::string::npos) << refused.err;
+  EXPECT_TRUE(FileExists(foreign + "/notes.txt"));
+}
+
+TEST(CliTest, OutputThatCannotBeWrittenIsAnError) {
+  auto sites = testing::WriteCohort(13, {60, 50});
+  std::string study = WriteStudy("[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
+  const std::string command = std::string(MEDFED_BINARY_DIR) + "/medfed run " + study + " >/dev/full 2>/dev/null";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
 }
 
 TEST(CliTest, MissingStudyFile) {
@@ -232,6 +279,53 @@ TEST(CliTest, ScanFindsEveryPlantedIdentifierInTheMessyExtract) {
 // The messy extract de-identified with the default policy: nothing a direct-identifier detector
 // flags is left, the quasi-identifiers are 5-anonymous, the same ID gets the same pseudonym, and
 // the report says what was done.
+// Keys handled as keys: a pseudonym key others can read, a short one and an all-zero one are
+// refused by name, and nothing is written.
+TEST(CliTest, DeidRefusesKeysThatAreNotSecret) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_keys");
+  const std::string extract = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/messy_extract.csv";
+  const std::string key = directory + "/site.key";
+  struct Case {
+    std::string contents;
+    mode_t mode;
+    const char* expected;
+  } cases[] = {
+      {"0123456789abcdef0123456789abcdef0123456789abcdef\n", 0644, "can be read or written by group or others"},
+      {"0123456789abcdef\n", 0600, "holds 16 bytes; it needs at least 32"},
+      {std::string(64, '0') + "\n", 0600, "is degenerate"},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(WriteFileAtomically(key, c.contents, c.mode).ok());
+    ASSERT_EQ(::chmod(key.c_str(), c.mode), 0);
+    Outcome outcome = RunMedfed("deid " + extract + " --out " + directory + "/out.csv --key " + key);
+    EXPECT_NE(outcome.exit_code, 0);
+    EXPECT_NE(outcome.err.find(c.expected), std::string::npos) << outcome.err;
+    EXPECT_NE(outcome.err.find(key), std::string::npos) << outcome.err;
+    EXPECT_FALSE(FileExists(directory + "/out.csv"));
+  }
+}
+
+TEST(CliTest, IdentityDirectoriesAre0700WhateverTheUmask) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_umask");
+  const std::string command = "umask 000 && " + std::string(MEDFED_BINARY_DIR) + "/medfed ca init " + directory +
+                              "/ca >/dev/null && " + MEDFED_BINARY_DIR + "/medfed ca issue " + directory +
+                              "/ca --name hospital-a --role site --out " + directory + "/a/identity >/dev/null";
+  ASSERT_EQ(std::system(("sh -c '" + command + "'").c_str()), 0);
+  for (const std::string path : {directory + "/ca", directory + "/a", directory + "/a/identity"}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0) << path;
+    EXPECT_EQ(info.st_mode & 0777, 0700u) << path;
+  }
+  // A private key made readable afterwards is refused where it is used.
+  ASSERT_EQ(::chmod((directory + "/a/identity/identity.key").c_str(), 0644), 0);
+  Outcome outcome = RunMedfed("ca issue " + directory + "/ca --name hospital-b --role site --out " + directory + "/b");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  ASSERT_EQ(::chmod((directory + "/ca/ca.key").c_str(), 0644), 0);
+  outcome = RunMedfed("ca issue " + directory + "/ca --name hospital-c --role site --out " + directory + "/c");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_NE(outcome.err.find("CA private key " + directory + "/ca/ca.key can be read"), std::string::npos) << outcome.err;
+}
+
 TEST(CliTest, DeidentifiesTheMessyExtract) {
   const std::string directory = testing::MakeTempDir("medfed_cli_deid");
   const std::string extract = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/messy_extract.csv";

@@ -25,6 +25,7 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/table_scan.h"
 #include "medfed/core/file.h"
+#include "medfed/core/secret_file.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/okamoto_uchiyama.h"
@@ -43,11 +44,11 @@ StatusOr<std::string> HandleKey(const std::string& table_path) {
   if (!FileExists(path)) {
     std::string key(32, '\0');
     randombytes_buf(key.data(), key.size());
-    RETURN_IF_ERROR(WriteFileAtomically(path, key, 0600));
+    Status written = WriteSecretFile(path, key);
+    sodium_memzero(key.data(), key.size());
+    RETURN_IF_ERROR(written);
   }
-  ASSIGN_OR_RETURN(std::string key, ReadFileToString(path));
-  if (key.size() < 32) return InvalidArgument(path + ": a match handle key needs 32 bytes; delete it to make a new one");
-  return key;
+  return ReadSecretFile(path, "match handle key", 32, KeyFormat::kBinary);
 }
 
 std::string Handle(const std::string& key, const std::string& patient) {

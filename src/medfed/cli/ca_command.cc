@@ -5,6 +5,7 @@
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
+#include "medfed/core/secret_file.h"
 #include "medfed/crypto/certificates.h"
 
 namespace medfed::cli {
@@ -25,8 +26,8 @@ int Init(const CaArguments& arguments) {
   }
   auto authority = crypto::CreateCertificateAuthority(arguments.name, arguments.days);
   if (!authority.ok()) return ReportError(authority.status());
-  Status written = MakeDirectories(arguments.directory);
-  if (written.ok()) written = WriteFileAtomically(arguments.directory + "/ca.key", authority->key.pem(), 0600);
+  Status written = MakePrivateDirectory(arguments.directory);
+  if (written.ok()) written = WriteSecretFile(arguments.directory + "/ca.key", authority->key.pem());
   if (written.ok()) written = WriteFileAtomically(arguments.directory + "/ca.crt", authority->certificate_pem);
   if (!written.ok()) return ReportError(written);
   std::printf("CA \"%s\" created: %s/ca.crt (give it to every party) and %s/ca.key (keep it offline, mode 0600)\n",
@@ -37,7 +38,7 @@ int Init(const CaArguments& arguments) {
 int Issue(const CaArguments& arguments) {
   auto role = crypto::ParseRole(arguments.role);
   if (!role.ok()) return ReportError(role.status());
-  auto key = ReadFileToString(arguments.directory + "/ca.key");
+  auto key = ReadSecretFile(arguments.directory + "/ca.key", "CA private key", 64);
   auto certificate = ReadFileToString(arguments.directory + "/ca.crt");
   if (!key.ok()) return ReportError(Annotate(key.status(), "the CA (medfed ca init " + arguments.directory + "): "));
   if (!certificate.ok()) return ReportError(certificate.status());
@@ -50,8 +51,8 @@ int Issue(const CaArguments& arguments) {
   if (FileExists(out + "/identity.key")) {
     return ReportError(FailedPrecondition(out + "/identity.key exists; remove the directory to reissue"));
   }
-  Status written = MakeDirectories(out);
-  if (written.ok()) written = WriteFileAtomically(out + "/identity.key", issued->key.pem(), 0600);
+  Status written = MakePrivateDirectory(out);
+  if (written.ok()) written = WriteSecretFile(out + "/identity.key", issued->key.pem());
   if (written.ok()) written = WriteFileAtomically(out + "/identity.crt", issued->certificate_pem);
   if (written.ok()) written = WriteFileAtomically(out + "/ca.crt", *certificate);
   if (!written.ok()) return ReportError(written);

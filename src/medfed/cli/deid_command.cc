@@ -13,6 +13,7 @@
 #include "medfed/cli/results_output.h"
 #include "medfed/cli/risk_report.h"
 #include "medfed/core/file.h"
+#include "medfed/core/secret_file.h"
 #include "medfed/core/text_table.h"
 #include "medfed/crypto/sodium.h"
 #include "medfed/governance/deid_policy_file.h"
@@ -43,14 +44,14 @@ StatusOr<std::string> PseudonymKey(const DeidArguments& arguments) {
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
     sodium_memzero(bytes, sizeof bytes);
-    RETURN_IF_ERROR(WriteFileAtomically(arguments.key, std::string(hex) + "\n", 0600));
+    Status written = WriteSecretFile(arguments.key, std::string(hex) + "\n");
+    sodium_memzero(hex, sizeof hex);
+    RETURN_IF_ERROR(written);
     std::fprintf(stderr, "deid: created pseudonym key %s\n", arguments.key.c_str());
   }
-  ASSIGN_OR_RETURN(std::string key, ReadFileToString(arguments.key));
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-  if (key.size() < 32) {
-    return InvalidArgument("pseudonym key " + arguments.key + " holds " + std::to_string(key.size()) +
-                           " bytes; it needs at least 32 (make a new one with --create-key)");
+  auto key = ReadSecretFile(arguments.key, "pseudonym key", 32);
+  if (!key.ok()) {
+    return Status(key.status().code(), MessageOf(key.status()) + " (--create-key makes a new one under another name)");
   }
   return key;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "medfed/core/file.h"
+#include "medfed/core/secret_file.h"
 
 namespace medfed {
 
@@ -57,7 +58,9 @@ bool SqliteStatement::IsNull(int column) const { return sqlite3_column_type(stat
 
 StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path) {
   std::filesystem::path file(path);
-  if (file.has_parent_path()) RETURN_IF_ERROR(MakeDirectories(file.parent_path().string()));
+  // The state directory holds the ledger, approvals and the WAL files SQLite creates beside the
+  // database under the umask: made 0700, so that nobody else reads any of them.
+  if (file.has_parent_path()) RETURN_IF_ERROR(MakePrivateDirectory(file.parent_path().string()));
   sqlite3* handle = nullptr;
   const int code = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                                    nullptr);

@@ -1,8 +1,7 @@
 #include "medfed/net/identity.h"
 
-#include <sys/stat.h>
-
 #include "medfed/core/file.h"
+#include "medfed/core/secret_file.h"
 
 namespace medfed::net {
 
@@ -10,17 +9,13 @@ StatusOr<NetworkIdentity> LoadIdentity(const std::string& directory, crypto::Par
   NetworkIdentity identity;
   identity.directory = directory;
   const std::string key_path = directory + "/identity.key";
-  struct stat info {};
-  if (::stat(key_path.c_str(), &info) != 0) {
+  if (!FileExists(key_path)) {
     return NotFound(key_path + ": not found; create an identity with `medfed ca issue CA_DIR --name NAME --role " +
                     std::string(crypto::RoleName(role)) + " --out " + directory + "`");
   }
-  if ((info.st_mode & 077) != 0) {
-    return PermissionDenied(key_path + ": the private key is readable by others; run `chmod 600 " + key_path + "`");
-  }
+  ASSIGN_OR_RETURN(std::string key, ReadSecretFile(key_path, "private key", 64));
   ASSIGN_OR_RETURN(identity.authority_pem, ReadFileToString(directory + "/ca.crt"));
   ASSIGN_OR_RETURN(identity.certificate_pem, ReadFileToString(directory + "/identity.crt"));
-  ASSIGN_OR_RETURN(std::string key, ReadFileToString(key_path));
   identity.key = crypto::PrivateKeyPem(std::move(key));
   auto party = crypto::VerifyCertificate(identity.certificate_pem, identity.authority_pem);
   if (!party.ok()) return Annotate(party.status(), directory + "/identity.crt: ");

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "medfed/core/file.h"
+#include "medfed/core/secret_file.h"
 #include "medfed/crypto/certificates.h"
 
 namespace medfed::net {
@@ -14,7 +15,8 @@ Status WriteIdentity(const crypto::KeyAndCertificate& authority, const std::stri
   ASSIGN_OR_RETURN(crypto::KeyAndCertificate issued,
                    crypto::IssueCertificate(authority, name, role, {"localhost", "127.0.0.1"}, 30));
   RETURN_IF_ERROR(MakeDirectories(directory));
-  RETURN_IF_ERROR(WriteFileAtomically(directory + "/identity.key", issued.key.pem(), 0600));
+  RETURN_IF_ERROR(MakePrivateDirectory(directory));
+  RETURN_IF_ERROR(WriteSecretFile(directory + "/identity.key", issued.key.pem()));
   RETURN_IF_ERROR(WriteFileAtomically(directory + "/identity.crt", issued.certificate_pem));
   return WriteFileAtomically(directory + "/ca.crt", authority.certificate_pem);
 }
@@ -36,7 +38,7 @@ StatusOr<std::unique_ptr<LocalNetwork>> LocalNetwork::Create(LocalNetworkOptions
   RETURN_IF_ERROR(MakeDirectories(root + "/logs"));
   ASSIGN_OR_RETURN(crypto::KeyAndCertificate authority, crypto::CreateCertificateAuthority("local-network", 30));
   RETURN_IF_ERROR(MakeDirectories(root + "/ca"));
-  RETURN_IF_ERROR(WriteFileAtomically(root + "/ca/ca.key", authority.key.pem(), 0600));
+  RETURN_IF_ERROR(WriteSecretFile(root + "/ca/ca.key", authority.key.pem()));
   RETURN_IF_ERROR(WriteFileAtomically(root + "/ca/ca.crt", authority.certificate_pem));
   RETURN_IF_ERROR(WriteIdentity(authority, network->identity("hub"), "hub", crypto::PartyRole::kHub));
   for (const auto& researcher : network->options_.researchers) {
