@@ -147,6 +147,47 @@ TEST(GenotypeMatrixTest, VcfWithoutGtIsAClearError) {
   EXPECT_NE(std::string(matrix.status().message()).find("no GT FORMAT field"), std::string::npos);
 }
 
+TEST(GenotypeMatrixTest, BimPositionsAndFieldsAreStrict) {
+  const std::string prefix = WriteFileset({{0, 1, 2, 0}, {1, 1, 1, 1}}, 4);
+  struct Bad {
+    std::string line;
+    const char* expected;
+  } cases[] = {
+      {"1 rs1 0 12abc A G", "position \"12abc\" is not a base-pair position"},
+      {"1 rs1 0 1e5 A G", "position \"1e5\" is not a base-pair position"},
+      {"1 rs1 0 -3 A G", "position \"-3\" is not a base-pair position"},
+      {"1 rs1 0 2147483647 A G", "is not a base-pair position"},
+      {"1 rs1 0 99999999999999999999 A G", "is not a base-pair position"},
+      {"1 rs\xff 0 100 A G", "field 2 is not valid UTF-8"},
+      {"1 rs1 x 100 A G", "genetic distance \"x\" is not a number"},
+  };
+  for (const auto& bad : cases) {
+    ASSERT_TRUE(WriteFileAtomically(prefix + ".bim", "1 rs0 0 100 A G\n" + bad.line + "\n").ok());
+    auto matrix = GenotypeMatrix::OpenPlink(prefix);
+    ASSERT_FALSE(matrix.ok()) << bad.line;
+    const std::string message(matrix.status().message());
+    EXPECT_NE(message.find(prefix + ".bim:2: "), std::string::npos) << message;
+    EXPECT_NE(message.find(bad.expected), std::string::npos) << message;
+  }
+  ASSERT_TRUE(WriteFileAtomically(prefix + ".bim", "1 rs0 0.5 0 A G\n1 rs1 0 2147483646 A G\n").ok());
+  EXPECT_TRUE(GenotypeMatrix::OpenPlink(prefix).ok());
+  // The variant lines sites send the hub are parsed as strictly, never with an exception.
+  EXPECT_FALSE(ParseVariantLine("1\t12abc\trs1\tA\tG").ok());
+  EXPECT_FALSE(ParseVariantLine("1\tx\trs1\tA\tG").ok());
+  EXPECT_EQ(ParseVariantLine("1\t100\trs1\tA\tG")->position, 100);
+}
+
+TEST(HarmonisationTest, SitesThatDisagreeOnAPositionAreReported) {
+  std::vector<VariantRecord> a = {{"1", "rs1", 100, "A", "G"}, {"1", "rs2", 200, "A", "C"}};
+  std::vector<VariantRecord> b = {{"1", "rs1", 100, "A", "G"}, {"1", "rs2", 250, "A", "C"}};
+  std::vector<VariantRecord> c = {{"2", "rs1", 100, "A", "G"}, {"1", "rs2", 200, "A", "C"}};
+  Harmonisation h = HarmoniseVariants({a, b, c}, {"x", "y", "z"});
+  EXPECT_TRUE(h.canonical.empty());
+  ASSERT_EQ(h.left_out.size(), 2u);
+  EXPECT_NE(h.left_out[0].find("rs1: position 2:100 at site z vs 1:100 at site x"), std::string::npos) << h.left_out[0];
+  EXPECT_NE(h.left_out[1].find("rs2: position 1:250 at site y vs 1:200 at site x"), std::string::npos) << h.left_out[1];
+}
+
 TEST(HarmonisationTest, FlipsReportsAndLeavesOut) {
   std::vector<VariantRecord> a = {{"1", "rs1", 100, "A", "G"}, {"1", "rs2", 200, "A", "T"},
                                   {"1", "rs3", 300, "C", "G"}, {"1", "rs4", 400, "A", "C"},

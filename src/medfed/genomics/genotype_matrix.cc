@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <set>
 
 #include "medfed/core/text.h"
+#include "medfed/core/utf8.h"
 
 namespace medfed::genomics {
 namespace {
@@ -44,24 +46,46 @@ Status ForEachLine(const std::string& path, Handler handler) {
 
 }  // namespace
 
+std::optional<int64_t> ParseBasePairPosition(std::string_view text) {
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value > 2147483646) return std::nullopt;
+  return value;
+}
+
 GenotypeMatrix::~GenotypeMatrix() {
   if (!temporary_bed_.empty()) ::unlink(temporary_bed_.c_str());
 }
 
 Status GenotypeMatrix::ReadBim(const std::string& path, std::vector<VariantRecord>& variants) {
   return ForEachLine(path, [&](uint64_t line, const std::vector<std::string_view>& fields) -> Status {
+    const std::string where = path + ":" + std::to_string(line) + ": ";
     if (fields.size() != 6) {
-      return InvalidArgument(path + ":" + std::to_string(line) + ": a .bim line has 6 fields (chromosome, id, cM, position, allele 1, allele 2), found " +
+      return InvalidArgument(where + "a .bim line has 6 fields (chromosome, id, cM, position, allele 1, allele 2), found " +
                              std::to_string(fields.size()));
+    }
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (!IsValidUtf8(fields[f])) {
+        return InvalidArgument(where + "field " + std::to_string(f + 1) + " is not valid UTF-8; the .bim is damaged");
+      }
     }
     VariantRecord variant;
     variant.chrom = std::string(fields[0]);
     variant.id = std::string(fields[1]);
-    try {
-      variant.position = std::stoll(std::string(fields[3]));
-    } catch (const std::exception&) {
-      return InvalidArgument(path + ":" + std::to_string(line) + ": position " +
-                             QuoteForMessage(fields[3]) + " is not a whole number");
+    auto position = ParseBasePairPosition(fields[3]);
+    if (!position) {
+      return InvalidArgument(where + "position " + QuoteForMessage(fields[3]) +
+                             " is not a base-pair position (a whole number from 0 to 2147483646, digits only)");
+    }
+    variant.position = *position;
+    double centimorgans = 0;
+    const auto cm = std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), centimorgans);
+    if (cm.ec != std::errc() || cm.ptr != fields[2].data() + fields[2].size()) {
+      return InvalidArgument(where + "genetic distance " + QuoteForMessage(fields[2]) + " is not a number (write 0 if unknown)");
     }
     variant.allele1 = std::string(fields[4]);
     variant.allele2 = std::string(fields[5]);

@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,10 @@ struct VariantRecord {
   std::string allele1;  // .bim column 5: ALT / A1
   std::string allele2;  // .bim column 6: REF
 };
+
+// A .bim / VCF position: digits only, 0 .. 2^31-2 (plink2's limit); "12abc", "1e5", "-3" and
+// anything past the limit are not positions.
+std::optional<int64_t> ParseBasePairPosition(std::string_view text);
 
 struct SampleRecord {
   std::string family_id;

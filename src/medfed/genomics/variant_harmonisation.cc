@@ -33,7 +33,9 @@ StatusOr<VariantRecord> ParseVariantLine(const std::string& line) {
   if (fields.size() != 5) return InvalidArgument("malformed variant line " + QuoteForMessage(line));
   VariantRecord variant;
   variant.chrom = fields[0];
-  variant.position = std::stoll(fields[1]);
+  auto position = ParseBasePairPosition(fields[1]);
+  if (!position) return InvalidArgument("malformed position in variant line " + QuoteForMessage(line));
+  variant.position = *position;
   variant.id = fields[2];
   variant.allele1 = fields[3];
   variant.allele2 = fields[4];
@@ -68,6 +70,12 @@ Harmonisation HarmoniseVariants(const std::vector<std::vector<VariantRecord>>& p
         continue;
       }
       const VariantRecord& other = *found->second;
+      if (other.chrom != reference.chrom || other.position != reference.position) {
+        problem = "position " + other.chrom + ":" + std::to_string(other.position) + " at site " + site_names[s] +
+                  " vs " + reference.chrom + ":" + std::to_string(reference.position) + " at site " + site_names[0] +
+                  " (another genome build?)";
+        continue;
+      }
       const bool same = other.allele1 == reference.allele1 && other.allele2 == reference.allele2;
       const bool swapped = other.allele1 == reference.allele2 && other.allele2 == reference.allele1;
       if (same || swapped) continue;

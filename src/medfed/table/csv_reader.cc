@@ -11,7 +11,7 @@
 
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
-#include "medfed/table/utf8.h"
+#include "medfed/core/utf8.h"
 
 namespace medfed {
 namespace {

@@ -1,4 +1,4 @@
-#include "medfed/table/utf8.h"
+#include "medfed/core/utf8.h"
 
 #include <cstdint>
 #include <cstring>
