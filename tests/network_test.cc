@@ -170,6 +170,51 @@ TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgai
   network_->KillSite("hospital-c");
 }
 
+// docs/deployment.md: a study that was running when the hub died runs again from the start.
+// hospital-c is stopped so that the study is held mid-way (hospital-a and -b have opened their
+// sessions), the hub is killed with SIGKILL, and the study must finish after the restart.
+TEST_F(NetworkTest, HubKilledMidStudyRunsTheStudyAgainFromTheStart) {
+  StartNetwork();
+  auto signal_site = [&](const std::string& site, int signal) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      auto cmdline = ReadFileToString(entry.path().string() + "/cmdline");
+      if (cmdline.ok() && cmdline->find(network_->site_config(site)) != std::string::npos) {
+        ::kill(std::stoi(entry.path().filename().string()), signal);
+      }
+    }
+  };
+  std::promise<std::string> accepted;
+  std::promise<void> running;
+  auto first = std::async(std::launch::async, [&] {
+    return Submit(
+        Study({ManyAnalyses()[0], ManyAnalyses()[2]}), "alice", "", [&](const std::string& id) { accepted.set_value(id); },
+        [&](const std::string& progress) {
+          if (progress != "running") return;
+          signal_site("hospital-c", SIGSTOP);
+          running.set_value();
+        });
+  });
+  const std::string study_id = accepted.get_future().get();
+  running.get_future().wait();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a and b open their sessions
+  network_->KillHub();
+  signal_site("hospital-c", SIGCONT);
+  EXPECT_FALSE(first.get().ok());
+  ASSERT_TRUE(network_->StartHub().ok());
+  net::ClientOptions options;
+  options.hub = network_->hub_address();
+  options.quiet = true;
+  auto results = net::WatchStudy(study_id, Identity("alice", crypto::PartyRole::kResearcher), options);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->document["results"].size(), 2u);
+  EXPECT_EQ(results->document["results"][0]["status"], "ok") << results->document.dump(2);
+  EXPECT_EQ(results->document["results"][1]["status"], "ok") << results->document.dump(2);
+  // The same numbers as a study that was never interrupted.
+  auto uninterrupted = Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]}));
+  ASSERT_TRUE(uninterrupted.ok()) << uninterrupted.status();
+  EXPECT_EQ(results->document["results"][1]["deviance"], uninterrupted->document["results"][1]["deviance"]);
+}
+
 TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   StartNetwork({Policy(), Policy(), Policy("", "manual")});
   // hospital-c needs a person: the study waits; the hub goes down meanwhile.

@@ -17,6 +17,12 @@ std::string SiteNode::KeyBindingMessage(const std::string& session_id, const std
          crypto::HexOf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(public_key.data()), public_key.size()));
 }
 
+void SiteNode::CloseAllSessions() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.clear();
+  ++generation_;
+}
+
 v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
   v1::SiteResponse response;
   response.set_site(name());
@@ -30,16 +36,21 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
     return response;
   };
   if (request.has_open()) {
+    uint64_t generation = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (sessions_.count(request.session_id())) {
         return fail(FailedPrecondition("session " + request.session_id() + " is already open"));
       }
+      generation = generation_;
     }
     v1::SessionOpened opened;
     auto session = Open(request, opened);
     if (!session.ok()) return fail(session.status());
     std::lock_guard<std::mutex> lock(mutex_);
+    if (generation != generation_) {
+      return fail(Unavailable("the hub's connection ended while session " + request.session_id() + " was opening"));
+    }
     if (!sessions_.emplace(request.session_id(), *std::move(session)).second) {
       return fail(FailedPrecondition("session " + request.session_id() + " is already open"));
     }

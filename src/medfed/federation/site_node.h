@@ -50,6 +50,10 @@ class SiteNode {
   const std::string& name() const { return data_->site(); }
   const SitePolicy& policy() const { return policy_; }
   v1::SiteResponse Handle(const v1::SiteRequest& request);
+  // Drops every open session: the hub that opened them is gone (its connection ended), and a
+  // restarted hub runs its studies again from the start under the same session ids. A session
+  // still being opened when this runs is dropped too.
+  void CloseAllSessions();
 
   // The message a site signs to bind its X25519 key to its name and a session.
   static std::string KeyBindingMessage(const std::string& session_id, const std::string& site,
@@ -72,8 +76,9 @@ class SiteNode {
   std::shared_ptr<SiteData> data_;
   SitePolicy policy_;
   SiteNodeOptions options_;
-  std::mutex mutex_;  // guards sessions_
+  std::mutex mutex_;  // guards sessions_ and generation_
   std::map<std::string, std::shared_ptr<Session>> sessions_;
+  uint64_t generation_ = 0;  // incremented by CloseAllSessions
 };
 
 }  // namespace medfed

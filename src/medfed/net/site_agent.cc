@@ -144,6 +144,13 @@ Status SiteAgent::Serve() {
     stream_ = nullptr;
     context_ = nullptr;
   }
+  // The sessions and queued requests belonged to this connection's hub; a hub that comes back
+  // (restarted, or the same one after a network fault) opens its studies afresh.
+  {
+    std::lock_guard<std::mutex> lock(work_mutex_);
+    work_.clear();
+  }
+  node_->CloseAllSessions();
   if (!failure.ok()) return failure;
   if (!greeted.ok()) return greeted;
   return Unavailable(finished.ok() ? "the hub closed the stream" : finished.error_message());
