@@ -1,5 +1,11 @@
 // The data a site holds: named tables (CSV files) and genotype sets, loaded on first use and
 // then shared by every analysis of every session. Thread-safe.
+//
+// A table's file may be replaced while the site daemon runs (a new export). Every use checks the
+// file's identity (device, inode, size, modification and change times); when it changed, the
+// table is read again and its SHA-256 compared, and the site logs what changed. A file that can
+// no longer be read is an error: the site never answers from the old copy. A session keeps the
+// copy it started with, so one study sees one version of the data.
 #pragma once
 
 #include <map>
@@ -35,8 +41,21 @@ class SiteData {
   std::string site_;
   std::map<std::string, std::string> table_paths_;
   std::map<std::string, std::string> genotype_paths_;
+  // What identifies a file's contents on disk without reading it.
+  struct FileStamp {
+    uint64_t device = 0, inode = 0, size = 0;
+    int64_t modified_ns = 0, changed_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  struct LoadedTable {
+    std::shared_ptr<const Table> table;
+    FileStamp stamp;
+    std::string sha256;
+  };
+  static StatusOr<FileStamp> StampOf(const std::string& path);
+
   std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const Table>> loaded_;
+  std::map<std::string, LoadedTable> loaded_;
   std::map<std::string, std::shared_ptr<const TableGrades>> grades_;
 };
 

@@ -11,6 +11,9 @@ namespace medfed::crypto {
 // Calls sodium_init() once; fails only if libsodium cannot find a source of randomness.
 Status EnsureSodium();
 
+// SHA-256 of `bytes` as 64 lowercase hex digits (content fingerprints: submissions, tables).
+std::string Sha256Hex(std::string_view bytes);
+
 // Standard base64 (RFC 4648 §4), for binary protocol payloads carried in text fields.
 std::string EncodeBase64(std::string_view bytes);
 // `what` names the payload in the error ("blinded keys: not valid base64 (corrupted message)").

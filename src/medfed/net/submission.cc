@@ -9,6 +9,7 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/merkle_tree.h"
+#include "medfed/crypto/sodium.h"
 
 namespace medfed::net {
 
@@ -33,11 +34,7 @@ std::string BuildSubmission(const StudyFile& study) {
   return bytes;
 }
 
-std::string SubmissionDigest(const std::string& submission) {
-  uint8_t digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const uint8_t*>(submission.data()), submission.size());
-  return crypto::HexOf(digest);
-}
+std::string SubmissionDigest(const std::string& submission) { return crypto::Sha256Hex(submission); }
 
 std::string StudyIdOf(const std::string& submission) { return SubmissionDigest(submission).substr(0, 24); }
 
