@@ -1,10 +1,85 @@
 #include "medfed/analysis/registry.h"
 
+#include <algorithm>
+
 #include "medfed/table/expression.h"
 
 namespace medfed {
 
+namespace {
+
+// A researcher's keys, whichever way they arrived (a study file, or the JSON of a network
+// submission that nothing else has checked): known names, the right kinds, bounded sizes.
+constexpr size_t kMaxKeyText = 65536;
+constexpr size_t kMaxKeyList = 100000;
+
+bool HasKind(const Json& value, KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kString:
+    case KeyKind::kPath:
+      return value.is_string() && value.get_ref<const std::string&>().size() <= kMaxKeyText;
+    case KeyKind::kBoolean:
+      return value.is_boolean();
+    case KeyKind::kNumber:
+      return value.is_number();
+    case KeyKind::kStringList:
+      if (value.is_string()) return value.get_ref<const std::string&>().size() <= kMaxKeyText;
+      if (!value.is_array() || value.size() > kMaxKeyList) return false;
+      return std::all_of(value.begin(), value.end(), [](const Json& item) {
+        return item.is_string() && item.get_ref<const std::string&>().size() <= kMaxKeyText;
+      });
+    case KeyKind::kNumberList:
+      if (!value.is_array() || value.size() > kMaxKeyList) return false;
+      return std::all_of(value.begin(), value.end(), [](const Json& item) { return item.is_number(); });
+  }
+  return false;
+}
+
+const char* KindName(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kString:
+      return "a string";
+    case KeyKind::kPath:
+      return "a file path";
+    case KeyKind::kBoolean:
+      return "true or false";
+    case KeyKind::kNumber:
+      return "a number";
+    case KeyKind::kStringList:
+      return "a list of strings";
+    case KeyKind::kNumberList:
+      return "a list of numbers";
+  }
+  return "a value";
+}
+
+Status CheckKeys(const AnalysisDefinition& definition, const AnalysisSpec& spec) {
+  if (!spec.keys().is_object()) return InvalidArgument("the keys of a " + definition.type + " analysis are not a table");
+  for (const auto& item : spec.keys().items()) {
+    const std::string& name = item.key();
+    const Json& value = item.value();
+    auto key = std::find_if(definition.keys.begin(), definition.keys.end(),
+                            [&](const KeySpec& candidate) { return candidate.name == name; });
+    if (key == definition.keys.end()) {
+      return InvalidArgument("unknown key \"" + name.substr(0, 64) + "\" for a " + definition.type + " analysis");
+    }
+    if (!HasKind(value, key->kind)) {
+      return InvalidArgument(name + " must be " + KindName(key->kind) + " (at most " + std::to_string(kMaxKeyText) +
+                             " characters, " + std::to_string(kMaxKeyList) + " items)");
+    }
+  }
+  for (const auto& key : definition.keys) {
+    if (key.required && !spec.keys().contains(key.name)) {
+      return InvalidArgument("a " + definition.type + " analysis needs " + key.name + " (" + key.help + ")");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 Status ValidateAnalysis(const AnalysisDefinition& definition, const AnalysisSpec& spec) {
+  RETURN_IF_ERROR(CheckKeys(definition, spec));
   if (definition.validate != nullptr) RETURN_IF_ERROR(definition.validate(spec));
   if (spec.Has("where")) {
     auto where = ParseExpression(spec.String("where"), "where");
