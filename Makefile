@@ -3,7 +3,8 @@
 #   make test     ASan+UBSan build, then every test (ctest)
 #   make demo     release build, then the 3-hospital demo study
 #   make bench    release build, reference tools, then bench/ (ratios against R and plink)
-.PHONY: all release deps deps-reference test demo bench clean
+#   make fuzz     libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS (default 60)
+.PHONY: all release deps deps-reference test demo bench fuzz clean
 
 all: release
 
@@ -27,6 +28,12 @@ demo: release
 
 bench: deps-reference release
 	@bench/run_all.sh
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 clean:
 	rm -rf build
