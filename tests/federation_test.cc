@@ -179,6 +179,16 @@ TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
   ASSERT_FALSE(column.ok());
   EXPECT_NE(std::string(column.status().message()).find("does not release column bmi of table colon"),
             std::string::npos) << column.status();
+  EXPECT_NE(std::string(column.status().message()).find("the site's policy withholds it; the columns it releases are: age, sex, rx"),
+            std::string::npos) << column.status();
+  // A column that does not exist is told apart from a withheld one, and the list names only
+  // what the site releases.
+  auto unknown = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"weight"})}}));
+  ASSERT_FALSE(unknown.ok());
+  const std::string unknown_message(unknown.status().message());
+  EXPECT_NE(unknown_message.find("has no column \"weight\"; the columns it releases are: age, sex, rx"),
+            std::string::npos) << unknown_message;
+  EXPECT_EQ(unknown_message.find("bmi"), std::string::npos) << unknown_message;
   auto filtered = run(AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "cea > 5"}}));
   ASSERT_FALSE(filtered.ok());  // a where clause reads a column too
   EXPECT_NE(std::string(filtered.status().message()).find("column cea"), std::string::npos);
@@ -227,7 +237,7 @@ TEST_F(FederationTest, MissingColumnIsReportedBeforeAnyRound) {
   std::string message(document.status().message());
   EXPECT_NE(message.find("site hospital-a"), std::string::npos) << message;
   EXPECT_NE(message.find("no column \"agee\""), std::string::npos) << message;
-  EXPECT_NE(message.find("its columns are: id, city, age"), std::string::npos) << message;
+  EXPECT_NE(message.find("the columns it releases are: id, city, age"), std::string::npos) << message;
 }
 
 TEST_F(FederationTest, MissingTableNamesTheSite) {

@@ -5,7 +5,10 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "medfed/core/file.h"
+#include "medfed/core/progress.h"
 #include "medfed/federation/study_file.h"
+#include "medfed/federation/study_runner.h"
 #include "medfed/governance/policy_file.h"
 #include "medfed/governance/toml_support.h"
 #include "medfed/table/csv_reader.h"
@@ -188,6 +191,67 @@ TEST(HostileTomlTest, StudyAndPolicyFilesUseTheLimit) {
   ASSERT_FALSE(policy.ok());
   EXPECT_NE(policy.status().message().find("policy.toml:2: nested more than"), std::string::npos)
       << policy.status();
+}
+
+// Messages that say what is wrong: each names the site, file, line or column concerned.
+class MessageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Progress::SetEnabled(false);
+    directory_ = ::testing::TempDir() + "medfed_messages_" + std::to_string(::getpid());
+  }
+  SiteConfig Site(const std::string& name, const std::string& csv) {
+    SiteConfig site;
+    site.name = name;
+    site.tables["t"] = directory_ + "/" + name + ".csv";
+    EXPECT_TRUE(WriteFileAtomically(site.tables["t"], csv).ok());
+    return site;
+  }
+  std::string Run(std::vector<SiteConfig> sites, AnalysisSpec analysis) {
+    StudyFile study;
+    study.name = "messages";
+    study.sites = std::move(sites);
+    study.analyses = {std::move(analysis)};
+    auto document = RunStudyLocally(study, RunOptions());
+    if (!document.ok()) return std::string(document.status().message());
+    return (*document)["results"][0].dump();
+  }
+  std::string Rows(const std::string& y_value, const std::string& big_age = "") {
+    std::string csv = "id,age,sex,y\n";
+    for (int i = 1; i <= 12; ++i) {
+      csv += std::to_string(i) + "," + (i == 7 && !big_age.empty() ? big_age : std::to_string(40 + i)) + "," +
+             (i % 2 ? "F" : "M") + "," + (y_value == "alternate" ? std::to_string(i % 2) : y_value) + "\n";
+    }
+    return csv;
+  }
+  std::string directory_;
+};
+
+TEST_F(MessageTest, HeaderOnlyTableDoesNotLookLikeATypeClash) {
+  const std::string message = Run({Site("a", "id,age,sex,y\n"), Site("b", Rows("alternate"))},
+                                  AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ age"}}));
+  EXPECT_EQ(message.find("categorical at site"), std::string::npos) << message;
+}
+
+TEST_F(MessageTest, AllMissingResponseIsNamed) {
+  const std::string message = Run({Site("a", Rows("")), Site("b", Rows(""))},
+                                  AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ age"}}));
+  EXPECT_NE(message.find("every row lacks a value of at least one of y, age"), std::string::npos) << message;
+}
+
+TEST_F(MessageTest, ValueTooLargeForSecureAggregationNamesSiteFileLineAndColumn) {
+  const std::string message = Run({Site("a", Rows("alternate", "1e300")), Site("b", Rows("alternate"))},
+                                  AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ age"}}));
+  EXPECT_NE(message.find("site a: " + directory_ + "/a.csv:8: age is 1e+300, beyond 1e9"), std::string::npos)
+      << message;
+}
+
+TEST_F(MessageTest, TextColumnComparedWithANumberIsAnError) {
+  const std::string message = Run({Site("a", Rows("alternate")), Site("b", Rows("alternate"))},
+                                  AnalysisSpec("n", "count", {{"table", "t"}, {"where", "sex > 3"}}));
+  EXPECT_NE(message.find("sex is categorical (text, e.g. \"F\") and cannot be compared with the number 3"),
+            std::string::npos)
+      << message;
 }
 
 }  // namespace

@@ -275,7 +275,16 @@ class GlmHub : public HubAnalysis {
         missing_ = pooled.sum.at(1);
         ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
         ASSIGN_OR_RETURN(layout_, MakeDesignLayout(formula_, levels_));
-        if (n_ == 0) return InvalidArgument("no rows are left at any site (after where and missing values)");
+        if (n_ == 0) {
+          std::vector<std::string> variables;
+          if (formula_.response) variables.push_back(formula_.response->Deparse());
+          for (size_t v = 0; v < formula_.variables.size(); ++v) {
+            variables.push_back(formula_.VariableLabel(static_cast<int>(v)));
+          }
+          return InvalidArgument("no rows are left at any site: every row lacks a value of at least one of " +
+                                 JoinStrings(variables, ", ") + ", or the where filter selects none" +
+                                 DescribeVariablesWithoutValues(levels_));
+        }
         stage_ = Stage::kMoments;
         return HubStep::Next(Phase("moments"));
       }

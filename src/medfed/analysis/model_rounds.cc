@@ -61,14 +61,24 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
   if (context.access.max_grade) {
     ASSIGN_OR_RETURN(grades, context.data.GetTableGrades(table_name));
   }
+  // The columns the site releases: a missing column and a withheld one get different answers,
+  // and neither lists a column the policy withholds.
+  std::vector<std::string> released;
+  for (const auto& existing : (*table)->columns()) {
+    if (context.access.CheckColumn(context.data.site(), table_name, existing.name()).ok()) {
+      released.push_back(existing.name());
+    }
+  }
   for (const auto& column : needed) {
-    RETURN_IF_ERROR(context.access.CheckColumn(context.data.site(), table_name, column));
     if ((*table)->FindColumn(column) == nullptr) {
-      std::vector<std::string> names;
-      for (const auto& existing : (*table)->columns()) names.push_back(existing.name());
       return NotFound("site " + context.data.site() + ": " + spec.Describe() + ": table " +
                       table_name + " (" + (*table)->source() + ") has no column " +
-                      QuoteForMessage(column) + "; its columns are: " + JoinStrings(names, ", "));
+                      QuoteForMessage(column) + "; the columns it releases are: " + JoinStrings(released, ", "));
+    }
+    Status allowed = context.access.CheckColumn(context.data.site(), table_name, column);
+    if (!allowed.ok()) {
+      return Status(allowed.code(), MessageOf(allowed) + " (the site's policy withholds it; the columns it releases are: " +
+                                        JoinStrings(released, ", ") + ")");
     }
     if (grades) {
       auto grade = grades->find(column);

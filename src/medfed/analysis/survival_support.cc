@@ -256,7 +256,10 @@ Status SurvivalHub::AfterSchema(const PooledRound& pooled) {
   }
   // R's Surv(): numeric status with a maximum of 2 is coded 1/2 (2 = event).
   coding_ = values.count("2") ? "12" : "01";
-  if (n_ == 0) return InvalidArgument("no rows are left at any site (after where and missing values)");
+  if (n_ == 0) {
+    return InvalidArgument("no rows are left at any site (after where and missing values)" +
+                           DescribeVariablesWithoutValues(levels_));
+  }
   return absl::OkStatus();
 }
 

@@ -289,6 +289,29 @@ class Evaluator {
           return NotNumericError(table_, *column);
         }
       }
+      if (other.kind == Value::Kind::kNumber) {
+        // A text column against a number: R would compare the text ("F" > "3"), which is never
+        // what was meant. Ordering needs every level to be a number; equality at least one.
+        size_t numeric_levels = 0;
+        std::string example;
+        for (const auto& level : rows.levels) {
+          char* end = nullptr;
+          std::strtod(level.c_str(), &end);
+          if (!level.empty() && end != level.c_str() && *end == '\0') {
+            ++numeric_levels;
+          } else if (example.empty()) {
+            example = level;
+          }
+        }
+        const bool ordering = op != "==" && op != "!=";
+        if (!rows.levels.empty() && (ordering ? numeric_levels < rows.levels.size() : numeric_levels == 0)) {
+          return InvalidArgument("in " + e.Deparse() + ": " + factor_source.Deparse() +
+                                 " is categorical (text, e.g. " + QuoteForMessage(example) +
+                                 ") and cannot be compared with the number " + RNumberToString(other.number) +
+                                 "; compare it with a quoted level such as " + factor_source.Deparse() + " == " +
+                                 QuoteForMessage(example));
+        }
+      }
       if (other.kind == Value::Kind::kString || other.kind == Value::Kind::kNumber ||
           other.kind == Value::Kind::kBoolean) {
         std::string target = other.kind == Value::Kind::kString ? other.text

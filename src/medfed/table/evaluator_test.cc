@@ -55,6 +55,14 @@ TEST(EvaluatorTest, ExplainsBadFilters) {
   auto text_vs_number = SelectRows("age == \"old\"", table);
   ASSERT_FALSE(text_vs_number.ok());
   EXPECT_NE(text_vs_number.status().message().find("compare with a number"), std::string::npos);
+  // The other way round: a text column against a number (R would compare "F" > "3" as text).
+  for (const char* where : {"sex > 3", "3 <= sex", "rx == 2", "sex != 1"}) {
+    auto number_vs_text = SelectRows(where, table);
+    ASSERT_FALSE(number_vs_text.ok()) << where;
+    EXPECT_NE(number_vs_text.status().message().find("is categorical (text, e.g. \""), std::string::npos)
+        << number_vs_text.status();
+    EXPECT_NE(number_vs_text.status().message().find("cannot be compared with the number"), std::string::npos);
+  }
 }
 
 TEST(EvaluatorTest, NamesTheLineOfANonNumberUsedNumerically) {

@@ -1,6 +1,7 @@
 #include "medfed/table/model_frame.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "medfed/core/text.h"
@@ -44,6 +45,30 @@ RowValues SubsetRows(const RowValues& values, const std::vector<uint32_t>& rows)
   return subset;
 }
 
+namespace {
+
+// Sums of values and of their squares and cross products travel under secure aggregation, whose
+// fixed-point ring holds magnitudes up to 2^72 (crypto/fixed_point.h). A value over 1e9 could
+// overflow them; it is refused here, where its table, column and row are known, rather than as
+// an anonymous position in an encoded vector.
+constexpr double kMaxModelValue = 1e9;
+
+Status CheckMagnitudes(const RowValues& values, const std::string& label, const Table& table,
+                       const std::vector<uint32_t>& selected_rows) {
+  if (values.kind != RowValues::Kind::kNumeric) return absl::OkStatus();
+  for (uint32_t row : selected_rows) {
+    const double x = row < values.numbers.size() ? values.numbers[row] : 0;
+    if (std::isinf(x) || std::fabs(x) > kMaxModelValue) {
+      return InvalidArgument(table.source() + ":" + std::to_string(table.LineOfRow(row)) + ": " + label + " is " +
+                             RNumberToString(x) + ", beyond 1e9 in magnitude, the most a model can sum exactly "
+                             "under secure aggregation; check the value, or rescale the column (e.g. to thousands)");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 StatusOr<ModelFrame> ModelFrame::Build(const Formula& formula, const Table& table,
                                        const std::vector<uint32_t>& selected_rows) {
   std::vector<RowValues> response_parts;
@@ -64,6 +89,7 @@ StatusOr<ModelFrame> ModelFrame::Build(const Formula& formula, const Table& tabl
       if (!values.ok()) {
         return Annotate(values.status(), "formula " + QuoteForMessage(formula.text) + ": ");
       }
+      RETURN_IF_ERROR(CheckMagnitudes(*values, part->Deparse(), table, selected_rows));
       response_parts.push_back(*std::move(values));
     }
   }
@@ -74,6 +100,7 @@ StatusOr<ModelFrame> ModelFrame::Build(const Formula& formula, const Table& tabl
     if (!values.ok()) {
       return Annotate(values.status(), "formula " + QuoteForMessage(formula.text) + ": ");
     }
+    RETURN_IF_ERROR(CheckMagnitudes(*values, formula.VariableLabel(static_cast<int>(v)), table, selected_rows));
     variables.push_back(*std::move(values));
     labels.push_back(formula.VariableLabel(static_cast<int>(v)));
   }
@@ -100,6 +127,7 @@ StatusOr<ModelFrame> ModelFrame::BuildFromExpressions(const std::vector<Expressi
   std::vector<std::string> labels;
   for (const auto& expression : expressions) {
     ASSIGN_OR_RETURN(RowValues values, EvaluateRows(expression, table));
+    RETURN_IF_ERROR(CheckMagnitudes(values, expression.Deparse(), table, selected_rows));
     variables.push_back(std::move(values));
     labels.push_back(expression.Deparse());
   }
@@ -177,6 +205,18 @@ StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema
         continue;
       }
       VariableSchema& united = it->second;
+      // A column with no values at a site (a header-only table, or every value missing) reads
+      // as logical without levels: it says nothing about the type, so the other sites decide.
+      auto no_values = [](const VariableSchema& candidate) {
+        return candidate.is_factor && candidate.levels.empty() &&
+               candidate.level_order == RowValues::LevelOrder::kLogical;
+      };
+      if (united.is_factor != schema.is_factor && no_values(schema)) continue;
+      if (united.is_factor != schema.is_factor && no_values(united)) {
+        united = schema;
+        first_site[schema.label] = site_names[s];
+        continue;
+      }
       if (united.is_factor != schema.is_factor) {
         return InvalidArgument("variable " + QuoteForMessage(schema.label) + " is " +
                                (united.is_factor ? "categorical" : "numeric") + " at site " +
@@ -191,6 +231,18 @@ StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema
   }
   for (auto& [label, schema] : global) SortLevels(schema.levels, schema.level_order);
   return global;
+}
+
+std::string DescribeVariablesWithoutValues(const GlobalLevels& levels) {
+  std::vector<std::string> empty;
+  for (const auto& [label, schema] : levels) {
+    if (schema.is_factor && schema.levels.empty() && schema.level_order == RowValues::LevelOrder::kLogical) {
+      empty.push_back(label);
+    }
+  }
+  if (empty.empty()) return "";
+  return "; " + JoinStrings(empty, ", ") + (empty.size() == 1 ? " has" : " have") +
+         " no value at any site (every row missing)";
 }
 
 StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,

@@ -33,6 +33,10 @@ using GlobalLevels = std::map<std::string, VariableSchema>;
 StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema>>& per_site,
                                     const std::vector<std::string>& site_names);
 
+// Why no row is left, when no row is: the variables that have no value at any site (a column
+// that is empty everywhere reads as logical without levels). Empty when there are none.
+std::string DescribeVariablesWithoutValues(const GlobalLevels& levels);
+
 class ModelFrame {
  public:
   // The response parts are the left side (one for y, two for Surv(time, event)), none for a
