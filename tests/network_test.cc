@@ -322,6 +322,69 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   EXPECT_NE(truncated.second.find("truncated: site hospital-c countersigned"), std::string::npos) << truncated.second;
 }
 
+// A researcher's own client checks a study, but a hostile researcher signs whatever bytes they
+// like: the hub validates the submission before touching it, answers with the reason, and it
+// and every site stay up for the next study.
+TEST_F(NetworkTest, HostileSubmissionsAreRefusedAndNobodyFalls) {
+  StartNetwork();
+  const net::NetworkIdentity alice = Identity("alice", crypto::PartyRole::kResearcher);
+  const crypto::Signer signer = *crypto::Signer::FromPem(alice.key);
+  auto stub = v1::Hub::NewStub(grpc::CreateCustomChannel(
+      network_->hub_address(), net::MutualTlsChannelCredentials(alice), net::ChannelArgumentsFor(8 << 20)));
+  auto submit_raw = [&](const std::string& type, const std::string& spec_json) {
+    v1::Submission submission;
+    submission.set_study_name("hostile");
+    for (const auto& site : cohort_) submission.add_sites(site.name);
+    submission.set_nonce(std::to_string(std::rand()));
+    auto* analysis = submission.add_analyses();
+    analysis->set_id("x");
+    analysis->set_type(type);
+    analysis->set_spec_json(spec_json);
+    v1::SubmitRequest request;
+    submission.SerializeToString(request.mutable_submission());
+    request.set_signature(signer.Sign(request.submission()));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    auto reader = stub->Submit(&context, request);
+    std::string said;
+    v1::StudyEvent event;
+    while (reader->Read(&event)) {
+      if (event.has_failed()) said += event.failed();
+      if (event.has_denied()) said += event.denied();
+      if (event.has_results_json()) said += "results";
+    }
+    grpc::Status status = reader->Finish();
+    return said + status.error_message();
+  };
+  const std::string deep = std::string(100000, '(') + "age" + std::string(100000, ')');
+  const std::string chain = [] {
+    std::string where = "age > 1";
+    for (int i = 0; i < 20000; ++i) where += " and age > 1";
+    return where;
+  }();
+  const std::pair<std::string, std::string> hostile[] = {
+      {"count", R"({"table": "colon", "where": ")" + deep + R"("})"},
+      {"count", R"({"table": "colon", "where": ")" + chain + R"("})"},
+      {"glm", R"({"table": "colon", "formula": "recurrence ~ )" + std::string(5000, '-') + R"(age"})"},
+      {"glm", R"({"table": "colon", "formula": "recurrence ~ a*b*c*d*e*f*g*h*i*j*k*l*m*n*o*p*q*r*s*t*u"})"},
+      {"count", R"({"table": "colon", "where": 5})"},
+      {"count", R"({"table": "colon", "nonsense": true})"},
+      {"count", std::string(50000, '[')},
+  };
+  for (const auto& [type, spec] : hostile) {
+    const std::string said = submit_raw(type, spec);
+    EXPECT_FALSE(said.empty());
+    EXPECT_EQ(said.find("results"), std::string::npos) << said.substr(0, 200);
+  }
+  const std::string refused = submit_raw(
+      "count", R"({"table": "colon", "where": ")" + std::string(1000, '(') + "age" + std::string(1000, ')') + R"("})");
+  EXPECT_NE(refused.find("the limit"), std::string::npos) << refused.substr(0, 300);
+  // Everyone is still there.
+  auto fine = Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]}));
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  EXPECT_EQ(fine->document["results"][1]["status"], "ok");
+}
+
 TEST_F(NetworkTest, ClientsWithoutACertificateOrWithTheWrongRoleAreRejected) {
   StartNetwork({}, 30, /*max_message_mb=*/2);
   grpc::ChannelArguments arguments = net::ChannelArgumentsFor(4 << 20);

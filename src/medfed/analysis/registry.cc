@@ -63,6 +63,14 @@ Status CheckKeys(const AnalysisDefinition& definition, const AnalysisSpec& spec)
     if (key == definition.keys.end()) {
       return InvalidArgument("unknown key \"" + name.substr(0, 64) + "\" for a " + definition.type + " analysis");
     }
+    if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxKeyText) {
+      return InvalidArgument(name + " is " + std::to_string(value.get_ref<const std::string&>().size()) +
+                             " characters long; the limit is " + std::to_string(kMaxKeyText));
+    }
+    if (value.is_array() && value.size() > kMaxKeyList) {
+      return InvalidArgument(name + " has " + std::to_string(value.size()) + " items; the limit is " +
+                             std::to_string(kMaxKeyList));
+    }
     if (!HasKind(value, key->kind)) {
       return InvalidArgument(name + " must be " + KindName(key->kind) + " (at most " + std::to_string(kMaxKeyText) +
                              " characters, " + std::to_string(kMaxKeyList) + " items)");

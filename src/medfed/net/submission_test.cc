@@ -33,7 +33,7 @@ TEST(SubmissionTest, KeysAreCheckedByNameKindAndSize) {
        "levels deep (the limit for an expression)"},
       {"count", R"([1, 2])", "malformed keys"},
       {"count", std::string(100000, '['), "malformed keys"},
-      {"count", R"({"table": ")" + std::string(70000, 'x') + R"("})", "table must be a string (at most 65536"},
+      {"count", R"({"table": ")" + std::string(70000, 'x') + R"("})", "table is 70000 characters long; the limit is 65536"},
       {"gwas", R"({"table": "t", "genotypes": "g", "phenotype": "y", "output": "../../etc/passwd"})",
        "output must be a relative file name"},
   };
