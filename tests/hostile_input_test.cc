@@ -181,6 +181,20 @@ TEST(HostileTomlTest, BracketsInsideStringsAndCommentsDoNotCount) {
   EXPECT_TRUE(parsed.ok()) << parsed.status();
 }
 
+// toml11 3.7 reads past its buffer on this input (found by fuzz/study_toml_fuzzer.cc; kept as a
+// seed in fuzz/corpus/study_toml/regression-toml11-literal-string): invalid UTF-8 and control
+// characters are refused before toml11 sees the text.
+TEST(HostileTomlTest, InvalidUtf8AndControlCharactersNeverReachToml11) {
+  const std::string crash("'\xd4('\xfe\xfd\xff\xfft\"\"\"k\n", 14);
+  auto parsed = ParseToml(crash, "p.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("p.toml:1: invalid UTF-8"), std::string::npos) << parsed.status();
+  auto control = ParseToml("a = 1\nb = \"x\x01y\"\n", "p.toml");
+  ASSERT_FALSE(control.ok());
+  EXPECT_NE(control.status().message().find("p.toml:2: control character 1"), std::string::npos) << control.status();
+  EXPECT_TRUE(ParseToml("name = \"医院\"\t# 注释\r\n", "p.toml").ok());
+}
+
 TEST(HostileTomlTest, StudyAndPolicyFilesUseTheLimit) {
   const std::string deep = "x = " + Repeat("[", 5000) + Repeat("]", 5000) + "\n";
   auto study = ParseStudyFile(std::string(kStudyHeader) + deep, "/x/study.toml");

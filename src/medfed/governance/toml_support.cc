@@ -1,7 +1,10 @@
 #include "medfed/governance/toml_support.h"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
+
+#include "medfed/core/utf8.h"
 
 namespace medfed {
 
@@ -174,6 +177,20 @@ Status CheckTomlLimits(const std::string& text, const std::string& source) {
   if (text.size() > kMaxTomlBytes) {
     return InvalidArgument(source + ": " + std::to_string(text.size()) + " bytes; the limit for a TOML file is " +
                            std::to_string(kMaxTomlBytes));
+  }
+  // TOML is UTF-8 without control characters other than tab, LF and CR (TOML 1.0, "Spec").
+  // toml11 3.7 reads past its buffer on some malformed strings with invalid bytes (found by
+  // fuzz/study_toml_fuzzer.cc), so such text never reaches it.
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
+    return InvalidArgument(source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + bad, '\n')) +
+                           ": invalid UTF-8; save the file as UTF-8");
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      return InvalidArgument(source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + i, '\n')) +
+                             ": control character " + std::to_string(c) + " is not allowed in TOML");
+    }
   }
   TomlNestingScanner scanner(text, source);
   return scanner.Scan();
