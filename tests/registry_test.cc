@@ -184,7 +184,7 @@ TEST_F(RegistryTest, SurvivalRefusalsForFewEventsAndFewAtRisk) {
     EXPECT_EQ(result["status"], "refused");
     std::string reason = result["reason"];
     EXPECT_NE(reason.find("site hospital-c:"), std::string::npos) << reason;
-    EXPECT_NE(reason.find("events, policy needs at least 1000"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("fewer than 1000 events (min_events)"), std::string::npos) << reason;
   }
   // Few at risk: requested times late in follow-up are withheld, and the curve is cut.
   auto late = RunStudyLocally(testing::MakeStudy(

@@ -87,9 +87,9 @@ class CoxSite : public SiteAnalysis {
     if (n > 0 && static_cast<double>(p) > context.policy.glm_max_parameter_fraction * n) {
       return Contribution::Refuse(
           "glm_max_parameter_fraction",
-          "site " + context.data.site() + ": " + std::to_string(p) + " parameters for " +
-              std::to_string(n) + " rows, policy allows at most " +
-              FormatSignificant(context.policy.glm_max_parameter_fraction, 3) + " x rows");
+          "site " + context.data.site() + ": the model has more than " +
+              FormatSignificant(context.policy.glm_max_parameter_fraction, 3) +
+              " x rows parameters (glm_max_parameter_fraction)");
     }
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
       bool binary = true;
@@ -104,10 +104,9 @@ class CoxSite : public SiteAnalysis {
       for (double count : {ones, zeros}) {
         if (count > 0 && count < context.policy.min_cell_count) {
           return Contribution::Refuse(
-              "min_cell_count", "site " + context.data.site() + ": " + names_[static_cast<size_t>(j)] +
-                                    " has " + std::to_string(static_cast<int64_t>(count)) +
-                                    " rows of one value, policy needs at least " +
-                                    std::to_string(context.policy.min_cell_count));
+              "min_cell_count", "site " + context.data.site() + ": a 0/1 column of the model has fewer than " +
+                                    std::to_string(context.policy.min_cell_count) +
+                                    " rows of one value (min_cell_count)");
         }
       }
     }

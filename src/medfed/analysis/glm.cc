@@ -132,9 +132,9 @@ class GlmSite : public SiteAnalysis {
     if (n > 0 && static_cast<double>(p) > context_.policy.glm_max_parameter_fraction * n) {
       return Contribution::Refuse(
           "glm_max_parameter_fraction",
-          "site " + context_.data.site() + ": " + std::to_string(p) + " parameters for " +
-              std::to_string(n) + " rows, policy allows at most " +
-              FormatSignificant(context_.policy.glm_max_parameter_fraction, 3) + " x rows");
+          "site " + context_.data.site() + ": the model has more than " +
+              FormatSignificant(context_.policy.glm_max_parameter_fraction, 3) +
+              " x rows parameters (glm_max_parameter_fraction)");
     }
     if (auto refusal = CheckBinaryCounts(layout)) return *refusal;
     Contribution contribution;
@@ -151,33 +151,33 @@ class GlmSite : public SiteAnalysis {
   // rows of either value at a site could single out those rows.
   std::optional<Contribution> CheckBinaryCounts(const DesignLayout& layout) {
     const double minimum = context_.policy.min_cell_count;
-    auto check = [&](const Eigen::VectorXd& column, const std::string& name)
-        -> std::optional<Contribution> {
+    // The reason names neither the column nor its level: a level's name and a count under a
+    // filter would both describe the few patients behind it.
+    auto check = [&](const Eigen::VectorXd& column) -> std::optional<Contribution> {
       double ones = 0;
       for (Eigen::Index i = 0; i < column.size(); ++i) {
         if (column[i] != 0 && column[i] != 1) return std::nullopt;  // not binary
         ones += column[i];
       }
       double zeros = static_cast<double>(column.size()) - ones;
-      for (auto [count, value] : {std::pair{ones, "1"}, std::pair{zeros, "0"}}) {
+      for (double count : {ones, zeros}) {
         if (count > 0 && count < minimum) {
           return Contribution::Refuse(
-              "min_cell_count", "site " + context_.data.site() + ": " + name + " has " +
-                                    std::to_string(static_cast<int64_t>(count)) + " rows with value " +
-                                    value + ", policy needs at least " +
-                                    std::to_string(static_cast<int>(minimum)));
+              "min_cell_count", "site " + context_.data.site() + ": a 0/1 column of the model or the response " +
+                                    "has fewer than " + std::to_string(static_cast<int>(minimum)) +
+                                    " rows of one value (min_cell_count)");
         }
       }
       return std::nullopt;
     };
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
       if (layout.intercept && j == 0) continue;
-      if (auto refusal = check(design_.col(j), layout.column_names[static_cast<size_t>(j)])) {
+      if (auto refusal = check(design_.col(j))) {
         return refusal;
       }
     }
     if (family_ == GlmFamily::kBinomial) {
-      if (auto refusal = check(response_, "the response")) return refusal;
+      if (auto refusal = check(response_)) return refusal;
     }
     return std::nullopt;
   }

@@ -201,10 +201,9 @@ StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters) {
     for (size_t count : {cases.size(), controls.size()}) {
       if (count > 0 && count < static_cast<size_t>(context_.policy.min_cell_count)) {
         return Contribution::Refuse("min_cell_count",
-                                    "site " + context_.data.site() + ": " + std::to_string(count) +
-                                        (count == cases.size() ? " cases" : " controls") +
-                                        ", policy needs at least " +
-                                        std::to_string(context_.policy.min_cell_count));
+                                    "site " + context_.data.site() + ": fewer than " +
+                                        std::to_string(context_.policy.min_cell_count) +
+                                        (count == cases.size() ? " cases" : " controls") + " (min_cell_count)");
       }
     }
   }

@@ -106,9 +106,10 @@ std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& c
                                                const std::string& what) {
   const size_t minimum = static_cast<size_t>(context.policy.min_rows);
   if (rows > 0 && rows < minimum) {
-    return Contribution::Refuse(
-        "min_rows", "site " + context.data.site() + ": " + std::to_string(rows) + " " + what +
-                        ", policy needs at least " + std::to_string(minimum));
+    // The reason names the rule and the site, never the site's count (a count under a filter
+    // that isolates a patient would tell whether the patient is there).
+    return Contribution::Refuse("min_rows", "site " + context.data.site() + ": fewer than " + std::to_string(minimum) +
+                                                " " + what + " (min_rows)");
   }
   return std::nullopt;
 }

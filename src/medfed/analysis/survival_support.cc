@@ -212,10 +212,8 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters,
   const size_t events = rows_.events();
   const size_t minimum = static_cast<size_t>(context_.policy.min_events);
   if (events > 0 && events < minimum) {
-    return Contribution::Refuse("min_events", "site " + context_.data.site() + ": " +
-                                                  std::to_string(events) +
-                                                  " events, policy needs at least " +
-                                                  std::to_string(minimum));
+    return Contribution::Refuse("min_events", "site " + context_.data.site() + ": fewer than " +
+                                                  std::to_string(minimum) + " events (min_events)");
   }
   Contribution contribution;
   if (disclose_event_times) {
