@@ -301,21 +301,18 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   EXPECT_NE(at_hub.second.find("countersigned by hospital-b up to entry"), std::string::npos) << at_hub.second;
   auto log = Medfed({"audit", "log", "--state", network_->site_state("hospital-b")});
   EXPECT_NE(log.second.find("submission"), std::string::npos) << log.second;
-  {
-    auto database = SqliteDatabase::Open(network_->site_state("hospital-a") + "/medfed.db");
+  auto tamper = [&](const std::string& site, const std::string& sql) {
+    auto database = SqliteDatabase::Open(network_->site_state(site) + "/medfed.db");
     ASSERT_TRUE(database.ok());
-    ASSERT_TRUE((*database)->Execute("UPDATE ledger_entries SET body = replace(body, 'alice', 'mallory') WHERE idx = 1").ok());
-  }
+    ASSERT_TRUE((*database)->Execute(sql).ok());
+  };
+  tamper("hospital-a", "UPDATE ledger_entries SET body = replace(body, 'alice', 'mallory') WHERE idx = 1");
   auto tampered = Medfed({"audit", "verify", "--state", network_->site_state("hospital-a"), "--identity",
                           network_->identity("hospital-a")});
   EXPECT_NE(tampered.first, 0);
   EXPECT_NE(tampered.second.find("ledger entry 1"), std::string::npos) << tampered.second;
   // The site's own countersignature stays in its replica: cutting the tail off is noticed.
-  {
-    auto database = SqliteDatabase::Open(network_->site_state("hospital-c") + "/medfed.db");
-    ASSERT_TRUE(database.ok());
-    ASSERT_TRUE((*database)->Execute("DELETE FROM ledger_entries WHERE idx >= 2").ok());
-  }
+  tamper("hospital-c", "DELETE FROM ledger_entries WHERE idx >= 2");
   auto truncated = Medfed({"audit", "verify", "--state", network_->site_state("hospital-c"), "--identity",
                            network_->identity("hospital-c")});
   EXPECT_NE(truncated.first, 0);

@@ -181,6 +181,16 @@ class LedgerTrustTest : public LedgerTest {
     ASSERT_TRUE(replica_->Verify(authority_.certificate_pem).ok());
   }
 
+  // Files a countersignature of head 5 straight into the hub's database, past
+  // AddCountersignature (which checks only the signature), as an attacker with the file would.
+  void FileCountersignature(const std::string& site, const std::string& certificate_pem, const crypto::Signer& signer) {
+    auto head = *hub_ledger_->Read(4, 1);
+    auto insert = *hub_db_->Prepare("INSERT INTO ledger_countersignatures VALUES (?, ?, ?, ?)");
+    insert.Bind(1, int64_t{5}).Bind(2, site).Bind(3, certificate_pem)
+        .BindBlob(4, signer.Sign(Ledger::CountersignatureMessage(site, 5, head[0].root)));
+    ASSERT_TRUE(insert.Run().ok());
+  }
+
   std::unique_ptr<SqliteDatabase> hub_db_, site_db_;
   std::unique_ptr<Ledger> hub_ledger_, replica_;
   std::string countersignature_;
@@ -190,12 +200,7 @@ TEST_F(LedgerTrustTest, ACountersignatureUnderAnotherCaIsRejected) {
   auto rogue = *crypto::CreateCertificateAuthority("rogue", 30);
   auto fake_site = *crypto::IssueCertificate(rogue, "hospital-b", crypto::PartyRole::kSite, {}, 30);
   auto fake_signer = *crypto::Signer::FromPem(fake_site.key);
-  auto head = *hub_ledger_->Read(4, 1);
-  // Inserted straight into the database: AddCountersignature checks only the signature.
-  auto insert = *hub_db_->Prepare("INSERT INTO ledger_countersignatures VALUES (?, ?, ?, ?)");
-  insert.Bind(1, int64_t{5}).Bind(2, "hospital-b").Bind(3, fake_site.certificate_pem)
-      .BindBlob(4, fake_signer.Sign(Ledger::CountersignatureMessage("hospital-b", 5, head[0].root)));
-  ASSERT_TRUE(insert.Run().ok());
+  FileCountersignature("hospital-b", fake_site.certificate_pem, fake_signer);
   auto verified = hub_ledger_->Verify(authority_.certificate_pem);
   ASSERT_FALSE(verified.ok());
   EXPECT_NE(std::string(verified.status().message())
@@ -206,11 +211,7 @@ TEST_F(LedgerTrustTest, ACountersignatureUnderAnotherCaIsRejected) {
 
 TEST_F(LedgerTrustTest, ACountersignatureFiledUnderAnotherSiteIsRejected) {
   // hospital-a's genuine certificate and signature, filed as hospital-c's.
-  auto head = *hub_ledger_->Read(4, 1);
-  auto insert = *hub_db_->Prepare("INSERT INTO ledger_countersignatures VALUES (?, ?, ?, ?)");
-  insert.Bind(1, int64_t{5}).Bind(2, "hospital-c").Bind(3, site_->identity.certificate_pem)
-      .BindBlob(4, site_->signer.Sign(Ledger::CountersignatureMessage("hospital-c", 5, head[0].root)));
-  ASSERT_TRUE(insert.Run().ok());
+  FileCountersignature("hospital-c", site_->identity.certificate_pem, site_->signer);
   auto verified = hub_ledger_->Verify(authority_.certificate_pem);
   ASSERT_FALSE(verified.ok());
   EXPECT_NE(std::string(verified.status().message()).find("it names site hospital-a"), std::string::npos)

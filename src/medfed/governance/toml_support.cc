@@ -30,6 +30,11 @@ StatusOr<double> NumberSetting(const std::string& source, const std::string& key
 
 namespace {
 
+// "source:LINE" for the byte at `offset`.
+std::string LineOf(const std::string& text, size_t offset, const std::string& source) {
+  return source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+}
+
 // Scans TOML text for nesting without parsing it. Each open bracket or brace remembers how many
 // levels its key had added (`a.b.c = [` adds three), so the running total is the depth of the
 // value being written.
@@ -173,6 +178,7 @@ class TomlNestingScanner {
 
 }  // namespace
 
+
 Status CheckTomlLimits(const std::string& text, const std::string& source) {
   if (text.size() > kMaxTomlBytes) {
     return InvalidArgument(source + ": " + std::to_string(text.size()) + " bytes; the limit for a TOML file is " +
@@ -182,14 +188,13 @@ Status CheckTomlLimits(const std::string& text, const std::string& source) {
   // toml11 3.7 reads past its buffer on some malformed strings with invalid bytes (found by
   // fuzz/study_toml_fuzzer.cc), so such text never reaches it.
   if (size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
-    return InvalidArgument(source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + bad, '\n')) +
-                           ": invalid UTF-8; save the file as UTF-8");
+    return InvalidArgument(LineOf(text, bad, source) + ": invalid UTF-8; save the file as UTF-8");
   }
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-      return InvalidArgument(source + ":" + std::to_string(1 + std::count(text.begin(), text.begin() + i, '\n')) +
-                             ": control character " + std::to_string(c) + " is not allowed in TOML");
+      return InvalidArgument(LineOf(text, i, source) + ": control character " + std::to_string(c) +
+                             " is not allowed in TOML");
     }
   }
   TomlNestingScanner scanner(text, source);
