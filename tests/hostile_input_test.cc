@@ -248,8 +248,17 @@ TEST_F(MessageTest, HeaderOnlyTableDoesNotLookLikeATypeClash) {
 }
 
 TEST_F(MessageTest, AllMissingResponseIsNamed) {
-  const std::string message = Run({Site("a", Rows("")), Site("b", Rows(""))},
+  // Under the default policy no rows is fewer than min_rows, refused like 1..9 rows would be.
+  const std::string refused = Run({Site("a", Rows("")), Site("b", Rows(""))},
                                   AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ age"}}));
+  EXPECT_NE(refused.find("site a: fewer than 10 rows (min_rows)"), std::string::npos) << refused;
+  // Where the sites allow any number of rows, the error says why there are none.
+  std::vector<SiteConfig> sites = {Site("a", Rows("")), Site("b", Rows(""))};
+  for (auto& site : sites) {
+    site.policy_path = directory_ + "/any_rows.toml";
+    EXPECT_TRUE(WriteFileAtomically(site.policy_path, "[disclosure]\nmin_rows = 1\n").ok());
+  }
+  const std::string message = Run(sites, AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ age"}}));
   EXPECT_NE(message.find("every row lacks a value of at least one of y, age"), std::string::npos) << message;
 }
 

@@ -11,6 +11,7 @@
 // (federation/).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "medfed/core/status.h"
+#include "medfed/privacy/differential_privacy.h"
 #include "medfed/privacy/disclosure_policy.h"
 
 namespace medfed {
@@ -38,11 +40,29 @@ struct RoundParameters {
   bool Has(const std::string& key) const { return numbers.count(key) || texts.count(key); }
 };
 
-// A site refuses a round when its own policy forbids it. The reason must not contain row-level
-// values; it names the rule and the site's relevant count.
+// A site refuses a round when its own policy forbids it. The reason names the rule and the
+// site, never a value or a count from the data (a count under a filter would tell whether a
+// given patient is there).
 struct Refusal {
   std::string rule;
   std::string reason;
+};
+
+// The rows of one site table behind a release (sorted row numbers), which the site compares
+// with the rows behind its earlier releases to the same researcher (the differencing guard,
+// federation/release_guard.h).
+struct ReleasedRows {
+  std::string table;  // the table's file
+  uint32_t table_rows = 0;
+  std::shared_ptr<const std::vector<uint32_t>> rows;
+};
+
+// Differential privacy for a round: the site adds its share of discrete Gaussian noise to these
+// coordinates (integers) and charges the researcher's budget before masking
+// (privacy/differential_privacy.h).
+struct NoiseRequest {
+  std::vector<NoiseGroup> groups;
+  PrivacyTarget target;
 };
 
 struct Contribution {
@@ -51,6 +71,8 @@ struct Contribution {
   // analysis in docs/protocols/.
   std::map<std::string, std::vector<std::string>> disclosed;
   std::optional<Refusal> refusal;
+  std::vector<ReleasedRows> released_rows;
+  std::optional<NoiseRequest> noise;
 
   static Contribution Refuse(std::string rule, std::string reason) {
     Contribution contribution;

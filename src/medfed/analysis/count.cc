@@ -1,40 +1,65 @@
 // `count`: the number of rows (after `where`) across all sites, as nrow(subset(...)) in R.
-// One round; the pooled count is suppressed when 0 < n < min_cell_count.
+// One round; the pooled count is suppressed when it is below min_cell_count (zero included).
+// With `privacy`, each site adds its share of discrete Gaussian noise instead, and the result is
+// the noised count with an interval that includes the noise (docs/privacy/differential-privacy.md).
+#include <cmath>
+
 #include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/core/text.h"
 #include "medfed/table/evaluator.h"
 
 namespace medfed {
 namespace {
 
+// One count: one person changes it by one.
+const std::vector<NoiseGroup> kCountNoise = {{0, 1, 1}};
+
 class CountSite : public SiteAnalysis {
  public:
-  CountSite(std::shared_ptr<const Table> table, std::string where, SiteContext& context)
-      : table_(std::move(table)), where_(std::move(where)), context_(context) {}
+  CountSite(std::shared_ptr<const Table> table, const AnalysisSpec& spec, std::optional<PrivacyTarget> privacy,
+            SiteContext& context)
+      : table_(std::move(table)),
+        where_(spec.String("where")),
+        privacy_(privacy),
+        context_(context) {}
 
   StatusOr<Contribution> Local(const RoundParameters&) override {
     ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
     if (auto refusal = RefuseIfTooFewRows(rows.size(), context_)) return *refusal;
     Contribution contribution;
     contribution.values = {static_cast<double>(rows.size())};
+    contribution.released_rows.push_back(MakeReleasedRows(*table_, std::move(rows)));
+    if (privacy_) contribution.noise = MakeNoiseRequest(kCountNoise, *privacy_);
     return contribution;
   }
 
  private:
   std::shared_ptr<const Table> table_;
   std::string where_;
+  std::optional<PrivacyTarget> privacy_;
   SiteContext context_;
 };
 
 class CountHub : public HubAnalysis {
  public:
-  explicit CountHub(const HubContext& context) : context_(context) {}
+  CountHub(std::optional<PrivacyTarget> privacy, const HubContext& context) : privacy_(privacy), context_(context) {}
   StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
   StatusOr<HubStep> Combine(const PooledRound& pooled) override {
     const double n = pooled.sum.at(0);
     Json result;
     result["status"] = "ok";
-    if (n > 0 && n < context_.policy.min_cell_count) {
+    if (privacy_) {
+      ASSIGN_OR_RETURN(NoiseCalibration noise, PooledNoise(kCountNoise, *privacy_, context_.sites.size()));
+      const double sd = std::sqrt(noise.pooled_variance[0]);
+      result["n"] = static_cast<int64_t>(std::llround(n));
+      result["noise_sd"] = sd;
+      result["ci95"] = {n - kNormal975 * sd, n + kNormal975 * sd};
+      result["privacy"] = PrivacyJson(*privacy_, context_.sites.size());
+      return HubStep::Finish(std::move(result));
+    }
+    if (IsSmallCount(n, context_.policy.min_cell_count)) {
       result["n"] = nullptr;
       result["suppressed"] = true;
       result["note"] = "count below min_cell_count " +
@@ -47,21 +72,35 @@ class CountHub : public HubAnalysis {
   }
 
  private:
+  std::optional<PrivacyTarget> privacy_;
   HubContext context_;
 };
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
+  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {}));
-  return std::unique_ptr<SiteAnalysis>(new CountSite(table, spec.String("where"), context));
+  return std::unique_ptr<SiteAnalysis>(new CountSite(table, spec, privacy, context));
 }
 
-StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec&, const HubContext& context) {
-  return std::unique_ptr<HubAnalysis>(new CountHub(context));
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  return std::unique_ptr<HubAnalysis>(new CountHub(privacy, context));
 }
+
+Status Validate(const AnalysisSpec& spec) { return PrivacyTargetOf(spec).status(); }
 
 std::string Render(const Json& result) {
   if (result.value("suppressed", false)) return "  n: suppressed (" + result.value("note", "") + ")\n";
-  return "  n: " + std::to_string(result["n"].get<int64_t>()) + "\n";
+  std::string text = "  n: " + std::to_string(result["n"].get<int64_t>());
+  if (result.contains("privacy")) {
+    const Json& privacy = result["privacy"];
+    text += " (noised: epsilon " + FormatSignificant(privacy["epsilon"].get<double>(), 3) + ", delta " +
+            FormatSignificant(privacy["delta"].get<double>(), 3) + "; noise sd " +
+            FormatSignificant(result["noise_sd"].get<double>(), 3) + "; 95% interval " +
+            FormatSignificant(result["ci95"][0].get<double>(), 4) + " to " +
+            FormatSignificant(result["ci95"][1].get<double>(), 4) + ")";
+  }
+  return text + "\n";
 }
 
 }  // namespace
@@ -69,10 +108,11 @@ std::string Render(const Json& result) {
 const AnalysisDefinition& CountDefinition() {
   static const AnalysisDefinition definition = {
       "count",
-      "rows across sites, as nrow(subset(table, where))",
+      "rows across sites, as nrow(subset(table, where)); noised with privacy = {...}",
       {{"table", KeyKind::kString, true, "table name"},
-       {"where", KeyKind::kString, false, "row filter"}},
-      nullptr,  // only `where`, checked for every analysis
+       {"where", KeyKind::kString, false, "row filter"},
+       PrivacyKeySpec()},
+      Validate,
       CreateSite,
       CreateHub,
       Render};

@@ -102,7 +102,7 @@ class CoxSite : public SiteAnalysis {
       if (!binary) continue;
       const double zeros = static_cast<double>(n) - ones;
       for (double count : {ones, zeros}) {
-        if (count > 0 && count < context.policy.min_cell_count) {
+        if (IsSmallCount(count, context.policy.min_cell_count)) {
           return Contribution::Refuse(
               "min_cell_count", "site " + context.data.site() + ": a 0/1 column of the model has fewer than " +
                                     std::to_string(context.policy.min_cell_count) +
@@ -110,6 +110,7 @@ class CoxSite : public SiteAnalysis {
         }
       }
     }
+    if (auto refusal = RefuseIfDominated(design_, names_, nullptr, "", context)) return *refusal;
     for (Eigen::Index j = 0; j < design_.cols(); ++j) contribution.values.push_back(design_.col(j).sum());
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
       contribution.values.push_back(design_.col(j).squaredNorm());

@@ -1,8 +1,13 @@
 // `crosstab`: a one- or two-way table of counts across sites, as R's table(rows, cols) (rows
 // with a missing value in either variable are left out). Round 1 unites the level sets,
 // round 2 sums the cell counts; the released table hides small cells and their complements
-// (privacy/cell_suppression.h).
+// (privacy/cell_suppression.h). With `privacy`, round 1 releases no count, and round 2's cells
+// and the missing count (one group: a person is in exactly one of them) carry each site's share
+// of discrete Gaussian noise instead of being suppressed.
+#include <cmath>
+
 #include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
@@ -29,17 +34,18 @@ StatusOr<Expression> AsFactor(const std::string& text, const std::string& key) {
 
 class CrosstabSite : public SiteAnalysis {
  public:
-  CrosstabSite(std::shared_ptr<const Table> table, std::vector<Expression> variables,
-               std::string where, SiteContext& context)
+  CrosstabSite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
+               std::optional<PrivacyTarget> privacy, SiteContext& context)
       : table_(std::move(table)),
         variables_(std::move(variables)),
-        where_(std::move(where)),
+        where_(spec.String("where")),
+        privacy_(privacy),
         context_(context) {}
 
   StatusOr<Contribution> Local(const RoundParameters& parameters) override {
     if (!frame_) {
-      ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
-      ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::BuildFromExpressions(variables_, *table_, rows));
+      ASSIGN_OR_RETURN(rows_, SelectRows(where_, *table_));
+      ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::BuildFromExpressions(variables_, *table_, rows_));
       frame_ = std::make_unique<ModelFrame>(std::move(frame));
     }
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
@@ -52,6 +58,7 @@ class CrosstabSite : public SiteAnalysis {
       DiscloseSchemas(schemas, contribution);
       contribution.values = {static_cast<double>(frame_->rows()),
                              static_cast<double>(frame_->missing())};
+      if (privacy_) contribution.values = {0, 0};  // the noised round 2 gives both
       return contribution;
     }
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
@@ -70,6 +77,13 @@ class CrosstabSite : public SiteAnalysis {
       contribution.values[static_cast<size_t>(row_codes[i]) * col_count +
                           static_cast<size_t>(col_codes[i])] += 1;
     }
+    std::vector<std::string> columns;
+    for (const auto& variable : variables_) variable.CollectNames(columns);
+    contribution.released_rows.push_back(MakeSelectedRows(*table_, rows_, frame_->source_rows(), columns));
+    if (privacy_) {
+      contribution.values.push_back(static_cast<double>(frame_->missing()));
+      contribution.noise = MakeNoiseRequest({{0, contribution.values.size(), 1}}, *privacy_);
+    }
     return contribution;
   }
 
@@ -77,13 +91,16 @@ class CrosstabSite : public SiteAnalysis {
   std::shared_ptr<const Table> table_;
   std::vector<Expression> variables_;
   std::string where_;
+  std::optional<PrivacyTarget> privacy_;
   SiteContext context_;
+  std::vector<uint32_t> rows_;  // under `where`
   std::unique_ptr<ModelFrame> frame_;
 };
 
 class CrosstabHub : public HubAnalysis {
  public:
-  CrosstabHub(const HubContext& context, bool two_way) : context_(context), two_way_(two_way) {}
+  CrosstabHub(const HubContext& context, bool two_way, std::optional<PrivacyTarget> privacy)
+      : context_(context), two_way_(two_way), privacy_(privacy) {}
 
   StatusOr<RoundParameters> Begin() override {
     RoundParameters parameters;
@@ -108,6 +125,7 @@ class CrosstabHub : public HubAnalysis {
     for (size_t r = 0; r < rows.size(); ++r) {
       for (size_t c = 0; c < cols.size(); ++c) counts[r][c] = pooled.sum.at(r * cols.size() + c);
     }
+    if (privacy_) return Noised(rows, cols, counts, pooled.sum.at(rows.size() * cols.size()));
     // One-way tables are protected along their single dimension.
     SuppressedTable table;
     if (two_way_) {
@@ -156,8 +174,45 @@ class CrosstabHub : public HubAnalysis {
   }
 
  private:
+  // Every cell as the sites' noised sum: nothing is suppressed, n is the sum of the cells.
+  StatusOr<HubStep> Noised(const std::vector<std::string>& rows, const std::vector<std::string>& cols,
+                           const std::vector<std::vector<double>>& counts, double missing) {
+    const size_t cells = rows.size() * cols.size();
+    ASSIGN_OR_RETURN(NoiseCalibration noise, PooledNoise({{0, cells + 1, 1}}, *privacy_, context_.sites.size()));
+    const double sd = std::sqrt(noise.pooled_variance[0]);
+    Json result;
+    result["status"] = "ok";
+    double n = 0;
+    Json released = Json::array();
+    Json hidden = Json::array();
+    for (const auto& row : counts) {
+      Json cells_json = Json::array();
+      for (double count : row) {
+        n += count;
+        cells_json.push_back(static_cast<int64_t>(std::llround(count)));
+      }
+      released.push_back(std::move(cells_json));
+      hidden.push_back(Json::array());
+      for (size_t c = 0; c < cols.size(); ++c) hidden.back().push_back(false);
+    }
+    result["n"] = static_cast<int64_t>(std::llround(n));
+    result["missing"] = static_cast<int64_t>(std::llround(missing));
+    result["rows"] = rows;
+    result["cols"] = cols;
+    result["counts"] = std::move(released);
+    result["suppressed"] = std::move(hidden);
+    result["noise_sd"] = sd;
+    result["n_noise_sd"] = sd * std::sqrt(static_cast<double>(cells));
+    result["privacy"] = PrivacyJson(*privacy_, context_.sites.size());
+    result["note"] = "noised counts (sd " + FormatSignificant(sd, 3) + " per cell; a 95% interval is the count +/- " +
+                     FormatSignificant(kNormal975 * sd, 3) + "); epsilon " + FormatSignificant(privacy_->epsilon, 3) +
+                     ", delta " + FormatSignificant(privacy_->delta, 3);
+    return HubStep::Finish(std::move(result));
+  }
+
   HubContext context_;
   bool two_way_;
+  std::optional<PrivacyTarget> privacy_;
   double n_ = 0;
   double missing_ = 0;
   std::optional<GlobalLevels> levels_;
@@ -174,19 +229,23 @@ StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
   return variables;
 }
 
-Status Validate(const AnalysisSpec& spec) { return Variables(spec).status(); }
+Status Validate(const AnalysisSpec& spec) {
+  RETURN_IF_ERROR(PrivacyTargetOf(spec).status());
+  return Variables(spec).status();
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
   std::vector<std::string> columns;
   for (const auto& variable : variables) variable.CollectNames(columns);
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
-  return std::unique_ptr<SiteAnalysis>(
-      new CrosstabSite(table, std::move(variables), spec.String("where"), context));
+  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  return std::unique_ptr<SiteAnalysis>(new CrosstabSite(table, std::move(variables), spec, privacy, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
-  return std::unique_ptr<HubAnalysis>(new CrosstabHub(context, spec.Has("cols")));
+  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  return std::unique_ptr<HubAnalysis>(new CrosstabHub(context, spec.Has("cols"), privacy));
 }
 
 std::string Render(const Json& result) {
@@ -214,11 +273,12 @@ std::string Render(const Json& result) {
 const AnalysisDefinition& CrosstabDefinition() {
   static const AnalysisDefinition definition = {
       "crosstab",
-      "table of counts, as table(rows, cols); small cells suppressed",
+      "table of counts, as table(rows, cols); small cells suppressed, or all noised with privacy = {...}",
       {{"table", KeyKind::kString, true, "table name"},
        {"rows", KeyKind::kString, true, "row variable"},
        {"cols", KeyKind::kString, false, "column variable"},
-       {"where", KeyKind::kString, false, "row filter"}},
+       {"where", KeyKind::kString, false, "row filter"},
+       PrivacyKeySpec()},
       Validate,
       CreateSite,
       CreateHub,

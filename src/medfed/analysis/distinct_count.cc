@@ -114,7 +114,7 @@ class KeyBlindingHub : public HubAnalysis {
  private:
   // A released count: suppressed when 0 < n < min_cell_count.
   void Release(Json& into, const std::string& key, uint64_t n) const {
-    if (n > 0 && n < static_cast<uint64_t>(context_.policy.min_cell_count)) {
+    if (IsSmallCount(static_cast<double>(n), context_.policy.min_cell_count)) {
       into[key] = nullptr;
       suppressed_ = true;
     } else {

@@ -56,8 +56,8 @@ class GlmSite : public SiteAnalysis {
 
  private:
   StatusOr<Contribution> Schema() {
-    ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
-    ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, rows));
+    ASSIGN_OR_RETURN(selected_, SelectRows(where_, *table_));
+    ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, selected_));
     frame_ = std::make_unique<ModelFrame>(std::move(frame));
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
     Contribution contribution;
@@ -137,7 +137,13 @@ class GlmSite : public SiteAnalysis {
               " x rows parameters (glm_max_parameter_fraction)");
     }
     if (auto refusal = CheckBinaryCounts(layout)) return *refusal;
+    const std::string response_name = formula_.response->Deparse();
+    if (auto refusal = RefuseIfDominated(design_, layout.column_names, &response_, response_name, context_)) {
+      return *refusal;
+    }
     Contribution contribution;
+    contribution.released_rows.push_back(
+        MakeSelectedRows(*table_, selected_, frame_->source_rows(), FormulaColumns(formula_)));
     for (Eigen::Index j = 0; j < design_.cols(); ++j) contribution.values.push_back(design_.col(j).sum());
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
       contribution.values.push_back(design_.col(j).squaredNorm());
@@ -161,7 +167,7 @@ class GlmSite : public SiteAnalysis {
       }
       double zeros = static_cast<double>(column.size()) - ones;
       for (double count : {ones, zeros}) {
-        if (count > 0 && count < minimum) {
+        if (IsSmallCount(count, static_cast<int>(minimum))) {
           return Contribution::Refuse(
               "min_cell_count", "site " + context_.data.site() + ": a 0/1 column of the model or the response " +
                                     "has fewer than " + std::to_string(static_cast<int>(minimum)) +
@@ -250,6 +256,7 @@ class GlmSite : public SiteAnalysis {
   GlmFamily family_;
   SiteContext context_;
   std::unique_ptr<ModelFrame> frame_;
+  std::vector<uint32_t> selected_;  // rows under `where`
   Eigen::MatrixXd design_;
   Eigen::VectorXd response_;
   Eigen::VectorXd offset_;

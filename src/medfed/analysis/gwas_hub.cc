@@ -206,7 +206,7 @@ StatusOr<HubStep> GwasHub::StartBlock() {
 bool GwasHub::RevealsSmallCount(const std::array<double, 3>& a1_cases, const std::array<double, 3>& a1_controls,
                                 const std::array<double, 3>& a1_all, const std::array<double, 3>& founders) const {
   const double min_cell = context_.policy.min_cell_count;
-  auto small = [min_cell](double count) { return count > 0 && count < min_cell; };
+  auto small = [min_cell](double count) { return IsSmallCount(count, static_cast<int>(min_cell)); };
   auto allele_count = [](const std::array<double, 3>& dosage) { return 2 * dosage[2] + dosage[1]; };
   switch (spec_.test) {
     case Test::kAllelic:

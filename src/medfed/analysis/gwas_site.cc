@@ -112,6 +112,9 @@ StatusOr<Contribution> GwasSite::Samples() {
     return *refusal;
   }
   Contribution contribution;
+  // The samples the researcher selected: which of them are genotyped, or lack a phenotype or a
+  // covariate, is the data's doing (model_rounds.h, MakeSelectedRows).
+  contribution.released_rows.push_back(MakeReleasedRows(*table_, selected));
   DiscloseSchemas(frame_->Schemas(), contribution);
   contribution.disclosed[kPhenotypeValues].assign(values.begin(), values.end());
   contribution.values = {static_cast<double>(matched),
@@ -199,7 +202,7 @@ StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters) {
   // Binary-phenotype disclosure rule, as for GLMs.
   if (spec_.case_control()) {
     for (size_t count : {cases.size(), controls.size()}) {
-      if (count > 0 && count < static_cast<size_t>(context_.policy.min_cell_count)) {
+      if (IsSmallCount(static_cast<double>(count), context_.policy.min_cell_count)) {
         return Contribution::Refuse("min_cell_count",
                                     "site " + context_.data.site() + ": fewer than " +
                                         std::to_string(context_.policy.min_cell_count) +

@@ -140,11 +140,13 @@ class KaplanMeierHub : public HubAnalysis {
     for (size_t s = 0; s < labels_.size(); ++s) {
       const double* block = sum.data() + s * per_stratum;
       const double n = block[0];
-      if (n == 0) continue;  // combinations absent from the data, as survfit
+      // An empty combination is small too (showing it absent would tell it from a rare one);
+      // with min_cell_count 1 it is dropped, as survfit does.
       if (hidden.suppressed[s]) {
         withheld.push_back(labels_[s]);
         continue;
       }
+      if (n == 0) continue;
       stats::KaplanMeierInput input;
       double events = 0;
       for (size_t k = 0; k < k_count; ++k) {
@@ -217,7 +219,7 @@ class KaplanMeierHub : public HubAnalysis {
       Json row = Json::array();
       for (size_t j = 0; j < ticks_.size(); ++j) {
         double at_risk = block[1 + 2 * k_count + requested + j];
-        row.push_back(at_risk > 0 && at_risk < min_cell ? Json(nullptr)
+        row.push_back(IsSmallCount(at_risk, min_cell) ? Json(nullptr)
                                                         : Json(static_cast<int64_t>(at_risk)));
       }
       at_risk_rows.push_back(std::move(row));

@@ -229,7 +229,7 @@ class LifeTableHub : public HubAnalysis {
         Json entry = {{"start", row.start}, {"end", row.end}};
         // An interval entered by fewer than min_cell_count is withheld, and so is the one before
         // it: its entering minus withdrawn and died is the next interval's entering.
-        const bool next_is_small = k + 1 < rows.size() && rows[k + 1].entering > 0 && rows[k + 1].entering < min_cell;
+        const bool next_is_small = k + 1 < rows.size() && IsSmallCount(rows[k + 1].entering, min_cell);
         if (row.entering < min_cell || next_is_small) {
           entry["suppressed"] = true;
           entry["note"] = row.entering < min_cell

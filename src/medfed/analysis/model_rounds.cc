@@ -1,6 +1,9 @@
 #include "medfed/analysis/model_rounds.h"
 
+#include <algorithm>
+
 #include "medfed/core/text.h"
+#include "medfed/privacy/dominance.h"
 #include "medfed/table/evaluator.h"
 
 namespace medfed {
@@ -105,13 +108,67 @@ std::vector<std::string> FormulaColumns(const Formula& formula) {
 std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context,
                                                const std::string& what) {
   const size_t minimum = static_cast<size_t>(context.policy.min_rows);
-  if (rows > 0 && rows < minimum) {
+  if (IsSmallCount(static_cast<double>(rows), static_cast<int>(minimum))) {
     // The reason names the rule and the site, never the site's count (a count under a filter
     // that isolates a patient would tell whether the patient is there).
     return Contribution::Refuse("min_rows", "site " + context.data.site() + ": fewer than " + std::to_string(minimum) +
                                                 " " + what + " (min_rows)");
   }
   return std::nullopt;
+}
+
+ReleasedRows MakeReleasedRows(const Table& table, std::vector<uint32_t> rows) {
+  std::sort(rows.begin(), rows.end());
+  ReleasedRows released;
+  released.table = table.source();
+  released.table_rows = static_cast<uint32_t>(table.row_count());
+  released.rows = std::make_shared<const std::vector<uint32_t>>(std::move(rows));
+  return released;
+}
+
+std::string DominanceReason(const SiteContext& context, const std::string& what) {
+  const DominanceRule& rule = context.policy.dominance;
+  return "site " + context.data.site() + ": the " + std::to_string(rule.n) + " largest values of " + what +
+         " make up more than " + FormatSignificant(100 * rule.k, 3) + "% of its total there (dominance)";
+}
+
+std::optional<Contribution> RefuseIfDominated(const Eigen::MatrixXd& design, const std::vector<std::string>& names,
+                                              const Eigen::VectorXd* response, const std::string& response_name,
+                                              const SiteContext& context) {
+  auto dominated = [&](const double* values, Eigen::Index size) {
+    bool binary = true;
+    for (Eigen::Index i = 0; i < size && binary; ++i) binary = values[i] == 0 || values[i] == 1;
+    return !binary && IsDominated(std::span<const double>(values, static_cast<size_t>(size)), context.policy.dominance);
+  };
+  for (Eigen::Index j = 0; j < design.cols(); ++j) {
+    if (dominated(design.col(j).data(), design.rows())) {
+      return Contribution::Refuse("dominance", DominanceReason(context, j < static_cast<Eigen::Index>(names.size())
+                                                                            ? names[static_cast<size_t>(j)]
+                                                                            : "a model column"));
+    }
+  }
+  if (response != nullptr && dominated(response->data(), response->size())) {
+    return Contribution::Refuse("dominance", DominanceReason(context, response_name));
+  }
+  return std::nullopt;
+}
+
+ReleasedRows MakeSelectedRows(const Table& table, const std::vector<uint32_t>& selected,
+                              const std::vector<uint32_t>& used, const std::vector<std::string>& columns) {
+  std::vector<const Column*> read;
+  for (const auto& name : columns) {
+    if (const Column* column = table.FindColumn(name)) read.push_back(column);
+  }
+  std::vector<uint32_t> in_use(used);
+  std::sort(in_use.begin(), in_use.end());
+  std::vector<uint32_t> rows;
+  rows.reserve(selected.size());
+  for (uint32_t row : selected) {
+    const bool data_lack_a_value =
+        std::any_of(read.begin(), read.end(), [row](const Column* column) { return column->IsMissing(row); });
+    if (data_lack_a_value || std::binary_search(in_use.begin(), in_use.end(), row)) rows.push_back(row);
+  }
+  return MakeReleasedRows(table, std::move(rows));
 }
 
 void DiscloseSchemas(const std::vector<VariableSchema>& schemas, Contribution& contribution) {

@@ -12,6 +12,7 @@
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/analysis_spec.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/table/design_matrix.h"
 #include "medfed/table/formula.h"
 #include "medfed/table/model_frame.h"
 
@@ -29,6 +30,30 @@ std::vector<std::string> FormulaColumns(const Formula& formula);
 // The refusal for 0 < rows < policy.min_rows (a site with no rows contributes nothing).
 std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context,
                                                const std::string& what = "rows");
+
+// The rows of `table` behind a release, for the site's differencing guard
+// (federation/release_guard.h); `rows` need not be sorted.
+ReleasedRows MakeReleasedRows(const Table& table, std::vector<uint32_t> rows);
+
+// The rows a researcher selected for a release: the rows under `where` (`selected`), less those
+// the analysis' own expressions dropped although every column they read (`columns`) has a value
+// there (log(age - 60) drops rows as a filter would). Rows left out because the data lack a
+// value are not the researcher's choice and stay in the set, so analyses of the same selection
+// with different variables do not differ by the few rows each happens to lack
+// (docs/privacy/disclosure-control.md, differencing).
+ReleasedRows MakeSelectedRows(const Table& table, const std::vector<uint32_t>& selected,
+                              const std::vector<uint32_t>& used, const std::vector<std::string>& columns);
+
+// The refusal reason of the dominance rule for `what` (a variable or model column, as the
+// researcher wrote it), naming the rule's n and k, never a value.
+std::string DominanceReason(const SiteContext& context, const std::string& what);
+
+// The dominance rule over a model's columns (a regression releases each column's sum and sum of
+// squares): every column that is not 0/1 (0/1 columns are counts, under min_cell_count), named
+// by `names`, is checked; `response` too when given.
+std::optional<Contribution> RefuseIfDominated(const Eigen::MatrixXd& design, const std::vector<std::string>& names,
+                                              const Eigen::VectorXd* response, const std::string& response_name,
+                                              const SiteContext& context);
 
 // Schema round: disclose the schemas, unite them at the hub, send them back.
 void DiscloseSchemas(const std::vector<VariableSchema>& schemas, Contribution& contribution);

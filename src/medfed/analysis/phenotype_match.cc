@@ -30,6 +30,7 @@
 #include "medfed/core/text.h"
 #include "medfed/crypto/okamoto_uchiyama.h"
 #include "medfed/crypto/sodium.h"
+#include "medfed/table/evaluator.h"
 
 namespace medfed {
 namespace {
@@ -64,11 +65,13 @@ std::string Handle(const std::string& key, const std::string& patient) {
 
 class MatchSite : public SiteAnalysis {
  public:
-  MatchSite(size_t terms, std::vector<std::vector<uint32_t>> closures, std::vector<std::string> handles)
-      : terms_(terms), closures_(std::move(closures)), handles_(std::move(handles)) {}
+  MatchSite(size_t terms, std::vector<std::vector<uint32_t>> closures, std::vector<std::string> handles,
+            std::optional<Contribution> refusal)
+      : terms_(terms), closures_(std::move(closures)), handles_(std::move(handles)), refusal_(std::move(refusal)) {}
 
   StatusOr<Contribution> Local(const RoundParameters& parameters) override {
     ASSIGN_OR_RETURN(double round, parameters.Number("round"));
+    if (refusal_) return *refusal_;
     Contribution contribution;
     if (round == 1) {
       contribution.values.assign(terms_ + 1, 0);
@@ -126,6 +129,7 @@ class MatchSite : public SiteAnalysis {
   size_t terms_;                                 // in the ontology
   std::vector<std::vector<uint32_t>> closures_;  // in a random order
   std::vector<std::string> handles_;             // the same order
+  std::optional<Contribution> refusal_;          // too few patients under `where`
 };
 
 class MatchHub : public HubAnalysis {
@@ -248,9 +252,10 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(std::string key, HandleKey(context.data.table_paths().at(spec.String("table"))));
   const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
   const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(spec.String("where"), *table));
   std::vector<std::vector<uint32_t>> closures;
   std::vector<std::string> handles;
-  for (size_t row = 0; row < ids.size(); ++row) {
+  for (uint32_t row : rows) {
     std::vector<uint32_t> known;
     for (const std::string& term : SplitString(terms[row], ';')) {
       if (auto found = ontology.Find(TrimWhitespace(term))) known.push_back(*found);
@@ -265,7 +270,11 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
     std::swap(closures[i - 1], closures[j]);
     std::swap(handles[i - 1], handles[j]);
   }
-  return std::unique_ptr<SiteAnalysis>(new MatchSite(ontology.size(), std::move(closures), std::move(handles)));
+  // Decided on the rows under `where`, before any term count leaves: a site with fewer patients
+  // than min_rows (none included) refuses, the same way whether a given patient is there or not.
+  std::optional<Contribution> refusal = RefuseIfTooFewRows(rows.size(), context, "patients");
+  return std::unique_ptr<SiteAnalysis>(
+      new MatchSite(ontology.size(), std::move(closures), std::move(handles), std::move(refusal)));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext&) {

@@ -63,8 +63,12 @@ StatusOr<double> AgeLowerBound(const Column& column, size_t row) {
 
 class RatesSite : public SiteAnalysis {
  public:
-  RatesSite(RatesSpec spec, std::shared_ptr<const Table> cases, std::shared_ptr<const Table> population)
-      : spec_(std::move(spec)), cases_(std::move(cases)), population_(std::move(population)) {}
+  RatesSite(RatesSpec spec, std::shared_ptr<const Table> cases, std::shared_ptr<const Table> population,
+            SiteContext& context)
+      : spec_(std::move(spec)),
+        cases_(std::move(cases)),
+        population_(std::move(population)),
+        context_(context) {}
 
   StatusOr<Contribution> Local(const RoundParameters& parameters) override {
     ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
@@ -187,12 +191,14 @@ class RatesSite : public SiteAnalysis {
       contribution.values[(static_cast<size_t>(population_group[r]) * age_groups + static_cast<size_t>(g)) * 2 + 1] +=
           persons;
     }
+    contribution.released_rows.push_back(MakeReleasedRows(*cases_, case_rows_));
     return contribution;
   }
 
   RatesSpec spec_;
   std::shared_ptr<const Table> cases_, population_;
   std::vector<uint32_t> case_rows_, population_rows_;
+  SiteContext context_;
 };
 
 std::string AgeLabel(const std::vector<double>& bounds, size_t g) {
@@ -345,7 +351,7 @@ class RatesHub : public HubAnalysis {
     }();
     const double left_out = pooled.sum.back();
     const int min_cell = context_.policy.min_cell_count;
-    result["cases_left_out"] = left_out > 0 && left_out < min_cell ? Json(nullptr) : Json(static_cast<int64_t>(left_out));
+    result["cases_left_out"] = IsSmallCount(left_out, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(left_out));
     // Cases and population per group (row 0: all groups together) and common age group.
     std::vector<std::string> row_labels = {"all"};
     std::vector<std::vector<double>> cases_by_row(1, std::vector<double>(common, 0));
@@ -405,7 +411,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(auto population,
                    LoadAnalysisTable(AnalysisSpec(spec.id(), spec.type(), population_keys), context,
                                      population_columns));
-  return std::unique_ptr<SiteAnalysis>(new RatesSite(std::move(parsed), cases, population));
+  return std::unique_ptr<SiteAnalysis>(new RatesSite(std::move(parsed), cases, population, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {

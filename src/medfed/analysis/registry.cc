@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "medfed/core/text.h"
 #include "medfed/table/expression.h"
 
 namespace medfed {
@@ -12,6 +13,7 @@ namespace {
 // submission that nothing else has checked): known names, the right kinds, bounded sizes.
 constexpr size_t kMaxKeyText = 65536;
 constexpr size_t kMaxKeyList = 100000;
+constexpr size_t kMaxKeyTable = 1000;
 
 // The value's kind (the caller has checked its own length); list items are strings of bounded
 // length or numbers.
@@ -33,6 +35,15 @@ bool HasKind(const Json& value, KeyKind kind) {
     case KeyKind::kNumberList:
       if (!value.is_array()) return false;
       return std::all_of(value.begin(), value.end(), [](const Json& item) { return item.is_number(); });
+    case KeyKind::kTable:
+      if (!value.is_object() || value.size() > kMaxKeyTable) return false;
+      return std::all_of(value.items().begin(), value.items().end(), [](const auto& item) {
+        const Json& entry = item.value();
+        if (item.key().size() > kMaxKeyText) return false;
+        if (entry.is_number()) return true;
+        return entry.is_array() && entry.size() <= kMaxKeyTable &&
+               std::all_of(entry.begin(), entry.end(), [](const Json& number) { return number.is_number(); });
+      });
   }
   return false;
 }
@@ -51,9 +62,27 @@ const char* KindName(KeyKind kind) {
       return "a list of strings";
     case KeyKind::kNumberList:
       return "a list of numbers";
+    case KeyKind::kTable:
+      return "a table of numbers, e.g. { epsilon = 1.0, delta = 1e-6 }";
   }
   return "a value";
 }
+
+}  // namespace
+
+Status DifferentialPrivacyUnavailable(const std::string& type) {
+  std::vector<std::string> noised;
+  for (const auto* definition : AllAnalyses()) {
+    for (const auto& key : definition->keys) {
+      if (key.name == "privacy") noised.push_back(definition->type);
+    }
+  }
+  return InvalidArgument("a " + type + " analysis cannot be run with differential privacy (privacy = {...}); noised "
+                         "results are available from: " + JoinStrings(noised, ", ") +
+                         " (docs/privacy/differential-privacy.md)");
+}
+
+namespace {
 
 Status CheckKeys(const AnalysisDefinition& definition, const AnalysisSpec& spec) {
   if (!spec.keys().is_object()) return InvalidArgument("the keys of a " + definition.type + " analysis are not a table");
@@ -63,6 +92,7 @@ Status CheckKeys(const AnalysisDefinition& definition, const AnalysisSpec& spec)
     auto key = std::find_if(definition.keys.begin(), definition.keys.end(),
                             [&](const KeySpec& candidate) { return candidate.name == name; });
     if (key == definition.keys.end()) {
+      if (name == "privacy") return DifferentialPrivacyUnavailable(definition.type);
       return InvalidArgument("unknown key \"" + name.substr(0, 64) + "\" for a " + definition.type + " analysis");
     }
     if (value.is_string() && value.get_ref<const std::string&>().size() > kMaxKeyText) {

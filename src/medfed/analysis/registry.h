@@ -28,7 +28,9 @@ struct HubContext {
 };
 
 // kPath: a file path, resolved relative to the study file when it is read.
-enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean, kPath };
+// kTable: a table of numbers or lists of numbers ({ epsilon = 1.0, delta = 1e-6 },
+// { age = [0, 100] }).
+enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean, kPath, kTable };
 
 struct KeySpec {
   std::string name;
@@ -54,6 +56,8 @@ struct AnalysisDefinition {
 };
 
 const std::vector<const AnalysisDefinition*>& AllAnalyses();
+// The error for `privacy = {...}` on an analysis that has no noised form; lists those that do.
+Status DifferentialPrivacyUnavailable(const std::string& type);
 // The checks that need no data, for a study file or a submission: the analysis' own `validate`,
 // then `where` (for every analysis that has one), so that no analysis repeats that check.
 Status ValidateAnalysis(const AnalysisDefinition& definition, const AnalysisSpec& spec);

@@ -3,7 +3,7 @@
 namespace medfed {
 
 Json ReleasedCount(double count, int min_cell_count) {
-  if (count > 0 && count < min_cell_count) return Json(nullptr);
+  if (IsSmallCount(count, min_cell_count)) return Json(nullptr);
   return Json(static_cast<int64_t>(count));
 }
 

@@ -111,4 +111,12 @@ StatusOr<std::string> SiteData::GenotypePath(const std::string& name) const {
   return found->second;
 }
 
+std::string SiteData::DigestOfSource(const std::string& source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [name, loaded] : loaded_) {
+    if (loaded.table->source() == source) return loaded.sha256;
+  }
+  return "";
+}
+
 }  // namespace medfed

@@ -34,6 +34,9 @@ class SiteData {
   // beside the CSV (FILE.csv.scan.json, the JSON of `medfed scan FILE.csv --json`) when there is
   // one, else from scanning the table once.
   StatusOr<std::shared_ptr<const TableGrades>> GetTableGrades(const std::string& name);
+  // The SHA-256 of the table file `source` as last read ("" before it is read): what identifies
+  // one version of the table's rows.
+  std::string DigestOfSource(const std::string& source);
   // The genotype prefix or VCF path for `name`.
   StatusOr<std::string> GenotypePath(const std::string& name) const;
 

@@ -5,12 +5,17 @@
 // quartiles are R's type 7 and exact: each needs one or two order statistics, which the hub
 // finds by narrowing the 64-bit order-preserving key of doubles with 255 split points per round
 // (stats/quantile.h). Every round's vector is a set of counts, summed under secure aggregation,
-// so no site ever sends a value; 8 rounds pin down any double.
+// so no site ever sends a value; 8 rounds pin down any double. A variable whose two largest
+// values dominate its total at a site is refused there (privacy/dominance.h). With `privacy`,
+// noised_summary.h runs instead.
 #include <cmath>
 #include <set>
 
 #include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/noised_summary.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/summary_columns.h"
 #include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
@@ -44,37 +49,51 @@ std::vector<uint64_t> NumbersToSplits(const std::vector<double>& numbers) {
 
 class SummarySite : public SiteAnalysis {
  public:
-  SummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables,
-              std::string where, SiteContext context)
+  SummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
+              SiteContext context)
       : table_(std::move(table)),
         variables_(std::move(variables)),
-        where_(std::move(where)),
+        where_(spec.String("where")),
         context_(context) {}
 
   StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    if (values_.empty()) RETURN_IF_ERROR(Prepare());
+    if (!columns_) {
+      ASSIGN_OR_RETURN(SummaryColumns columns, ReadSummaryColumns(*table_, variables_, where_, context_));
+      columns_ = std::move(columns);
+    }
+    const auto& values = columns_->values;
     Contribution contribution;
     if (!parameters.Has("means")) {
-      for (size_t v = 0; v < values_.size(); ++v) {
-        if (auto refusal = RefuseIfTooFewRows(present_[v], context_,
-                                              "non-missing values of " + labels_[v])) {
+      for (size_t v = 0; v < values.size(); ++v) {
+        if (auto refusal = RefuseIfTooFewRows(values[v].size(), context_,
+                                              "non-missing values of " + columns_->labels[v])) {
           return *refusal;
         }
+        if (IsDominated(values[v], context_.policy.dominance)) {
+          return Contribution::Refuse("dominance", DominanceReason(context_, columns_->labels[v]));
+        }
       }
-      for (size_t v = 0; v < values_.size(); ++v) {
+      for (size_t v = 0; v < values.size(); ++v) {
         double sum = 0;
-        for (double x : values_[v]) sum += x;
-        contribution.values.push_back(static_cast<double>(present_[v]));
-        contribution.values.push_back(static_cast<double>(missing_[v]));
+        for (double x : values[v]) sum += x;
+        contribution.values.push_back(static_cast<double>(values[v].size()));
+        contribution.values.push_back(static_cast<double>(columns_->missing[v]));
         contribution.values.push_back(sum);
+      }
+      // The rows behind each variable's statistics: those where it is present, as selected.
+      for (size_t v = 0; v < values.size(); ++v) {
+        std::vector<std::string> names;
+        variables_[v].CollectNames(names);
+        contribution.released_rows.push_back(
+            MakeSelectedRows(*table_, columns_->rows, columns_->present_rows[v], names));
       }
       return contribution;
     }
     ASSIGN_OR_RETURN(std::vector<double> means, parameters.Numbers("means"));
-    if (means.size() == values_.size() && parameters.Has("deviations")) {
-      for (size_t v = 0; v < values_.size(); ++v) {
+    if (means.size() == values.size() && parameters.Has("deviations")) {
+      for (size_t v = 0; v < values.size(); ++v) {
         double squares = 0;
-        for (double x : values_[v]) squares += (x - means[v]) * (x - means[v]);
+        for (double x : values[v]) squares += (x - means[v]) * (x - means[v]);
         contribution.values.push_back(squares);
       }
     }
@@ -82,57 +101,19 @@ class SummarySite : public SiteAnalysis {
     for (const auto& [key, numbers] : parameters.numbers) {
       if (!StartsWith(key, "search:")) continue;
       size_t variable = std::stoul(key.substr(7, key.find(':', 7) - 7));
-      if (variable >= values_.size()) return InvalidArgument("bad quantile search key " + key);
-      std::vector<double> counts = stats::CountAtOrBelow(values_[variable], NumbersToSplits(numbers));
+      if (variable >= values.size()) return InvalidArgument("bad quantile search key " + key);
+      std::vector<double> counts = stats::CountAtOrBelow(values[variable], NumbersToSplits(numbers));
       contribution.values.insert(contribution.values.end(), counts.begin(), counts.end());
     }
     return contribution;
   }
 
  private:
-  Status Prepare() {
-    ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
-    for (const auto& variable : variables_) {
-      ASSIGN_OR_RETURN(RowValues values, EvaluateRows(variable, *table_));
-      if (values.kind == RowValues::Kind::kFactor) {
-        if (variable.IsName()) {
-          const Column* column = table_->FindColumn(variable.text);
-          if (column && column->non_numeric() && column->non_numeric()->numeric_values > 0) {
-            return NotNumericError(*table_, *column);
-          }
-        }
-        return InvalidArgument("site " + context_.data.site() + ": " + variable.Deparse() +
-                               " is categorical; summary needs a numeric variable (use a "
-                               "crosstab for categories)");
-      }
-      std::vector<double> present;
-      size_t missing = 0;
-      for (uint32_t row : rows) {
-        double x = values.kind == RowValues::Kind::kNumeric
-                       ? values.numbers[row]
-                       : (values.logicals[row] < 0 ? std::nan("") : values.logicals[row]);
-        if (std::isnan(x)) {
-          ++missing;
-        } else {
-          present.push_back(x);
-        }
-      }
-      present_.push_back(present.size());
-      missing_.push_back(missing);
-      values_.push_back(std::move(present));
-      labels_.push_back(variable.Deparse());
-    }
-    return absl::OkStatus();
-  }
-
   std::shared_ptr<const Table> table_;
   std::vector<Expression> variables_;
   std::string where_;
   SiteContext context_;
-  std::vector<std::vector<double>> values_;
-  std::vector<size_t> present_;
-  std::vector<size_t> missing_;
-  std::vector<std::string> labels_;
+  std::optional<SummaryColumns> columns_;
 };
 
 class SummaryHub : public HubAnalysis {
@@ -274,22 +255,36 @@ StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
   return variables;
 }
 
-Status Validate(const AnalysisSpec& spec) { return Variables(spec).status(); }
+std::vector<std::string> Labels(const std::vector<Expression>& variables) {
+  std::vector<std::string> labels;
+  for (const auto& variable : variables) labels.push_back(variable.Deparse());
+  return labels;
+}
+
+Status Validate(const AnalysisSpec& spec) {
+  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  if (privacy) return ValidateNoisedSummary(spec, spec.Strings("variables"));
+  if (spec.Has("bounds")) {
+    return InvalidArgument("bounds are the clipping bounds of a noised summary; add privacy = { epsilon = ..., "
+                           "delta = ... } or remove bounds");
+  }
+  return absl::OkStatus();
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
   std::vector<std::string> columns;
   for (const auto& variable : variables) variable.CollectNames(columns);
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
-  return std::unique_ptr<SiteAnalysis>(
-      new SummarySite(table, std::move(variables), spec.String("where"), context));
+  if (spec.Has("privacy")) return CreateNoisedSummarySite(spec, context, table, std::move(variables));
+  return std::unique_ptr<SiteAnalysis>(new SummarySite(table, std::move(variables), spec, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
   ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
-  std::vector<std::string> labels;
-  for (const auto& variable : variables) labels.push_back(variable.Deparse());
-  return std::unique_ptr<HubAnalysis>(new SummaryHub(std::move(labels), context));
+  if (spec.Has("privacy")) return CreateNoisedSummaryHub(spec, context, spec.Strings("variables"));
+  return std::unique_ptr<HubAnalysis>(new SummaryHub(Labels(variables), context));
 }
 
 std::string Render(const Json& result) {
@@ -312,7 +307,19 @@ std::string Render(const Json& result) {
     }
     table.AddRow(std::move(cells));
   }
-  return table.Render();
+  std::string text = table.Render();
+  if (result.contains("privacy")) {
+    for (const auto& variable : result["variables"]) {
+      if (!variable.contains("mean_ci95")) continue;
+      text += "  " + variable["name"].get<std::string>() + ": mean 95% interval " +
+              FormatSignificant(variable["mean_ci95"][0].get<double>(), 5) + " to " +
+              FormatSignificant(variable["mean_ci95"][1].get<double>(), 5) + " (noise included)\n";
+    }
+    text += "  " + result["note"].get<std::string>() + "; epsilon " +
+            FormatSignificant(result["privacy"]["epsilon"].get<double>(), 3) + ", delta " +
+            FormatSignificant(result["privacy"]["delta"].get<double>(), 3) + "\n";
+  }
+  return text;
 }
 
 }  // namespace
@@ -320,10 +327,12 @@ std::string Render(const Json& result) {
 const AnalysisDefinition& SummaryDefinition() {
   static const AnalysisDefinition definition = {
       "summary",
-      "n, mean, sd and quartiles (R type 7) of numeric variables",
+      "n, mean, sd and quartiles (R type 7) of numeric variables; noised with privacy and bounds",
       {{"table", KeyKind::kString, true, "table name"},
        {"variables", KeyKind::kStringList, true, "numeric variables"},
-       {"where", KeyKind::kString, false, "row filter"}},
+       {"where", KeyKind::kString, false, "row filter"},
+       PrivacyKeySpec(),
+       {"bounds", KeyKind::kTable, false, "clipping bounds of each variable for a noised summary: { age = [0, 100] }"}},
       Validate,
       CreateSite,
       CreateHub,

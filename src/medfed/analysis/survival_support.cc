@@ -184,6 +184,8 @@ StatusOr<Contribution> SurvivalSite::Schema() {
   contribution.disclosed[kStatusKey].assign(values.begin(), values.end());
   contribution.values = {static_cast<double>(frame_->rows()),
                          static_cast<double>(frame_->missing())};
+  contribution.released_rows.push_back(
+      MakeSelectedRows(*table_, selected, frame_->source_rows(), FormulaColumns(formula_)));
   return contribution;
 }
 
@@ -211,7 +213,7 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters,
   }
   const size_t events = rows_.events();
   const size_t minimum = static_cast<size_t>(context_.policy.min_events);
-  if (events > 0 && events < minimum) {
+  if (IsSmallCount(static_cast<double>(events), static_cast<int>(minimum))) {
     return Contribution::Refuse("min_events", "site " + context_.data.site() + ": fewer than " +
                                                   std::to_string(minimum) + " events (min_events)");
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
@@ -147,13 +148,16 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
 
     std::vector<std::string> refusals;
+    std::set<std::string> rules;
     for (const auto& response : responses) {
       if (response.round().has_refusal()) {
         refusals.push_back(response.round().refusal().reason());
+        rules.insert(response.round().refusal().rule());
       }
     }
     if (!refusals.empty()) {
       Json refused = RefusedResult(JoinStrings(refusals, "; "));
+      refused["rules"] = std::vector<std::string>(rules.begin(), rules.end());
       result.update(refused);
       return result;
     }

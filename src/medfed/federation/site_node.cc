@@ -9,7 +9,14 @@
 namespace medfed {
 
 SiteNode::SiteNode(std::shared_ptr<SiteData> data, SitePolicy policy, SiteNodeOptions options)
-    : data_(std::move(data)), policy_(std::move(policy)), options_(std::move(options)) {}
+    : data_(std::move(data)), policy_(std::move(policy)), options_(std::move(options)) {
+  if (!options_.releases) {
+    auto in_memory = ReleaseStore::Open(":memory:");
+    // An in-memory SQLite database fails to open only when memory is exhausted.
+    if (in_memory.ok()) options_.releases = std::shared_ptr<ReleaseStore>(*std::move(in_memory));
+  }
+  guard_ = std::make_unique<ReleaseGuard>(options_.releases, data_, policy_);
+}
 
 std::string SiteNode::KeyBindingMessage(const std::string& session_id, const std::string& site,
                                         const std::string& public_key) {
@@ -102,6 +109,13 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
   if (options_.admit) RETURN_IF_ERROR(options_.admit(plan));
   auto session = std::make_shared<Session>();
   session->plan = plan;
+  if (options_.identity && !plan.researcher_certificate().empty()) {
+    auto researcher = crypto::VerifyCertificate(plan.researcher_certificate(), options_.identity->authority_pem);
+    if (!researcher.ok() || researcher->role != crypto::PartyRole::kResearcher) {
+      return PermissionDenied("the study's researcher certificate is not a researcher certificate of this network");
+    }
+    session->researcher = researcher->name;
+  }
   session->last_sequence = request.sequence();
   ASSIGN_OR_RETURN(crypto::PairwiseMasker masker, crypto::PairwiseMasker::Create(request.session_id(), name()));
   session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
@@ -186,6 +200,13 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence,
   }
   ASSIGN_OR_RETURN(Contribution contribution, found->second->Local(FromWire(round.parameters())));
   v1::RoundReply reply;
+  if (!contribution.refusal) {
+    if (!options_.releases) return ResourceExhausted("the site's release store could not be opened");
+    ASSIGN_OR_RETURN(std::optional<Refusal> refusal,
+                     guard_->Admit(session.researcher, "study " + session.plan.session_id() + " analysis " + round.analysis_id(),
+                                   session.plan.sites_size(), contribution));
+    contribution.refusal = std::move(refusal);
+  }
   if (contribution.refusal) {
     reply.mutable_refusal()->set_rule(contribution.refusal->rule);
     reply.mutable_refusal()->set_reason(contribution.refusal->reason);

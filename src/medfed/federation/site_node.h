@@ -20,6 +20,8 @@
 #include "medfed/analysis/site_data.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/secure_aggregation.h"
+#include "medfed/federation/release_guard.h"
+#include "medfed/governance/release_store.h"
 #include "medfed/privacy/site_policy.h"
 #include "medfed/v1/federation.pb.h"
 
@@ -41,6 +43,9 @@ struct SiteNodeOptions {
   // allowed, the ledger healthy); an error refuses the session.
   std::function<Status(const v1::StudyPlan&)> admit;
   std::shared_ptr<const SiteIdentity> identity;
+  // Budgets spent and row sets released, per researcher (release_guard.h). Network mode keeps
+  // them in the site's state directory; without one they last as long as the SiteNode.
+  std::shared_ptr<ReleaseStore> releases;
 };
 
 class SiteNode {
@@ -67,6 +72,9 @@ class SiteNode {
     std::map<std::string, std::unique_ptr<SiteAnalysis>> analyses;
     uint64_t last_sequence = 0;
     bool keys_agreed = false;
+    // Who the releases go to: the researcher's certified name in network mode, "local" when
+    // one process plays every site.
+    std::string researcher = "local";
   };
 
   StatusOr<std::shared_ptr<Session>> Open(const v1::SiteRequest& request, v1::SessionOpened& opened);
@@ -76,6 +84,7 @@ class SiteNode {
   std::shared_ptr<SiteData> data_;
   SitePolicy policy_;
   SiteNodeOptions options_;
+  std::unique_ptr<ReleaseGuard> guard_;
   std::mutex mutex_;  // guards sessions_ and generation_
   std::map<std::string, std::shared_ptr<Session>> sessions_;
   uint64_t generation_ = 0;  // incremented by CloseAllSessions

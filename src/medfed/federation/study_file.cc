@@ -116,9 +116,12 @@ class StudyParser {
       } else if (key == "address") {
         if (!value.is_string()) return Error(value, "address must be \"host:port\"");
         site.address = value.as_string();
+      } else if (key == "state") {
+        if (!value.is_string()) return Error(value, "state must be a directory path string");
+        site.state_directory = ResolveRelativeTo(path_, value.as_string());
       } else {
         return Error(value, "unknown key \"" + key + "\" in [[sites]] \"" + site.name +
-                                "\"; known: name, tables, genotypes, policy, address");
+                                "\"; known: name, tables, genotypes, policy, address, state");
       }
     }
     return site;
@@ -166,6 +169,23 @@ class StudyParser {
         }
         return list;
       }
+      case KeyKind::kTable: {
+        if (!value.is_table()) return kind_error("a table of numbers, e.g. { epsilon = 1.0, delta = 1e-6 }");
+        Json table = Json::object();
+        for (const auto& [name, item] : value.as_table()) {
+          if (item.is_integer()) {
+            table[name] = static_cast<double>(item.as_integer());
+          } else if (item.is_floating()) {
+            table[name] = item.as_floating();
+          } else if (item.is_array()) {
+            KeySpec list_key{key.name + "." + name, KeyKind::kNumberList, false, ""};
+            ASSIGN_OR_RETURN(table[name], ToJson(item, list_key));
+          } else {
+            return Error(item, key.name + "." + name + " must be a number or a list of numbers");
+          }
+        }
+        return table;
+      }
     }
     return kind_error("a value");
   }
@@ -193,6 +213,9 @@ class StudyParser {
       const KeySpec* key = nullptr;
       for (const auto& candidate : definition->keys) {
         if (candidate.name == name) key = &candidate;
+      }
+      if (key == nullptr && name == "privacy") {
+        return Error(value, std::string(DifferentialPrivacyUnavailable(type).message()));
       }
       if (key == nullptr) {
         return Error(value, "unknown key \"" + name + "\" for a " + type +

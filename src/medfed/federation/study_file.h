@@ -20,6 +20,9 @@ struct SiteConfig {
   std::map<std::string, std::string> genotypes;  // name -> PLINK prefix or VCF/BCF path
   std::string policy_path;                       // empty: default policy
   std::string address;                           // remote site daemon (network mode)
+  // Where the site keeps budgets spent and row sets released (releases.db); empty: in memory,
+  // for this run only.
+  std::string state_directory;
 };
 
 struct StudyFile {

@@ -21,7 +21,13 @@ StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options
       policy = *loaded;
     }
     auto data = std::make_shared<SiteData>(site.name, site.tables, site.genotypes);
-    nodes.push_back(std::make_unique<SiteNode>(std::move(data), std::move(policy)));
+    SiteNodeOptions node_options;
+    if (!site.state_directory.empty()) {
+      auto releases = ReleaseStore::Open(site.state_directory + "/releases.db");
+      if (!releases.ok()) return Annotate(releases.status(), "site " + site.name + ": state: ");
+      node_options.releases = std::shared_ptr<ReleaseStore>(*std::move(releases));
+    }
+    nodes.push_back(std::make_unique<SiteNode>(std::move(data), std::move(policy), std::move(node_options)));
   }
   InProcessTransport transport(std::move(nodes));
   CoordinatorOptions coordinator_options;

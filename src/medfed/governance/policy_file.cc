@@ -53,6 +53,23 @@ Status ParseAccess(const std::string& source, const toml::value& section, Access
   return absl::OkStatus();
 }
 
+// [privacy]: the budget each researcher may spend here, as (epsilon, delta).
+Status ParsePrivacyBudget(const std::string& source, const toml::value& section, PrivacyTarget& budget) {
+  for (const auto& [key, setting] : section.as_table()) {
+    if (key == "epsilon") {
+      ASSIGN_OR_RETURN(budget.epsilon, NumberSetting(source, key, setting, 0));
+    } else if (key == "delta") {
+      ASSIGN_OR_RETURN(budget.delta, NumberSetting(source, key, setting, 0));
+    } else {
+      return InvalidArgument(Where(source, setting) + ": unknown key \"" + key +
+                             "\" in [privacy]; known: epsilon, delta (each researcher's budget at this site)");
+    }
+  }
+  Status valid = ValidatePrivacyTarget(budget);
+  if (!valid.ok()) return InvalidArgument(Where(source, section) + ": [privacy] budget: " + std::string(valid.message()));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& source) {
@@ -60,15 +77,19 @@ StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& sou
   SitePolicy site_policy;
   DisclosurePolicy& policy = site_policy.disclosure;
   for (const auto& [section, value] : document.as_table()) {
-    if (section != "disclosure" && section != "access") {
+    if (section != "disclosure" && section != "access" && section != "privacy") {
       return InvalidArgument(Where(source, value) + ": unknown section [" + section +
-                             "] in the site policy; known: [disclosure], [access]");
+                             "] in the site policy; known: [disclosure], [access], [privacy]");
     }
     if (!value.is_table()) {
       return InvalidArgument(Where(source, value) + ": [" + section + "] must be a table");
     }
     if (section == "access") {
       RETURN_IF_ERROR(ParseAccess(source, value, site_policy.access));
+      continue;
+    }
+    if (section == "privacy") {
+      RETURN_IF_ERROR(ParsePrivacyBudget(source, value, site_policy.privacy_budget));
       continue;
     }
     for (const auto& [key, setting] : value.as_table()) {
@@ -90,11 +111,20 @@ StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& sou
       } else if (key == "time_resolution") {
         ASSIGN_OR_RETURN(double v, NumberSetting(source, key, setting, 0));
         policy.time_resolution = v;
+      } else if (key == "dominance_n") {
+        ASSIGN_OR_RETURN(double v, NumberSetting(source, key, setting, 0));
+        policy.dominance.n = static_cast<int>(v);
+      } else if (key == "dominance_k") {
+        ASSIGN_OR_RETURN(double v, NumberSetting(source, key, setting, 0));
+        if (!(v > 0 && v <= 1)) {
+          return InvalidArgument(Where(source, setting) + ": dominance_k is a fraction of the total, above 0 and at most 1 (0.85 is 85%)");
+        }
+        policy.dominance.k = v;
       } else {
         return InvalidArgument(Where(source, setting) + ": unknown key \"" + key +
                                "\" in [disclosure]; known: min_rows, min_cell_count, "
                                "glm_max_parameter_fraction, rate_min_count, min_events, "
-                               "time_resolution");
+                               "time_resolution, dominance_n, dominance_k");
       }
     }
   }

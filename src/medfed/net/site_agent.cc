@@ -42,6 +42,8 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
   options.accept_file_paths = false;
   options.identity = agent->site_identity_;
   options.admit = [raw = agent.get()](const v1::StudyPlan& plan) { return raw->Admit(plan); };
+  ASSIGN_OR_RETURN(auto releases, ReleaseStore::Open(config.state + "/releases.db"));
+  options.releases = std::shared_ptr<ReleaseStore>(std::move(releases));
   agent->node_ = std::make_unique<SiteNode>(agent->data_, std::move(policy), std::move(options));
   for (int i = 0; i < kWorkers; ++i) agent->workers_.emplace_back([raw = agent.get()] { raw->WorkerLoop(); });
   agent->decisions_ = std::thread([raw = agent.get()] {

@@ -4,6 +4,8 @@
 #include <limits>
 #include <utility>
 
+#include "medfed/privacy/disclosure_policy.h"
+
 namespace medfed {
 namespace {
 
@@ -60,7 +62,7 @@ SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& count
   table.suppressed.assign(rows, std::vector<bool>(columns, false));
   for (size_t r = 0; r < rows; ++r) {
     for (size_t c = 0; c < columns; ++c) {
-      if (counts[r][c] > 0 && counts[r][c] < min_cell_count) {
+      if (IsSmallCount(counts[r][c], min_cell_count)) {
         table.suppressed[r][c] = true;
         ++table.primary;
       }

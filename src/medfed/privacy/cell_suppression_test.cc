@@ -22,9 +22,20 @@ bool MarginsProtect(const SuppressedTable& table) {
 }
 
 TEST(CellSuppressionTest, NothingToHide) {
-  auto table = SuppressSmallCells({{10, 20}, {0, 30}}, 5);
+  auto table = SuppressSmallCells({{10, 20}, {40, 30}}, 5);
   EXPECT_EQ(table.primary, 0);
-  EXPECT_FALSE(table.suppressed[1][0]);  // zeros are not disclosive by themselves
+  EXPECT_EQ(table.complementary, 0);
+  // A minimum of 1 switches suppression off, zeros included.
+  EXPECT_EQ(SuppressSmallCells({{0, 1}, {2, 3}}, 1).primary, 0);
+}
+
+TEST(CellSuppressionTest, ZeroIsSmall) {
+  // A zero shown where 1..4 are hidden would tell a patient's absence from their presence.
+  auto table = SuppressSmallCells({{10, 20}, {0, 30}}, 5);
+  EXPECT_EQ(table.primary, 1);
+  EXPECT_TRUE(table.suppressed[1][0]);
+  // ... and it is protected like any small cell: its row and column hide a second cell.
+  EXPECT_EQ(table.complementary, 3);
 }
 
 TEST(CellSuppressionTest, HidesSmallCellsAndComplements) {

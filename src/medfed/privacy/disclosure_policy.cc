@@ -15,6 +15,8 @@ DisclosurePolicy DisclosurePolicy::Strictest(const std::vector<DisclosurePolicy>
     strictest.rate_min_count = std::max(strictest.rate_min_count, policy.rate_min_count);
     strictest.min_events = std::max(strictest.min_events, policy.min_events);
     strictest.time_resolution = std::max(strictest.time_resolution, policy.time_resolution);
+    strictest.dominance.n = std::max(strictest.dominance.n, policy.dominance.n);
+    strictest.dominance.k = std::min(strictest.dominance.k, policy.dominance.k);
   }
   return strictest;
 }

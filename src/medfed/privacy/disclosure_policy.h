@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "medfed/privacy/dominance.h"
+
 namespace medfed {
 
 struct DisclosurePolicy {
@@ -22,9 +24,17 @@ struct DisclosurePolicy {
   // Event and censoring times are coarsened to this grid (same unit as the data) before
   // anything leaves the site; 0 keeps them exact.
   double time_resolution = 0;
+  // A sum, mean or regression statistic is refused when its n largest contributions at a site
+  // exceed k of the total (privacy/dominance.h).
+  DominanceRule dominance;
 
   // The strictest combination of several sites' settings (the release must satisfy all).
   static DisclosurePolicy Strictest(const std::vector<DisclosurePolicy>& policies);
 };
+
+// A count is small when it is below the minimum, zero included: if 0 were shown while 1..min-1
+// were hidden, the answer would tell a patient's absence from their presence (a membership
+// oracle). A minimum of 1 switches the rule off.
+inline bool IsSmallCount(double count, int minimum) { return minimum > 1 && count < minimum; }
 
 }  // namespace medfed

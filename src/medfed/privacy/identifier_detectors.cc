@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "medfed/core/text.h"
+#include "medfed/privacy/digit_chains.h"
 
 namespace medfed {
 namespace {
@@ -57,10 +58,11 @@ bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Digits only, after removing spaces and dashes (phone and card numbers are written in groups).
+// Digits only, after removing spaces and dashes (phone and card numbers are written in groups);
+// full-width digits and separators count as their ASCII forms.
 std::string DigitsOf(std::string_view text) {
   std::string digits;
-  for (char c : text) {
+  for (char c : NormalizeDigitText(text)) {
     if (c >= '0' && c <= '9') {
       digits.push_back(c);
     } else if (c != ' ' && c != '-') {
@@ -455,34 +457,66 @@ bool MentionsDiagnosis(std::string_view value) {
   return ContainsAny(value, {"病", "症", "癌", "瘤", "炎", "综合征", "骨折", "梗", "衰竭"});
 }
 
+namespace {
+
+// What a run of digit groups (groups first..last of a chain, `digits` joined) is, if anything:
+// the longest reading wins, so a card is not also read as the phone in its first 11 digits.
+std::optional<IdentifierKind> NumberKind(const std::vector<DigitGroup>& groups, size_t first, size_t last,
+                                         const std::string& digits) {
+  const size_t n = digits.size();
+  if ((n == 18 || n == 15) && ParseResidentId(digits)) return IdentifierKind::kResidentId;
+  if (n == 11 && IsMobilePhone(digits)) return IdentifierKind::kMobilePhone;
+  if (n == 13 && digits.starts_with("86") && IsMobilePhone(digits.substr(2))) return IdentifierKind::kMobilePhone;
+  if (n >= 16 && n <= 19 && IsBankCard(digits)) return IdentifierKind::kBankCard;
+  // A landline: an area code as its own group (0571, or 571 after the country code 86), then
+  // 7 or 8 subscriber digits in the groups after it.
+  size_t area = first;
+  std::string area_code = groups[first].digits;
+  if (area_code == "86" && last > first + 1) {
+    area = first + 1;
+    area_code = groups[area].digits.starts_with("0") ? groups[area].digits : "0" + groups[area].digits;
+  }
+  if (last > area && (area_code.size() == 3 || area_code.size() == 4) && area_code[0] == '0' && area_code[1] != '0' &&
+      AllDigits(area_code)) {
+    std::string subscriber;
+    for (size_t k = area + 1; k <= last; ++k) subscriber += groups[k].digits;
+    if ((subscriber.size() == 7 || subscriber.size() == 8) && subscriber[0] != '0' && subscriber[0] != '1' &&
+        AllDigits(subscriber)) {
+      return IdentifierKind::kLandline;
+    }
+  }
+  return std::nullopt;
+}
+
+// Resident IDs, mobile and landline numbers and bank cards however they are written: in groups,
+// with separators, full-width or in Chinese numerals (digit_chains.h).
+void FindNumbers(std::string_view text, std::vector<TextFinding>& findings) {
+  for (const DigitChain& chain : FindDigitChains(text)) {
+    const auto& groups = chain.groups;
+    for (size_t first = 0; first < groups.size();) {
+      std::optional<std::pair<size_t, IdentifierKind>> best;
+      std::string digits;
+      for (size_t last = first; last < groups.size(); ++last) {
+        digits += groups[last].digits;
+        if (digits.size() > 24) break;
+        if (auto kind = NumberKind(groups, first, last, digits)) best = std::make_pair(last, *kind);
+      }
+      if (!best) {
+        ++first;
+        continue;
+      }
+      findings.push_back({best->second, groups[first].begin, groups[best->first].end - groups[first].begin});
+      first = best->first + 1;
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<TextFinding> FindIdentifiersInText(std::string_view text) {
   std::vector<TextFinding> findings;
-  const auto is_digit = [&](size_t k) { return k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])); };
+  FindNumbers(text, findings);
   for (size_t i = 0; i < text.size();) {
-    if (is_digit(i) && (i == 0 || !is_digit(i - 1))) {
-      size_t end = i;
-      while (is_digit(end)) ++end;
-      size_t run = end - i;
-      if (run == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x')) ++run;
-      const std::string_view digits = text.substr(i, run);
-      // A landline with its area code: 0571-87654321.
-      const bool area_code = (run == 3 || run == 4) && text[i] == '0' && end < text.size() && text[end] == '-';
-      size_t landline_end = end + 1;
-      while (area_code && is_digit(landline_end)) ++landline_end;
-      const size_t subscriber = landline_end - end - 1;
-      if ((run == 18 || run == 15) && ParseResidentId(digits)) {
-        findings.push_back({IdentifierKind::kResidentId, i, run});
-      } else if (run == 11 && IsMobilePhone(digits)) {
-        findings.push_back({IdentifierKind::kMobilePhone, i, run});
-      } else if (run >= 16 && run <= 19 && IsBankCard(digits)) {
-        findings.push_back({IdentifierKind::kBankCard, i, run});
-      } else if (area_code && (subscriber == 7 || subscriber == 8) && IsLandline(text.substr(i, landline_end - i))) {
-        findings.push_back({IdentifierKind::kLandline, i, landline_end - i});
-        run = landline_end - i;
-      }
-      i += run;
-      continue;
-    }
     if (text[i] == '@') {
       size_t begin = i, end = i + 1;
       auto email_char = [&](size_t k) {
@@ -522,6 +556,8 @@ std::vector<TextFinding> FindIdentifiersInText(std::string_view text) {
       }
     }
   }
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const TextFinding& a, const TextFinding& b) { return a.offset < b.offset; });
   return findings;
 }
 

@@ -71,9 +71,11 @@ bool IsIcd10Code(std::string_view value);
 bool MentionsSpecialDisease(std::string_view value);
 bool MentionsDiagnosis(std::string_view value);
 
-// Identifiers found inside free text (validated ones only: resident IDs, mobile numbers, bank
-// cards (Luhn), landlines written with their area code (0571-87654321), e-mail addresses, names
-// after a name cue such as 患者/姓名).
+// Identifiers found inside free text, in order (validated ones only: resident IDs, mobile
+// numbers, bank cards (Luhn), landlines written with their area code (0571-87654321), e-mail
+// addresses, names after a name cue such as 患者/姓名). Numbers are found however they are
+// written: in groups with spaces, dashes or dots, full-width, in Chinese numerals, with +86 or
+// a parenthesised area code (digit_chains.h).
 struct TextFinding {
   IdentifierKind kind;
   size_t offset = 0, length = 0;

@@ -116,6 +116,41 @@ TEST(IdentifierDetectorsTest, IdentifiersInsideFreeText) {
   EXPECT_TRUE(kinds_in("2021-03-04复查").empty());
 }
 
+// Numbers as people type them into notes: groups, separators, full-width digits, Chinese numerals,
+// prefixes and parentheses. Each must be found and its whole span masked; look-alikes stay.
+TEST(IdentifierDetectorsTest, NumbersWrittenInGroupsWithSeparatorsAndOtherScripts) {
+  auto found = [](const std::string& text) {
+    std::vector<std::pair<IdentifierKind, std::string>> all;
+    for (const auto& finding : FindIdentifiersInText(text)) all.push_back({finding.kind, text.substr(finding.offset, finding.length)});
+    return all;
+  };
+  using Found = std::vector<std::pair<IdentifierKind, std::string>>;
+  const auto mobile = IdentifierKind::kMobilePhone;
+  const auto landline = IdentifierKind::kLandline;
+  EXPECT_EQ(found("家属电话 138 1234 5678，已告知"), (Found{{mobile, "138 1234 5678"}}));
+  EXPECT_EQ(found("联系方式：138-1234-5678。"), (Found{{mobile, "138-1234-5678"}}));
+  EXPECT_EQ(found("tel 138.1234.5678"), (Found{{mobile, "138.1234.5678"}}));
+  EXPECT_EQ(found("手机１３８１２３４５６７８"), (Found{{mobile, "１３８１２３４５６７８"}}));
+  EXPECT_EQ(found("手机１３８ １２３４ ５６７８回访"), (Found{{mobile, "１３８ １２３４ ５６７８"}}));
+  EXPECT_EQ(found("电话+86 138 1234 5678"), (Found{{mobile, "86 138 1234 5678"}}));
+  EXPECT_EQ(found("号码：一三八一二三四五六七八"), (Found{{mobile, "一三八一二三四五六七八"}}));
+  EXPECT_EQ(found("床号12 13812345678"), (Found{{mobile, "13812345678"}}));
+  EXPECT_EQ(found("座机(0571)87654321"), (Found{{landline, "(0571)87654321"}}));
+  EXPECT_EQ(found("座机（０５７１）８７６５ ４３２１"), (Found{{landline, "（０５７１）８７６５ ４３２１"}}));
+  EXPECT_EQ(found("座机0571 8765 4321"), (Found{{landline, "0571 8765 4321"}}));
+  EXPECT_EQ(found("座机0571－87654321"), (Found{{landline, "0571－87654321"}}));
+  const std::string id = ResidentId("33010619800512003");
+  const std::string spaced = id.substr(0, 6) + " " + id.substr(6, 8) + " " + id.substr(14);
+  EXPECT_EQ(found("身份证号 " + spaced + " 已核对"), (Found{{IdentifierKind::kResidentId, spaced}}));
+  EXPECT_EQ(found("卡号 4111 1111 1111 1111"), (Found{{IdentifierKind::kBankCard, "4111 1111 1111 1111"}}));
+  // Look-alikes: dates, lab values, short numeral words, a year, a dose schedule.
+  EXPECT_TRUE(found("2021-03-04复查，CEA 3.5 ng/ml，第 2 周期").empty());
+  EXPECT_TRUE(found("一二三期临床试验，二〇二三年").empty());
+  EXPECT_TRUE(found("血压 130 85 mmHg，心率 72").empty());
+  // Whole cells written with full-width digits are phones too.
+  EXPECT_TRUE(IsMobilePhone("１３８－１２３４－５６７８"));
+}
+
 std::vector<std::string_view> Views(const std::vector<std::string>& values) {
   return std::vector<std::string_view>(values.begin(), values.end());
 }

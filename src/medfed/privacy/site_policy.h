@@ -3,6 +3,7 @@
 #pragma once
 
 #include "medfed/privacy/access_policy.h"
+#include "medfed/privacy/differential_privacy.h"
 #include "medfed/privacy/disclosure_policy.h"
 
 namespace medfed {
@@ -10,6 +11,9 @@ namespace medfed {
 struct SitePolicy {
   DisclosurePolicy disclosure;
   AccessPolicy access;
+  // What each researcher may spend at this site, over all analyses with `privacy = {...}`
+  // (zCDP composition; docs/privacy/differential-privacy.md): 25 releases at epsilon 1.
+  PrivacyTarget privacy_budget = {5.0, 1e-5};
 };
 
 }  // namespace medfed

@@ -1,0 +1,35 @@
+// Pieces shared by the analyses that can release noised results (`privacy = { epsilon = 1.0,
+// delta = 1e-6 }`; docs/privacy/differential-privacy.md): the key, its checks, the noise both
+// halves agree on, and how a result says it is noised.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/registry.h"
+#include "medfed/privacy/differential_privacy.h"
+
+namespace medfed {
+
+// The `privacy` key of an analysis' definition.
+KeySpec PrivacyKeySpec();
+
+// The analysis' privacy target, nullopt without the key; errors name the bad setting.
+StatusOr<std::optional<PrivacyTarget>> PrivacyTargetOf(const AnalysisSpec& spec);
+
+// The noise request a site attaches to its contribution.
+NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarget& target);
+
+// What the hub reports: the pooled noise of each group, from the same calibration the sites
+// used (deterministic in the groups, the target and the number of sites).
+StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target,
+                                       size_t sites);
+
+// {"mechanism", "epsilon", "delta", "rho", "sites"} plus a note, for a noised result.
+Json PrivacyJson(const PrivacyTarget& target, size_t sites);
+
+// The two-sided 95% normal quantile, for intervals that include the noise.
+constexpr double kNormal975 = 1.959963984540054;
+
+}  // namespace medfed

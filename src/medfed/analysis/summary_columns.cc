@@ -1,0 +1,47 @@
+#include "medfed/analysis/summary_columns.h"
+
+#include <cmath>
+
+#include "medfed/table/evaluator.h"
+
+namespace medfed {
+
+StatusOr<SummaryColumns> ReadSummaryColumns(const Table& table, const std::vector<Expression>& variables,
+                                            const std::string& where, const SiteContext& context) {
+  SummaryColumns columns;
+  ASSIGN_OR_RETURN(columns.rows, SelectRows(where, table));
+  for (const auto& variable : variables) {
+    ASSIGN_OR_RETURN(RowValues values, EvaluateRows(variable, table));
+    if (values.kind == RowValues::Kind::kFactor) {
+      if (variable.IsName()) {
+        const Column* column = table.FindColumn(variable.text);
+        if (column && column->non_numeric() && column->non_numeric()->numeric_values > 0) {
+          return NotNumericError(table, *column);
+        }
+      }
+      return InvalidArgument("site " + context.data.site() + ": " + variable.Deparse() +
+                             " is categorical; summary needs a numeric variable (use a crosstab for categories)");
+    }
+    std::vector<double> present;
+    std::vector<uint32_t> present_rows;
+    size_t missing = 0;
+    for (uint32_t row : columns.rows) {
+      double x = values.kind == RowValues::Kind::kNumeric
+                     ? values.numbers[row]
+                     : (values.logicals[row] < 0 ? std::nan("") : values.logicals[row]);
+      if (std::isnan(x)) {
+        ++missing;
+      } else {
+        present.push_back(x);
+        present_rows.push_back(row);
+      }
+    }
+    columns.missing.push_back(missing);
+    columns.values.push_back(std::move(present));
+    columns.present_rows.push_back(std::move(present_rows));
+    columns.labels.push_back(variable.Deparse());
+  }
+  return columns;
+}
+
+}  // namespace medfed

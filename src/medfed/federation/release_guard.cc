@@ -1,0 +1,63 @@
+#include "medfed/federation/release_guard.h"
+
+#include <cmath>
+
+namespace medfed {
+
+StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& researcher, const std::string& what, int sites,
+                                                     Contribution& contribution) {
+  const std::string& site = data_->site();
+  const int min_rows = policy_.disclosure.min_rows;
+  // A noised release needs no differencing guard: the noise bounds what any pair of releases
+  // tells about one patient (that is what the budget accounts for). Exact releases are guarded.
+  const bool exact = !contribution.noise.has_value();
+  for (const auto& released : exact ? contribution.released_rows : std::vector<ReleasedRows>()) {
+    const std::string key = released.table + "@" + data_->DigestOfSource(released.table);
+    ASSIGN_OR_RETURN(std::optional<uint64_t> difference,
+                     store_->SmallestDifference(researcher, key, *released.rows, released.table_rows));
+    if (difference && IsSmallCount(static_cast<double>(*difference), min_rows)) {
+      // The reason names the rule, never the size of the difference.
+      return Refusal{"differencing", "site " + site + ": the rows of this analysis differ from the rows of an earlier "
+                                     "release to this researcher by fewer than " + std::to_string(min_rows) +
+                                     " (min_rows); together the two would describe those few patients (differencing)"};
+    }
+  }
+  if (contribution.noise) {
+    const NoiseRequest& noise = *contribution.noise;
+    const double rho = ZcdpForApproximateDp(noise.target);
+    const double budget = ZcdpForApproximateDp(policy_.privacy_budget);
+    ASSIGN_OR_RETURN(ReleaseStore::Charge charge, store_->ChargeBudget(researcher, what, rho, budget));
+    if (!charge.granted) {
+      const double left = std::max(0.0, budget - charge.spent_before);
+      return Refusal{"privacy_budget",
+                     "site " + site + ": researcher " + researcher + " has " +
+                         DescribePrivacy(left, policy_.privacy_budget.delta) + " left of this site's budget (" +
+                         DescribePrivacy(budget, policy_.privacy_budget.delta) + "); this analysis needs " +
+                         DescribePrivacy(rho, noise.target.delta) + " (privacy_budget)"};
+    }
+    ASSIGN_OR_RETURN(NoiseCalibration calibration, CalibrateDistributedNoise(noise.groups, rho, sites));
+    std::lock_guard<std::mutex> lock(sampler_mutex_);
+    for (size_t g = 0; g < noise.groups.size(); ++g) {
+      const NoiseGroup& group = noise.groups[g];
+      if (group.first + group.count > contribution.values.size()) {
+        return Internal("noise group beyond the contribution (" + std::to_string(group.first + group.count) + " > " +
+                        std::to_string(contribution.values.size()) + ")");
+      }
+      for (size_t i = group.first; i < group.first + group.count; ++i) {
+        double& value = contribution.values[i];
+        if (value != std::nearbyint(value) || std::fabs(value) > 9e15) {
+          return Internal("a noised coordinate is not an integer");
+        }
+        ASSIGN_OR_RETURN(int64_t draw, sampler_.Sample(calibration.site_variance[g]));
+        value += static_cast<double>(draw);
+      }
+    }
+  }
+  for (const auto& released : exact ? contribution.released_rows : std::vector<ReleasedRows>()) {
+    const std::string key = released.table + "@" + data_->DigestOfSource(released.table);
+    RETURN_IF_ERROR(store_->RecordRows(researcher, key, *released.rows, released.table_rows));
+  }
+  return std::optional<Refusal>();
+}
+
+}  // namespace medfed

@@ -1,0 +1,311 @@
+// What leaves a site across releases (issue: what leaves a site): the differencing guard against
+// the classic attacks, the dominance rule, differential privacy's noise (its distribution over
+// thousands of runs) and the budget that bounds it.
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "gtest/gtest.h"
+#include "medfed/core/file.h"
+#include "medfed/federation/study_runner.h"
+#include "medfed/privacy/differential_privacy.h"
+#include "medfed/stats/distributions.h"
+#include "test_support.h"
+
+namespace medfed {
+namespace {
+
+// Three sites of `rows` patients each: id P<site><row>, age 30..89, cost (one outlier at site
+// 0 when `outlier`), group A/B, survival time and status, a 0/1 outcome.
+std::vector<SiteConfig> Sites(size_t rows, bool outlier = false, const std::string& policy = "",
+                              size_t missing_ages = 0) {
+  const std::string directory = testing::MakeTempDir("medfed_release");
+  std::mt19937 random(7);
+  std::vector<SiteConfig> sites;
+  for (int s = 0; s < 3; ++s) {
+    std::string text = "id,age,cost,grp,time,status,outcome\n";
+    for (size_t r = 0; r < rows; ++r) {
+      char id[16];
+      std::snprintf(id, sizeof id, "P%d%04zu", s, r);
+      const double cost = outlier && s == 0 && r == 0 ? 5e6 : 1000 + static_cast<double>(random() % 4000);
+      const std::string age = r < missing_ages ? "" : std::to_string(30 + random() % 60);
+      text += std::string(id) + "," + age + "," + std::to_string(cost) + "," +
+              (random() % 2 ? "A" : "B") + "," + std::to_string(1 + random() % 3000) + "," +
+              std::to_string(random() % 2) + "," + std::to_string(random() % 2) + "\n";
+    }
+    SiteConfig site;
+    site.name = "site-" + std::to_string(s);
+    site.tables["cohort"] = directory + "/cohort_" + std::to_string(s) + ".csv";
+    EXPECT_TRUE(WriteFileAtomically(site.tables["cohort"], text).ok());
+    site.state_directory = directory + "/state_" + std::to_string(s);
+    if (!policy.empty()) {
+      site.policy_path = directory + "/policy_" + std::to_string(s) + ".toml";
+      EXPECT_TRUE(WriteFileAtomically(site.policy_path, policy).ok());
+    }
+    sites.push_back(site);
+  }
+  return sites;
+}
+
+AnalysisSpec Spec(const std::string& id, const std::string& type, Json keys) {
+  keys["table"] = "cohort";
+  return AnalysisSpec(id, type, std::move(keys));
+}
+
+Json Run(const std::vector<SiteConfig>& sites, std::vector<AnalysisSpec> analyses) {
+  auto document = RunStudyLocally(testing::MakeStudy(sites, std::move(analyses)));
+  EXPECT_TRUE(document.ok()) << document.status();
+  return document.ok() ? *document : Json();
+}
+
+Json RunOne(const std::vector<SiteConfig>& sites, AnalysisSpec analysis) {
+  Json document = Run(sites, {std::move(analysis)});
+  return document.is_null() ? Json() : document["results"][0];
+}
+
+bool RefusedBy(const Json& result, const std::string& rule) {
+  if (result.value("status", "") != "refused") return false;
+  for (const auto& r : result.value("rules", Json::array())) {
+    if (r == rule) return true;
+  }
+  return false;
+}
+
+// --- Differencing -----------------------------------------------------------------------
+
+TEST(DifferencingTest, AllRowsThenAllButOneIsRefused) {
+  auto sites = Sites(200);
+  Json all = RunOne(sites, Spec("all", "count", {}));
+  ASSERT_EQ(all["status"], "ok") << all.dump();
+  Json but_one = RunOne(sites, Spec("but_one", "count", {{"where", "id != \"P00007\""}}));
+  EXPECT_TRUE(RefusedBy(but_one, "differencing")) << but_one.dump();
+  // The reason says which rule and which site, not how many rows differ.
+  EXPECT_NE(but_one["reason"].get<std::string>().find("site site-0"), std::string::npos);
+  EXPECT_EQ(but_one["reason"].get<std::string>().find(" 1 "), std::string::npos);
+}
+
+TEST(DifferencingTest, AWhereThatAddsOnePatientIsRefused) {
+  auto sites = Sites(200);
+  ASSERT_EQ(RunOne(sites, Spec("old", "count", {{"where", "grp == \"A\" & id != \"P00003\""}}))["status"], "ok");
+  Json plus_one = RunOne(sites, Spec("plus", "count", {{"where", "grp == \"A\" | id == \"P00003\""}}));
+  EXPECT_TRUE(RefusedBy(plus_one, "differencing")) << plus_one.dump();
+}
+
+TEST(DifferencingTest, TwoOverlappingSubsetsThatDifferByOneEachWayAreRefused) {
+  auto sites = Sites(200);
+  const std::string common = "(grp == \"A\" & id != \"P00001\" & id != \"P00002\")";
+  ASSERT_EQ(RunOne(sites, Spec("a", "count", {{"where", common + " | id == \"P00001\""}}))["status"], "ok");
+  Json b = RunOne(sites, Spec("b", "count", {{"where", common + " | id == \"P00002\""}}));
+  EXPECT_TRUE(RefusedBy(b, "differencing")) << b.dump();
+}
+
+TEST(DifferencingTest, AModelWithAndWithoutOnePatientIsRefused) {
+  auto sites = Sites(200);
+  Json first = RunOne(sites, Spec("m1", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
+  ASSERT_EQ(first["status"], "ok") << first.dump();
+  Json second = RunOne(sites, Spec("m2", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"},
+                                                 {"where", "id != \"P10042\""}}));
+  EXPECT_TRUE(RefusedBy(second, "differencing")) << second.dump();
+}
+
+TEST(DifferencingTest, RepeatedIdenticalQueriesAndLargeDifferencesAreAllowed) {
+  auto sites = Sites(200);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(RunOne(sites, Spec("same", "count", {{"where", "grp == \"A\""}}))["status"], "ok") << i;
+  }
+  EXPECT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
+  // All rows against group A: the difference is group B, far above min_rows.
+  EXPECT_EQ(RunOne(sites, Spec("b", "count", {{"where", "grp == \"B\""}}))["status"], "ok");
+  // A summary of the same rows as an earlier count is no difference either.
+  EXPECT_EQ(RunOne(sites, Spec("ages", "summary", {{"variables", {"age"}}}))["status"], "ok");
+}
+
+TEST(DifferencingTest, AFormulaThatDropsRowsIsAFilterToo) {
+  auto sites = Sites(200);
+  ASSERT_EQ(RunOne(sites, Spec("m1", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}))["status"], "ok");
+  // sqrt(age - 30.5) is NaN for the few patients aged 30, which drops them as a `where` would.
+  Json second = RunOne(sites, Spec("m2", "glm", {{"formula", "outcome ~ sqrt(age - 30.5)"}, {"family", "binomial"}}));
+  EXPECT_TRUE(RefusedBy(second, "differencing")) << second.dump();
+}
+
+TEST(DifferencingTest, RowsTheDataLackAValueForAreNotTheResearchersSelection) {
+  // Three patients per site have no age: a count of everyone and a model of age differ by them,
+  // but which rows lack a value is the data's doing, not a filter, so both are released.
+  auto sites = Sites(200, false, "", 3);
+  ASSERT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
+  Json model = RunOne(sites, Spec("m", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
+  EXPECT_EQ(model["status"], "ok") << model.dump();
+  EXPECT_EQ(RunOne(sites, Spec("s", "summary", {{"variables", {"age", "cost"}}}))["status"], "ok");
+}
+
+TEST(DifferencingTest, HistoryIsPerSiteStateAndSurvivesARestart) {
+  auto sites = Sites(200);
+  ASSERT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
+  // Each RunStudyLocally is a fresh process's worth of SiteNodes; the state directory remembers.
+  Json later = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ 1"},
+                                                         {"where", "id != \"P20150\""}}));
+  EXPECT_TRUE(RefusedBy(later, "differencing")) << later.dump();
+  // Without a state directory nothing is remembered between runs.
+  for (auto& site : sites) site.state_directory.clear();
+  EXPECT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
+  EXPECT_EQ(RunOne(sites, Spec("but", "count", {{"where", "id != \"P20150\""}}))["status"], "ok");
+}
+
+// --- Dominance --------------------------------------------------------------------------
+
+TEST(DominanceTest, ASumDominatedByOnePatientIsRefused) {
+  auto sites = Sites(50, /*outlier=*/true);
+  Json summary = RunOne(sites, Spec("cost", "summary", {{"variables", {"cost"}}}));
+  EXPECT_TRUE(RefusedBy(summary, "dominance")) << summary.dump();
+  EXPECT_NE(summary["reason"].get<std::string>().find("site site-0"), std::string::npos);
+  EXPECT_EQ(summary["reason"].get<std::string>().find("5000000"), std::string::npos);
+  for (auto& site : sites) site.state_directory.clear();
+  Json model = RunOne(sites, Spec("glm", "glm", {{"formula", "outcome ~ cost"}, {"family", "binomial"}}));
+  EXPECT_TRUE(RefusedBy(model, "dominance")) << model.dump();
+  Json survival = RunOne(sites, Spec("cox", "cox", {{"formula", "Surv(time, status) ~ cost"}}));
+  EXPECT_TRUE(RefusedBy(survival, "dominance")) << survival.dump();
+  // Age is spread evenly: allowed.
+  EXPECT_EQ(RunOne(sites, Spec("age", "summary", {{"variables", {"age"}}}))["status"], "ok");
+}
+
+TEST(DominanceTest, ThePolicyCanRelaxTheRule) {
+  auto sites = Sites(50, true, "[disclosure]\ndominance_n = 0\n");
+  EXPECT_EQ(RunOne(sites, Spec("cost", "summary", {{"variables", {"cost"}}}))["status"], "ok");
+}
+
+// --- Differential privacy ---------------------------------------------------------------
+
+TEST(DifferentialPrivacyTest, OtherAnalysesRefuseThePrivacyKey) {
+  auto study = ParseStudyFile(
+      "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
+      "[[analyses]]\ntype = \"glm\"\ntable = \"t\"\nformula = \"y ~ x\"\nprivacy = { epsilon = 1.0, delta = 1e-6 }\n",
+      "study.toml");
+  ASSERT_FALSE(study.ok());
+  EXPECT_NE(study.status().message().find("cannot be run with differential privacy"), std::string::npos)
+      << study.status();
+  EXPECT_NE(study.status().message().find("count, crosstab, summary"), std::string::npos) << study.status();
+  auto bad = ParseStudyFile(
+      "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
+      "[[analyses]]\ntype = \"count\"\ntable = \"t\"\nprivacy = { epsilon = 0, delta = 1e-6 }\n",
+      "study.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("epsilon"), std::string::npos);
+  auto unbounded = ParseStudyFile(
+      "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
+      "[[analyses]]\ntype = \"summary\"\ntable = \"t\"\nvariables = [\"age\"]\nprivacy = { epsilon = 1, delta = 1e-6 }\n",
+      "study.toml");
+  ASSERT_FALSE(unbounded.ok());
+  EXPECT_NE(unbounded.status().message().find("bounds"), std::string::npos) << unbounded.status();
+}
+
+// P(x) of the sum of `sites` independent N_Z(0, variance).
+std::map<int64_t, double> PooledNoisePmf(int64_t variance, int sites) {
+  const int64_t reach = static_cast<int64_t>(12 * std::sqrt(static_cast<double>(variance)));
+  std::map<int64_t, double> one;
+  double total = 0;
+  for (int64_t x = -reach; x <= reach; ++x) total += one[x] = std::exp(-double(x * x) / (2.0 * double(variance)));
+  for (auto& [x, p] : one) p /= total;
+  std::map<int64_t, double> sum = {{0, 1.0}};
+  for (int s = 0; s < sites; ++s) {
+    std::map<int64_t, double> next;
+    for (const auto& [a, pa] : sum) {
+      for (const auto& [b, pb] : one) next[a + b] += pa * pb;
+    }
+    sum = std::move(next);
+  }
+  return sum;
+}
+
+TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThousandRuns) {
+  auto sites = Sites(30);
+  for (auto& site : sites) site.state_directory.clear();  // a fresh budget every run
+  const PrivacyTarget target{1.0, 1e-6};
+  auto calibration = CalibrateDistributedNoise({{0, 1, 1}}, ZcdpForApproximateDp(target), 3);
+  ASSERT_TRUE(calibration.ok());
+  const int64_t site_variance = calibration->site_variance[0];
+  const int runs = 2000;
+  std::map<int64_t, int> counts;
+  double sum = 0, squares = 0;
+  Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  for (int run = 0; run < runs; ++run) {
+    Json result = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
+    ASSERT_EQ(result["status"], "ok") << result.dump();
+    if (run == 0) {
+      EXPECT_NEAR(result["noise_sd"].get<double>(), std::sqrt(3.0 * static_cast<double>(site_variance)), 1e-9);
+      EXPECT_EQ(result["privacy"]["epsilon"], 1.0);
+      ASSERT_EQ(result["ci95"].size(), 2u);
+    }
+    const int64_t noise = result["n"].get<int64_t>() - 90;
+    ++counts[noise];
+    sum += static_cast<double>(noise);
+    squares += static_cast<double>(noise * noise);
+  }
+  const auto pmf = PooledNoisePmf(site_variance, 3);
+  double variance = 0, fourth = 0;
+  for (const auto& [x, p] : pmf) {
+    variance += p * double(x * x);
+    fourth += p * std::pow(double(x), 4);
+  }
+  // Unbiased: the mean within 5 standard errors of zero.
+  EXPECT_LT(std::fabs(sum / runs), 5 * std::sqrt(variance / runs));
+  // The variance inside its confidence interval (5 standard errors of the sample variance).
+  EXPECT_LT(std::fabs(squares / runs - variance), 5 * std::sqrt((fourth - variance * variance) / runs));
+  // Pearson's goodness of fit to the exact distribution of the pooled noise, at alpha 1e-6.
+  std::vector<std::pair<double, double>> bins;
+  double expected = 0, observed = 0;
+  for (const auto& [x, p] : pmf) {
+    expected += p * runs;
+    auto found = counts.find(x);
+    observed += found == counts.end() ? 0 : found->second;
+    if (expected >= 5) {
+      bins.emplace_back(expected, observed);
+      expected = observed = 0;
+    }
+  }
+  bins.back().first += expected;
+  bins.back().second += observed;
+  double statistic = 0;
+  for (auto [e, o] : bins) statistic += (o - e) * (o - e) / e;
+  EXPECT_GT(stats::ChiSquareUpperP(statistic, double(bins.size() - 1)), 1e-6) << statistic << " on " << bins.size();
+  // The noise hides the count: no run is likely to repeat the true value often.
+  EXPECT_LT(counts[0], runs / 5);
+}
+
+TEST(DifferentialPrivacyTest, NoisedCrosstabAndSummaryReportTheirNoise) {
+  auto sites = Sites(300);
+  for (auto& site : sites) site.state_directory.clear();
+  Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  Json table = RunOne(sites, Spec("t", "crosstab", {{"rows", "grp"}, {"privacy", privacy}}));
+  ASSERT_EQ(table["status"], "ok") << table.dump();
+  EXPECT_GT(table["noise_sd"].get<double>(), 1);
+  EXPECT_NEAR(table["n"].get<double>(), 900, 8 * table["n_noise_sd"].get<double>());
+  Json summary = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}}, {"privacy", privacy},
+                                                     {"bounds", {{"age", {0, 120}}}}}));
+  ASSERT_EQ(summary["status"], "ok") << summary.dump();
+  const Json& age = summary["variables"][0];
+  // Ages are uniform on 30..89: the mean is near 59.5 and inside its interval most of the time.
+  EXPECT_NEAR(age["mean"].get<double>(), 59.5, 3);
+  EXPECT_LT(age["mean_ci95"][0].get<double>(), age["mean"].get<double>());
+  EXPECT_NEAR(age["quantiles"]["0.5"].get<double>(), 59.5, 8);
+  EXPECT_EQ(summary["privacy"]["mechanism"], "distributed discrete Gaussian");
+}
+
+TEST(DifferentialPrivacyTest, TheBudgetIsSpentAcrossStudiesAndRefusedWithWhatIsLeft) {
+  // A budget of epsilon 2 at delta 1e-5 holds rho 0.0800; each count at epsilon 1, delta 1e-6
+  // costs rho 0.0175: four are granted, the fifth is refused.
+  auto sites = Sites(100, false, "[privacy]\nepsilon = 2\ndelta = 1e-5\n");
+  Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(RunOne(sites, Spec("n", "count", {{"privacy", privacy}}))["status"], "ok") << i;
+  }
+  Json refused = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
+  ASSERT_TRUE(RefusedBy(refused, "privacy_budget")) << refused.dump();
+  const std::string reason = refused["reason"].get<std::string>();
+  EXPECT_NE(reason.find("researcher local has epsilon"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("left of this site's budget (epsilon 2 at delta 1e-05)"), std::string::npos) << reason;
+  // A smaller request still fits.
+  EXPECT_EQ(RunOne(sites, Spec("n", "count", {{"privacy", {{"epsilon", 0.2}, {"delta", 1e-6}}}}))["status"], "ok");
+}
+
+}  // namespace
+}  // namespace medfed
