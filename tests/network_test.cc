@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -514,6 +515,70 @@ TEST_F(NetworkTest, TwentyConcurrentStudiesAllSucceed) {
     if (first.empty()) first = results;
     EXPECT_EQ(results, first);
   }
+}
+
+// No membership oracle over the network either (issue: what leaves a site): the same study with
+// a `where` isolating one patient, before and after that patient's row leaves hospital-a's table,
+// gives the researcher the same document and writes the same ledger entries (which every site
+// replicates) and the same refusal lines in the hub's log, apart from the study's id.
+TEST_F(NetworkTest, APatientPresentOrAbsentLeavesTheSameTraceInTheLedgerAndTheLog) {
+  StartNetwork();
+  const std::string table = cohort_[0].tables["colon"];
+  const std::string original = ReadFileToString(table).value_or("");
+  const size_t header_end = original.find('\n');
+  const size_t row_end = original.find('\n', header_end + 1);
+  const std::string target_row = original.substr(header_end + 1, row_end - header_end - 1);
+  const std::string target = target_row.substr(0, target_row.find(','));
+  ASSERT_FALSE(target.empty());
+  const std::string where = "id == \"" + target + "\"";
+  const std::vector<AnalysisSpec> analyses = {
+      AnalysisSpec("n", "count", {{"table", "colon"}, {"where", where}}),
+      AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"where", where}}),
+      AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", {"age"}}, {"where", where}}),
+      AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"},
+                                {"where", where}}),
+      AnalysisSpec("km", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}, {"where", where}})};
+  auto entries_of = [&](const std::string& study_id) {
+    auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    EXPECT_TRUE(database.ok());
+    auto ledger = *Ledger::Open(**database);
+    auto records = ledger->Read(0, ledger->size());
+    std::vector<std::string> bodies;
+    for (const auto& record : *records) {
+      Json body = Json::parse(record.body);
+      if (body.value("study", "") != study_id) continue;
+      body.erase("study");
+      body.erase("digest");  // of the signed submission, which carries a fresh nonce
+      bodies.push_back(body.dump());
+    }
+    // Sites approve in whatever order their decisions arrive.
+    std::sort(bodies.begin(), bodies.end());
+    return bodies;
+  };
+  auto log_lines_of = [&](const std::string& study_id) {
+    std::vector<std::string> lines;
+    std::istringstream log(ReadFileToString(network_->log("hub")).value_or(""));
+    for (std::string line; std::getline(log, line);) {
+      const size_t at = line.find(study_id);
+      if (at == std::string::npos || line.find("masked bytes") != std::string::npos) continue;
+      lines.push_back(line.substr(at + study_id.size()));
+    }
+    return lines;
+  };
+
+  auto present = Submit(Study(analyses));
+  ASSERT_TRUE(present.ok()) << present.status();
+  ASSERT_TRUE(WriteFileAtomically(table, original.substr(0, header_end + 1) + original.substr(row_end + 1)).ok());
+  auto absent = Submit(Study(analyses));
+  ASSERT_TRUE(absent.ok()) << absent.status();
+
+  EXPECT_EQ(present->document.dump(), absent->document.dump());
+  for (const auto& result : present->document["results"]) EXPECT_EQ(result["status"], "refused") << result.dump();
+  network_->StopAll();
+  const auto present_entries = entries_of(present->study_id), absent_entries = entries_of(absent->study_id);
+  EXPECT_FALSE(present_entries.empty());
+  EXPECT_EQ(present_entries, absent_entries);
+  EXPECT_EQ(log_lines_of(present->study_id), log_lines_of(absent->study_id));
 }
 
 }  // namespace

@@ -65,6 +65,11 @@ struct NoiseRequest {
   PrivacyTarget target;
 };
 
+// The key under which a site tells the researcher, in plain text, how much of their privacy
+// budget is left there after a noised release ("epsilon 3.8 at delta 1e-05"): the site's own
+// accounting, not data.
+inline constexpr char kBudgetLeftKey[] = "privacy:budget_left";
+
 struct Contribution {
   std::vector<double> values;  // summed over sites under secure aggregation
   // Sets a site reveals in plain text by design (factor levels present); documented per

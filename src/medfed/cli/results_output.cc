@@ -36,6 +36,13 @@ std::string RenderResultsText(const Json& document) {
     } else {
       text += result.dump(2) + "\n";
     }
+    if (result.contains("privacy_budget_left")) {
+      text += "  your privacy budget left:";
+      for (const auto& [site, left] : result["privacy_budget_left"].items()) {
+        text += " " + site + " " + left.get<std::string>() + ";";
+      }
+      text.back() = '\n';
+    }
   }
   return text;
 }

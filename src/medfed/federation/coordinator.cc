@@ -116,8 +116,13 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
       return Annotate(result.status(), spec.Describe() + ": ");
     }
     if (options_.observer) {
-      options_.observer({{"event", "release"}, {"analysis", spec.id()}, {"analysis_type", spec.type()},
-                         {"status", (*result)["status"]}});
+      Json release = {{"event", "release"}, {"analysis", spec.id()}, {"analysis_type", spec.type()},
+                      {"status", (*result)["status"]}};
+      // What a noised release spent, for the ledger every site keeps.
+      if (result->contains("privacy")) {
+        release["privacy"] = {{"epsilon", (*result)["privacy"]["epsilon"]}, {"delta", (*result)["privacy"]["delta"]}};
+      }
+      options_.observer(release);
     }
     results.push_back(*std::move(result));
   }
@@ -136,6 +141,7 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
   Json result;
   result["id"] = spec.id();
   result["type"] = spec.type();
+  std::map<std::string, std::string> budget_left;  // site -> what the researcher has left there
   for (uint32_t round = 1;; ++round) {
     v1::SiteRequest request;
     v1::RoundRequest* wire = request.mutable_round();
@@ -177,6 +183,10 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
       pooled.sites.push_back(response.site());
       std::map<std::string, std::vector<std::string>> disclosed;
       for (const auto& [key, texts] : contribution.disclosed()) {
+        if (key == kBudgetLeftKey && texts.values_size() == 1) {
+          budget_left[response.site()] = texts.values(0);
+          continue;
+        }
         disclosed[key].assign(texts.values().begin(), texts.values().end());
       }
       pooled.disclosed.push_back(std::move(disclosed));
@@ -196,6 +206,7 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     if (!step.next_round) {
       result.update(step.result);
       result["rounds"] = round;
+      if (!budget_left.empty()) result["privacy_budget_left"] = budget_left;
       return result;
     }
     parameters = std::move(*step.next_round);

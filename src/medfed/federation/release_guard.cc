@@ -35,6 +35,8 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
                          DescribePrivacy(budget, policy_.privacy_budget.delta) + "); this analysis needs " +
                          DescribePrivacy(rho, noise.target.delta) + " (privacy_budget)"};
     }
+    contribution.disclosed[kBudgetLeftKey] = {
+        DescribePrivacy(std::max(0.0, budget - charge.spent_before - rho), policy_.privacy_budget.delta)};
     ASSIGN_OR_RETURN(NoiseCalibration calibration, CalibrateDistributedNoise(noise.groups, rho, sites));
     std::lock_guard<std::mutex> lock(sampler_mutex_);
     for (size_t g = 0; g < noise.groups.size(); ++g) {
