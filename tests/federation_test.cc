@@ -109,7 +109,11 @@ TEST_F(FederationTest, GlmRefusedWhenParametersExceedTheFractionOfRows) {
   const Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "refused") << result.dump();
   std::string reason = result["reason"];
-  EXPECT_EQ(reason, "site hospital-c: the model has more than 0.2 x rows parameters (glm_max_parameter_fraction)");
+  // hospital-c's rare stage counts under (other), a column the larger sites have no rows of
+  // (a small count too); hospital-c itself has too few rows for the model.
+  EXPECT_NE(reason.find("site hospital-c: the model has more than 0.2 x rows parameters (glm_max_parameter_fraction)"),
+            std::string::npos)
+      << reason;
 }
 
 TEST_F(FederationTest, GlmRefusedWhenABinaryColumnHasTooFewOfAValue) {
@@ -277,10 +281,11 @@ TEST_F(FederationTest, CrosstabSuppressesSmallCellsWithComplements) {
       sites, {AnalysisSpec("x", "crosstab", {{"table", "t"}, {"rows", "g"}, {"cols", "h"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   const Json& result = (*document)["results"][0];
-  EXPECT_EQ(result["rows"], Json::array({"rare", "x", "y"}));
-  // "rare" has 1 p and 1 q: both hidden, and complements in each column.
-  EXPECT_TRUE(result["counts"][0][0].is_null());
-  EXPECT_TRUE(result["counts"][0][1].is_null());
+  // "rare" has two rows: its name never leaves the site, its rows count under (other), last.
+  EXPECT_EQ(result["rows"], Json::array({"x", "y", "(other)"}));
+  // (other) has 1 p and 1 q: both hidden, and complements in each column.
+  EXPECT_TRUE(result["counts"][2][0].is_null());
+  EXPECT_TRUE(result["counts"][2][1].is_null());
   int hidden = 0;
   for (const auto& row : result["suppressed"]) {
     for (const auto& cell : row) hidden += cell.get<bool>();

@@ -52,14 +52,14 @@ AnalysisSpec Spec(const std::string& id, const std::string& type, Json keys) {
   return AnalysisSpec(id, type, std::move(keys));
 }
 
-Json Run(const std::vector<SiteConfig>& sites, std::vector<AnalysisSpec> analyses) {
+Json RunStudy(const std::vector<SiteConfig>& sites, std::vector<AnalysisSpec> analyses) {
   auto document = RunStudyLocally(testing::MakeStudy(sites, std::move(analyses)));
   EXPECT_TRUE(document.ok()) << document.status();
   return document.ok() ? *document : Json();
 }
 
 Json RunOne(const std::vector<SiteConfig>& sites, AnalysisSpec analysis) {
-  Json document = Run(sites, {std::move(analysis)});
+  Json document = RunStudy(sites, {std::move(analysis)});
   return document.is_null() ? Json() : document["results"][0];
 }
 
@@ -149,6 +149,66 @@ TEST(DifferencingTest, HistoryIsPerSiteStateAndSurvivesARestart) {
   for (auto& site : sites) site.state_directory.clear();
   EXPECT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
   EXPECT_EQ(RunOne(sites, Spec("but", "count", {{"where", "id != \"P20150\""}}))["status"], "ok");
+}
+
+// --- Level names ------------------------------------------------------------------------
+
+// Three sites with a free-text column (unique per row, as a name typed into the wrong column
+// would be) and a group column: A and B everywhere, D common at site 0 only, C three rows at
+// site 0 only.
+std::vector<SiteConfig> LevelSites() {
+  const std::string directory = testing::MakeTempDir("medfed_levels");
+  std::vector<SiteConfig> sites;
+  for (int s = 0; s < 3; ++s) {
+    std::string text = "id,note,grp,time,status\n";
+    auto add = [&](const std::string& group, int rows) {
+      for (int r = 0; r < rows; ++r) {
+        const std::string id = "S" + std::to_string(s) + group + std::to_string(r);
+        text += id + ",note of patient Zhang" + id + "," + group + "," + std::to_string(100 + 37 * r) + "," +
+                std::to_string(r % 2) + "\n";
+      }
+    };
+    add("A", 40);
+    add("B", 30);
+    if (s == 0) add("D", 25);
+    if (s == 0) add("C", 3);
+    SiteConfig site;
+    site.name = "site-" + std::to_string(s);
+    site.tables["cohort"] = directory + "/cohort_" + std::to_string(s) + ".csv";
+    EXPECT_TRUE(WriteFileAtomically(site.tables["cohort"], text).ok());
+    sites.push_back(site);
+  }
+  return sites;
+}
+
+TEST(LevelNamesTest, AColumnOfUniqueValuesNeverLeavesASite) {
+  auto sites = LevelSites();
+  Json document = RunStudy(sites, {Spec("notes", "crosstab", {{"rows", "note"}}),
+                              Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ note"}})});
+  const Json& table = document["results"][0];
+  ASSERT_EQ(table["status"], "ok") << table.dump();
+  EXPECT_EQ(table["rows"], Json::array({"(other)"}));
+  EXPECT_EQ(table["counts"][0][0], 3 * 70 + 28);
+  // No patient's note, anywhere in what the researcher gets.
+  EXPECT_EQ(document.dump().find("Zhang"), std::string::npos);
+}
+
+TEST(LevelNamesTest, ALevelRareEverywhereIsPooledAndACommonOneIsNamed) {
+  auto sites = LevelSites();
+  Json document = RunStudy(sites, {Spec("groups", "crosstab", {{"rows", "grp"}})});
+  const Json& table = document["results"][0];
+  ASSERT_EQ(table["status"], "ok") << table.dump();
+  // D has 25 rows at one site: named. C has 3 rows at one site: never named, pooled.
+  EXPECT_EQ(table["rows"], Json::array({"A", "B", "D", "(other)"}));
+  EXPECT_TRUE(table["counts"][3][0].is_null());  // 3 rows: a small count as well
+  EXPECT_TRUE(table["counts"][2][0].is_null());  // D, the smallest other group, hides with it
+  EXPECT_EQ(table["counts"][0][0], 120);
+  EXPECT_EQ(document.dump().find("\"C\""), std::string::npos);
+  // A model over the same groups: a site without D (or (other)) has a 0/1 column with no ones,
+  // which is small, and refuses, saying neither the column nor the level.
+  Json model = RunOne(sites, Spec("cox", "cox", {{"formula", "Surv(time, status) ~ grp"}}));
+  EXPECT_TRUE(RefusedBy(model, "min_cell_count")) << model.dump();
+  EXPECT_EQ(model.dump().find("\"C\""), std::string::npos);
 }
 
 // --- Dominance --------------------------------------------------------------------------

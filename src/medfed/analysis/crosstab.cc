@@ -51,7 +51,7 @@ class CrosstabSite : public SiteAnalysis {
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
     ASSIGN_OR_RETURN(double round, parameters.Number("round"));
     Contribution contribution;
-    std::vector<VariableSchema> schemas = frame_->Schemas();
+    std::vector<VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
     schemas[0].label = kRows;
     if (schemas.size() > 1) schemas[1].label = kCols;
     if (round == 1) {

@@ -61,7 +61,7 @@ class GlmSite : public SiteAnalysis {
     frame_ = std::make_unique<ModelFrame>(std::move(frame));
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
     Contribution contribution;
-    std::vector<VariableSchema> schemas = frame_->Schemas();
+    std::vector<VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
     const RowValues& response = frame_->response_parts().at(0);
     if (response.kind == RowValues::Kind::kFactor) {
       VariableSchema schema;

@@ -115,7 +115,7 @@ StatusOr<Contribution> GwasSite::Samples() {
   // The samples the researcher selected: which of them are genotyped, or lack a phenotype or a
   // covariate, is the data's doing (model_rounds.h, MakeSelectedRows).
   contribution.released_rows.push_back(MakeReleasedRows(*table_, selected));
-  DiscloseSchemas(frame_->Schemas(), contribution);
+  DiscloseSchemas(frame_->Schemas(context_.policy.min_cell_count), contribution);
   contribution.disclosed[kPhenotypeValues].assign(values.begin(), values.end());
   contribution.values = {static_cast<double>(matched),
                          static_cast<double>(samples.size() - matched),

@@ -97,8 +97,15 @@ class RatesSite : public SiteAnalysis {
       std::set<std::string> levels;
       ASSIGN_OR_RETURN(RowValues in_cases, GroupValues(*cases_, variable));
       ASSIGN_OR_RETURN(RowValues in_population, GroupValues(*population_, variable));
+      // The population table's groups are public (census figures); a group only the cases name
+      // is named when it has min_cell_count cases here, else its cases are left out (and
+      // counted in cases_left_out), so a rare or mistyped value never leaves the site.
+      std::map<std::string, size_t> case_levels;
       for (uint32_t r : case_rows_) {
-        if (in_cases.codes[r] >= 0) levels.insert(in_cases.levels[static_cast<size_t>(in_cases.codes[r])]);
+        if (in_cases.codes[r] >= 0) ++case_levels[in_cases.levels[static_cast<size_t>(in_cases.codes[r])]];
+      }
+      for (const auto& [level, count] : case_levels) {
+        if (count >= static_cast<size_t>(std::max(1, context_.policy.min_cell_count))) levels.insert(level);
       }
       for (uint32_t r : population_rows_) {
         if (in_population.codes[r] >= 0) {
@@ -144,7 +151,7 @@ class RatesSite : public SiteAnalysis {
       for (const auto& variable : spec_.by) {
         ASSIGN_OR_RETURN(RowValues values, GroupValues(table, variable));
         ASSIGN_OR_RETURN(std::vector<int32_t> codes,
-                         RecodeToGlobal(values, levels[variable].levels, variable));
+                         RecodeToGlobal(values, levels[variable].levels, variable, /*unknown_is_missing=*/true));
         const int64_t radix = static_cast<int64_t>(levels[variable].levels.size());
         for (uint32_t r : rows) index[r] = codes[r] < 0 ? -1 : (index[r] < 0 ? -1 : index[r] * radix + codes[r]);
       }

@@ -180,7 +180,7 @@ StatusOr<Contribution> SurvivalSite::Schema() {
                            " must be 0/1, TRUE/FALSE or 1/2");
   }
   Contribution contribution;
-  DiscloseSchemas(frame_->Schemas(), contribution);
+  DiscloseSchemas(frame_->Schemas(context_.policy.min_cell_count), contribution);
   contribution.disclosed[kStatusKey].assign(values.begin(), values.end());
   contribution.values = {static_cast<double>(frame_->rows()),
                          static_cast<double>(frame_->missing())};

@@ -167,7 +167,7 @@ StatusOr<ModelFrame> ModelFrame::Assemble(std::vector<RowValues> response_parts,
   return frame;
 }
 
-std::vector<VariableSchema> ModelFrame::Schemas() const {
+std::vector<VariableSchema> ModelFrame::Schemas(int min_level_count) const {
   std::vector<VariableSchema> schemas;
   for (size_t v = 0; v < variables_.size(); ++v) {
     VariableSchema schema;
@@ -176,7 +176,19 @@ std::vector<VariableSchema> ModelFrame::Schemas() const {
     if (values.kind == RowValues::Kind::kFactor) {
       schema.is_factor = true;
       schema.level_order = values.level_order;
-      schema.levels = values.levels;
+      std::vector<size_t> counts(values.levels.size(), 0);
+      for (int32_t code : values.codes) {
+        if (code >= 0) ++counts[static_cast<size_t>(code)];
+      }
+      bool pooled = false;
+      for (size_t l = 0; l < values.levels.size(); ++l) {
+        if (counts[l] >= static_cast<size_t>(std::max(1, min_level_count))) {
+          schema.levels.push_back(values.levels[l]);
+        } else if (counts[l] > 0) {
+          pooled = true;
+        }
+      }
+      if (pooled) schema.levels.push_back(kOtherLevel);
     } else if (values.kind == RowValues::Kind::kLogical) {
       // R codes a logical variable as a factor with levels FALSE, TRUE.
       schema.is_factor = true;
@@ -229,7 +241,14 @@ StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema
       united.levels.insert(united.levels.end(), schema.levels.begin(), schema.levels.end());
     }
   }
-  for (auto& [label, schema] : global) SortLevels(schema.levels, schema.level_order);
+  for (auto& [label, schema] : global) {
+    // (other) comes last, after the named levels in their order.
+    auto other = std::remove(schema.levels.begin(), schema.levels.end(), std::string(kOtherLevel));
+    const bool has_other = other != schema.levels.end();
+    schema.levels.erase(other, schema.levels.end());
+    SortLevels(schema.levels, schema.level_order);
+    if (has_other) schema.levels.push_back(kOtherLevel);
+  }
   return global;
 }
 
@@ -247,7 +266,7 @@ std::string DescribeVariablesWithoutValues(const GlobalLevels& levels) {
 
 StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,
                                               const std::vector<std::string>& global_levels,
-                                              const std::string& label) {
+                                              const std::string& label, bool unknown_is_missing) {
   std::unordered_map<std::string, int32_t> index;
   for (size_t l = 0; l < global_levels.size(); ++l) {
     index.emplace(global_levels[l], static_cast<int32_t>(l));
@@ -266,18 +285,22 @@ StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,
     }
     return codes;
   }
+  const auto other = index.find(kOtherLevel);
   for (const auto& level : factor.levels) {
     auto found = index.find(level);
-    if (found == index.end()) {
-      return FailedPrecondition("level " + QuoteForMessage(level) + " of " + label +
-                                " is not among the levels the sites agreed on");
-    }
-    local_to_global.push_back(found->second);
+    // A level too rare to be named at any site is counted under (other).
+    if (found == index.end()) found = other;
+    local_to_global.push_back(found == index.end() ? -1 : found->second);
   }
   std::vector<int32_t> codes(factor.codes.size(), -1);
   for (size_t i = 0; i < codes.size(); ++i) {
     int32_t code = factor.codes[i];
-    if (code >= 0) codes[i] = local_to_global[static_cast<size_t>(code)];
+    if (code < 0) continue;
+    codes[i] = local_to_global[static_cast<size_t>(code)];
+    if (codes[i] < 0 && !unknown_is_missing) {
+      return FailedPrecondition("level " + QuoteForMessage(factor.levels[static_cast<size_t>(code)]) + " of " + label +
+                                " is not among the levels the sites agreed on");
+    }
   }
   return codes;
 }

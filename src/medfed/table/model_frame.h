@@ -19,6 +19,9 @@ namespace medfed {
 
 // What a site reveals about one variable so that the sites can agree on the coding: whether it
 // is numeric or a factor and which levels occur among the rows used.
+// The level that stands for every level too rare to be named (see ModelFrame::Schemas).
+inline constexpr char kOtherLevel[] = "(other)";
+
 struct VariableSchema {
   std::string label;
   bool is_factor = false;
@@ -61,7 +64,11 @@ class ModelFrame {
   const std::vector<uint32_t>& source_rows() const { return source_rows_; }
 
   // Schema of every right-side variable, levels restricted to the rows used.
-  std::vector<VariableSchema> Schemas() const;
+  // The variables' schemas as a site discloses them: a factor level is named only when at least
+  // `min_level_count` of the frame's rows have it (a level's text is data: a diagnosis, a place,
+  // a name typed into the wrong column); rows of rarer levels are pooled under kOtherLevel. A
+  // site with none of a level says nothing of it, the same as one with a few.
+  std::vector<VariableSchema> Schemas(int min_level_count = 1) const;
 
  private:
   static StatusOr<ModelFrame> Assemble(std::vector<RowValues> response_parts,
@@ -83,9 +90,10 @@ class ModelFrame {
 RowValues SubsetRows(const RowValues& values, const std::vector<uint32_t>& rows);
 
 // Re-codes a factor against global levels: returns per-row indices into `global_levels`
-// (-1 where missing). Fails if a local level is absent from the global list.
+// (-1 where missing). A local level absent from the global list counts under kOtherLevel when
+// that is a global level; otherwise it is an error, or missing (-1) with `unknown_is_missing`.
 StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,
                                               const std::vector<std::string>& global_levels,
-                                              const std::string& label);
+                                              const std::string& label, bool unknown_is_missing = false);
 
 }  // namespace medfed
