@@ -24,7 +24,10 @@ struct Outcome {
 
 Outcome RunMedfed(const std::string& arguments) {
   std::string directory = testing::MakeTempDir("medfed_cli");
-  std::string command = std::string(MEDFED_BINARY_DIR) + "/medfed " + arguments + " >" +
+  // Each run keeps its sites' release history in a fresh directory (studies in different tests
+  // would otherwise meet in ~/.local/state/medfed).
+  std::string command = "MEDFED_STATE_HOME=" + directory + "/state " + std::string(MEDFED_BINARY_DIR) + "/medfed " +
+                        arguments + " >" +
                         directory + "/out 2>" + directory + "/err";
   int status = std::system(command.c_str());
   Outcome outcome;
@@ -45,6 +48,29 @@ std::string WriteStudy(const std::string& body, const std::vector<SiteConfig>& s
   std::string path = directory + "/study.toml";
   EXPECT_TRUE(WriteFileAtomically(path, text).ok());
   return path;
+}
+
+// Two separate `medfed run`s, as an attacker would script them: the sites remember the rows
+// behind the first release in the state home, and refuse the second, which differs by one row.
+TEST(CliTest, DifferencingIsRememberedAcrossRuns) {
+  auto sites = testing::WriteCohort(12, {100, 80});
+  const std::string state = testing::MakeTempDir("medfed_cli_state");
+  auto run = [&](const std::string& where) {
+    std::string body = "[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n";
+    if (!where.empty()) body += "where = '" + where + "'\n";
+    const std::string out = testing::MakeTempDir("medfed_cli_state_out") + "/out";
+    const std::string command = "MEDFED_STATE_HOME=" + state + " " + std::string(MEDFED_BINARY_DIR) + "/medfed run " +
+                                WriteStudy(body, sites) + " --json >" + out + " 2>/dev/null";
+    EXPECT_EQ(std::system(command.c_str()), 0);
+    return Json::parse(ReadFileToString(out).value_or("{}"));
+  };
+  Json all = run("");
+  ASSERT_EQ(all["results"][0]["status"], "ok") << all.dump();
+  Json but_one = run("id != \"A00003\"");
+  EXPECT_EQ(but_one["results"][0]["status"], "refused") << but_one.dump();
+  EXPECT_EQ(but_one["results"][0]["rules"], Json::array({"differencing"})) << but_one.dump();
+  // The same query again is allowed: repeating a release reveals nothing new.
+  EXPECT_EQ(run("")["results"][0]["status"], "ok");
 }
 
 TEST(CliTest, JsonOutputIsExactlyTheResultsDocument) {
@@ -129,7 +155,8 @@ TEST(CliTest, OutDirectoryIsReplacedWholeOrNotAtAll) {
 TEST(CliTest, OutputThatCannotBeWrittenIsAnError) {
   auto sites = testing::WriteCohort(13, {60, 50});
   std::string study = WriteStudy("[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
-  const std::string command = std::string(MEDFED_BINARY_DIR) + "/medfed run " + study + " >/dev/full 2>/dev/null";
+  const std::string command = "MEDFED_STATE_HOME=memory " + std::string(MEDFED_BINARY_DIR) + "/medfed run " + study +
+                              " >/dev/full 2>/dev/null";
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_NE(WEXITSTATUS(status), 0);

@@ -28,7 +28,8 @@ struct Outcome {
 
 Outcome RunMedfed(const std::string& arguments) {
   const std::string directory = testing::MakeTempDir("medfed_membership_run");
-  const std::string command = std::string(MEDFED_BINARY_DIR) + "/medfed " + arguments + " >" + directory +
+  const std::string command = "MEDFED_STATE_HOME=" + directory + "/state " + std::string(MEDFED_BINARY_DIR) +
+                              "/medfed " + arguments + " >" + directory +
                               "/out 2>" + directory + "/err";
   const int status = std::system(command.c_str());
   Outcome outcome;

@@ -41,6 +41,7 @@ int Demo(const DemoArguments& arguments) {
               study->sites.size(), path.c_str());
   RunOptions options;
   options.output_directory = arguments.out;
+  options.state_home = DefaultStateHome();
   auto document = RunStudyLocally(*study, options);
   if (!document.ok()) return ReportError(document.status());
   Status written = WriteResultsDirectory(*document, arguments.out);

@@ -67,6 +67,7 @@ int Run(const RunArguments& arguments) {
     RunOptions options;
     options.round_timeout = std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
     options.output_directory = output_directory;
+    options.state_home = DefaultStateHome();
     document = RunStudyLocally(*study, options);
   }
   if (!document.ok()) return ReportError(document.status());

@@ -1,10 +1,35 @@
 #include "medfed/federation/study_runner.h"
 
+#include <cctype>
+#include <cstdlib>
+
 #include "medfed/federation/coordinator.h"
 #include "medfed/federation/in_process_transport.h"
 #include "medfed/governance/policy_file.h"
 
 namespace medfed {
+namespace {
+
+// A site name as one path component.
+std::string PathSafe(const std::string& name) {
+  std::string safe;
+  for (char c : name) safe.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
+  return safe.empty() || safe[0] == '.' ? "_" + safe : safe;
+}
+
+}  // namespace
+
+std::string DefaultStateHome() {
+  const char* explicit_home = std::getenv("MEDFED_STATE_HOME");
+  if (explicit_home != nullptr && *explicit_home != '\0') {
+    return std::string(explicit_home) == "memory" ? "" : explicit_home;
+  }
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/medfed";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && *home == '/') return std::string(home) + "/.local/state/medfed";
+  return "";
+}
 
 StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options) {
   std::vector<std::unique_ptr<SiteNode>> nodes;
@@ -22,8 +47,10 @@ StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options
     }
     auto data = std::make_shared<SiteData>(site.name, site.tables, site.genotypes);
     SiteNodeOptions node_options;
-    if (!site.state_directory.empty()) {
-      auto releases = ReleaseStore::Open(site.state_directory + "/releases.db");
+    std::string state = site.state_directory;
+    if (state.empty() && !options.state_home.empty()) state = options.state_home + "/sites/" + PathSafe(site.name);
+    if (!state.empty()) {
+      auto releases = ReleaseStore::Open(state + "/releases.db");
       if (!releases.ok()) return Annotate(releases.status(), "site " + site.name + ": state: ");
       node_options.releases = std::shared_ptr<ReleaseStore>(*std::move(releases));
     }
