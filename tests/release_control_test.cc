@@ -350,6 +350,36 @@ TEST(DifferentialPrivacyTest, NoisedCrosstabAndSummaryReportTheirNoise) {
   EXPECT_EQ(summary["privacy"]["mechanism"], "distributed discrete Gaussian");
 }
 
+TEST(DifferentialPrivacyTest, NoisedRatesWidenTheirIntervalsByTheNoise) {
+  const std::string data = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/";
+  std::vector<SiteConfig> sites;
+  for (const char* s : {"a", "b", "c"}) {
+    SiteConfig site;
+    site.name = std::string("registry-") + s;
+    site.tables["cases"] = data + "registry_" + s + "_cases.csv";
+    site.tables["population"] = data + "registry_" + s + "_population.csv";
+    sites.push_back(site);
+  }
+  Json keys = {{"table", "cases"}, {"population", "population"}, {"by", {"sex"}}, {"standard", "china2000"}};
+  Json noised_keys = keys;
+  noised_keys["privacy"] = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  Json document = RunStudy(sites, {AnalysisSpec("exact", "rates", keys), AnalysisSpec("noised", "rates", noised_keys)});
+  const Json& exact = document["results"][0];
+  const Json& noised = document["results"][1];
+  ASSERT_EQ(noised["status"], "ok") << noised.dump();
+  EXPECT_EQ(noised["privacy"]["epsilon"], 1.0);
+  const double sd = noised["noise_sd"].get<double>();
+  EXPECT_GT(sd, 2);
+  for (size_t g = 0; g < 3; ++g) {
+    const Json& e = exact["groups"][g]["age_adjusted"];
+    const Json& n = noised["groups"][g]["age_adjusted"];
+    EXPECT_FALSE(noised["groups"][g].value("suppressed", false));
+    // The noised interval is wider than the exact one, and the exact rate is well inside it.
+    EXPECT_GT(n["upper"].get<double>() - n["lower"].get<double>(), e["upper"].get<double>() - e["lower"].get<double>());
+    EXPECT_LT(std::fabs(n["rate"].get<double>() - e["rate"].get<double>()), 4 * n["std_error"].get<double>());
+  }
+}
+
 TEST(DifferentialPrivacyTest, TheBudgetIsSpentAcrossStudiesAndRefusedWithWhatIsLeft) {
   // A budget of epsilon 2 at delta 1e-5 holds rho 0.0800; each count at epsilon 1, delta 1e-6
   // costs rho 0.0175: four are granted, the fifth is refused.

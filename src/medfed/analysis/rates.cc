@@ -11,6 +11,7 @@
 #include <set>
 
 #include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
@@ -30,7 +31,13 @@ struct RatesSpec {
   std::string where, population_where;
   const stats::StandardPopulation* standard = nullptr;
   double per = 1e5;
+  std::optional<PrivacyTarget> privacy;  // noised case counts
 };
+
+// With `privacy`: each case is in one (group, age) cell or left out, so the case counts are one
+// noise group (every other coordinate, between the populations, which are public and not
+// noised) and the left-out count another.
+std::vector<NoiseGroup> CaseNoise(size_t cells) { return {{0, cells, 1, 2}, {2 * cells, 1, 1}}; }
 
 StatusOr<RatesSpec> ParseSpec(const AnalysisSpec& spec) {
   RatesSpec parsed;
@@ -45,6 +52,7 @@ StatusOr<RatesSpec> ParseSpec(const AnalysisSpec& spec) {
   ASSIGN_OR_RETURN(parsed.standard, stats::FindStandardPopulation(spec.String("standard", "us2000")));
   parsed.per = spec.Number("per", 1e5);
   if (!(parsed.per > 0)) return InvalidArgument("per must be positive, e.g. 100000");
+  ASSIGN_OR_RETURN(parsed.privacy, PrivacyTargetOf(spec));
   for (const std::string& where : {parsed.where, parsed.population_where}) {
     if (!TrimWhitespace(where).empty()) {
       auto parsed_where = ParseExpression(where, "where");
@@ -199,6 +207,9 @@ class RatesSite : public SiteAnalysis {
           persons;
     }
     contribution.released_rows.push_back(MakeReleasedRows(*cases_, case_rows_));
+    if (spec_.privacy) {
+      contribution.noise = MakeNoiseRequest(CaseNoise(combinations * age_groups), *spec_.privacy);
+    }
     return contribution;
   }
 
@@ -379,6 +390,11 @@ class RatesHub : public HubAnalysis {
       cases_by_row.push_back(std::move(cases));
       population_by_row.push_back(std::move(population));
     }
+    if (spec_.privacy) {
+      ASSIGN_OR_RETURN(NoiseCalibration noise,
+                       PooledNoise(CaseNoise(labels.size() * age_groups), *spec_.privacy, context_.sites.size()));
+      return Noised(std::move(result), row_labels, cases_by_row, population_by_row, noise, left_out);
+    }
     const SuppressedTable hidden = ProtectRateTable(cases_by_row);
     Json groups = Json::array();
     for (size_t r = 0; r < row_labels.size(); ++r) {
@@ -390,6 +406,72 @@ class RatesHub : public HubAnalysis {
   }
 
  private:
+  // Rates from noised case counts: nothing is suppressed (the noise protects), and each rate's
+  // interval is the normal approximation whose variance adds the noise to the Poisson variance
+  // of the cases (Tiwari's gamma intervals assume exact counts).
+  StatusOr<HubStep> Noised(Json result, const std::vector<std::string>& row_labels,
+                           const std::vector<std::vector<double>>& cases_by_row,
+                           const std::vector<std::vector<double>>& population_by_row, const NoiseCalibration& noise,
+                           double left_out) const {
+    const double cell_variance = noise.pooled_variance[0];
+    // How many noised cells each released cell sums: the data's age groups per common group,
+    // times the groups for the `all` row.
+    std::vector<double> cells_per_common(alignment_.lower_bounds.size(), 0);
+    for (size_t target : alignment_.data_to_common) cells_per_common[target] += 1;
+    const double combinations = row_labels.size() == 1 ? 1 : static_cast<double>(row_labels.size() - 1);
+    auto estimate = [&](double rate, double variance) {
+      stats::RateEstimate e;
+      e.rate = rate;
+      e.std_error = std::sqrt(std::max(0.0, variance));
+      e.lower = rate - kNormal975 * e.std_error;
+      e.upper = rate + kNormal975 * e.std_error;
+      return RateJson(e);
+    };
+    Json groups = Json::array();
+    for (size_t r = 0; r < row_labels.size(); ++r) {
+      const double row_cells = r == 0 ? combinations : 1;
+      const auto& cases = cases_by_row[r];
+      const auto& population = population_by_row[r];
+      double total_cases = 0, total_population = 0, total_variance = 0, adjusted = 0, adjusted_variance = 0,
+             weights = 0;
+      for (size_t g = 0; g < cases.size(); ++g) weights += alignment_.standard_population[g];
+      Json age_specific = Json::array();
+      for (size_t g = 0; g < cases.size(); ++g) {
+        const double noise_variance = cell_variance * cells_per_common[g] * row_cells;
+        const double variance = std::max(0.0, cases[g]) + noise_variance;
+        total_cases += cases[g];
+        total_population += population[g];
+        total_variance += variance;
+        Json row = {{"age_group", AgeLabel(alignment_.lower_bounds, g)}, {"population", population[g]},
+                    {"cases", static_cast<int64_t>(std::llround(cases[g]))}};
+        row["rate"] = population[g] > 0 ? Json(cases[g] / population[g] * spec_.per) : Json(nullptr);
+        age_specific.push_back(std::move(row));
+        if (population[g] > 0 && weights > 0) {
+          const double w = alignment_.standard_population[g] / weights;
+          adjusted += w * cases[g] / population[g] * spec_.per;
+          adjusted_variance += w * w * variance / (population[g] * population[g]) * spec_.per * spec_.per;
+        }
+      }
+      Json group = {{"group", row_labels[r]}, {"population", total_population},
+                    {"cases", static_cast<int64_t>(std::llround(total_cases))}};
+      if (total_population > 0) {
+        group["crude"] = estimate(total_cases / total_population * spec_.per,
+                                  total_variance / (total_population * total_population) * spec_.per * spec_.per);
+        group["age_adjusted"] = estimate(adjusted, adjusted_variance);
+      }
+      group["age_specific"] = std::move(age_specific);
+      groups.push_back(std::move(group));
+    }
+    result["cases_left_out"] = static_cast<int64_t>(std::llround(left_out));
+    result["groups"] = std::move(groups);
+    result["noise_sd"] = std::sqrt(cell_variance);
+    result["privacy"] = PrivacyJson(*spec_.privacy, context_.sites.size());
+    result["note"] = "noised case counts (sd " + FormatSignificant(std::sqrt(cell_variance), 3) +
+                     " per age group and group at the sites' finest grouping); nothing suppressed; intervals are "
+                     "normal approximations that include the noise";
+    return HubStep::Finish(std::move(result));
+  }
+
   RatesSpec spec_;
   HubContext context_;
   std::optional<GlobalLevels> levels_;
@@ -443,8 +525,14 @@ std::string Render(const Json& result) {
                   FormatSignificant(adjusted["lower"].get<double>(), 5) + " - " +
                       FormatSignificant(adjusted["upper"].get<double>(), 5)});
   }
-  return "  rates per " + per + ", age-adjusted to " + result["standard_description"].get<std::string>() +
-         "\n" + table.Render();
+  std::string text = "  rates per " + per + ", age-adjusted to " + result["standard_description"].get<std::string>() +
+                     "\n" + table.Render();
+  if (result.contains("privacy")) {
+    text += "  " + result["note"].get<std::string>() + "; epsilon " +
+            FormatSignificant(result["privacy"]["epsilon"].get<double>(), 3) + ", delta " +
+            FormatSignificant(result["privacy"]["delta"].get<double>(), 3) + "\n";
+  }
+  return text;
 }
 
 }  // namespace
@@ -462,7 +550,8 @@ const AnalysisDefinition& RatesDefinition() {
        {"standard", KeyKind::kString, false, "us2000 (default), segi1960 or china2000"},
        {"per", KeyKind::kNumber, false, "rates per this many persons (default 100000)"},
        {"where", KeyKind::kString, false, "case filter"},
-       {"population_where", KeyKind::kString, false, "population filter"}},
+       {"population_where", KeyKind::kString, false, "population filter"},
+       PrivacyKeySpec()},
       Validate,
       CreateSite,
       CreateHub,

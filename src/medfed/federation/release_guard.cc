@@ -41,12 +41,13 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
     std::lock_guard<std::mutex> lock(sampler_mutex_);
     for (size_t g = 0; g < noise.groups.size(); ++g) {
       const NoiseGroup& group = noise.groups[g];
-      if (group.first + group.count > contribution.values.size()) {
-        return Internal("noise group beyond the contribution (" + std::to_string(group.first + group.count) + " > " +
-                        std::to_string(contribution.values.size()) + ")");
+      const size_t stride = std::max<size_t>(1, group.stride);
+      if (group.count > 0 && group.first + (group.count - 1) * stride >= contribution.values.size()) {
+        return Internal("noise group beyond the contribution (" + std::to_string(contribution.values.size()) +
+                        " values)");
       }
-      for (size_t i = group.first; i < group.first + group.count; ++i) {
-        double& value = contribution.values[i];
+      for (size_t k = 0; k < group.count; ++k) {
+        double& value = contribution.values[group.first + k * stride];
         if (value != std::nearbyint(value) || std::fabs(value) > 9e15) {
           return Internal("a noised coordinate is not an integer");
         }

@@ -43,9 +43,10 @@ double ZcdpForApproximateDp(const PrivacyTarget& target);
 double EpsilonForZcdp(double rho, double delta);
 
 struct NoiseGroup {
-  size_t first = 0;  // coordinates first .. first + count - 1 of the contribution
+  size_t first = 0;  // coordinates first, first + stride, ... (count of them) of the contribution
   size_t count = 0;
   int64_t sensitivity = 1;  // in the integer units of those coordinates
+  size_t stride = 1;
 };
 
 struct NoiseCalibration {
