@@ -5,7 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "medfed/privacy/discrete_gaussian.h"
-#include "medfed/stats/distributions.h"
+#include "medfed/stats/goodness_of_fit.h"
 
 namespace medfed {
 namespace {
@@ -21,29 +21,6 @@ std::map<int64_t, double> DiscreteGaussianPmf(int64_t variance) {
   }
   for (auto& [x, p] : pmf) p /= total;
   return pmf;
-}
-
-// Pearson's chi-square p-value of `counts` against `pmf`, merging the tails until every bin
-// expects at least 5.
-double GoodnessOfFit(const std::map<int64_t, int>& counts, const std::map<int64_t, double>& pmf, int draws) {
-  std::vector<std::pair<double, double>> bins;  // expected, observed
-  double expected = 0, observed = 0;
-  for (const auto& [x, p] : pmf) {
-    expected += p * draws;
-    auto found = counts.find(x);
-    observed += found == counts.end() ? 0 : found->second;
-    if (expected >= 5) {
-      bins.emplace_back(expected, observed);
-      expected = observed = 0;
-    }
-  }
-  if (!bins.empty()) {
-    bins.back().first += expected;
-    bins.back().second += observed;
-  }
-  double statistic = 0;
-  for (auto [e, o] : bins) statistic += (o - e) * (o - e) / e;
-  return stats::ChiSquareUpperP(statistic, static_cast<double>(bins.size() - 1));
 }
 
 TEST(DiscreteGaussianTest, DrawsFollowTheDiscreteGaussian) {
@@ -65,7 +42,7 @@ TEST(DiscreteGaussianTest, DrawsFollowTheDiscreteGaussian) {
       true_variance += p * static_cast<double>(x * x);
       fourth += p * std::pow(static_cast<double>(x), 4);
     }
-    EXPECT_GT(GoodnessOfFit(counts, pmf, draws), 1e-6) << "variance " << variance;
+    EXPECT_GT(stats::PearsonGoodnessOfFitP(counts, pmf, draws), 1e-6) << "variance " << variance;
     // Unbiased: the mean within 5 standard errors of 0.
     EXPECT_LT(std::fabs(sum / draws), 5 * std::sqrt(true_variance / draws)) << variance;
     // The sample variance within 5 standard errors of the true one.
