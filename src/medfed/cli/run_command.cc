@@ -129,6 +129,10 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   command->add_option("--hub", arguments->hub,
                       "run through the hub at HOST:PORT (network mode; sites are named, not given data)");
   command->add_option("--identity", arguments->identity, "your researcher identity directory (medfed ca issue)");
+  command->footer(
+      "Local sites keep your privacy budget and the rows behind earlier results (the differencing guard) in\n"
+      "[[sites]] state = DIR, else $MEDFED_STATE_HOME/sites/SITE (default ~/.local/state/medfed;\n"
+      "MEDFED_STATE_HOME=memory keeps them for this run only). docs/privacy/differential-privacy.md");
   command->callback([arguments, &exit_code] { exit_code = Run(*arguments); });
 
   auto results = std::make_shared<ResultsArguments>();
