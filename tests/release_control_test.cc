@@ -317,22 +317,37 @@ TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThou
 }
 
 TEST(DifferentialPrivacyTest, NoisedCrosstabAndSummaryReportTheirNoise) {
-  auto sites = Sites(300);
+  // A budget for epsilon 8 on top of the others (the default, 5, would refuse it).
+  auto sites = Sites(300, false, "[privacy]\nepsilon = 20\ndelta = 1e-5\n");
   for (auto& site : sites) site.state_directory.clear();
   Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
   Json table = RunOne(sites, Spec("t", "crosstab", {{"rows", "grp"}, {"privacy", privacy}}));
   ASSERT_EQ(table["status"], "ok") << table.dump();
   EXPECT_GT(table["noise_sd"].get<double>(), 1);
   EXPECT_NEAR(table["n"].get<double>(), 900, 8 * table["n_noise_sd"].get<double>());
-  Json summary = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}}, {"privacy", privacy},
-                                                     {"bounds", {{"age", {0, 120}}}}}));
-  ASSERT_EQ(summary["status"], "ok") << summary.dump();
-  const Json& age = summary["variables"][0];
-  // Ages are uniform on 30..89: the mean is near 59.5 and inside its interval most of the time.
-  EXPECT_NEAR(age["mean"].get<double>(), 59.5, 3);
-  EXPECT_LT(age["mean_ci95"][0].get<double>(), age["mean"].get<double>());
-  EXPECT_NEAR(age["quantiles"]["0.5"].get<double>(), 59.5, 8);
-  EXPECT_EQ(summary["privacy"]["mechanism"], "distributed discrete Gaussian");
+  // The summary is compared with the exact one, at epsilon 1 (its interval) and at epsilon 8,
+  // where the noise is small enough to check the quartiles' reading of the histogram.
+  Json exact = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}}}))["variables"][0];
+  for (double epsilon : {1.0, 8.0}) {
+    Json summary = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}},
+                                                       {"privacy", {{"epsilon", epsilon}, {"delta", 1e-6}}},
+                                                       {"bounds", {{"age", {0, 120}}}}}));
+    ASSERT_EQ(summary["status"], "ok") << summary.dump();
+    EXPECT_EQ(summary["privacy"]["mechanism"], "distributed discrete Gaussian");
+    const Json& age = summary["variables"][0];
+    const double mean = age["mean"].get<double>();
+    const double noise_of_mean = (age["noise_sd"]["sum"].get<double>() + mean * age["noise_sd"]["n"].get<double>()) /
+                                 exact["n"].get<double>();
+    EXPECT_NEAR(mean, exact["mean"].get<double>(), 5 * noise_of_mean) << epsilon;
+    EXPECT_LT(age["mean_ci95"][0].get<double>(), mean);
+    EXPECT_GT(age["mean_ci95"][1].get<double>(), mean);
+    if (epsilon == 8.0) {
+      // Bins of 120/32 = 3.75 years: the quartiles are read to within about a bin.
+      for (const char* q : {"0.25", "0.5", "0.75"}) {
+        EXPECT_NEAR(age["quantiles"][q].get<double>(), exact["quantiles"][q].get<double>(), 5) << q;
+      }
+    }
+  }
 }
 
 TEST(DifferentialPrivacyTest, NoisedRatesWidenTheirIntervalsByTheNoise) {
@@ -363,6 +378,40 @@ TEST(DifferentialPrivacyTest, NoisedRatesWidenTheirIntervalsByTheNoise) {
     EXPECT_GT(n["upper"].get<double>() - n["lower"].get<double>(), e["upper"].get<double>() - e["lower"].get<double>());
     EXPECT_LT(std::fabs(n["rate"].get<double>() - e["rate"].get<double>()), 4 * n["std_error"].get<double>());
   }
+}
+
+TEST(DifferentialPrivacyTest, NoisedKaplanMeierEstimatesSurvivalOnTheGridWithoutEventTimes) {
+  auto sites = Sites(300);
+  for (auto& site : sites) site.state_directory.clear();
+  const Json grid = {500, 1000, 2000};
+  Json exact = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ grp"}, {"times", grid}}));
+  Json noised = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ grp"}, {"times", grid},
+                                                          {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
+  ASSERT_EQ(exact["status"], "ok") << exact.dump();
+  ASSERT_EQ(noised["status"], "ok") << noised.dump();
+  EXPECT_FALSE(noised.contains("curve"));
+  ASSERT_EQ(noised["strata"].size(), 2u);
+  for (size_t s = 0; s < 2; ++s) {
+    const Json& points = noised["strata"][s]["points"];
+    ASSERT_EQ(points.size(), 3u);
+    double previous = 1;
+    for (size_t k = 0; k < 3; ++k) {
+      const double survival = points[k]["survival"].get<double>();
+      EXPECT_LE(survival, previous + 1e-12);
+      EXPECT_LE(points[k]["lower"].get<double>(), survival);
+      EXPECT_GE(points[k]["upper"].get<double>(), survival);
+      previous = survival;
+      // The actuarial estimate from noised counts stays near the exact Kaplan-Meier value.
+      EXPECT_NEAR(survival, exact["strata"][s]["points"][k]["survival"].get<double>(), 0.1) << s << "," << k;
+    }
+  }
+  auto without_grid = ParseStudyFile(
+      "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
+      "[[analyses]]\ntype = \"kaplan_meier\"\ntable = \"t\"\nformula = \"Surv(t, e) ~ 1\"\n"
+      "privacy = { epsilon = 1, delta = 1e-6 }\n",
+      "study.toml");
+  ASSERT_FALSE(without_grid.ok());
+  EXPECT_NE(without_grid.status().message().find("needs times"), std::string::npos) << without_grid.status();
 }
 
 TEST(DifferentialPrivacyTest, TheBudgetIsSpentAcrossStudiesAndRefusedWithWhatIsLeft) {

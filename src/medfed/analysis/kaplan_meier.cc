@@ -6,6 +6,8 @@
 // min_cell_count; requested times always appear, with values withheld where fewer are at risk.
 #include <cmath>
 
+#include "medfed/analysis/noised_kaplan_meier.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
 #include "medfed/core/nice_ticks.h"
@@ -243,10 +245,15 @@ class KaplanMeierHub : public HubAnalysis {
   std::vector<double> ticks_;
 };
 
-Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
+Status Validate(const AnalysisSpec& spec) {
+  RETURN_IF_ERROR(ParseSpec(spec).status());
+  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  return privacy ? ValidateNoisedKaplanMeier(spec) : absl::OkStatus();
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(KmSpec parsed, ParseSpec(spec));
+  if (spec.Has("privacy")) return CreateNoisedKaplanMeierSite(spec, context, std::move(parsed.formula));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
   return std::unique_ptr<SiteAnalysis>(new KaplanMeierSite(
       SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context)));
@@ -254,6 +261,9 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
   ASSIGN_OR_RETURN(KmSpec parsed, ParseSpec(spec));
+  if (spec.Has("privacy")) {
+    return CreateNoisedKaplanMeierHub(spec, context, std::move(parsed.formula), std::move(parsed.names));
+  }
   return std::unique_ptr<HubAnalysis>(new KaplanMeierHub(std::move(parsed), context));
 }
 
@@ -309,8 +319,9 @@ const AnalysisDefinition& KaplanMeierDefinition() {
       "survival curves, as survfit(Surv(t, e) ~ strata) and summary(fit, times =)",
       {{"table", KeyKind::kString, true, "table name"},
        {"formula", KeyKind::kString, true, "Surv(time, event) ~ strata, or ~ 1"},
-       {"times", KeyKind::kNumberList, false, "times for the summary table"},
-       {"where", KeyKind::kString, false, "row filter"}},
+       {"times", KeyKind::kNumberList, false, "times for the summary table (the grid, with privacy)"},
+       {"where", KeyKind::kString, false, "row filter"},
+       PrivacyKeySpec()},
       Validate,
       CreateSite,
       CreateHub,

@@ -245,7 +245,7 @@ StatusOr<std::vector<int32_t>> SurvivalSite::CombinationIndex(const std::vector<
   return index;
 }
 
-Status SurvivalHub::AfterSchema(const PooledRound& pooled) {
+Status SurvivalHub::AfterSchema(const PooledRound& pooled, bool counts_released) {
   n_ = pooled.sum.at(0);
   missing_ = pooled.sum.at(1);
   ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
@@ -256,7 +256,7 @@ Status SurvivalHub::AfterSchema(const PooledRound& pooled) {
   }
   // R's Surv(): numeric status with a maximum of 2 is coded 1/2 (2 = event).
   coding_ = values.count("2") ? "12" : "01";
-  if (n_ == 0) {
+  if (counts_released && n_ == 0) {
     return InvalidArgument("no rows are left at any site (after where and missing values)" +
                            DescribeVariablesWithoutValues(levels_));
   }

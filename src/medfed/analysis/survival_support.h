@@ -66,8 +66,9 @@ class SurvivalHub {
 
   // Parameters of the first round, the schema round (every survival analysis begins with it).
   static RoundParameters SchemaRound();
-  // After the schema round: pooled n and missing, united levels, the status coding.
-  Status AfterSchema(const PooledRound& pooled);
+  // After the schema round: pooled n and missing, united levels, the status coding. A noised
+  // analysis releases no count in this round (`counts_released` false).
+  Status AfterSchema(const PooledRound& pooled, bool counts_released = true);
   // Parameters of the times round.
   RoundParameters TimesRound() const;
   // After the times round: the union of event times (ascending) and pooled events.

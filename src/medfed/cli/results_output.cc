@@ -56,7 +56,8 @@ Status WriteResultsDirectory(const Json& document, const std::string& directory)
       if (c == '/' || c == '\\' || c == '\0') c = '_';
     }
     RETURN_IF_ERROR(WriteFileAtomically(directory + "/" + id + ".json", result.dump(2) + "\n"));
-    if (result["type"] == "kaplan_meier" && result["status"] == "ok") {
+    // A noised fit has no step curve to draw (its event times stay at the sites).
+    if (result["type"] == "kaplan_meier" && result["status"] == "ok" && !result.contains("privacy")) {
       RETURN_IF_ERROR(WriteFileAtomically(
           directory + "/" + id + ".svg",
           plot::KaplanMeierSvg(result, "Kaplan-Meier: " + result["formula"].get<std::string>(),
