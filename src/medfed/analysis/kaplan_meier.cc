@@ -38,12 +38,6 @@ StatusOr<KmSpec> ParseSpec(const AnalysisSpec& spec) {
   return parsed;
 }
 
-std::vector<int> AllVariables(const Formula& formula) {
-  std::vector<int> all;
-  for (size_t v = 0; v < formula.variables.size(); ++v) all.push_back(static_cast<int>(v));
-  return all;
-}
-
 class KaplanMeierSite : public SiteAnalysis {
  public:
   KaplanMeierSite(SurvivalSite survival) : survival_(std::move(survival)) {}
@@ -56,8 +50,7 @@ class KaplanMeierSite : public SiteAnalysis {
     ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
     ASSIGN_OR_RETURN(std::vector<double> extra_times, parameters.Numbers("extra_times"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
-    ASSIGN_OR_RETURN(std::vector<int32_t> stratum,
-                     survival_.CombinationIndex(AllVariables(survival_.formula()), levels));
+    ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.StratumIndex(levels));
     const SurvivalRows& rows = survival_.rows();
     const size_t k_count = event_times.size();
     const size_t per_stratum = 1 + 2 * k_count + extra_times.size();

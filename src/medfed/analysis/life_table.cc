@@ -117,9 +117,7 @@ class LifeTableSite : public SiteAnalysis {
     if (phase == "times") return survival_.Times(parameters, /*disclose_event_times=*/false);
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
-    std::vector<int> all;
-    for (size_t v = 0; v < survival_.formula().variables.size(); ++v) all.push_back(static_cast<int>(v));
-    ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.CombinationIndex(all, levels));
+    ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.StratumIndex(levels));
     const bool relative = parameters.Has("expected_age");
     std::optional<ExpectedSurvival> expected;
     if (relative) {

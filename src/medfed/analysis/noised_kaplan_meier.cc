@@ -14,12 +14,6 @@ namespace {
 // [events, censorings] per interval per stratum: one group.
 std::vector<NoiseGroup> GridNoise(size_t strata, size_t intervals) { return {{0, strata * intervals * 2, 1}}; }
 
-std::vector<int> AllVariables(const Formula& formula) {
-  std::vector<int> all;
-  for (size_t v = 0; v < formula.variables.size(); ++v) all.push_back(static_cast<int>(v));
-  return all;
-}
-
 class NoisedKaplanMeierSite : public SiteAnalysis {
  public:
   NoisedKaplanMeierSite(SurvivalSite survival, PrivacyTarget privacy)
@@ -40,7 +34,7 @@ class NoisedKaplanMeierSite : public SiteAnalysis {
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> grid, parameters.Numbers("grid"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
-    ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.CombinationIndex(AllVariables(survival_.formula()), levels));
+    ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.StratumIndex(levels));
     const SurvivalRows& rows = survival_.rows();
     const size_t intervals = grid.size() + 1;
     Contribution contribution;
@@ -83,14 +77,16 @@ class NoisedKaplanMeierHub : public HubAnalysis {
       parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
       return HubStep::Next(std::move(parameters));
     }
-    return HubStep::Finish(Result(pooled.sum));
+    ASSIGN_OR_RETURN(Json result, Result(pooled.sum));
+    return HubStep::Finish(std::move(result));
   }
 
  private:
-  Json Result(const std::vector<double>& sum) const {
+  StatusOr<Json> Result(const std::vector<double>& sum) const {
     const size_t intervals = grid_.size() + 1;
-    auto noise = PooledNoise(GridNoise(labels_.size(), intervals), privacy_, context_.sites.size());
-    const double variance = noise.ok() ? noise->pooled_variance[0] : 0;
+    ASSIGN_OR_RETURN(NoiseCalibration noise,
+                     PooledNoise(GridNoise(labels_.size(), intervals), privacy_, context_.sites.size()));
+    const double variance = noise.pooled_variance[0];
     Json strata = Json::array();
     double all_n = 0, all_events = 0;
     for (size_t s = 0; s < labels_.size(); ++s) {

@@ -245,6 +245,12 @@ StatusOr<std::vector<int32_t>> SurvivalSite::CombinationIndex(const std::vector<
   return index;
 }
 
+StatusOr<std::vector<int32_t>> SurvivalSite::StratumIndex(const GlobalLevels& levels) const {
+  std::vector<int> all(formula_.variables.size());
+  for (size_t v = 0; v < all.size(); ++v) all[v] = static_cast<int>(v);
+  return CombinationIndex(all, levels);
+}
+
 Status SurvivalHub::AfterSchema(const PooledRound& pooled, bool counts_released) {
   n_ = pooled.sum.at(0);
   missing_ = pooled.sum.at(1);

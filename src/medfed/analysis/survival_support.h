@@ -49,6 +49,8 @@ class SurvivalSite {
   // indices) under the united levels, in the order CombinationLabels enumerates them.
   StatusOr<std::vector<int32_t>> CombinationIndex(const std::vector<int>& variables,
                                                   const GlobalLevels& levels) const;
+  // The combination of all the formula's variables: the strata of a curve or a life table.
+  StatusOr<std::vector<int32_t>> StratumIndex(const GlobalLevels& levels) const;
 
  private:
   std::shared_ptr<const Table> table_;

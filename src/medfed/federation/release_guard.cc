@@ -11,10 +11,15 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
   // A noised release needs no differencing guard: the noise bounds what any pair of releases
   // tells about one patient (that is what the budget accounts for). Exact releases are guarded.
   const bool exact = !contribution.noise.has_value();
+  // Each row set is keyed by its table's file and that file's SHA-256 (one version of its rows).
+  std::vector<std::string> keys;
   for (const auto& released : exact ? contribution.released_rows : std::vector<ReleasedRows>()) {
-    const std::string key = released.table + "@" + data_->DigestOfSource(released.table);
+    keys.push_back(released.table + "@" + data_->DigestOfSource(released.table));
+  }
+  for (size_t r = 0; r < keys.size(); ++r) {
+    const ReleasedRows& released = contribution.released_rows[r];
     ASSIGN_OR_RETURN(std::optional<uint64_t> difference,
-                     store_->SmallestDifference(researcher, key, *released.rows, released.table_rows));
+                     store_->SmallestDifference(researcher, keys[r], *released.rows, released.table_rows));
     if (difference && IsSmallCount(static_cast<double>(*difference), min_rows)) {
       // The reason names the rule, never the size of the difference.
       return Refusal{"differencing", "site " + site + ": the rows of this analysis differ from the rows of an earlier "
@@ -56,9 +61,9 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
       }
     }
   }
-  for (const auto& released : exact ? contribution.released_rows : std::vector<ReleasedRows>()) {
-    const std::string key = released.table + "@" + data_->DigestOfSource(released.table);
-    RETURN_IF_ERROR(store_->RecordRows(researcher, key, *released.rows, released.table_rows));
+  for (size_t r = 0; r < keys.size(); ++r) {
+    const ReleasedRows& released = contribution.released_rows[r];
+    RETURN_IF_ERROR(store_->RecordRows(researcher, keys[r], *released.rows, released.table_rows));
   }
   return std::optional<Refusal>();
 }
