@@ -12,7 +12,10 @@
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
 #include "medfed/core/text.h"
+#include "medfed/analysis/gwas_internal.h"
 #include "medfed/federation/study_runner.h"
+#include "medfed/privacy/differential_privacy.h"
+#include "medfed/stats/goodness_of_fit.h"
 #include "test_support.h"
 
 namespace medfed {
@@ -467,6 +470,140 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
   compare_with_oracle(rare, "rare", 8);
   EXPECT_GE(rare.result["newton_iterations"]["max"].get<int>(), 7);
   EXPECT_GE(run.result["newton_iterations"]["max"].get<int>(), 4);
+}
+
+// --- extract and differential privacy ---------------------------------------------------
+
+// Variants whose every genotype class is common among cases and among controls (ALT frequency
+// 0.35..0.65 in plink2's .afreq), so that noised counts are never near zero.
+std::vector<std::string> CommonVariants(size_t count) {
+  std::vector<std::string> ids;
+  for (const auto& [id, row] : ReadTable(kExpected + "ref_qc.afreq")) {
+    const double frequency = Number(row.at("ALT_FREQS"));
+    if (frequency >= 0.35 && frequency <= 0.65 && ids.size() < count) ids.push_back(id);
+  }
+  return ids;
+}
+
+std::vector<SiteConfig> SitesWithPolicy(const std::string& policy) {
+  std::vector<SiteConfig> sites = Sites(false);
+  const std::string path = testing::MakeTempDir("medfed_gwas_policy") + "/policy.toml";
+  EXPECT_TRUE(WriteFileAtomically(path, policy).ok());
+  for (auto& site : sites) site.policy_path = path;
+  return sites;
+}
+
+TEST(GwasExtractTest, OnlyTheListedVariantsAreTestedWithTheSameNumbers) {
+  GwasRun all = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}});
+  std::vector<std::string> ids = CommonVariants(5);
+  ASSERT_EQ(ids.size(), 5u);
+  Json extract = ids;
+  extract.push_back("no_such_variant");
+  GwasRun some = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}, {"extract", extract}});
+  ASSERT_EQ(some.result["status"], "ok") << some.result.dump(2);
+  ASSERT_EQ(some.rows.size(), 5u);
+  for (const auto& id : ids) EXPECT_EQ(some.rows.at(id), all.rows.at(id)) << id;
+  EXPECT_EQ(some.result["variants_extracted"], 5);
+  EXPECT_EQ(some.result["extract_not_found"], 1);
+  EXPECT_EQ(some.result["extract_not_found_examples"][0], "no_such_variant");
+  auto none = RunStudyLocally(testing::MakeStudy(
+      Sites(), {AnalysisSpec("gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"},
+                                            {"test", "allelic"}, {"extract", {"no_such_variant"}}})}));
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("none of the 1 variant IDs in extract"), std::string::npos) << none.status();
+}
+
+TEST(GwasPrivacyTest, OnlyAllelicAndTrendHaveANoisedForm) {
+  for (const char* test : {"logistic", "linear", "qc"}) {
+    auto parsed = gwas::ParseGwasSpec(AnalysisSpec(
+        "g", "gwas",
+        {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"}, {"test", test},
+         {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
+    ASSERT_FALSE(parsed.ok()) << test;
+    EXPECT_NE(parsed.status().message().find("needs test = allelic or trend"), std::string::npos) << parsed.status();
+  }
+}
+
+// The noised trend test over many runs: every genotype count the sites release carries the
+// stated distributed discrete Gaussian noise, split evenly over the design round and the
+// extracted variants, whatever the counting blocks; OBS_CT (six noised counts, three sites'
+// shares each) follows the exact distribution of that noise.
+TEST(GwasPrivacyTest, NoisedCountsFollowTheStatedMechanism) {
+  // A large budget so that epsilon 8 fits; each run starts with a fresh (in-memory) budget.
+  std::vector<SiteConfig> sites =
+      SitesWithPolicy("[disclosure]\nmin_cell_count = 1\n[privacy]\nepsilon = 20\ndelta = 1e-5\n");
+  const std::vector<std::string> ids = CommonVariants(20);
+  ASSERT_EQ(ids.size(), 20u);
+  GwasRun exact = RunGwas({{"phenotype", "cc"}, {"test", "trend"}, {"extract", ids}}, sites);
+  ASSERT_EQ(exact.rows.size(), 20u);
+  const PrivacyTarget target{8.0, 1e-6};
+  // The design round's group and one per variant (no HWE filter, so no founders' counts).
+  auto calibration = CalibrateDistributedNoise({{0, 1, 1}}, ZcdpForApproximateDp(target) / 21, 3);
+  ASSERT_TRUE(calibration.ok());
+  const int64_t site_variance = calibration->site_variance[0];
+  const Json privacy = {{"epsilon", target.epsilon}, {"delta", target.delta}};
+  std::map<int64_t, int> counts;
+  double sum = 0, squares = 0;
+  int values = 0;
+  const int runs = 100;
+  for (int run = 0; run < runs; ++run) {
+    GwasRun noised = RunGwas(
+        {{"phenotype", "cc"}, {"test", "trend"}, {"extract", ids}, {"privacy", privacy}, {"block_variants", 7}},
+        sites);
+    ASSERT_EQ(noised.result["status"], "ok") << noised.result.dump(2);
+    ASSERT_EQ(noised.rows.size(), 20u);
+    if (run == 0) {
+      EXPECT_NEAR(noised.result["count_noise_sd"].get<double>(), std::sqrt(3.0 * double(site_variance)), 1e-9);
+      EXPECT_EQ(noised.result["privacy"]["epsilon"], 8.0);
+      EXPECT_FALSE(noised.result.contains("samples_left_out"));
+      EXPECT_EQ(noised.result["variants_filtered"]["small_count"], 0);
+    }
+    // The noised cases stay near the exact number (1200 samples).
+    EXPECT_NEAR(noised.result["cases"].get<double>(), exact.result["cases"].get<double>(),
+                8 * noised.result["count_noise_sd"].get<double>());
+    for (const auto& id : ids) {
+      const int64_t noise = std::stoll(noised.rows.at(id).at("OBS_CT")) - std::stoll(exact.rows.at(id).at("OBS_CT"));
+      ++counts[noise];
+      sum += double(noise);
+      squares += double(noise * noise);
+      ++values;
+    }
+  }
+  const auto pmf = testing::PooledNoisePmf(site_variance, 18);
+  double variance = 0, fourth = 0;
+  for (const auto& [x, p] : pmf) {
+    variance += p * double(x * x);
+    fourth += p * std::pow(double(x), 4);
+  }
+  EXPECT_LT(std::fabs(sum / values), 5 * std::sqrt(variance / values));
+  EXPECT_LT(std::fabs(squares / values - variance), 5 * std::sqrt((fourth - variance * variance) / values));
+  EXPECT_GT(stats::PearsonGoodnessOfFitP(counts, pmf, values), 1e-6);
+}
+
+// The design round charges the whole analysis before any count leaves; the counting blocks
+// are prepaid, so one block or three cost the same, and the budget then refuses what is over.
+TEST(GwasPrivacyTest, TheWholeAnalysisIsChargedOnceWhateverTheBlocks) {
+  const std::vector<std::string> ids = CommonVariants(20);
+  const Json privacy = {{"epsilon", 2.0}, {"delta", 1e-6}};
+  std::set<std::string> left;
+  for (int block : {7, 8192}) {
+    std::vector<SiteConfig> sites = SitesWithPolicy("[disclosure]\nmin_cell_count = 1\n[privacy]\nepsilon = 2.5\n");
+    const std::string state = testing::MakeTempDir("medfed_gwas_state");
+    for (auto& site : sites) site.state_directory = state + "/" + site.name;
+    GwasRun run = RunGwas(
+        {{"phenotype", "cc"}, {"test", "allelic"}, {"extract", ids}, {"privacy", privacy}, {"block_variants", block}},
+        sites);
+    ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
+    for (const auto& [site, text] : run.result["privacy_budget_left"].items()) left.insert(text.get<std::string>());
+    // A second run at epsilon 2 would overspend the epsilon-2.5 budget: refused before anything leaves.
+    GwasRun again = RunGwas(
+        {{"phenotype", "cc"}, {"test", "allelic"}, {"extract", ids}, {"privacy", privacy}, {"block_variants", block}},
+        sites);
+    ASSERT_EQ(again.result["status"], "refused") << again.result.dump(2);
+    EXPECT_NE(again.result["reason"].get<std::string>().find("privacy_budget"), std::string::npos);
+  }
+  const double budget = ZcdpForApproximateDp({2.5, 1e-5});
+  EXPECT_EQ(left, std::set<std::string>{DescribePrivacy(budget - ZcdpForApproximateDp({2.0, 1e-6}), 1e-5)});
 }
 
 }  // namespace

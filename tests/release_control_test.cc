@@ -258,24 +258,6 @@ TEST(DifferentialPrivacyTest, OtherAnalysesRefuseThePrivacyKey) {
   EXPECT_NE(unbounded.status().message().find("bounds"), std::string::npos) << unbounded.status();
 }
 
-// P(x) of the sum of `sites` independent N_Z(0, variance).
-std::map<int64_t, double> PooledNoisePmf(int64_t variance, int sites) {
-  const int64_t reach = static_cast<int64_t>(12 * std::sqrt(static_cast<double>(variance)));
-  std::map<int64_t, double> one;
-  double total = 0;
-  for (int64_t x = -reach; x <= reach; ++x) total += one[x] = std::exp(-double(x * x) / (2.0 * double(variance)));
-  for (auto& [x, p] : one) p /= total;
-  std::map<int64_t, double> sum = {{0, 1.0}};
-  for (int s = 0; s < sites; ++s) {
-    std::map<int64_t, double> next;
-    for (const auto& [a, pa] : sum) {
-      for (const auto& [b, pb] : one) next[a + b] += pa * pb;
-    }
-    sum = std::move(next);
-  }
-  return sum;
-}
-
 TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThousandRuns) {
   auto sites = Sites(30);
   for (auto& site : sites) site.state_directory.clear();  // a fresh budget every run
@@ -300,7 +282,7 @@ TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThou
     sum += static_cast<double>(noise);
     squares += static_cast<double>(noise * noise);
   }
-  const auto pmf = PooledNoisePmf(site_variance, 3);
+  const auto pmf = testing::PooledNoisePmf(site_variance, 3);
   double variance = 0, fourth = 0;
   for (const auto& [x, p] : pmf) {
     variance += p * double(x * x);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -77,6 +78,23 @@ std::vector<size_t> ParseRows(const std::string& text) {
   std::vector<size_t> rows;
   for (const auto& part : SplitString(text, ';')) rows.push_back(std::stoul(part));
   return rows;
+}
+
+std::map<int64_t, double> PooledNoisePmf(int64_t variance, int draws) {
+  const int64_t reach = static_cast<int64_t>(12 * std::sqrt(static_cast<double>(variance)));
+  std::map<int64_t, double> one;
+  double total = 0;
+  for (int64_t x = -reach; x <= reach; ++x) total += one[x] = std::exp(-double(x * x) / (2.0 * double(variance)));
+  for (auto& [x, p] : one) p /= total;
+  std::map<int64_t, double> sum = {{0, 1.0}};
+  for (int d = 0; d < draws; ++d) {
+    std::map<int64_t, double> next;
+    for (const auto& [a, pa] : sum) {
+      for (const auto& [b, pb] : one) next[a + b] += pa * pb;
+    }
+    sum = std::move(next);
+  }
+  return sum;
 }
 
 }  // namespace medfed::testing

@@ -2,6 +2,8 @@
 // disk, study files built in code.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,10 @@ std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& ro
                                     int extra_covariates = 0);
 
 StudyFile MakeStudy(std::vector<SiteConfig> sites, std::vector<AnalysisSpec> analyses);
+
+// P(x) of the sum of `draws` independent discrete Gaussians N_Z(0, variance): the exact
+// distribution of pooled noise, for the tests of differential privacy's mechanism.
+std::map<int64_t, double> PooledNoisePmf(int64_t variance, int draws);
 
 // "800;500;300" -> {800, 500, 300}
 std::vector<size_t> ParseRows(const std::string& text);

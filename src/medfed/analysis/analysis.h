@@ -60,9 +60,17 @@ struct ReleasedRows {
 // Differential privacy for a round: the site adds its share of discrete Gaussian noise to these
 // coordinates (integers) and charges the researcher's budget before masking
 // (privacy/differential_privacy.h).
+//
+// Most analyses release all their noised coordinates in one round. One whose noised release
+// spans rounds (a GWAS counts its variants block by block) splits the target's cost: each
+// round's noise is sized for `share` of it, and the whole is charged in the first noised round
+// (`charge` 1, so the budget is checked once, before anything noised leaves) while later rounds
+// charge only what goes beyond it (a hub that asks for a block twice pays twice).
 struct NoiseRequest {
   std::vector<NoiseGroup> groups;
   PrivacyTarget target;
+  double share = 1;   // fraction of the target's rho this round's noise is sized for
+  double charge = 1;  // fraction of the target's rho charged to the budget now (0: prepaid)
 };
 
 // The key under which a site tells the researcher, in plain text, how much of their privacy

@@ -4,6 +4,7 @@
 
 #include "medfed/analysis/gwas_hub.h"
 #include "medfed/analysis/gwas_site.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
@@ -46,6 +47,17 @@ std::string Render(const Json& result) {
   text += ", " + std::to_string(result["variants_tested"].get<int64_t>()) + " variants tested";
   if (!result["lambda_gc"].is_null()) text += ", lambda_GC = " + FormatSignificant(result["lambda_gc"].get<double>(), 4);
   text += "\n  results: " + result["output"].get<std::string>() + "\n";
+  if (result.contains("privacy")) {
+    const Json& privacy = result["privacy"];
+    text += "  noised (epsilon " + FormatSignificant(privacy["epsilon"].get<double>(), 3) + ", delta " +
+            FormatSignificant(privacy["delta"].get<double>(), 3) + "): every genotype count carries noise of sd " +
+            FormatSignificant(result["count_noise_sd"].get<double>(), 3) +
+            "; samples, cases and controls are noised too\n";
+  }
+  if (result.contains("extract_not_found")) {
+    text += "  extract IDs not among the shared variants: " +
+            std::to_string(result["extract_not_found"].get<size_t>()) + "\n";
+  }
   const auto& filtered = result["variants_filtered"];
   size_t dropped = filtered["geno"].get<size_t>() + filtered["hwe"].get<size_t>() + filtered["maf"].get<size_t>();
   if (dropped > 0) {
@@ -78,7 +90,8 @@ std::string Render(const Json& result) {
 const AnalysisDefinition& GwasDefinition() {
   static const AnalysisDefinition definition = {
       "gwas",
-      "genome-wide association, as plink2 --glm / plink --assoc, --model trend-only",
+      "genome-wide association, as plink2 --glm / plink --assoc, --model trend-only; allelic and trend counts "
+      "noised with privacy = {...}",
       {{"genotypes", KeyKind::kString, true, "genotype set name (PLINK prefix or VCF/BCF per site)"},
        {"table", KeyKind::kString, true, "table with the sample id, phenotype and covariates"},
        {"sample_id", KeyKind::kString, false, "sample id column, matching the .fam IID / VCF samples (default IID)"},
@@ -90,7 +103,10 @@ const AnalysisDefinition& GwasDefinition() {
        {"geno", KeyKind::kNumber, false, "maximum missing call rate"},
        {"hwe", KeyKind::kNumber, false, "minimum Hardy-Weinberg p-value (founders)"},
        {"top", KeyKind::kNumber, false, "top hits in the results document (default 10)"},
-       {"where", KeyKind::kString, false, "sample filter on the table"}},
+       {"where", KeyKind::kString, false, "sample filter on the table"},
+       {"block_variants", KeyKind::kNumber, false, "variants per counting round (default 8192; smaller uses less memory)"},
+       {"extract", KeyKind::kStringList, false, "variant IDs to test, as plink --extract (default: all)"},
+       PrivacyKeySpec()},
       Validate,
       CreateSite,
       CreateHub,

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/core/text.h"
 #include "medfed/genomics/variant_harmonisation.h"
 #include "medfed/stats/distributions.h"
@@ -40,7 +41,7 @@ StatusOr<HubStep> GwasHub::Combine(const PooledRound& pooled) {
       genotype_only_ = pooled.sum.at(1);
       table_only_ = pooled.sum.at(2);
       missing_values_ = pooled.sum.at(3);
-      if (samples_ == 0) {
+      if (samples_ == 0 && !spec_.privacy) {
         return InvalidArgument("no sample is in both a site's genotypes and its table (check sample_id = \"" +
                                spec_.sample_id + "\" against the .fam / VCF sample names)");
       }
@@ -82,24 +83,29 @@ StatusOr<HubStep> GwasHub::Combine(const PooledRound& pooled) {
         }
         lists.push_back(std::move(list));
       }
-      RoundParameters parameters = Phase("canonical");
       if (identical_lists_) {
         canonical_ = std::move(lists[0]);
         variants_in_files_ = canonical_.size();
         for (const auto& variant : canonical_) {
           if (genomics::IsStrandAmbiguous(variant)) strand_ambiguous_.push_back(genomics::VariantKey(variant));
         }
-        parameters.numbers["identity"] = {1};
       } else {
         genomics::Harmonisation harmonised = genomics::HarmoniseVariants(lists, pooled.sites);
         variants_in_files_ = lists[0].size();
         canonical_ = std::move(harmonised.canonical);
         left_out_ = std::move(harmonised.left_out);
         strand_ambiguous_ = std::move(harmonised.strand_ambiguous);
+      }
+      if (canonical_.empty()) return InvalidArgument("the sites share no variant (matched by ID with the same alleles)");
+      variants_shared_ = canonical_.size();
+      if (!spec_.extract.empty()) RETURN_IF_ERROR(Extract());
+      RoundParameters parameters = Phase("canonical");
+      if (identical_lists_ && spec_.extract.empty()) {
+        parameters.numbers["identity"] = {1};
+      } else {
         auto& lines = parameters.texts["canonical"];
         for (const auto& variant : canonical_) lines.push_back(genomics::VariantLine(variant));
       }
-      if (canonical_.empty()) return InvalidArgument("the sites share no variant (matched by ID with the same alleles)");
       stage_ = Stage::kCanonical;
       return HubStep::Next(std::move(parameters));
     }
@@ -115,6 +121,16 @@ StatusOr<HubStep> GwasHub::Combine(const PooledRound& pooled) {
       cases_ = pooled.sum.at(1);
       controls_ = pooled.sum.at(2);
       covariates_ = pooled.sum.size() - 4;
+      if (spec_.privacy) {
+        // The noised case and control counts, rounded and kept non-negative (post-processing).
+        cases_ = std::max(0.0, std::nearbyint(cases_));
+        controls_ = std::max(0.0, std::nearbyint(controls_));
+        samples_ = cases_ + controls_;
+        ASSIGN_OR_RETURN(NoiseCalibration noise,
+                         PooledNoise({{0, 1, 1}}, *spec_.privacy, context_.sites.size(),
+                                     1.0 / static_cast<double>(NoisedGroups(spec_, canonical_.size()))));
+        count_noise_sd_ = std::sqrt(noise.pooled_variance[0]);
+      }
       if (spec_.case_control() && (cases_ == 0 || controls_ == 0)) {
         return InvalidArgument("the phenotype has " + FormatSignificant(cases_, 10) + " cases and " +
                                FormatSignificant(controls_, 10) + " controls in all; a case/control test needs both");
@@ -185,6 +201,34 @@ StatusOr<HubStep> GwasHub::Combine(const PooledRound& pooled) {
   return Internal("unknown gwas stage");
 }
 
+// As plink's --extract: only the listed IDs are tested; IDs the sites do not share are reported.
+Status GwasHub::Extract() {
+  const std::set<std::string> wanted(spec_.extract.begin(), spec_.extract.end());
+  std::set<std::string> found, kept_keys;
+  std::vector<genomics::VariantRecord> kept;
+  for (auto& variant : canonical_) {
+    if (!wanted.count(variant.id)) continue;
+    found.insert(variant.id);
+    kept_keys.insert(genomics::VariantKey(variant));
+    kept.push_back(std::move(variant));
+  }
+  canonical_ = std::move(kept);
+  for (const auto& id : wanted) {
+    if (!found.count(id)) not_extracted_.push_back(id);
+  }
+  std::vector<std::string> ambiguous;
+  for (auto& key : strand_ambiguous_) {
+    if (kept_keys.count(key)) ambiguous.push_back(std::move(key));
+  }
+  strand_ambiguous_ = std::move(ambiguous);
+  if (canonical_.empty()) {
+    return InvalidArgument("none of the " + std::to_string(wanted.size()) +
+                           " variant IDs in extract is among the variants the sites share (e.g. " +
+                           QuoteForMessage(*wanted.begin()) + ")");
+  }
+  return absl::OkStatus();
+}
+
 StatusOr<HubStep> GwasHub::StartBlock() {
   if (block_first_ >= canonical_.size()) {
     RETURN_IF_ERROR(output_.Commit());
@@ -228,9 +272,15 @@ bool GwasHub::RevealsSmallCount(const std::array<double, 3>& a1_cases, const std
 
 StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
   pending_.clear();
+  const double count_noise_variance = count_noise_sd_ * count_noise_sd_;  // 0 without privacy
   for (size_t k = 0; k < block_count_; ++k) {
     const size_t v = block_first_ + k;
-    const double* c = sum.data() + k * kCountsPerVariant;
+    // Noised counts are rounded and kept non-negative (post-processing, which costs no privacy).
+    std::array<double, kCountsPerVariant> c;
+    for (size_t i = 0; i < kCountsPerVariant; ++i) {
+      const double value = sum.at(k * kCountsPerVariant + i);
+      c[i] = spec_.privacy ? std::max(0.0, std::nearbyint(value)) : value;
+    }
     // Dosage counts (0, 1, 2) and missing, cases then controls; founders (0, 1, 2).
     const std::array<double, 3> cases = {c[0], c[1], c[2]}, controls = {c[4], c[5], c[6]};
     const double missing = c[3] + c[7];
@@ -264,16 +314,16 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
       std::swap(a1_controls[0], a1_controls[2]);
       std::swap(a1_all[0], a1_all[2]);
     }
-    if (RevealsSmallCount(a1_cases, a1_controls, a1_all, {c[8], c[9], c[10]})) {
+    // Noised counts need no small-count rule: the noise is what protects them.
+    if (!spec_.privacy && RevealsSmallCount(a1_cases, a1_controls, a1_all, {c[8], c[9], c[10]})) {
       ++filtered_small_;
       continue;
     }
     const int classes = (all[0] > 0) + (all[1] > 0) + (all[2] > 0);
     switch (spec_.test) {
       case Test::kAllelic: {
-        stats::AllelicTest test = stats::AllelicChiSquare(2 * a1_cases[2] + a1_cases[1], 2 * a1_cases[0] + a1_cases[1],
-                                                          2 * a1_controls[2] + a1_controls[1],
-                                                          2 * a1_controls[0] + a1_controls[1]);
+        // Noised counts: the statistic's variance includes the noise's (stats/gwas_tests.h).
+        stats::AllelicTest test = stats::NoisedAllelicChiSquare(a1_cases, a1_controls, count_noise_variance);
         RETURN_IF_ERROR(output_.Write(variant, a1, {observed, PlinkNumber(test.case_frequency),
                                                 PlinkNumber(test.control_frequency), PlinkNumber(test.chi_square),
                                                 PlinkNumber(test.p_value), PlinkNumber(test.odds_ratio)},
@@ -291,7 +341,7 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
         continue;
       }
       case Test::kTrend: {
-        stats::TrendTest test = stats::CochranArmitage(cases, controls);
+        stats::TrendTest test = stats::NoisedCochranArmitage(cases, controls, count_noise_variance);
         RETURN_IF_ERROR(output_.Write(variant, a1, {observed, PlinkNumber(test.chi_square), PlinkNumber(test.p_value)},
                                       test.p_value, test.chi_square));
         continue;
@@ -532,7 +582,15 @@ Json GwasHub::Result() {
                                 {"table_rows_without_genotypes", static_cast<int64_t>(table_only_)},
                                 {"missing_phenotype_or_covariate", static_cast<int64_t>(missing_values_)}};
   result["variants_in_files"] = static_cast<int64_t>(variants_in_files_);
-  result["variants_shared"] = static_cast<int64_t>(canonical_.size());
+  result["variants_shared"] = static_cast<int64_t>(variants_shared_);
+  if (!spec_.extract.empty()) {
+    result["variants_extracted"] = static_cast<int64_t>(canonical_.size());
+    if (!not_extracted_.empty()) {
+      result["extract_not_found"] = not_extracted_.size();
+      result["extract_not_found_examples"] = std::vector<std::string>(
+          not_extracted_.begin(), not_extracted_.begin() + static_cast<long>(std::min<size_t>(20, not_extracted_.size())));
+    }
+  }
   result["variants_filtered"] = {
       {"geno", filtered_geno_}, {"hwe", filtered_hwe_}, {"maf", filtered_maf_}, {"small_count", filtered_small_}};
   result["variants_tested"] = static_cast<int64_t>(output_.rows());
@@ -550,6 +608,15 @@ Json GwasHub::Result() {
         strand_ambiguous_.begin(), strand_ambiguous_.begin() + static_cast<long>(std::min<size_t>(20, strand_ambiguous_.size())));
   }
   result["chromosomes"] = output_.Chromosomes();
+  if (spec_.privacy) {
+    // Nothing exact leaves a site: the sample counts come from the noised design round.
+    result.erase("samples_left_out");
+    result["privacy"] = PrivacyJson(*spec_.privacy, context_.sites.size());
+    result["count_noise_sd"] = count_noise_sd_;
+    result["note"] = "noised genotype counts: each count of a genotype class (cases, controls) carries noise of sd " +
+                     FormatSignificant(count_noise_sd_, 3) + " (an allele count sqrt(5) times that); the test "
+                     "statistics include the noise's variance, frequencies and filters use the noised counts";
+  }
   if (newton_fits_ > 0) {
     result["newton_iterations"] = {{"mean", static_cast<double>(newton_iterations_) / static_cast<double>(newton_fits_)},
                                    {"max", newton_max_iterations_}};

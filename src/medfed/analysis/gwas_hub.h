@@ -43,6 +43,7 @@ class GwasHub : public HubAnalysis {
   };
 
   RoundParameters Phase(const std::string& phase) const;
+  Status Extract();
   StatusOr<HubStep> StartBlock();
   StatusOr<HubStep> AfterCounts(const std::vector<double>& sum);
   bool RevealsSmallCount(const std::array<double, 3>& a1_cases, const std::array<double, 3>& a1_controls,
@@ -64,6 +65,9 @@ class GwasHub : public HubAnalysis {
   bool identical_lists_ = false;
   std::vector<std::string> left_out_, strand_ambiguous_;
   size_t variants_in_files_ = 0;
+  size_t variants_shared_ = 0;             // before extract
+  std::vector<std::string> not_extracted_;  // extract IDs the sites do not share
+  double count_noise_sd_ = 0;               // privacy: sd of each pooled genotype count
   double samples_ = 0, cases_ = 0, controls_ = 0;
   double genotype_only_ = 0, table_only_ = 0, missing_values_ = 0;
   size_t covariates_ = 0;  // p

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "medfed/analysis/gwas_site.h"
+#include "medfed/analysis/noised_release.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text.h"
 #include "medfed/genomics/genotype_counts.h"
@@ -112,11 +113,17 @@ StatusOr<Contribution> GwasSite::Samples() {
     return *refusal;
   }
   Contribution contribution;
+  DiscloseSchemas(frame_->Schemas(context_.policy.min_cell_count), contribution);
+  contribution.disclosed[kPhenotypeValues].assign(values.begin(), values.end());
+  if (spec_.privacy) {
+    // A noised GWAS releases no exact count: the design round's noised cases and controls say
+    // how many samples were analysed.
+    contribution.values = {0, 0, 0, 0};
+    return contribution;
+  }
   // The samples the researcher selected: which of them are genotyped, or lack a phenotype or a
   // covariate, is the data's doing (model_rounds.h, MakeSelectedRows).
   contribution.released_rows.push_back(MakeReleasedRows(*table_, selected));
-  DiscloseSchemas(frame_->Schemas(context_.policy.min_cell_count), contribution);
-  contribution.disclosed[kPhenotypeValues].assign(values.begin(), values.end());
   contribution.values = {static_cast<double>(matched),
                          static_cast<double>(samples.size() - matched),
                          static_cast<double>(frame_->rows() - matched),
@@ -211,6 +218,16 @@ StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters) {
     }
   }
   Contribution contribution;
+  if (spec_.privacy) {
+    // Only the case and control counts, noised; the whole analysis is charged here, before any
+    // noised count leaves (NoiseRequest in analysis.h).
+    contribution.values = {0, static_cast<double>(cases.size()), static_cast<double>(controls.size()), 0};
+    const size_t groups = NoisedGroups(spec_, map_.index.size());
+    contribution.noise = MakeNoiseRequest({kDesignNoise}, *spec_.privacy, 1.0 / static_cast<double>(groups), 1.0);
+    prepaid_groups_ = groups;
+    noised_groups_released_ = 1;
+    return contribution;
+  }
   contribution.values = {static_cast<double>(y.size()), static_cast<double>(cases.size()),
                          static_cast<double>(controls.size()), y_.sum()};
   for (Eigen::Index j = 1; j < covariates_.cols(); ++j) contribution.values.push_back(covariates_.col(j).sum());
@@ -285,6 +302,23 @@ StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters) {
       write(genomics::CountGenotypes(packed, bytes, founders_), out + 8, false);
     }
   });
+  if (spec_.privacy && count > 0) {
+    std::vector<NoiseGroup> groups = CountNoise(spec_, count);
+    if (spec_.hwe == 0) {
+      // No HWE filter: the founders' classes are not released at all.
+      for (size_t k = 0; k < count; ++k) std::fill_n(contribution.values.begin() + k * kCountsPerVariant + 8, 3, 0.0);
+    }
+    // The design round paid for the analysis' groups; what goes beyond them (a block asked for
+    // again, or counts without a design round) is charged now.
+    const size_t total = NoisedGroups(spec_, map_.index.size());
+    const size_t before = noised_groups_released_;
+    noised_groups_released_ += groups.size();
+    const size_t paid_up_to = std::max(prepaid_groups_, before);
+    const size_t beyond = noised_groups_released_ > paid_up_to ? noised_groups_released_ - paid_up_to : 0;
+    const double share = static_cast<double>(groups.size()) / static_cast<double>(total);
+    contribution.noise = MakeNoiseRequest(std::move(groups), *spec_.privacy, share,
+                                          static_cast<double>(beyond) / static_cast<double>(total));
+  }
   return contribution;
 }
 

@@ -49,6 +49,10 @@ class GwasSite : public SiteAnalysis {
   bool centred_ = false;
   genomics::SampleMask cases_, controls_, founders_;
   genomics::SiteVariantMap map_;
+  // Differential privacy: noise groups released so far, and how many of them the design round
+  // paid for (NoisedGroups, or 0 before it).
+  size_t noised_groups_released_ = 0;
+  size_t prepaid_groups_ = 0;
 };
 
 }  // namespace medfed::gwas

@@ -26,16 +26,19 @@ StatusOr<std::optional<PrivacyTarget>> PrivacyTargetOf(const AnalysisSpec& spec)
   return std::optional<PrivacyTarget>(target);
 }
 
-NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarget& target) {
+NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarget& target, double share,
+                              double charge) {
   NoiseRequest request;
   request.groups = std::move(groups);
   request.target = target;
+  request.share = share;
+  request.charge = charge;
   return request;
 }
 
 StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target,
-                                       size_t sites) {
-  return CalibrateDistributedNoise(groups, ZcdpForApproximateDp(target), static_cast<int>(sites));
+                                       size_t sites, double share) {
+  return CalibrateDistributedNoise(groups, share * ZcdpForApproximateDp(target), static_cast<int>(sites));
 }
 
 Json PrivacyJson(const PrivacyTarget& target, size_t sites) {

@@ -19,12 +19,14 @@ KeySpec PrivacyKeySpec();
 StatusOr<std::optional<PrivacyTarget>> PrivacyTargetOf(const AnalysisSpec& spec);
 
 // The noise request a site attaches to its contribution.
-NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarget& target);
+// `share` and `charge` as in NoiseRequest (analysis.h), for releases that span rounds.
+NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarget& target, double share = 1,
+                              double charge = 1);
 
 // What the hub reports: the pooled noise of each group, from the same calibration the sites
-// used (deterministic in the groups, the target and the number of sites).
+// used (deterministic in the groups, the target, the number of sites and the share).
 StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target,
-                                       size_t sites);
+                                       size_t sites, double share = 1);
 
 // {"mechanism", "epsilon", "delta", "rho", "sites"} plus a note, for a noised result.
 Json PrivacyJson(const PrivacyTarget& target, size_t sites);

@@ -29,20 +29,26 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
   }
   if (contribution.noise) {
     const NoiseRequest& noise = *contribution.noise;
+    if (!(noise.share > 0 && noise.share <= 1) || !(noise.charge >= 0 && noise.charge <= 1)) {
+      return Internal("a noise request's share and charge must be fractions of its target");
+    }
     const double rho = ZcdpForApproximateDp(noise.target);
     const double budget = ZcdpForApproximateDp(policy_.privacy_budget);
-    ASSIGN_OR_RETURN(ReleaseStore::Charge charge, store_->ChargeBudget(researcher, what, rho, budget));
-    if (!charge.granted) {
-      const double left = std::max(0.0, budget - charge.spent_before);
-      return Refusal{"privacy_budget",
-                     "site " + site + ": researcher " + researcher + " has " +
-                         DescribePrivacy(left, policy_.privacy_budget.delta) + " left of this site's budget (" +
-                         DescribePrivacy(budget, policy_.privacy_budget.delta) + "); this analysis needs " +
-                         DescribePrivacy(rho, noise.target.delta) + " (privacy_budget)"};
+    if (noise.charge > 0) {
+      ASSIGN_OR_RETURN(ReleaseStore::Charge charge, store_->ChargeBudget(researcher, what, noise.charge * rho, budget));
+      if (!charge.granted) {
+        const double left = std::max(0.0, budget - charge.spent_before);
+        return Refusal{"privacy_budget",
+                       "site " + site + ": researcher " + researcher + " has " +
+                           DescribePrivacy(left, policy_.privacy_budget.delta) + " left of this site's budget (" +
+                           DescribePrivacy(budget, policy_.privacy_budget.delta) + "); this analysis needs " +
+                           DescribePrivacy(noise.charge * rho, noise.target.delta) + " (privacy_budget)"};
+      }
+      contribution.disclosed[kBudgetLeftKey] = {DescribePrivacy(
+          std::max(0.0, budget - charge.spent_before - noise.charge * rho), policy_.privacy_budget.delta)};
     }
-    contribution.disclosed[kBudgetLeftKey] = {
-        DescribePrivacy(std::max(0.0, budget - charge.spent_before - rho), policy_.privacy_budget.delta)};
-    ASSIGN_OR_RETURN(NoiseCalibration calibration, CalibrateDistributedNoise(noise.groups, rho, sites));
+    ASSIGN_OR_RETURN(NoiseCalibration calibration,
+                     CalibrateDistributedNoise(noise.groups, noise.share * rho, sites));
     std::lock_guard<std::mutex> lock(sampler_mutex_);
     for (size_t g = 0; g < noise.groups.size(); ++g) {
       const NoiseGroup& group = noise.groups[g];

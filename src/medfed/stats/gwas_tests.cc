@@ -95,6 +95,67 @@ TrendTest CochranArmitage(const std::array<double, 3>& cases, const std::array<d
   return test;
 }
 
+namespace {
+
+// The noise's variance of a mean of per-person values k (0, 1, 2) over the genotype counts
+// `counts`, each with noise of variance `noise_variance`, divided by `scale` (1 for a dosage, 2
+// for a frequency).
+double NoiseVarianceOfMean(const std::array<double, 3>& counts, double noise_variance, double scale) {
+  const double total = counts[0] + counts[1] + counts[2];
+  if (total <= 0) return INFINITY;
+  const double mean = (counts[1] + 2 * counts[2]) / total;
+  double squares = 0;
+  for (int k = 0; k < 3; ++k) squares += (k - mean) * (k - mean);
+  return noise_variance * squares / (total * total * scale * scale);
+}
+
+// chi^2 = d^2 / V becomes d^2 / (V + noise).
+void Deflate(double& chi_square, double& p_value, double sampling_variance, double noise_variance) {
+  if (!std::isfinite(chi_square) || !(sampling_variance > 0)) return;
+  chi_square *= sampling_variance / (sampling_variance + noise_variance);
+  p_value = ChiSquareUpperP(chi_square, 1);
+}
+
+}  // namespace
+
+AllelicTest NoisedAllelicChiSquare(const std::array<double, 3>& cases, const std::array<double, 3>& controls,
+                                   double noise_variance) {
+  const double case1 = 2 * cases[2] + cases[1], case2 = 2 * cases[0] + cases[1];
+  const double control1 = 2 * controls[2] + controls[1], control2 = 2 * controls[0] + controls[1];
+  AllelicTest test = AllelicChiSquare(case1, case2, control1, control2);
+  if (noise_variance <= 0) return test;
+  // Pearson's 2 x 2 chi-square is (F_A - F_U)^2 / (f (1 - f) (1/alleles_A + 1/alleles_U)).
+  const double alleles_case = case1 + case2, alleles_control = control1 + control2;
+  const double pooled = (case1 + control1) / (alleles_case + alleles_control);
+  const double sampling = pooled * (1 - pooled) * (1 / alleles_case + 1 / alleles_control);
+  const double noise =
+      NoiseVarianceOfMean(cases, noise_variance, 2) + NoiseVarianceOfMean(controls, noise_variance, 2);
+  Deflate(test.chi_square, test.p_value, sampling, noise);
+  return test;
+}
+
+TrendTest NoisedCochranArmitage(const std::array<double, 3>& cases, const std::array<double, 3>& controls,
+                                double noise_variance) {
+  TrendTest test = CochranArmitage(cases, controls);
+  if (noise_variance <= 0) return test;
+  // Armitage's chi-square is (m_A - m_U)^2 / (v (1/R + 1/S)), v the pooled dosage variance
+  // (divisor N), R and S the cases and controls.
+  double r = 0, s = 0, sum = 0, squares = 0;
+  for (int g = 0; g < 3; ++g) {
+    r += cases[g];
+    s += controls[g];
+    sum += g * (cases[g] + controls[g]);
+    squares += g * g * (cases[g] + controls[g]);
+  }
+  const double n = r + s;
+  const double variance = squares / n - (sum / n) * (sum / n);
+  const double sampling = variance * (1 / r + 1 / s);
+  const double noise =
+      NoiseVarianceOfMean(cases, noise_variance, 1) + NoiseVarianceOfMean(controls, noise_variance, 1);
+  Deflate(test.chi_square, test.p_value, sampling, noise);
+  return test;
+}
+
 RegressionResult GroupedLogistic(const std::array<double, 3>& trials, const std::array<double, 3>& cases) {
   RegressionResult result;
   double total = 0, successes = 0;

@@ -30,6 +30,19 @@ struct TrendTest {
 // allele-1 copies (0, 1, 2) in cases and in controls.
 TrendTest CochranArmitage(const std::array<double, 3>& cases, const std::array<double, 3>& controls);
 
+// The allelic and trend tests on noised counts (a GWAS under differential privacy): each of the
+// six genotype counts carries independent noise of variance `noise_variance`. Both tests are
+// d^2 / V, d the difference in mean A1 dosage (trend) or A1 frequency (allelic) between cases
+// and controls and V its sampling variance under the null (pooled); on noised counts V also
+// needs the noise's variance of d, by the delta method: for a mean m = sum_k k n_k / sum_k n_k
+// it is noise_variance * sum_k (k - m)^2 / (sum_k n_k)^2 (k the A1 copies, or the A1 alleles
+// over two for a frequency). Without this the noise inflates every statistic. With
+// `noise_variance` 0 these are AllelicChiSquare and CochranArmitage. Counts by A1 copies 0, 1, 2.
+AllelicTest NoisedAllelicChiSquare(const std::array<double, 3>& cases, const std::array<double, 3>& controls,
+                                   double noise_variance);
+TrendTest NoisedCochranArmitage(const std::array<double, 3>& cases, const std::array<double, 3>& controls,
+                                double noise_variance);
+
 struct RegressionResult {
   bool ok = false;
   double beta = 0, std_error = 0, statistic = 0, p_value = 1;
