@@ -9,13 +9,10 @@
 #include "medfed/genomics/variant_harmonisation.h"
 #include "medfed/stats/distributions.h"
 #include "medfed/stats/gwas_tests.h"
-#include "medfed/stats/normal_equations.h"
 
 namespace medfed::gwas {
 namespace {
 
-constexpr int kMaxLogisticIterations = 30;
-constexpr double kSmallNewtonStep = 1e-3;  // log-odds units
 
 std::string OutputPath(const std::string& directory, const std::string& output) {
   if (!output.empty() && output[0] == '/') return output;
@@ -396,9 +393,11 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
   const Eigen::Index q = static_cast<Eigen::Index>(covariates_ + 2);
   for (auto& pending : pending_) {
     if (pending.done) continue;
-    pending.theta = Eigen::VectorXd::Zero(q);
-    pending.theta[0] = null_coefficients_[0];
-    for (Eigen::Index j = 2; j < q; ++j) pending.theta[j] = null_coefficients_[j - 1];
+    // Start from the null fit with no dosage effect: (intercept, dosage, covariates).
+    Eigen::VectorXd start = Eigen::VectorXd::Zero(q);
+    start[0] = null_coefficients_[0];
+    for (Eigen::Index j = 2; j < q; ++j) start[j] = null_coefficients_[j - 1];
+    pending.newton.emplace(std::move(start), 1);
   }
   stage_ = Stage::kLogistic;
   return HubStep::Next(LogisticRound());
@@ -456,9 +455,10 @@ RoundParameters GwasHub::LogisticRound() const {
   auto& loglik = parameters.numbers["loglik"];
   for (const auto& pending : pending_) {
     if (pending.done) continue;
+    const Eigen::VectorXd& point = pending.newton->point();
     variants.push_back(static_cast<double>(pending.variant));
-    theta.insert(theta.end(), pending.theta.data(), pending.theta.data() + pending.theta.size());
-    loglik.push_back(pending.check_loglik ? 1 : 0);
+    theta.insert(theta.end(), point.data(), point.data() + point.size());
+    loglik.push_back(pending.newton->wants_loglik() ? 1 : 0);
   }
   return parameters;
 }
@@ -480,66 +480,29 @@ StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
     for (Eigen::Index a = 0; a < qi; ++a) {
       for (Eigen::Index b = a; b < qi; ++b) information(a, b) = information(b, a) = s[t++];
     }
-    ++pending.iterations;
-    if (pending.iterations > kMaxLogisticIterations) {
-      pending.error = "LOGISTIC_CONVERGE_FAIL";
-      pending.done = true;
-      continue;
+    switch (pending.newton->Update(loglik, score, information)) {
+      case stats::LogisticNewton::State::kEvaluate:
+        more = true;
+        continue;
+      case stats::LogisticNewton::State::kNotConverged:
+        pending.error = "LOGISTIC_CONVERGE_FAIL";
+        break;
+      case stats::LogisticNewton::State::kAliased:
+        pending.error = "VIF_INFINITE";
+        break;
+      case stats::LogisticNewton::State::kConverged: {
+        const double sign = pending.a1_is_ref ? -1 : 1;  // sites count ALT copies
+        pending.beta = sign * pending.newton->estimate()[1];
+        pending.std_error = std::sqrt(pending.newton->inverse_information()(1, 1));
+        pending.statistic = pending.beta / pending.std_error;
+        pending.p_value = stats::TwoSidedNormalP(pending.statistic);
+        ++newton_fits_;
+        newton_iterations_ += static_cast<size_t>(pending.newton->evaluations());
+        newton_max_iterations_ = std::max(newton_max_iterations_, pending.newton->evaluations());
+        break;
+      }
     }
-    // The log-likelihood (a log per sample at every site) is asked for at the null fit, where
-    // it costs nothing, and then only when a step looks wrong: Newton steps that keep
-    // shrinking are inside the region of quadratic convergence (Nocedal & Wright 2006,
-    // thm 3.5) and need no guard. A step that does not shrink, or numbers that are not
-    // finite, send the same point back to the sites with the log-likelihood requested, and
-    // glm.fit's rule applies: a point worse than the last checked one is halved towards it.
-    const bool have_loglik = pending.check_loglik;
-    const bool finite = score.allFinite() && information.allFinite();
-    if (have_loglik && (!std::isfinite(loglik) || !finite || loglik < pending.previous_loglik - 1e-9)) {
-      pending.theta = (pending.theta + pending.previous_theta) / 2;
-      more = true;
-      continue;
-    }
-    if (!have_loglik && !finite) {
-      pending.check_loglik = true;
-      more = true;
-      continue;
-    }
-    stats::NormalEquationsSolution step = stats::SolveNormalEquations(information, score);
-    if (step.aliased[1]) {
-      pending.error = "VIF_INFINITE";
-      pending.done = true;
-      continue;
-    }
-    Eigen::VectorXd delta = step.coefficients;
-    for (Eigen::Index j = 0; j < delta.size(); ++j) {
-      if (std::isnan(delta[j])) delta[j] = 0;
-    }
-    const double scale = 1 + pending.theta.cwiseAbs().maxCoeff();
-    const double step_size = delta.cwiseAbs().maxCoeff();
-    if (!have_loglik && step_size > kSmallNewtonStep && step_size > 0.5 * pending.previous_step) {
-      pending.check_loglik = true;
-      more = true;
-      continue;
-    }
-    if (step_size < 1e-8 * scale) {
-      // Converged: one last Newton correction; standard errors from the information here.
-      const Eigen::VectorXd estimate = pending.theta + delta;
-      pending.beta = (pending.a1_is_ref ? -1 : 1) * estimate[1];  // sites count ALT copies
-      pending.std_error = std::sqrt(step.inverse(1, 1));
-      pending.statistic = pending.beta / pending.std_error;
-      pending.p_value = stats::TwoSidedNormalP(pending.statistic);
-      pending.done = true;
-      ++newton_fits_;
-      newton_iterations_ += static_cast<size_t>(pending.iterations);
-      newton_max_iterations_ = std::max(newton_max_iterations_, pending.iterations);
-      continue;
-    }
-    pending.previous_theta = pending.theta;
-    if (have_loglik) pending.previous_loglik = loglik;
-    pending.check_loglik = false;
-    pending.previous_step = step_size;
-    pending.theta += delta;
-    more = true;
+    pending.done = true;
   }
   if (more) return HubStep::Next(LogisticRound());
   return FinishBlock();

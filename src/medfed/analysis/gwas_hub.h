@@ -12,6 +12,7 @@
 #include "medfed/core/progress.h"
 #include "medfed/genomics/genotype_matrix.h"
 #include "medfed/stats/glm_irls.h"
+#include "medfed/stats/logistic_newton.h"
 #include "medfed/table/model_frame.h"
 
 namespace medfed::gwas {
@@ -32,12 +33,7 @@ class GwasHub : public HubAnalysis {
     double observed;
     bool a1_is_ref = false;  // A1 is the minor allele: REF when ALT is the major one
     std::string error;       // plink2 ERRCODE when already decided
-    Eigen::VectorXd theta;   // logistic iterate
-    Eigen::VectorXd previous_theta;
-    double previous_loglik = -INFINITY;
-    double previous_step = INFINITY;  // max |Newton step| that led to theta
-    bool check_loglik = true;         // ask the sites for the log-likelihood at theta
-    int iterations = 0;
+    std::optional<stats::LogisticNewton> newton;  // logistic with covariates
     bool done = false;
     double beta = NAN, std_error = NAN, statistic = NAN, p_value = NAN;
   };
