@@ -23,7 +23,10 @@ test: deps
 	@cmake --build --preset asan
 	@ctest --preset asan
 
-demo: release
+# The demo needs the binary only, not the tests.
+demo: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release --target medfed
 	@build/release/medfed demo --out build/demo
 
 bench: deps-reference release

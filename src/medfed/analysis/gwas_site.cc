@@ -1,8 +1,6 @@
 // The site half of `gwas`: joins the phenotype table to the genotype samples, agrees on the
 // variant list, and answers counting and regression rounds block by block straight from the
 // memory-mapped genotypes (docs/protocols/gwas.md).
-#include <sodium.h>
-
 #include <cmath>
 #include <set>
 #include <unordered_map>
@@ -10,6 +8,7 @@
 #include "medfed/analysis/gwas_site.h"
 #include "medfed/analysis/noised_release.h"
 #include "medfed/core/parallel.h"
+#include "medfed/crypto/sodium.h"
 #include "medfed/core/text.h"
 #include "medfed/genomics/genotype_counts.h"
 #include "medfed/stats/glm_irls.h"
@@ -25,17 +24,9 @@ constexpr char kVariantDigest[] = "variant_digest";
 constexpr char kVariantLines[] = "variant_lines";
 
 std::string Digest(const std::vector<genomics::VariantRecord>& variants) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  for (const auto& variant : variants) {
-    std::string line = genomics::VariantLine(variant) + "\n";
-    crypto_hash_sha256_update(&state, reinterpret_cast<const uint8_t*>(line.data()), line.size());
-  }
-  uint8_t hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, hash);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-  return hex;
+  crypto::Sha256Stream hash;
+  for (const auto& variant : variants) hash.Update(genomics::VariantLine(variant) + "\n");
+  return hash.FinalHex();
 }
 
 }  // namespace

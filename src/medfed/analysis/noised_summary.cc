@@ -1,6 +1,5 @@
 #include "medfed/analysis/noised_summary.h"
 
-#include <sodium.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +8,7 @@
 #include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/summary_columns.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/secure_random.h"
 
 namespace medfed {
 namespace {
@@ -73,8 +73,7 @@ StatusOr<std::vector<Bounds>> BoundsOf(const AnalysisSpec& spec, const std::vect
 double RandomRound(double x) {
   const double whole = std::floor(x);
   const double fraction = x - whole;
-  const double uniform = (static_cast<double>(randombytes_random()) + 0.5) / 4294967296.0;
-  return uniform < fraction ? whole + 1 : whole;
+  return crypto::RandomUnit() < fraction ? whole + 1 : whole;
 }
 
 class NoisedSummarySite : public SiteAnalysis {

@@ -15,7 +15,6 @@
 // A site learns the ontology size only; the querier learns every patient's score and the
 // handles of the best matches (HMAC-SHA-256 of the patient id under a key only the site holds,
 // so only the site can find the patient for follow-up, as in Matchmaker Exchange).
-#include <sodium.h>
 
 #include <algorithm>
 #include <cmath>
@@ -28,7 +27,10 @@
 #include "medfed/core/secret_file.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/keyed_hash.h"
+#include "medfed/crypto/merkle_tree.h"
 #include "medfed/crypto/okamoto_uchiyama.h"
+#include "medfed/crypto/secure_random.h"
 #include "medfed/crypto/sodium.h"
 #include "medfed/table/evaluator.h"
 
@@ -39,28 +41,24 @@ constexpr int kSlotBits = 24;
 constexpr int kSlots = 28;
 constexpr double kWeightScale = 100;  // IC in hundredths of a nat
 
-// The site's handle key, kept beside the table (created once, readable by the site only).
-StatusOr<std::string> HandleKey(const std::string& table_path) {
+// The site's handle key, kept beside the table (created once, readable by the site only), and
+// wiped from memory when the analysis has its handles.
+StatusOr<crypto::SecretBytes> HandleKey(const std::string& table_path) {
   const std::string path = table_path + ".match.key";
   if (!FileExists(path)) {
-    std::string key(32, '\0');
-    randombytes_buf(key.data(), key.size());
-    Status written = WriteSecretFile(path, key);
-    sodium_memzero(key.data(), key.size());
-    RETURN_IF_ERROR(written);
+    const crypto::SecretBytes key = crypto::RandomSecret(32);
+    RETURN_IF_ERROR(WriteSecretFile(path, key.view()));
   }
-  return ReadSecretFile(path, "match handle key", 32, KeyFormat::kBinary);
+  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path, "match handle key", 32, KeyFormat::kBinary));
+  crypto::SecretBytes key = crypto::SecretBytes::FromText(text);
+  crypto::WipeString(text);
+  return key;
 }
 
-std::string Handle(const std::string& key, const std::string& patient) {
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(patient.data()), patient.size());
-  crypto_auth_hmacsha256_final(&state, mac);
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, mac, 16);
-  return hex;
+// A patient's handle: the first 128 bits of HMAC-SHA-256 under the site's key, in hex.
+std::string Handle(const crypto::SecretBytes& key, const std::string& patient) {
+  const std::array<uint8_t, 32> mac = crypto::HmacSha256(key.view(), patient);
+  return crypto::HexOf(std::span<const uint8_t>(mac.data(), 16));
 }
 
 class MatchSite : public SiteAnalysis {
@@ -249,7 +247,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   const std::string id_column = spec.String("id_column"), terms_column = spec.String("terms");
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {id_column, terms_column}));
   ASSIGN_OR_RETURN(PhenotypeOntology ontology, PhenotypeOntology::LoadObo(spec.String("ontology")));
-  ASSIGN_OR_RETURN(std::string key, HandleKey(context.data.table_paths().at(spec.String("table"))));
+  ASSIGN_OR_RETURN(const crypto::SecretBytes key, HandleKey(context.data.table_paths().at(spec.String("table"))));
   const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
   const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
   ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(spec.String("where"), *table));
@@ -266,7 +264,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   }
   // A random order, so that slot positions say nothing about row order.
   for (size_t i = closures.size(); i > 1; --i) {
-    const size_t j = randombytes_uniform(static_cast<uint32_t>(i));
+    const size_t j = crypto::RandomBelow(static_cast<uint32_t>(i));
     std::swap(closures[i - 1], closures[j]);
     std::swap(handles[i - 1], handles[j]);
   }

@@ -2,7 +2,6 @@
 // De-identifies a table before it joins the network (privacy/deidentification.h): the scan says
 // what each column holds, the policy what to do with it, the lattice search reaches k with the
 // least loss; the output is written (temporary file, then rename) only if it passed every check.
-#include <sodium.h>
 
 #include <chrono>
 #include <cstdio>
@@ -15,7 +14,7 @@
 #include "medfed/core/file.h"
 #include "medfed/core/secret_file.h"
 #include "medfed/core/text_table.h"
-#include "medfed/crypto/sodium.h"
+#include "medfed/crypto/secure_random.h"
 #include "medfed/governance/deid_policy_file.h"
 #include "medfed/table/csv_reader.h"
 #include "medfed/table/csv_writer.h"
@@ -38,14 +37,9 @@ StatusOr<std::string> PseudonymKey(const DeidArguments& arguments) {
       return NotFound("pseudonym key " + arguments.key + " does not exist; add --create-key to make one (keep it "
                       "secret and keep it: the same key gives the same pseudonyms)");
     }
-    RETURN_IF_ERROR(crypto::EnsureSodium());
-    unsigned char bytes[32];
-    randombytes_buf(bytes, sizeof bytes);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-    sodium_memzero(bytes, sizeof bytes);
-    Status written = WriteSecretFile(arguments.key, std::string(hex) + "\n");
-    sodium_memzero(hex, sizeof hex);
+    std::string hex = crypto::RandomHex(32) + "\n";
+    Status written = WriteSecretFile(arguments.key, hex);
+    crypto::WipeString(hex);
     RETURN_IF_ERROR(written);
     std::fprintf(stderr, "deid: created pseudonym key %s\n", arguments.key.c_str());
   }

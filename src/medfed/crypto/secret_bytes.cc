@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace medfed::crypto {
 
 SecretBytes& SecretBytes::operator=(const SecretBytes& other) {
@@ -22,6 +24,17 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
 }
 
 SecretBytes::~SecretBytes() { Wipe(); }
+
+SecretBytes SecretBytes::FromText(std::string_view text) {
+  SecretBytes secret(text.size());
+  std::copy(text.begin(), text.end(), secret.bytes_.begin());
+  return secret;
+}
+
+void WipeString(std::string& text) {
+  if (!text.empty()) sodium_memzero(text.data(), text.size());
+  text.clear();
+}
 
 void SecretBytes::Wipe() {
   if (!bytes_.empty()) sodium_memzero(bytes_.data(), bytes_.size());

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace medfed::crypto {
@@ -18,14 +20,22 @@ class SecretBytes {
   SecretBytes& operator=(SecretBytes&& other) noexcept;
   ~SecretBytes();
 
+  // A copy of `text` (a key read from a file); wipe the original with WipeString.
+  static SecretBytes FromText(std::string_view text);
+
   uint8_t* data() { return bytes_.data(); }
   const uint8_t* data() const { return bytes_.data(); }
   size_t size() const { return bytes_.size(); }
   bool empty() const { return bytes_.empty(); }
+  std::string_view view() const { return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()}; }
 
  private:
   void Wipe();
   std::vector<uint8_t> bytes_;
 };
+
+// Overwrites a string's bytes with zeros (sodium_memzero, which the compiler may not drop) and
+// empties it: for secrets that arrived as strings.
+void WipeString(std::string& text);
 
 }  // namespace medfed::crypto

@@ -18,6 +18,24 @@ std::string Sha256Hex(std::string_view bytes) {
   return hex;
 }
 
+Sha256Stream::Sha256Stream() : state_(std::make_unique<crypto_hash_sha256_state>()) {
+  crypto_hash_sha256_init(state_.get());
+}
+
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::Update(std::string_view bytes) {
+  crypto_hash_sha256_update(state_.get(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::string Sha256Stream::FinalHex() {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(state_.get(), digest);
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
 std::string EncodeBase64(std::string_view bytes) {
   if (bytes.empty()) return "";
   std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');

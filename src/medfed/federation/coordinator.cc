@@ -1,6 +1,5 @@
 #include "medfed/federation/coordinator.h"
 
-#include <sodium.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,19 +11,14 @@
 #include "medfed/core/text.h"
 #include "medfed/crypto/fixed_point.h"
 #include "medfed/crypto/secure_aggregation.h"
+#include "medfed/crypto/secure_random.h"
 #include "medfed/crypto/sodium.h"
 #include "medfed/federation/wire.h"
 
 namespace medfed {
 namespace {
 
-std::string RandomSessionId() {
-  uint8_t bytes[16];
-  randombytes_buf(bytes, sizeof(bytes));
-  char hex[33];
-  sodium_bin2hex(hex, sizeof(hex), bytes, sizeof(bytes));
-  return hex;
-}
+std::string RandomSessionId() { return crypto::RandomHex(16); }
 
 }  // namespace
 

@@ -1,6 +1,5 @@
 #include "medfed/net/submission.h"
 
-#include <sodium.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include "medfed/analysis/registry.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/merkle_tree.h"
+#include "medfed/crypto/secure_random.h"
 #include "medfed/crypto/sodium.h"
 
 namespace medfed::net {
@@ -23,9 +23,7 @@ std::string BuildSubmission(const StudyFile& study) {
     wire->set_type(spec.type());
     wire->set_spec_json(spec.keys().dump());
   }
-  uint8_t nonce[16];
-  randombytes_buf(nonce, sizeof(nonce));
-  submission.set_nonce(crypto::HexOf(nonce));
+  submission.set_nonce(crypto::RandomHex(16));
   submission.set_submitted_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count());

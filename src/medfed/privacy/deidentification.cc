@@ -1,12 +1,12 @@
 #include "medfed/privacy/deidentification.h"
 
-#include <sodium.h>
 
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "medfed/core/text.h"
+#include "medfed/crypto/keyed_hash.h"
 #include "medfed/privacy/identifier_detectors.h"
 
 namespace medfed {
@@ -199,12 +199,7 @@ DeidPolicy DeidPolicy::Default() {
 std::string KeyedPseudonym(std::string_view key, std::string_view value) {
   std::string normalized(TrimWhitespace(value));
   for (char& c : normalized) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size());
-  crypto_auth_hmacsha256_final(&state, mac);
-  sodium_memzero(&state, sizeof state);
+  const std::array<uint8_t, 32> mac = crypto::HmacSha256(key, normalized);
   // Sixteen letters instead of hex digits: a pseudonym never holds a digit run that a phone,
   // ID or card detector could take for an identifier.
   static constexpr char kHex[] = "abcdefghijkmnpqr";

@@ -1,17 +1,11 @@
 #include "medfed/privacy/discrete_gaussian.h"
 
-#include <sodium.h>
-
 #include <cstdlib>
+
+#include "medfed/crypto/secure_random.h"
 
 namespace medfed {
 namespace {
-
-uint64_t SystemRandom64() {
-  uint64_t word;
-  randombytes_buf(&word, sizeof word);
-  return word;
-}
 
 int64_t IntegerSquareRoot(int64_t value) {
   int64_t root = 0;
@@ -25,9 +19,7 @@ int64_t IntegerSquareRoot(int64_t value) {
 }  // namespace
 
 DiscreteGaussianSampler::DiscreteGaussianSampler(std::function<uint64_t()> random64)
-    : random64_(random64 ? std::move(random64) : std::function<uint64_t()>(SystemRandom64)) {
-  if (!random64) (void)sodium_init();
-}
+    : random64_(random64 ? std::move(random64) : std::function<uint64_t()>(crypto::RandomWord64)) {}
 
 DiscreteGaussianSampler::Wide DiscreteGaussianSampler::Uniform(Wide bound) {
   // Rejection from 128 random bits: the accepted range is a whole multiple of bound.

@@ -1,0 +1,82 @@
+// The dependency rules of docs/architecture.md, checked on the source tree: libsodium and
+// OpenSSL are called only inside crypto/ (one door for every secret and every random byte),
+// gRPC only inside net/, and stats/ and crypto/ do no I/O.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Source {
+  std::string module;  // first folder under src/medfed
+  std::string path;    // relative to src/medfed
+  std::string text;
+};
+
+std::vector<Source> Sources() {
+  const fs::path root = fs::path(MEDFED_SOURCE_DIR) / "src" / "medfed";
+  std::vector<Source> sources;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const std::string extension = entry.path().extension().string();
+    if (!entry.is_regular_file() || (extension != ".cc" && extension != ".h")) continue;
+    const fs::path relative = fs::relative(entry.path(), root);
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    sources.push_back({relative.begin()->string(), relative.string(), text.str()});
+  }
+  return sources;
+}
+
+// The files outside `allowed` modules that contain any of `needles`.
+std::vector<std::string> Offenders(const std::vector<Source>& sources, const std::vector<std::string>& allowed,
+                                   const std::vector<std::string>& needles) {
+  std::vector<std::string> offenders;
+  for (const auto& source : sources) {
+    if (std::find(allowed.begin(), allowed.end(), source.module) != allowed.end()) continue;
+    for (const auto& needle : needles) {
+      if (source.text.find(needle) != std::string::npos) {
+        offenders.push_back(source.path + " (" + needle + ")");
+        break;
+      }
+    }
+  }
+  return offenders;
+}
+
+TEST(ArchitectureTest, LibsodiumAndOpenSslAreCalledOnlyInsideCrypto) {
+  const auto sources = Sources();
+  const std::vector<std::string> needles = {"<sodium.h>", "<openssl/", "randombytes_", "sodium_", "crypto_auth",
+                                            "crypto_hash_", "crypto_box", "crypto_sign", "EVP_"};
+  // The scan sees the tree: crypto/ itself holds these calls.
+  EXPECT_FALSE(Offenders(sources, {}, needles).empty());
+  EXPECT_EQ(Offenders(sources, {"crypto"}, needles), std::vector<std::string>{});
+}
+
+TEST(ArchitectureTest, GrpcIsIncludedOnlyInsideNet) {
+  const auto sources = Sources();
+  EXPECT_FALSE(Offenders(sources, {}, {"<grpcpp/"}).empty());
+  EXPECT_EQ(Offenders(sources, {"net"}, {"<grpcpp/", "<grpc/"}), std::vector<std::string>{});
+}
+
+TEST(ArchitectureTest, StatsAndCryptoDoNoIo) {
+  std::vector<Source> pure;
+  for (auto& source : Sources()) {
+    if ((source.module == "stats" || source.module == "crypto") && source.path.find("_test.cc") == std::string::npos) {
+      pure.push_back(std::move(source));
+    }
+  }
+  ASSERT_GT(pure.size(), 20u);
+  EXPECT_EQ(Offenders(pure, {}, {"<fstream>", "<iostream>", "<filesystem>", "medfed/core/file.h",
+                                 "medfed/core/secret_file.h", "fopen(", "medfed/net/"}),
+            std::vector<std::string>{});
+}
+
+}  // namespace
