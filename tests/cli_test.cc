@@ -338,7 +338,7 @@ TEST(CliTest, IdentityDirectoriesAre0700WhateverTheUmask) {
                               "/ca >/dev/null && " + MEDFED_BINARY_DIR + "/medfed ca issue " + directory +
                               "/ca --name hospital-a --role site --out " + directory + "/a/identity >/dev/null";
   ASSERT_EQ(std::system(("sh -c '" + command + "'").c_str()), 0);
-  for (const std::string path : {directory + "/ca", directory + "/a", directory + "/a/identity"}) {
+  for (const std::string& path : {directory + "/ca", directory + "/a", directory + "/a/identity"}) {
     struct stat info {};
     ASSERT_EQ(::stat(path.c_str(), &info), 0) << path;
     EXPECT_EQ(info.st_mode & 0777, 0700u) << path;

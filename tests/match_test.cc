@@ -35,7 +35,7 @@ Network WriteNetwork(std::vector<size_t> patients) {
   for (size_t s = 0; s < patients.size(); ++s) {
     const std::string path = network.directory + "/rare_" + static_cast<char>('a' + s) + ".csv";
     EXPECT_TRUE(WriteFileAtomically(path, network.data.site_csv[s]).ok());
-    network.sites.push_back({std::string("clinic-") + static_cast<char>('a' + s), {{"patients", path}}, {}, "", ""});
+    network.sites.push_back({std::string("clinic-") + static_cast<char>('a' + s), {{"patients", path}}, {}, "", "", ""});
   }
   return network;
 }

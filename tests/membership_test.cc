@@ -52,7 +52,9 @@ void CopyWithout(const std::string& from, const std::string& to, const std::stri
     }
     text += line + "\n";
   }
-  if (!drop.empty()) ASSERT_TRUE(dropped) << file << " has no row " << drop;
+  if (!drop.empty()) {
+    ASSERT_TRUE(dropped) << file << " has no row " << drop;
+  }
   ASSERT_TRUE(WriteFileAtomically(to + "/" + file, text).ok());
 }
 

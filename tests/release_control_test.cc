@@ -25,7 +25,7 @@ std::vector<SiteConfig> Sites(size_t rows, bool outlier = false, const std::stri
   for (int s = 0; s < 3; ++s) {
     std::string text = "id,age,cost,grp,time,status,outcome\n";
     for (size_t r = 0; r < rows; ++r) {
-      char id[16];
+      char id[32];
       std::snprintf(id, sizeof id, "P%d%04zu", s, r);
       const double cost = outlier && s == 0 && r == 0 ? 5e6 : 1000 + static_cast<double>(random() % 4000);
       const std::string age = r < missing_ages ? "" : std::to_string(30 + random() % 60);

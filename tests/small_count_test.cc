@@ -75,7 +75,9 @@ void CheckKaplanMeier(const Json& result) {
   ExpectProtectedLine(hidden, "kaplan_meier strata");
   for (const auto& row : result["at_risk"]["n_risk"]) {
     for (const auto& cell : row) {
-      if (!cell.is_null()) EXPECT_FALSE(Small(cell.get<double>()));
+      if (!cell.is_null()) {
+        EXPECT_FALSE(Small(cell.get<double>()));
+      }
     }
   }
 }
@@ -85,7 +87,9 @@ void CheckLogRank(const Json& result) {
   for (const auto& group : result["groups"]) {
     const bool suppressed = group.value("suppressed", false);
     hidden.push_back(suppressed);
-    if (!suppressed) EXPECT_FALSE(Small(group["n"].get<double>())) << group.dump();
+    if (!suppressed) {
+      EXPECT_FALSE(Small(group["n"].get<double>())) << group.dump();
+    }
   }
   ExpectProtectedLine(hidden, "logrank groups");
 }
@@ -98,7 +102,9 @@ void CheckCrosstab(const Json& result) {
     std::vector<bool> line;
     for (size_t c = 0; c < columns; ++c) {
       line.push_back(suppressed[r][c].get<bool>());
-      if (!counts[r][c].is_null()) EXPECT_FALSE(Small(counts[r][c].get<double>()));
+      if (!counts[r][c].is_null()) {
+        EXPECT_FALSE(Small(counts[r][c].get<double>()));
+      }
     }
     if (columns > 1) ExpectProtectedLine(line, "crosstab row");  // a one-way table's line is its column
   }
@@ -111,7 +117,9 @@ void CheckCrosstab(const Json& result) {
 
 void CheckRates(const Json& result) {
   const Json& groups = result["groups"];
-  if (!result["cases_left_out"].is_null()) EXPECT_FALSE(Small(result["cases_left_out"].get<double>()));
+  if (!result["cases_left_out"].is_null()) {
+    EXPECT_FALSE(Small(result["cases_left_out"].get<double>()));
+  }
   const size_t ages = result["age_groups"].size();
   std::vector<std::vector<bool>> hidden;  // per group: age cells, then the total
   for (const auto& group : groups) {
@@ -124,7 +132,9 @@ void CheckRates(const Json& result) {
         const Json& cell = group["age_specific"][g];
         row[g] = cell.value("suppressed", false);
         hidden_ages += row[g] ? 1 : 0;
-        if (!row[g]) EXPECT_FALSE(Small(cell["cases"].get<double>())) << group["group"];
+        if (!row[g]) {
+          EXPECT_FALSE(Small(cell["cases"].get<double>())) << group["group"];
+        }
       }
       // The total and the age-adjusted rate are two equations on the hidden cells.
       EXPECT_TRUE(hidden_ages == 0 || hidden_ages >= 3) << group["group"] << ": " << hidden_ages << " hidden";

@@ -24,7 +24,11 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
     if (line.empty() || line.front() == '!') continue;
     if (line.front() == '[') {
       in_term = line == "[Term]";
-      if (in_term) stanzas.push_back({.line = line_number});
+      if (in_term) {
+        Stanza stanza;
+        stanza.line = line_number;
+        stanzas.push_back(std::move(stanza));
+      }
       continue;
     }
     if (!in_term) continue;
