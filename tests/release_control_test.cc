@@ -9,7 +9,6 @@
 #include "medfed/core/file.h"
 #include "medfed/federation/study_runner.h"
 #include "medfed/privacy/differential_privacy.h"
-#include "medfed/stats/goodness_of_fit.h"
 #include "test_support.h"
 
 namespace medfed {
@@ -267,7 +266,6 @@ TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThou
   const int64_t site_variance = calibration->site_variance[0];
   const int runs = 2000;
   std::map<int64_t, int> counts;
-  double sum = 0, squares = 0;
   Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
   for (int run = 0; run < runs; ++run) {
     Json result = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
@@ -279,21 +277,10 @@ TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThou
     }
     const int64_t noise = result["n"].get<int64_t>() - 90;
     ++counts[noise];
-    sum += static_cast<double>(noise);
-    squares += static_cast<double>(noise * noise);
   }
-  const auto pmf = testing::PooledNoisePmf(site_variance, 3);
-  double variance = 0, fourth = 0;
-  for (const auto& [x, p] : pmf) {
-    variance += p * double(x * x);
-    fourth += p * std::pow(double(x), 4);
-  }
-  // Unbiased: the mean within 5 standard errors of zero.
-  EXPECT_LT(std::fabs(sum / runs), 5 * std::sqrt(variance / runs));
-  // The variance inside its confidence interval (5 standard errors of the sample variance).
-  EXPECT_LT(std::fabs(squares / runs - variance), 5 * std::sqrt((fourth - variance * variance) / runs));
-  // Pearson's goodness of fit to the exact distribution of the pooled noise, at alpha 1e-6.
-  EXPECT_GT(stats::PearsonGoodnessOfFitP(counts, pmf, runs), 1e-6);
+  // Unbiased, with the stated variance, and Pearson's goodness of fit to the exact distribution
+  // of the pooled noise at alpha 1e-6.
+  testing::ExpectNoiseFollows(counts, testing::PooledNoisePmf(site_variance, 3));
   // The noise hides the count: no run is likely to repeat the true value often.
   EXPECT_LT(counts[0], runs / 5);
 }

@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "gtest/gtest.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
+#include "medfed/stats/goodness_of_fit.h"
 #include "medfed/synth/colorectal_cohort.h"
 
 namespace medfed::testing {
@@ -95,6 +97,25 @@ std::map<int64_t, double> PooledNoisePmf(int64_t variance, int draws) {
     sum = std::move(next);
   }
   return sum;
+}
+
+void ExpectNoiseFollows(const std::map<int64_t, int>& counts, const std::map<int64_t, double>& pmf) {
+  double n = 0, sum = 0, squares = 0;
+  for (const auto& [x, times] : counts) {
+    n += times;
+    sum += times * double(x);
+    squares += times * double(x) * double(x);
+  }
+  double variance = 0, fourth = 0;
+  for (const auto& [x, p] : pmf) {
+    variance += p * double(x) * double(x);
+    fourth += p * std::pow(double(x), 4);
+  }
+  ASSERT_GT(n, 0);
+  EXPECT_LT(std::fabs(sum / n), 5 * std::sqrt(variance / n)) << "the noise is biased";
+  EXPECT_LT(std::fabs(squares / n - variance), 5 * std::sqrt((fourth - variance * variance) / n))
+      << "the noise's variance is not the stated one (" << variance << ")";
+  EXPECT_GT(stats::PearsonGoodnessOfFitP(counts, pmf, static_cast<int>(n)), 1e-6);
 }
 
 }  // namespace medfed::testing

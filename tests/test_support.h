@@ -26,6 +26,11 @@ StudyFile MakeStudy(std::vector<SiteConfig> sites, std::vector<AnalysisSpec> ana
 // distribution of pooled noise, for the tests of differential privacy's mechanism.
 std::map<int64_t, double> PooledNoisePmf(int64_t variance, int draws);
 
+// Expects the observed noise (value -> times seen) to follow `pmf`: the mean within 5 standard
+// errors of zero (unbiased), the variance within 5 standard errors of the pmf's, and Pearson's
+// goodness of fit above alpha 1e-6.
+void ExpectNoiseFollows(const std::map<int64_t, int>& counts, const std::map<int64_t, double>& pmf);
+
 // "800;500;300" -> {800, 500, 300}
 std::vector<size_t> ParseRows(const std::string& text);
 
