@@ -149,9 +149,11 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
   const RoundParameters first = second_round({"SYN:0010803", "SYN:0010413"});
   const RoundParameters other = second_round({"SYN:0010001"});
   for (const RoundParameters* parameters : {&first, &other}) {
-    EXPECT_EQ(parameters->numbers.size(), 1u);  // "round"
-    ASSERT_EQ(parameters->texts.size(), 2u);
-    ASSERT_TRUE(parameters->texts.count("public_key") && parameters->texts.count("weights"));
+    EXPECT_EQ(parameters->numbers.size(), 0u);
+    ASSERT_EQ(parameters->texts.size(), 3u);  // the phase, the key and the encrypted weights
+    ASSERT_TRUE(parameters->texts.count("phase") && parameters->texts.count("public_key") &&
+                parameters->texts.count("weights"));
+    EXPECT_EQ(parameters->texts.at("phase"), std::vector<std::string>{"score"});
     for (const auto& [name, texts] : parameters->texts) {
       for (const auto& text : texts) {
         for (const char* id : {"SYN:0010803", "SYN:0010413", "SYN:0010001", "0010803", "10803"}) {

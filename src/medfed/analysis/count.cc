@@ -7,6 +7,7 @@
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/table/evaluator.h"
 
@@ -16,20 +17,35 @@ namespace {
 // One count: one person changes it by one.
 const std::vector<NoiseGroup> kCountNoise = {{0, 1, 1}};
 
-class CountSite : public SiteAnalysis {
+// The protocol: one round, each site's number of selected rows.
+struct CountSums {
+  double rows = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("rows", rows);
+  }
+};
+inline constexpr Phase<CountSums> kCountPhase{"count"};
+
+class CountSite;
+class CountHub;
+const Protocol<CountSite, CountHub>& CountProtocol();
+
+class CountSite : public ProtocolSite<CountSite, CountHub> {
  public:
   CountSite(std::shared_ptr<const Table> table, const AnalysisSpec& spec, std::optional<PrivacyTarget> privacy,
             SiteContext& context)
-      : table_(std::move(table)),
+      : ProtocolSite(CountProtocol()),
+        table_(std::move(table)),
         where_(spec.String("where")),
         privacy_(privacy),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters&) override {
+  StatusOr<Contribution> Count(const RoundParameters&, CountSums& sums) {
     ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
     if (auto refusal = RefuseIfTooFewRows(rows.size(), context_)) return *refusal;
     Contribution contribution;
-    contribution.values = {static_cast<double>(rows.size())};
+    sums.rows = static_cast<double>(rows.size());
     contribution.released_rows.push_back(MakeReleasedRows(*table_, std::move(rows)));
     if (privacy_) contribution.noise = MakeNoiseRequest(kCountNoise, *privacy_);
     return contribution;
@@ -42,12 +58,14 @@ class CountSite : public SiteAnalysis {
   SiteContext context_;
 };
 
-class CountHub : public HubAnalysis {
+class CountHub : public ProtocolHub<CountSite, CountHub> {
  public:
-  CountHub(std::optional<PrivacyTarget> privacy, const HubContext& context) : privacy_(privacy), context_(context) {}
-  StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    const double n = pooled.sum.at(0);
+  CountHub(std::optional<PrivacyTarget> privacy, const HubContext& context)
+      : ProtocolHub(CountProtocol()), privacy_(privacy), context_(context) {}
+  StatusOr<RoundParameters> Begin() override { return Ask(kCountPhase); }
+
+  StatusOr<HubStep> AfterCount(CountSums& pooled, const PooledRound&) {
+    const double n = pooled.rows;
     Json result;
     result["status"] = "ok";
     if (privacy_) {
@@ -75,6 +93,12 @@ class CountHub : public HubAnalysis {
   std::optional<PrivacyTarget> privacy_;
   HubContext context_;
 };
+
+const Protocol<CountSite, CountHub>& CountProtocol() {
+  static const auto protocol =
+      Protocol<CountSite, CountHub>("count").Add(kCountPhase, &CountSite::Count, &CountHub::AfterCount);
+  return protocol;
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));

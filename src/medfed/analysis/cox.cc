@@ -58,21 +58,42 @@ std::vector<std::string> StrataKeys(const CoxSpec& spec) {
   return keys;
 }
 
-class CoxSite : public SiteAnalysis {
- public:
-  CoxSite(SurvivalSite survival, CoxSpec spec) : survival_(std::move(survival)), spec_(std::move(spec)) {}
-
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") return survival_.Schema();
-    if (phase == "times") return Times(parameters);
-    if (phase == "newton") return Newton(parameters);
-    return InvalidArgument("unknown cox phase " + phase);
+// The protocol: the survival schema round; the times round, which also sends the covariates'
+// moments (for the standardisation); then Newton rounds of the sums of stats::CoxSumsLayout.
+struct CoxTimesSums {
+  EventSums times;
+  std::vector<double> column_sums;
+  std::vector<double> column_squares;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("times", times);
+    fields("column_sums", column_sums);
+    fields("column_squares", column_squares);
   }
+};
+struct CoxNewtonSums {
+  std::vector<double> sums;  // laid out as stats::CoxSumsLayout says
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("sums", sums);
+  }
+};
+inline constexpr Phase<CoxTimesSums> kCoxTimes{"times"};
+inline constexpr Phase<CoxNewtonSums> kNewton{"newton"};
 
- private:
-  StatusOr<Contribution> Times(const RoundParameters& parameters) {
-    ASSIGN_OR_RETURN(Contribution contribution, survival_.Times(parameters));
+class CoxSite;
+class CoxHub;
+const Protocol<CoxSite, CoxHub>& CoxProtocol();
+
+class CoxSite : public ProtocolSite<CoxSite, CoxHub> {
+ public:
+  CoxSite(SurvivalSite survival, CoxSpec spec)
+      : ProtocolSite(CoxProtocol()), survival_(std::move(survival)), spec_(std::move(spec)) {}
+
+  StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) { return survival_.Schema(sums); }
+
+  StatusOr<Contribution> Times(const RoundParameters& parameters, CoxTimesSums& sums) {
+    ASSIGN_OR_RETURN(Contribution contribution, survival_.Times(parameters, sums.times));
     if (contribution.refusal) return contribution;
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.covariates, levels));
@@ -111,14 +132,14 @@ class CoxSite : public SiteAnalysis {
       }
     }
     if (auto refusal = RefuseIfDominated(design_, names_, nullptr, "", context)) return *refusal;
-    for (Eigen::Index j = 0; j < design_.cols(); ++j) contribution.values.push_back(design_.col(j).sum());
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
-      contribution.values.push_back(design_.col(j).squaredNorm());
+      sums.column_sums.push_back(design_.col(j).sum());
+      sums.column_squares.push_back(design_.col(j).squaredNorm());
     }
     return contribution;
   }
 
-  StatusOr<Contribution> Newton(const RoundParameters& parameters) {
+  StatusOr<Contribution> Newton(const RoundParameters& parameters, CoxNewtonSums& sums) {
     ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
     ASSIGN_OR_RETURN(std::vector<double> beta, parameters.Numbers("beta"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
@@ -137,11 +158,11 @@ class CoxSite : public SiteAnalysis {
           static_cast<size_t>(strata));
     }
     Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(beta.data(), static_cast<Eigen::Index>(beta.size()));
-    Contribution contribution;
-    RETURN_IF_ERROR(site_data_->AppendSums(coefficients, event_times, spec_.ties, contribution.values));
-    return contribution;
+    RETURN_IF_ERROR(site_data_->AppendSums(coefficients, event_times, spec_.ties, sums.sums));
+    return Contribution{};
   }
 
+ private:
   SurvivalSite survival_;
   CoxSpec spec_;
   Eigen::MatrixXd design_;
@@ -154,54 +175,62 @@ Json TestJson(double statistic, int df) {
   return {{"statistic", statistic}, {"df", df}, {"p_value", stats::ChiSquareUpperP(statistic, df)}};
 }
 
-class CoxHub : public HubAnalysis {
+class CoxHub : public ProtocolHub<CoxSite, CoxHub> {
  public:
-  CoxHub(CoxSpec spec, const HubContext& context) : spec_(std::move(spec)), survival_(context) {}
+  CoxHub(CoxSpec spec, const HubContext& context)
+      : ProtocolHub(CoxProtocol()), spec_(std::move(spec)), survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSurvivalSchema); }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (round_ == 0) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
-      ASSIGN_OR_RETURN(layout_, MakeDesignLayout(spec_.covariates, survival_.levels()));
-      return HubStep::Next(survival_.TimesRound());
-    }
-    if (round_ == 1) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
-      if (survival_.events() == 0) return InvalidArgument("there are no events at any site");
-      const size_t p = layout_.columns() - 1;
-      std::vector<double> sums(pooled.sum.begin() + 1, pooled.sum.begin() + 1 + static_cast<long>(p));
-      std::vector<double> squares(pooled.sum.begin() + 1 + static_cast<long>(p),
-                                  pooled.sum.begin() + 1 + static_cast<long>(2 * p));
-      // Centre and scale (no intercept column: pretend one so that columns are centred).
-      std::vector<double> padded_sums = {survival_.n()}, padded_squares = {survival_.n()};
-      padded_sums.insert(padded_sums.end(), sums.begin(), sums.end());
-      padded_squares.insert(padded_squares.end(), squares.begin(), squares.end());
-      stats::ColumnStandardization standardization =
-          stats::ColumnStandardization::FromMoments(padded_sums, padded_squares, survival_.n(), 0);
-      centers_.assign(standardization.centers().begin() + 1, standardization.centers().end());
-      scales_.assign(standardization.scales().begin() + 1, standardization.scales().end());
-      strata_ = CombinationLabels(StrataKeys(spec_), StrataKeys(spec_), survival_.levels()).size();
-      layout_sums_.parameters = p;
-      layout_sums_.strata = strata_;
-      layout_sums_.times = survival_.event_times().size();
-      layout_sums_.ties = spec_.ties;
-      newton_.emplace(p);
-      return HubStep::Next(NewtonRound());
-    }
+  StatusOr<HubStep> AfterSchema(FrameCountSums& pooled, const PooledRound& round) {
+    RETURN_IF_ERROR(survival_.AfterSchema(pooled, round));
+    ASSIGN_OR_RETURN(layout_, MakeDesignLayout(spec_.covariates, survival_.levels()));
+    CoxTimesSums shape;
+    shape.column_sums.resize(layout_.columns() - 1);
+    shape.column_squares.resize(layout_.columns() - 1);
+    return Next(kCoxTimes, survival_.TimesParameters(), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterTimes(CoxTimesSums& pooled, const PooledRound& round) {
+    RETURN_IF_ERROR(survival_.AfterTimes(pooled.times, round));
+    if (survival_.events() == 0) return InvalidArgument("there are no events at any site");
+    const size_t p = layout_.columns() - 1;
+    const std::vector<double>& sums = pooled.column_sums;
+    const std::vector<double>& squares = pooled.column_squares;
+    // Centre and scale (no intercept column: pretend one so that columns are centred).
+    std::vector<double> padded_sums = {survival_.n()}, padded_squares = {survival_.n()};
+    padded_sums.insert(padded_sums.end(), sums.begin(), sums.end());
+    padded_squares.insert(padded_squares.end(), squares.begin(), squares.end());
+    stats::ColumnStandardization standardization =
+        stats::ColumnStandardization::FromMoments(padded_sums, padded_squares, survival_.n(), 0);
+    centers_.assign(standardization.centers().begin() + 1, standardization.centers().end());
+    scales_.assign(standardization.scales().begin() + 1, standardization.scales().end());
+    strata_ = CombinationLabels(StrataKeys(spec_), StrataKeys(spec_), survival_.levels()).size();
+    layout_sums_.parameters = p;
+    layout_sums_.strata = strata_;
+    layout_sums_.times = survival_.event_times().size();
+    layout_sums_.ties = spec_.ties;
+    newton_.emplace(p);
+    return NewtonRound();
+  }
+
+  StatusOr<HubStep> AfterNewton(CoxNewtonSums& pooled, const PooledRound&) {
     const Eigen::VectorXd& beta = newton_->point();
-    stats::CoxDerivatives derivatives = stats::CoxFromPooledSums(pooled.sum, layout_sums_, beta);
+    stats::CoxDerivatives derivatives = stats::CoxFromPooledSums(pooled.sums, layout_sums_, beta);
     ASSIGN_OR_RETURN(bool more, newton_->Update(derivatives));
-    if (more) return HubStep::Next(NewtonRound());
+    if (more) return NewtonRound();
     return HubStep::Finish(Result());
   }
 
  private:
-  RoundParameters NewtonRound() const {
+  HubStep NewtonRound() {
+    CoxNewtonSums shape;
+    shape.sums.resize(layout_sums_.Size());
+    return Next(kNewton, NewtonParameters(), std::move(shape));
+  }
+
+  RoundParameters NewtonParameters() const {
     RoundParameters parameters;
-    parameters.texts["phase"] = {"newton"};
     parameters.numbers["event_times"] = survival_.event_times();
     const Eigen::VectorXd& beta = newton_->point();
     parameters.numbers["beta"] = std::vector<double>(beta.data(), beta.data() + beta.size());
@@ -272,7 +301,6 @@ class CoxHub : public HubAnalysis {
 
   CoxSpec spec_;
   SurvivalHub survival_;
-  int round_ = 0;
   DesignLayout layout_;
   std::vector<double> centers_, scales_;
   size_t strata_ = 1;
@@ -281,6 +309,14 @@ class CoxHub : public HubAnalysis {
 };
 
 Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
+
+const Protocol<CoxSite, CoxHub>& CoxProtocol() {
+  static const auto protocol = Protocol<CoxSite, CoxHub>("cox")
+                                   .Add(kSurvivalSchema, &CoxSite::Schema, &CoxHub::AfterSchema)
+                                   .Add(kCoxTimes, &CoxSite::Times, &CoxHub::AfterTimes)
+                                   .Add(kNewton, &CoxSite::Newton, &CoxHub::AfterNewton);
+  return protocol;
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(CoxSpec parsed, ParseSpec(spec));

@@ -8,6 +8,7 @@
 
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
@@ -32,35 +33,57 @@ StatusOr<Expression> AsFactor(const std::string& text, const std::string& key) {
   return call;
 }
 
-class CrosstabSite : public SiteAnalysis {
+// The protocol. Schema: the levels present at each site (and its row counts, zero when noised).
+// Cells: the table's cells, row-major under the united levels, and with privacy the rows left
+// out for missing values (noised with the cells).
+struct CellSums {
+  std::vector<double> cells;
+  std::vector<double> noised_missing;  // one number with privacy, else none
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("cells", cells);
+    fields("noised_missing", noised_missing);
+  }
+};
+inline constexpr Phase<FrameCountSums> kSchema{"schema"};
+inline constexpr Phase<CellSums> kCells{"cells"};
+
+class CrosstabSite;
+class CrosstabHub;
+const Protocol<CrosstabSite, CrosstabHub>& CrosstabProtocol();
+
+class CrosstabSite : public ProtocolSite<CrosstabSite, CrosstabHub> {
  public:
   CrosstabSite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
                std::optional<PrivacyTarget> privacy, SiteContext& context)
-      : table_(std::move(table)),
+      : ProtocolSite(CrosstabProtocol()),
+        table_(std::move(table)),
         variables_(std::move(variables)),
         where_(spec.String("where")),
         privacy_(privacy),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    if (!frame_) {
-      ASSIGN_OR_RETURN(rows_, SelectRows(where_, *table_));
-      ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::BuildFromExpressions(variables_, *table_, rows_));
-      frame_ = std::make_unique<ModelFrame>(std::move(frame));
-    }
+  StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) {
+    ASSIGN_OR_RETURN(rows_, SelectRows(where_, *table_));
+    ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::BuildFromExpressions(variables_, *table_, rows_));
+    frame_ = std::make_unique<ModelFrame>(std::move(frame));
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
-    ASSIGN_OR_RETURN(double round, parameters.Number("round"));
     Contribution contribution;
     std::vector<VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
     schemas[0].label = kRows;
     if (schemas.size() > 1) schemas[1].label = kCols;
-    if (round == 1) {
-      DiscloseSchemas(schemas, contribution);
-      contribution.values = {static_cast<double>(frame_->rows()),
-                             static_cast<double>(frame_->missing())};
-      if (privacy_) contribution.values = {0, 0};  // the noised round 2 gives both
-      return contribution;
+    DiscloseSchemas(schemas, contribution);
+    if (!privacy_) {  // the noised cells round gives both
+      sums.rows = static_cast<double>(frame_->rows());
+      sums.missing = static_cast<double>(frame_->missing());
     }
+    return contribution;
+  }
+
+  StatusOr<Contribution> Cells(const RoundParameters& parameters, CellSums& sums) {
+    if (!frame_) return FailedPrecondition("crosstab: the cells round came before the schema round");
+    if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
+    Contribution contribution;
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     const auto& row_levels = levels[kRows].levels;
     ASSIGN_OR_RETURN(std::vector<int32_t> row_codes,
@@ -72,17 +95,16 @@ class CrosstabSite : public SiteAnalysis {
       col_count = col_levels.size();
       ASSIGN_OR_RETURN(col_codes, RecodeToGlobal(frame_->variables()[1], col_levels, kCols));
     }
-    contribution.values.assign(row_levels.size() * col_count, 0.0);
+    sums.cells.assign(row_levels.size() * col_count, 0.0);
     for (size_t i = 0; i < row_codes.size(); ++i) {
-      contribution.values[static_cast<size_t>(row_codes[i]) * col_count +
-                          static_cast<size_t>(col_codes[i])] += 1;
+      sums.cells[static_cast<size_t>(row_codes[i]) * col_count + static_cast<size_t>(col_codes[i])] += 1;
     }
     std::vector<std::string> columns;
     for (const auto& variable : variables_) variable.CollectNames(columns);
     contribution.released_rows.push_back(MakeSelectedRows(*table_, rows_, frame_->source_rows(), columns));
     if (privacy_) {
-      contribution.values.push_back(static_cast<double>(frame_->missing()));
-      contribution.noise = MakeNoiseRequest({{0, contribution.values.size(), 1}}, *privacy_);
+      sums.noised_missing = {static_cast<double>(frame_->missing())};
+      contribution.noise = MakeNoiseRequest({{0, sums.cells.size() + 1, 1}}, *privacy_);
     }
     return contribution;
   }
@@ -97,35 +119,34 @@ class CrosstabSite : public SiteAnalysis {
   std::unique_ptr<ModelFrame> frame_;
 };
 
-class CrosstabHub : public HubAnalysis {
+class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
  public:
   CrosstabHub(const HubContext& context, bool two_way, std::optional<PrivacyTarget> privacy)
-      : context_(context), two_way_(two_way), privacy_(privacy) {}
+      : ProtocolHub(CrosstabProtocol()), context_(context), two_way_(two_way), privacy_(privacy) {}
 
-  StatusOr<RoundParameters> Begin() override {
+  StatusOr<RoundParameters> Begin() override { return Ask(kSchema); }
+
+  StatusOr<HubStep> AfterSchema(FrameCountSums& pooled, const PooledRound& round) {
+    n_ = pooled.rows;
+    missing_ = pooled.missing;
+    ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(round));
+    levels_ = std::move(levels);
     RoundParameters parameters;
-    parameters.numbers["round"] = {1};
-    return parameters;
+    PutGlobalLevels(*levels_, parameters);
+    CellSums shape;
+    shape.cells.resize((*levels_)[kRows].levels.size() * (two_way_ ? (*levels_)[kCols].levels.size() : 1));
+    if (privacy_) shape.noised_missing.resize(1);
+    return Next(kCells, std::move(parameters), std::move(shape));
   }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (!levels_) {
-      n_ = pooled.sum.at(0);
-      missing_ = pooled.sum.at(1);
-      ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(pooled));
-      levels_ = std::move(levels);
-      RoundParameters parameters;
-      parameters.numbers["round"] = {2};
-      PutGlobalLevels(*levels_, parameters);
-      return HubStep::Next(std::move(parameters));
-    }
+  StatusOr<HubStep> AfterCells(CellSums& pooled, const PooledRound&) {
     const auto& rows = (*levels_)[kRows].levels;
     std::vector<std::string> cols = two_way_ ? (*levels_)[kCols].levels : std::vector<std::string>{"n"};
     std::vector<std::vector<double>> counts(rows.size(), std::vector<double>(cols.size()));
     for (size_t r = 0; r < rows.size(); ++r) {
-      for (size_t c = 0; c < cols.size(); ++c) counts[r][c] = pooled.sum.at(r * cols.size() + c);
+      for (size_t c = 0; c < cols.size(); ++c) counts[r][c] = pooled.cells[r * cols.size() + c];
     }
-    if (privacy_) return Noised(rows, cols, counts, pooled.sum.at(rows.size() * cols.size()));
+    if (privacy_) return Noised(rows, cols, counts, pooled.noised_missing[0]);
     // One-way tables are protected along their single dimension.
     SuppressedTable table;
     if (two_way_) {
@@ -227,6 +248,13 @@ StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
     variables.push_back(std::move(cols));
   }
   return variables;
+}
+
+const Protocol<CrosstabSite, CrosstabHub>& CrosstabProtocol() {
+  static const auto protocol = Protocol<CrosstabSite, CrosstabHub>("crosstab")
+                                   .Add(kSchema, &CrosstabSite::Schema, &CrosstabHub::AfterSchema)
+                                   .Add(kCells, &CrosstabSite::Cells, &CrosstabHub::AfterCells);
+  return protocol;
 }
 
 Status Validate(const AnalysisSpec& spec) {

@@ -18,6 +18,7 @@
 #include "medfed/analysis/linkage_keys.h"
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/psi.h"
@@ -36,26 +37,38 @@ std::vector<std::string> Members(const AnalysisSpec& spec, const std::vector<std
   return members.empty() ? study_sites : members;
 }
 
-class KeyBlindingSite : public SiteAnalysis {
+// The protocol: the numbers are a placeholder; the blinded lists travel as disclosed sets.
+inline constexpr Phase<NoSums> kBlind{"blind"};      // each member's own keys, blinded once
+inline constexpr Phase<NoSums> kReblind{"reblind"};  // each member blinds the list assigned to it
+
+class KeyBlindingSite;
+class KeyBlindingHub;
+const Protocol<KeyBlindingSite, KeyBlindingHub>& KeyBlindingProtocol();
+
+class KeyBlindingSite : public ProtocolSite<KeyBlindingSite, KeyBlindingHub> {
  public:
   KeyBlindingSite(std::string site, bool member, LinkageKeys keys, crypto::PsiScalar secret, SiteContext& context)
-      : site_(std::move(site)), member_(member), keys_(std::move(keys)), secret_(std::move(secret)),
+      : ProtocolSite(KeyBlindingProtocol()),
+        site_(std::move(site)),
+        member_(member),
+        keys_(std::move(keys)),
+        secret_(std::move(secret)),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
+  StatusOr<Contribution> Blind(const RoundParameters&, NoSums&) {
     Contribution contribution;
-    contribution.values = {0};
     if (!member_) return contribution;
-    if (!parameters.Has("assignee")) {
-      // Round 1: the site's own keys, blinded once.
-      if (auto refusal = RefuseIfTooFewRows(keys_.keys.size(), context_, "distinct keys")) return *refusal;
-      std::vector<crypto::GroupElement> blinded = crypto::HashToGroup(kDomain, keys_.keys, HardwareThreads());
-      RETURN_IF_ERROR(crypto::Exponentiate(blinded, secret_, HardwareThreads()));
-      crypto::Shuffle(blinded);
-      contribution.disclosed["blinded"] = {crypto::EncodeElements(blinded)};
-      return contribution;
-    }
-    // Later rounds: blind the one list assigned to this site.
+    if (auto refusal = RefuseIfTooFewRows(keys_.keys.size(), context_, "distinct keys")) return *refusal;
+    std::vector<crypto::GroupElement> blinded = crypto::HashToGroup(kDomain, keys_.keys, HardwareThreads());
+    RETURN_IF_ERROR(crypto::Exponentiate(blinded, secret_, HardwareThreads()));
+    crypto::Shuffle(blinded);
+    contribution.disclosed["blinded"] = {crypto::EncodeElements(blinded)};
+    return contribution;
+  }
+
+  StatusOr<Contribution> Reblind(const RoundParameters& parameters, NoSums&) {
+    Contribution contribution;
+    if (!member_) return contribution;
     ASSIGN_OR_RETURN(std::vector<std::string> assignees, parameters.Texts("assignee"));
     ASSIGN_OR_RETURN(std::vector<std::string> lists, parameters.Texts("lists"));
     if (assignees.size() != lists.size()) return InvalidArgument("distinct_count: malformed round parameters");
@@ -78,20 +91,22 @@ class KeyBlindingSite : public SiteAnalysis {
   SiteContext context_;
 };
 
-class KeyBlindingHub : public HubAnalysis {
+class KeyBlindingHub : public ProtocolHub<KeyBlindingSite, KeyBlindingHub> {
  public:
   KeyBlindingHub(std::string type, std::vector<std::string> members, const HubContext& context)
-      : type_(std::move(type)), members_(std::move(members)), context_(context) {}
+      : ProtocolHub(KeyBlindingProtocol()), type_(std::move(type)), members_(std::move(members)), context_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
+  StatusOr<RoundParameters> Begin() override {
+    lists_.assign(members_.size(), {});
+    return Ask(kBlind);
+  }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    ++round_;
+  // Blinding pass r (1 .. k): list j came back from member (j + r - 1) mod k.
+  StatusOr<HubStep> AfterBlinding(NoSums&, const PooledRound& pooled) {
+    ++pass_;
     const size_t k = members_.size();
-    if (round_ == 1) lists_.assign(k, {});
-    // Which member's output is which list: in round r, list j came back from site (j + r - 1) mod k.
     for (size_t j = 0; j < k; ++j) {
-      const std::string& from = members_[(j + round_ - 1) % k];
+      const std::string& from = members_[(j + pass_ - 1) % k];
       auto site = std::find(pooled.sites.begin(), pooled.sites.end(), from);
       if (site == pooled.sites.end()) return InvalidArgument(type_ + ": no answer from member site " + from);
       const auto& disclosed = pooled.disclosed[static_cast<size_t>(site - pooled.sites.begin())];
@@ -101,14 +116,14 @@ class KeyBlindingHub : public HubAnalysis {
       }
       lists_[j] = blinded->second[0];
     }
-    if (round_ == k) {
+    if (pass_ == k) {
       ASSIGN_OR_RETURN(Json result, Count());
       return HubStep::Finish(std::move(result));
     }
     RoundParameters next;
-    for (size_t j = 0; j < k; ++j) next.texts["assignee"].push_back(members_[(j + round_) % k]);
+    for (size_t j = 0; j < k; ++j) next.texts["assignee"].push_back(members_[(j + pass_) % k]);
     next.texts["lists"] = lists_;
-    return HubStep::Next(std::move(next));
+    return Next(kReblind, std::move(next));
   }
 
  private:
@@ -160,10 +175,17 @@ class KeyBlindingHub : public HubAnalysis {
   std::string type_;
   std::vector<std::string> members_;
   HubContext context_;
-  size_t round_ = 0;
+  size_t pass_ = 0;
   std::vector<std::string> lists_;
   mutable bool suppressed_ = false;
 };
+
+const Protocol<KeyBlindingSite, KeyBlindingHub>& KeyBlindingProtocol() {
+  static const auto protocol = Protocol<KeyBlindingSite, KeyBlindingHub>("distinct_count/psi")
+                                   .Add(kBlind, &KeyBlindingSite::Blind, &KeyBlindingHub::AfterBlinding)
+                                   .Add(kReblind, &KeyBlindingSite::Reblind, &KeyBlindingHub::AfterBlinding);
+  return protocol;
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   const std::vector<std::string> members = spec.Strings("sites");

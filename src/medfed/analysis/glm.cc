@@ -17,6 +17,7 @@
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/glm_family.h"
@@ -35,27 +36,57 @@ constexpr char kResponseLabel[] = "(response)";
 
 int InterceptColumn(const DesignLayout& layout) { return layout.intercept ? 0 : -1; }
 
-class GlmSite : public SiteAnalysis {
+// The protocol's layouts (the rounds are described at the top of this file).
+struct MomentSums {
+  std::vector<double> column_sums;
+  std::vector<double> column_squares;
+  double response_sum = 0;
+  double rows = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("column_sums", column_sums);
+    fields("column_squares", column_squares);
+    fields("response_sum", response_sum);
+    fields("rows", rows);
+  }
+};
+struct IrlsRoundSums {
+  IrlsField irls;
+  double null_deviance = 0;  // pieces of R's null deviance, in the first IRLS round
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("irls", irls);
+    fields("null_deviance", null_deviance);
+  }
+};
+struct NullModelSums {
+  IrlsField irls = IrlsField::Shaped(1);
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("irls", irls);
+  }
+};
+inline constexpr Phase<FrameCountSums> kSchema{"schema"};
+inline constexpr Phase<MomentSums> kMoments{"moments"};
+inline constexpr Phase<IrlsRoundSums> kIrls{"irls"};
+inline constexpr Phase<NullModelSums> kNull{"null"};
+
+class GlmSite;
+class GlmHub;
+const Protocol<GlmSite, GlmHub>& GlmProtocol();
+
+class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
  public:
   GlmSite(std::shared_ptr<const Table> table, Formula formula, std::string where, GlmFamily family,
           SiteContext context)
-      : table_(std::move(table)),
+      : ProtocolSite(GlmProtocol()),
+        table_(std::move(table)),
         formula_(std::move(formula)),
         where_(std::move(where)),
         family_(family),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") return Schema();
-    if (phase == "moments") return Moments(parameters);
-    if (phase == "irls") return Irls(parameters);
-    if (phase == "null") return NullModel(parameters);
-    return InvalidArgument("unknown glm phase " + phase);
-  }
-
- private:
-  StatusOr<Contribution> Schema() {
+  StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) {
     ASSIGN_OR_RETURN(selected_, SelectRows(where_, *table_));
     ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, selected_));
     frame_ = std::make_unique<ModelFrame>(std::move(frame));
@@ -72,8 +103,8 @@ class GlmSite : public SiteAnalysis {
       schemas.push_back(std::move(schema));
     }
     DiscloseSchemas(schemas, contribution);
-    contribution.values = {static_cast<double>(frame_->rows()),
-                           static_cast<double>(frame_->missing())};
+    sums.rows = static_cast<double>(frame_->rows());
+    sums.missing = static_cast<double>(frame_->missing());
     return contribution;
   }
 
@@ -120,7 +151,8 @@ class GlmSite : public SiteAnalysis {
     return y;
   }
 
-  StatusOr<Contribution> Moments(const RoundParameters& parameters) {
+  StatusOr<Contribution> Moments(const RoundParameters& parameters, MomentSums& sums) {
+    if (!frame_) return FailedPrecondition("glm: the moments round came before the schema round");
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(formula_, levels));
     ASSIGN_OR_RETURN(design_, BuildDesignMatrix(*frame_, formula_, layout, levels));
@@ -144,12 +176,12 @@ class GlmSite : public SiteAnalysis {
     Contribution contribution;
     contribution.released_rows.push_back(
         MakeSelectedRows(*table_, selected_, frame_->source_rows(), FormulaColumns(formula_)));
-    for (Eigen::Index j = 0; j < design_.cols(); ++j) contribution.values.push_back(design_.col(j).sum());
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
-      contribution.values.push_back(design_.col(j).squaredNorm());
+      sums.column_sums.push_back(design_.col(j).sum());
+      sums.column_squares.push_back(design_.col(j).squaredNorm());
     }
-    contribution.values.push_back(response_.sum());
-    contribution.values.push_back(static_cast<double>(n));
+    sums.response_sum = response_.sum();
+    sums.rows = static_cast<double>(n);
     return contribution;
   }
 
@@ -188,7 +220,8 @@ class GlmSite : public SiteAnalysis {
     return std::nullopt;
   }
 
-  StatusOr<Contribution> Irls(const RoundParameters& parameters) {
+  StatusOr<Contribution> Irls(const RoundParameters& parameters, IrlsRoundSums& round) {
+    if (!frame_) return FailedPrecondition("glm: an IRLS round came before the schema round");
     if (!standardized_) {
       ASSIGN_OR_RETURN(std::vector<double> centers, parameters.Numbers("centers"));
       ASSIGN_OR_RETURN(std::vector<double> scales, parameters.Numbers("scales"));
@@ -211,7 +244,7 @@ class GlmSite : public SiteAnalysis {
     } else {
       sums = stats::ComputeIrlsSums(family_, design_, response_, offset_, nullptr);
     }
-    sums.AppendPacked(contribution.values);
+    round.irls = IrlsField::Of(std::move(sums));
     // Null deviance pieces: around a constant mean, or around the offset alone.
     double null_deviance = 0;
     if (parameters.Has("null_mu")) {
@@ -225,11 +258,12 @@ class GlmSite : public SiteAnalysis {
                                                  stats::InverseLink(family_, offset_[i]));
       }
     }
-    contribution.values.push_back(null_deviance);
+    round.null_deviance = null_deviance;
     return contribution;
   }
 
-  StatusOr<Contribution> NullModel(const RoundParameters& parameters) {
+  StatusOr<Contribution> NullModel(const RoundParameters& parameters, NullModelSums& round) {
+    if (!frame_) return FailedPrecondition("glm: a null-model round came before the schema round");
     Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(design_.rows(), 1);
     stats::IrlsSums sums;
     if (parameters.Has("beta")) {
@@ -245,11 +279,11 @@ class GlmSite : public SiteAnalysis {
       for (Eigen::Index i = 0; i < eta.size(); ++i) fitted[i] = stats::InverseLink(family_, eta[i]);
       sums = stats::ComputeIrlsSums(family_, ones, response_, offset_, nullptr, &fitted);
     }
-    Contribution contribution;
-    sums.AppendPacked(contribution.values);
-    return contribution;
+    round.irls = IrlsField::Of(std::move(sums));
+    return Contribution{};
   }
 
+ private:
   std::shared_ptr<const Table> table_;
   Formula formula_;
   std::string where_;
@@ -264,104 +298,98 @@ class GlmSite : public SiteAnalysis {
   bool standardized_ = false;
 };
 
-class GlmHub : public HubAnalysis {
+class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
  public:
   GlmHub(Formula formula, GlmFamily family, double epsilon, int max_iterations, const HubContext& context)
-      : formula_(std::move(formula)),
+      : ProtocolHub(GlmProtocol()),
+        formula_(std::move(formula)),
         family_(family),
         epsilon_(epsilon),
         max_iterations_(max_iterations),
         context_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return Phase("schema"); }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSchema); }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    switch (stage_) {
-      case Stage::kSchema: {
-        n_ = pooled.sum.at(0);
-        missing_ = pooled.sum.at(1);
-        ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
-        ASSIGN_OR_RETURN(layout_, MakeDesignLayout(formula_, levels_));
-        if (n_ == 0) {
-          std::vector<std::string> variables;
-          if (formula_.response) variables.push_back(formula_.response->Deparse());
-          for (size_t v = 0; v < formula_.variables.size(); ++v) {
-            variables.push_back(formula_.VariableLabel(static_cast<int>(v)));
-          }
-          return InvalidArgument("no rows are left at any site: every row lacks a value of at least one of " +
-                                 JoinStrings(variables, ", ") + ", or the where filter selects none" +
-                                 DescribeVariablesWithoutValues(levels_));
-        }
-        stage_ = Stage::kMoments;
-        return HubStep::Next(Phase("moments"));
+  StatusOr<HubStep> AfterSchema(FrameCountSums& pooled, const PooledRound& round) {
+    n_ = pooled.rows;
+    missing_ = pooled.missing;
+    ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(round));
+    ASSIGN_OR_RETURN(layout_, MakeDesignLayout(formula_, levels_));
+    if (n_ == 0) {
+      std::vector<std::string> variables;
+      if (formula_.response) variables.push_back(formula_.response->Deparse());
+      for (size_t v = 0; v < formula_.variables.size(); ++v) {
+        variables.push_back(formula_.VariableLabel(static_cast<int>(v)));
       }
-      case Stage::kMoments: {
-        const size_t p = layout_.columns();
-        std::vector<double> sums(pooled.sum.begin(), pooled.sum.begin() + static_cast<long>(p));
-        std::vector<double> squares(pooled.sum.begin() + static_cast<long>(p),
-                                    pooled.sum.begin() + static_cast<long>(2 * p));
-        sum_y_ = pooled.sum.at(2 * p);
-        standardization_ = stats::ColumnStandardization::FromMoments(sums, squares, n_,
-                                                                     InterceptColumn(layout_));
-        controller_.emplace(family_, p, epsilon_, max_iterations_);
-        stage_ = Stage::kIrls;
-        RoundParameters next = IrlsRound();
-        if (layout_.intercept && formula_.offsets.empty()) {
-          next.numbers["null_mu"] = {sum_y_ / n_};  // R: wtdmu = sum(w y) / sum(w)
-        } else if (!layout_.intercept) {
-          next.numbers["null_from_offset"] = {1};
-        }
-        return HubStep::Next(std::move(next));
-      }
-      case Stage::kIrls: {
-        const size_t p = layout_.columns();
-        stats::IrlsSums sums = stats::IrlsSums::Unpack(pooled.sum.data(), p);
-        if (controller_->AtStart()) {
-          null_deviance_ = pooled.sum.at(stats::IrlsSums::PackedSize(p));
-        }
-        ASSIGN_OR_RETURN(bool more, controller_->Update(sums));
-        if (more) return HubStep::Next(IrlsRound());
-        fit_ = controller_->Result();
-        if (layout_.intercept && !formula_.offsets.empty()) {
-          null_controller_.emplace(family_, 1, epsilon_, max_iterations_);
-          stage_ = Stage::kNull;
-          RoundParameters next = Phase("null");
-          Eigen::VectorXd main = fit_.coefficients;
-          for (Eigen::Index j = 0; j < main.size(); ++j) {
-            if (std::isnan(main[j])) main[j] = 0;
-          }
-          next.numbers["main_beta"] = std::vector<double>(main.data(), main.data() + main.size());
-          return HubStep::Next(std::move(next));
-        }
-        return HubStep::Finish(Result());
-      }
-      case Stage::kNull: {
-        stats::IrlsSums sums = stats::IrlsSums::Unpack(pooled.sum.data(), 1);
-        ASSIGN_OR_RETURN(bool more, null_controller_->Update(sums));
-        if (more) {
-          RoundParameters next = Phase("null");
-          next.numbers["beta"] = {null_controller_->point()[0]};
-          return HubStep::Next(std::move(next));
-        }
-        null_deviance_ = null_controller_->Result().deviance;
-        return HubStep::Finish(Result());
-      }
+      return InvalidArgument("no rows are left at any site: every row lacks a value of at least one of " +
+                             JoinStrings(variables, ", ") + ", or the where filter selects none" +
+                             DescribeVariablesWithoutValues(levels_));
     }
-    return Internal("unknown glm stage");
+    MomentSums shape;
+    shape.column_sums.resize(layout_.columns());
+    shape.column_squares.resize(layout_.columns());
+    return Next(kMoments, WithLevels(), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterMoments(MomentSums& pooled, const PooledRound&) {
+    const size_t p = layout_.columns();
+    sum_y_ = pooled.response_sum;
+    standardization_ = stats::ColumnStandardization::FromMoments(pooled.column_sums, pooled.column_squares, n_,
+                                                                 InterceptColumn(layout_));
+    controller_.emplace(family_, p, epsilon_, max_iterations_);
+    RoundParameters next = IrlsParameters();
+    if (layout_.intercept && formula_.offsets.empty()) {
+      next.numbers["null_mu"] = {sum_y_ / n_};  // R: wtdmu = sum(w y) / sum(w)
+    } else if (!layout_.intercept) {
+      next.numbers["null_from_offset"] = {1};
+    }
+    return Next(kIrls, std::move(next), IrlsShape());
+  }
+
+  StatusOr<HubStep> AfterIrls(IrlsRoundSums& pooled, const PooledRound&) {
+    if (controller_->AtStart()) null_deviance_ = pooled.null_deviance;
+    ASSIGN_OR_RETURN(bool more, controller_->Update(pooled.irls.sums));
+    if (more) return Next(kIrls, IrlsParameters(), IrlsShape());
+    fit_ = controller_->Result();
+    if (layout_.intercept && !formula_.offsets.empty()) {
+      null_controller_.emplace(family_, 1, epsilon_, max_iterations_);
+      RoundParameters next = WithLevels();
+      Eigen::VectorXd main = fit_.coefficients;
+      for (Eigen::Index j = 0; j < main.size(); ++j) {
+        if (std::isnan(main[j])) main[j] = 0;
+      }
+      next.numbers["main_beta"] = std::vector<double>(main.data(), main.data() + main.size());
+      return Next(kNull, std::move(next));
+    }
+    return HubStep::Finish(Result());
+  }
+
+  StatusOr<HubStep> AfterNull(NullModelSums& pooled, const PooledRound&) {
+    ASSIGN_OR_RETURN(bool more, null_controller_->Update(pooled.irls.sums));
+    if (more) {
+      RoundParameters next = WithLevels();
+      next.numbers["beta"] = {null_controller_->point()[0]};
+      return Next(kNull, std::move(next));
+    }
+    null_deviance_ = null_controller_->Result().deviance;
+    return HubStep::Finish(Result());
   }
 
  private:
-  enum class Stage { kSchema, kMoments, kIrls, kNull };
-
-  RoundParameters Phase(const std::string& phase) const {
+  RoundParameters WithLevels() const {
     RoundParameters parameters;
-    parameters.texts["phase"] = {phase};
     PutGlobalLevels(levels_, parameters);
     return parameters;
   }
 
-  RoundParameters IrlsRound() const {
-    RoundParameters parameters = Phase("irls");
+  IrlsRoundSums IrlsShape() const {
+    IrlsRoundSums shape;
+    shape.irls = IrlsField::Shaped(layout_.columns());
+    return shape;
+  }
+
+  RoundParameters IrlsParameters() const {
+    RoundParameters parameters = WithLevels();
     parameters.numbers["centers"] = standardization_.centers();
     parameters.numbers["scales"] = standardization_.scales();
     parameters.numbers["intercept_column"] = {static_cast<double>(InterceptColumn(layout_))};
@@ -422,7 +450,6 @@ class GlmHub : public HubAnalysis {
   double epsilon_;
   int max_iterations_;
   HubContext context_;
-  Stage stage_ = Stage::kSchema;
   double n_ = 0;
   double missing_ = 0;
   double sum_y_ = 0;
@@ -434,6 +461,15 @@ class GlmHub : public HubAnalysis {
   std::optional<stats::IrlsController> null_controller_;
   stats::GlmFit fit_;
 };
+
+const Protocol<GlmSite, GlmHub>& GlmProtocol() {
+  static const auto protocol = Protocol<GlmSite, GlmHub>("glm")
+                                   .Add(kSchema, &GlmSite::Schema, &GlmHub::AfterSchema)
+                                   .Add(kMoments, &GlmSite::Moments, &GlmHub::AfterMoments)
+                                   .Add(kIrls, &GlmSite::Irls, &GlmHub::AfterIrls)
+                                   .Add(kNull, &GlmSite::NullModel, &GlmHub::AfterNull);
+  return protocol;
+}
 
 StatusOr<Formula> ParseGlmFormula(const AnalysisSpec& spec) {
   ASSIGN_OR_RETURN(Formula formula, ParseFormula(spec.String("formula")));

@@ -38,14 +38,20 @@ StatusOr<KmSpec> ParseSpec(const AnalysisSpec& spec) {
   return parsed;
 }
 
-class KaplanMeierSite : public SiteAnalysis {
- public:
-  KaplanMeierSite(SurvivalSite survival) : survival_(std::move(survival)) {}
+// The protocol: the survival opening, then the risk counts per stratum.
+inline constexpr Phase<RiskCountSums> kCounts{"counts"};
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") return survival_.Schema();
-    if (phase == "times") return survival_.Times(parameters);
+class KaplanMeierSite;
+class KaplanMeierHub;
+const Protocol<KaplanMeierSite, KaplanMeierHub>& KaplanMeierProtocol();
+
+class KaplanMeierSite : public ProtocolSite<KaplanMeierSite, KaplanMeierHub> {
+ public:
+  KaplanMeierSite(SurvivalSite survival) : ProtocolSite(KaplanMeierProtocol()), survival_(std::move(survival)) {}
+
+  SurvivalSite& survival() { return survival_; }
+
+  StatusOr<Contribution> Counts(const RoundParameters& parameters, RiskCountSums& sums) {
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
     ASSIGN_OR_RETURN(std::vector<double> extra_times, parameters.Numbers("extra_times"));
@@ -54,11 +60,9 @@ class KaplanMeierSite : public SiteAnalysis {
     const SurvivalRows& rows = survival_.rows();
     const size_t k_count = event_times.size();
     const size_t per_stratum = 1 + 2 * k_count + extra_times.size();
-    Contribution contribution;
-    contribution.values.assign(static_cast<size_t>(strata) * per_stratum, 0.0);
-    AppendRiskCounts(rows, stratum, static_cast<size_t>(strata), event_times, extra_times,
-                     contribution.values);
-    return contribution;
+    sums.counts.assign(static_cast<size_t>(strata) * per_stratum, 0.0);
+    AppendRiskCounts(rows, stratum, static_cast<size_t>(strata), event_times, extra_times, sums.counts);
+    return Contribution{};
   }
 
  private:
@@ -67,36 +71,32 @@ class KaplanMeierSite : public SiteAnalysis {
 
 Json NumberOrNull(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
-class KaplanMeierHub : public HubAnalysis {
+class KaplanMeierHub : public ProtocolHub<KaplanMeierSite, KaplanMeierHub> {
  public:
   KaplanMeierHub(KmSpec spec, const HubContext& context)
-      : spec_(std::move(spec)), context_(context), survival_(context) {}
+      : ProtocolHub(KaplanMeierProtocol()), spec_(std::move(spec)), context_(context), survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
+  SurvivalHub& survival() { return survival_; }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSurvivalSchema); }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (round_ == 0) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
-      return HubStep::Next(survival_.TimesRound());
-    }
-    if (round_ == 1) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
-      labels_ = CombinationLabels(Keys(), spec_.names, survival_.levels());
-      // At-risk times for the figure: 0 and nice steps up to the last event time.
-      ticks_ = NiceTicks(0, survival_.event_times().empty() ? 0 : survival_.event_times().back(), 5);
-      RoundParameters parameters;
-      parameters.texts["phase"] = {"counts"};
-      PutGlobalLevels(survival_.levels(), parameters);
-      parameters.numbers["event_times"] = survival_.event_times();
-      std::vector<double> extra = spec_.times;
-      extra.insert(extra.end(), ticks_.begin(), ticks_.end());
-      parameters.numbers["extra_times"] = extra;
-      parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
-      return HubStep::Next(std::move(parameters));
-    }
-    return HubStep::Finish(Result(pooled.sum));
+  StatusOr<HubStep> AfterOpening() {
+    labels_ = CombinationLabels(Keys(), spec_.names, survival_.levels());
+    // At-risk times for the figure: 0 and nice steps up to the last event time.
+    ticks_ = NiceTicks(0, survival_.event_times().empty() ? 0 : survival_.event_times().back(), 5);
+    RoundParameters parameters;
+    PutGlobalLevels(survival_.levels(), parameters);
+    parameters.numbers["event_times"] = survival_.event_times();
+    std::vector<double> extra = spec_.times;
+    extra.insert(extra.end(), ticks_.begin(), ticks_.end());
+    parameters.numbers["extra_times"] = extra;
+    parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
+    RiskCountSums shape;
+    shape.counts.resize(labels_.size() * (1 + 2 * survival_.event_times().size() + extra.size()));
+    return Next(kCounts, std::move(parameters), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterCounts(RiskCountSums& pooled, const PooledRound&) {
+    return HubStep::Finish(Result(pooled.counts));
   }
 
  private:
@@ -233,7 +233,6 @@ class KaplanMeierHub : public HubAnalysis {
   KmSpec spec_;
   HubContext context_;
   SurvivalHub survival_;
-  int round_ = 0;
   std::vector<std::string> labels_;
   std::vector<double> ticks_;
 };
@@ -242,6 +241,13 @@ Status Validate(const AnalysisSpec& spec) {
   RETURN_IF_ERROR(ParseSpec(spec).status());
   ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
   return privacy ? ValidateNoisedKaplanMeier(spec) : absl::OkStatus();
+}
+
+const Protocol<KaplanMeierSite, KaplanMeierHub>& KaplanMeierProtocol() {
+  static const auto protocol =
+      SurvivalProtocol<KaplanMeierSite, KaplanMeierHub>("kaplan_meier", /*disclose_event_times=*/true)
+          .Add(kCounts, &KaplanMeierSite::Counts, &KaplanMeierHub::AfterCounts);
+  return protocol;
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {

@@ -106,15 +106,45 @@ class ExpectedSurvival {
   int max_year_ = -(1 << 30);
 };
 
-class LifeTableSite : public SiteAnalysis {
+// The protocol: the survival opening (no event times disclosed: the intervals are fixed), then
+// per stratum and interval the counts below, and the rows that could not be matched to the
+// expected-survival table.
+struct IntervalSums {
+  double entering = 0;
+  double withdrawn = 0;
+  double died = 0;
+  double expected = 0;  // sum of expected interval survival (relative survival only)
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("entering", entering);
+    fields("withdrawn", withdrawn);
+    fields("died", died);
+    fields("expected", expected);
+  }
+};
+struct LifeTableSums {
+  std::vector<IntervalSums> cells;  // stratum-major
+  double not_matched = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("cells", cells);
+    fields("not_matched", not_matched);
+  }
+};
+inline constexpr Phase<LifeTableSums> kCounts{"counts"};
+
+class LifeTableSite;
+class LifeTableHub;
+const Protocol<LifeTableSite, LifeTableHub>& LifeTableProtocol();
+
+class LifeTableSite : public ProtocolSite<LifeTableSite, LifeTableHub> {
  public:
   LifeTableSite(SurvivalSite survival, LifeTableSpec spec)
-      : survival_(std::move(survival)), spec_(std::move(spec)) {}
+      : ProtocolSite(LifeTableProtocol()), survival_(std::move(survival)), spec_(std::move(spec)) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") return survival_.Schema();
-    if (phase == "times") return survival_.Times(parameters, /*disclose_event_times=*/false);
+  SurvivalSite& survival() { return survival_; }
+
+  StatusOr<Contribution> Counts(const RoundParameters& parameters, LifeTableSums& sums) {
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
     ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.StratumIndex(levels));
@@ -126,9 +156,7 @@ class LifeTableSite : public SiteAnalysis {
     }
     const auto& bounds = spec_.boundaries;
     const size_t intervals = bounds.size() - 1;
-    // Per stratum and interval: entering, withdrawn, died, expected sum; then rows left out.
-    Contribution contribution;
-    contribution.values.assign(static_cast<size_t>(strata) * intervals * 4 + 1, 0.0);
+    sums.cells.assign(static_cast<size_t>(strata) * intervals, IntervalSums{});
     const SurvivalRows& rows = survival_.rows();
     const Table& table = survival_.table();
     const Column* age = relative ? table.FindColumn(spec_.age) : nullptr;
@@ -143,28 +171,26 @@ class LifeTableSite : public SiteAnalysis {
         year_value = year->NumericValue(source);
         sex_value = sex->TextValue(source);
         if (std::isnan(age_value) || std::isnan(year_value) || sex_value.empty()) {
-          contribution.values.back() += 1;  // cannot be matched to expected survival
+          sums.not_matched += 1;  // cannot be matched to expected survival
           continue;
         }
       }
-      double* block = contribution.values.data() + static_cast<size_t>(stratum[i]) * intervals * 4;
+      IntervalSums* block = sums.cells.data() + static_cast<size_t>(stratum[i]) * intervals;
       const double t = rows.time[i];
       for (size_t k = 0; k < intervals; ++k) {
         if (t < bounds[k]) break;
-        double* cell = block + k * 4;
-        cell[0] += 1;  // entering interval k
-        if (t < bounds[k + 1]) {
-          cell[rows.event[i] ? 2 : 1] += 1;
-        }
+        IntervalSums& cell = block[k];
+        cell.entering += 1;
+        if (t < bounds[k + 1]) (rows.event[i] ? cell.died : cell.withdrawn) += 1;
         if (relative) {
           ASSIGN_OR_RETURN(double p, expected->Survival(sex_value, age_value + bounds[k] * spec_.years_per_unit,
                                                         year_value + bounds[k] * spec_.years_per_unit,
                                                         (bounds[k + 1] - bounds[k]) * spec_.years_per_unit));
-          cell[3] += p;
+          cell.expected += p;
         }
       }
     }
-    return contribution;
+    return Contribution{};
   }
 
  private:
@@ -172,50 +198,50 @@ class LifeTableSite : public SiteAnalysis {
   LifeTableSpec spec_;
 };
 
-class LifeTableHub : public HubAnalysis {
+class LifeTableHub : public ProtocolHub<LifeTableSite, LifeTableHub> {
  public:
   LifeTableHub(LifeTableSpec spec, RoundParameters expected, const HubContext& context)
-      : spec_(std::move(spec)), expected_(std::move(expected)), context_(context), survival_(context) {}
+      : ProtocolHub(LifeTableProtocol()),
+        spec_(std::move(spec)),
+        expected_(std::move(expected)),
+        context_(context),
+        survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
+  SurvivalHub& survival() { return survival_; }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSurvivalSchema); }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (round_ == 0) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
-      return HubStep::Next(survival_.TimesRound());
+  StatusOr<HubStep> AfterOpening() {
+    std::vector<std::string> keys;
+    for (size_t v = 0; v < spec_.formula.variables.size(); ++v) {
+      keys.push_back(spec_.formula.VariableLabel(static_cast<int>(v)));
     }
-    if (round_ == 1) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
-      std::vector<std::string> keys;
-      for (size_t v = 0; v < spec_.formula.variables.size(); ++v) {
-        keys.push_back(spec_.formula.VariableLabel(static_cast<int>(v)));
-      }
-      labels_ = CombinationLabels(keys, spec_.names, survival_.levels());
-      RoundParameters parameters = expected_;
-      parameters.texts["phase"] = {"counts"};
-      PutGlobalLevels(survival_.levels(), parameters);
-      parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
-      return HubStep::Next(std::move(parameters));
-    }
+    labels_ = CombinationLabels(keys, spec_.names, survival_.levels());
+    RoundParameters parameters = expected_;
+    PutGlobalLevels(survival_.levels(), parameters);
+    parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
+    LifeTableSums shape;
+    shape.cells.resize(labels_.size() * (spec_.boundaries.size() - 1));
+    return Next(kCounts, std::move(parameters), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterCounts(LifeTableSums& pooled, const PooledRound&) {
     const size_t intervals = spec_.boundaries.size() - 1;
     const bool relative = expected_.Has("expected_age");
     Json result;
     result["status"] = "ok";
     result["formula"] = spec_.formula.text;
     result["method"] = relative ? "actuarial, relative survival Ederer II" : "actuarial";
-    if (relative) result["not_matched_to_expected"] = static_cast<int64_t>(pooled.sum.back());
+    if (relative) result["not_matched_to_expected"] = static_cast<int64_t>(pooled.not_matched);
     survival_.AddTimeNote(result);
     Json strata = Json::array();
     for (size_t s = 0; s < labels_.size(); ++s) {
       std::vector<double> entering(intervals), withdrawn(intervals), died(intervals), expected_sum;
       for (size_t k = 0; k < intervals; ++k) {
-        const double* cell = pooled.sum.data() + (s * intervals + k) * 4;
-        entering[k] = cell[0];
-        withdrawn[k] = cell[1];
-        died[k] = cell[2];
-        if (relative) expected_sum.push_back(cell[3]);
+        const IntervalSums& cell = pooled.cells[s * intervals + k];
+        entering[k] = cell.entering;
+        withdrawn[k] = cell.withdrawn;
+        died[k] = cell.died;
+        if (relative) expected_sum.push_back(cell.expected);
       }
       if (entering[0] == 0) continue;
       std::vector<stats::LifeTableRow> rows =
@@ -265,9 +291,15 @@ class LifeTableHub : public HubAnalysis {
   RoundParameters expected_;
   HubContext context_;
   SurvivalHub survival_;
-  int round_ = 0;
   std::vector<std::string> labels_;
 };
+
+const Protocol<LifeTableSite, LifeTableHub>& LifeTableProtocol() {
+  static const auto protocol =
+      SurvivalProtocol<LifeTableSite, LifeTableHub>("life_table", /*disclose_event_times=*/false)
+          .Add(kCounts, &LifeTableSite::Counts, &LifeTableHub::AfterCounts);
+  return protocol;
+}
 
 // Reads the expected-survival table into round parameters.
 StatusOr<RoundParameters> LoadExpected(const std::string& path) {

@@ -42,15 +42,21 @@ std::vector<std::string> NamesOf(const std::vector<std::string>& names, const st
   return selected;
 }
 
-class LogRankSite : public SiteAnalysis {
+// The protocol: the survival opening, then the risk counts per stratum and group.
+inline constexpr Phase<RiskCountSums> kCounts{"counts"};
+
+class LogRankSite;
+class LogRankHub;
+const Protocol<LogRankSite, LogRankHub>& LogRankProtocol();
+
+class LogRankSite : public ProtocolSite<LogRankSite, LogRankHub> {
  public:
   LogRankSite(SurvivalSite survival, SurvivalTerms terms)
-      : survival_(std::move(survival)), terms_(std::move(terms)) {}
+      : ProtocolSite(LogRankProtocol()), survival_(std::move(survival)), terms_(std::move(terms)) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") return survival_.Schema();
-    if (phase == "times") return survival_.Times(parameters);
+  SurvivalSite& survival() { return survival_; }
+
+  StatusOr<Contribution> Counts(const RoundParameters& parameters, RiskCountSums& sums) {
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
@@ -62,10 +68,9 @@ class LogRankSite : public SiteAnalysis {
       cell[i] = stratum[i] * static_cast<int32_t>(groups) + group[i];
     }
     const size_t cells = static_cast<size_t>(strata * groups);
-    Contribution contribution;
-    contribution.values.assign(cells * (1 + 2 * event_times.size()), 0.0);
-    AppendRiskCounts(survival_.rows(), cell, cells, event_times, {}, contribution.values);
-    return contribution;
+    sums.counts.assign(cells * (1 + 2 * event_times.size()), 0.0);
+    AppendRiskCounts(survival_.rows(), cell, cells, event_times, {}, sums.counts);
+    return Contribution{};
   }
 
  private:
@@ -73,35 +78,34 @@ class LogRankSite : public SiteAnalysis {
   SurvivalTerms terms_;
 };
 
-class LogRankHub : public HubAnalysis {
+class LogRankHub : public ProtocolHub<LogRankSite, LogRankHub> {
  public:
   LogRankHub(LogRankSpec spec, const HubContext& context)
-      : spec_(std::move(spec)), survival_(context), min_cell_count_(context.policy.min_cell_count) {}
+      : ProtocolHub(LogRankProtocol()),
+        spec_(std::move(spec)),
+        survival_(context),
+        min_cell_count_(context.policy.min_cell_count) {}
 
-  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
+  SurvivalHub& survival() { return survival_; }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSurvivalSchema); }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (round_ == 0) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterSchema(pooled));
-      return HubStep::Next(survival_.TimesRound());
-    }
-    if (round_ == 1) {
-      ++round_;
-      RETURN_IF_ERROR(survival_.AfterTimes(pooled));
-      group_labels_ = CombinationLabels(KeysOf(spec_.formula, spec_.terms.others),
-                                        NamesOf(spec_.names, spec_.terms.others), survival_.levels());
-      strata_count_ = CombinationLabels(KeysOf(spec_.formula, spec_.terms.strata),
-                                        NamesOf(spec_.names, spec_.terms.strata), survival_.levels())
-                          .size();
-      RoundParameters parameters;
-      parameters.texts["phase"] = {"counts"};
-      PutGlobalLevels(survival_.levels(), parameters);
-      parameters.numbers["event_times"] = survival_.event_times();
-      parameters.numbers["strata"] = {static_cast<double>(strata_count_)};
-      parameters.numbers["groups"] = {static_cast<double>(group_labels_.size())};
-      return HubStep::Next(std::move(parameters));
-    }
+  StatusOr<HubStep> AfterOpening() {
+    group_labels_ = CombinationLabels(KeysOf(spec_.formula, spec_.terms.others),
+                                      NamesOf(spec_.names, spec_.terms.others), survival_.levels());
+    strata_count_ = CombinationLabels(KeysOf(spec_.formula, spec_.terms.strata),
+                                      NamesOf(spec_.names, spec_.terms.strata), survival_.levels())
+                        .size();
+    RoundParameters parameters;
+    PutGlobalLevels(survival_.levels(), parameters);
+    parameters.numbers["event_times"] = survival_.event_times();
+    parameters.numbers["strata"] = {static_cast<double>(strata_count_)};
+    parameters.numbers["groups"] = {static_cast<double>(group_labels_.size())};
+    RiskCountSums shape;
+    shape.counts.resize(strata_count_ * group_labels_.size() * (1 + 2 * survival_.event_times().size()));
+    return Next(kCounts, std::move(parameters), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterCounts(RiskCountSums& pooled, const PooledRound&) {
     const size_t groups = group_labels_.size();
     const size_t k_count = survival_.event_times().size();
     const size_t block = 1 + 2 * k_count;
@@ -111,7 +115,7 @@ class LogRankHub : public HubAnalysis {
     input.n_event = input.n_risk;
     for (size_t s = 0; s < strata_count_; ++s) {
       for (size_t g = 0; g < groups; ++g) {
-        const double* cell = pooled.sum.data() + (s * groups + g) * block;
+        const double* cell = pooled.counts.data() + (s * groups + g) * block;
         n[g] += cell[0];
         for (size_t k = 0; k < k_count; ++k) {
           input.n_risk[s][k][g] = cell[1 + 2 * k];
@@ -177,13 +181,18 @@ class LogRankHub : public HubAnalysis {
  private:
   LogRankSpec spec_;
   SurvivalHub survival_;
-  int round_ = 0;
   std::vector<std::string> group_labels_;
   size_t strata_count_ = 1;
   int min_cell_count_;
 };
 
 Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
+
+const Protocol<LogRankSite, LogRankHub>& LogRankProtocol() {
+  static const auto protocol = SurvivalProtocol<LogRankSite, LogRankHub>("logrank", /*disclose_event_times=*/true)
+                                   .Add(kCounts, &LogRankSite::Counts, &LogRankHub::AfterCounts);
+  return protocol;
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(LogRankSpec parsed, ParseSpec(spec));

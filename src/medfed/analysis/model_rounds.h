@@ -12,6 +12,7 @@
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/analysis_spec.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/stats/glm_irls.h"
 #include "medfed/table/design_matrix.h"
 #include "medfed/table/formula.h"
 #include "medfed/table/model_frame.h"
@@ -54,6 +55,50 @@ std::string DominanceReason(const SiteContext& context, const std::string& what)
 std::optional<Contribution> RefuseIfDominated(const Eigen::MatrixXd& design, const std::vector<std::string>& names,
                                               const Eigen::VectorXd* response, const std::string& response_name,
                                               const SiteContext& context);
+
+// What a schema round sends besides the disclosed levels: the site's rows in the frame and the
+// rows it left out for missing values.
+struct FrameCountSums {
+  double rows = 0;
+  double missing = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("rows", rows);
+    fields("missing", missing);
+  }
+};
+
+// A round whose sites send only disclosed sets (blinded keys, encrypted records): secure
+// aggregation still carries one number, always zero.
+struct NoSums {
+  double zero = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("zero", zero);
+  }
+};
+
+// IRLS sums of a model with `parameters` columns as a layout field, packed the way
+// stats::IrlsSums packs itself (four scalars, the upper triangle of X'WX, X'Wz).
+struct IrlsField {
+  size_t parameters = 0;
+  stats::IrlsSums sums;
+
+  static IrlsField Of(stats::IrlsSums sums) {
+    IrlsField field;
+    field.parameters = static_cast<size_t>(sums.right_side.size());
+    field.sums = std::move(sums);
+    return field;
+  }
+  static IrlsField Shaped(size_t parameters) {
+    IrlsField field;
+    field.parameters = parameters;
+    return field;
+  }
+  size_t PackedSize() const { return stats::IrlsSums::PackedSize(parameters); }
+  void AppendPacked(std::vector<double>& out) const { sums.AppendPacked(out); }
+  void UnpackFrom(const double* data) { sums = stats::IrlsSums::Unpack(data, parameters); }
+};
 
 // Schema round: disclose the schemas, unite them at the hub, send them back.
 void DiscloseSchemas(const std::vector<VariableSchema>& schemas, Contribution& contribution);

@@ -11,25 +11,50 @@
 namespace medfed {
 namespace {
 
+// The protocol: the survival schema round with its counts zeroed (n and missing come noised,
+// later), then per stratum and grid interval the events and censorings, noised.
+struct GridCell {
+  double events = 0;
+  double censored = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("events", events);
+    fields("censored", censored);
+  }
+};
+struct GridSums {
+  std::vector<GridCell> cells;  // stratum-major
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("cells", cells);
+  }
+};
+inline constexpr Phase<GridSums> kGridCounts{"grid_counts"};
+
 // [events, censorings] per interval per stratum: one group.
 std::vector<NoiseGroup> GridNoise(size_t strata, size_t intervals) { return {{0, strata * intervals * 2, 1}}; }
 
-class NoisedKaplanMeierSite : public SiteAnalysis {
+class NoisedKaplanMeierSite;
+class NoisedKaplanMeierHub;
+const Protocol<NoisedKaplanMeierSite, NoisedKaplanMeierHub>& NoisedKaplanMeierProtocol();
+
+class NoisedKaplanMeierSite : public ProtocolSite<NoisedKaplanMeierSite, NoisedKaplanMeierHub> {
  public:
   NoisedKaplanMeierSite(SurvivalSite survival, PrivacyTarget privacy)
-      : survival_(std::move(survival)), privacy_(privacy) {}
+      : ProtocolSite(NoisedKaplanMeierProtocol()), survival_(std::move(survival)), privacy_(privacy) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") {
-      ASSIGN_OR_RETURN(Contribution schema, survival_.Schema());
-      if (schema.refusal) return schema;
-      schema.values.assign(schema.values.size(), 0.0);  // n and missing come noised, later
-      schema.released_rows.clear();
-      return schema;
-    }
+  StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) {
+    ASSIGN_OR_RETURN(Contribution schema, survival_.Schema(sums));
+    if (schema.refusal) return schema;
+    sums = FrameCountSums{};  // n and missing come noised, later
+    schema.released_rows.clear();
+    return schema;
+  }
+
+  StatusOr<Contribution> GridCounts(const RoundParameters& parameters, GridSums& sums) {
     // Event coding and coarsening as the exact fit, without disclosing any event time.
-    ASSIGN_OR_RETURN(Contribution times, survival_.Times(parameters, /*disclose_event_times=*/false));
+    EventSums events;
+    ASSIGN_OR_RETURN(Contribution times, survival_.Times(parameters, events, /*disclose_event_times=*/false));
     if (times.refusal) return times;
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> grid, parameters.Numbers("grid"));
@@ -38,11 +63,12 @@ class NoisedKaplanMeierSite : public SiteAnalysis {
     const SurvivalRows& rows = survival_.rows();
     const size_t intervals = grid.size() + 1;
     Contribution contribution;
-    contribution.values.assign(static_cast<size_t>(strata) * intervals * 2, 0.0);
+    sums.cells.assign(static_cast<size_t>(strata) * intervals, GridCell{});
     for (size_t i = 0; i < rows.time.size(); ++i) {
       if (stratum[i] < 0 || stratum[i] >= static_cast<int32_t>(strata)) continue;
       const size_t k = static_cast<size_t>(std::lower_bound(grid.begin(), grid.end(), rows.time[i]) - grid.begin());
-      contribution.values[(static_cast<size_t>(stratum[i]) * intervals + k) * 2 + (rows.event[i] ? 0 : 1)] += 1;
+      GridCell& cell = sums.cells[static_cast<size_t>(stratum[i]) * intervals + k];
+      (rows.event[i] ? cell.events : cell.censored) += 1;
     }
     contribution.noise = MakeNoiseRequest(GridNoise(static_cast<size_t>(strata), intervals), privacy_);
     return contribution;
@@ -53,11 +79,12 @@ class NoisedKaplanMeierSite : public SiteAnalysis {
   PrivacyTarget privacy_;
 };
 
-class NoisedKaplanMeierHub : public HubAnalysis {
+class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKaplanMeierHub> {
  public:
   NoisedKaplanMeierHub(std::string formula_text, std::vector<std::string> keys, std::vector<std::string> names,
                        std::vector<double> grid, PrivacyTarget privacy, const HubContext& context)
-      : formula_text_(std::move(formula_text)),
+      : ProtocolHub(NoisedKaplanMeierProtocol()),
+        formula_text_(std::move(formula_text)),
         keys_(std::move(keys)),
         names_(std::move(names)),
         grid_(std::move(grid)),
@@ -65,24 +92,26 @@ class NoisedKaplanMeierHub : public HubAnalysis {
         context_(context),
         survival_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return SurvivalHub::SchemaRound(); }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSurvivalSchema); }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (labels_.empty()) {
-      RETURN_IF_ERROR(survival_.AfterSchema(pooled, /*counts_released=*/false));
-      labels_ = CombinationLabels(keys_, names_, survival_.levels());
-      RoundParameters parameters = survival_.TimesRound();
-      parameters.texts["phase"] = {"grid_counts"};
-      parameters.numbers["grid"] = grid_;
-      parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
-      return HubStep::Next(std::move(parameters));
-    }
-    ASSIGN_OR_RETURN(Json result, Result(pooled.sum));
+  StatusOr<HubStep> AfterSchema(FrameCountSums& pooled, const PooledRound& round) {
+    RETURN_IF_ERROR(survival_.AfterSchema(pooled, round, /*counts_released=*/false));
+    labels_ = CombinationLabels(keys_, names_, survival_.levels());
+    RoundParameters parameters = survival_.TimesParameters();
+    parameters.numbers["grid"] = grid_;
+    parameters.numbers["strata"] = {static_cast<double>(labels_.size())};
+    GridSums shape;
+    shape.cells.resize(labels_.size() * (grid_.size() + 1));
+    return Next(kGridCounts, std::move(parameters), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterGridCounts(GridSums& pooled, const PooledRound&) {
+    ASSIGN_OR_RETURN(Json result, Result(pooled.cells));
     return HubStep::Finish(std::move(result));
   }
 
  private:
-  StatusOr<Json> Result(const std::vector<double>& sum) const {
+  StatusOr<Json> Result(const std::vector<GridCell>& cells) const {
     const size_t intervals = grid_.size() + 1;
     ASSIGN_OR_RETURN(NoiseCalibration noise,
                      PooledNoise(GridNoise(labels_.size(), intervals), privacy_, context_.sites.size()));
@@ -90,11 +119,11 @@ class NoisedKaplanMeierHub : public HubAnalysis {
     Json strata = Json::array();
     double all_n = 0, all_events = 0;
     for (size_t s = 0; s < labels_.size(); ++s) {
-      const double* block = sum.data() + s * intervals * 2;
+      const GridCell* block = cells.data() + s * intervals;
       double n = 0, events = 0;
       for (size_t k = 0; k < intervals; ++k) {
-        n += block[2 * k] + block[2 * k + 1];
-        events += block[2 * k];
+        n += block[k].events + block[k].censored;
+        events += block[k].events;
       }
       all_n += n;
       all_events += events;
@@ -102,14 +131,14 @@ class NoisedKaplanMeierHub : public HubAnalysis {
       double at_risk = n, survival = 1, log_variance = 0;
       bool ended = false;
       for (size_t k = 0; k < grid_.size(); ++k) {
-        const double died = std::max(0.0, block[2 * k]);
-        const double withdrawn = std::max(0.0, block[2 * k + 1]);
+        const double died = std::max(0.0, block[k].events);
+        const double withdrawn = std::max(0.0, block[k].censored);
         // Actuarial: those withdrawn in the interval were at risk for half of it.
         const double exposed = at_risk - withdrawn / 2;
         // As summary.survfit: at risk at the time (still followed then), events since the last.
-        const double remaining = at_risk - block[2 * k] - block[2 * k + 1];
+        const double remaining = at_risk - block[k].events - block[k].censored;
         Json point = {{"time", grid_[k]}, {"n_risk", static_cast<int64_t>(std::llround(std::max(0.0, remaining)))},
-                      {"n_event", static_cast<int64_t>(std::llround(block[2 * k]))}};
+                      {"n_event", static_cast<int64_t>(std::llround(block[k].events))}};
         if (ended || exposed <= died || exposed < 1) {
           ended = true;
           point["survival"] = nullptr;
@@ -171,6 +200,14 @@ std::vector<double> GridOf(const AnalysisSpec& spec) {
   std::sort(grid.begin(), grid.end());
   grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
   return grid;
+}
+
+const Protocol<NoisedKaplanMeierSite, NoisedKaplanMeierHub>& NoisedKaplanMeierProtocol() {
+  static const auto protocol =
+      Protocol<NoisedKaplanMeierSite, NoisedKaplanMeierHub>("kaplan_meier")
+          .Add(kSurvivalSchema, &NoisedKaplanMeierSite::Schema, &NoisedKaplanMeierHub::AfterSchema)
+          .Add(kGridCounts, &NoisedKaplanMeierSite::GridCounts, &NoisedKaplanMeierHub::AfterGridCounts);
+  return protocol;
 }
 
 }  // namespace

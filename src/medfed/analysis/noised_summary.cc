@@ -6,6 +6,7 @@
 
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/summary_columns.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/secure_random.h"
@@ -22,6 +23,31 @@ struct Bounds {
   double SumStep() const { return std::max(std::fabs(lower), std::fabs(upper)) / kGrid; }
   double SquareStep() const { return std::max(lower * lower, upper * upper) / kGrid; }
 };
+
+// The protocol: one round; per variable, in grid units, the noise groups below in this order.
+struct NoisedVariableSums {
+  double n = 0;
+  double missing = 0;
+  double sum = 0;
+  double squares = 0;
+  std::vector<double> histogram = std::vector<double>(kBins, 0.0);
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("n", n);
+    fields("missing", missing);
+    fields("sum", sum);
+    fields("squares", squares);
+    fields("histogram", histogram);
+  }
+};
+struct NoisedSummarySums {
+  std::vector<NoisedVariableSums> variables;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("variables", variables);
+  }
+};
+inline constexpr Phase<NoisedSummarySums> kNoisedSummary{"noised_summary"};
 
 // Coordinates per variable: present, missing | sum | sum of squares | kBins histogram.
 constexpr size_t kBlock = 4 + kBins;
@@ -76,34 +102,39 @@ double RandomRound(double x) {
   return crypto::RandomUnit() < fraction ? whole + 1 : whole;
 }
 
-class NoisedSummarySite : public SiteAnalysis {
+class NoisedSummarySite;
+class NoisedSummaryHub;
+const Protocol<NoisedSummarySite, NoisedSummaryHub>& NoisedSummaryProtocol();
+
+class NoisedSummarySite : public ProtocolSite<NoisedSummarySite, NoisedSummaryHub> {
  public:
   NoisedSummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
                     std::vector<Bounds> bounds, PrivacyTarget privacy, SiteContext context)
-      : table_(std::move(table)),
+      : ProtocolSite(NoisedSummaryProtocol()),
+        table_(std::move(table)),
         variables_(std::move(variables)),
         where_(spec.String("where")),
         bounds_(std::move(bounds)),
         privacy_(privacy),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters&) override {
+  StatusOr<Contribution> Release(const RoundParameters&, NoisedSummarySums& sums) {
     ASSIGN_OR_RETURN(SummaryColumns columns, ReadSummaryColumns(*table_, variables_, where_, context_));
     if (auto refusal = RefuseIfTooFewRows(columns.rows.size(), context_)) return *refusal;
     Contribution contribution;
-    contribution.values.assign(variables_.size() * kBlock, 0);
+    sums.variables.resize(variables_.size());
     for (size_t v = 0; v < variables_.size(); ++v) {
-      double* block = contribution.values.data() + v * kBlock;
+      NoisedVariableSums& block = sums.variables[v];
       const Bounds& b = bounds_[v];
-      block[0] = static_cast<double>(columns.values[v].size());
-      block[1] = static_cast<double>(columns.missing[v]);
+      block.n = static_cast<double>(columns.values[v].size());
+      block.missing = static_cast<double>(columns.missing[v]);
       for (double x : columns.values[v]) {
         const double clipped = std::clamp(x, b.lower, b.upper);
         // Each rounded term lies in [-kGrid, kGrid]: the sensitivity the noise is sized for.
-        block[2] += std::clamp(RandomRound(clipped / b.SumStep()), -kGrid, kGrid);
-        block[3] += std::clamp(RandomRound(clipped * clipped / b.SquareStep()), 0.0, kGrid);
+        block.sum += std::clamp(RandomRound(clipped / b.SumStep()), -kGrid, kGrid);
+        block.squares += std::clamp(RandomRound(clipped * clipped / b.SquareStep()), 0.0, kGrid);
         const double position = (clipped - b.lower) / (b.upper - b.lower) * kBins;
-        block[4 + std::min(kBins - 1, static_cast<size_t>(std::max(0.0, position)))] += 1;
+        block.histogram[std::min(kBins - 1, static_cast<size_t>(std::max(0.0, position)))] += 1;
       }
     }
     contribution.released_rows.push_back(MakeReleasedRows(*table_, columns.rows));
@@ -120,30 +151,38 @@ class NoisedSummarySite : public SiteAnalysis {
   SiteContext context_;
 };
 
-class NoisedSummaryHub : public HubAnalysis {
+class NoisedSummaryHub : public ProtocolHub<NoisedSummarySite, NoisedSummaryHub> {
  public:
   NoisedSummaryHub(std::vector<std::string> labels, std::vector<Bounds> bounds, PrivacyTarget privacy,
                    const HubContext& context)
-      : labels_(std::move(labels)), bounds_(std::move(bounds)), privacy_(privacy), context_(context) {}
+      : ProtocolHub(NoisedSummaryProtocol()),
+        labels_(std::move(labels)),
+        bounds_(std::move(bounds)),
+        privacy_(privacy),
+        context_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
+  StatusOr<RoundParameters> Begin() override {
+    NoisedSummarySums shape;
+    shape.variables.resize(labels_.size());
+    return Ask(kNoisedSummary, {}, std::move(shape));
+  }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+  StatusOr<HubStep> AfterRelease(NoisedSummarySums& pooled, const PooledRound&) {
     ASSIGN_OR_RETURN(NoiseCalibration noise, PooledNoise(Groups(labels_.size()), privacy_, context_.sites.size()));
     Json variables = Json::array();
     for (size_t v = 0; v < labels_.size(); ++v) {
-      const double* block = pooled.sum.data() + v * kBlock;
+      const NoisedVariableSums& block = pooled.variables[v];
       const Bounds& b = bounds_[v];
       const double count_variance = noise.pooled_variance[4 * v];
       const double sum_variance = noise.pooled_variance[4 * v + 1] * b.SumStep() * b.SumStep();
       const double bin_variance = noise.pooled_variance[4 * v + 3];
-      const double n = block[0];
-      const double sum = block[2] * b.SumStep();
-      const double squares = block[3] * b.SquareStep();
+      const double n = block.n;
+      const double sum = block.sum * b.SumStep();
+      const double squares = block.squares * b.SquareStep();
       Json variable;
       variable["name"] = labels_[v];
       variable["n"] = static_cast<int64_t>(std::llround(n));
-      variable["missing"] = static_cast<int64_t>(std::llround(block[1]));
+      variable["missing"] = static_cast<int64_t>(std::llround(block.missing));
       variable["bounds"] = {b.lower, b.upper};
       if (n < 2) {
         variable["suppressed"] = true;
@@ -159,7 +198,7 @@ class NoisedSummaryHub : public HubAnalysis {
       const double mean_variance = variance / n + sum_variance / (n * n) + mean * mean * count_variance / (n * n);
       const double half = kNormal975 * std::sqrt(mean_variance);
       variable["mean_ci95"] = {mean - half, mean + half};
-      variable["quantiles"] = Quartiles(block + 4, b);
+      variable["quantiles"] = Quartiles(block.histogram.data(), b);
       variable["noise_sd"] = {{"n", std::sqrt(count_variance)},
                               {"sum", std::sqrt(sum_variance)},
                               {"histogram_bin", std::sqrt(bin_variance)}};
@@ -207,11 +246,18 @@ class NoisedSummaryHub : public HubAnalysis {
   HubContext context_;
 };
 
+const Protocol<NoisedSummarySite, NoisedSummaryHub>& NoisedSummaryProtocol() {
+  static const auto protocol = Protocol<NoisedSummarySite, NoisedSummaryHub>("summary").Add(
+      kNoisedSummary, &NoisedSummarySite::Release, &NoisedSummaryHub::AfterRelease);
+  return protocol;
+}
+
 }  // namespace
 
 Status ValidateNoisedSummary(const AnalysisSpec& spec, const std::vector<std::string>& labels) {
   return BoundsOf(spec, labels).status();
 }
+
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedSummarySite(const AnalysisSpec& spec, SiteContext& context,
                                                                 std::shared_ptr<const Table> table,

@@ -22,6 +22,7 @@
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/phenotype_ontology.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/table_scan.h"
 #include "medfed/core/file.h"
 #include "medfed/core/secret_file.h"
@@ -61,25 +62,48 @@ std::string Handle(const crypto::SecretBytes& key, const std::string& patient) {
   return crypto::HexOf(std::span<const uint8_t>(mac.data(), 16));
 }
 
-class MatchSite : public SiteAnalysis {
+// The protocol. Frequencies: per ontology term, the patients whose annotations imply it, and the
+// patients; the hub turns them into information-content weights. Score: the sites' encrypted
+// scores travel as disclosed sets (the numbers are a placeholder).
+struct FrequencySums {
+  std::vector<double> term_patients;  // one per ontology term
+  double patients = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("term_patients", term_patients);
+    fields("patients", patients);
+  }
+};
+inline constexpr Phase<FrequencySums> kFrequencies{"frequencies"};
+inline constexpr Phase<NoSums> kScore{"score"};
+
+class MatchSite;
+class MatchHub;
+const Protocol<MatchSite, MatchHub>& MatchProtocol();
+
+class MatchSite : public ProtocolSite<MatchSite, MatchHub> {
  public:
   MatchSite(size_t terms, std::vector<std::vector<uint32_t>> closures, std::vector<std::string> handles,
             std::optional<Contribution> refusal)
-      : terms_(terms), closures_(std::move(closures)), handles_(std::move(handles)), refusal_(std::move(refusal)) {}
+      : ProtocolSite(MatchProtocol()),
+        terms_(terms),
+        closures_(std::move(closures)),
+        handles_(std::move(handles)),
+        refusal_(std::move(refusal)) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(double round, parameters.Number("round"));
+  StatusOr<Contribution> Frequencies(const RoundParameters&, FrequencySums& sums) {
+    if (refusal_) return *refusal_;
+    sums.term_patients.assign(terms_, 0);
+    for (const auto& closure : closures_) {
+      for (uint32_t term : closure) sums.term_patients[term] += 1;
+    }
+    sums.patients = static_cast<double>(closures_.size());
+    return Contribution{};
+  }
+
+  StatusOr<Contribution> Score(const RoundParameters& parameters, NoSums&) {
     if (refusal_) return *refusal_;
     Contribution contribution;
-    if (round == 1) {
-      contribution.values.assign(terms_ + 1, 0);
-      for (const auto& closure : closures_) {
-        for (uint32_t term : closure) contribution.values[term] += 1;
-      }
-      contribution.values.back() = static_cast<double>(closures_.size());
-      return contribution;
-    }
-    contribution.values = {0};
     ASSIGN_OR_RETURN(std::string key_text, parameters.Text("public_key"));
     ASSIGN_OR_RETURN(std::string key_bytes, crypto::DecodeBase64(key_text, "the querier's public key"));
     ASSIGN_OR_RETURN(crypto::OuPublicKey key, crypto::OuPublicKey::Deserialize(key_bytes));
@@ -130,25 +154,28 @@ class MatchSite : public SiteAnalysis {
   std::optional<Contribution> refusal_;          // too few patients under `where`
 };
 
-class MatchHub : public HubAnalysis {
+class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
  public:
   MatchHub(PhenotypeOntology ontology, std::vector<uint32_t> query, std::vector<std::string> unknown, size_t top)
-      : ontology_(std::move(ontology)), query_(std::move(query)), unknown_(std::move(unknown)), top_(top) {}
+      : ProtocolHub(MatchProtocol()),
+        ontology_(std::move(ontology)),
+        query_(std::move(query)),
+        unknown_(std::move(unknown)),
+        top_(top) {}
 
   StatusOr<RoundParameters> Begin() override {
-    RoundParameters parameters;
-    parameters.numbers["round"] = {1};
-    return parameters;
+    FrequencySums shape;
+    shape.term_patients.resize(ontology_.size());
+    return Ask(kFrequencies, {}, std::move(shape));
   }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (!weights_.empty()) return Rank(pooled);
-    const double patients = pooled.sum.back();
+  StatusOr<HubStep> AfterFrequencies(FrequencySums& pooled, const PooledRound&) {
+    const double patients = pooled.patients;
     if (patients < 1) return FailedPrecondition("phenotype_match: the sites hold no patients with ontology terms");
     weights_.assign(ontology_.size(), 0);
     uint64_t bound = 0;
     for (uint32_t term : ontology_.Closure(query_)) {
-      const double count = pooled.sum[term];
+      const double count = pooled.term_patients[term];
       if (count < 1) continue;  // no patient has it: it cannot add to any score
       weights_[term] = static_cast<uint64_t>(std::llround(kWeightScale * std::log(patients / count)));
       bound += weights_[term];
@@ -167,15 +194,13 @@ class MatchHub : public HubAnalysis {
     std::string packed;
     for (const auto& ciphertext : ciphertexts) packed += ciphertext;
     RoundParameters parameters;
-    parameters.numbers["round"] = {2};
     parameters.texts["public_key"] = {crypto::EncodeBase64(key.Serialize())};
     parameters.texts["weights"] = {crypto::EncodeBase64(packed)};
     network_patients_ = static_cast<uint64_t>(patients);
-    return HubStep::Next(std::move(parameters));
+    return Next(kScore, std::move(parameters));
   }
 
- private:
-  StatusOr<HubStep> Rank(const PooledRound& pooled) {
+  StatusOr<HubStep> Rank(NoSums&, const PooledRound& pooled) {
     struct Match {
       std::string site, handle;
       uint64_t score;
@@ -232,6 +257,7 @@ class MatchHub : public HubAnalysis {
     return HubStep::Finish(std::move(result));
   }
 
+ private:
   PhenotypeOntology ontology_;
   std::vector<uint32_t> query_;
   std::vector<std::string> unknown_;
@@ -241,6 +267,13 @@ class MatchHub : public HubAnalysis {
   std::optional<crypto::OuKeyPair> keys_;
   uint64_t network_patients_ = 0;
 };
+
+const Protocol<MatchSite, MatchHub>& MatchProtocol() {
+  static const auto protocol = Protocol<MatchSite, MatchHub>("phenotype_match")
+                                   .Add(kFrequencies, &MatchSite::Frequencies, &MatchHub::AfterFrequencies)
+                                   .Add(kScore, &MatchSite::Score, &MatchHub::Rank);
+  return protocol;
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   RETURN_IF_ERROR(crypto::EnsureSodium());

@@ -13,6 +13,7 @@
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
@@ -69,22 +70,51 @@ StatusOr<double> AgeLowerBound(const Column& column, size_t row) {
   return stats::AgeGroupLowerBound(std::string(column.RawText(row)));
 }
 
-class RatesSite : public SiteAnalysis {
+// The protocol. Schema: the levels of the `by` variables and the age groups each site holds
+// (disclosed), and its number of selected cases. Counts: cases and population per (combination
+// of `by` levels, age group), then the cases left out (no age group or level).
+struct SchemaSums {
+  double cases = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("cases", cases);
+  }
+};
+struct AgeCell {
+  double cases = 0;
+  double population = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("cases", cases);
+    fields("population", population);
+  }
+};
+struct CountSums {
+  std::vector<AgeCell> cells;  // combination-major
+  double cases_left_out = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("cells", cells);
+    fields("cases_left_out", cases_left_out);
+  }
+};
+inline constexpr Phase<SchemaSums> kSchema{"schema"};
+inline constexpr Phase<CountSums> kCounts{"counts"};
+
+class RatesSite;
+class RatesHub;
+const Protocol<RatesSite, RatesHub>& RatesProtocol();
+
+class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
  public:
   RatesSite(RatesSpec spec, std::shared_ptr<const Table> cases, std::shared_ptr<const Table> population,
             SiteContext& context)
-      : spec_(std::move(spec)),
+      : ProtocolSite(RatesProtocol()),
+        spec_(std::move(spec)),
         cases_(std::move(cases)),
         population_(std::move(population)),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-    if (phase == "schema") return Schema();
-    return Counts(parameters);
-  }
-
- private:
   // factor(column) of both tables.
   StatusOr<RowValues> GroupValues(const Table& table, const std::string& column) {
     Expression call;
@@ -97,7 +127,7 @@ class RatesSite : public SiteAnalysis {
     return EvaluateRows(call, table);
   }
 
-  StatusOr<Contribution> Schema() {
+  StatusOr<Contribution> Schema(const RoundParameters&, SchemaSums& sums) {
     ASSIGN_OR_RETURN(case_rows_, SelectRows(spec_.where, *cases_));
     ASSIGN_OR_RETURN(population_rows_, SelectRows(spec_.population_where, *population_));
     Contribution contribution;
@@ -139,11 +169,11 @@ class RatesSite : public SiteAnalysis {
       bounds.insert(*bound);
     }
     for (double bound : bounds) contribution.disclosed[kAgeGroupsKey].push_back(FormatRoundTrip(bound));
-    contribution.values = {static_cast<double>(case_rows_.size())};
+    sums.cases = static_cast<double>(case_rows_.size());
     return contribution;
   }
 
-  StatusOr<Contribution> Counts(const RoundParameters& parameters) {
+  StatusOr<Contribution> Counts(const RoundParameters& parameters, CountSums& sums) {
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> bounds, parameters.Numbers("age_bounds"));
     const size_t age_groups = bounds.size();
@@ -170,8 +200,7 @@ class RatesSite : public SiteAnalysis {
     ASSIGN_OR_RETURN(std::vector<int64_t> case_group, combination(*cases_, case_rows_));
     ASSIGN_OR_RETURN(std::vector<int64_t> population_group, combination(*population_, population_rows_));
     Contribution contribution;
-    // [cases, population] per (combination, age group), then cases left out.
-    contribution.values.assign(combinations * age_groups * 2 + 1, 0.0);
+    sums.cells.assign(combinations * age_groups, AgeCell{});
     const Column& case_age = *cases_->FindColumn(spec_.age);
     for (uint32_t r : case_rows_) {
       double age = std::nan("");
@@ -184,10 +213,10 @@ class RatesSite : public SiteAnalysis {
       }
       int64_t g = age_group_of(age);
       if (g < 0 || case_group[r] < 0) {
-        contribution.values.back() += 1;
+        sums.cases_left_out += 1;
         continue;
       }
-      contribution.values[(static_cast<size_t>(case_group[r]) * age_groups + static_cast<size_t>(g)) * 2] += 1;
+      sums.cells[static_cast<size_t>(case_group[r]) * age_groups + static_cast<size_t>(g)].cases += 1;
     }
     const Column& population_age = *population_->FindColumn(spec_.population_age);
     const Column& count = *population_->FindColumn(spec_.population_count);
@@ -203,8 +232,7 @@ class RatesSite : public SiteAnalysis {
       ASSIGN_OR_RETURN(double bound, AgeLowerBound(population_age, r));
       int64_t g = age_group_of(bound);
       if (g < 0) continue;
-      contribution.values[(static_cast<size_t>(population_group[r]) * age_groups + static_cast<size_t>(g)) * 2 + 1] +=
-          persons;
+      sums.cells[static_cast<size_t>(population_group[r]) * age_groups + static_cast<size_t>(g)].population += persons;
     }
     contribution.released_rows.push_back(MakeReleasedRows(*cases_, case_rows_));
     if (spec_.privacy) {
@@ -213,6 +241,7 @@ class RatesSite : public SiteAnalysis {
     return contribution;
   }
 
+ private:
   RatesSpec spec_;
   std::shared_ptr<const Table> cases_, population_;
   std::vector<uint32_t> case_rows_, population_rows_;
@@ -231,15 +260,12 @@ Json RateJson(const stats::RateEstimate& estimate) {
           {"lower", value(estimate.lower)}, {"upper", value(estimate.upper)}};
 }
 
-class RatesHub : public HubAnalysis {
+class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
  public:
-  RatesHub(RatesSpec spec, const HubContext& context) : spec_(std::move(spec)), context_(context) {}
+  RatesHub(RatesSpec spec, const HubContext& context)
+      : ProtocolHub(RatesProtocol()), spec_(std::move(spec)), context_(context) {}
 
-  StatusOr<RoundParameters> Begin() override {
-    RoundParameters parameters;
-    parameters.texts["phase"] = {"schema"};
-    return parameters;
-  }
+  StatusOr<RoundParameters> Begin() override { return Ask(kSchema); }
 
   // The released table as counts: rows all + groups, columns the age groups and the row total.
   // Every line (a row with its total, an age column with the `all` row) is one linear equation,
@@ -327,34 +353,42 @@ class RatesHub : public HubAnalysis {
     return group;
   }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
-    if (!levels_) {
-      ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(pooled));
-      levels_ = std::move(levels);
-      std::set<double> bounds;
-      for (const auto& disclosed : pooled.disclosed) {
-        auto found = disclosed.find(kAgeGroupsKey);
-        if (found == disclosed.end()) continue;
-        for (const auto& text : found->second) bounds.insert(std::strtod(text.c_str(), nullptr));
-      }
-      bounds_.assign(bounds.begin(), bounds.end());
-      ASSIGN_OR_RETURN(alignment_, stats::AlignAgeGroups(bounds_, *spec_.standard));
-      RoundParameters parameters;
-      parameters.texts["phase"] = {"counts"};
-      PutGlobalLevels(*levels_, parameters);
-      parameters.numbers["age_bounds"] = bounds_;
-      return HubStep::Next(std::move(parameters));
+  StatusOr<HubStep> AfterSchema(SchemaSums&, const PooledRound& round) {
+    ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(round));
+    levels_ = std::move(levels);
+    std::set<double> bounds;
+    for (const auto& disclosed : round.disclosed) {
+      auto found = disclosed.find(kAgeGroupsKey);
+      if (found == disclosed.end()) continue;
+      for (const auto& text : found->second) bounds.insert(std::strtod(text.c_str(), nullptr));
     }
+    bounds_.assign(bounds.begin(), bounds.end());
+    ASSIGN_OR_RETURN(alignment_, stats::AlignAgeGroups(bounds_, *spec_.standard));
+    RoundParameters parameters;
+    PutGlobalLevels(*levels_, parameters);
+    parameters.numbers["age_bounds"] = bounds_;
+    CountSums shape;
+    shape.cells.resize(Labels().size() * bounds_.size());
+    return Next(kCounts, std::move(parameters), std::move(shape));
+  }
+
+  // "sex=F, region=north" for every combination of the `by` levels, first variable slowest.
+  std::vector<std::string> Labels() const {
     std::vector<std::string> labels = {""};
     for (const auto& variable : spec_.by) {
       std::vector<std::string> next;
       for (const auto& prefix : labels) {
-        for (const auto& level : (*levels_)[variable].levels) {
+        for (const auto& level : levels_->at(variable).levels) {
           next.push_back((prefix.empty() ? "" : prefix + ", ") + variable + "=" + level);
         }
       }
       labels = std::move(next);
     }
+    return labels;
+  }
+
+  StatusOr<HubStep> AfterCounts(CountSums& pooled, const PooledRound&) {
+    const std::vector<std::string> labels = Labels();
     const size_t age_groups = bounds_.size();
     const size_t common = alignment_.lower_bounds.size();
     Json result;
@@ -367,7 +401,7 @@ class RatesHub : public HubAnalysis {
       for (size_t g = 0; g < common; ++g) groups.push_back(AgeLabel(alignment_.lower_bounds, g));
       return groups;
     }();
-    const double left_out = pooled.sum.back();
+    const double left_out = pooled.cases_left_out;
     const int min_cell = context_.policy.min_cell_count;
     result["cases_left_out"] = IsSmallCount(left_out, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(left_out));
     // Cases and population per group (row 0: all groups together) and common age group.
@@ -378,8 +412,8 @@ class RatesHub : public HubAnalysis {
       std::vector<double> cases(common, 0), population(common, 0);
       for (size_t g = 0; g < age_groups; ++g) {
         const size_t target = alignment_.data_to_common[g];
-        cases[target] += pooled.sum[(c * age_groups + g) * 2];
-        population[target] += pooled.sum[(c * age_groups + g) * 2 + 1];
+        cases[target] += pooled.cells[c * age_groups + g].cases;
+        population[target] += pooled.cells[c * age_groups + g].population;
       }
       for (size_t g = 0; g < common; ++g) {
         cases_by_row[0][g] += cases[g];
@@ -480,6 +514,13 @@ class RatesHub : public HubAnalysis {
 };
 
 Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
+
+const Protocol<RatesSite, RatesHub>& RatesProtocol() {
+  static const auto protocol = Protocol<RatesSite, RatesHub>("rates")
+                                   .Add(kSchema, &RatesSite::Schema, &RatesHub::AfterSchema)
+                                   .Add(kCounts, &RatesSite::Counts, &RatesHub::AfterCounts);
+  return protocol;
+}
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(RatesSpec parsed, ParseSpec(spec));

@@ -15,6 +15,7 @@
 #include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/noised_summary.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/summary_columns.h"
 #include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
@@ -47,65 +48,111 @@ std::vector<uint64_t> NumbersToSplits(const std::vector<double>& numbers) {
   return splits;
 }
 
-class SummarySite : public SiteAnalysis {
+// The protocol. Moments: per variable, its values' count, missing count and sum. Spread: per
+// variable the sum of squared deviations from the pooled mean, and the counts at or below each
+// split of the quantile searches still open. Search: those counts only, until every search has
+// found its order statistic (stats/quantile.h).
+struct VariableMoments {
+  double n = 0;
+  double missing = 0;
+  double sum = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("n", n);
+    fields("missing", missing);
+    fields("sum", sum);
+  }
+};
+struct MomentSums {
+  std::vector<VariableMoments> variables;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("variables", variables);
+  }
+};
+struct SpreadSums {
+  std::vector<double> squared_deviations;
+  std::vector<double> search_counts;  // the open searches' splits, in the order of their keys
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("squared_deviations", squared_deviations);
+    fields("search_counts", search_counts);
+  }
+};
+inline constexpr Phase<MomentSums> kMoments{"moments"};
+inline constexpr Phase<SpreadSums> kSpread{"spread"};
+inline constexpr Phase<SpreadSums> kSearch{"search"};
+
+class SummarySite;
+class SummaryHub;
+const Protocol<SummarySite, SummaryHub>& SummaryProtocol();
+
+class SummarySite : public ProtocolSite<SummarySite, SummaryHub> {
  public:
   SummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
               SiteContext context)
-      : table_(std::move(table)),
+      : ProtocolSite(SummaryProtocol()),
+        table_(std::move(table)),
         variables_(std::move(variables)),
         where_(spec.String("where")),
         context_(context) {}
 
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override {
-    if (!columns_) {
-      ASSIGN_OR_RETURN(SummaryColumns columns, ReadSummaryColumns(*table_, variables_, where_, context_));
-      columns_ = std::move(columns);
-    }
+  StatusOr<Contribution> Moments(const RoundParameters&, MomentSums& sums) {
+    ASSIGN_OR_RETURN(SummaryColumns columns, ReadSummaryColumns(*table_, variables_, where_, context_));
+    columns_ = std::move(columns);
     const auto& values = columns_->values;
     Contribution contribution;
-    if (!parameters.Has("means")) {
-      for (size_t v = 0; v < values.size(); ++v) {
-        if (auto refusal = RefuseIfTooFewRows(values[v].size(), context_,
-                                              "non-missing values of " + columns_->labels[v])) {
-          return *refusal;
-        }
-        if (IsDominated(values[v], context_.policy.dominance)) {
-          return Contribution::Refuse("dominance", DominanceReason(context_, columns_->labels[v]));
-        }
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (auto refusal = RefuseIfTooFewRows(values[v].size(), context_,
+                                            "non-missing values of " + columns_->labels[v])) {
+        return *refusal;
       }
-      for (size_t v = 0; v < values.size(); ++v) {
-        double sum = 0;
-        for (double x : values[v]) sum += x;
-        contribution.values.push_back(static_cast<double>(values[v].size()));
-        contribution.values.push_back(static_cast<double>(columns_->missing[v]));
-        contribution.values.push_back(sum);
+      if (IsDominated(values[v], context_.policy.dominance)) {
+        return Contribution::Refuse("dominance", DominanceReason(context_, columns_->labels[v]));
       }
-      // The rows behind each variable's statistics: those where it is present, as selected.
-      for (size_t v = 0; v < values.size(); ++v) {
-        std::vector<std::string> names;
-        variables_[v].CollectNames(names);
-        contribution.released_rows.push_back(
-            MakeSelectedRows(*table_, columns_->rows, columns_->present_rows[v], names));
-      }
-      return contribution;
     }
+    for (size_t v = 0; v < values.size(); ++v) {
+      VariableMoments moments;
+      for (double x : values[v]) moments.sum += x;
+      moments.n = static_cast<double>(values[v].size());
+      moments.missing = static_cast<double>(columns_->missing[v]);
+      sums.variables.push_back(moments);
+    }
+    // The rows behind each variable's statistics: those where it is present, as selected.
+    for (size_t v = 0; v < values.size(); ++v) {
+      std::vector<std::string> names;
+      variables_[v].CollectNames(names);
+      contribution.released_rows.push_back(
+          MakeSelectedRows(*table_, columns_->rows, columns_->present_rows[v], names));
+    }
+    return contribution;
+  }
+
+  StatusOr<Contribution> Spread(const RoundParameters& parameters, SpreadSums& sums) {
+    if (!columns_) return FailedPrecondition("summary: the spread round came before the moments round");
+    const auto& values = columns_->values;
     ASSIGN_OR_RETURN(std::vector<double> means, parameters.Numbers("means"));
-    if (means.size() == values.size() && parameters.Has("deviations")) {
-      for (size_t v = 0; v < values.size(); ++v) {
-        double squares = 0;
-        for (double x : values[v]) squares += (x - means[v]) * (x - means[v]);
-        contribution.values.push_back(squares);
-      }
+    if (means.size() != values.size()) return InvalidArgument("summary: the hub sent means of other variables");
+    for (size_t v = 0; v < values.size(); ++v) {
+      double squares = 0;
+      for (double x : values[v]) squares += (x - means[v]) * (x - means[v]);
+      sums.squared_deviations.push_back(squares);
     }
-    // One block of counts per search, in the order of the "search:<v>:<k>" keys.
+    return Search(parameters, sums);
+  }
+
+  // One block of counts per search, in the order of the "search:<v>:<k>" keys.
+  StatusOr<Contribution> Search(const RoundParameters& parameters, SpreadSums& sums) {
+    if (!columns_) return FailedPrecondition("summary: a search round came before the moments round");
+    const auto& values = columns_->values;
     for (const auto& [key, numbers] : parameters.numbers) {
       if (!StartsWith(key, "search:")) continue;
       size_t variable = std::stoul(key.substr(7, key.find(':', 7) - 7));
       if (variable >= values.size()) return InvalidArgument("bad quantile search key " + key);
       std::vector<double> counts = stats::CountAtOrBelow(values[variable], NumbersToSplits(numbers));
-      contribution.values.insert(contribution.values.end(), counts.begin(), counts.end());
+      sums.search_counts.insert(sums.search_counts.end(), counts.begin(), counts.end());
     }
-    return contribution;
+    return Contribution{};
   }
 
  private:
@@ -116,50 +163,56 @@ class SummarySite : public SiteAnalysis {
   std::optional<SummaryColumns> columns_;
 };
 
-class SummaryHub : public HubAnalysis {
+class SummaryHub : public ProtocolHub<SummarySite, SummaryHub> {
  public:
   SummaryHub(std::vector<std::string> labels, const HubContext& context)
-      : labels_(std::move(labels)), context_(context) {}
+      : ProtocolHub(SummaryProtocol()), labels_(std::move(labels)), context_(context) {}
 
-  StatusOr<RoundParameters> Begin() override { return RoundParameters{}; }
+  StatusOr<RoundParameters> Begin() override {
+    MomentSums shape;
+    shape.variables.resize(labels_.size());
+    return Ask(kMoments, {}, std::move(shape));
+  }
 
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override {
+  StatusOr<HubStep> AfterMoments(MomentSums& pooled, const PooledRound&) {
     const size_t variables = labels_.size();
-    if (round_ == 0) {
-      for (size_t v = 0; v < variables; ++v) {
-        n_.push_back(pooled.sum.at(3 * v));
-        missing_.push_back(pooled.sum.at(3 * v + 1));
-        means_.push_back(n_[v] > 0 ? pooled.sum.at(3 * v + 2) / n_[v] : std::nan(""));
-        std::set<uint64_t> ranks;
-        for (double p : kProbabilities) {
-          for (uint64_t rank : stats::Type7Ranks(static_cast<uint64_t>(n_[v]), p)) ranks.insert(rank);
-        }
-        for (uint64_t rank : ranks) searches_.push_back({v, rank, stats::OrderStatisticSearch(rank)});
+    for (size_t v = 0; v < variables; ++v) {
+      const VariableMoments& moments = pooled.variables[v];
+      n_.push_back(moments.n);
+      missing_.push_back(moments.missing);
+      means_.push_back(n_[v] > 0 ? moments.sum / n_[v] : std::nan(""));
+      std::set<uint64_t> ranks;
+      for (double p : kProbabilities) {
+        for (uint64_t rank : stats::Type7Ranks(static_cast<uint64_t>(n_[v]), p)) ranks.insert(rank);
       }
-      ++round_;
-      return HubStep::Next(NextRound(true));
+      for (uint64_t rank : ranks) searches_.push_back({v, rank, stats::OrderStatisticSearch(rank)});
     }
-    size_t offset = 0;
-    if (round_ == 1) {
-      for (size_t v = 0; v < variables; ++v) {
-        sds_.push_back(n_[v] > 1 ? std::sqrt(pooled.sum.at(v) / (n_[v] - 1)) : std::nan(""));
-      }
-      offset = variables;
+    SpreadSums shape = SearchShape();
+    shape.squared_deviations.resize(variables);
+    return Next(kSpread, NextRound(), std::move(shape));
+  }
+
+  StatusOr<HubStep> AfterSpread(SpreadSums& pooled, const PooledRound& round) {
+    for (size_t v = 0; v < labels_.size(); ++v) {
+      sds_.push_back(n_[v] > 1 ? std::sqrt(pooled.squared_deviations[v] / (n_[v] - 1)) : std::nan(""));
     }
+    return AfterSearch(pooled, round);
+  }
+
+  StatusOr<HubStep> AfterSearch(SpreadSums& pooled, const PooledRound&) {
     // Searches are returned in the (sorted) key order of the parameters map.
+    size_t offset = 0;
     for (size_t s : SearchOrder()) {
       Search& search = searches_[s];
-      if (search.search.Done()) continue;
       std::vector<uint64_t> splits = search.search.Splits();
-      std::vector<double> counts(pooled.sum.begin() + static_cast<long>(offset),
-                                 pooled.sum.begin() + static_cast<long>(offset + splits.size()));
+      std::vector<double> counts(pooled.search_counts.begin() + static_cast<long>(offset),
+                                 pooled.search_counts.begin() + static_cast<long>(offset + splits.size()));
       offset += splits.size();
       search.search.Narrow(splits, counts);
     }
-    ++round_;
     bool done = true;
     for (const auto& search : searches_) done = done && search.search.Done();
-    if (!done) return HubStep::Next(NextRound(false));
+    if (!done) return Next(kSearch, NextRound(), SearchShape());
     return HubStep::Finish(Result());
   }
 
@@ -186,10 +239,20 @@ class SummaryHub : public HubAnalysis {
     return order;
   }
 
-  RoundParameters NextRound(bool with_deviations) const {
+  // The pooled layout of the open searches' counts.
+  SpreadSums SearchShape() const {
+    SpreadSums shape;
+    size_t splits = 0;
+    for (const auto& search : searches_) {
+      if (!search.search.Done()) splits += search.search.Splits().size();
+    }
+    shape.search_counts.resize(splits);
+    return shape;
+  }
+
+  RoundParameters NextRound() const {
     RoundParameters parameters;
     parameters.numbers["means"] = means_;
-    if (with_deviations) parameters.numbers["deviations"] = {1};
     for (size_t s = 0; s < searches_.size(); ++s) {
       if (searches_[s].search.Done()) continue;
       parameters.numbers[SearchKey(searches_[s].variable, s)] =
@@ -240,10 +303,17 @@ class SummaryHub : public HubAnalysis {
 
   std::vector<std::string> labels_;
   HubContext context_;
-  int round_ = 0;
   std::vector<double> n_, missing_, means_, sds_;
   std::vector<Search> searches_;
 };
+
+const Protocol<SummarySite, SummaryHub>& SummaryProtocol() {
+  static const auto protocol = Protocol<SummarySite, SummaryHub>("summary")
+                                   .Add(kMoments, &SummarySite::Moments, &SummaryHub::AfterMoments)
+                                   .Add(kSpread, &SummarySite::Spread, &SummaryHub::AfterSpread)
+                                   .Add(kSearch, &SummarySite::Search, &SummaryHub::AfterSearch);
+  return protocol;
+}
 
 StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
   std::vector<Expression> variables;

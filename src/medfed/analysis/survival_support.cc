@@ -142,7 +142,7 @@ SurvivalSite::SurvivalSite(std::shared_ptr<const Table> table, Formula formula, 
       where_(std::move(where)),
       context_(context) {}
 
-StatusOr<Contribution> SurvivalSite::Schema() {
+StatusOr<Contribution> SurvivalSite::Schema(FrameCountSums& sums) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectRows(where_, *table_));
   ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, selected));
   frame_ = std::make_unique<ModelFrame>(std::move(frame));
@@ -182,15 +182,16 @@ StatusOr<Contribution> SurvivalSite::Schema() {
   Contribution contribution;
   DiscloseSchemas(frame_->Schemas(context_.policy.min_cell_count), contribution);
   contribution.disclosed[kStatusKey].assign(values.begin(), values.end());
-  contribution.values = {static_cast<double>(frame_->rows()),
-                         static_cast<double>(frame_->missing())};
+  sums.rows = static_cast<double>(frame_->rows());
+  sums.missing = static_cast<double>(frame_->missing());
   contribution.released_rows.push_back(
       MakeSelectedRows(*table_, selected, frame_->source_rows(), FormulaColumns(formula_)));
   return contribution;
 }
 
-StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters,
+StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters, EventSums& sums,
                                            bool disclose_event_times) {
+  if (!frame_) return FailedPrecondition("the times round came before the schema round");
   ASSIGN_OR_RETURN(std::string coding, parameters.Text("coding"));
   ASSIGN_OR_RETURN(double resolution, parameters.Number("resolution"));
   if (resolution < context_.policy.time_resolution) {
@@ -222,7 +223,7 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters,
     contribution.disclosed[kEventTimesKey] =
         TimesToTexts(std::vector<double>(event_times.begin(), event_times.end()));
   }
-  contribution.values = {static_cast<double>(events)};
+  sums.events = static_cast<double>(events);
   return contribution;
 }
 
@@ -251,12 +252,12 @@ StatusOr<std::vector<int32_t>> SurvivalSite::StratumIndex(const GlobalLevels& le
   return CombinationIndex(all, levels);
 }
 
-Status SurvivalHub::AfterSchema(const PooledRound& pooled, bool counts_released) {
-  n_ = pooled.sum.at(0);
-  missing_ = pooled.sum.at(1);
-  ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
+Status SurvivalHub::AfterSchema(const FrameCountSums& pooled, const PooledRound& round, bool counts_released) {
+  n_ = pooled.rows;
+  missing_ = pooled.missing;
+  ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(round));
   std::set<std::string> values;
-  for (const auto& disclosed : pooled.disclosed) {
+  for (const auto& disclosed : round.disclosed) {
     auto found = disclosed.find(kStatusKey);
     if (found != disclosed.end()) values.insert(found->second.begin(), found->second.end());
   }
@@ -269,25 +270,18 @@ Status SurvivalHub::AfterSchema(const PooledRound& pooled, bool counts_released)
   return absl::OkStatus();
 }
 
-RoundParameters SurvivalHub::SchemaRound() {
+RoundParameters SurvivalHub::TimesParameters() const {
   RoundParameters parameters;
-  parameters.texts["phase"] = {"schema"};
-  return parameters;
-}
-
-RoundParameters SurvivalHub::TimesRound() const {
-  RoundParameters parameters;
-  parameters.texts["phase"] = {"times"};
   parameters.texts["coding"] = {coding_};
   parameters.numbers["resolution"] = {context_.policy.time_resolution};
   PutGlobalLevels(levels_, parameters);
   return parameters;
 }
 
-Status SurvivalHub::AfterTimes(const PooledRound& pooled) {
-  events_ = pooled.sum.at(0);
+Status SurvivalHub::AfterTimes(const EventSums& pooled, const PooledRound& round) {
+  events_ = pooled.events;
   std::set<double> times;
-  for (const auto& disclosed : pooled.disclosed) {
+  for (const auto& disclosed : round.disclosed) {
     auto found = disclosed.find(kEventTimesKey);
     if (found == disclosed.end()) continue;
     for (const auto& text : found->second) times.insert(std::strtod(text.c_str(), nullptr));

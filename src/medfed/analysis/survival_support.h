@@ -16,9 +16,29 @@
 #include <vector>
 
 #include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/table/evaluator.h"
 
 namespace medfed {
+
+// What the times round sends besides the disclosed event times: the site's events.
+struct EventSums {
+  double events = 0;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("events", events);
+  }
+};
+// Risk counts per group (AppendRiskCounts' blocks, one after another).
+struct RiskCountSums {
+  std::vector<double> counts;
+  template <class Fields>
+  void Layout(Fields& fields) {
+    fields("counts", counts);
+  }
+};
+inline constexpr Phase<FrameCountSums> kSurvivalSchema{"schema"};
+inline constexpr Phase<EventSums> kSurvivalTimes{"times"};
 
 // Site side: the survival rows of one site after the times round.
 struct SurvivalRows {
@@ -34,10 +54,10 @@ class SurvivalSite {
 
   // The schema round: builds the frame, discloses levels and status values. Returns a refusal
   // contribution if the site has too few rows.
-  StatusOr<Contribution> Schema();
+  StatusOr<Contribution> Schema(FrameCountSums& sums);
   // The times round: event coding and time grid from the hub; fills rows(); discloses the
   // site's distinct event times unless `disclose_event_times` is false (life tables).
-  StatusOr<Contribution> Times(const RoundParameters& parameters, bool disclose_event_times = true);
+  StatusOr<Contribution> Times(const RoundParameters& parameters, EventSums& sums, bool disclose_event_times = true);
 
   const ModelFrame& frame() const { return *frame_; }
   const SurvivalRows& rows() const { return rows_; }
@@ -66,15 +86,13 @@ class SurvivalHub {
  public:
   explicit SurvivalHub(const HubContext& context) : context_(context) {}
 
-  // Parameters of the first round, the schema round (every survival analysis begins with it).
-  static RoundParameters SchemaRound();
   // After the schema round: pooled n and missing, united levels, the status coding. A noised
   // analysis releases no count in this round (`counts_released` false).
-  Status AfterSchema(const PooledRound& pooled, bool counts_released = true);
-  // Parameters of the times round.
-  RoundParameters TimesRound() const;
+  Status AfterSchema(const FrameCountSums& pooled, const PooledRound& round, bool counts_released = true);
+  // Parameters of the times round (and of a round that codes events on the grid).
+  RoundParameters TimesParameters() const;
   // After the times round: the union of event times (ascending) and pooled events.
-  Status AfterTimes(const PooledRound& pooled);
+  Status AfterTimes(const EventSums& pooled, const PooledRound& round);
 
   double n() const { return n_; }
   double missing() const { return missing_; }
@@ -93,6 +111,32 @@ class SurvivalHub {
   std::string coding_ = "01";
   std::vector<double> event_times_;
 };
+
+// The protocol of a survival analysis that opens with the shared schema and times rounds
+// (kaplan_meier, logrank, life_table); the analysis adds its own phases after them. The site
+// half provides `SurvivalSite& survival()`, the hub half `SurvivalHub& survival()` and
+// `StatusOr<HubStep> AfterOpening()`, which asks for the analysis' first own phase.
+template <class Site, class Hub>
+Protocol<Site, Hub> SurvivalProtocol(const std::string& analysis, bool disclose_event_times) {
+  Protocol<Site, Hub> protocol(analysis);
+  protocol.Add(
+      kSurvivalSchema,
+      [](Site& site, const RoundParameters&, FrameCountSums& sums) { return site.survival().Schema(sums); },
+      [](Hub& hub, FrameCountSums& pooled, const PooledRound& round) -> StatusOr<HubStep> {
+        RETURN_IF_ERROR(hub.survival().AfterSchema(pooled, round));
+        return hub.Next(kSurvivalTimes, hub.survival().TimesParameters());
+      });
+  protocol.Add(
+      kSurvivalTimes,
+      [disclose_event_times](Site& site, const RoundParameters& parameters, EventSums& sums) {
+        return site.survival().Times(parameters, sums, disclose_event_times);
+      },
+      [](Hub& hub, EventSums& pooled, const PooledRound& round) -> StatusOr<HubStep> {
+        RETURN_IF_ERROR(hub.survival().AfterTimes(pooled, round));
+        return hub.AfterOpening();
+      });
+  return protocol;
+}
 
 // Labels "a=x, b=y" of every combination of the variables' levels, first variable slowest
 // (survival's strata() order). `keys` index the united levels; `names` are what the labels
