@@ -8,7 +8,8 @@
 //
 // Local never does network I/O and Combine never sees a single site's numbers. Transport,
 // masking, disclosure of refusals, progress and audit are written once, around the rounds
-// (federation/).
+// (federation/). Analyses implement these two interfaces through their declared round
+// protocol (round_protocol.h), never by hand.
 #pragma once
 
 #include <cstdint>

@@ -13,7 +13,7 @@
 //     }
 //   };
 //
-// A field is a double, a std::vector<double>, an Eigen vector or matrix (column-major), another
+// A field is a double, a std::vector<double> or std::array<double, N>, an Eigen vector or matrix (column-major), another
 // layout, a std::vector of layouts (one per variable, stratum, ...), or a type that packs itself (PackedSize() const, AppendPacked(std::vector<double>&)
 // const, UnpackFrom(const double*), as the upper triangle of IRLS sums does). The site fills the
 // fields; the hub gives the pooled struct its shape (the sizes of its vectors) before the sum is
@@ -21,6 +21,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string>
 #include <type_traits>
@@ -53,6 +54,11 @@ template <class T>
 inline constexpr bool kIsEigen = std::is_base_of_v<Eigen::PlainObjectBase<T>, T>;
 
 template <class T>
+struct IsArray : std::false_type {};
+template <size_t N>
+struct IsArray<std::array<double, N>> : std::true_type {};
+
+template <class T>
 struct IsVectorOfLayouts : std::false_type {};
 template <class T>
 struct IsVectorOfLayouts<std::vector<T>> : std::bool_constant<!std::is_arithmetic_v<T>> {};
@@ -66,7 +72,7 @@ class Measure {
   void operator()(const char* name, T& field) {
     if constexpr (std::is_same_v<T, double>) {
       Add(name, 1);
-    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+    } else if constexpr (std::is_same_v<T, std::vector<double>> || IsArray<T>::value) {
       Add(name, field.size());
     } else if constexpr (kIsEigen<T>) {
       Add(name, static_cast<size_t>(field.size()));
@@ -108,7 +114,7 @@ class Pack {
   void operator()(const char*, T& field) {
     if constexpr (std::is_same_v<T, double>) {
       out_.push_back(field);
-    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+    } else if constexpr (std::is_same_v<T, std::vector<double>> || IsArray<T>::value) {
       out_.insert(out_.end(), field.begin(), field.end());
     } else if constexpr (kIsEigen<T>) {
       out_.insert(out_.end(), field.data(), field.data() + field.size());
@@ -134,7 +140,7 @@ class Unpack {
   void operator()(const char*, T& field) {
     if constexpr (std::is_same_v<T, double>) {
       field = *data_++;
-    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+    } else if constexpr (std::is_same_v<T, std::vector<double>> || IsArray<T>::value) {
       std::copy(data_, data_ + field.size(), field.begin());
       data_ += field.size();
     } else if constexpr (kIsEigen<T>) {

@@ -10,6 +10,25 @@
 #include "medfed/core/text_table.h"
 
 namespace medfed {
+namespace gwas {
+
+const Protocol<GwasSite, GwasHub>& GwasProtocol() {
+  static const auto protocol = Protocol<GwasSite, GwasHub>("gwas")
+                                   .Add(kSamples, &GwasSite::Samples, &GwasHub::AfterSamples)
+                                   .Add(kVariants, &GwasSite::Variants, &GwasHub::AfterVariants)
+                                   .Add(kVariantList, &GwasSite::VariantList, &GwasHub::AfterVariantList)
+                                   .Add(kCanonical, &GwasSite::Canonical, &GwasHub::AfterCanonical)
+                                   .Add(kDesign, &GwasSite::Design, &GwasHub::AfterDesign)
+                                   .Add(kMoments, &GwasSite::Moments, &GwasHub::AfterMoments)
+                                   .Add(kNull, &GwasSite::NullModel, &GwasHub::AfterNull)
+                                   .Add(kCounts, &GwasSite::Counts, &GwasHub::AfterCounts)
+                                   .Add(kLinear, &GwasSite::Linear, &GwasHub::AfterLinear)
+                                   .Add(kLogistic, &GwasSite::Logistic, &GwasHub::AfterLogistic);
+  return protocol;
+}
+
+}  // namespace gwas
+
 namespace {
 
 Status Validate(const AnalysisSpec& spec) { return gwas::ParseGwasSpec(spec).status(); }

@@ -21,181 +21,173 @@ std::string OutputPath(const std::string& directory, const std::string& output) 
 
 }  // namespace
 
-GwasHub::GwasHub(GwasSpec spec, const HubContext& context) : spec_(std::move(spec)), context_(context) {}
+GwasHub::GwasHub(GwasSpec spec, const HubContext& context)
+    : ProtocolHub(GwasProtocol()), spec_(std::move(spec)), context_(context) {}
 
-RoundParameters GwasHub::Phase(const std::string& phase) const {
-  RoundParameters parameters;
-  parameters.texts["phase"] = {phase};
-  return parameters;
+StatusOr<RoundParameters> GwasHub::Begin() { return Ask(kSamples); }
+
+StatusOr<HubStep> GwasHub::AfterSamples(SampleSums& pooled, const PooledRound& round) {
+  samples_ = pooled.matched;
+  genotype_only_ = pooled.genotype_only;
+  table_only_ = pooled.table_only;
+  missing_values_ = pooled.missing_values;
+  if (samples_ == 0 && !spec_.privacy) {
+    return InvalidArgument("no sample is in both a site's genotypes and its table (check sample_id = \"" +
+                           spec_.sample_id + "\" against the .fam / VCF sample names)");
+  }
+  ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(round));
+  std::set<std::string> values;
+  for (const auto& disclosed : round.disclosed) {
+    auto found = disclosed.find("phenotype_values");
+    if (found != disclosed.end()) values.insert(found->second.begin(), found->second.end());
+  }
+  // plink's convention: with any 2, 1 = control and 2 = case (0 and -9 missing).
+  coding_ = values.count("2") ? "12" : "01";
+  return Next(kVariants);
 }
 
-StatusOr<RoundParameters> GwasHub::Begin() { return Phase("samples"); }
-
-StatusOr<HubStep> GwasHub::Combine(const PooledRound& pooled) {
-  switch (stage_) {
-    case Stage::kSamples: {
-      samples_ = pooled.sum.at(0);
-      genotype_only_ = pooled.sum.at(1);
-      table_only_ = pooled.sum.at(2);
-      missing_values_ = pooled.sum.at(3);
-      if (samples_ == 0 && !spec_.privacy) {
-        return InvalidArgument("no sample is in both a site's genotypes and its table (check sample_id = \"" +
-                               spec_.sample_id + "\" against the .fam / VCF sample names)");
-      }
-      ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(pooled));
-      std::set<std::string> values;
-      for (const auto& disclosed : pooled.disclosed) {
-        auto found = disclosed.find("phenotype_values");
-        if (found != disclosed.end()) values.insert(found->second.begin(), found->second.end());
-      }
-      // plink's convention: with any 2, 1 = control and 2 = case (0 and -9 missing).
-      coding_ = values.count("2") ? "12" : "01";
-      stage_ = Stage::kVariants;
-      return HubStep::Next(Phase("variants"));
-    }
-    case Stage::kVariants: {
-      std::set<std::string> digests;
-      for (const auto& disclosed : pooled.disclosed) {
-        auto found = disclosed.find("variant_digest");
-        if (found != disclosed.end()) digests.insert(found->second.begin(), found->second.end());
-      }
-      identical_lists_ = digests.size() == 1;
-      stage_ = Stage::kVariantList;
-      RoundParameters parameters = Phase("variant_list");
-      // With identical lists one copy is enough; otherwise every site's is needed.
-      parameters.texts["from"] = identical_lists_ ? std::vector<std::string>{pooled.sites[0]} : pooled.sites;
-      return HubStep::Next(std::move(parameters));
-    }
-    case Stage::kVariantList: {
-      std::vector<std::vector<genomics::VariantRecord>> lists;
-      for (const auto& disclosed : pooled.disclosed) {
-        std::vector<genomics::VariantRecord> list;
-        auto found = disclosed.find("variant_lines");
-        if (found != disclosed.end()) {
-          list.reserve(found->second.size());
-          for (const auto& line : found->second) {
-            ASSIGN_OR_RETURN(genomics::VariantRecord variant, genomics::ParseVariantLine(line));
-            list.push_back(std::move(variant));
-          }
-        }
-        lists.push_back(std::move(list));
-      }
-      if (identical_lists_) {
-        canonical_ = std::move(lists[0]);
-        variants_in_files_ = canonical_.size();
-        for (const auto& variant : canonical_) {
-          if (genomics::IsStrandAmbiguous(variant)) strand_ambiguous_.push_back(genomics::VariantKey(variant));
-        }
-      } else {
-        genomics::Harmonisation harmonised = genomics::HarmoniseVariants(lists, pooled.sites);
-        variants_in_files_ = lists[0].size();
-        canonical_ = std::move(harmonised.canonical);
-        left_out_ = std::move(harmonised.left_out);
-        strand_ambiguous_ = std::move(harmonised.strand_ambiguous);
-      }
-      if (canonical_.empty()) return InvalidArgument("the sites share no variant (matched by ID with the same alleles)");
-      variants_shared_ = canonical_.size();
-      if (!spec_.extract.empty()) RETURN_IF_ERROR(Extract());
-      RoundParameters parameters = Phase("canonical");
-      if (identical_lists_ && spec_.extract.empty()) {
-        parameters.numbers["identity"] = {1};
-      } else {
-        auto& lines = parameters.texts["canonical"];
-        for (const auto& variant : canonical_) lines.push_back(genomics::VariantLine(variant));
-      }
-      stage_ = Stage::kCanonical;
-      return HubStep::Next(std::move(parameters));
-    }
-    case Stage::kCanonical: {
-      stage_ = Stage::kDesign;
-      RoundParameters parameters = Phase("design");
-      parameters.texts["coding"] = {coding_};
-      PutGlobalLevels(levels_, parameters);
-      return HubStep::Next(std::move(parameters));
-    }
-    case Stage::kDesign: {
-      samples_ = pooled.sum.at(0);
-      cases_ = pooled.sum.at(1);
-      controls_ = pooled.sum.at(2);
-      covariates_ = pooled.sum.size() - 4;
-      if (spec_.privacy) {
-        // The noised case and control counts, rounded and kept non-negative (post-processing).
-        cases_ = std::max(0.0, std::nearbyint(cases_));
-        controls_ = std::max(0.0, std::nearbyint(controls_));
-        samples_ = cases_ + controls_;
-        ASSIGN_OR_RETURN(NoiseCalibration noise,
-                         PooledNoise({{0, 1, 1}}, *spec_.privacy, context_.sites.size(),
-                                     1.0 / static_cast<double>(NoisedGroups(spec_, canonical_.size()))));
-        count_noise_sd_ = std::sqrt(noise.pooled_variance[0]);
-      }
-      if (spec_.case_control() && (cases_ == 0 || controls_ == 0)) {
-        return InvalidArgument("the phenotype has " + FormatSignificant(cases_, 10) + " cases and " +
-                               FormatSignificant(controls_, 10) + " controls in all; a case/control test needs both");
-      }
-      means_ = {pooled.sum.at(3) / samples_};
-      for (size_t j = 0; j < covariates_; ++j) means_.push_back(pooled.sum.at(4 + j) / samples_);
-      RETURN_IF_ERROR(output_.Open(OutputPath(context_.output_directory, spec_.output), spec_.test, spec_.top));
-      progress_ = std::make_unique<Progress>("gwas " + std::string(TestName(spec_.test)), canonical_.size(),
-                                             "variants");
-      if (spec_.test == Test::kLinear) {
-        stage_ = Stage::kMoments;
-        RoundParameters parameters = Phase("moments");
-        parameters.numbers["means"] = means_;
-        return HubStep::Next(std::move(parameters));
-      }
-      if (spec_.test == Test::kLogistic && covariates_ > 0) {
-        null_.emplace(stats::GlmFamily::kBinomial, covariates_ + 1);
-        stage_ = Stage::kNull;
-        return HubStep::Next(Phase("null"));
-      }
-      return StartBlock();
-    }
-    case Stage::kMoments: {
-      const size_t p = covariates_;
-      const auto& s = pooled.sum;
-      sum_y_ = s.at(0);
-      sum_y2_ = s.at(1);
-      sum_c_ = Eigen::VectorXd(p);
-      sum_cy_ = Eigen::VectorXd(p);
-      sum_cc_ = Eigen::MatrixXd(p, p);
-      for (size_t a = 0; a < p; ++a) sum_c_[static_cast<Eigen::Index>(a)] = s.at(2 + a);
-      for (size_t a = 0; a < p; ++a) sum_cy_[static_cast<Eigen::Index>(a)] = s.at(2 + p + a);
-      size_t t = 2 + 2 * p;
-      for (size_t a = 0; a < p; ++a) {
-        for (size_t b = a; b < p; ++b) {
-          sum_cc_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = s.at(t);
-          sum_cc_(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = s.at(t);
-          ++t;
-        }
-      }
-      return StartBlock();
-    }
-    case Stage::kNull: {
-      stats::IrlsSums sums = stats::IrlsSums::Unpack(pooled.sum.data(), covariates_ + 1);
-      ASSIGN_OR_RETURN(bool more, null_->Update(sums));
-      if (more) {
-        RoundParameters parameters = Phase("null");
-        const Eigen::VectorXd& beta = null_->point();
-        parameters.numbers["beta"] = std::vector<double>(beta.data(), beta.data() + beta.size());
-        return HubStep::Next(std::move(parameters));
-      }
-      null_coefficients_ = null_->Result().coefficients;
-      for (Eigen::Index j = 0; j < null_coefficients_.size(); ++j) {
-        if (std::isnan(null_coefficients_[j])) {
-          return InvalidArgument("covariate " + std::to_string(j) +
-                                 " is constant or collinear with the others; remove it");
-        }
-      }
-      return StartBlock();
-    }
-    case Stage::kCounts:
-      return AfterCounts(pooled.sum);
-    case Stage::kLinear:
-      return AfterLinear(pooled.sum);
-    case Stage::kLogistic:
-      return AfterLogistic(pooled.sum);
+StatusOr<HubStep> GwasHub::AfterVariants(VariantCountSums&, const PooledRound& round) {
+  std::set<std::string> digests;
+  for (const auto& disclosed : round.disclosed) {
+    auto found = disclosed.find("variant_digest");
+    if (found != disclosed.end()) digests.insert(found->second.begin(), found->second.end());
   }
-  return Internal("unknown gwas stage");
+  identical_lists_ = digests.size() == 1;
+  RoundParameters parameters;
+  // With identical lists one copy is enough; otherwise every site's is needed.
+  parameters.texts["from"] = identical_lists_ ? std::vector<std::string>{round.sites[0]} : round.sites;
+  return Next(kVariantList, std::move(parameters));
+}
+
+StatusOr<HubStep> GwasHub::AfterVariantList(EmptySums&, const PooledRound& round) {
+  std::vector<std::vector<genomics::VariantRecord>> lists;
+  for (const auto& disclosed : round.disclosed) {
+    std::vector<genomics::VariantRecord> list;
+    auto found = disclosed.find("variant_lines");
+    if (found != disclosed.end()) {
+      list.reserve(found->second.size());
+      for (const auto& line : found->second) {
+        ASSIGN_OR_RETURN(genomics::VariantRecord variant, genomics::ParseVariantLine(line));
+        list.push_back(std::move(variant));
+      }
+    }
+    lists.push_back(std::move(list));
+  }
+  if (identical_lists_) {
+    canonical_ = std::move(lists[0]);
+    variants_in_files_ = canonical_.size();
+    for (const auto& variant : canonical_) {
+      if (genomics::IsStrandAmbiguous(variant)) strand_ambiguous_.push_back(genomics::VariantKey(variant));
+    }
+  } else {
+    genomics::Harmonisation harmonised = genomics::HarmoniseVariants(lists, round.sites);
+    variants_in_files_ = lists[0].size();
+    canonical_ = std::move(harmonised.canonical);
+    left_out_ = std::move(harmonised.left_out);
+    strand_ambiguous_ = std::move(harmonised.strand_ambiguous);
+  }
+  if (canonical_.empty()) return InvalidArgument("the sites share no variant (matched by ID with the same alleles)");
+  variants_shared_ = canonical_.size();
+  if (!spec_.extract.empty()) RETURN_IF_ERROR(Extract());
+  RoundParameters parameters;
+  if (identical_lists_ && spec_.extract.empty()) {
+    parameters.numbers["identity"] = {1};
+  } else {
+    auto& lines = parameters.texts["canonical"];
+    for (const auto& variant : canonical_) lines.push_back(genomics::VariantLine(variant));
+  }
+  return Next(kCanonical, std::move(parameters));
+}
+
+StatusOr<HubStep> GwasHub::AfterCanonical(EmptySums&, const PooledRound&) {
+  RoundParameters parameters;
+  parameters.texts["coding"] = {coding_};
+  PutGlobalLevels(levels_, parameters);
+  DesignSums shape;
+  if (!spec_.privacy) {
+    // The covariate columns of the design (without the intercept), as every site builds it.
+    ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.formula, levels_));
+    shape.covariate_sums.resize(layout.columns() - 1);
+  }
+  return Next(kDesign, std::move(parameters), std::move(shape));
+}
+
+StatusOr<HubStep> GwasHub::AfterDesign(DesignSums& pooled, const PooledRound&) {
+  samples_ = pooled.samples;
+  cases_ = pooled.cases;
+  controls_ = pooled.controls;
+  covariates_ = pooled.covariate_sums.size();
+  if (spec_.privacy) {
+    // The noised case and control counts, rounded and kept non-negative (post-processing).
+    cases_ = std::max(0.0, std::nearbyint(cases_));
+    controls_ = std::max(0.0, std::nearbyint(controls_));
+    samples_ = cases_ + controls_;
+    ASSIGN_OR_RETURN(NoiseCalibration noise,
+                     PooledNoise({{0, 1, 1}}, *spec_.privacy, context_.sites.size(),
+                                 1.0 / static_cast<double>(NoisedGroups(spec_, canonical_.size()))));
+    count_noise_sd_ = std::sqrt(noise.pooled_variance[0]);
+  }
+  if (spec_.case_control() && (cases_ == 0 || controls_ == 0)) {
+    return InvalidArgument("the phenotype has " + FormatSignificant(cases_, 10) + " cases and " +
+                           FormatSignificant(controls_, 10) + " controls in all; a case/control test needs both");
+  }
+  means_ = {pooled.sum_y / samples_};
+  for (double sum : pooled.covariate_sums) means_.push_back(sum / samples_);
+  RETURN_IF_ERROR(output_.Open(OutputPath(context_.output_directory, spec_.output), spec_.test, spec_.top));
+  progress_ = std::make_unique<Progress>("gwas " + std::string(TestName(spec_.test)), canonical_.size(),
+                                         "variants");
+  if (spec_.test == Test::kLinear) {
+    RoundParameters parameters;
+    parameters.numbers["means"] = means_;
+    LinearMomentSums shape;
+    shape.sum_c.resize(covariates_);
+    shape.sum_cy.resize(covariates_);
+    shape.sum_cc.resize(covariates_ * (covariates_ + 1) / 2);
+    return Next(kMoments, std::move(parameters), std::move(shape));
+  }
+  if (spec_.test == Test::kLogistic && covariates_ > 0) {
+    null_.emplace(stats::GlmFamily::kBinomial, covariates_ + 1);
+    return Next(kNull, {}, NullShape());
+  }
+  return StartBlock();
+}
+
+NullModelSums GwasHub::NullShape() const {
+  NullModelSums shape;
+  shape.irls = IrlsField::Shaped(covariates_ + 1);
+  return shape;
+}
+
+StatusOr<HubStep> GwasHub::AfterMoments(LinearMomentSums& pooled, const PooledRound&) {
+  const Eigen::Index p = static_cast<Eigen::Index>(covariates_);
+  sum_y_ = pooled.sum_y;
+  sum_y2_ = pooled.sum_y2;
+  sum_c_ = Eigen::Map<const Eigen::VectorXd>(pooled.sum_c.data(), p);
+  sum_cy_ = Eigen::Map<const Eigen::VectorXd>(pooled.sum_cy.data(), p);
+  sum_cc_ = Eigen::MatrixXd(p, p);
+  size_t t = 0;
+  for (Eigen::Index a = 0; a < p; ++a) {
+    for (Eigen::Index b = a; b < p; ++b) sum_cc_(a, b) = sum_cc_(b, a) = pooled.sum_cc[t++];
+  }
+  return StartBlock();
+}
+
+StatusOr<HubStep> GwasHub::AfterNull(NullModelSums& pooled, const PooledRound&) {
+  ASSIGN_OR_RETURN(bool more, null_->Update(pooled.irls.sums));
+  if (more) {
+    RoundParameters parameters;
+    const Eigen::VectorXd& beta = null_->point();
+    parameters.numbers["beta"] = std::vector<double>(beta.data(), beta.data() + beta.size());
+    return Next(kNull, std::move(parameters), NullShape());
+  }
+  null_coefficients_ = null_->Result().coefficients;
+  for (Eigen::Index j = 0; j < null_coefficients_.size(); ++j) {
+    if (std::isnan(null_coefficients_[j])) {
+      return InvalidArgument("covariate " + std::to_string(j) +
+                             " is constant or collinear with the others; remove it");
+    }
+  }
+  return StartBlock();
 }
 
 // As plink's --extract: only the listed IDs are tested; IDs the sites do not share are reported.
@@ -233,11 +225,12 @@ StatusOr<HubStep> GwasHub::StartBlock() {
     return HubStep::Finish(Result());
   }
   block_count_ = std::min(spec_.block_size, canonical_.size() - block_first_);
-  stage_ = Stage::kCounts;
-  RoundParameters parameters = Phase("counts");
+  RoundParameters parameters;
   parameters.numbers["first"] = {static_cast<double>(block_first_)};
   parameters.numbers["count"] = {static_cast<double>(block_count_)};
-  return HubStep::Next(std::move(parameters));
+  BlockCountSums shape;
+  shape.variants.resize(block_count_);
+  return Next(kCounts, std::move(parameters), std::move(shape));
 }
 
 // A variant's row is released only if no count it shows (or lets one recompute) is between 1
@@ -267,20 +260,22 @@ bool GwasHub::RevealsSmallCount(const std::array<double, 3>& a1_cases, const std
   return false;
 }
 
-StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
+StatusOr<HubStep> GwasHub::AfterCounts(BlockCountSums& pooled, const PooledRound&) {
   pending_.clear();
   const double count_noise_variance = count_noise_sd_ * count_noise_sd_;  // 0 without privacy
   for (size_t k = 0; k < block_count_; ++k) {
     const size_t v = block_first_ + k;
     // Noised counts are rounded and kept non-negative (post-processing, which costs no privacy).
-    std::array<double, kCountsPerVariant> c;
-    for (size_t i = 0; i < kCountsPerVariant; ++i) {
-      const double value = sum.at(k * kCountsPerVariant + i);
-      c[i] = spec_.privacy ? std::max(0.0, std::nearbyint(value)) : value;
-    }
-    // Dosage counts (0, 1, 2) and missing, cases then controls; founders (0, 1, 2).
-    const std::array<double, 3> cases = {c[0], c[1], c[2]}, controls = {c[4], c[5], c[6]};
-    const double missing = c[3] + c[7];
+    auto released = [this](double value) { return spec_.privacy ? std::max(0.0, std::nearbyint(value)) : value; };
+    const VariantCounts& counts = pooled.variants[k];
+    // Dosage counts (0, 1, 2) of cases, of controls and of founders.
+    const std::array<double, 3> cases = {released(counts.cases[0]), released(counts.cases[1]),
+                                         released(counts.cases[2])};
+    const std::array<double, 3> controls = {released(counts.controls[0]), released(counts.controls[1]),
+                                            released(counts.controls[2])};
+    const std::array<double, 3> founders = {released(counts.founders[0]), released(counts.founders[1]),
+                                            released(counts.founders[2])};
+    const double missing = released(counts.cases[3]) + released(counts.controls[3]);
     std::array<double, 3> all = {cases[0] + controls[0], cases[1] + controls[1], cases[2] + controls[2]};
     const double called = all[0] + all[1] + all[2];
     // QC on the pooled counts, as plink's --geno, --hwe (founders) and --maf.
@@ -289,7 +284,8 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
       continue;
     }
     if (spec_.hwe > 0 &&
-        stats::HardyWeinbergExactP(static_cast<int>(c[10]), static_cast<int>(c[9]), static_cast<int>(c[8])) <
+        stats::HardyWeinbergExactP(static_cast<int>(founders[2]), static_cast<int>(founders[1]),
+                                   static_cast<int>(founders[0])) <
             spec_.hwe) {
       ++filtered_hwe_;
       continue;
@@ -312,7 +308,7 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
       std::swap(a1_all[0], a1_all[2]);
     }
     // Noised counts need no small-count rule: the noise is what protects them.
-    if (!spec_.privacy && RevealsSmallCount(a1_cases, a1_controls, a1_all, {c[8], c[9], c[10]})) {
+    if (!spec_.privacy && RevealsSmallCount(a1_cases, a1_controls, a1_all, founders)) {
       ++filtered_small_;
       continue;
     }
@@ -328,8 +324,8 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
         continue;
       }
       case Test::kQc: {
-        const double hwe = stats::HardyWeinbergExactP(static_cast<int>(c[10]), static_cast<int>(c[9]),
-                                                      static_cast<int>(c[8]));
+        const double hwe = stats::HardyWeinbergExactP(static_cast<int>(founders[2]), static_cast<int>(founders[1]),
+                                                      static_cast<int>(founders[0]));
         RETURN_IF_ERROR(output_.Write(variant, a1,
                                       {PlinkNumber(alt_frequency), observed,
                                        std::to_string(static_cast<int64_t>(missing)),
@@ -381,14 +377,15 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
   for (const auto& pending : pending_) regressions = regressions || !pending.done;
   if (!regressions) return FinishBlock();
   if (spec_.test == Test::kLinear) {
-    stage_ = Stage::kLinear;
-    RoundParameters parameters = Phase("linear");
+    RoundParameters parameters;
     parameters.numbers["means"] = means_;
     auto& variants = parameters.numbers["variants"];
     for (const auto& pending : pending_) {
       if (!pending.done) variants.push_back(static_cast<double>(pending.variant));
     }
-    return HubStep::Next(std::move(parameters));
+    RegressionSums shape;
+    shape.per_variant.resize(variants.size() * LinearValuesPerVariant(covariates_));
+    return Next(kLinear, std::move(parameters), std::move(shape));
   }
   const Eigen::Index q = static_cast<Eigen::Index>(covariates_ + 2);
   for (auto& pending : pending_) {
@@ -399,18 +396,17 @@ StatusOr<HubStep> GwasHub::AfterCounts(const std::vector<double>& sum) {
     for (Eigen::Index j = 2; j < q; ++j) start[j] = null_coefficients_[j - 1];
     pending.newton.emplace(std::move(start), 1);
   }
-  stage_ = Stage::kLogistic;
-  return HubStep::Next(LogisticRound());
+  return LogisticRound();
 }
 
-StatusOr<HubStep> GwasHub::AfterLinear(const std::vector<double>& sum) {
+StatusOr<HubStep> GwasHub::AfterLinear(RegressionSums& pooled, const PooledRound&) {
   const size_t p = covariates_;
   const size_t per = LinearValuesPerVariant(p);
   const Eigen::Index q = static_cast<Eigen::Index>(p + 2);
   size_t k = 0;
   for (auto& pending : pending_) {
     if (pending.done) continue;
-    const double* s = sum.data() + (k++) * per;
+    const double* s = pooled.per_variant.data() + (k++) * per;
     const double* g_c = s + 4;
     const double* missing = s + 4 + p;
     const double n = samples_ - s[0];
@@ -448,8 +444,8 @@ StatusOr<HubStep> GwasHub::AfterLinear(const std::vector<double>& sum) {
   return FinishBlock();
 }
 
-RoundParameters GwasHub::LogisticRound() const {
-  RoundParameters parameters = Phase("logistic");
+HubStep GwasHub::LogisticRound() {
+  RoundParameters parameters;
   auto& variants = parameters.numbers["variants"];
   auto& theta = parameters.numbers["theta"];
   auto& loglik = parameters.numbers["loglik"];
@@ -460,10 +456,12 @@ RoundParameters GwasHub::LogisticRound() const {
     theta.insert(theta.end(), point.data(), point.data() + point.size());
     loglik.push_back(pending.newton->wants_loglik() ? 1 : 0);
   }
-  return parameters;
+  RegressionSums shape;
+  shape.per_variant.resize(variants.size() * LogisticValuesPerVariant(covariates_ + 2));
+  return Next(kLogistic, std::move(parameters), std::move(shape));
 }
 
-StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
+StatusOr<HubStep> GwasHub::AfterLogistic(RegressionSums& pooled, const PooledRound&) {
   const size_t q = covariates_ + 2;
   const size_t per = LogisticValuesPerVariant(q);
   const Eigen::Index qi = static_cast<Eigen::Index>(q);
@@ -471,7 +469,7 @@ StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
   bool more = false;
   for (auto& pending : pending_) {
     if (pending.done) continue;
-    const double* s = sum.data() + (k++) * per;
+    const double* s = pooled.per_variant.data() + (k++) * per;
     const double loglik = s[1];
     Eigen::VectorXd score(qi);
     Eigen::MatrixXd information(qi, qi);
@@ -504,7 +502,7 @@ StatusOr<HubStep> GwasHub::AfterLogistic(const std::vector<double>& sum) {
     }
     pending.done = true;
   }
-  if (more) return HubStep::Next(LogisticRound());
+  if (more) return LogisticRound();
   return FinishBlock();
 }
 

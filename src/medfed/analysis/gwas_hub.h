@@ -8,6 +8,7 @@
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/gwas_internal.h"
 #include "medfed/analysis/gwas_output.h"
+#include "medfed/analysis/gwas_protocol.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/core/progress.h"
 #include "medfed/genomics/genotype_matrix.h"
@@ -17,15 +18,13 @@
 
 namespace medfed::gwas {
 
-class GwasHub : public HubAnalysis {
+class GwasHub : public ProtocolHub<GwasSite, GwasHub> {
  public:
   GwasHub(GwasSpec spec, const HubContext& context);
   StatusOr<RoundParameters> Begin() override;
-  StatusOr<HubStep> Combine(const PooledRound& pooled) override;
 
  private:
-  enum class Stage { kSamples, kVariants, kVariantList, kCanonical, kDesign, kMoments, kNull,
-                     kCounts, kLinear, kLogistic };
+  friend const Protocol<GwasSite, GwasHub>& GwasProtocol();
 
   // One variant of the current block awaiting its regression.
   struct Pending {
@@ -38,15 +37,24 @@ class GwasHub : public HubAnalysis {
     double beta = NAN, std_error = NAN, statistic = NAN, p_value = NAN;
   };
 
-  RoundParameters Phase(const std::string& phase) const;
+  // The hub steps of the protocol (gwas_protocol.h).
+  StatusOr<HubStep> AfterSamples(SampleSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterVariants(VariantCountSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterVariantList(EmptySums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterCanonical(EmptySums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterDesign(DesignSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterMoments(LinearMomentSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterNull(NullModelSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterCounts(BlockCountSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterLinear(RegressionSums& pooled, const PooledRound& round);
+  StatusOr<HubStep> AfterLogistic(RegressionSums& pooled, const PooledRound& round);
+
+  NullModelSums NullShape() const;
   Status Extract();
   StatusOr<HubStep> StartBlock();
-  StatusOr<HubStep> AfterCounts(const std::vector<double>& sum);
   bool RevealsSmallCount(const std::array<double, 3>& a1_cases, const std::array<double, 3>& a1_controls,
                          const std::array<double, 3>& a1_all, const std::array<double, 3>& founders) const;
-  StatusOr<HubStep> AfterLinear(const std::vector<double>& sum);
-  StatusOr<HubStep> AfterLogistic(const std::vector<double>& sum);
-  RoundParameters LogisticRound() const;
+  HubStep LogisticRound();
   StatusOr<HubStep> FinishBlock();
   Json Result();
   // Writes the row of a regression variant.
@@ -54,7 +62,6 @@ class GwasHub : public HubAnalysis {
 
   GwasSpec spec_;
   HubContext context_;
-  Stage stage_ = Stage::kSamples;
   std::string coding_ = "01";
   GlobalLevels levels_;
   std::vector<genomics::VariantRecord> canonical_;

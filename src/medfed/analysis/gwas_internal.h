@@ -38,11 +38,6 @@ struct GwasSpec {
 StatusOr<GwasSpec> ParseGwasSpec(const AnalysisSpec& spec);
 const char* TestName(Test test);
 
-// Counting round: per variant, genotype counts by ALT dosage (0, 1, 2, missing) among cases and
-// among controls (all analysis samples are "cases" for a quantitative trait), then founders'
-// dosage counts 0, 1, 2 for the Hardy-Weinberg test.
-inline constexpr size_t kCountsPerVariant = 11;
-
 // Linear round: per variant, with y and covariates centred by the pooled means:
 //   n_missing, sum g, sum g^2, sum g y, sum g c (p),
 //   sum_missing y, sum_missing y^2, sum_missing c (p), sum_missing c y (p), sum_missing c c' (tri)

@@ -33,27 +33,13 @@ std::string Digest(const std::vector<genomics::VariantRecord>& variants) {
 
 GwasSite::GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
                    std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context)
-    : spec_(std::move(spec)),
+    : ProtocolSite(GwasProtocol()),
+      spec_(std::move(spec)),
       table_(std::move(table)),
       genotypes_(std::move(genotypes)),
       context_(context) {}
 
-StatusOr<Contribution> GwasSite::Local(const RoundParameters& parameters) {
-  ASSIGN_OR_RETURN(std::string phase, parameters.Text("phase"));
-  if (phase == "samples") return Samples();
-  if (phase == "variants") return Variants();
-  if (phase == "variant_list") return VariantList(parameters);
-  if (phase == "canonical") return Canonical(parameters);
-  if (phase == "design") return Design(parameters);
-  if (phase == "moments") return Moments(parameters);
-  if (phase == "null") return NullModel(parameters);
-  if (phase == "counts") return Counts(parameters);
-  if (phase == "linear") return Linear(parameters);
-  if (phase == "logistic") return Logistic(parameters);
-  return InvalidArgument("unknown gwas phase " + phase);
-}
-
-StatusOr<Contribution> GwasSite::Samples() {
+StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sums) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectRows(spec_.where, *table_));
   ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(spec_.formula, *table_, selected));
   frame_ = std::make_unique<ModelFrame>(std::move(frame));
@@ -109,27 +95,26 @@ StatusOr<Contribution> GwasSite::Samples() {
   if (spec_.privacy) {
     // A noised GWAS releases no exact count: the design round's noised cases and controls say
     // how many samples were analysed.
-    contribution.values = {0, 0, 0, 0};
     return contribution;
   }
   // The samples the researcher selected: which of them are genotyped, or lack a phenotype or a
   // covariate, is the data's doing (model_rounds.h, MakeSelectedRows).
   contribution.released_rows.push_back(MakeReleasedRows(*table_, selected));
-  contribution.values = {static_cast<double>(matched),
-                         static_cast<double>(samples.size() - matched),
-                         static_cast<double>(frame_->rows() - matched),
-                         static_cast<double>(frame_->missing())};
+  sums.matched = static_cast<double>(matched);
+  sums.genotype_only = static_cast<double>(samples.size() - matched);
+  sums.table_only = static_cast<double>(frame_->rows() - matched);
+  sums.missing_values = static_cast<double>(frame_->missing());
   return contribution;
 }
 
-StatusOr<Contribution> GwasSite::Variants() {
+StatusOr<Contribution> GwasSite::Variants(const RoundParameters&, VariantCountSums& sums) {
   Contribution contribution;
   contribution.disclosed[kVariantDigest] = {Digest(genotypes_->variants())};
-  contribution.values = {static_cast<double>(genotypes_->variant_count())};
+  sums.variants = static_cast<double>(genotypes_->variant_count());
   return contribution;
 }
 
-StatusOr<Contribution> GwasSite::VariantList(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::VariantList(const RoundParameters& parameters, EmptySums&) {
   Contribution contribution;
   ASSIGN_OR_RETURN(std::vector<std::string> from, parameters.Texts("from"));
   if (std::find(from.begin(), from.end(), context_.data.site()) == from.end()) return contribution;
@@ -139,7 +124,7 @@ StatusOr<Contribution> GwasSite::VariantList(const RoundParameters& parameters) 
   return contribution;
 }
 
-StatusOr<Contribution> GwasSite::Canonical(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::Canonical(const RoundParameters& parameters, EmptySums&) {
   if (parameters.Has("identity")) {
     map_.index.resize(genotypes_->variant_count());
     for (size_t v = 0; v < map_.index.size(); ++v) map_.index[v] = static_cast<uint32_t>(v);
@@ -157,7 +142,8 @@ StatusOr<Contribution> GwasSite::Canonical(const RoundParameters& parameters) {
   return Contribution{};
 }
 
-StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters, DesignSums& sums) {
+  if (!frame_) return FailedPrecondition("gwas: the design round came before the samples round");
   ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
   ASSIGN_OR_RETURN(std::string coding, parameters.Text("coding"));
   ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.formula, levels));
@@ -212,30 +198,33 @@ StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters) {
   if (spec_.privacy) {
     // Only the case and control counts, noised; the whole analysis is charged here, before any
     // noised count leaves (NoiseRequest in analysis.h).
-    contribution.values = {0, static_cast<double>(cases.size()), static_cast<double>(controls.size()), 0};
+    sums.cases = static_cast<double>(cases.size());
+    sums.controls = static_cast<double>(controls.size());
     const size_t groups = NoisedGroups(spec_, map_.index.size());
     contribution.noise = MakeNoiseRequest({kDesignNoise}, *spec_.privacy, 1.0 / static_cast<double>(groups), 1.0);
     prepaid_groups_ = groups;
     noised_groups_released_ = 1;
     return contribution;
   }
-  contribution.values = {static_cast<double>(y.size()), static_cast<double>(cases.size()),
-                         static_cast<double>(controls.size()), y_.sum()};
-  for (Eigen::Index j = 1; j < covariates_.cols(); ++j) contribution.values.push_back(covariates_.col(j).sum());
+  sums.samples = static_cast<double>(y.size());
+  sums.cases = static_cast<double>(cases.size());
+  sums.controls = static_cast<double>(controls.size());
+  sums.sum_y = y_.sum();
+  for (Eigen::Index j = 1; j < covariates_.cols(); ++j) sums.covariate_sums.push_back(covariates_.col(j).sum());
   return contribution;
 }
 
-StatusOr<Contribution> GwasSite::Moments(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::Moments(const RoundParameters& parameters, LinearMomentSums& sums) {
   RETURN_IF_ERROR(Centre(parameters));
-  Contribution contribution;
-  contribution.values = {y_.sum(), y_.squaredNorm()};
+  sums.sum_y = y_.sum();
+  sums.sum_y2 = y_.squaredNorm();
   const Eigen::Index p = covariates_.cols() - 1;
-  for (Eigen::Index a = 1; a <= p; ++a) contribution.values.push_back(covariates_.col(a).sum());
-  for (Eigen::Index a = 1; a <= p; ++a) contribution.values.push_back(covariates_.col(a).dot(y_));
+  for (Eigen::Index a = 1; a <= p; ++a) sums.sum_c.push_back(covariates_.col(a).sum());
+  for (Eigen::Index a = 1; a <= p; ++a) sums.sum_cy.push_back(covariates_.col(a).dot(y_));
   for (Eigen::Index a = 1; a <= p; ++a) {
-    for (Eigen::Index b = a; b <= p; ++b) contribution.values.push_back(covariates_.col(a).dot(covariates_.col(b)));
+    for (Eigen::Index b = a; b <= p; ++b) sums.sum_cc.push_back(covariates_.col(a).dot(covariates_.col(b)));
   }
-  return contribution;
+  return Contribution{};
 }
 
 Status GwasSite::Centre(const RoundParameters& parameters) {
@@ -248,8 +237,7 @@ Status GwasSite::Centre(const RoundParameters& parameters) {
   return absl::OkStatus();
 }
 
-StatusOr<Contribution> GwasSite::NullModel(const RoundParameters& parameters) {
-  Contribution contribution;
+StatusOr<Contribution> GwasSite::NullModel(const RoundParameters& parameters, NullModelSums& round) {
   const Eigen::VectorXd offset = Eigen::VectorXd::Zero(y_.size());
   stats::IrlsSums sums;
   if (parameters.Has("beta")) {
@@ -259,18 +247,18 @@ StatusOr<Contribution> GwasSite::NullModel(const RoundParameters& parameters) {
   } else {
     sums = stats::ComputeIrlsSums(stats::GlmFamily::kBinomial, covariates_, y_, offset, nullptr);
   }
-  sums.AppendPacked(contribution.values);
-  return contribution;
+  round.irls = IrlsField::Of(std::move(sums));
+  return Contribution{};
 }
 
-StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters, BlockCountSums& sums) {
   ASSIGN_OR_RETURN(double first_number, parameters.Number("first"));
   ASSIGN_OR_RETURN(double count_number, parameters.Number("count"));
   const size_t first = static_cast<size_t>(first_number);
   const size_t count = static_cast<size_t>(count_number);
   if (first + count > map_.index.size()) return InvalidArgument("variant block out of range");
   Contribution contribution;
-  contribution.values.assign(count * kCountsPerVariant, 0.0);
+  sums.variants.assign(count, VariantCounts{});
   const size_t bytes = genotypes_->bytes_per_variant();
   genotypes_->Prefetch(map_.index[first], count);
   ParallelFor(count, HardwareThreads(), [&](size_t begin, size_t end) {
@@ -278,7 +266,7 @@ StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters) {
       const size_t v = first + k;
       const uint8_t* packed = genotypes_->Variant(map_.index[v]);
       const bool flip = map_.flipped[v];
-      double* out = contribution.values.data() + k * kCountsPerVariant;
+      VariantCounts& out = sums.variants[k];
       // Codes: 0 hom ALT (dosage 2), 1 missing, 2 het, 3 hom REF (dosage 0).
       auto write = [&](const std::array<uint32_t, 4>& c, double* target, bool with_missing) {
         const double dosage0 = flip ? c[0] : c[3];
@@ -288,16 +276,16 @@ StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters) {
         target[2] = dosage2;
         if (with_missing) target[3] = c[1];
       };
-      write(genomics::CountGenotypes(packed, bytes, cases_), out, true);
-      write(genomics::CountGenotypes(packed, bytes, controls_), out + 4, true);
-      write(genomics::CountGenotypes(packed, bytes, founders_), out + 8, false);
+      write(genomics::CountGenotypes(packed, bytes, cases_), out.cases.data(), true);
+      write(genomics::CountGenotypes(packed, bytes, controls_), out.controls.data(), true);
+      write(genomics::CountGenotypes(packed, bytes, founders_), out.founders.data(), false);
     }
   });
   if (spec_.privacy && count > 0) {
     std::vector<NoiseGroup> groups = CountNoise(spec_, count);
     if (spec_.hwe == 0) {
       // No HWE filter: the founders' classes are not released at all.
-      for (size_t k = 0; k < count; ++k) std::fill_n(contribution.values.begin() + k * kCountsPerVariant + 8, 3, 0.0);
+      for (VariantCounts& counts : sums.variants) counts.founders = {};
     }
     // The design round paid for the analysis' groups; what goes beyond them (a block asked for
     // again, or counts without a design round) is charged now.
@@ -334,18 +322,17 @@ void GwasSite::Dosages(size_t variant, std::vector<int8_t>& out) const {
   }
 }
 
-StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters, RegressionSums& sums) {
   RETURN_IF_ERROR(Centre(parameters));
   ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
   const size_t p = static_cast<size_t>(covariates_.cols() - 1);
   const size_t per = LinearValuesPerVariant(p);
-  Contribution contribution;
-  contribution.values.assign(variants.size() * per, 0.0);
+  sums.per_variant.assign(variants.size() * per, 0.0);
   ParallelFor(variants.size(), HardwareThreads(), [&](size_t begin, size_t end) {
     std::vector<int8_t> dosage;
     for (size_t k = begin; k < end; ++k) {
       Dosages(variants[k], dosage);
-      double* out = contribution.values.data() + k * per;
+      double* out = sums.per_variant.data() + k * per;
       double* g_c = out + 4;
       double* missing = out + 4 + p;  // y, y^2, c (p), c y (p), c c' (tri)
       for (size_t i = 0; i < dosage.size(); ++i) {
@@ -373,10 +360,10 @@ StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters) {
       }
     }
   });
-  return contribution;
+  return Contribution{};
 }
 
-StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters) {
+StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters, RegressionSums& sums) {
   ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
   ASSIGN_OR_RETURN(std::vector<double> theta, parameters.Numbers("theta"));
   ASSIGN_OR_RETURN(std::vector<double> want_loglik, parameters.Numbers("loglik"));
@@ -386,8 +373,7 @@ StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters) {
     return InvalidArgument("theta does not match the variants");
   }
   const size_t per = LogisticValuesPerVariant(q);
-  Contribution contribution;
-  contribution.values.assign(variants.size() * per, 0.0);
+  sums.per_variant.assign(variants.size() * per, 0.0);
   const Eigen::Index n = covariates_.rows();
   const Eigen::ArrayXd y = y_.array();
   // Samples in file order need no index (the common case: every genotyped sample analysed).
@@ -427,12 +413,12 @@ StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters) {
         log_terms = -(1 + e).log() - (1 - y) * eta;
         have_log_terms = true;
       }
-      double* out = contribution.values.data() + k * per;
+      double* out = sums.per_variant.data() + k * per;
       out[0] = stats::AccumulateLogisticSums(x, mu, y, valid, out + 2, out + 2 + q);
       out[1] = loglik ? (valid * log_terms).sum() : 0;
     }
   });
-  return contribution;
+  return Contribution{};
 }
 
 }  // namespace medfed::gwas

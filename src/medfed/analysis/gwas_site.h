@@ -7,6 +7,7 @@
 
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/gwas_internal.h"
+#include "medfed/analysis/gwas_protocol.h"
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/genomics/genotype_counts.h"
 #include "medfed/genomics/genotype_matrix.h"
@@ -14,23 +15,25 @@
 
 namespace medfed::gwas {
 
-class GwasSite : public SiteAnalysis {
+class GwasSite : public ProtocolSite<GwasSite, GwasHub> {
  public:
   GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
            std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context);
-  StatusOr<Contribution> Local(const RoundParameters& parameters) override;
 
  private:
-  StatusOr<Contribution> Samples();
-  StatusOr<Contribution> Variants();
-  StatusOr<Contribution> VariantList(const RoundParameters& parameters);
-  StatusOr<Contribution> Canonical(const RoundParameters& parameters);
-  StatusOr<Contribution> Design(const RoundParameters& parameters);
-  StatusOr<Contribution> Moments(const RoundParameters& parameters);
-  StatusOr<Contribution> NullModel(const RoundParameters& parameters);
-  StatusOr<Contribution> Counts(const RoundParameters& parameters);
-  StatusOr<Contribution> Linear(const RoundParameters& parameters);
-  StatusOr<Contribution> Logistic(const RoundParameters& parameters);
+  friend const Protocol<GwasSite, GwasHub>& GwasProtocol();
+
+  // The site steps of the protocol (gwas_protocol.h).
+  StatusOr<Contribution> Samples(const RoundParameters& parameters, SampleSums& sums);
+  StatusOr<Contribution> Variants(const RoundParameters& parameters, VariantCountSums& sums);
+  StatusOr<Contribution> VariantList(const RoundParameters& parameters, EmptySums& sums);
+  StatusOr<Contribution> Canonical(const RoundParameters& parameters, EmptySums& sums);
+  StatusOr<Contribution> Design(const RoundParameters& parameters, DesignSums& sums);
+  StatusOr<Contribution> Moments(const RoundParameters& parameters, LinearMomentSums& sums);
+  StatusOr<Contribution> NullModel(const RoundParameters& parameters, NullModelSums& sums);
+  StatusOr<Contribution> Counts(const RoundParameters& parameters, BlockCountSums& sums);
+  StatusOr<Contribution> Linear(const RoundParameters& parameters, RegressionSums& sums);
+  StatusOr<Contribution> Logistic(const RoundParameters& parameters, RegressionSums& sums);
 
   Status Centre(const RoundParameters& parameters);
   StatusOr<std::vector<size_t>> RequestedVariants(const RoundParameters& parameters) const;

@@ -1,4 +1,5 @@
 #include "medfed/analysis/gwas_internal.h"
+#include "medfed/analysis/gwas_protocol.h"
 
 #include <cmath>
 

@@ -1,5 +1,6 @@
-// The analyses medfed knows. Adding one means writing one file with its site and hub halves
-// and its definition, and listing the definition in registry.cc.
+// The analyses medfed knows. Adding one means writing one file with its round protocol
+// (round_protocol.h: phases, layouts, site and hub steps) and its definition, and listing the
+// definition in registry.cc (docs/architecture.md, "Adding an analysis").
 #pragma once
 
 #include <memory>

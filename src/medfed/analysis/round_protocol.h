@@ -14,9 +14,9 @@
 //     StatusOr<HubStep> AfterCount(CountSums& pooled, const PooledRound&) { ... Finish ... }
 //   };
 //   const Protocol<CountSite, CountHub>& CountProtocol() {
-//     static const auto* protocol = &(new Protocol<CountSite, CountHub>("count"))
-//         ->Add(kCount, &CountSite::Count, &CountHub::AfterCount);
-//     return *protocol;
+//     static const auto protocol =
+//         Protocol<CountSite, CountHub>("count").Add(kCount, &CountSite::Count, &CountHub::AfterCount);
+//     return protocol;
 //   }
 //
 // A site step: StatusOr<Contribution>(Site&, const RoundParameters&, Sums& sums): it fills
@@ -91,13 +91,6 @@ class Protocol {
       return std::invoke(hub_step, hub, *static_cast<Sums*>(shape), round);
     };
     entries_.push_back(std::move(entry));
-    return *this;
-  }
-
-  // Adds the phases of a shared opening (the survival analyses' schema and times rounds).
-  template <class Opening>
-  Protocol& AddAll(Opening&& add) {
-    std::forward<Opening>(add)(*this);
     return *this;
   }
 
