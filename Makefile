@@ -4,7 +4,8 @@
 #   make demo     release build, then the 3-hospital demo study
 #   make bench    release build, reference tools, then bench/ (ratios against R and plink)
 #   make fuzz     libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS (default 60)
-.PHONY: all release deps deps-reference test demo bench fuzz clean
+#   make lint     formatting (.clang-format), clang-tidy and -Wthread-safety (docs/style.md)
+.PHONY: all release deps deps-reference test demo bench fuzz lint clean
 
 all: release
 
@@ -31,6 +32,9 @@ demo: deps
 
 bench: deps-reference release
 	@bench/run_all.sh
+
+lint: deps
+	@scripts/lint.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: deps

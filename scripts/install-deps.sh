@@ -20,7 +20,7 @@ build_packages=(
   libhts-dev libsqlite3-dev zlib1g-dev
   libtoml11-dev nlohmann-json3-dev libcli11-dev
   openssl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format clang-tidy
 )
 reference_packages=(
   r-base-core r-cran-survival r-cran-data.table

@@ -53,8 +53,8 @@ std::vector<std::string> Offenders(const std::vector<Source>& sources, const std
 
 TEST(ArchitectureTest, LibsodiumAndOpenSslAreCalledOnlyInsideCrypto) {
   const auto sources = Sources();
-  const std::vector<std::string> needles = {"<sodium.h>", "<openssl/", "randombytes_", "sodium_", "crypto_auth",
-                                            "crypto_hash_", "crypto_box", "crypto_sign", "EVP_"};
+  const std::vector<std::string> needles = {"<sodium.h>",   "<openssl/",  "randombytes_", "sodium_", "crypto_auth",
+                                            "crypto_hash_", "crypto_box", "crypto_sign",  "EVP_"};
   // The scan sees the tree: crypto/ itself holds these calls.
   EXPECT_FALSE(Offenders(sources, {}, needles).empty());
   EXPECT_EQ(Offenders(sources, {"crypto"}, needles), std::vector<std::string>{});
@@ -74,8 +74,9 @@ TEST(ArchitectureTest, StatsAndCryptoDoNoIo) {
     }
   }
   ASSERT_GT(pure.size(), 20u);
-  EXPECT_EQ(Offenders(pure, {}, {"<fstream>", "<iostream>", "<filesystem>", "medfed/core/file.h",
-                                 "medfed/core/secret_file.h", "fopen(", "medfed/net/"}),
+  EXPECT_EQ(Offenders(pure, {},
+                      {"<fstream>", "<iostream>", "<filesystem>", "medfed/core/file.h", "medfed/core/secret_file.h",
+                       "fopen(", "medfed/net/"}),
             std::vector<std::string>{});
 }
 

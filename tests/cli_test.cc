@@ -3,9 +3,9 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cstdio>
 #include <filesystem>
 #include <map>
-#include <cstdio>
 
 #include "gtest/gtest.h"
 #include "medfed/analysis/analysis.h"
@@ -27,8 +27,7 @@ Outcome RunMedfed(const std::string& arguments) {
   // Each run keeps its sites' release history in a fresh directory (studies in different tests
   // would otherwise meet in ~/.local/state/medfed).
   std::string command = "MEDFED_STATE_HOME=" + directory + "/state " + std::string(MEDFED_BINARY_DIR) + "/medfed " +
-                        arguments + " >" +
-                        directory + "/out 2>" + directory + "/err";
+                        arguments + " >" + directory + "/out 2>" + directory + "/err";
   int status = std::system(command.c_str());
   Outcome outcome;
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -41,8 +40,7 @@ std::string WriteStudy(const std::string& body, const std::vector<SiteConfig>& s
   std::string directory = testing::MakeTempDir("medfed_cli_study");
   std::string text = "[study]\nname = \"cli\"\n";
   for (const auto& site : sites) {
-    text += "[[sites]]\nname = \"" + site.name + "\"\ntables.colon = \"" +
-            site.tables.at("colon") + "\"\n";
+    text += "[[sites]]\nname = \"" + site.name + "\"\ntables.colon = \"" + site.tables.at("colon") + "\"\n";
   }
   text += body;
   std::string path = directory + "/study.toml";
@@ -75,8 +73,7 @@ TEST(CliTest, DifferencingIsRememberedAcrossRuns) {
 
 TEST(CliTest, JsonOutputIsExactlyTheResultsDocument) {
   auto sites = testing::WriteCohort(11, {100, 80});
-  std::string study = WriteStudy(
-      "[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
+  std::string study = WriteStudy("[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
   std::string out_dir = testing::MakeTempDir("medfed_cli_out");
   Outcome outcome = RunMedfed("run " + study + " --json --out " + out_dir);
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
@@ -92,14 +89,12 @@ TEST(CliTest, JsonOutputIsExactlyTheResultsDocument) {
 
 TEST(CliTest, BadStudyFileFailsWithNothingOnStdout) {
   auto sites = testing::WriteCohort(12, {30, 30});
-  std::string study = WriteStudy(
-      "[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\nformula = \"bmi ~ age\"\nfamliy = \"x\"\n",
-      sites);
+  std::string study =
+      WriteStudy("[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\nformula = \"bmi ~ age\"\nfamliy = \"x\"\n", sites);
   Outcome outcome = RunMedfed("run " + study + " --json");
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_EQ(outcome.out, "");
-  EXPECT_NE(outcome.err.find("study.toml:13: unknown key \"famliy\""), std::string::npos)
-      << outcome.err;
+  EXPECT_NE(outcome.err.find("study.toml:13: unknown key \"famliy\""), std::string::npos) << outcome.err;
 }
 
 TEST(CliTest, MalformedCsvFailsNamingFileAndLine) {
@@ -155,8 +150,8 @@ TEST(CliTest, OutDirectoryIsReplacedWholeOrNotAtAll) {
 TEST(CliTest, OutputThatCannotBeWrittenIsAnError) {
   auto sites = testing::WriteCohort(13, {60, 50});
   std::string study = WriteStudy("[[analyses]]\nid = \"n\"\ntype = \"count\"\ntable = \"colon\"\n", sites);
-  const std::string command = "MEDFED_STATE_HOME=memory " + std::string(MEDFED_BINARY_DIR) + "/medfed run " + study +
-                              " >/dev/full 2>/dev/null";
+  const std::string command =
+      "MEDFED_STATE_HOME=memory " + std::string(MEDFED_BINARY_DIR) + "/medfed run " + study + " >/dev/full 2>/dev/null";
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_NE(WEXITSTATUS(status), 0);
@@ -216,9 +211,9 @@ TEST(CliTest, CertificateAuthorityIssuesPrivateKeysNobodyElseReads) {
 
 TEST(CliTest, DaemonConfigErrorsNameTheLine) {
   const std::string directory = testing::MakeTempDir("medfed_cli_daemon");
-  ASSERT_TRUE(WriteFileAtomically(directory + "/hub.toml",
-                                  "[hub]\nidentity = \"id\"\nstate = \"state\"\nround_timeout = 5\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(directory + "/hub.toml", "[hub]\nidentity = \"id\"\nstate = \"state\"\nround_timeout = 5\n")
+          .ok());
   Outcome hub = RunMedfed("hub serve --config " + directory + "/hub.toml");
   EXPECT_NE(hub.exit_code, 0);
   EXPECT_NE(hub.err.find("hub.toml:4: unknown key \"round_timeout\""), std::string::npos) << hub.err;
@@ -234,7 +229,8 @@ TEST(CliTest, PsiFindsTheSharedKeysAndSaysWhatItNormalised) {
                                   "id,x\n0012,1\n 0013 ,2\n0014,3\n0014,4\n,5\n110101199003074514,6\nonly-a,7\n")
                   .ok());
   ASSERT_TRUE(WriteFileAtomically(directory + "/b.csv", "pid\n0012\n0013\n12\n110101199003074514\nonly-b\n").ok());
-  Outcome json = RunMedfed("psi --a " + directory + "/a.csv --b " + directory + "/b.csv --column id --column-b pid --json");
+  Outcome json =
+      RunMedfed("psi --a " + directory + "/a.csv --b " + directory + "/b.csv --column id --column-b pid --json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto document = nlohmann::json::parse(json.out);
   EXPECT_EQ(document["intersection_size"], 3);
@@ -269,24 +265,33 @@ TEST(CliTest, PsiFindsTheSharedKeysAndSaysWhatItNormalised) {
 }
 
 TEST(CliTest, ScanFindsEveryPlantedIdentifierInTheMessyExtract) {
-  Outcome outcome = RunMedfed("scan " + std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/messy_extract.csv --json");
+  Outcome outcome =
+      RunMedfed("scan " + std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/messy_extract.csv --json");
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   auto document = nlohmann::json::parse(outcome.out);
   EXPECT_EQ(document["rows"], 2000);
-  EXPECT_EQ(document["grade"], 5);  // HIV diagnoses
+  EXPECT_EQ(document["grade"], 5);                                     // HIV diagnoses
   std::map<std::string, std::pair<std::string, std::string>> columns;  // name -> role, first kind
   for (const auto& column : document["columns"]) {
     columns[column["name"]] = {column["role"], column["detected"].empty() ? "" : column["detected"][0]["kind"]};
   }
   const std::map<std::string, std::pair<std::string, std::string>> expected = {
-      {"姓名", {"direct_identifier", "person_name"}},      {"身份证号", {"direct_identifier", "resident_id"}},
-      {"col_7", {"direct_identifier", "resident_id"}},     {"联系电话", {"direct_identifier", "mobile_phone"}},
-      {"现住址", {"direct_identifier", "address"}},        {"备注", {"direct_identifier", "mobile_phone"}},
-      {"登记号", {"direct_identifier", "unique_code"}},    {"样本号", {"direct_identifier", "unique_code"}},
-      {"性别", {"quasi_identifier", "sex"}},               {"出生日期", {"quasi_identifier", "date"}},
-      {"民族", {"quasi_identifier", "ethnicity"}},         {"职业", {"quasi_identifier", "occupation"}},
-      {"邮编", {"quasi_identifier", "postal_code"}},       {"诊断日期", {"quasi_identifier", "date"}},
-      {"ICD10", {"sensitive", "diagnosis"}},               {"诊断名称", {"sensitive", "diagnosis"}},
+      {"姓名", {"direct_identifier", "person_name"}},
+      {"身份证号", {"direct_identifier", "resident_id"}},
+      {"col_7", {"direct_identifier", "resident_id"}},
+      {"联系电话", {"direct_identifier", "mobile_phone"}},
+      {"现住址", {"direct_identifier", "address"}},
+      {"备注", {"direct_identifier", "mobile_phone"}},
+      {"登记号", {"direct_identifier", "unique_code"}},
+      {"样本号", {"direct_identifier", "unique_code"}},
+      {"性别", {"quasi_identifier", "sex"}},
+      {"出生日期", {"quasi_identifier", "date"}},
+      {"民族", {"quasi_identifier", "ethnicity"}},
+      {"职业", {"quasi_identifier", "occupation"}},
+      {"邮编", {"quasi_identifier", "postal_code"}},
+      {"诊断日期", {"quasi_identifier", "date"}},
+      {"ICD10", {"sensitive", "diagnosis"}},
+      {"诊断名称", {"sensitive", "diagnosis"}},
       {"分期", {"other", ""}}};
   for (const auto& [name, role_and_kind] : expected) {
     EXPECT_EQ(columns[name], role_and_kind) << name;
@@ -350,7 +355,8 @@ TEST(CliTest, IdentityDirectoriesAre0700WhateverTheUmask) {
   ASSERT_EQ(::chmod((directory + "/ca/ca.key").c_str(), 0644), 0);
   outcome = RunMedfed("ca issue " + directory + "/ca --name hospital-c --role site --out " + directory + "/c");
   EXPECT_NE(outcome.exit_code, 0);
-  EXPECT_NE(outcome.err.find("CA private key " + directory + "/ca/ca.key can be read"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("CA private key " + directory + "/ca/ca.key can be read"), std::string::npos)
+      << outcome.err;
 }
 
 TEST(CliTest, DeidentifiesTheMessyExtract) {
@@ -398,7 +404,8 @@ TEST(CliTest, DeidentifiesTheMessyExtract) {
   EXPECT_EQ(ReadFileToString(directory + "/again.csv").value(), output);
 
   // Bad input: a policy typo names the line; no key; the output refused leaves no file.
-  ASSERT_TRUE(WriteFileAtomically(directory + "/policy.toml", "k = 5\n[columns]\n\"出生日期\" = \"generalise\"\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(directory + "/policy.toml", "k = 5\n[columns]\n\"出生日期\" = \"generalise\"\n").ok());
   Outcome typo = RunMedfed("deid " + extract + " --out " + directory + "/typo.csv --policy " + directory +
                            "/policy.toml --key " + directory + "/site.key");
   EXPECT_NE(typo.exit_code, 0);
@@ -449,7 +456,8 @@ TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
                                   "[study]\nname = \"m\"\n[[sites]]\nname = \"a\"\ntables.p = \"rare_a.csv\"\n"
                                   "[[sites]]\nname = \"b\"\ntables.p = \"rare_b.csv\"\n[[analyses]]\nid = \"similar\"\n"
                                   "type = \"phenotype_match\"\ntable = \"p\"\nid_column = \"patient_id\"\n"
-                                  "terms = \"terms\"\nontology = \"ontology.obo\"\n").ok());
+                                  "terms = \"terms\"\nontology = \"ontology.obo\"\n")
+                  .ok());
   Outcome json = RunMedfed("match " + directory + "/study.toml --query " + directory + "/query.json --top 4 --json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
   const auto document = nlohmann::json::parse(json.out);
@@ -460,7 +468,8 @@ TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
   ASSERT_TRUE(WriteFileAtomically(directory + "/unknown.json", R"({"terms": ["SYN:0010803", "HP:0000000"]})").ok());
   Outcome unknown = RunMedfed("match " + directory + "/study.toml --query " + directory + "/unknown.json");
   EXPECT_EQ(unknown.exit_code, 0) << unknown.err;
-  EXPECT_NE(unknown.err.find("warning: terms not in the ontology, ignored: HP:0000000"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("warning: terms not in the ontology, ignored: HP:0000000"), std::string::npos)
+      << unknown.err;
   ASSERT_TRUE(WriteFileAtomically(directory + "/bad.json", R"({"term": ["SYN:0010803"]})").ok());
   Outcome bad = RunMedfed("match " + directory + "/study.toml --query " + directory + "/bad.json");
   EXPECT_NE(bad.exit_code, 0);

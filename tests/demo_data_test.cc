@@ -48,7 +48,8 @@ TEST(DemoDataTest, RareDiseaseNetworkMatchesTheGenerator) {
   EXPECT_TRUE(ReadFileToString(rare + "ontology.obo").value_or("") == network.ontology_obo);
   EXPECT_TRUE(ReadFileToString(rare + "query.json").value_or("") == network.example_query_json);
   for (size_t s = 0; s < network.site_csv.size(); ++s) {
-    EXPECT_TRUE(ReadFileToString(rare + "rare_" + static_cast<char>('a' + s) + ".csv").value_or("") == network.site_csv[s])
+    EXPECT_TRUE(ReadFileToString(rare + "rare_" + static_cast<char>('a' + s) + ".csv").value_or("") ==
+                network.site_csv[s])
         << "rare_" << static_cast<char>('a' + s) << ".csv differs from the generator's output";
   }
 }
@@ -62,7 +63,8 @@ TEST(DemoDataTest, GenotypeFilesMatchTheGenerator) {
          {std::pair{"chip_" + letter + ".bed", &sites[s].bed}, std::pair{"chip_" + letter + ".bim", &sites[s].bim},
           std::pair{"chip_" + letter + ".fam", &sites[s].fam},
           std::pair{"chip_pheno_" + letter + ".csv", &sites[s].phenotypes_csv}}) {
-      EXPECT_TRUE(ReadFileToString(kData + file).value_or("") == *contents) << file << " differs from the generator's output";
+      EXPECT_TRUE(ReadFileToString(kData + file).value_or("") == *contents)
+          << file << " differs from the generator's output";
     }
   }
 }

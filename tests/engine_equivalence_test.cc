@@ -34,8 +34,7 @@ const Json& FindCase(const Json& list, const std::string& id) {
 
 void ExpectRelative(double actual, double expected, double tolerance, const std::string& what) {
   double allowed = tolerance * std::fabs(expected) + 1e-300;
-  EXPECT_LE(std::fabs(actual - expected), allowed)
-      << what << ": medfed " << actual << " vs R " << expected;
+  EXPECT_LE(std::fabs(actual - expected), allowed) << what << ": medfed " << actual << " vs R " << expected;
 }
 
 // p-values: relative for ordinary values; tiny ones (deep in the tail) just need to be tiny.
@@ -86,8 +85,7 @@ TEST_P(GlmEquivalenceTest, MatchesRGlmOnPooledData) {
   const Json expected = FindCase(Expected()["glm"], c.id);
   Json keys = {{"table", "colon"}, {"formula", c.formula}, {"family", c.family}};
   if (!c.where.empty()) keys["where"] = c.where;
-  Json result = RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)),
-                       AnalysisSpec(c.id, "glm", keys));
+  Json result = RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)), AnalysisSpec(c.id, "glm", keys));
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   EXPECT_EQ(result["n"].get<double>(), expected["n"].get<double>());
   EXPECT_EQ(result["iterations"].get<double>(), expected["iterations"].get<double>());
@@ -116,9 +114,7 @@ TEST_P(GlmEquivalenceTest, MatchesRGlmOnPooledData) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, GlmEquivalenceTest, ::testing::ValuesIn(GlmCases()),
-                         [](const ::testing::TestParamInfo<GlmCase>& info) {
-                           return info.param.id;
-                         });
+                         [](const ::testing::TestParamInfo<GlmCase>& info) { return info.param.id; });
 
 struct DescriptiveCase {
   std::string id, rows, kind, row_variable, col_variable, variables, where;
@@ -162,8 +158,7 @@ TEST_P(DescriptiveEquivalenceTest, MatchesR) {
     keys["rows"] = c.row_variable;
     if (!c.col_variable.empty()) keys["cols"] = c.col_variable;
   }
-  Json result = RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)),
-                       AnalysisSpec(c.id, c.kind, keys));
+  Json result = RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)), AnalysisSpec(c.id, c.kind, keys));
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   if (c.kind == "summary") {
     ASSERT_EQ(result["variables"].size(), expected["variables"].size());
@@ -203,11 +198,8 @@ TEST_P(DescriptiveEquivalenceTest, MatchesR) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, DescriptiveEquivalenceTest,
-                         ::testing::ValuesIn(DescriptiveCases()),
-                         [](const ::testing::TestParamInfo<DescriptiveCase>& info) {
-                           return info.param.id;
-                         });
+INSTANTIATE_TEST_SUITE_P(Golden, DescriptiveEquivalenceTest, ::testing::ValuesIn(DescriptiveCases()),
+                         [](const ::testing::TestParamInfo<DescriptiveCase>& info) { return info.param.id; });
 
 }  // namespace
 }  // namespace medfed

@@ -13,12 +13,12 @@
 namespace medfed {
 namespace {
 
-std::vector<std::unique_ptr<SiteNode>> Nodes(const std::vector<SiteConfig>& sites,
-                                             DisclosurePolicy disclosure = {}, AccessPolicy access = {}) {
+std::vector<std::unique_ptr<SiteNode>> Nodes(const std::vector<SiteConfig>& sites, DisclosurePolicy disclosure = {},
+                                             AccessPolicy access = {}) {
   std::vector<std::unique_ptr<SiteNode>> nodes;
   for (const auto& site : sites) {
-    nodes.push_back(std::make_unique<SiteNode>(std::make_shared<SiteData>(site.name, site.tables),
-                                               SitePolicy{disclosure, access}));
+    nodes.push_back(
+        std::make_unique<SiteNode>(std::make_shared<SiteData>(site.name, site.tables), SitePolicy{disclosure, access}));
   }
   return nodes;
 }
@@ -88,9 +88,7 @@ TEST_F(FederationTest, SmallSiteRefusesAndTheReasonNamesSiteAndRule) {
   auto sites = testing::WriteCohort(3, {200, 150, 8});
   auto document = RunStudyLocally(testing::MakeStudy(
       sites, {Count(), AnalysisSpec("g", "glm",
-                                    {{"table", "colon"},
-                                     {"formula", "recurrence ~ age"},
-                                     {"family", "binomial"}})}));
+                                    {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   for (const auto& result : (*document)["results"]) {
     EXPECT_EQ(result["status"], "refused");
@@ -101,10 +99,10 @@ TEST_F(FederationTest, SmallSiteRefusesAndTheReasonNamesSiteAndRule) {
 TEST_F(FederationTest, GlmRefusedWhenParametersExceedTheFractionOfRows) {
   auto sites = testing::WriteCohort(4, {300, 300, 30});
   auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("g", "glm",
-                           {{"table", "colon"},
-                            {"formula", "bmi ~ rx + stage + age + sex + nodes + cea"},
-                            {"family", "gaussian"}})}));
+      sites,
+      {AnalysisSpec(
+          "g", "glm",
+          {{"table", "colon"}, {"formula", "bmi ~ rx + stage + age + sex + nodes + cea"}, {"family", "gaussian"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   const Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "refused") << result.dump();
@@ -131,11 +129,11 @@ TEST_F(FederationTest, GlmRefusedWhenABinaryColumnHasTooFewOfAValue) {
   sites[1].name = "site-b";
   sites[1].tables["t"] = directory + "/b.csv";
   auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("g", "glm",
-                           {{"table", "t"}, {"formula", "y ~ x + flag"}, {"family", "binomial"}})}));
+      sites, {AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ x + flag"}, {"family", "binomial"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
-  EXPECT_EQ((*document)["results"][0]["reason"],
-            "site site-b: a 0/1 column of the model or the response has fewer than 5 rows of one value (min_cell_count)");
+  EXPECT_EQ(
+      (*document)["results"][0]["reason"],
+      "site site-b: a 0/1 column of the model or the response has fewer than 5 rows of one value (min_cell_count)");
 }
 
 TEST_F(FederationTest, SiteRefusesReplayedAndOutOfOrderMessages) {
@@ -177,20 +175,25 @@ TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
   auto glm = run(AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "age ~ sex"}}));
   ASSERT_FALSE(glm.ok());
   EXPECT_NE(std::string(glm.status().message()).find("does not allow glm analyses (it allows: count, summary)"),
-            std::string::npos) << glm.status();
+            std::string::npos)
+      << glm.status();
   auto column = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age", "bmi"})}}));
   ASSERT_FALSE(column.ok());
   EXPECT_NE(std::string(column.status().message()).find("does not release column bmi of table colon"),
-            std::string::npos) << column.status();
-  EXPECT_NE(std::string(column.status().message()).find("the site's policy withholds it; the columns it releases are: age, sex, rx"),
-            std::string::npos) << column.status();
+            std::string::npos)
+      << column.status();
+  EXPECT_NE(std::string(column.status().message())
+                .find("the site's policy withholds it; the columns it releases are: age, sex, rx"),
+            std::string::npos)
+      << column.status();
   // A column that does not exist is told apart from a withheld one, and the list names only
   // what the site releases.
   auto unknown = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"weight"})}}));
   ASSERT_FALSE(unknown.ok());
   const std::string unknown_message(unknown.status().message());
   EXPECT_NE(unknown_message.find("has no column \"weight\"; the columns it releases are: age, sex, rx"),
-            std::string::npos) << unknown_message;
+            std::string::npos)
+      << unknown_message;
   EXPECT_EQ(unknown_message.find("bmi"), std::string::npos) << unknown_message;
   auto filtered = run(AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "cea > 5"}}));
   ASSERT_FALSE(filtered.ok());  // a where clause reads a column too
@@ -215,7 +218,8 @@ TEST_F(FederationTest, AccessPolicyRefusesColumnsAboveItsMaxGrade) {
   auto id = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"id"})}}));
   ASSERT_FALSE(id.ok());
   EXPECT_NE(std::string(id.status().message()).find("does not release column id of table colon: it is graded 4"),
-            std::string::npos) << id.status();
+            std::string::npos)
+      << id.status();
   auto age = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
   ASSERT_TRUE(age.ok()) << age.status();
   // A reviewed scan file overrides the site's own scan.
@@ -234,8 +238,8 @@ TEST_F(FederationTest, AccessPolicyRefusesColumnsAboveItsMaxGrade) {
 
 TEST_F(FederationTest, MissingColumnIsReportedBeforeAnyRound) {
   auto sites = testing::WriteCohort(6, {30, 30});
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "bmi ~ agee"}})}));
+  auto document = RunStudyLocally(
+      testing::MakeStudy(sites, {AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "bmi ~ agee"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("site hospital-a"), std::string::npos) << message;
@@ -272,13 +276,14 @@ TEST_F(FederationTest, BadResponseValueNamesFileAndLine) {
 TEST_F(FederationTest, CrosstabSuppressesSmallCellsWithComplements) {
   std::string directory = testing::MakeTempDir("medfed_crosstab");
   std::string a = "g,h\n";
-  for (int i = 0; i < 40; ++i) a += std::string(i < 2 ? "rare" : (i % 2 ? "x" : "y")) + "," + (i % 3 ? "p" : "q") + "\n";
+  for (int i = 0; i < 40; ++i)
+    a += std::string(i < 2 ? "rare" : (i % 2 ? "x" : "y")) + "," + (i % 3 ? "p" : "q") + "\n";
   ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", a).ok());
   std::vector<SiteConfig> sites(1);
   sites[0].name = "only";
   sites[0].tables["t"] = directory + "/a.csv";
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("x", "crosstab", {{"table", "t"}, {"rows", "g"}, {"cols", "h"}})}));
+  auto document = RunStudyLocally(
+      testing::MakeStudy(sites, {AnalysisSpec("x", "crosstab", {{"table", "t"}, {"rows", "g"}, {"cols", "h"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   const Json& result = (*document)["results"][0];
   // "rare" has two rows: its name never leaves the site, its rows count under (other), last.

@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
+#include "medfed/analysis/gwas_internal.h"
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
 #include "medfed/core/text.h"
-#include "medfed/analysis/gwas_internal.h"
 #include "medfed/federation/study_runner.h"
 #include "medfed/privacy/differential_privacy.h"
 #include "test_support.h"
@@ -74,7 +74,8 @@ std::vector<SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenoty
     EXPECT_TRUE(WriteFileAtomically(site.policy_path, "[disclosure]\nmin_cell_count = 1\n").ok());
     site.name = std::string("biobank-") + name;
     site.tables["pheno"] = directory + "/pheno_" + name + ".csv";
-    site.genotypes["chip"] = (vcf_site_c && std::string(name) == "c") ? kData + "site_c.vcf.gz" : kData + "site_" + name;
+    site.genotypes["chip"] =
+        (vcf_site_c && std::string(name) == "c") ? kData + "site_c.vcf.gz" : kData + "site_" + name;
     sites.push_back(site);
   }
   return sites;
@@ -299,8 +300,8 @@ TEST(GwasEquivalenceTest, PhenotypeThatIsNotCaseControlIsAClearError) {
   table.replace(comma + 1, 1, "3");
   ASSERT_TRUE(WriteFileAtomically(sites[1].tables["pheno"], table).ok());
   auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"},
-                                          {"test", "logistic"}})}));
+      sites, {AnalysisSpec("gw", "gwas",
+                           {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"}, {"test", "logistic"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("pheno_b.csv:2"), std::string::npos) << message;
@@ -326,8 +327,7 @@ TEST(GwasEquivalenceTest, VariantsMissingAtASiteAreLeftOutAndReported) {
   ASSERT_EQ(run.result["status"], "ok");
   EXPECT_EQ(run.result["variants_shared"], 2407);
   EXPECT_EQ(run.result["variants_left_out"], 1);
-  EXPECT_NE(run.result["left_out_examples"][0].get<std::string>().find("missing at site biobank-c"),
-            std::string::npos);
+  EXPECT_NE(run.result["left_out_examples"][0].get<std::string>().find("missing at site biobank-c"), std::string::npos);
 }
 
 // Rare variants whose carriers are nearly all cases, a strong effect, heavy missingness and a
@@ -362,13 +362,13 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
     return dosage;
   };
   std::vector<std::vector<int>> variants = {
-      carriers_among(0.3, 0.3, 0.01),      // null
-      carriers_among(0.012, 0.001, 0),     // rare, carriers nearly all cases
-      carriers_among(0.6, 0.2, 0.02),      // strong effect
-      carriers_among(0.03, 0.008, 0.3),    // rare with 30% missing calls
-      carriers_among(0.008, 0.0, 0),       // carriers only among cases: separation
-      carriers_among(0.0, 0.0, 0.05),      // monomorphic
-      carriers_among(0.55, 0.5, 0.0),      // common, ALT the major allele
+      carriers_among(0.3, 0.3, 0.01),    // null
+      carriers_among(0.012, 0.001, 0),   // rare, carriers nearly all cases
+      carriers_among(0.6, 0.2, 0.02),    // strong effect
+      carriers_among(0.03, 0.008, 0.3),  // rare with 30% missing calls
+      carriers_among(0.008, 0.0, 0),     // carriers only among cases: separation
+      carriers_among(0.0, 0.0, 0.05),    // monomorphic
+      carriers_among(0.55, 0.5, 0.0),    // common, ALT the major allele
   };
   // Twelve carrier cases and one carrier control: log OR near 2.5, reached in steps that do not
   // shrink at first, so the sites are asked for the log-likelihood on the way.
@@ -419,7 +419,8 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
                               std::to_string(samples[i].rare_case) + "," + FormatRoundTrip(samples[i].pc1);
       table += row + "\n";
       pooled += row;
-      for (const auto& variant : variants) pooled += "," + (variant[i] < 0 ? std::string("NA") : std::to_string(variant[i]));
+      for (const auto& variant : variants)
+        pooled += "," + (variant[i] < 0 ? std::string("NA") : std::to_string(variant[i]));
       pooled += "\n";
     }
     ASSERT_TRUE(WriteFileAtomically(prefix + ".bim", bim).ok());
@@ -447,9 +448,12 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
   ASSERT_TRUE(WriteFileAtomically(everyone.tables["pooled"], pooled).ok());
   auto compare_with_oracle = [&](const GwasRun& gwas, const std::string& outcome, size_t v) {
     const std::string id = "v" + std::to_string(v);
-    auto oracle = RunStudyLocally(testing::MakeStudy(
-        {everyone}, {AnalysisSpec("g", "glm", {{"table", "pooled"}, {"family", "binomial"}, {"epsilon", 1e-14},
-                                                {"formula", outcome + " ~ g" + std::to_string(v) + " + pc1"}})}));
+    auto oracle = RunStudyLocally(
+        testing::MakeStudy({everyone}, {AnalysisSpec("g", "glm",
+                                                     {{"table", "pooled"},
+                                                      {"family", "binomial"},
+                                                      {"epsilon", 1e-14},
+                                                      {"formula", outcome + " ~ g" + std::to_string(v) + " + pc1"}})}));
     ASSERT_TRUE(oracle.ok()) << oracle.status();
     const Json& fit = (*oracle)["results"][0];
     ASSERT_EQ(fit["status"], "ok") << fit.dump(2);
@@ -458,7 +462,8 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
     ASSERT_EQ(ours.at("ERRCODE"), ".") << id;
     const double sign = ours.at("A1") == "A" ? 1 : -1;  // the oracle counts ALT (A) copies
     EXPECT_NEAR(sign * std::log(Number(ours.at("OR"))), term["estimate"].get<double>(),
-                1e-6 * std::fabs(term["estimate"].get<double>()) + 6e-8) << id;
+                1e-6 * std::fabs(term["estimate"].get<double>()) + 6e-8)
+        << id;
     Close(ours.at("LOG(OR)_SE"), FormatRoundTrip(term["std_error"].get<double>()), 1e-6, 0, id + " SE");
     Close(Signed(sign, ours.at("Z_STAT")), FormatRoundTrip(term["statistic"].get<double>()), 1e-6, 1e-7, id + " Z");
     EXPECT_EQ(Number(ours.at("OBS_CT")), fit["n"].get<double>()) << id;
@@ -505,19 +510,24 @@ TEST(GwasExtractTest, OnlyTheListedVariantsAreTestedWithTheSameNumbers) {
   EXPECT_EQ(some.result["variants_extracted"], 5);
   EXPECT_EQ(some.result["extract_not_found"], 1);
   EXPECT_EQ(some.result["extract_not_found_examples"][0], "no_such_variant");
-  auto none = RunStudyLocally(testing::MakeStudy(
-      Sites(), {AnalysisSpec("gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"},
-                                            {"test", "allelic"}, {"extract", {"no_such_variant"}}})}));
+  auto none = RunStudyLocally(testing::MakeStudy(Sites(), {AnalysisSpec("gw", "gwas",
+                                                                        {{"genotypes", "chip"},
+                                                                         {"table", "pheno"},
+                                                                         {"phenotype", "cc"},
+                                                                         {"test", "allelic"},
+                                                                         {"extract", {"no_such_variant"}}})}));
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.status().message().find("none of the 1 variant IDs in extract"), std::string::npos) << none.status();
 }
 
 TEST(GwasPrivacyTest, OnlyAllelicAndTrendHaveANoisedForm) {
   for (const char* test : {"logistic", "linear", "qc"}) {
-    auto parsed = gwas::ParseGwasSpec(AnalysisSpec(
-        "g", "gwas",
-        {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"}, {"test", test},
-         {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
+    auto parsed = gwas::ParseGwasSpec(AnalysisSpec("g", "gwas",
+                                                   {{"genotypes", "chip"},
+                                                    {"table", "pheno"},
+                                                    {"phenotype", "cc"},
+                                                    {"test", test},
+                                                    {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
     ASSERT_FALSE(parsed.ok()) << test;
     EXPECT_NE(parsed.status().message().find("needs test = allelic or trend"), std::string::npos) << parsed.status();
   }
@@ -545,8 +555,7 @@ TEST(GwasPrivacyTest, NoisedCountsFollowTheStatedMechanism) {
   const int runs = 100;
   for (int run = 0; run < runs; ++run) {
     GwasRun noised = RunGwas(
-        {{"phenotype", "cc"}, {"test", "trend"}, {"extract", ids}, {"privacy", privacy}, {"block_variants", 7}},
-        sites);
+        {{"phenotype", "cc"}, {"test", "trend"}, {"extract", ids}, {"privacy", privacy}, {"block_variants", 7}}, sites);
     ASSERT_EQ(noised.result["status"], "ok") << noised.result.dump(2);
     ASSERT_EQ(noised.rows.size(), 20u);
     if (run == 0) {

@@ -104,12 +104,11 @@ TEST(HostileExpressionTest, EvaluatingADeepButAllowedWhereWorks) {
 TEST(HostileFormulaTest, ExplodingInteractionsAreRefused) {
   std::string product = "y ~ x1";
   for (int i = 2; i <= 30; ++i) product += "*x" + std::to_string(i);
-  for (const std::string& formula :
-       {product, std::string("y ~ (a+b+c+d+e+f+g+h+i+j+k+l)^12"), std::string("y ~ (a+b)^1e9 * (c+d+e+f+g+h+i+j+k+l+m)^11")}) {
+  for (const std::string& formula : {product, std::string("y ~ (a+b+c+d+e+f+g+h+i+j+k+l)^12"),
+                                     std::string("y ~ (a+b)^1e9 * (c+d+e+f+g+h+i+j+k+l+m)^11")}) {
     auto parsed = ParseFormula(formula);
     ASSERT_FALSE(parsed.ok()) << formula;
-    EXPECT_NE(parsed.status().message().find("limit for a formula"), std::string::npos)
-        << parsed.status();
+    EXPECT_NE(parsed.status().message().find("limit for a formula"), std::string::npos) << parsed.status();
   }
   // A huge power of a small base costs nothing: (a+b)^1e9 is (a+b)^2.
   auto squared = ParseFormula("y ~ (a+b)^1000000000");
@@ -127,12 +126,13 @@ const char* kStudyHeader =
 
 TEST(HostileStudyTest, DeepWhereNamesFileLineKeyAndLimit) {
   const std::string where = Repeat("(", 500) + "age > 1" + Repeat(")", 500);
-  auto study = ParseStudyFile(std::string(kStudyHeader) + "[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n" +
-                                  "where = \"" + where + "\"\n",
-                              "/x/study.toml");
+  auto study = ParseStudyFile(
+      std::string(kStudyHeader) + "[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n" + "where = \"" + where + "\"\n",
+      "/x/study.toml");
   ASSERT_FALSE(study.ok());
   const std::string message(study.status().message());
-  EXPECT_NE(message.find("/x/study.toml:6: analysis \"1\" (count): where"), std::string::npos) << message.substr(0, 200);
+  EXPECT_NE(message.find("/x/study.toml:6: analysis \"1\" (count): where"), std::string::npos)
+      << message.substr(0, 200);
   EXPECT_NE(message.find("where"), std::string::npos);
   EXPECT_NE(message.find("64 levels deep (the limit"), std::string::npos) << message.substr(0, 400);
 }
@@ -174,9 +174,9 @@ TEST(HostileTomlTest, NestingIsRefusedBeforeToml11SeesIt) {
 }
 
 TEST(HostileTomlTest, BracketsInsideStringsAndCommentsDoNotCount) {
-  const std::string text = "# " + Repeat("[", 100) + "\nx = \"" + Repeat("[{", 100) + "\"\ny = '" +
-                           Repeat("{", 100) + "'\nz = \"\"\"\n" + Repeat("[", 100) + "\n\"\"\"\nw = '''" +
-                           Repeat("[", 100) + "'''\nv = \"a\\\"[[\"\n";
+  const std::string text = "# " + Repeat("[", 100) + "\nx = \"" + Repeat("[{", 100) + "\"\ny = '" + Repeat("{", 100) +
+                           "'\nz = \"\"\"\n" + Repeat("[", 100) + "\n\"\"\"\nw = '''" + Repeat("[", 100) +
+                           "'''\nv = \"a\\\"[[\"\n";
   auto parsed = ParseToml(text, "p.toml");
   EXPECT_TRUE(parsed.ok()) << parsed.status();
 }
@@ -199,12 +199,10 @@ TEST(HostileTomlTest, StudyAndPolicyFilesUseTheLimit) {
   const std::string deep = "x = " + Repeat("[", 5000) + Repeat("]", 5000) + "\n";
   auto study = ParseStudyFile(std::string(kStudyHeader) + deep, "/x/study.toml");
   ASSERT_FALSE(study.ok());
-  EXPECT_NE(study.status().message().find("/x/study.toml:6: nested more than"), std::string::npos)
-      << study.status();
+  EXPECT_NE(study.status().message().find("/x/study.toml:6: nested more than"), std::string::npos) << study.status();
   auto policy = ParsePolicy("[disclosure]\n" + deep, "policy.toml");
   ASSERT_FALSE(policy.ok());
-  EXPECT_NE(policy.status().message().find("policy.toml:2: nested more than"), std::string::npos)
-      << policy.status();
+  EXPECT_NE(policy.status().message().find("policy.toml:2: nested more than"), std::string::npos) << policy.status();
 }
 
 // Messages that say what is wrong: each names the site, file, line or column concerned.

@@ -52,14 +52,16 @@ TEST(LinkageTest, PsiBetweenTwoNamedSitesAndFilters) {
   std::set<uint64_t> at_a;
   for (size_t i = 0; i < rows[0]; ++i) at_a.insert(synth::ColorectalPerson(rows, 0, i));
   for (size_t i = 0; i < rows[2]; ++i) expected += at_a.count(synth::ColorectalPerson(rows, 2, i));
-  Json psi = RunOne(sites, AnalysisSpec("p", "psi", {{"table", "colon"}, {"column", "pseudonym"},
-                                                     {"sites", Json::array({"hospital-a", "hospital-c"})}}));
+  Json psi = RunOne(
+      sites, AnalysisSpec(
+                 "p", "psi",
+                 {{"table", "colon"}, {"column", "pseudonym"}, {"sites", Json::array({"hospital-a", "hospital-c"})}}));
   ASSERT_EQ(psi["status"], "ok") << psi.dump();
   EXPECT_EQ(psi["intersection_size"], expected);
   EXPECT_EQ(expected, 14u);
   // Three sites and no `sites`: psi needs to be told which two.
-  auto ambiguous = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("p", "psi", {{"table", "colon"}, {"column", "pseudonym"}})}));
+  auto ambiguous = RunStudyLocally(
+      testing::MakeStudy(sites, {AnalysisSpec("p", "psi", {{"table", "colon"}, {"column", "pseudonym"}})}));
   EXPECT_FALSE(ambiguous.ok() && (*ambiguous)["results"][0]["status"] == "ok");
   // The hospitals' own record numbers differ at every site: no overlap.
   Json by_id = RunOne(sites, AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "id"}}));

@@ -35,15 +35,20 @@ Network WriteNetwork(std::vector<size_t> patients) {
   for (size_t s = 0; s < patients.size(); ++s) {
     const std::string path = network.directory + "/rare_" + static_cast<char>('a' + s) + ".csv";
     EXPECT_TRUE(WriteFileAtomically(path, network.data.site_csv[s]).ok());
-    network.sites.push_back({std::string("clinic-") + static_cast<char>('a' + s), {{"patients", path}}, {}, "", "", ""});
+    network.sites.push_back(
+        {std::string("clinic-") + static_cast<char>('a' + s), {{"patients", path}}, {}, "", "", ""});
   }
   return network;
 }
 
 AnalysisSpec MatchSpec(const Network& network, const std::vector<std::string>& query, int top) {
   return AnalysisSpec("m", "phenotype_match",
-                      {{"table", "patients"}, {"id_column", "patient_id"}, {"terms", "terms"},
-                       {"ontology", network.directory + "/ontology.obo"}, {"query", query}, {"top", top}});
+                      {{"table", "patients"},
+                       {"id_column", "patient_id"},
+                       {"terms", "terms"},
+                       {"ontology", network.directory + "/ontology.obo"},
+                       {"query", query},
+                       {"top", top}});
 }
 
 std::string Hmac(const std::string& key, const std::string& patient) {
@@ -86,7 +91,8 @@ std::map<std::pair<std::string, std::string>, double> PlaintextScores(const Netw
   }
   std::vector<double> weight(ontology.size(), 0);
   for (uint32_t term : ontology.Closure(query_terms)) {
-    if (counts[term] > 0) weight[term] = std::llround(100 * std::log(static_cast<double>(patients.size()) / counts[term]));
+    if (counts[term] > 0)
+      weight[term] = std::llround(100 * std::log(static_cast<double>(patients.size()) / counts[term]));
   }
   std::map<std::pair<std::string, std::string>, double> scores;
   for (const auto& patient : patients) {
@@ -168,14 +174,15 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
 
 TEST(PhenotypeMatch, UnknownTermsAreReportedAndAQueryOfOnlyUnknownTermsFails) {
   const Network network = WriteNetwork({60, 40});
-  auto partly = RunStudyLocally(
-      testing::MakeStudy(network.sites, {MatchSpec(network, {"SYN:0010803", "HP:9999999"}, 3)}));
+  auto partly =
+      RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, {"SYN:0010803", "HP:9999999"}, 3)}));
   ASSERT_TRUE(partly.ok()) << partly.status();
   EXPECT_EQ((*partly)["results"][0]["unknown_terms"], Json::array({"HP:9999999"}));
   auto none = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, {"HP:9999999"}, 3)}));
   ASSERT_FALSE(none.ok());
   EXPECT_NE(std::string(none.status().message()).find("none of the query's terms is in the ontology"),
-            std::string::npos) << none.status();
+            std::string::npos)
+      << none.status();
   EXPECT_NE(std::string(none.status().message()).find("HP:9999999"), std::string::npos);
 }
 

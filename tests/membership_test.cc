@@ -29,8 +29,7 @@ struct Outcome {
 Outcome RunMedfed(const std::string& arguments) {
   const std::string directory = testing::MakeTempDir("medfed_membership_run");
   const std::string command = "MEDFED_STATE_HOME=" + directory + "/state " + std::string(MEDFED_BINARY_DIR) +
-                              "/medfed " + arguments + " >" + directory +
-                              "/out 2>" + directory + "/err";
+                              "/medfed " + arguments + " >" + directory + "/out 2>" + directory + "/err";
   const int status = std::system(command.c_str());
   Outcome outcome;
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -102,7 +101,8 @@ std::string StudyText(const std::string& data) {
   };
   analysis("count", "count", "table = \"colon\"\n" + colon);
   analysis("distinct", "distinct_count", "table = \"colon\"\ncolumn = \"pseudonym\"\n" + colon);
-  analysis("psi", "psi", "table = \"colon\"\ncolumn = \"pseudonym\"\nsites = [\"hospital-a\", \"hospital-b\"]\n" + colon);
+  analysis("psi", "psi",
+           "table = \"colon\"\ncolumn = \"pseudonym\"\nsites = [\"hospital-a\", \"hospital-b\"]\n" + colon);
   analysis("crosstab", "crosstab", "table = \"colon\"\nrows = \"rx\"\ncols = \"stage\"\n" + colon);
   analysis("summary", "summary", "table = \"colon\"\nvariables = [\"age\", \"nodes\"]\n" + colon);
   analysis("glm", "glm", "table = \"colon\"\nformula = \"recurrence ~ rx + age\"\nfamily = \"binomial\"\n" + colon);
@@ -116,17 +116,19 @@ std::string StudyText(const std::string& data) {
                std::string(kCase) + "\"'\n");
   analysis("gwas", "gwas",
            "genotypes = \"chip\"\ntable = \"chip_pheno\"\nphenotype = \"case\"\ntest = \"allelic\"\n"
-           "where = 'IID == \"" + std::string(kSample) + "\"'\n");
+           "where = 'IID == \"" +
+               std::string(kSample) + "\"'\n");
   analysis("match", "phenotype_match",
            "table = \"rare\"\nid_column = \"patient_id\"\nterms = \"terms\"\nontology = \"" + data +
-               "/ontology.obo\"\nquery = [\"SYN:0010002\", \"SYN:0010900\"]\nwhere = 'patient_id == \"" +
-               kRarePatient + "\"'\n");
+               "/ontology.obo\"\nquery = [\"SYN:0010002\", \"SYN:0010900\"]\nwhere = 'patient_id == \"" + kRarePatient +
+               "\"'\n");
   return text;
 }
 
 // The data directory appears in messages naming a file; it is the only difference allowed.
 std::string Normalised(std::string text, const std::string& data) {
-  for (size_t at = text.find(data); at != std::string::npos; at = text.find(data, at)) text.replace(at, data.size(), "DATA");
+  for (size_t at = text.find(data); at != std::string::npos; at = text.find(data, at))
+    text.replace(at, data.size(), "DATA");
   return text;
 }
 

@@ -112,11 +112,16 @@ class NetworkTest : public ::testing::Test {
 std::vector<AnalysisSpec> ManyAnalyses() {
   return {AnalysisSpec("n", "count", {{"table", "colon"}}),
           AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"cols", "stage"}}),
-          AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ rx + age + nodes"}, {"family", "binomial"}}),
+          AnalysisSpec("g", "glm",
+                       {{"table", "colon"}, {"formula", "recurrence ~ rx + age + nodes"}, {"family", "binomial"}}),
           AnalysisSpec("km", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"}}),
           AnalysisSpec("cx", "cox", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx + age"}}),
-          AnalysisSpec("gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"},
-                                      {"covariates", Json::array({"pc1"})}, {"test", "logistic"}})};
+          AnalysisSpec("gw", "gwas",
+                       {{"genotypes", "chip"},
+                        {"table", "pheno"},
+                        {"phenotype", "cc"},
+                        {"covariates", Json::array({"pc1"})},
+                        {"test", "logistic"}})};
 }
 
 TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
@@ -188,7 +193,8 @@ TEST_F(NetworkTest, HubKilledMidStudyRunsTheStudyAgainFromTheStart) {
   std::promise<void> running;
   auto first = std::async(std::launch::async, [&] {
     return Submit(
-        Study({ManyAnalyses()[0], ManyAnalyses()[2]}), "alice", "", [&](const std::string& id) { accepted.set_value(id); },
+        Study({ManyAnalyses()[0], ManyAnalyses()[2]}), "alice", "",
+        [&](const std::string& id) { accepted.set_value(id); },
         [&](const std::string& progress) {
           if (progress != "running") return;
           signal_site("hospital-c", SIGSTOP);
@@ -244,8 +250,8 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   }
   EXPECT_GE(entries_before, 4u);  // hub start, submission, two approvals
   // The person approves while the hub is down; the site reports it when the hub is back.
-  auto approved = Medfed({"site", "approvals", "--config", network_->site_config("hospital-c"), "approve", study_id,
-                          "--by", "dr. test"});
+  auto approved = Medfed(
+      {"site", "approvals", "--config", network_->site_config("hospital-c"), "approve", study_id, "--by", "dr. test"});
   ASSERT_EQ(approved.first, 0) << approved.second;
   ASSERT_TRUE(network_->StartHub().ok());
   net::ClientOptions options;
@@ -296,8 +302,8 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   EXPECT_EQ(intact.first, 0) << intact.second;
   EXPECT_NE(intact.second.find("ledger OK"), std::string::npos) << intact.second;
   // The hub's copy shows how far each site has checked and countersigned its history.
-  auto at_hub = Medfed({"audit", "verify", "--state", network_->hub_state(), "--ca",
-                        network_->identity("hub") + "/ca.crt"});
+  auto at_hub =
+      Medfed({"audit", "verify", "--state", network_->hub_state(), "--ca", network_->identity("hub") + "/ca.crt"});
   EXPECT_EQ(at_hub.first, 0) << at_hub.second;
   EXPECT_NE(at_hub.second.find("countersigned by hospital-b up to entry"), std::string::npos) << at_hub.second;
   auto log = Medfed({"audit", "log", "--state", network_->site_state("hospital-b")});
@@ -433,8 +439,8 @@ TEST_F(NetworkTest, ClientsWithoutACertificateOrWithTheWrongRoleAreRejected) {
   garbage.set_chunk("\xff\xff\xff not a protobuf");
   garbage.set_last(true);
   // A site name no daemon uses, so that no real site's reconnect replaces this stream mid-test.
-  auto issued = Medfed({"ca", "issue", network_->directory() + "/ca", "--name", "hospital-z", "--role", "site",
-                        "--out", network_->identity("hospital-z")});
+  auto issued = Medfed({"ca", "issue", network_->directory() + "/ca", "--name", "hospital-z", "--role", "site", "--out",
+                        network_->identity("hospital-z")});
   ASSERT_EQ(issued.first, 0) << issued.second;
   auto site = Identity("hospital-z", crypto::PartyRole::kSite);
   EXPECT_EQ(open_stream(site, {garbage}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -504,7 +510,9 @@ TEST_F(NetworkTest, TwentyConcurrentStudiesAllSucceed) {
   StartNetwork();
   std::vector<std::future<StatusOr<net::RemoteStudy>>> studies;
   for (int i = 0; i < 20; ++i) {
-    studies.push_back(std::async(std::launch::async, [&] { return Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]})); }));
+    studies.push_back(std::async(std::launch::async, [&] {
+      return Submit(Study({ManyAnalyses()[0], ManyAnalyses()[2]}));
+    }));
   }
   std::string first;
   for (auto& study : studies) {
@@ -535,9 +543,10 @@ TEST_F(NetworkTest, APatientPresentOrAbsentLeavesTheSameTraceInTheLedgerAndTheLo
       AnalysisSpec("n", "count", {{"table", "colon"}, {"where", where}}),
       AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"where", where}}),
       AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", {"age"}}, {"where", where}}),
-      AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"},
-                                {"where", where}}),
-      AnalysisSpec("km", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}, {"where", where}})};
+      AnalysisSpec("g", "glm",
+                   {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"}, {"where", where}}),
+      AnalysisSpec("km", "kaplan_meier",
+                   {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}, {"where", where}})};
   auto entries_of = [&](const std::string& study_id) {
     auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
     EXPECT_TRUE(database.ok());

@@ -15,13 +15,11 @@ namespace {
 // SEER*Stat tutorial, "Calculating Age-adjusted Rates", step 3 (see stats/rates_test.cc).
 const std::vector<int> kCount = {29,   87,   67,   71,   87,   177,  290,  657,  1072, 1691,
                                  2428, 2931, 2881, 2817, 2817, 2744, 2634, 1884, 1705};
-const std::vector<int> kPopulation = {139879, 553189, 736212, 770999, 651390, 639159, 676354,
-                                      736557, 724826, 700200, 617437, 516541, 361170, 259440,
-                                      206204, 172087, 142958, 99654,  92692};
-const std::vector<std::string> kAgeGroups = {"00",    "01-04", "05-09", "10-14", "15-19",
-                                             "20-24", "25-29", "30-34", "35-39", "40-44",
-                                             "45-49", "50-54", "55-59", "60-64", "65-69",
-                                             "70-74", "75-79", "80-84", "85+"};
+const std::vector<int> kPopulation = {139879, 553189, 736212, 770999, 651390, 639159, 676354, 736557, 724826, 700200,
+                                      617437, 516541, 361170, 259440, 206204, 172087, 142958, 99654,  92692};
+const std::vector<std::string> kAgeGroups = {"00",    "01-04", "05-09", "10-14", "15-19", "20-24", "25-29",
+                                             "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64",
+                                             "65-69", "70-74", "75-79", "80-84", "85+"};
 
 // Three registries: cases and population split 50/30/20 %, cases as one row each (half of
 // them with the age in years, half with the group label), populations by age group and year.
@@ -34,9 +32,9 @@ std::vector<SiteConfig> SeerRegistries() {
     std::string population = "age_group,year,population\n";
     int id = 0;
     for (size_t g = 0; g < kCount.size(); ++g) {
-      int site_cases = s < 2 ? static_cast<int>(kCount[g] * shares[s])
-                             : kCount[g] - static_cast<int>(kCount[g] * shares[0]) -
-                                   static_cast<int>(kCount[g] * shares[1]);
+      int site_cases =
+          s < 2 ? static_cast<int>(kCount[g] * shares[s])
+                : kCount[g] - static_cast<int>(kCount[g] * shares[0]) - static_cast<int>(kCount[g] * shares[1]);
       int lower = g == 0 ? 0 : (g == 1 ? 1 : static_cast<int>(5 * (g - 1)));
       for (int c = 0; c < site_cases; ++c) {
         std::string age = c % 2 ? std::to_string(lower + (g > 1 ? c % 5 : 0)) : kAgeGroups[g];
@@ -89,10 +87,11 @@ TEST_F(RegistryTest, RatesByGroupSuppressSmallCountsAndCollapseAgeGroupsForSegi)
   auto document = RunStudyLocally(testing::MakeStudy(
       SeerRegistries(),
       {AnalysisSpec("r", "rates",
-                    {{"table", "cases"}, {"population", "population"}, {"standard", "segi1960"},
+                    {{"table", "cases"},
+                     {"population", "population"},
+                     {"standard", "segi1960"},
                      {"where", "site_code == \"C18\""}}),
-       AnalysisSpec("few", "rates",
-                    {{"table", "cases"}, {"population", "population"}, {"where", "id <= 4"}})}));
+       AnalysisSpec("few", "rates", {{"table", "cases"}, {"population", "population"}, {"where", "id <= 4"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   const Json& segi = (*document)["results"][0];
   ASSERT_EQ(segi["status"], "ok") << segi.dump(2);
@@ -110,8 +109,8 @@ TEST_F(RegistryTest, BadAgeGroupNamesFileAndLine) {
   std::string bad = testing::MakeTempDir("medfed_badage") + "/population.csv";
   ASSERT_TRUE(WriteFileAtomically(bad, "age_group,population\n00,100\nold,50\n").ok());
   sites[2].tables["population"] = bad;
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("r", "rates", {{"table", "cases"}, {"population", "population"}})}));
+  auto document = RunStudyLocally(
+      testing::MakeStudy(sites, {AnalysisSpec("r", "rates", {{"table", "cases"}, {"population", "population"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("population.csv:3"), std::string::npos) << message;
@@ -149,11 +148,13 @@ TEST_F(RegistryTest, LifeTableAndRelativeSurvivalByHand) {
   sites[1].name = "b";
   sites[1].tables["t"] = directory + "/b.csv";
   sites[1].policy_path = directory + "/policy.toml";
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("lt", "life_table",
-                           {{"table", "t"}, {"formula", "Surv(time, status) ~ 1"},
-                            {"intervals", Json::array({0, 1, 2})}, {"time_unit", "years"},
-                            {"expected", directory + "/expected.csv"}})}));
+  auto document =
+      RunStudyLocally(testing::MakeStudy(sites, {AnalysisSpec("lt", "life_table",
+                                                              {{"table", "t"},
+                                                               {"formula", "Surv(time, status) ~ 1"},
+                                                               {"intervals", Json::array({0, 1, 2})},
+                                                               {"time_unit", "years"},
+                                                               {"expected", directory + "/expected.csv"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   ASSERT_EQ((*document)["results"][0]["status"], "ok") << (*document)["results"][0].dump(2);
   const Json& rows = (*document)["results"][0]["strata"][0]["intervals"];
@@ -192,8 +193,9 @@ TEST_F(RegistryTest, SurvivalRefusalsForFewEventsAndFewAtRisk) {
   // Few at risk: requested times late in follow-up are withheld, and the curve is cut.
   auto late = RunStudyLocally(testing::MakeStudy(
       testing::WriteCohort(42, {200, 150, 150}),
-      {AnalysisSpec("k", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"},
-                                          {"times", Json::array({100, 3200})}})}));
+      {AnalysisSpec(
+          "k", "kaplan_meier",
+          {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"}, {"times", Json::array({100, 3200})}})}));
   ASSERT_TRUE(late.ok()) << late.status();
   bool withheld = false;
   for (const auto& stratum : (*late)["results"][0]["strata"]) {

@@ -28,9 +28,9 @@ std::vector<SiteConfig> Sites(size_t rows, bool outlier = false, const std::stri
       std::snprintf(id, sizeof id, "P%d%04zu", s, r);
       const double cost = outlier && s == 0 && r == 0 ? 5e6 : 1000 + static_cast<double>(random() % 4000);
       const std::string age = r < missing_ages ? "" : std::to_string(30 + random() % 60);
-      text += std::string(id) + "," + age + "," + std::to_string(cost) + "," +
-              (random() % 2 ? "A" : "B") + "," + std::to_string(1 + random() % 3000) + "," +
-              std::to_string(random() % 2) + "," + std::to_string(random() % 2) + "\n";
+      text += std::string(id) + "," + age + "," + std::to_string(cost) + "," + (random() % 2 ? "A" : "B") + "," +
+              std::to_string(1 + random() % 3000) + "," + std::to_string(random() % 2) + "," +
+              std::to_string(random() % 2) + "\n";
     }
     SiteConfig site;
     site.name = "site-" + std::to_string(s);
@@ -102,8 +102,8 @@ TEST(DifferencingTest, AModelWithAndWithoutOnePatientIsRefused) {
   auto sites = Sites(200);
   Json first = RunOne(sites, Spec("m1", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
   ASSERT_EQ(first["status"], "ok") << first.dump();
-  Json second = RunOne(sites, Spec("m2", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"},
-                                                 {"where", "id != \"P10042\""}}));
+  Json second = RunOne(
+      sites, Spec("m2", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}, {"where", "id != \"P10042\""}}));
   EXPECT_TRUE(RefusedBy(second, "differencing")) << second.dump();
 }
 
@@ -141,8 +141,8 @@ TEST(DifferencingTest, HistoryIsPerSiteStateAndSurvivesARestart) {
   auto sites = Sites(200);
   ASSERT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
   // Each RunStudyLocally is a fresh process's worth of SiteNodes; the state directory remembers.
-  Json later = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ 1"},
-                                                         {"where", "id != \"P20150\""}}));
+  Json later =
+      RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ 1"}, {"where", "id != \"P20150\""}}));
   EXPECT_TRUE(RefusedBy(later, "differencing")) << later.dump();
   // Without a state directory nothing is remembered between runs.
   for (auto& site : sites) site.state_directory.clear();
@@ -183,7 +183,7 @@ std::vector<SiteConfig> LevelSites() {
 TEST(LevelNamesTest, AColumnOfUniqueValuesNeverLeavesASite) {
   auto sites = LevelSites();
   Json document = RunStudy(sites, {Spec("notes", "crosstab", {{"rows", "note"}}),
-                              Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ note"}})});
+                                   Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ note"}})});
   const Json& table = document["results"][0];
   ASSERT_EQ(table["status"], "ok") << table.dump();
   EXPECT_EQ(table["rows"], Json::array({"(other)"}));
@@ -251,7 +251,8 @@ TEST(DifferentialPrivacyTest, OtherAnalysesRefuseThePrivacyKey) {
   EXPECT_NE(bad.status().message().find("epsilon"), std::string::npos);
   auto unbounded = ParseStudyFile(
       "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
-      "[[analyses]]\ntype = \"summary\"\ntable = \"t\"\nvariables = [\"age\"]\nprivacy = { epsilon = 1, delta = 1e-6 }\n",
+      "[[analyses]]\ntype = \"summary\"\ntable = \"t\"\nvariables = [\"age\"]\nprivacy = { epsilon = 1, delta = 1e-6 "
+      "}\n",
       "study.toml");
   ASSERT_FALSE(unbounded.ok());
   EXPECT_NE(unbounded.status().message().find("bounds"), std::string::npos) << unbounded.status();
@@ -298,15 +299,16 @@ TEST(DifferentialPrivacyTest, NoisedCrosstabAndSummaryReportTheirNoise) {
   // where the noise is small enough to check the quartiles' reading of the histogram.
   Json exact = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}}}))["variables"][0];
   for (double epsilon : {1.0, 8.0}) {
-    Json summary = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}},
-                                                       {"privacy", {{"epsilon", epsilon}, {"delta", 1e-6}}},
-                                                       {"bounds", {{"age", {0, 120}}}}}));
+    Json summary = RunOne(sites, Spec("s", "summary",
+                                      {{"variables", {"age"}},
+                                       {"privacy", {{"epsilon", epsilon}, {"delta", 1e-6}}},
+                                       {"bounds", {{"age", {0, 120}}}}}));
     ASSERT_EQ(summary["status"], "ok") << summary.dump();
     EXPECT_EQ(summary["privacy"]["mechanism"], "distributed discrete Gaussian");
     const Json& age = summary["variables"][0];
     const double mean = age["mean"].get<double>();
-    const double noise_of_mean = (age["noise_sd"]["sum"].get<double>() + mean * age["noise_sd"]["n"].get<double>()) /
-                                 exact["n"].get<double>();
+    const double noise_of_mean =
+        (age["noise_sd"]["sum"].get<double>() + mean * age["noise_sd"]["n"].get<double>()) / exact["n"].get<double>();
     EXPECT_NEAR(mean, exact["mean"].get<double>(), 5 * noise_of_mean) << epsilon;
     EXPECT_LT(age["mean_ci95"][0].get<double>(), mean);
     EXPECT_GT(age["mean_ci95"][1].get<double>(), mean);
@@ -354,8 +356,10 @@ TEST(DifferentialPrivacyTest, NoisedKaplanMeierEstimatesSurvivalOnTheGridWithout
   for (auto& site : sites) site.state_directory.clear();
   const Json grid = {500, 1000, 2000};
   Json exact = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ grp"}, {"times", grid}}));
-  Json noised = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ grp"}, {"times", grid},
-                                                          {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
+  Json noised = RunOne(sites, Spec("km", "kaplan_meier",
+                                   {{"formula", "Surv(time, status) ~ grp"},
+                                    {"times", grid},
+                                    {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
   ASSERT_EQ(exact["status"], "ok") << exact.dump();
   ASSERT_EQ(noised["status"], "ok") << noised.dump();
   EXPECT_FALSE(noised.contains("curve"));

@@ -33,8 +33,8 @@ std::vector<SiteConfig> RareLevelSites(std::mt19937& random) {
     int id = 0;
     auto add = [&](const std::string& level, int rows) {
       for (int i = 0; i < rows; ++i) {
-        cohort += std::to_string(++id) + "," + std::to_string(day(random)) + "," + std::to_string(coin(random)) +
-                  "," + level + "," + std::to_string(static_cast<int>(random() % 90)) + "\n";
+        cohort += std::to_string(++id) + "," + std::to_string(day(random)) + "," + std::to_string(coin(random)) + "," +
+                  level + "," + std::to_string(static_cast<int>(random() % 90)) + "\n";
       }
     };
     add("A", common_size(random));
@@ -160,8 +160,8 @@ void CheckLifeTable(const Json& result) {
       EXPECT_FALSE(Small(interval["entering"].get<double>()));
       // A released interval followed by a withheld one must not give away its entering.
       if (k + 1 < intervals.size() && intervals[k + 1].value("suppressed", false)) {
-        const double next = interval["entering"].get<double>() - interval["withdrawn"].get<double>() -
-                            interval["died"].get<double>();
+        const double next =
+            interval["entering"].get<double>() - interval["withdrawn"].get<double>() - interval["died"].get<double>();
         EXPECT_FALSE(Small(next)) << stratum["stratum"] << " interval " << k;
       }
     }
@@ -180,10 +180,15 @@ TEST(SmallCountTest, NoAnalysisReleasesASmallCount) {
         AnalysisSpec("lr", "logrank", {{"table", "cohort"}, {"formula", "Surv(time, status) ~ grp"}}),
         AnalysisSpec("xt", "crosstab", {{"table", "cohort"}, {"rows", "grp"}, {"cols", "status"}}),
         AnalysisSpec("x1", "crosstab", {{"table", "cohort"}, {"rows", "grp"}}),
-        AnalysisSpec("rt", "rates", {{"table", "cohort"}, {"population", "population"}, {"by", Json::array({"grp"})},
-                                     {"standard", "segi1960"}}),
-        AnalysisSpec("lt", "life_table", {{"table", "cohort"}, {"formula", "Surv(time, status) ~ grp"},
-                                          {"intervals", Json::array({0, 250, 500, 1000, 1500, 1900, 2000})}}),
+        AnalysisSpec("rt", "rates",
+                     {{"table", "cohort"},
+                      {"population", "population"},
+                      {"by", Json::array({"grp"})},
+                      {"standard", "segi1960"}}),
+        AnalysisSpec("lt", "life_table",
+                     {{"table", "cohort"},
+                      {"formula", "Surv(time, status) ~ grp"},
+                      {"intervals", Json::array({0, 250, 500, 1000, 1500, 1900, 2000})}}),
     };
     auto document = RunStudyLocally(testing::MakeStudy(sites, analyses), RunOptions());
     ASSERT_TRUE(document.ok()) << document.status();

@@ -7,10 +7,10 @@ namespace medfed {
 namespace {
 
 const char* kHeader =
-    "[study]\n"                       // 1
-    "name = \"t\"\n"                  // 2
-    "[[sites]]\n"                     // 3
-    "name = \"a\"\n"                  // 4
+    "[study]\n"                         // 1
+    "name = \"t\"\n"                    // 2
+    "[[sites]]\n"                       // 3
+    "name = \"a\"\n"                    // 4
     "tables.colon = \"data/a.csv\"\n";  // 5
 
 struct BadStudy {
@@ -37,8 +37,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadStudy{"[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\nformual = \"y ~ x\"\n",
                  "/x/study.toml:9: unknown key \"formual\" for a glm analysis; allowed: id, type, "
                  "table, formula"},
-        BadStudy{"[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\n",
-                 "analysis \"1\" (glm) needs formula"},
+        BadStudy{"[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\n", "analysis \"1\" (glm) needs formula"},
         BadStudy{"[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\nformula = \"y ~ a +\"\n",
                  "analysis \"1\" (glm): formula \"y ~ a +\": unexpected end"},
         BadStudy{"[[analyses]]\ntype = \"glm\"\ntable = \"colon\"\nformula = \"y ~ x\"\n"
@@ -49,8 +48,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadStudy{"[[analyses]]\nid = \"x\"\ntype = \"count\"\ntable = \"colon\"\n"
                  "[[analyses]]\nid = \"x\"\ntype = \"count\"\ntable = \"colon\"\n",
                  "analysis id \"x\" is used twice"},
-        BadStudy{"[[analyses]]\ntype = \"count\"\ntable = \"colon\"\nwhere = \"age = 3\"\n",
-                 "use '=='"},
+        BadStudy{"[[analyses]]\ntype = \"count\"\ntable = \"colon\"\nwhere = \"age = 3\"\n", "use '=='"},
         // `where` is checked for every analysis that has one, not by each analysis.
         BadStudy{"[[analyses]]\ntype = \"cox\"\ntable = \"colon\"\nformula = \"Surv(time, status) ~ age\"\n"
                  "where = \"age = 3\"\n",

@@ -85,8 +85,8 @@ TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
   if (c.resolution > 0) {
     // One site's policy demands coarse times; the study follows the coarsest site.
     std::string policy = testing::MakeTempDir("medfed_policy") + "/policy.toml";
-    ASSERT_TRUE(WriteFileAtomically(policy, "[disclosure]\ntime_resolution = " +
-                                                FormatRoundTrip(c.resolution) + "\n").ok());
+    ASSERT_TRUE(
+        WriteFileAtomically(policy, "[disclosure]\ntime_resolution = " + FormatRoundTrip(c.resolution) + "\n").ok());
     sites[1].policy_path = policy;
   }
   Json keys = {{"table", "colon"}, {"formula", c.formula}};

@@ -43,8 +43,7 @@ std::string MakeTempDir(const std::string& prefix) {
   return path.string();
 }
 
-std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows,
-                                    int extra_covariates) {
+std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows, int extra_covariates) {
   synth::CohortOptions options;
   options.seed = seed;
   options.rows = rows;

@@ -17,8 +17,7 @@ std::string MakeTempDir(const std::string& prefix);
 
 // Writes the synthetic cohort for (seed, rows per site) as colon_a.csv, ... into a new temp
 // directory and returns the study's sites (table "colon").
-std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows,
-                                    int extra_covariates = 0);
+std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows, int extra_covariates = 0);
 
 StudyFile MakeStudy(std::vector<SiteConfig> sites, std::vector<AnalysisSpec> analyses);
 

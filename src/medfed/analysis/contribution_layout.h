@@ -13,10 +13,10 @@
 //     }
 //   };
 //
-// A field is a double, a std::vector<double> or std::array<double, N>, an Eigen vector or matrix (column-major), another
-// layout, a std::vector of layouts (one per variable, stratum, ...), or a type that packs itself (PackedSize() const, AppendPacked(std::vector<double>&)
-// const, UnpackFrom(const double*), as the upper triangle of IRLS sums does). The site fills the
-// fields; the hub gives the pooled struct its shape (the sizes of its vectors) before the sum is
+// A field is a double, a std::vector<double> or std::array<double, N>, an Eigen vector or matrix (column-major),
+// another layout, a std::vector of layouts (one per variable, stratum, ...), or a type that packs itself (PackedSize()
+// const, AppendPacked(std::vector<double>&) const, UnpackFrom(const double*), as the upper triangle of IRLS sums does).
+// The site fills the fields; the hub gives the pooled struct its shape (the sizes of its vectors) before the sum is
 // unpacked, and a sum whose length does not match is an error naming the fields.
 #pragma once
 
@@ -45,8 +45,7 @@ template <class T, class = void>
 struct PacksItself : std::false_type {};
 template <class T>
 struct PacksItself<T, std::void_t<decltype(std::declval<const T&>().PackedSize()),
-                                  decltype(std::declval<const T&>().AppendPacked(
-                                      std::declval<std::vector<double>&>())),
+                                  decltype(std::declval<const T&>().AppendPacked(std::declval<std::vector<double>&>())),
                                   decltype(std::declval<T&>().UnpackFrom(std::declval<const double*>()))>>
     : std::true_type {};
 

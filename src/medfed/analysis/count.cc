@@ -80,8 +80,8 @@ class CountHub : public ProtocolHub<CountSite, CountHub> {
     if (IsSmallCount(n, context_.policy.min_cell_count)) {
       result["n"] = nullptr;
       result["suppressed"] = true;
-      result["note"] = "count below min_cell_count " +
-                       std::to_string(context_.policy.min_cell_count) + " is suppressed";
+      result["note"] =
+          "count below min_cell_count " + std::to_string(context_.policy.min_cell_count) + " is suppressed";
     } else {
       result["n"] = static_cast<int64_t>(n);
       result["suppressed"] = false;

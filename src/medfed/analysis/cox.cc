@@ -24,8 +24,8 @@ namespace {
 using stats::CoxTies;
 
 struct CoxSpec {
-  Formula formula;      // as written (for labels)
-  Formula covariates;   // without strata(), intercept forced for R's coding
+  Formula formula;     // as written (for labels)
+  Formula covariates;  // without strata(), intercept forced for R's coding
   SurvivalTerms terms;
   CoxTies ties = CoxTies::kEfron;
 };
@@ -97,20 +97,18 @@ class CoxSite : public ProtocolSite<CoxSite, CoxHub> {
     if (contribution.refusal) return contribution;
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.covariates, levels));
-    ASSIGN_OR_RETURN(Eigen::MatrixXd design,
-                     BuildDesignMatrix(survival_.frame(), spec_.covariates, layout, levels));
+    ASSIGN_OR_RETURN(Eigen::MatrixXd design, BuildDesignMatrix(survival_.frame(), spec_.covariates, layout, levels));
     design_ = design.rightCols(design.cols() - 1);  // drop the intercept, as coxph
     names_.assign(layout.column_names.begin() + 1, layout.column_names.end());
     ASSIGN_OR_RETURN(strata_, survival_.CombinationIndex(spec_.terms.strata, levels));
     const SiteContext& context = survival_.context();
     const size_t n = survival_.rows().time.size();
-    const size_t p = static_cast<size_t>(design_.cols());
+    const auto p = static_cast<size_t>(design_.cols());
     if (n > 0 && static_cast<double>(p) > context.policy.glm_max_parameter_fraction * n) {
-      return Contribution::Refuse(
-          "glm_max_parameter_fraction",
-          "site " + context.data.site() + ": the model has more than " +
-              FormatSignificant(context.policy.glm_max_parameter_fraction, 3) +
-              " x rows parameters (glm_max_parameter_fraction)");
+      return Contribution::Refuse("glm_max_parameter_fraction",
+                                  "site " + context.data.site() + ": the model has more than " +
+                                      FormatSignificant(context.policy.glm_max_parameter_fraction, 3) +
+                                      " x rows parameters (glm_max_parameter_fraction)");
     }
     for (Eigen::Index j = 0; j < design_.cols(); ++j) {
       bool binary = true;
@@ -124,10 +122,10 @@ class CoxSite : public ProtocolSite<CoxSite, CoxHub> {
       const double zeros = static_cast<double>(n) - ones;
       for (double count : {ones, zeros}) {
         if (IsSmallCount(count, context.policy.min_cell_count)) {
-          return Contribution::Refuse(
-              "min_cell_count", "site " + context.data.site() + ": a 0/1 column of the model has fewer than " +
-                                    std::to_string(context.policy.min_cell_count) +
-                                    " rows of one value (min_cell_count)");
+          return Contribution::Refuse("min_cell_count", "site " + context.data.site() +
+                                                            ": a 0/1 column of the model has fewer than " +
+                                                            std::to_string(context.policy.min_cell_count) +
+                                                            " rows of one value (min_cell_count)");
         }
       }
     }
@@ -153,9 +151,8 @@ class CoxSite : public ProtocolSite<CoxSite, CoxHub> {
         design_.col(j).array() -= centers[static_cast<size_t>(j)];
         design_.col(j) /= scales[static_cast<size_t>(j)];
       }
-      site_data_ = std::make_unique<stats::CoxSiteData>(
-          std::move(design_), survival_.rows().time, survival_.rows().event, strata_,
-          static_cast<size_t>(strata));
+      site_data_ = std::make_unique<stats::CoxSiteData>(std::move(design_), survival_.rows().time,
+                                                        survival_.rows().event, strata_, static_cast<size_t>(strata));
     }
     Eigen::VectorXd coefficients = Eigen::Map<Eigen::VectorXd>(beta.data(), static_cast<Eigen::Index>(beta.size()));
     RETURN_IF_ERROR(site_data_->AppendSums(coefficients, event_times, spec_.ties, sums.sums));
@@ -265,12 +262,11 @@ class CoxHub : public ProtocolHub<CoxSite, CoxHub> {
     }
     wald = standardized.dot(fit.information * standardized);
     for (size_t j = 0; j < p; ++j) {
-      const Eigen::Index c = static_cast<Eigen::Index>(j);
+      const auto c = static_cast<Eigen::Index>(j);
       Json row;
       row["term"] = layout_.column_names[j + 1];
       if (fit.aliased[j]) {
-        for (const char* key : {"estimate", "hazard_ratio", "std_error", "statistic", "p_value",
-                                "lower", "upper"}) {
+        for (const char* key : {"estimate", "hazard_ratio", "std_error", "statistic", "p_value", "lower", "upper"}) {
           row[key] = nullptr;
         }
         row["aliased"] = true;
@@ -290,10 +286,9 @@ class CoxHub : public ProtocolHub<CoxSite, CoxHub> {
       coefficients.push_back(std::move(row));
     }
     result["coefficients"] = std::move(coefficients);
-    result["tests"] = {
-        {"likelihood_ratio", TestJson(2 * (fit.log_likelihood - fit.log_likelihood_null), df)},
-        {"wald", TestJson(wald, df)},
-        {"score", TestJson(fit.score_test, df)}};
+    result["tests"] = {{"likelihood_ratio", TestJson(2 * (fit.log_likelihood - fit.log_likelihood_null), df)},
+                       {"wald", TestJson(wald, df)},
+                       {"score", TestJson(fit.score_test, df)}};
     if (!fit.warnings.empty()) result["warnings"] = fit.warnings;
     survival_.AddTimeNote(result);
     return result;
@@ -322,8 +317,8 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(CoxSpec parsed, ParseSpec(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
   Formula formula = parsed.formula;
-  return std::unique_ptr<SiteAnalysis>(new CoxSite(
-      SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
+  return std::unique_ptr<SiteAnalysis>(
+      new CoxSite(SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
@@ -342,29 +337,23 @@ std::string Render(const Json& result) {
     table.AddRow({row["term"].get<std::string>(), FormatSignificant(row["estimate"].get<double>(), 5),
                   FormatSignificant(row["hazard_ratio"].get<double>(), 5),
                   FormatSignificant(row["std_error"].get<double>(), 5),
-                  FormatSignificant(row["statistic"].get<double>(), 4),
-                  FormatPValue(row["p_value"].get<double>()),
-                  FormatSignificant(row["lower"].get<double>(), 4),
-                  FormatSignificant(row["upper"].get<double>(), 4)});
+                  FormatSignificant(row["statistic"].get<double>(), 4), FormatPValue(row["p_value"].get<double>()),
+                  FormatSignificant(row["lower"].get<double>(), 4), FormatSignificant(row["upper"].get<double>(), 4)});
   }
-  std::string text = "  " + result["formula"].get<std::string>() + "  (ties " +
-                     result["ties"].get<std::string>() + ")\n  n = " +
-                     std::to_string(result["n"].get<int64_t>()) + ", events = " +
-                     std::to_string(result["events"].get<int64_t>()) + " (" +
-                     ReleasedCountText(result["missing"]) +
-                     " left out for missing values)\n";
+  std::string text = "  " + result["formula"].get<std::string>() + "  (ties " + result["ties"].get<std::string>() +
+                     ")\n  n = " + std::to_string(result["n"].get<int64_t>()) +
+                     ", events = " + std::to_string(result["events"].get<int64_t>()) + " (" +
+                     ReleasedCountText(result["missing"]) + " left out for missing values)\n";
   text += table.Render();
   const auto& tests = result["tests"];
   for (const auto& [name, label] : {std::pair{"likelihood_ratio", "Likelihood ratio test"},
-                                    std::pair{"wald", "Wald test"},
-                                    std::pair{"score", "Score (logrank) test"}}) {
-    text += "  " + std::string(label) + " = " +
-            FormatSignificant(tests[name]["statistic"].get<double>(), 5) + " on " +
-            std::to_string(tests[name]["df"].get<int>()) + " df, p = " +
-            FormatPValue(tests[name]["p_value"].get<double>()) + "\n";
+                                    std::pair{"wald", "Wald test"}, std::pair{"score", "Score (logrank) test"}}) {
+    text += "  " + std::string(label) + " = " + FormatSignificant(tests[name]["statistic"].get<double>(), 5) + " on " +
+            std::to_string(tests[name]["df"].get<int>()) +
+            " df, p = " + FormatPValue(tests[name]["p_value"].get<double>()) + "\n";
   }
-  text += "  log-likelihood " + FormatSignificant(result["log_likelihood"].get<double>(), 8) +
-          " (null " + FormatSignificant(result["log_likelihood_null"].get<double>(), 8) + "), " +
+  text += "  log-likelihood " + FormatSignificant(result["log_likelihood"].get<double>(), 8) + " (null " +
+          FormatSignificant(result["log_likelihood_null"].get<double>(), 8) + "), " +
           std::to_string(result["iterations"].get<int>()) + " iterations\n";
   if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
   return text;

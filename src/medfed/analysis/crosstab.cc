@@ -8,9 +8,9 @@
 
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
+#include "medfed/analysis/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
@@ -86,8 +86,7 @@ class CrosstabSite : public ProtocolSite<CrosstabSite, CrosstabHub> {
     Contribution contribution;
     ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
     const auto& row_levels = levels[kRows].levels;
-    ASSIGN_OR_RETURN(std::vector<int32_t> row_codes,
-                     RecodeToGlobal(frame_->variables()[0], row_levels, kRows));
+    ASSIGN_OR_RETURN(std::vector<int32_t> row_codes, RecodeToGlobal(frame_->variables()[0], row_levels, kRows));
     std::vector<int32_t> col_codes(row_codes.size(), 0);
     size_t col_count = 1;
     if (variables_.size() > 1) {
@@ -187,8 +186,7 @@ class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
     result["suppressed"] = std::move(hidden);
     if (table.primary > 0) {
       result["note"] = std::to_string(table.primary) + " cell(s) below min_cell_count " +
-                       std::to_string(context_.policy.min_cell_count) + " and " +
-                       std::to_string(table.complementary) +
+                       std::to_string(context_.policy.min_cell_count) + " and " + std::to_string(table.complementary) +
                        " complementary cell(s) are suppressed";
     }
     return HubStep::Finish(std::move(result));
@@ -290,8 +288,8 @@ std::string Render(const Json& result) {
     table.AddRow(std::move(cells));
   }
   std::string text = table.Render();
-  text += "  n = " + std::to_string(result["n"].get<int64_t>()) + ", left out for missing values: " +
-          ReleasedCountText(result["missing"]) + "\n";
+  text += "  n = " + std::to_string(result["n"].get<int64_t>()) +
+          ", left out for missing values: " + ReleasedCountText(result["missing"]) + "\n";
   if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";
   return text;
 }

@@ -166,8 +166,8 @@ class KeyBlindingHub : public ProtocolHub<KeyBlindingSite, KeyBlindingHub> {
     }
     Release(result, "keys", keys);
     if (suppressed_) {
-      result["note"] = "counts below min_cell_count " + std::to_string(context_.policy.min_cell_count) +
-                       " are suppressed";
+      result["note"] =
+          "counts below min_cell_count " + std::to_string(context_.policy.min_cell_count) + " are suppressed";
     }
     return result;
   }
@@ -216,8 +216,10 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
     }
   }
   if (spec.type() == "psi" && members.size() != 2) {
-    return InvalidArgument(spec.Describe() + ": psi links two sites; name them (sites = [\"a\", \"b\"]) or use "
-                           "distinct_count for " + std::to_string(members.size()));
+    return InvalidArgument(spec.Describe() +
+                           ": psi links two sites; name them (sites = [\"a\", \"b\"]) or use "
+                           "distinct_count for " +
+                           std::to_string(members.size()));
   }
   if (members.empty()) return InvalidArgument(spec.Describe() + ": no sites");
   return std::unique_ptr<HubAnalysis>(new KeyBlindingHub(spec.type(), std::move(members), context));
@@ -243,8 +245,8 @@ std::string Render(const Json& result) {
     text += "  distinct patients: " + Count(result, "distinct") + " (" + Count(result, "keys") + " records)\n";
     text += "  at more than one site: " + Count(result, "at_more_than_one_site") + "\n";
     for (const auto& cell : result["by_number_of_sites"]) {
-      text += "    at " + std::to_string(cell["sites"].get<int>()) + " site" + (cell["sites"] == 1 ? "" : "s") +
-              ": " + Count(cell, "n") + "\n";
+      text += "    at " + std::to_string(cell["sites"].get<int>()) + " site" + (cell["sites"] == 1 ? "" : "s") + ": " +
+              Count(cell, "n") + "\n";
     }
   }
   if (result.contains("note")) text += "  (" + result["note"].get<std::string>() + ")\n";
@@ -266,14 +268,20 @@ const AnalysisDefinition& DistinctCountDefinition() {
   static const AnalysisDefinition definition = {
       "distinct_count",
       "distinct patients across sites by a linkage key, and how many are at more than one (ECDH blinding)",
-      Keys(), Validate, CreateSite, CreateHub, Render};
+      Keys(),
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
   return definition;
 }
 
 const AnalysisDefinition& PsiDefinition() {
   static const AnalysisDefinition definition = {
-      "psi", "patients two sites share, by a linkage key (private set intersection, size only)", Keys(), Validate,
-      CreateSite, CreateHub, Render};
+      "psi",      "patients two sites share, by a linkage key (private set intersection, size only)",
+      Keys(),     Validate,
+      CreateSite, CreateHub,
+      Render};
   return definition;
 }
 

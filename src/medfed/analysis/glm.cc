@@ -77,8 +77,7 @@ const Protocol<GlmSite, GlmHub>& GlmProtocol();
 
 class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
  public:
-  GlmSite(std::shared_ptr<const Table> table, Formula formula, std::string where, GlmFamily family,
-          SiteContext context)
+  GlmSite(std::shared_ptr<const Table> table, Formula formula, std::string where, GlmFamily family, SiteContext context)
       : ProtocolSite(GlmProtocol()),
         table_(std::move(table)),
         formula_(std::move(formula)),
@@ -119,8 +118,8 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
     };
     if (response.kind == RowValues::Kind::kFactor) {
       if (family_ != GlmFamily::kBinomial) {
-        return InvalidArgument(formula_.text + ": " + what + " is categorical; a " +
-                               stats::GlmFamilyName(family_) + " GLM needs a numeric response");
+        return InvalidArgument(formula_.text + ": " + what + " is categorical; a " + stats::GlmFamilyName(family_) +
+                               " GLM needs a numeric response");
       }
       auto found = levels.find(kResponseLabel);
       if (found == levels.end() || found->second.levels.empty()) {
@@ -135,8 +134,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
       return y;
     }
     for (size_t i = 0; i < n; ++i) {
-      double value = response.kind == RowValues::Kind::kNumeric ? response.numbers[i]
-                                                                : response.logicals[i];
+      double value = response.kind == RowValues::Kind::kNumeric ? response.numbers[i] : response.logicals[i];
       if (family_ == GlmFamily::kBinomial && (value < 0 || value > 1)) {
         return InvalidArgument(line_of(i) + ": " + what + " is " + FormatSignificant(value, 6) +
                                "; a binomial GLM needs 0/1, TRUE/FALSE or a two-level factor "
@@ -157,16 +155,14 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
     ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(formula_, levels));
     ASSIGN_OR_RETURN(design_, BuildDesignMatrix(*frame_, formula_, layout, levels));
     ASSIGN_OR_RETURN(response_, Response(levels));
-    offset_ = Eigen::Map<const Eigen::VectorXd>(frame_->offset().data(),
-                                                static_cast<Eigen::Index>(frame_->rows()));
+    offset_ = Eigen::Map<const Eigen::VectorXd>(frame_->offset().data(), static_cast<Eigen::Index>(frame_->rows()));
     const size_t n = frame_->rows();
     const size_t p = layout.columns();
     if (n > 0 && static_cast<double>(p) > context_.policy.glm_max_parameter_fraction * n) {
-      return Contribution::Refuse(
-          "glm_max_parameter_fraction",
-          "site " + context_.data.site() + ": the model has more than " +
-              FormatSignificant(context_.policy.glm_max_parameter_fraction, 3) +
-              " x rows parameters (glm_max_parameter_fraction)");
+      return Contribution::Refuse("glm_max_parameter_fraction",
+                                  "site " + context_.data.site() + ": the model has more than " +
+                                      FormatSignificant(context_.policy.glm_max_parameter_fraction, 3) +
+                                      " x rows parameters (glm_max_parameter_fraction)");
     }
     if (auto refusal = CheckBinaryCounts(layout)) return *refusal;
     const std::string response_name = formula_.response->Deparse();
@@ -200,10 +196,10 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
       double zeros = static_cast<double>(column.size()) - ones;
       for (double count : {ones, zeros}) {
         if (IsSmallCount(count, static_cast<int>(minimum))) {
-          return Contribution::Refuse(
-              "min_cell_count", "site " + context_.data.site() + ": a 0/1 column of the model or the response " +
-                                    "has fewer than " + std::to_string(static_cast<int>(minimum)) +
-                                    " rows of one value (min_cell_count)");
+          return Contribution::Refuse("min_cell_count",
+                                      "site " + context_.data.site() + ": a 0/1 column of the model or the response " +
+                                          "has fewer than " + std::to_string(static_cast<int>(minimum)) +
+                                          " rows of one value (min_cell_count)");
         }
       }
       return std::nullopt;
@@ -229,8 +225,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
       if (centers.size() != static_cast<size_t>(design_.cols()) || scales.size() != centers.size()) {
         return InvalidArgument("standardisation does not match the design");
       }
-      standardization_ = stats::ColumnStandardization::FromParameters(
-          centers, scales, static_cast<int>(intercept));
+      standardization_ = stats::ColumnStandardization::FromParameters(centers, scales, static_cast<int>(intercept));
       standardization_.Apply(design_);
       standardized_ = true;
     }
@@ -254,8 +249,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
       }
     } else if (parameters.Has("null_from_offset")) {
       for (Eigen::Index i = 0; i < response_.size(); ++i) {
-        null_deviance += stats::DevianceResidual(family_, response_[i],
-                                                 stats::InverseLink(family_, offset_[i]));
+        null_deviance += stats::DevianceResidual(family_, response_[i], stats::InverseLink(family_, offset_[i]));
       }
     }
     round.null_deviance = null_deviance;
@@ -405,8 +399,8 @@ class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
     stats::GlmFit fit = fit_;
     fit.coefficients = standardization_.Coefficients(fit_.coefficients);
     fit.covariance_unscaled = standardization_.Covariance(fit_.covariance_unscaled);
-    stats::GlmSummary summary = stats::SummarizeGlm(family_, fit, layout_.column_names, n_,
-                                                    layout_.intercept, null_deviance_);
+    stats::GlmSummary summary =
+        stats::SummarizeGlm(family_, fit, layout_.column_names, n_, layout_.intercept, null_deviance_);
     Json result;
     result["status"] = "ok";
     result["family"] = stats::GlmFamilyName(family_);
@@ -474,16 +468,14 @@ const Protocol<GlmSite, GlmHub>& GlmProtocol() {
 StatusOr<Formula> ParseGlmFormula(const AnalysisSpec& spec) {
   ASSIGN_OR_RETURN(Formula formula, ParseFormula(spec.String("formula")));
   if (!formula.response) {
-    return InvalidArgument("formula " + QuoteForMessage(formula.text) +
-                           " has no response; write y ~ terms");
+    return InvalidArgument("formula " + QuoteForMessage(formula.text) + " has no response; write y ~ terms");
   }
   if (formula.response->IsCall("Surv")) {
     return InvalidArgument("formula " + QuoteForMessage(formula.text) +
                            ": Surv() is for survival analyses; use type = \"cox\"");
   }
   if (!formula.StrataTerms().empty()) {
-    return InvalidArgument("formula " + QuoteForMessage(formula.text) +
-                           ": strata() is only for survival analyses");
+    return InvalidArgument("formula " + QuoteForMessage(formula.text) + ": strata() is only for survival analyses");
   }
   return formula;
 }
@@ -521,8 +513,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(Formula formula, ParseGlmFormula(spec));
   ASSIGN_OR_RETURN(GlmFamily family, stats::ParseGlmFamily(spec.String("family", "gaussian")));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(formula)));
-  return std::unique_ptr<SiteAnalysis>(
-      new GlmSite(table, std::move(formula), spec.String("where"), family, context));
+  return std::unique_ptr<SiteAnalysis>(new GlmSite(table, std::move(formula), spec.String("where"), family, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
@@ -535,35 +526,29 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 
 std::string Render(const Json& result) {
   const bool gaussian = result["family"] == "gaussian";
-  TextTable table({"", "Estimate", "Std. Error", gaussian ? "t value" : "z value",
-                   gaussian ? "Pr(>|t|)" : "Pr(>|z|)"},
+  TextTable table({"", "Estimate", "Std. Error", gaussian ? "t value" : "z value", gaussian ? "Pr(>|t|)" : "Pr(>|z|)"},
                   {TextTable::Align::kLeft});
   for (const auto& coefficient : result["coefficients"]) {
     if (coefficient.value("aliased", false)) {
       table.AddRow({coefficient["term"].get<std::string>(), "NA", "NA", "NA", "NA"});
       continue;
     }
-    table.AddRow({coefficient["term"].get<std::string>(),
-                  FormatSignificant(coefficient["estimate"].get<double>(), 6),
+    table.AddRow({coefficient["term"].get<std::string>(), FormatSignificant(coefficient["estimate"].get<double>(), 6),
                   FormatSignificant(coefficient["std_error"].get<double>(), 6),
                   FormatSignificant(coefficient["statistic"].get<double>(), 4),
                   FormatPValue(coefficient["p_value"].get<double>())});
   }
-  std::string text = "  " + result["formula"].get<std::string>() + "  (family " +
-                     result["family"].get<std::string>() + ", link " +
-                     result["link"].get<std::string>() + ")\n";
+  std::string text = "  " + result["formula"].get<std::string>() + "  (family " + result["family"].get<std::string>() +
+                     ", link " + result["link"].get<std::string>() + ")\n";
   text += table.Render();
-  text += "  Null deviance: " + FormatSignificant(result["null_deviance"].get<double>(), 7) +
-          " on " + FormatSignificant(result["df_null"].get<double>(), 10) + " degrees of freedom\n";
-  text += "  Residual deviance: " + FormatSignificant(result["deviance"].get<double>(), 7) +
-          " on " + FormatSignificant(result["df_residual"].get<double>(), 10) +
-          " degrees of freedom\n";
+  text += "  Null deviance: " + FormatSignificant(result["null_deviance"].get<double>(), 7) + " on " +
+          FormatSignificant(result["df_null"].get<double>(), 10) + " degrees of freedom\n";
+  text += "  Residual deviance: " + FormatSignificant(result["deviance"].get<double>(), 7) + " on " +
+          FormatSignificant(result["df_residual"].get<double>(), 10) + " degrees of freedom\n";
   text += "  AIC: " + FormatSignificant(result["aic"].get<double>(), 7) +
-          "   n = " + std::to_string(result["n"].get<int64_t>()) +
-          " (" + ReleasedCountText(result["missing"]) +
+          "   n = " + std::to_string(result["n"].get<int64_t>()) + " (" + ReleasedCountText(result["missing"]) +
           " left out for missing values)\n";
-  text += "  Number of Fisher Scoring iterations: " +
-          std::to_string(result["iterations"].get<int>()) + "\n";
+  text += "  Number of Fisher Scoring iterations: " + std::to_string(result["iterations"].get<int>()) + "\n";
   if (result.contains("warnings")) {
     for (const auto& warning : result["warnings"]) text += "  Warning: " + warning.get<std::string>() + "\n";
   }
@@ -579,7 +564,8 @@ const AnalysisDefinition& GlmDefinition() {
       {{"table", KeyKind::kString, true, "table name"},
        {"formula", KeyKind::kString, true, "R formula, e.g. y ~ age + factor(stage)"},
        {"family", KeyKind::kString, false, "gaussian (default), binomial or poisson"},
-       {"epsilon", KeyKind::kNumber, false, "convergence tolerance on the relative deviance change (R's glm.control, 1e-8)"},
+       {"epsilon", KeyKind::kNumber, false,
+        "convergence tolerance on the relative deviance change (R's glm.control, 1e-8)"},
        {"maxit", KeyKind::kNumber, false, "most IRLS iterations (R's glm.control, 25)"},
        {"where", KeyKind::kString, false, "row filter"}},
       Validate,

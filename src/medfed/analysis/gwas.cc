@@ -57,14 +57,15 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 }
 
 std::string Render(const Json& result) {
-  std::string text = "  " + result["test"].get<std::string>() + " test: " +
-                     std::to_string(result["samples"].get<int64_t>()) + " samples";
+  std::string text = "  " + result["test"].get<std::string>() +
+                     " test: " + std::to_string(result["samples"].get<int64_t>()) + " samples";
   if (result.contains("cases")) {
     text += " (" + std::to_string(result["cases"].get<int64_t>()) + " cases, " +
             std::to_string(result["controls"].get<int64_t>()) + " controls)";
   }
   text += ", " + std::to_string(result["variants_tested"].get<int64_t>()) + " variants tested";
-  if (!result["lambda_gc"].is_null()) text += ", lambda_GC = " + FormatSignificant(result["lambda_gc"].get<double>(), 4);
+  if (!result["lambda_gc"].is_null())
+    text += ", lambda_GC = " + FormatSignificant(result["lambda_gc"].get<double>(), 4);
   text += "\n  results: " + result["output"].get<std::string>() + "\n";
   if (result.contains("privacy")) {
     const Json& privacy = result["privacy"];
@@ -74,15 +75,16 @@ std::string Render(const Json& result) {
             "; samples, cases and controls are noised too\n";
   }
   if (result.contains("extract_not_found")) {
-    text += "  extract IDs not among the shared variants: " +
-            std::to_string(result["extract_not_found"].get<size_t>()) + "\n";
+    text +=
+        "  extract IDs not among the shared variants: " + std::to_string(result["extract_not_found"].get<size_t>()) +
+        "\n";
   }
   const auto& filtered = result["variants_filtered"];
   size_t dropped = filtered["geno"].get<size_t>() + filtered["hwe"].get<size_t>() + filtered["maf"].get<size_t>();
   if (dropped > 0) {
     text += "  filtered out: " + std::to_string(filtered["geno"].get<size_t>()) + " (geno), " +
-            std::to_string(filtered["hwe"].get<size_t>()) + " (hwe), " +
-            std::to_string(filtered["maf"].get<size_t>()) + " (maf)\n";
+            std::to_string(filtered["hwe"].get<size_t>()) + " (hwe), " + std::to_string(filtered["maf"].get<size_t>()) +
+            " (maf)\n";
   }
   if (filtered.value("small_count", size_t{0}) > 0) {
     text += "  withheld (a released count would be below min_cell_count): " +
@@ -93,8 +95,8 @@ std::string Render(const Json& result) {
             std::to_string(result["variants_left_out"].get<size_t>()) + "\n";
   }
   if (result.contains("strand_ambiguous")) {
-    text += "  strand-ambiguous A/T or C/G variants kept: " +
-            std::to_string(result["strand_ambiguous"].get<size_t>()) + "\n";
+    text += "  strand-ambiguous A/T or C/G variants kept: " + std::to_string(result["strand_ambiguous"].get<size_t>()) +
+            "\n";
   }
   TextTable top({"id", "chrom", "pos", "p"}, {TextTable::Align::kLeft});
   for (const auto& hit : result["top"]) {
@@ -123,7 +125,8 @@ const AnalysisDefinition& GwasDefinition() {
        {"hwe", KeyKind::kNumber, false, "minimum Hardy-Weinberg p-value (founders)"},
        {"top", KeyKind::kNumber, false, "top hits in the results document (default 10)"},
        {"where", KeyKind::kString, false, "sample filter on the table"},
-       {"block_variants", KeyKind::kNumber, false, "variants per counting round (default 8192; smaller uses less memory)"},
+       {"block_variants", KeyKind::kNumber, false,
+        "variants per counting round (default 8192; smaller uses less memory)"},
        {"extract", KeyKind::kStringList, false, "variant IDs to test, as plink --extract (default: all)"},
        PrivacyKeySpec()},
       Validate,

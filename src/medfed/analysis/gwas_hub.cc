@@ -13,7 +13,6 @@
 namespace medfed::gwas {
 namespace {
 
-
 std::string OutputPath(const std::string& directory, const std::string& output) {
   if (!output.empty() && output[0] == '/') return output;
   return directory.empty() || directory == "." ? output : directory + "/" + output;
@@ -134,8 +133,7 @@ StatusOr<HubStep> GwasHub::AfterDesign(DesignSums& pooled, const PooledRound&) {
   means_ = {pooled.sum_y / samples_};
   for (double sum : pooled.covariate_sums) means_.push_back(sum / samples_);
   RETURN_IF_ERROR(output_.Open(OutputPath(context_.output_directory, spec_.output), spec_.test, spec_.top));
-  progress_ = std::make_unique<Progress>("gwas " + std::string(TestName(spec_.test)), canonical_.size(),
-                                         "variants");
+  progress_ = std::make_unique<Progress>("gwas " + std::string(TestName(spec_.test)), canonical_.size(), "variants");
   if (spec_.test == Test::kLinear) {
     RoundParameters parameters;
     parameters.numbers["means"] = means_;
@@ -159,7 +157,7 @@ NullModelSums GwasHub::NullShape() const {
 }
 
 StatusOr<HubStep> GwasHub::AfterMoments(LinearMomentSums& pooled, const PooledRound&) {
-  const Eigen::Index p = static_cast<Eigen::Index>(covariates_);
+  const auto p = static_cast<Eigen::Index>(covariates_);
   sum_y_ = pooled.sum_y;
   sum_y2_ = pooled.sum_y2;
   sum_c_ = Eigen::Map<const Eigen::VectorXd>(pooled.sum_c.data(), p);
@@ -183,8 +181,7 @@ StatusOr<HubStep> GwasHub::AfterNull(NullModelSums& pooled, const PooledRound&) 
   null_coefficients_ = null_->Result().coefficients;
   for (Eigen::Index j = 0; j < null_coefficients_.size(); ++j) {
     if (std::isnan(null_coefficients_[j])) {
-      return InvalidArgument("covariate " + std::to_string(j) +
-                             " is constant or collinear with the others; remove it");
+      return InvalidArgument("covariate " + std::to_string(j) + " is constant or collinear with the others; remove it");
     }
   }
   return StartBlock();
@@ -283,10 +280,8 @@ StatusOr<HubStep> GwasHub::AfterCounts(BlockCountSums& pooled, const PooledRound
       ++filtered_geno_;
       continue;
     }
-    if (spec_.hwe > 0 &&
-        stats::HardyWeinbergExactP(static_cast<int>(founders[2]), static_cast<int>(founders[1]),
-                                   static_cast<int>(founders[0])) <
-            spec_.hwe) {
+    if (spec_.hwe > 0 && stats::HardyWeinbergExactP(static_cast<int>(founders[2]), static_cast<int>(founders[1]),
+                                                    static_cast<int>(founders[0])) < spec_.hwe) {
       ++filtered_hwe_;
       continue;
     }
@@ -317,20 +312,21 @@ StatusOr<HubStep> GwasHub::AfterCounts(BlockCountSums& pooled, const PooledRound
       case Test::kAllelic: {
         // Noised counts: the statistic's variance includes the noise's (stats/gwas_tests.h).
         stats::AllelicTest test = stats::NoisedAllelicChiSquare(a1_cases, a1_controls, count_noise_variance);
-        RETURN_IF_ERROR(output_.Write(variant, a1, {observed, PlinkNumber(test.case_frequency),
-                                                PlinkNumber(test.control_frequency), PlinkNumber(test.chi_square),
-                                                PlinkNumber(test.p_value), PlinkNumber(test.odds_ratio)},
-                                      test.p_value, test.chi_square));
+        RETURN_IF_ERROR(
+            output_.Write(variant, a1,
+                          {observed, PlinkNumber(test.case_frequency), PlinkNumber(test.control_frequency),
+                           PlinkNumber(test.chi_square), PlinkNumber(test.p_value), PlinkNumber(test.odds_ratio)},
+                          test.p_value, test.chi_square));
         continue;
       }
       case Test::kQc: {
         const double hwe = stats::HardyWeinbergExactP(static_cast<int>(founders[2]), static_cast<int>(founders[1]),
                                                       static_cast<int>(founders[0]));
-        RETURN_IF_ERROR(output_.Write(variant, a1,
-                                      {PlinkNumber(alt_frequency), observed,
-                                       std::to_string(static_cast<int64_t>(missing)),
-                                       PlinkNumber(missing / (called + missing)), PlinkNumber(hwe)},
-                                      hwe, alt_frequency));
+        RETURN_IF_ERROR(
+            output_.Write(variant, a1,
+                          {PlinkNumber(alt_frequency), observed, std::to_string(static_cast<int64_t>(missing)),
+                           PlinkNumber(missing / (called + missing)), PlinkNumber(hwe)},
+                          hwe, alt_frequency));
         continue;
       }
       case Test::kTrend: {
@@ -387,7 +383,7 @@ StatusOr<HubStep> GwasHub::AfterCounts(BlockCountSums& pooled, const PooledRound
     shape.per_variant.resize(variants.size() * LinearValuesPerVariant(covariates_));
     return Next(kLinear, std::move(parameters), std::move(shape));
   }
-  const Eigen::Index q = static_cast<Eigen::Index>(covariates_ + 2);
+  const auto q = static_cast<Eigen::Index>(covariates_ + 2);
   for (auto& pending : pending_) {
     if (pending.done) continue;
     // Start from the null fit with no dosage effect: (intercept, dosage, covariates).
@@ -402,7 +398,7 @@ StatusOr<HubStep> GwasHub::AfterCounts(BlockCountSums& pooled, const PooledRound
 StatusOr<HubStep> GwasHub::AfterLinear(RegressionSums& pooled, const PooledRound&) {
   const size_t p = covariates_;
   const size_t per = LinearValuesPerVariant(p);
-  const Eigen::Index q = static_cast<Eigen::Index>(p + 2);
+  const auto q = static_cast<Eigen::Index>(p + 2);
   size_t k = 0;
   for (auto& pending : pending_) {
     if (pending.done) continue;
@@ -464,7 +460,7 @@ HubStep GwasHub::LogisticRound() {
 StatusOr<HubStep> GwasHub::AfterLogistic(RegressionSums& pooled, const PooledRound&) {
   const size_t q = covariates_ + 2;
   const size_t per = LogisticValuesPerVariant(q);
-  const Eigen::Index qi = static_cast<Eigen::Index>(q);
+  const auto qi = static_cast<Eigen::Index>(q);
   size_t k = 0;
   bool more = false;
   for (auto& pending : pending_) {
@@ -512,7 +508,8 @@ Status GwasHub::WriteRegressionRow(const Pending& pending) {
   const bool logistic = spec_.test == Test::kLogistic;
   const std::string observed = std::to_string(static_cast<int64_t>(pending.observed));
   if (!pending.error.empty() || std::isnan(pending.beta)) {
-    return output_.Write(variant, a1, {"ADD", observed, "NA", "NA", "NA", "NA", pending.error.empty() ? "." : pending.error},
+    return output_.Write(variant, a1,
+                         {"ADD", observed, "NA", "NA", "NA", "NA", pending.error.empty() ? "." : pending.error},
                          std::nan(""), std::nan(""));
   }
   const double effect = logistic ? std::exp(pending.beta) : pending.beta;
@@ -549,7 +546,8 @@ Json GwasHub::Result() {
     if (!not_extracted_.empty()) {
       result["extract_not_found"] = not_extracted_.size();
       result["extract_not_found_examples"] = std::vector<std::string>(
-          not_extracted_.begin(), not_extracted_.begin() + static_cast<long>(std::min<size_t>(20, not_extracted_.size())));
+          not_extracted_.begin(),
+          not_extracted_.begin() + static_cast<long>(std::min<size_t>(20, not_extracted_.size())));
     }
   }
   result["variants_filtered"] = {
@@ -560,13 +558,14 @@ Json GwasHub::Result() {
   result["top"] = output_.TopHits();
   if (!left_out_.empty()) {
     result["variants_left_out"] = left_out_.size();
-    result["left_out_examples"] =
-        std::vector<std::string>(left_out_.begin(), left_out_.begin() + static_cast<long>(std::min<size_t>(20, left_out_.size())));
+    result["left_out_examples"] = std::vector<std::string>(
+        left_out_.begin(), left_out_.begin() + static_cast<long>(std::min<size_t>(20, left_out_.size())));
   }
   if (!strand_ambiguous_.empty()) {
     result["strand_ambiguous"] = strand_ambiguous_.size();
     result["strand_ambiguous_examples"] = std::vector<std::string>(
-        strand_ambiguous_.begin(), strand_ambiguous_.begin() + static_cast<long>(std::min<size_t>(20, strand_ambiguous_.size())));
+        strand_ambiguous_.begin(),
+        strand_ambiguous_.begin() + static_cast<long>(std::min<size_t>(20, strand_ambiguous_.size())));
   }
   result["chromosomes"] = output_.Chromosomes();
   if (spec_.privacy) {
@@ -575,12 +574,14 @@ Json GwasHub::Result() {
     result["privacy"] = PrivacyJson(*spec_.privacy, context_.sites.size());
     result["count_noise_sd"] = count_noise_sd_;
     result["note"] = "noised genotype counts: each count of a genotype class (cases, controls) carries noise of sd " +
-                     FormatSignificant(count_noise_sd_, 3) + " (an allele count sqrt(5) times that); the test "
+                     FormatSignificant(count_noise_sd_, 3) +
+                     " (an allele count sqrt(5) times that); the test "
                      "statistics include the noise's variance, frequencies and filters use the noised counts";
   }
   if (newton_fits_ > 0) {
-    result["newton_iterations"] = {{"mean", static_cast<double>(newton_iterations_) / static_cast<double>(newton_fits_)},
-                                   {"max", newton_max_iterations_}};
+    result["newton_iterations"] = {
+        {"mean", static_cast<double>(newton_iterations_) / static_cast<double>(newton_fits_)},
+        {"max", newton_max_iterations_}};
   }
   return result;
 }

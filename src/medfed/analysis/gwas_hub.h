@@ -30,8 +30,8 @@ class GwasHub : public ProtocolHub<GwasSite, GwasHub> {
   struct Pending {
     size_t variant;
     double observed;
-    bool a1_is_ref = false;  // A1 is the minor allele: REF when ALT is the major one
-    std::string error;       // plink2 ERRCODE when already decided
+    bool a1_is_ref = false;                       // A1 is the minor allele: REF when ALT is the major one
+    std::string error;                            // plink2 ERRCODE when already decided
     std::optional<stats::LogisticNewton> newton;  // logistic with covariates
     bool done = false;
     double beta = NAN, std_error = NAN, statistic = NAN, p_value = NAN;
@@ -68,7 +68,7 @@ class GwasHub : public ProtocolHub<GwasSite, GwasHub> {
   bool identical_lists_ = false;
   std::vector<std::string> left_out_, strand_ambiguous_;
   size_t variants_in_files_ = 0;
-  size_t variants_shared_ = 0;             // before extract
+  size_t variants_shared_ = 0;              // before extract
   std::vector<std::string> not_extracted_;  // extract IDs the sites do not share
   double count_noise_sd_ = 0;               // privacy: sd of each pooled genotype count
   double samples_ = 0, cases_ = 0, controls_ = 0;

@@ -25,8 +25,8 @@ struct GwasSpec {
   std::string output;
   double maf = 0, geno = 1, hwe = 0;  // filters (off by default)
   int top = 10;
-  size_t block_size = 8192;  // variants per counting round
-  std::vector<std::string> extract;  // variant IDs to test (plink --extract); empty: all
+  size_t block_size = 8192;              // variants per counting round
+  std::vector<std::string> extract;      // variant IDs to test (plink --extract); empty: all
   std::optional<PrivacyTarget> privacy;  // noised counts (allelic and trend tests only)
 
   bool case_control() const { return test != Test::kLinear && test != Test::kQc; }

@@ -24,8 +24,8 @@ class GwasOutput {
   // One variant's row; `a1` is the counted allele; `fields` are the columns after
   // #CHROM POS ID REF ALT A1, already formatted; `p_value` (NaN for NA) feeds lambda and the top
   // hits; `effect` is OR, BETA or the chi-square.
-  Status Write(const genomics::VariantRecord& variant, const std::string& a1,
-               const std::vector<std::string>& fields, double p_value, double effect);
+  Status Write(const genomics::VariantRecord& variant, const std::string& a1, const std::vector<std::string>& fields,
+               double p_value, double effect);
   Status Commit();
 
   size_t rows() const { return rows_; }
@@ -48,7 +48,7 @@ class GwasOutput {
   int top_ = 10;
   size_t rows_ = 0;
   std::vector<double> p_values_;
-  std::vector<Hit> hits_;  // kept sorted, at most top_
+  std::vector<Hit> hits_;                                                        // kept sorted, at most top_
   std::vector<std::pair<std::string, std::pair<int64_t, size_t>>> chromosomes_;  // max pos, count
 };
 

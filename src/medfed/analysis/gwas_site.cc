@@ -8,8 +8,8 @@
 #include "medfed/analysis/gwas_site.h"
 #include "medfed/analysis/noised_release.h"
 #include "medfed/core/parallel.h"
-#include "medfed/crypto/sodium.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/sodium.h"
 #include "medfed/genomics/genotype_counts.h"
 #include "medfed/stats/glm_irls.h"
 #include "medfed/stats/logistic_sums.h"
@@ -48,8 +48,7 @@ StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sum
   for (size_t r = 0; r < frame_->rows(); ++r) {
     std::string id = ids->TextValue(frame_->source_rows()[r]);
     if (!frame_row_of.emplace(id, r).second) {
-      return InvalidArgument(table_->source() + ":" +
-                             std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
+      return InvalidArgument(table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
                              ": sample " + QuoteForMessage(id) + " appears twice in the table");
     }
   }
@@ -63,19 +62,19 @@ StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sum
     if (found == frame_row_of.end()) continue;
     const size_t r = found->second;
     if (spec_.case_control()) {
-      double value = phenotype.kind == RowValues::Kind::kLogical ? phenotype.logicals[r]
+      double value = phenotype.kind == RowValues::Kind::kLogical   ? phenotype.logicals[r]
                      : phenotype.kind == RowValues::Kind::kNumeric ? phenotype.numbers[r]
                                                                    : std::nan("");
       if (!(value == 0 || value == 1 || value == 2 || value == -9)) {
-        return InvalidArgument(
-            table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
-            ": phenotype " + spec_.phenotype + " is " +
-            (std::isnan(value) ? QuoteForMessage(phenotype.kind == RowValues::Kind::kFactor
-                                                     ? phenotype.levels[static_cast<size_t>(phenotype.codes[r])]
-                                                     : std::string("text"))
-                               : FormatSignificant(value, 6)) +
-            "; a case/control test needs 0/1 (control/case) or plink's 1/2 (control/case; 0 and "
-            "-9 missing)");
+        return InvalidArgument(table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
+                               ": phenotype " + spec_.phenotype + " is " +
+                               (std::isnan(value)
+                                    ? QuoteForMessage(phenotype.kind == RowValues::Kind::kFactor
+                                                          ? phenotype.levels[static_cast<size_t>(phenotype.codes[r])]
+                                                          : std::string("text"))
+                                    : FormatSignificant(value, 6)) +
+                               "; a case/control test needs 0/1 (control/case) or plink's 1/2 (control/case; 0 and "
+                               "-9 missing)");
       }
       values.insert(FormatSignificant(value, 3));
     } else if (phenotype.kind == RowValues::Kind::kFactor) {
@@ -187,10 +186,10 @@ StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters, Desig
   if (spec_.case_control()) {
     for (size_t count : {cases.size(), controls.size()}) {
       if (IsSmallCount(static_cast<double>(count), context_.policy.min_cell_count)) {
-        return Contribution::Refuse("min_cell_count",
-                                    "site " + context_.data.site() + ": fewer than " +
-                                        std::to_string(context_.policy.min_cell_count) +
-                                        (count == cases.size() ? " cases" : " controls") + " (min_cell_count)");
+        return Contribution::Refuse("min_cell_count", "site " + context_.data.site() + ": fewer than " +
+                                                          std::to_string(context_.policy.min_cell_count) +
+                                                          (count == cases.size() ? " cases" : " controls") +
+                                                          " (min_cell_count)");
       }
     }
   }
@@ -254,8 +253,8 @@ StatusOr<Contribution> GwasSite::NullModel(const RoundParameters& parameters, Nu
 StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters, BlockCountSums& sums) {
   ASSIGN_OR_RETURN(double first_number, parameters.Number("first"));
   ASSIGN_OR_RETURN(double count_number, parameters.Number("count"));
-  const size_t first = static_cast<size_t>(first_number);
-  const size_t count = static_cast<size_t>(count_number);
+  const auto first = static_cast<size_t>(first_number);
+  const auto count = static_cast<size_t>(count_number);
   if (first + count > map_.index.size()) return InvalidArgument("variant block out of range");
   Contribution contribution;
   sums.variants.assign(count, VariantCounts{});
@@ -306,7 +305,7 @@ StatusOr<std::vector<size_t>> GwasSite::RequestedVariants(const RoundParameters&
   std::vector<size_t> variants;
   variants.reserve(numbers.size());
   for (double number : numbers) {
-    size_t v = static_cast<size_t>(number);
+    auto v = static_cast<size_t>(number);
     if (v >= map_.index.size()) return InvalidArgument("variant index out of range");
     variants.push_back(v);
   }
@@ -325,7 +324,7 @@ void GwasSite::Dosages(size_t variant, std::vector<int8_t>& out) const {
 StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters, RegressionSums& sums) {
   RETURN_IF_ERROR(Centre(parameters));
   ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
-  const size_t p = static_cast<size_t>(covariates_.cols() - 1);
+  const auto p = static_cast<size_t>(covariates_.cols() - 1);
   const size_t per = LinearValuesPerVariant(p);
   sums.per_variant.assign(variants.size() * per, 0.0);
   ParallelFor(variants.size(), HardwareThreads(), [&](size_t begin, size_t end) {
@@ -336,7 +335,7 @@ StatusOr<Contribution> GwasSite::Linear(const RoundParameters& parameters, Regre
       double* g_c = out + 4;
       double* missing = out + 4 + p;  // y, y^2, c (p), c y (p), c c' (tri)
       for (size_t i = 0; i < dosage.size(); ++i) {
-        const Eigen::Index r = static_cast<Eigen::Index>(i);
+        const auto r = static_cast<Eigen::Index>(i);
         const double y = y_[r];
         if (dosage[i] < 0) {
           out[0] += 1;
@@ -367,7 +366,7 @@ StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters, Reg
   ASSIGN_OR_RETURN(std::vector<size_t> variants, RequestedVariants(parameters));
   ASSIGN_OR_RETURN(std::vector<double> theta, parameters.Numbers("theta"));
   ASSIGN_OR_RETURN(std::vector<double> want_loglik, parameters.Numbers("loglik"));
-  const Eigen::Index base = covariates_.cols();  // intercept and covariates
+  const Eigen::Index base = covariates_.cols();    // intercept and covariates
   const size_t q = static_cast<size_t>(base) + 1;  // theta: intercept, dosage, covariates
   if (theta.size() != variants.size() * q || want_loglik.size() != variants.size()) {
     return InvalidArgument("theta does not match the variants");

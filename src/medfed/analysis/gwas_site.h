@@ -17,8 +17,8 @@ namespace medfed::gwas {
 
 class GwasSite : public ProtocolSite<GwasSite, GwasHub> {
  public:
-  GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
-           std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context);
+  GwasSite(GwasSpec spec, std::shared_ptr<const Table> table, std::unique_ptr<genomics::GenotypeMatrix> genotypes,
+           SiteContext context);
 
  private:
   friend const Protocol<GwasSite, GwasHub>& GwasProtocol();

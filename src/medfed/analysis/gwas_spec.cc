@@ -10,11 +10,16 @@ namespace medfed::gwas {
 
 const char* TestName(Test test) {
   switch (test) {
-    case Test::kLogistic: return "logistic";
-    case Test::kLinear: return "linear";
-    case Test::kAllelic: return "allelic";
-    case Test::kTrend: return "trend";
-    case Test::kQc: return "qc";
+    case Test::kLogistic:
+      return "logistic";
+    case Test::kLinear:
+      return "linear";
+    case Test::kAllelic:
+      return "allelic";
+    case Test::kTrend:
+      return "trend";
+    case Test::kQc:
+      return "qc";
   }
   return "";
 }
@@ -58,8 +63,9 @@ StatusOr<GwasSpec> ParseGwasSpec(const AnalysisSpec& spec) {
   parsed.block_size = static_cast<size_t>(block);
   parsed.extract = spec.Strings("extract");
   if (spec.Has("extract") && parsed.extract.empty()) {
-    return InvalidArgument("extract lists no variant; give variant IDs, e.g. extract = [\"rs123\", \"rs456\"], or "
-                           "leave the key out to test every variant");
+    return InvalidArgument(
+        "extract lists no variant; give variant IDs, e.g. extract = [\"rs123\", \"rs456\"], or "
+        "leave the key out to test every variant");
   }
   ASSIGN_OR_RETURN(parsed.privacy, PrivacyTargetOf(spec));
   if (parsed.privacy && parsed.test != Test::kAllelic && parsed.test != Test::kTrend) {

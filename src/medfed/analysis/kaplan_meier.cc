@@ -10,8 +10,8 @@
 #include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
-#include "medfed/core/nice_ticks.h"
 #include "medfed/analysis/survival_support.h"
+#include "medfed/core/nice_ticks.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
@@ -205,17 +205,14 @@ class KaplanMeierHub : public ProtocolHub<KaplanMeierSite, KaplanMeierHub> {
       }
       stratum["curve"] = std::move(steps);
       if (withheld > 0) {
-        stratum["curve_note"] = std::to_string(withheld) +
-                                " step(s) with fewer than " +
-                                std::to_string(static_cast<int>(min_cell)) +
-                                " at risk are not released";
+        stratum["curve_note"] = std::to_string(withheld) + " step(s) with fewer than " +
+                                std::to_string(static_cast<int>(min_cell)) + " at risk are not released";
       }
       strata.push_back(std::move(stratum));
       Json row = Json::array();
       for (size_t j = 0; j < ticks_.size(); ++j) {
         double at_risk = block[1 + 2 * k_count + requested + j];
-        row.push_back(IsSmallCount(at_risk, min_cell) ? Json(nullptr)
-                                                        : Json(static_cast<int64_t>(at_risk)));
+        row.push_back(IsSmallCount(at_risk, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(at_risk)));
       }
       at_risk_rows.push_back(std::move(row));
       at_risk_labels.push_back(labels_.size() == 1 && labels_[0].empty() ? "all" : labels_[s]);
@@ -254,8 +251,8 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(KmSpec parsed, ParseSpec(spec));
   if (spec.Has("privacy")) return CreateNoisedKaplanMeierSite(spec, context, std::move(parsed.formula));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
-  return std::unique_ptr<SiteAnalysis>(new KaplanMeierSite(
-      SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context)));
+  return std::unique_ptr<SiteAnalysis>(
+      new KaplanMeierSite(SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context)));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
@@ -271,11 +268,10 @@ std::string Optional(const Json& value, int digits) {
 }
 
 std::string Render(const Json& result) {
-  std::string text = "  " + result["formula"].get<std::string>() + "   n = " +
-                     std::to_string(result["n"].get<int64_t>()) + ", events = " +
-                     std::to_string(result["events"].get<int64_t>()) + "\n";
-  TextTable medians({"stratum", "n", "events", "median", "0.95LCL", "0.95UCL"},
-                    {TextTable::Align::kLeft});
+  std::string text = "  " + result["formula"].get<std::string>() +
+                     "   n = " + std::to_string(result["n"].get<int64_t>()) +
+                     ", events = " + std::to_string(result["events"].get<int64_t>()) + "\n";
+  TextTable medians({"stratum", "n", "events", "median", "0.95LCL", "0.95UCL"}, {TextTable::Align::kLeft});
   for (const auto& stratum : result["strata"]) {
     medians.AddRow({stratum["stratum"].get<std::string>(), std::to_string(stratum["n"].get<int64_t>()),
                     std::to_string(stratum["events"].get<int64_t>()), Optional(stratum["median"], 6),
@@ -294,8 +290,7 @@ std::string Render(const Json& result) {
         continue;
       }
       points.AddRow({stratum["stratum"].get<std::string>(), FormatSignificant(point["time"].get<double>(), 8),
-                     std::to_string(point["n_risk"].get<int64_t>()),
-                     std::to_string(point["n_event"].get<int64_t>()),
+                     std::to_string(point["n_risk"].get<int64_t>()), std::to_string(point["n_event"].get<int64_t>()),
                      FormatSignificant(point["survival"].get<double>(), 4), Optional(point["std_error"], 4),
                      Optional(point["lower"], 4), Optional(point["upper"], 4)});
     }

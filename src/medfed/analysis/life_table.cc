@@ -83,15 +83,14 @@ class ExpectedSurvival {
     double t = 0;
     while (t < duration - 1e-12) {
       const double attained = age + t, calendar = year + t;
-      const double step = std::min({duration - t, std::floor(attained) + 1 - attained,
-                                    std::floor(calendar) + 1 - calendar});
+      const double step =
+          std::min({duration - t, std::floor(attained) + 1 - attained, std::floor(calendar) + 1 - calendar});
       const int a = std::min(static_cast<int>(std::floor(attained)), max_age_);
       const int y = std::clamp(static_cast<int>(std::floor(calendar)), min_year_, max_year_);
       auto found = probability_.find({sex, a, y});
       if (found == probability_.end()) {
-        return InvalidArgument("the expected-survival table has no entry for sex " +
-                               QuoteForMessage(sex) + ", age " + std::to_string(a) + ", year " +
-                               std::to_string(y));
+        return InvalidArgument("the expected-survival table has no entry for sex " + QuoteForMessage(sex) + ", age " +
+                               std::to_string(a) + ", year " + std::to_string(y));
       }
       log_survival += std::log(found->second) * std::max(step, 1e-12);
       t += std::max(step, 1e-12);
@@ -308,8 +307,9 @@ StatusOr<RoundParameters> LoadExpected(const std::string& path) {
   ASSIGN_OR_RETURN(Table table, ReadCsv(path));
   for (const char* column : {"age", "sex", "year", "survival"}) {
     if (table.FindColumn(column) == nullptr) {
-      return InvalidArgument(path + ": the expected-survival table needs columns age, sex, year, "
-                                    "survival (one-year survival probability); " +
+      return InvalidArgument(path +
+                             ": the expected-survival table needs columns age, sex, year, "
+                             "survival (one-year survival probability); " +
                              std::string(column) + " is missing");
     }
   }
@@ -345,8 +345,8 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   }
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
   Formula formula = parsed.formula;
-  return std::unique_ptr<SiteAnalysis>(new LifeTableSite(
-      SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
+  return std::unique_ptr<SiteAnalysis>(
+      new LifeTableSite(SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
@@ -362,22 +362,25 @@ std::string Render(const Json& result) {
   TextTable table(header, {TextTable::Align::kLeft, TextTable::Align::kLeft});
   for (const auto& stratum : result["strata"]) {
     for (const auto& row : stratum["intervals"]) {
-      std::string interval = FormatSignificant(row["start"].get<double>(), 8) + "-" +
-                             FormatSignificant(row["end"].get<double>(), 8);
+      std::string interval =
+          FormatSignificant(row["start"].get<double>(), 8) + "-" + FormatSignificant(row["end"].get<double>(), 8);
       if (row.value("suppressed", false)) {
         table.AddRow({stratum["stratum"].get<std::string>(), interval, "withheld"});
         continue;
       }
       std::vector<std::string> cells = {
-          stratum["stratum"].get<std::string>(), interval,
-          FormatSignificant(row["entering"].get<double>(), 10), FormatSignificant(row["died"].get<double>(), 10),
-          FormatSignificant(row["withdrawn"].get<double>(), 10), FormatSignificant(row["survival"].get<double>(), 4),
+          stratum["stratum"].get<std::string>(),
+          interval,
+          FormatSignificant(row["entering"].get<double>(), 10),
+          FormatSignificant(row["died"].get<double>(), 10),
+          FormatSignificant(row["withdrawn"].get<double>(), 10),
+          FormatSignificant(row["survival"].get<double>(), 4),
           row["std_error"].is_null() ? "NA" : FormatSignificant(row["std_error"].get<double>(), 3)};
       if (relative) {
         cells.push_back(FormatSignificant(row["expected"].get<double>(), 4));
         cells.push_back(FormatSignificant(row["relative"].get<double>(), 4));
-        cells.push_back(row["relative_std_error"].is_null() ? "NA"
-                                                            : FormatSignificant(row["relative_std_error"].get<double>(), 3));
+        cells.push_back(
+            row["relative_std_error"].is_null() ? "NA" : FormatSignificant(row["relative_std_error"].get<double>(), 3));
       }
       table.AddRow(std::move(cells));
     }

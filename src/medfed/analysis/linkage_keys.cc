@@ -8,16 +8,16 @@ namespace {
 // Length of a white-space character at the start (forward) or end (backward) of `text`, or 0.
 size_t SpaceAtStart(std::string_view text) {
   if (text.empty()) return 0;
-  const unsigned char c = static_cast<unsigned char>(text[0]);
+  const auto c = static_cast<unsigned char>(text[0]);
   if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
   if (text.size() >= 2 && c == 0xC2 && static_cast<unsigned char>(text[1]) == 0xA0) return 2;  // U+00A0
-  if (text.size() >= 3 && text.substr(0, 3) == "\xE3\x80\x80") return 3;                        // U+3000
+  if (text.size() >= 3 && text.substr(0, 3) == "\xE3\x80\x80") return 3;                       // U+3000
   return 0;
 }
 
 size_t SpaceAtEnd(std::string_view text) {
   if (text.empty()) return 0;
-  const unsigned char c = static_cast<unsigned char>(text.back());
+  const auto c = static_cast<unsigned char>(text.back());
   if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
   if (text.size() >= 2 && text.substr(text.size() - 2) == "\xC2\xA0") return 2;
   if (text.size() >= 3 && text.substr(text.size() - 3) == "\xE3\x80\x80") return 3;
@@ -65,8 +65,8 @@ StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& col
       continue;
     }
     // Text columns keep the file's bytes ("007" stays "007"); a numeric column prints its value.
-    const std::string text = column->type() == ColumnType::kString ? std::string(column->RawText(row))
-                                                                   : column->TextValue(row);
+    const std::string text =
+        column->type() == ColumnType::kString ? std::string(column->RawText(row)) : column->TextValue(row);
     const std::string_view key = TrimKey(text);
     if (key.empty()) {
       ++result.empty;

@@ -14,12 +14,12 @@
 namespace medfed {
 
 struct LinkageKeys {
-  std::vector<std::string> keys;   // distinct, normalised, in order of first appearance
-  std::vector<size_t> first_row;   // the row each key was first seen in (0-based data row)
+  std::vector<std::string> keys;  // distinct, normalised, in order of first appearance
+  std::vector<size_t> first_row;  // the row each key was first seen in (0-based data row)
   uint64_t rows = 0;
-  uint64_t trimmed = 0;            // values that had leading or trailing white space
-  uint64_t empty = 0;              // missing or blank values, skipped
-  uint64_t duplicates = 0;         // rows whose key appeared before, skipped
+  uint64_t trimmed = 0;     // values that had leading or trailing white space
+  uint64_t empty = 0;       // missing or blank values, skipped
+  uint64_t duplicates = 0;  // rows whose key appeared before, skipped
 
   // The warnings to show, each naming `source` (e.g. the file).
   std::vector<std::string> Warnings(const std::string& source) const;

@@ -1,13 +1,13 @@
 // `logrank`: the log-rank test, as R's survdiff(Surv(t, e) ~ group [+ strata(s)]). Rounds:
 // schema and times (survival_support.h), then per stratum and group the pooled number at risk
 // and of events at every pooled event time.
+#include "medfed/stats/logrank.h"
 #include "medfed/analysis/registry.h"
 #include "medfed/analysis/released_count.h"
 #include "medfed/analysis/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
-#include "medfed/stats/logrank.h"
 
 namespace medfed {
 namespace {
@@ -67,7 +67,7 @@ class LogRankSite : public ProtocolSite<LogRankSite, LogRankHub> {
     for (size_t i = 0; i < cell.size(); ++i) {
       cell[i] = stratum[i] * static_cast<int32_t>(groups) + group[i];
     }
-    const size_t cells = static_cast<size_t>(strata * groups);
+    const auto cells = static_cast<size_t>(strata * groups);
     sums.counts.assign(cells * (1 + 2 * event_times.size()), 0.0);
     AppendRiskCounts(survival_.rows(), cell, cells, event_times, {}, sums.counts);
     return Contribution{};
@@ -172,7 +172,7 @@ class LogRankHub : public ProtocolHub<LogRankSite, LogRankHub> {
     result["groups"] = std::move(group_rows);
     if (hidden.any()) {
       result["withheld_note"] = "groups marked withheld have fewer than " + std::to_string(min_cell_count_) +
-                       " rows, or are withheld with one that has (min_cell_count)";
+                                " rows, or are withheld with one that has (min_cell_count)";
     }
     survival_.AddTimeNote(result);
     return HubStep::Finish(std::move(result));
@@ -198,8 +198,8 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(LogRankSpec parsed, ParseSpec(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
   SurvivalTerms terms = parsed.terms;
-  return std::unique_ptr<SiteAnalysis>(new LogRankSite(
-      SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context), terms));
+  return std::unique_ptr<SiteAnalysis>(
+      new LogRankSite(SurvivalSite(table, std::move(parsed.formula), spec.String("where"), context), terms));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
@@ -215,14 +215,13 @@ std::string Render(const Json& result) {
       continue;
     }
     double o = group["observed"], e = group["expected"];
-    table.AddRow({group["group"].get<std::string>(), std::to_string(group["n"].get<int64_t>()),
-                  FormatSignificant(o, 6), FormatSignificant(e, 6),
-                  FormatSignificant((o - e) * (o - e) / e, 4)});
+    table.AddRow({group["group"].get<std::string>(), std::to_string(group["n"].get<int64_t>()), FormatSignificant(o, 6),
+                  FormatSignificant(e, 6), FormatSignificant((o - e) * (o - e) / e, 4)});
   }
   return "  " + result["formula"].get<std::string>() + "\n" + table.Render() +
          "  Chisq = " + FormatSignificant(result["statistic"].get<double>(), 5) + " on " +
-         std::to_string(result["df"].get<int>()) + " degrees of freedom, p = " +
-         FormatPValue(result["p_value"].get<double>()) + "\n" +
+         std::to_string(result["df"].get<int>()) +
+         " degrees of freedom, p = " + FormatPValue(result["p_value"].get<double>()) + "\n" +
          (result.contains("withheld_note") ? "  " + result["withheld_note"].get<std::string>() + "\n" : "");
 }
 

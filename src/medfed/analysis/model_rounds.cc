@@ -30,8 +30,7 @@ RowValues::LevelOrder OrderFromName(const std::string& name) {
 }
 
 std::vector<std::string> EncodeSchema(const VariableSchema& schema) {
-  std::vector<std::string> encoded = {schema.is_factor ? "factor" : "numeric",
-                                      OrderName(schema.level_order)};
+  std::vector<std::string> encoded = {schema.is_factor ? "factor" : "numeric", OrderName(schema.level_order)};
   encoded.insert(encoded.end(), schema.levels.begin(), schema.levels.end());
   return encoded;
 }
@@ -47,8 +46,7 @@ VariableSchema DecodeSchema(const std::string& label, const std::vector<std::str
 
 }  // namespace
 
-StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec,
-                                                         SiteContext& context,
+StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec, SiteContext& context,
                                                          const std::vector<std::string>& columns) {
   const std::string table_name = spec.String("table");
   RETURN_IF_ERROR(context.access.CheckTable(context.data.site(), table_name));
@@ -74,13 +72,14 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
   }
   for (const auto& column : needed) {
     if ((*table)->FindColumn(column) == nullptr) {
-      return NotFound("site " + context.data.site() + ": " + spec.Describe() + ": table " +
-                      table_name + " (" + (*table)->source() + ") has no column " +
-                      QuoteForMessage(column) + "; the columns it releases are: " + JoinStrings(released, ", "));
+      return NotFound("site " + context.data.site() + ": " + spec.Describe() + ": table " + table_name + " (" +
+                      (*table)->source() + ") has no column " + QuoteForMessage(column) +
+                      "; the columns it releases are: " + JoinStrings(released, ", "));
     }
     Status allowed = context.access.CheckColumn(context.data.site(), table_name, column);
     if (!allowed.ok()) {
-      return Status(allowed.code(), MessageOf(allowed) + " (the site's policy withholds it; the columns it releases are: " +
+      return Status(allowed.code(), MessageOf(allowed) +
+                                        " (the site's policy withholds it; the columns it releases are: " +
                                         JoinStrings(released, ", ") + ")");
     }
     if (grades) {
@@ -105,9 +104,8 @@ std::vector<std::string> FormulaColumns(const Formula& formula) {
   return names;
 }
 
-std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context,
-                                               const std::string& what) {
-  const size_t minimum = static_cast<size_t>(context.policy.min_rows);
+std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context, const std::string& what) {
+  const auto minimum = static_cast<size_t>(context.policy.min_rows);
   if (IsSmallCount(static_cast<double>(rows), static_cast<int>(minimum))) {
     // The reason names the rule and the site, never the site's count (a count under a filter
     // that isolates a patient would tell whether the patient is there).

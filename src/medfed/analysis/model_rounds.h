@@ -21,8 +21,7 @@ namespace medfed {
 
 // Loads the spec's `table` at the site and checks that `columns` and the columns of `where`
 // exist; errors name the site, the analysis, the file and the columns it has.
-StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec,
-                                                         SiteContext& context,
+StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec, SiteContext& context,
                                                          const std::vector<std::string>& columns);
 
 // Columns a formula reads (response, variables, offsets).

@@ -137,7 +137,8 @@ class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKap
         const double exposed = at_risk - withdrawn / 2;
         // As summary.survfit: at risk at the time (still followed then), events since the last.
         const double remaining = at_risk - block[k].events - block[k].censored;
-        Json point = {{"time", grid_[k]}, {"n_risk", static_cast<int64_t>(std::llround(std::max(0.0, remaining)))},
+        Json point = {{"time", grid_[k]},
+                      {"n_risk", static_cast<int64_t>(std::llround(std::max(0.0, remaining)))},
                       {"n_event", static_cast<int64_t>(std::llround(block[k].events))}};
         if (ended || exposed <= died || exposed < 1) {
           ended = true;
@@ -152,7 +153,7 @@ class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKap
         survival *= 1 - died / exposed;
         // Greenwood, plus the noise of the deaths (and of the number at risk, which sums the
         // noised counts of the later intervals), by the delta method on log S.
-        const double later = static_cast<double>(2 * (intervals - k));
+        const auto later = static_cast<double>(2 * (intervals - k));
         const double hazard = died / exposed;
         log_variance += died / (exposed * (exposed - died)) +
                         (variance + hazard * hazard * variance * later) / ((exposed - died) * (exposed - died));
@@ -180,9 +181,11 @@ class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKap
     result["strata"] = std::move(strata);
     result["noise_sd"] = std::sqrt(variance);
     result["privacy"] = PrivacyJson(privacy_, context_.sites.size());
-    result["note"] = "noised: actuarial survival on the grid of times (withdrawals at risk for half their interval), "
-                     "from event and censoring counts the sites noised (sd " + FormatSignificant(std::sqrt(variance), 3) +
-                     " each); intervals include the noise; no median or step curve (event times stay at the sites)";
+    result["note"] =
+        "noised: actuarial survival on the grid of times (withdrawals at risk for half their interval), "
+        "from event and censoring counts the sites noised (sd " +
+        FormatSignificant(std::sqrt(variance), 3) +
+        " each); intervals include the noise; no median or step curve (event times stay at the sites)";
     return result;
   }
 
@@ -215,8 +218,9 @@ const Protocol<NoisedKaplanMeierSite, NoisedKaplanMeierHub>& NoisedKaplanMeierPr
 Status ValidateNoisedKaplanMeier(const AnalysisSpec& spec) {
   const std::vector<double> grid = GridOf(spec);
   if (grid.empty()) {
-    return InvalidArgument("a noised Kaplan-Meier fit needs times = [...], the grid it is estimated on (event times "
-                           "do not leave the sites under differential privacy), e.g. times = [365, 730, 1095, 1826]");
+    return InvalidArgument(
+        "a noised Kaplan-Meier fit needs times = [...], the grid it is estimated on (event times "
+        "do not leave the sites under differential privacy), e.g. times = [365, 730, 1095, 1826]");
   }
   if (grid.front() <= 0 || grid.size() > 1000) {
     return InvalidArgument("the times of a noised Kaplan-Meier fit must be positive, at most 1000 of them");
@@ -225,15 +229,15 @@ Status ValidateNoisedKaplanMeier(const AnalysisSpec& spec) {
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedKaplanMeierSite(const AnalysisSpec& spec, SiteContext& context,
-                                                                   Formula formula) {
+                                                                    Formula formula) {
   ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(formula)));
-  return std::unique_ptr<SiteAnalysis>(new NoisedKaplanMeierSite(
-      SurvivalSite(table, std::move(formula), spec.String("where"), context), *privacy));
+  return std::unique_ptr<SiteAnalysis>(
+      new NoisedKaplanMeierSite(SurvivalSite(table, std::move(formula), spec.String("where"), context), *privacy));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateNoisedKaplanMeierHub(const AnalysisSpec& spec, const HubContext& context,
-                                                                 Formula formula, std::vector<std::string> names) {
+                                                                  Formula formula, std::vector<std::string> names) {
   ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
   std::vector<std::string> keys;
   for (size_t v = 0; v < formula.variables.size(); ++v) keys.push_back(formula.VariableLabel(static_cast<int>(v)));

@@ -23,8 +23,8 @@ namespace medfed {
 Status ValidateNoisedKaplanMeier(const AnalysisSpec& spec);
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedKaplanMeierSite(const AnalysisSpec& spec, SiteContext& context,
-                                                                   Formula formula);
+                                                                    Formula formula);
 StatusOr<std::unique_ptr<HubAnalysis>> CreateNoisedKaplanMeierHub(const AnalysisSpec& spec, const HubContext& context,
-                                                                 Formula formula, std::vector<std::string> names);
+                                                                  Formula formula, std::vector<std::string> names);
 
 }  // namespace medfed

@@ -36,8 +36,8 @@ NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarge
   return request;
 }
 
-StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target,
-                                       size_t sites, double share) {
+StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target, size_t sites,
+                                       double share) {
   return CalibrateDistributedNoise(groups, share * ZcdpForApproximateDp(target), static_cast<int>(sites));
 }
 
@@ -48,8 +48,9 @@ Json PrivacyJson(const PrivacyTarget& target, size_t sites) {
   privacy["delta"] = target.delta;
   privacy["rho"] = ZcdpForApproximateDp(target);
   privacy["sites"] = sites;
-  privacy["note"] = "noised: each site added its share of discrete Gaussian noise before secure aggregation; "
-                    "the stated privacy holds even if the hub and any one site collude; intervals include the noise";
+  privacy["note"] =
+      "noised: each site added its share of discrete Gaussian noise before secure aggregation; "
+      "the stated privacy holds even if the hub and any one site collude; intervals include the noise";
   return privacy;
 }
 

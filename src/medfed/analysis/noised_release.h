@@ -25,8 +25,8 @@ NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarge
 
 // What the hub reports: the pooled noise of each group, from the same calibration the sites
 // used (deterministic in the groups, the target, the number of sites and the share).
-StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target,
-                                       size_t sites, double share = 1);
+StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target, size_t sites,
+                                       double share = 1);
 
 // {"mechanism", "epsilon", "delta", "rho", "sites"} plus a note, for a noised result.
 Json PrivacyJson(const PrivacyTarget& target, size_t sites);

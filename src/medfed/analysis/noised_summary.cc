@@ -1,6 +1,5 @@
 #include "medfed/analysis/noised_summary.h"
 
-
 #include <algorithm>
 #include <cmath>
 
@@ -15,7 +14,7 @@ namespace medfed {
 namespace {
 
 constexpr double kGrid = 1024;  // sum sensitivity in grid units
-constexpr size_t kBins = 32;     // histogram for the quartiles
+constexpr size_t kBins = 32;    // histogram for the quartiles
 const std::vector<double> kProbabilities = {0.25, 0.5, 0.75};
 
 struct Bounds {
@@ -67,14 +66,16 @@ std::vector<NoiseGroup> Groups(size_t variables) {
 StatusOr<std::vector<Bounds>> BoundsOf(const AnalysisSpec& spec, const std::vector<std::string>& labels) {
   if (!spec.Has("bounds")) {
     return InvalidArgument("a noised summary needs clipping bounds for every variable, e.g. bounds = { " +
-                           (labels.empty() ? std::string("age") : labels[0]) + " = [0, 100] }: they bound what "
+                           (labels.empty() ? std::string("age") : labels[0]) +
+                           " = [0, 100] }: they bound what "
                            "one patient can change, and values outside are clipped to them");
   }
   const Json& table = spec.keys().at("bounds");
   std::vector<Bounds> bounds;
   for (const auto& label : labels) {
     if (!table.contains(label)) {
-      return InvalidArgument("bounds has no entry for " + QuoteForMessage(label) + "; give " + label + " = [LOWER, UPPER]");
+      return InvalidArgument("bounds has no entry for " + QuoteForMessage(label) + "; give " + label +
+                             " = [LOWER, UPPER]");
     }
     const Json& pair = table.at(label);
     if (!pair.is_array() || pair.size() != 2) {
@@ -257,7 +258,6 @@ const Protocol<NoisedSummarySite, NoisedSummaryHub>& NoisedSummaryProtocol() {
 Status ValidateNoisedSummary(const AnalysisSpec& spec, const std::vector<std::string>& labels) {
   return BoundsOf(spec, labels).status();
 }
-
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedSummarySite(const AnalysisSpec& spec, SiteContext& context,
                                                                 std::shared_ptr<const Table> table,

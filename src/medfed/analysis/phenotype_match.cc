@@ -25,8 +25,8 @@
 #include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/table_scan.h"
 #include "medfed/core/file.h"
-#include "medfed/core/secret_file.h"
 #include "medfed/core/parallel.h"
+#include "medfed/core/secret_file.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/keyed_hash.h"
 #include "medfed/crypto/merkle_tree.h"
@@ -125,7 +125,8 @@ class MatchSite : public ProtocolSite<MatchSite, MatchHub> {
       if (!used[term]) continue;
       ASSIGN_OR_RETURN(auto operand, preparer.Prepare(weights.substr(term * width, width)));
       operands[term].push_back(operand);
-      for (int slot = 1; slot < kSlots; ++slot) operands[term].push_back(preparer.Shift(*operands[term].back(), kSlotBits));
+      for (int slot = 1; slot < kSlots; ++slot)
+        operands[term].push_back(preparer.Shift(*operands[term].back(), kSlotBits));
     }
     const size_t blocks = (closures_.size() + kSlots - 1) / kSlots;
     std::vector<std::string> sums(blocks);
@@ -214,10 +215,12 @@ class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
       if (blocks == disclosed.end() || handles == disclosed.end() || blocks->second.size() != 1) {
         return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent no encrypted scores");
       }
-      ASSIGN_OR_RETURN(std::string packed, crypto::DecodeBase64(blocks->second[0], "site " + pooled.sites[s] + "'s scores"));
+      ASSIGN_OR_RETURN(std::string packed,
+                       crypto::DecodeBase64(blocks->second[0], "site " + pooled.sites[s] + "'s scores"));
       const size_t patients = handles->second.size();
       if (packed.size() != width * ((patients + kSlots - 1) / kSlots)) {
-        return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent scores for a different number of "
+        return InvalidArgument("phenotype_match: site " + pooled.sites[s] +
+                               " sent scores for a different number of "
                                "patients than handles");
       }
       std::vector<uint64_t> scores(patients);
@@ -244,15 +247,19 @@ class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
     });
     const uint64_t best = query_weight_;
     Json result = {{"status", "ok"},
-                   {"query_terms", Json::array()}, {"unknown_terms", unknown_}, {"network_patients", network_patients_},
-                   {"query_information_content", static_cast<double>(best) / kWeightScale}, {"matches", Json::array()}};
+                   {"query_terms", Json::array()},
+                   {"unknown_terms", unknown_},
+                   {"network_patients", network_patients_},
+                   {"query_information_content", static_cast<double>(best) / kWeightScale},
+                   {"matches", Json::array()}};
     for (uint32_t term : query_) result["query_terms"].push_back(ontology_.id(term));
     for (size_t i = 0; i < std::min(top_, matches.size()); ++i) {
-      result["matches"].push_back({{"rank", i + 1},
-                                   {"site", matches[i].site},
-                                   {"handle", matches[i].handle},
-                                   {"score", static_cast<double>(matches[i].score) / kWeightScale},
-                                   {"fraction_of_query", best == 0 ? 0.0 : static_cast<double>(matches[i].score) / static_cast<double>(best)}});
+      result["matches"].push_back(
+          {{"rank", i + 1},
+           {"site", matches[i].site},
+           {"handle", matches[i].handle},
+           {"score", static_cast<double>(matches[i].score) / kWeightScale},
+           {"fraction_of_query", best == 0 ? 0.0 : static_cast<double>(matches[i].score) / static_cast<double>(best)}});
     }
     return HubStep::Finish(std::move(result));
   }
@@ -323,12 +330,13 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
     return InvalidArgument(spec.Describe() + ": no query; give query = [terms] or run it with medfed match --query");
   }
   if (query.empty()) {
-    return InvalidArgument(spec.Describe() + ": none of the query's terms is in the ontology " + spec.String("ontology") +
+    return InvalidArgument(spec.Describe() + ": none of the query's terms is in the ontology " +
+                           spec.String("ontology") +
                            (unknown.empty() ? "" : " (unknown: " + JoinStrings(unknown, ", ") + ")"));
   }
   const double top = spec.Number("top", 10);
-  return std::unique_ptr<HubAnalysis>(new MatchHub(std::move(ontology), std::move(query), std::move(unknown),
-                                                   static_cast<size_t>(std::max(1.0, top))));
+  return std::unique_ptr<HubAnalysis>(
+      new MatchHub(std::move(ontology), std::move(query), std::move(unknown), static_cast<size_t>(std::max(1.0, top))));
 }
 
 Status Validate(const AnalysisSpec& spec) {
@@ -343,13 +351,14 @@ std::string Render(const Json& result) {
   std::string text = "  query: " + JoinStrings(result["query_terms"].get<std::vector<std::string>>(), ", ") + " (" +
                      FormatSignificant(result["query_information_content"].get<double>(), 4) + " nats)\n";
   if (!result["unknown_terms"].empty()) {
-    text += "  unknown terms, ignored: " + JoinStrings(result["unknown_terms"].get<std::vector<std::string>>(), ", ") + "\n";
+    text += "  unknown terms, ignored: " + JoinStrings(result["unknown_terms"].get<std::vector<std::string>>(), ", ") +
+            "\n";
   }
   text += "  best matches among " + std::to_string(result["network_patients"].get<uint64_t>()) + " patients:\n";
   for (const auto& match : result["matches"]) {
     text += "    " + std::to_string(match["rank"].get<int>()) + ". " + match["site"].get<std::string>() + " " +
-            match["handle"].get<std::string>() + "  score " + FormatSignificant(match["score"].get<double>(), 4) + " (" +
-            FormatSignificant(100 * match["fraction_of_query"].get<double>(), 3) + "% of the query)\n";
+            match["handle"].get<std::string>() + "  score " + FormatSignificant(match["score"].get<double>(), 4) +
+            " (" + FormatSignificant(100 * match["fraction_of_query"].get<double>(), 3) + "% of the query)\n";
   }
   return text;
 }
@@ -357,7 +366,8 @@ std::string Render(const Json& result) {
 const std::vector<KeySpec>& Keys() {
   static const std::vector<KeySpec> keys = {
       {"table", KeyKind::kString, true, "table name"},
-      {"id_column", KeyKind::kString, true, "the patient id column (only the site sees it; handles are derived from it)"},
+      {"id_column", KeyKind::kString, true,
+       "the patient id column (only the site sees it; handles are derived from it)"},
       {"terms", KeyKind::kString, true, "the column of phenotype terms, separated by ';' (HP:0001250;HP:0000252)"},
       {"ontology", KeyKind::kPath, true, "the ontology (OBO), the same file at every site"},
       {"query", KeyKind::kStringList, false, "the query's terms (or `medfed match --query QUERY.json`)"},
@@ -372,7 +382,11 @@ const AnalysisDefinition& PhenotypeMatchDefinition() {
   static const AnalysisDefinition definition = {
       "phenotype_match",
       "patients similar to an encrypted phenotype query (ontology-weighted overlap, Okamoto-Uchiyama encryption)",
-      Keys(), Validate, CreateSite, CreateHub, Render};
+      Keys(),
+      Validate,
+      CreateSite,
+      CreateHub,
+      Render};
   return definition;
 }
 

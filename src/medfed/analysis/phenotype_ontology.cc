@@ -36,7 +36,8 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
     if (colon == std::string_view::npos) continue;
     const std::string_view tag = line.substr(0, colon);
     std::string_view value = TrimWhitespace(line.substr(colon + 1));
-    if (const size_t comment = value.find(" !"); comment != std::string_view::npos) value = TrimWhitespace(value.substr(0, comment));
+    if (const size_t comment = value.find(" !"); comment != std::string_view::npos)
+      value = TrimWhitespace(value.substr(0, comment));
     Stanza& stanza = stanzas.back();
     if (tag == "id") stanza.id = std::string(value);
     if (tag == "name") stanza.name = std::string(value);
@@ -47,8 +48,9 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
   PhenotypeOntology ontology;
   for (const Stanza& stanza : stanzas) {
     if (stanza.obsolete) continue;
-    if (stanza.id.empty()) return InvalidArgument(source + ":" + std::to_string(stanza.line) + ": a [Term] without an id");
-    const uint32_t term = static_cast<uint32_t>(ontology.ids_.size());
+    if (stanza.id.empty())
+      return InvalidArgument(source + ":" + std::to_string(stanza.line) + ": a [Term] without an id");
+    const auto term = static_cast<uint32_t>(ontology.ids_.size());
     if (!ontology.index_.emplace(stanza.id, term).second) {
       return InvalidArgument(source + ":" + std::to_string(stanza.line) + ": term " + stanza.id + " is defined twice");
     }
@@ -92,7 +94,7 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
       }
       if (colour[parent] == 0) {
         colour[parent] = 1;
-        stack.push_back({parent, 0});
+        stack.emplace_back(parent, 0);
       }
     }
   }

@@ -163,8 +163,7 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
       if (age.IsMissing(r)) continue;
       auto bound = AgeLowerBound(age, r);
       if (!bound.ok()) {
-        return Annotate(bound.status(), population_->source() + ":" +
-                                            std::to_string(population_->LineOfRow(r)) + ": ");
+        return Annotate(bound.status(), population_->source() + ":" + std::to_string(population_->LineOfRow(r)) + ": ");
       }
       bounds.insert(*bound);
     }
@@ -183,14 +182,13 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
       return g == 0 ? -1 : static_cast<int64_t>(g - 1);
     };
     // Combination index of the grouping variables, per table.
-    auto combination = [&](const Table& table, const std::vector<uint32_t>& rows)
-        -> StatusOr<std::vector<int64_t>> {
+    auto combination = [&](const Table& table, const std::vector<uint32_t>& rows) -> StatusOr<std::vector<int64_t>> {
       std::vector<int64_t> index(table.row_count(), 0);
       for (const auto& variable : spec_.by) {
         ASSIGN_OR_RETURN(RowValues values, GroupValues(table, variable));
         ASSIGN_OR_RETURN(std::vector<int32_t> codes,
                          RecodeToGlobal(values, levels[variable].levels, variable, /*unknown_is_missing=*/true));
-        const int64_t radix = static_cast<int64_t>(levels[variable].levels.size());
+        const auto radix = static_cast<int64_t>(levels[variable].levels.size());
         for (uint32_t r : rows) index[r] = codes[r] < 0 ? -1 : (index[r] < 0 ? -1 : index[r] * radix + codes[r]);
       }
       return index;
@@ -256,8 +254,10 @@ std::string AgeLabel(const std::vector<double>& bounds, size_t g) {
 
 Json RateJson(const stats::RateEstimate& estimate) {
   auto value = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
-  return {{"rate", value(estimate.rate)}, {"std_error", value(estimate.std_error)},
-          {"lower", value(estimate.lower)}, {"upper", value(estimate.upper)}};
+  return {{"rate", value(estimate.rate)},
+          {"std_error", value(estimate.std_error)},
+          {"lower", value(estimate.lower)},
+          {"upper", value(estimate.upper)}};
 }
 
 class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
@@ -432,7 +432,8 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
     const SuppressedTable hidden = ProtectRateTable(cases_by_row);
     Json groups = Json::array();
     for (size_t r = 0; r < row_labels.size(); ++r) {
-      ASSIGN_OR_RETURN(Json group, GroupJson(row_labels[r], cases_by_row[r], population_by_row[r], hidden.suppressed[r]));
+      ASSIGN_OR_RETURN(Json group,
+                       GroupJson(row_labels[r], cases_by_row[r], population_by_row[r], hidden.suppressed[r]));
       groups.push_back(std::move(group));
     }
     result["groups"] = std::move(groups);
@@ -476,7 +477,8 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
         total_cases += cases[g];
         total_population += population[g];
         total_variance += variance;
-        Json row = {{"age_group", AgeLabel(alignment_.lower_bounds, g)}, {"population", population[g]},
+        Json row = {{"age_group", AgeLabel(alignment_.lower_bounds, g)},
+                    {"population", population[g]},
                     {"cases", static_cast<int64_t>(std::llround(cases[g]))}};
         row["rate"] = population[g] > 0 ? Json(cases[g] / population[g] * spec_.per) : Json(nullptr);
         age_specific.push_back(std::move(row));
@@ -486,7 +488,8 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
           adjusted_variance += w * w * variance / (population[g] * population[g]) * spec_.per * spec_.per;
         }
       }
-      Json group = {{"group", row_labels[r]}, {"population", total_population},
+      Json group = {{"group", row_labels[r]},
+                    {"population", total_population},
                     {"cases", static_cast<int64_t>(std::llround(total_cases))}};
       if (total_population > 0) {
         group["crude"] = estimate(total_cases / total_population * spec_.per,
@@ -538,9 +541,8 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   std::vector<std::string> population_columns = parsed.by;
   population_columns.push_back(parsed.population_age);
   population_columns.push_back(parsed.population_count);
-  ASSIGN_OR_RETURN(auto population,
-                   LoadAnalysisTable(AnalysisSpec(spec.id(), spec.type(), population_keys), context,
-                                     population_columns));
+  ASSIGN_OR_RETURN(auto population, LoadAnalysisTable(AnalysisSpec(spec.id(), spec.type(), population_keys), context,
+                                                      population_columns));
   return std::unique_ptr<SiteAnalysis>(new RatesSite(std::move(parsed), cases, population, context));
 }
 
@@ -551,8 +553,7 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 
 std::string Render(const Json& result) {
   const std::string per = FormatSignificant(result["per"].get<double>(), 10);
-  TextTable table({"group", "cases", "population", "crude", "age-adjusted", "95% CI"},
-                  {TextTable::Align::kLeft});
+  TextTable table({"group", "cases", "population", "crude", "age-adjusted", "95% CI"}, {TextTable::Align::kLeft});
   for (const auto& group : result["groups"]) {
     if (group.value("suppressed", false)) {
       table.AddRow({group["group"].get<std::string>(), "suppressed", "", "", "", ""});

@@ -77,15 +77,17 @@ Status DifferentialPrivacyUnavailable(const std::string& type) {
       if (key.name == "privacy") noised.push_back(definition->type);
     }
   }
-  return InvalidArgument("a " + type + " analysis cannot be run with differential privacy (privacy = {...}); noised "
-                         "results are available from: " + JoinStrings(noised, ", ") +
-                         " (docs/privacy/differential-privacy.md)");
+  return InvalidArgument("a " + type +
+                         " analysis cannot be run with differential privacy (privacy = {...}); noised "
+                         "results are available from: " +
+                         JoinStrings(noised, ", ") + " (docs/privacy/differential-privacy.md)");
 }
 
 namespace {
 
 Status CheckKeys(const AnalysisDefinition& definition, const AnalysisSpec& spec) {
-  if (!spec.keys().is_object()) return InvalidArgument("the keys of a " + definition.type + " analysis are not a table");
+  if (!spec.keys().is_object())
+    return InvalidArgument("the keys of a " + definition.type + " analysis are not a table");
   for (const auto& item : spec.keys().items()) {
     const std::string& name = item.key();
     const Json& value = item.value();
@@ -130,18 +132,9 @@ Status ValidateAnalysis(const AnalysisDefinition& definition, const AnalysisSpec
 
 const std::vector<const AnalysisDefinition*>& AllAnalyses() {
   static const std::vector<const AnalysisDefinition*> all = {
-      &CountDefinition(),
-      &CrosstabDefinition(),
-      &SummaryDefinition(),
-      &GlmDefinition(),
-      &KaplanMeierDefinition(),
-      &LogRankDefinition(),
-      &CoxDefinition(),
-      &RatesDefinition(),
-      &LifeTableDefinition(),
-      &GwasDefinition(),
-      &DistinctCountDefinition(),
-      &PsiDefinition(),
+      &CountDefinition(),          &CrosstabDefinition(), &SummaryDefinition(),       &GlmDefinition(),
+      &KaplanMeierDefinition(),    &LogRankDefinition(),  &CoxDefinition(),           &RatesDefinition(),
+      &LifeTableDefinition(),      &GwasDefinition(),     &DistinctCountDefinition(), &PsiDefinition(),
       &PhenotypeMatchDefinition(),
   };
   return all;

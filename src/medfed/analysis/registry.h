@@ -48,10 +48,8 @@ struct AnalysisDefinition {
   Status (*validate)(const AnalysisSpec& spec) = nullptr;
   // Site half. Runs when a session opens, so that a missing table or column is reported before
   // any round; may load the site's tables.
-  StatusOr<std::unique_ptr<SiteAnalysis>> (*create_site)(const AnalysisSpec& spec,
-                                                         SiteContext& context) = nullptr;
-  StatusOr<std::unique_ptr<HubAnalysis>> (*create_hub)(const AnalysisSpec& spec,
-                                                       const HubContext& context) = nullptr;
+  StatusOr<std::unique_ptr<SiteAnalysis>> (*create_site)(const AnalysisSpec& spec, SiteContext& context) = nullptr;
+  StatusOr<std::unique_ptr<HubAnalysis>> (*create_hub)(const AnalysisSpec& spec, const HubContext& context) = nullptr;
   // Human-readable rendering of an "ok" result.
   std::string (*render)(const Json& result) = nullptr;
 };

@@ -7,34 +7,32 @@
 
 #include "medfed/core/file.h"
 #include "medfed/core/log.h"
-#include "medfed/crypto/sodium.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/sodium.h"
 #include "medfed/table/csv_reader.h"
 
 namespace medfed {
 
 SiteData::SiteData(std::string site, std::map<std::string, std::string> table_paths,
                    std::map<std::string, std::string> genotype_paths)
-    : site_(std::move(site)),
-      table_paths_(std::move(table_paths)),
-      genotype_paths_(std::move(genotype_paths)) {}
+    : site_(std::move(site)), table_paths_(std::move(table_paths)), genotype_paths_(std::move(genotype_paths)) {}
 
 StatusOr<std::shared_ptr<const Table>> SiteData::GetTable(const std::string& name) {
   auto path = table_paths_.find(name);
   if (path == table_paths_.end()) {
     std::vector<std::string> names;
     for (const auto& [table, file] : table_paths_) names.push_back(table);
-    return NotFound("site " + site_ + " has no table " + QuoteForMessage(name) +
-                    (names.empty() ? std::string("; it lists no tables")
-                                   : "; its tables are: " + JoinStrings(names, ", ")) +
-                    " (add tables." + name + " = \"file.csv\" to its [[sites]] entry)");
+    return NotFound(
+        "site " + site_ + " has no table " + QuoteForMessage(name) +
+        (names.empty() ? std::string("; it lists no tables") : "; its tables are: " + JoinStrings(names, ", ")) +
+        " (add tables." + name + " = \"file.csv\" to its [[sites]] entry)");
   }
   std::lock_guard<std::mutex> lock(mutex_);
   auto stamp = StampOf(path->second);
   if (!stamp.ok()) {
     if (loaded_.count(name)) {
-      return NotFound("site " + site_ + ": table " + name + "'s file " + path->second +
-                      " is gone since it was read (" + MessageOf(stamp.status()) +
+      return NotFound("site " + site_ + ": table " + name + "'s file " + path->second + " is gone since it was read (" +
+                      MessageOf(stamp.status()) +
                       "); the site answers nothing from the old copy until the file is back");
     }
     return NotFound("site " + site_ + ": cannot read table " + name + " (" + MessageOf(stamp.status()) + ")");
@@ -105,8 +103,8 @@ StatusOr<std::shared_ptr<const TableGrades>> SiteData::GetTableGrades(const std:
 StatusOr<std::string> SiteData::GenotypePath(const std::string& name) const {
   auto found = genotype_paths_.find(name);
   if (found == genotype_paths_.end()) {
-    return NotFound("site " + site_ + " has no genotypes named " + QuoteForMessage(name) +
-                    " (add genotypes." + name + " = \"prefix\" to its [[sites]] entry)");
+    return NotFound("site " + site_ + " has no genotypes named " + QuoteForMessage(name) + " (add genotypes." + name +
+                    " = \"prefix\" to its [[sites]] entry)");
   }
   return found->second;
 }

@@ -13,8 +13,8 @@
 #include <mutex>
 #include <string>
 
-#include "medfed/core/status.h"
 #include "medfed/analysis/table_scan.h"
+#include "medfed/core/status.h"
 #include "medfed/table/table.h"
 
 namespace medfed {

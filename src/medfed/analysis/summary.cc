@@ -15,9 +15,9 @@
 #include "medfed/analysis/noised_release.h"
 #include "medfed/analysis/noised_summary.h"
 #include "medfed/analysis/registry.h"
+#include "medfed/analysis/released_count.h"
 #include "medfed/analysis/round_protocol.h"
 #include "medfed/analysis/summary_columns.h"
-#include "medfed/analysis/released_count.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/quantile.h"
@@ -42,8 +42,7 @@ std::vector<double> SplitsToNumbers(const std::vector<uint64_t>& splits) {
 std::vector<uint64_t> NumbersToSplits(const std::vector<double>& numbers) {
   std::vector<uint64_t> splits;
   for (size_t i = 0; i + 1 < numbers.size(); i += 2) {
-    splits.push_back((static_cast<uint64_t>(numbers[i]) << 32) |
-                     static_cast<uint64_t>(numbers[i + 1]));
+    splits.push_back((static_cast<uint64_t>(numbers[i]) << 32) | static_cast<uint64_t>(numbers[i + 1]));
   }
   return splits;
 }
@@ -103,8 +102,8 @@ class SummarySite : public ProtocolSite<SummarySite, SummaryHub> {
     const auto& values = columns_->values;
     Contribution contribution;
     for (size_t v = 0; v < values.size(); ++v) {
-      if (auto refusal = RefuseIfTooFewRows(values[v].size(), context_,
-                                            "non-missing values of " + columns_->labels[v])) {
+      if (auto refusal =
+              RefuseIfTooFewRows(values[v].size(), context_, "non-missing values of " + columns_->labels[v])) {
         return *refusal;
       }
       if (IsDominated(values[v], context_.policy.dominance)) {
@@ -122,8 +121,7 @@ class SummarySite : public ProtocolSite<SummarySite, SummaryHub> {
     for (size_t v = 0; v < values.size(); ++v) {
       std::vector<std::string> names;
       variables_[v].CollectNames(names);
-      contribution.released_rows.push_back(
-          MakeSelectedRows(*table_, columns_->rows, columns_->present_rows[v], names));
+      contribution.released_rows.push_back(MakeSelectedRows(*table_, columns_->rows, columns_->present_rows[v], names));
     }
     return contribution;
   }
@@ -255,8 +253,7 @@ class SummaryHub : public ProtocolHub<SummarySite, SummaryHub> {
     parameters.numbers["means"] = means_;
     for (size_t s = 0; s < searches_.size(); ++s) {
       if (searches_[s].search.Done()) continue;
-      parameters.numbers[SearchKey(searches_[s].variable, s)] =
-          SplitsToNumbers(searches_[s].search.Splits());
+      parameters.numbers[SearchKey(searches_[s].variable, s)] = SplitsToNumbers(searches_[s].search.Splits());
     }
     return parameters;
   }
@@ -272,8 +269,8 @@ class SummaryHub : public ProtocolHub<SummarySite, SummaryHub> {
       variable["missing"] = ReleasedCount(missing_[v], context_.policy.min_cell_count);
       if (n_[v] > 0 && n_[v] < context_.policy.min_rows) {
         variable["suppressed"] = true;
-        variable["note"] = "fewer than min_rows " + std::to_string(context_.policy.min_rows) +
-                           " values in all; statistics withheld";
+        variable["note"] =
+            "fewer than min_rows " + std::to_string(context_.policy.min_rows) + " values in all; statistics withheld";
         variables.push_back(std::move(variable));
         continue;
       }
@@ -284,7 +281,7 @@ class SummaryHub : public ProtocolHub<SummarySite, SummaryHub> {
       for (const auto& search : searches_) {
         if (search.variable == v) found[search.rank] = search.search.Value();
       }
-      const uint64_t n = static_cast<uint64_t>(n_[v]);
+      const auto n = static_cast<uint64_t>(n_[v]);
       for (double p : kProbabilities) {
         std::vector<uint64_t> ranks = stats::Type7Ranks(n, p);
         if (ranks.empty()) continue;
@@ -336,8 +333,9 @@ Status Validate(const AnalysisSpec& spec) {
   ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
   if (privacy) return ValidateNoisedSummary(spec, spec.Strings("variables"));
   if (spec.Has("bounds")) {
-    return InvalidArgument("bounds are the clipping bounds of a noised summary; add privacy = { epsilon = ..., "
-                           "delta = ... } or remove bounds");
+    return InvalidArgument(
+        "bounds are the clipping bounds of a noised summary; add privacy = { epsilon = ..., "
+        "delta = ... } or remove bounds");
   }
   return absl::OkStatus();
 }
@@ -358,11 +356,9 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 }
 
 std::string Render(const Json& result) {
-  TextTable table({"variable", "n", "missing", "mean", "sd", "25%", "median", "75%"},
-                  {TextTable::Align::kLeft});
+  TextTable table({"variable", "n", "missing", "mean", "sd", "25%", "median", "75%"}, {TextTable::Align::kLeft});
   for (const auto& variable : result["variables"]) {
-    std::vector<std::string> cells = {variable["name"].get<std::string>(),
-                                      std::to_string(variable["n"].get<int64_t>()),
+    std::vector<std::string> cells = {variable["name"].get<std::string>(), std::to_string(variable["n"].get<int64_t>()),
                                       ReleasedCountText(variable["missing"])};
     if (variable.value("suppressed", false)) {
       cells.insert(cells.end(), {"withheld", "", "", "", ""});

@@ -13,11 +13,11 @@
 namespace medfed {
 
 struct SummaryColumns {
-  std::vector<uint32_t> rows;                // under `where`
-  std::vector<std::vector<double>> values;   // per variable, the present values
+  std::vector<uint32_t> rows;                       // under `where`
+  std::vector<std::vector<double>> values;          // per variable, the present values
   std::vector<std::vector<uint32_t>> present_rows;  // per variable, the rows of those values
-  std::vector<size_t> missing;               // per variable
-  std::vector<std::string> labels;           // per variable, as written
+  std::vector<size_t> missing;                      // per variable
+  std::vector<std::string> labels;                  // per variable, as written
 };
 
 // A categorical variable is an error naming the site and suggesting a crosstab.

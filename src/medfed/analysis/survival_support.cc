@@ -28,8 +28,7 @@ size_t SurvivalRows::events() const {
 
 StatusOr<Formula> ParseSurvivalFormula(const std::string& text) {
   ASSIGN_OR_RETURN(Formula formula, ParseFormula(text));
-  if (!formula.response || !formula.response->IsCall("Surv") ||
-      formula.response->arguments.size() != 2) {
+  if (!formula.response || !formula.response->IsCall("Surv") || formula.response->arguments.size() != 2) {
     return InvalidArgument("formula " + QuoteForMessage(text) +
                            " needs Surv(time, event) on the left, e.g. Surv(time, status) ~ rx");
   }
@@ -43,8 +42,7 @@ SurvivalTerms SplitSurvivalTerms(const Formula& formula) {
   SurvivalTerms terms;
   for (const auto& term : formula.terms) {
     for (int v : term.variables) {
-      auto& target = formula.variables[static_cast<size_t>(v)].IsCall("strata") ? terms.strata
-                                                                                 : terms.others;
+      auto& target = formula.variables[static_cast<size_t>(v)].IsCall("strata") ? terms.strata : terms.others;
       if (std::find(target.begin(), target.end(), v) == target.end()) target.push_back(v);
     }
   }
@@ -52,8 +50,8 @@ SurvivalTerms SplitSurvivalTerms(const Formula& formula) {
 }
 
 void AppendRiskCounts(const SurvivalRows& rows, const std::vector<int32_t>& group, size_t groups,
-                      const std::vector<double>& event_times,
-                      const std::vector<double>& extra_times, std::vector<double>& out) {
+                      const std::vector<double>& event_times, const std::vector<double>& extra_times,
+                      std::vector<double>& out) {
   const size_t k_count = event_times.size();
   const size_t j_count = extra_times.size();
   const size_t block = 1 + 2 * k_count + j_count;
@@ -67,17 +65,17 @@ void AppendRiskCounts(const SurvivalRows& rows, const std::vector<int32_t>& grou
   std::vector<double> sorted_extra(j_count);
   for (size_t j = 0; j < j_count; ++j) sorted_extra[j] = extra_times[extra_order[j]];
   for (size_t i = 0; i < rows.time.size(); ++i) {
-    const size_t g = static_cast<size_t>(group[i]);
+    const auto g = static_cast<size_t>(group[i]);
     const double t = rows.time[i];
     out[g * block] += 1;
-    const size_t last = static_cast<size_t>(
-        std::upper_bound(event_times.begin(), event_times.end(), t) - event_times.begin());
+    const size_t last =
+        static_cast<size_t>(std::upper_bound(event_times.begin(), event_times.end(), t) - event_times.begin());
     event_histogram[g * (k_count + 1) + last] += 1;
     if (rows.event[i] && last > 0 && event_times[last - 1] == t) {
       out[g * block + 2 + 2 * (last - 1)] += 1;
     }
-    const size_t extra_last = static_cast<size_t>(
-        std::upper_bound(sorted_extra.begin(), sorted_extra.end(), t) - sorted_extra.begin());
+    const size_t extra_last =
+        static_cast<size_t>(std::upper_bound(sorted_extra.begin(), sorted_extra.end(), t) - sorted_extra.begin());
     extra_histogram[g * (j_count + 1) + extra_last] += 1;
   }
   for (size_t g = 0; g < groups; ++g) {
@@ -101,8 +99,7 @@ std::vector<std::string> TimesToTexts(const std::vector<double>& times) {
   return texts;
 }
 
-std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys,
-                                           const std::vector<std::string>& names,
+std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys, const std::vector<std::string>& names,
                                            const GlobalLevels& levels) {
   std::vector<std::string> combinations = {""};
   for (size_t v = 0; v < keys.size(); ++v) {
@@ -135,12 +132,8 @@ std::vector<std::string> MakeGroupingFactors(Formula& formula) {
   return names;
 }
 
-SurvivalSite::SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where,
-                           SiteContext context)
-    : table_(std::move(table)),
-      formula_(std::move(formula)),
-      where_(std::move(where)),
-      context_(context) {}
+SurvivalSite::SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where, SiteContext context)
+    : table_(std::move(table)), formula_(std::move(formula)), where_(std::move(where)), context_(context) {}
 
 StatusOr<Contribution> SurvivalSite::Schema(FrameCountSums& sums) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectRows(where_, *table_));
@@ -151,8 +144,8 @@ StatusOr<Contribution> SurvivalSite::Schema(FrameCountSums& sums) {
   const RowValues& status = frame_->response_parts()[1];
   const std::string where_is = table_->source() + ":";
   if (time.kind != RowValues::Kind::kNumeric) {
-    return InvalidArgument(formula_.text + ": the survival time " +
-                           formula_.response->arguments[0].Deparse() + " must be numeric");
+    return InvalidArgument(formula_.text + ": the survival time " + formula_.response->arguments[0].Deparse() +
+                           " must be numeric");
   }
   for (size_t i = 0; i < frame_->rows(); ++i) {
     if (time.numbers[i] < 0) {
@@ -168,15 +161,14 @@ StatusOr<Contribution> SurvivalSite::Schema(FrameCountSums& sums) {
     for (size_t i = 0; i < status.numbers.size(); ++i) {
       double x = status.numbers[i];
       if (x != 0 && x != 1 && x != 2) {
-        return InvalidArgument(where_is + std::to_string(table_->LineOfRow(frame_->source_rows()[i])) +
-                               ": status " + FormatSignificant(x, 8) +
+        return InvalidArgument(where_is + std::to_string(table_->LineOfRow(frame_->source_rows()[i])) + ": status " +
+                               FormatSignificant(x, 8) +
                                " is not an event code; use 0/1, TRUE/FALSE or 1/2 (2 = event)");
       }
       values.insert(x == 0 ? "0" : (x == 1 ? "1" : "2"));
     }
   } else {
-    return InvalidArgument(formula_.text + ": the event indicator " +
-                           formula_.response->arguments[1].Deparse() +
+    return InvalidArgument(formula_.text + ": the event indicator " + formula_.response->arguments[1].Deparse() +
                            " must be 0/1, TRUE/FALSE or 1/2");
   }
   Contribution contribution;
@@ -195,10 +187,9 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters, Ev
   ASSIGN_OR_RETURN(std::string coding, parameters.Text("coding"));
   ASSIGN_OR_RETURN(double resolution, parameters.Number("resolution"));
   if (resolution < context_.policy.time_resolution) {
-    return Contribution::Refuse(
-        "time_resolution", "site " + context_.data.site() + ": times must be coarsened to " +
-                               FormatSignificant(context_.policy.time_resolution, 6) +
-                               ", the study asked for " + FormatSignificant(resolution, 6));
+    return Contribution::Refuse("time_resolution", "site " + context_.data.site() + ": times must be coarsened to " +
+                                                       FormatSignificant(context_.policy.time_resolution, 6) +
+                                                       ", the study asked for " + FormatSignificant(resolution, 6));
   }
   const RowValues& time = frame_->response_parts()[0];
   const RowValues& status = frame_->response_parts()[1];
@@ -213,15 +204,14 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters, Ev
     if (rows_.event[i]) event_times.insert(rows_.time[i]);
   }
   const size_t events = rows_.events();
-  const size_t minimum = static_cast<size_t>(context_.policy.min_events);
+  const auto minimum = static_cast<size_t>(context_.policy.min_events);
   if (IsSmallCount(static_cast<double>(events), static_cast<int>(minimum))) {
     return Contribution::Refuse("min_events", "site " + context_.data.site() + ": fewer than " +
                                                   std::to_string(minimum) + " events (min_events)");
   }
   Contribution contribution;
   if (disclose_event_times) {
-    contribution.disclosed[kEventTimesKey] =
-        TimesToTexts(std::vector<double>(event_times.begin(), event_times.end()));
+    contribution.disclosed[kEventTimesKey] = TimesToTexts(std::vector<double>(event_times.begin(), event_times.end()));
   }
   sums.events = static_cast<double>(events);
   return contribution;
@@ -234,13 +224,13 @@ StatusOr<std::vector<int32_t>> SurvivalSite::CombinationIndex(const std::vector<
     const std::string label = formula_.VariableLabel(variable);
     auto found = levels.find(label);
     if (found == levels.end() || !found->second.is_factor) {
-      return InvalidArgument(label + " must be categorical here; wrap a numeric variable in "
-                                     "factor()");
+      return InvalidArgument(label +
+                             " must be categorical here; wrap a numeric variable in "
+                             "factor()");
     }
     ASSIGN_OR_RETURN(std::vector<int32_t> codes,
-                     RecodeToGlobal(frame_->variables()[static_cast<size_t>(variable)],
-                                    found->second.levels, label));
-    const int32_t radix = static_cast<int32_t>(found->second.levels.size());
+                     RecodeToGlobal(frame_->variables()[static_cast<size_t>(variable)], found->second.levels, label));
+    const auto radix = static_cast<int32_t>(found->second.levels.size());
     for (size_t i = 0; i < index.size(); ++i) index[i] = index[i] * radix + codes[i];
   }
   return index;
@@ -293,8 +283,7 @@ Status SurvivalHub::AfterTimes(const EventSums& pooled, const PooledRound& round
 void SurvivalHub::AddTimeNote(Json& result) const {
   if (context_.policy.time_resolution > 0) {
     result["time_resolution"] = context_.policy.time_resolution;
-    result["note"] = "times were coarsened to multiples of " +
-                     FormatSignificant(context_.policy.time_resolution, 6) +
+    result["note"] = "times were coarsened to multiples of " + FormatSignificant(context_.policy.time_resolution, 6) +
                      " (rounded up) as a site's policy requires; results differ from the "
                      "exact-time analysis accordingly";
   }

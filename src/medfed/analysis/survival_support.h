@@ -42,15 +42,14 @@ inline constexpr Phase<EventSums> kSurvivalTimes{"times"};
 
 // Site side: the survival rows of one site after the times round.
 struct SurvivalRows {
-  std::vector<double> time;      // coarsened to the study's time grid
-  std::vector<uint8_t> event;    // 1 = event
+  std::vector<double> time;    // coarsened to the study's time grid
+  std::vector<uint8_t> event;  // 1 = event
   size_t events() const;
 };
 
 class SurvivalSite {
  public:
-  SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where,
-               SiteContext context);
+  SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where, SiteContext context);
 
   // The schema round: builds the frame, discloses levels and status values. Returns a refusal
   // contribution if the site has too few rows.
@@ -67,8 +66,7 @@ class SurvivalSite {
 
   // Index of each row's combination of the factor variables `variables` (formula variable
   // indices) under the united levels, in the order CombinationLabels enumerates them.
-  StatusOr<std::vector<int32_t>> CombinationIndex(const std::vector<int>& variables,
-                                                  const GlobalLevels& levels) const;
+  StatusOr<std::vector<int32_t>> CombinationIndex(const std::vector<int>& variables, const GlobalLevels& levels) const;
   // The combination of all the formula's variables: the strata of a curve or a life table.
   StatusOr<std::vector<int32_t>> StratumIndex(const GlobalLevels& levels) const;
 
@@ -141,8 +139,7 @@ Protocol<Site, Hub> SurvivalProtocol(const std::string& analysis, bool disclose_
 // Labels "a=x, b=y" of every combination of the variables' levels, first variable slowest
 // (survival's strata() order). `keys` index the united levels; `names` are what the labels
 // show (the variables as the user wrote them).
-std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys,
-                                           const std::vector<std::string>& names,
+std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys, const std::vector<std::string>& names,
                                            const GlobalLevels& levels);
 
 // Grouping variables of survfit/survdiff may be numeric (each value a group): wraps every
@@ -163,8 +160,8 @@ StatusOr<Formula> ParseSurvivalFormula(const std::string& text);
 // n at risk at every extra time], written into `out` (size groups * block, zero-filled).
 // "At risk at t" is time >= t, as survfit counts it. O(n log K + groups * K).
 void AppendRiskCounts(const SurvivalRows& rows, const std::vector<int32_t>& group, size_t groups,
-                      const std::vector<double>& event_times,
-                      const std::vector<double>& extra_times, std::vector<double>& out);
+                      const std::vector<double>& event_times, const std::vector<double>& extra_times,
+                      std::vector<double>& out);
 
 // Numbers <-> exact text for disclosed time sets.
 std::vector<std::string> TimesToTexts(const std::vector<double>& times);

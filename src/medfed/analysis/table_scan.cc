@@ -71,13 +71,14 @@ StatusOr<TableGrades> LoadScanFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   const nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded() || !document.contains("columns") || !document["columns"].is_array()) {
-    return InvalidArgument(path + ": not a scan file (expected the JSON of `medfed scan FILE --json`, with \"columns\")");
+    return InvalidArgument(path +
+                           ": not a scan file (expected the JSON of `medfed scan FILE --json`, with \"columns\")");
   }
   TableGrades grades;
   for (const auto& column : document["columns"]) {
     if (!column.contains("name") || !column["name"].is_string() || !column.contains("grade") ||
         !column["grade"].is_number_integer() || column["grade"].get<int>() < 1 || column["grade"].get<int>() > 5) {
-      return InvalidArgument(path + ": every column needs a \"name\" and a \"grade\" from 1 to 5; found " +
+      return InvalidArgument(path + R"(: every column needs a "name" and a "grade" from 1 to 5; found )" +
                              column.dump());
     }
     ColumnGrade grade;
@@ -99,7 +100,8 @@ TableGrades GradesOfTable(const Table& table) {
   TableGrades grades;
   for (const ColumnScan& scan : ScanTable(table)) {
     ColumnGrade grade{scan.grade, ColumnRoleName(scan.role), ""};
-    for (const auto& kind : scan.detected) grade.why += (grade.why.empty() ? "" : ", ") + std::string(IdentifierKindName(kind.kind));
+    for (const auto& kind : scan.detected)
+      grade.why += (grade.why.empty() ? "" : ", ") + std::string(IdentifierKindName(kind.kind));
     grades[scan.name] = grade;
   }
   return grades;

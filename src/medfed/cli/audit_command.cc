@@ -61,7 +61,8 @@ int Log(const AuditArguments& arguments) {
   if (arguments.json) {
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const auto& record : *records) {
-      all.push_back({{"index", record.index}, {"time_ms", record.time_ms},
+      all.push_back({{"index", record.index},
+                     {"time_ms", record.time_ms},
                      {"entry", nlohmann::ordered_json::parse(record.body, nullptr, false)},
                      {"tree_root", crypto::HexOf(record.root)}});
     }
@@ -70,7 +71,7 @@ int Log(const AuditArguments& arguments) {
   }
   for (const auto& record : *records) {
     auto entry = nlohmann::ordered_json::parse(record.body, nullptr, false);
-    std::time_t seconds = static_cast<std::time_t>(record.time_ms / 1000);
+    auto seconds = static_cast<std::time_t>(record.time_ms / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char stamp[32];

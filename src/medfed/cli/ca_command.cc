@@ -79,7 +79,8 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   issue_command->add_option("directory", issue->directory, "the CA directory")->required();
   issue_command->add_option("--name", issue->name, "the party's name (a site's name in study files)")->required();
   issue_command->add_option("--role", issue->role, "hub, site or researcher")->required();
-  issue_command->add_option("--host", issue->hosts, "hub: DNS names or IPs it serves on (default localhost, 127.0.0.1)");
+  issue_command->add_option("--host", issue->hosts,
+                            "hub: DNS names or IPs it serves on (default localhost, 127.0.0.1)");
   issue_command->add_option("--out", issue->out, "identity directory to write (default CA_DIR/NAME)");
   issue_command->add_option("--days", issue->days, "validity in days")->default_val(825);
   issue_command->callback([issue, &exit_code] { exit_code = Issue(*issue); });

@@ -1,7 +1,7 @@
 #include "medfed/cli/daemon_signals.h"
 
 #include <pthread.h>
-#include <signal.h>
+#include <csignal>
 
 namespace medfed::cli {
 

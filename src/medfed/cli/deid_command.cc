@@ -34,7 +34,8 @@ StatusOr<std::string> PseudonymKey(const DeidArguments& arguments) {
   if (arguments.key.empty()) return std::string();
   if (!FileExists(arguments.key)) {
     if (!arguments.create_key) {
-      return NotFound("pseudonym key " + arguments.key + " does not exist; add --create-key to make one (keep it "
+      return NotFound("pseudonym key " + arguments.key +
+                      " does not exist; add --create-key to make one (keep it "
                       "secret and keep it: the same key gives the same pseudonyms)");
     }
     std::string hex = crypto::RandomHex(32) + "\n";
@@ -67,11 +68,12 @@ std::vector<std::vector<std::string>> ColumnsNamed(const TextTableData& table, c
 int RunDeid(const DeidArguments& arguments) {
   std::error_code error;
   if (std::filesystem::equivalent(arguments.file, arguments.out, error)) {
-    return ReportError(InvalidArgument("--out " + arguments.out + " is the input file; write the de-identified "
+    return ReportError(InvalidArgument("--out " + arguments.out +
+                                       " is the input file; write the de-identified "
                                        "table to a new file"));
   }
-  auto policy_or = arguments.policy.empty() ? StatusOr<DeidPolicy>(DeidPolicy::Default())
-                                            : LoadDeidPolicyFile(arguments.policy);
+  auto policy_or =
+      arguments.policy.empty() ? StatusOr<DeidPolicy>(DeidPolicy::Default()) : LoadDeidPolicyFile(arguments.policy);
   if (!policy_or.ok()) return ReportError(policy_or.status());
   const DeidPolicy& policy = *policy_or;
   auto key_or = PseudonymKey(arguments);
@@ -176,10 +178,11 @@ int RunDeid(const DeidArguments& arguments) {
                        column.detail + (column.masked ? " (" + std::to_string(column.masked) + " values)" : "")});
   }
   std::printf("%s\n", table_text.Render().c_str());
-  std::printf("Lattice: %llu nodes, %llu checked, %.1f ms; information loss %.3f; the policy's levels alone would "
-              "have suppressed %llu rows.\n",
-              static_cast<unsigned long long>(search.lattice_nodes), static_cast<unsigned long long>(search.checks),
-              milliseconds, search.loss, static_cast<unsigned long long>(search.minimum_node_suppressed));
+  std::printf(
+      "Lattice: %llu nodes, %llu checked, %.1f ms; information loss %.3f; the policy's levels alone would "
+      "have suppressed %llu rows.\n",
+      static_cast<unsigned long long>(search.lattice_nodes), static_cast<unsigned long long>(search.checks),
+      milliseconds, search.loss, static_cast<unsigned long long>(search.minimum_node_suppressed));
   std::printf("\nBefore: %s\nAfter:  %s", DescribeRisk(*before).c_str(), DescribeRisk(*after).c_str());
   return 0;
 }
@@ -199,8 +202,9 @@ int DeidentifyFile(const std::string& file, const std::string& out, const std::s
 void AddDeidCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<DeidArguments>();
   CLI::App* command = app.add_subcommand(
-      "deid", "De-identify a CSV: drop or pseudonymise identifiers, mask them in text, generalize quasi-identifiers "
-              "to k-anonymity with the least loss");
+      "deid",
+      "De-identify a CSV: drop or pseudonymise identifiers, mask them in text, generalize quasi-identifiers "
+      "to k-anonymity with the least loss");
   command->add_option("file", arguments->file, "the CSV file")->required();
   command->add_option("--out", arguments->out, "the de-identified CSV to write")->required();
   command->add_option("--policy", arguments->policy,

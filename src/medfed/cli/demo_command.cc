@@ -24,8 +24,7 @@ struct DemoArguments {
 
 std::string FindDemoStudy() {
   for (const std::string& candidate :
-       {std::string("examples/demo/study.toml"),
-        std::string(MEDFED_SOURCE_DIR) + "/examples/demo/study.toml"}) {
+       {std::string("examples/demo/study.toml"), std::string(MEDFED_SOURCE_DIR) + "/examples/demo/study.toml"}) {
     if (FileExists(candidate)) return candidate;
   }
   return "examples/demo/study.toml";
@@ -36,9 +35,10 @@ int Demo(const DemoArguments& arguments) {
   auto study = LoadStudyFile(path);
   if (!study.ok()) return ReportError(study.status());
   if (arguments.network) return NetworkDemo(*study, arguments.out);
-  std::printf("medfed demo: %zu hospitals keep their rows at home; each analysis runs in rounds "
-              "whose summaries are pairwise-masked (secure aggregation).\nStudy file: %s\n\n",
-              study->sites.size(), path.c_str());
+  std::printf(
+      "medfed demo: %zu hospitals keep their rows at home; each analysis runs in rounds "
+      "whose summaries are pairwise-masked (secure aggregation).\nStudy file: %s\n\n",
+      study->sites.size(), path.c_str());
   RunOptions options;
   options.output_directory = arguments.out;
   options.state_home = DefaultStateHome();
@@ -74,9 +74,10 @@ int Demo(const DemoArguments& arguments) {
   // A clinician asks three rare-disease clinics "who has seen a patient like this?", encrypted.
   const std::filesystem::path rare = std::filesystem::path(path).parent_path().parent_path() / "rare";
   if (arguments.study.empty() && FileExists((rare / "study.toml").string())) {
-    std::printf("\nA clinician asks three rare-disease clinics for patients like hers, the query encrypted "
-                "(medfed match %s --query %s --top 5):\n\n",
-                (rare / "study.toml").c_str(), (rare / "data" / "query.json").c_str());
+    std::printf(
+        "\nA clinician asks three rare-disease clinics for patients like hers, the query encrypted "
+        "(medfed match %s --query %s --top 5):\n\n",
+        (rare / "study.toml").c_str(), (rare / "data" / "query.json").c_str());
     std::fflush(stdout);
     if (int matched = MatchQuery((rare / "study.toml").string(), (rare / "data" / "query.json").string(), 5);
         matched != 0) {
@@ -90,11 +91,10 @@ int Demo(const DemoArguments& arguments) {
 
 void AddDemoCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<DemoArguments>();
-  CLI::App* command =
-      app.add_subcommand("demo", "Run the bundled three-hospital study: colorectal-cancer cohort, cancer registries, a GWAS");
+  CLI::App* command = app.add_subcommand(
+      "demo", "Run the bundled three-hospital study: colorectal-cancer cohort, cancer registries, a GWAS");
   command->add_option("--study", arguments->study, "another study file to run as the demo");
-  command->add_option("--out", arguments->out, "where to write the results")
-      ->default_val("medfed-demo");
+  command->add_option("--out", arguments->out, "where to write the results")->default_val("medfed-demo");
   command->add_flag("--network", arguments->network,
                     "run it through a hub and three site daemons started as processes on this machine "
                     "(mutual TLS, approvals, the ledger), then stop them");

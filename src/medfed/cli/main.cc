@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   medfed::cli::AddDeidCommand(app, exit_code);
   medfed::cli::AddMatchCommand(app, exit_code);
   // Set after the subcommands exist, so that only `medfed --help` and `medfed run --help` carry it.
-  app.footer(analyses + "\nSee README.md and docs/ for the study file and the protocols; docs/deployment.md for\n"
+  app.footer(analyses +
+             "\nSee README.md and docs/ for the study file and the protocols; docs/deployment.md for\n"
              "the network (ca, hub, site, audit, run --hub).");
   app.get_subcommand("run")->footer(analyses + "\nSee docs/study-file.md for every key.");
   try {

@@ -21,10 +21,12 @@ struct MatchArguments {
 StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   const Json query = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (query.is_discarded() || !query.is_object()) return InvalidArgument(path + ": not a JSON object like {\"terms\": [\"HP:0001250\"]}");
+  if (query.is_discarded() || !query.is_object())
+    return InvalidArgument(path + R"(: not a JSON object like {"terms": ["HP:0001250"]})");
   for (const auto& [key, value] : query.items()) {
     if (key != "terms" && key != "genes") {
-      return InvalidArgument(path + ": unknown key \"" + key + "\"; a query has \"terms\" (and, not used yet, \"genes\")");
+      return InvalidArgument(path + ": unknown key \"" + key +
+                             R"("; a query has "terms" (and, not used yet, "genes"))");
     }
   }
   if (!query.contains("terms") || !query["terms"].is_array() || query["terms"].empty()) {
@@ -52,14 +54,14 @@ int RunMatch(const MatchArguments& arguments) {
     if (spec.type() == "phenotype_match") {
       if (match != nullptr) {
         return ReportError(InvalidArgument(arguments.study + ": has more than one phenotype_match analysis; medfed "
-                                           "match runs one"));
+                                                             "match runs one"));
       }
       match = &spec;
     }
   }
   if (match == nullptr) {
     return ReportError(InvalidArgument(arguments.study + ": has no [[analyses]] of type \"phenotype_match\" (with "
-                                       "table, id, terms and ontology) for medfed match to run"));
+                                                         "table, id, terms and ontology) for medfed match to run"));
   }
   Json keys = match->keys();
   keys["query"] = *terms;
@@ -73,7 +75,8 @@ int RunMatch(const MatchArguments& arguments) {
   for (const auto& result : (*document)["results"]) {
     if (result.contains("unknown_terms") && !result["unknown_terms"].empty()) {
       std::string unknown;
-      for (const auto& term : result["unknown_terms"]) unknown += (unknown.empty() ? "" : ", ") + term.get<std::string>();
+      for (const auto& term : result["unknown_terms"])
+        unknown += (unknown.empty() ? "" : ", ") + term.get<std::string>();
       std::fprintf(stderr, "match: warning: terms not in the ontology, ignored: %s\n", unknown.c_str());
     }
   }
@@ -94,8 +97,9 @@ void AddMatchCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<MatchArguments>();
   CLI::App* command = app.add_subcommand(
       "match", "Find patients like a phenotype query across the sites, with the query encrypted (phenotype_match)");
-  command->add_option("study", arguments->study, "the study file (its sites and a phenotype_match analysis)")->required();
-  command->add_option("--query", arguments->query, "the query: JSON {\"terms\": [\"HP:...\", ...]}")->required();
+  command->add_option("study", arguments->study, "the study file (its sites and a phenotype_match analysis)")
+      ->required();
+  command->add_option("--query", arguments->query, R"(the query: JSON {"terms": ["HP:...", ...]})")->required();
   command->add_option("--top", arguments->top, "how many best matches to return")->default_val(10);
   command->add_flag("--json", arguments->json, "print the results document as JSON");
   command->add_option("--out", arguments->out, "also write the results to DIR");

@@ -25,9 +25,10 @@ constexpr char kResearcher[] = "demo-researcher";
 
 // Plays the data steward of a site whose policy wants a person's approval.
 void ApproveAsSteward(const net::LocalNetwork& network, const std::string& site, const std::string& study_id) {
-  std::printf("\n%s wants a person to approve each study; the demo plays its data steward:\n"
-              "  medfed site approvals --config %s approve %s\n\n",
-              site.c_str(), network.site_config(site).c_str(), study_id.c_str());
+  std::printf(
+      "\n%s wants a person to approve each study; the demo plays its data steward:\n"
+      "  medfed site approvals --config %s approve %s\n\n",
+      site.c_str(), network.site_config(site).c_str(), study_id.c_str());
   std::fflush(stdout);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -70,9 +71,9 @@ void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>
     }
     if (!replica.ok()) continue;
     auto verified = (*replica)->Verify(*authority);
-    std::string state = verified.ok() ? std::to_string(verified->entries) +
-                                            " entries, every tree head and countersignature verified"
-                                      : MessageOf(verified.status());
+    std::string state =
+        verified.ok() ? std::to_string(verified->entries) + " entries, every tree head and countersignature verified"
+                      : MessageOf(verified.status());
     if (verified.ok() && verified->entries < hub_size) state += " (behind the hub's " + std::to_string(hub_size) + ")";
     std::printf("  %s's replica: %s\n", site.c_str(), state.c_str());
   }
@@ -102,9 +103,10 @@ int NetworkDemo(const StudyFile& study, const std::string& out) {
   }
   auto network = net::LocalNetwork::Create(options);
   if (!network.ok()) return ReportError(network.status());
-  std::printf("medfed demo --network: a hub and %zu site daemons on 127.0.0.1, mutual TLS with certificates from a "
-              "fresh CA (%s/ca); daemon logs in %s/logs.\n",
-              names.size(), root.c_str(), root.c_str());
+  std::printf(
+      "medfed demo --network: a hub and %zu site daemons on 127.0.0.1, mutual TLS with certificates from a "
+      "fresh CA (%s/ca); daemon logs in %s/logs.\n",
+      names.size(), root.c_str(), root.c_str());
   Status started = (*network)->StartHub();
   for (const auto& name : names) {
     if (started.ok()) started = (*network)->StartSite(name);

@@ -89,9 +89,8 @@ int RunPsi(const PsiArguments& arguments) {
   if (!arguments.out.empty()) {
     std::string lines = arguments.column + "\n";
     for (const auto& key : matches) lines += key + "\n";
-    Status written = WriteFileAtomically(arguments.out, *mode == crypto::PsiMode::kIntersection
-                                                            ? lines
-                                                            : document.dump(2) + "\n");
+    Status written =
+        WriteFileAtomically(arguments.out, *mode == crypto::PsiMode::kIntersection ? lines : document.dump(2) + "\n");
     if (!written.ok()) return ReportError(written);
   }
   if (arguments.json) {
@@ -126,7 +125,7 @@ void AddPsiCommand(CLI::App& app, int& exit_code) {
   command->add_option("--column-b", arguments->column_b, "B's key column, if named differently");
   command->add_option("--mode", arguments->mode, "intersection (the keys) or cardinality (only their number)")
       ->default_val("intersection");
-  command->add_flag("--json", arguments->json, "print {\"intersection_size\", \"intersection\": [...]} on stdout");
+  command->add_flag("--json", arguments->json, R"(print {"intersection_size", "intersection": [...]} on stdout)");
   command->add_option("--out", arguments->out, "also write the matching keys (as A holds them) to FILE");
   command->callback([arguments, &exit_code] { exit_code = RunPsi(*arguments); });
 }

@@ -15,11 +15,13 @@ std::string RenderResultsText(const Json& document) {
                      std::to_string(document["sites"].size()) + " sites:";
   for (const auto& site : document["sites"]) text += " " + site["name"].get<std::string>();
   if (document["sites"].size() > 1) {
-    text += "\n(every number below was computed under secure aggregation; no site's own "
-            "summaries were seen)\n";
+    text +=
+        "\n(every number below was computed under secure aggregation; no site's own "
+        "summaries were seen)\n";
   } else {
-    text += "\n(one site only: there is nothing to mask against, so the coordinator sees this "
-            "site's summaries)\n";
+    text +=
+        "\n(one site only: there is nothing to mask against, so the coordinator sees this "
+        "site's summaries)\n";
   }
   for (const auto& result : document["results"]) {
     const std::string type = result["type"].get<std::string>();
@@ -58,10 +60,10 @@ Status WriteResultsDirectory(const Json& document, const std::string& directory)
     RETURN_IF_ERROR(WriteFileAtomically(directory + "/" + id + ".json", result.dump(2) + "\n"));
     // A noised fit has no step curve to draw (its event times stay at the sites).
     if (result["type"] == "kaplan_meier" && result["status"] == "ok" && !result.contains("privacy")) {
-      RETURN_IF_ERROR(WriteFileAtomically(
-          directory + "/" + id + ".svg",
-          plot::KaplanMeierSvg(result, "Kaplan-Meier: " + result["formula"].get<std::string>(),
-                               result.value("min_cell_count", 5))));
+      RETURN_IF_ERROR(
+          WriteFileAtomically(directory + "/" + id + ".svg",
+                              plot::KaplanMeierSvg(result, "Kaplan-Meier: " + result["formula"].get<std::string>(),
+                                                   result.value("min_cell_count", 5))));
     }
     if (result["type"] == "gwas" && result["status"] == "ok") {
       // The TSV was written relative to the same directory (RunOptions::output_directory).

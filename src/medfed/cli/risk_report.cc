@@ -29,7 +29,8 @@ StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::strin
   ASSIGN_OR_RETURN(Table population, ReadCsv(options.population_table, csv));
   const Column* count = population.FindColumn("count");
   if (count == nullptr) {
-    return InvalidArgument(options.population_table + ": a population table needs a `count` column (people per "
+    return InvalidArgument(options.population_table +
+                           ": a population table needs a `count` column (people per "
                            "combination of the quasi-identifiers)");
   }
   std::vector<const Column*> columns;
@@ -45,7 +46,8 @@ StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::strin
   std::unordered_map<std::string, uint64_t> population_sizes;
   for (size_t row = 0; row < population.row_count(); ++row) {
     std::string key;
-    for (const Column* column : columns) key += std::string(column->IsMissing(row) ? "" : column->RawText(row)) + kSeparator;
+    for (const Column* column : columns)
+      key += std::string(column->IsMissing(row) ? "" : column->RawText(row)) + kSeparator;
     const std::string text(count->IsMissing(row) ? "" : count->RawText(row));
     char* end = nullptr;
     const double people = std::strtod(text.c_str(), &end);
@@ -86,7 +88,8 @@ StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::strin
 }  // namespace
 
 void AddRiskOptions(CLI::App* command, RiskOptions& options) {
-  command->add_option("--threshold", options.threshold, "risk above which a record counts as at risk")->default_val(0.2);
+  command->add_option("--threshold", options.threshold, "risk above which a record counts as at risk")
+      ->default_val(0.2);
   command->add_option("--population", options.population_table,
                       "a population table (CSV: the quasi-identifier columns and `count`) for journalist and "
                       "marketer risk");
@@ -124,13 +127,11 @@ StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& na
     auto optional = [](const std::optional<double>& value) {
       return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
     };
-    document["population_uniqueness"] = {{"population", uniqueness.population},
-                                         {"sampling_fraction", uniqueness.sampling_fraction},
-                                         {"zayatz", optional(uniqueness.zayatz)},
-                                         {"pitman", optional(uniqueness.pitman)},
-                                         {"snb", optional(uniqueness.snb)},
-                                         {"dankar", uniqueness.dankar},
-                                         {"dankar_model", uniqueness.dankar_model}};
+    document["population_uniqueness"] = {
+        {"population", uniqueness.population},    {"sampling_fraction", uniqueness.sampling_fraction},
+        {"zayatz", optional(uniqueness.zayatz)},  {"pitman", optional(uniqueness.pitman)},
+        {"snb", optional(uniqueness.snb)},        {"dankar", uniqueness.dankar},
+        {"dankar_model", uniqueness.dankar_model}};
   }
   return document;
 }

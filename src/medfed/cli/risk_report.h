@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "medfed/core/status.h"
 #include <CLI/CLI.hpp>
+#include "medfed/core/status.h"
 
 #include "nlohmann/json.hpp"
 

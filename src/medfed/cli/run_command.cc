@@ -27,11 +27,14 @@ struct RunArguments {
 // The study through the hub: the same results document as a local run. Result files arrive in
 // `output_directory`.
 StatusOr<Json> RunRemotely(const StudyFile& study, const RunArguments& arguments, const std::string& output_directory) {
-  ASSIGN_OR_RETURN(net::NetworkIdentity identity, net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher));
+  ASSIGN_OR_RETURN(net::NetworkIdentity identity,
+                   net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher));
   for (const auto& site : study.sites) {
     if (!site.tables.empty() || !site.genotypes.empty() || !site.policy_path.empty()) {
-      std::fprintf(stderr, "note: site %s's tables and policy in %s are not used with --hub; each site serves its "
-                   "own data under its own policy\n", site.name.c_str(), study.path.c_str());
+      std::fprintf(stderr,
+                   "note: site %s's tables and policy in %s are not used with --hub; each site serves its "
+                   "own data under its own policy\n",
+                   site.name.c_str(), study.path.c_str());
     }
   }
   net::ClientOptions options;
@@ -55,7 +58,8 @@ int Run(const RunArguments& arguments) {
   auto study = LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
   if (arguments.hub.empty() != arguments.identity.empty()) {
-    return ReportError(InvalidArgument("--hub and --identity go together (the hub's address and your identity directory)"));
+    return ReportError(
+        InvalidArgument("--hub and --identity go together (the hub's address and your identity directory)"));
   }
   auto stage = StageOutput(arguments.out);
   if (!stage.ok()) return ReportError(stage.status());
@@ -114,16 +118,14 @@ int Present(const Json& document, bool json, const std::string& out, StagedDirec
 
 void AddRunCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<RunArguments>();
-  CLI::App* command = app.add_subcommand(
-      "run", "Run the analyses of a study file across its sites and print the results");
-  command->add_option("study", arguments->study, "study file (TOML, see docs/study-file.md)")
-      ->required();
-  command->add_flag("--json", arguments->json,
-                    "print the results document (JSON) on stdout, nothing else");
-  command->add_option("--out", arguments->out,
-                      "also write results.json and one JSON file per analysis into DIR");
-  command->add_option("--timeout", arguments->timeout_seconds,
-                      "seconds a site may take to answer a round before the study is aborted")
+  CLI::App* command =
+      app.add_subcommand("run", "Run the analyses of a study file across its sites and print the results");
+  command->add_option("study", arguments->study, "study file (TOML, see docs/study-file.md)")->required();
+  command->add_flag("--json", arguments->json, "print the results document (JSON) on stdout, nothing else");
+  command->add_option("--out", arguments->out, "also write results.json and one JSON file per analysis into DIR");
+  command
+      ->add_option("--timeout", arguments->timeout_seconds,
+                   "seconds a site may take to answer a round before the study is aborted")
       ->default_val(60);
   command->add_flag("--quiet", arguments->quiet, "no progress on stderr");
   command->add_option("--hub", arguments->hub,

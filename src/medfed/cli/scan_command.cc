@@ -7,8 +7,8 @@
 
 #include "medfed/analysis/table_scan.h"
 #include "medfed/cli/commands.h"
-#include "medfed/cli/risk_report.h"
 #include "medfed/cli/results_output.h"
+#include "medfed/cli/risk_report.h"
 #include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text_table.h"
@@ -146,8 +146,9 @@ int RunScan(const ScanArguments& arguments) {
 void AddScanCommand(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<ScanArguments>();
   CLI::App* command = app.add_subcommand(
-      "scan", "What each column of a CSV holds (identifiers, quasi-identifiers, sensitive data), its grade, and "
-              "the re-identification risk");
+      "scan",
+      "What each column of a CSV holds (identifiers, quasi-identifiers, sensitive data), its grade, and "
+      "the re-identification risk");
   command->add_option("file", arguments->file, "the CSV file")->required();
   command->add_flag("--json", arguments->json, "print the scan as JSON on stdout");
   command->add_option("--report", arguments->report, "also write an HTML report to FILE");

@@ -59,7 +59,7 @@ struct ApprovalArguments {
 
 std::string Time(int64_t ms) {
   if (ms == 0) return "";
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  auto seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];
@@ -90,18 +90,23 @@ int Approvals(const ApprovalArguments& arguments) {
     std::printf("%s", records->empty() ? "no studies received yet\n" : table.Render().c_str());
     return 0;
   }
-  if (arguments.study_id.empty()) return ReportError(InvalidArgument(arguments.action + " needs a study id; `list` shows them"));
+  if (arguments.study_id.empty())
+    return ReportError(InvalidArgument(arguments.action + " needs a study id; `list` shows them"));
   if (arguments.action == "show") {
     auto record = (*book)->Get(arguments.study_id);
     if (!record.ok()) return ReportError(record.status());
-    if (!record->has_value()) return ReportError(NotFound("no study " + arguments.study_id + " here; `list` shows them"));
+    if (!record->has_value())
+      return ReportError(NotFound("no study " + arguments.study_id + " here; `list` shows them"));
     const ApprovalRecord& study = **record;
-    std::printf("study       %s\nname        %s\nresearcher  %s (from the certificate)\nplan digest %s\nstate       %s%s\n"
-                "received    %s\nanalyses:\n%s",
-                study.study_id.c_str(), study.study_name.c_str(), study.researcher.c_str(), study.plan_digest.c_str(),
-                ApprovalStateName(study.state),
-                study.decided_by.empty() ? "" : (" by " + study.decided_by + (study.reason.empty() ? "" : ": " + study.reason)).c_str(),
-                Time(study.received_ms).c_str(), study.summary.c_str());
+    std::printf(
+        "study       %s\nname        %s\nresearcher  %s (from the certificate)\nplan digest %s\nstate       %s%s\n"
+        "received    %s\nanalyses:\n%s",
+        study.study_id.c_str(), study.study_name.c_str(), study.researcher.c_str(), study.plan_digest.c_str(),
+        ApprovalStateName(study.state),
+        study.decided_by.empty()
+            ? ""
+            : (" by " + study.decided_by + (study.reason.empty() ? "" : ": " + study.reason)).c_str(),
+        Time(study.received_ms).c_str(), study.summary.c_str());
     return 0;
   }
   const bool approve = arguments.action == "approve";
@@ -124,7 +129,8 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
   serve->callback([config, &exit_code] { exit_code = Serve(*config); });
 
   auto arguments = std::make_shared<ApprovalArguments>();
-  CLI::App* approvals = site->add_subcommand("approvals", "List, show, approve or deny the studies submitted to this site");
+  CLI::App* approvals =
+      site->add_subcommand("approvals", "List, show, approve or deny the studies submitted to this site");
   approvals->add_option("--config", arguments->config, "site.toml")->required();
   approvals->add_option("action", arguments->action, "list, show, approve or deny")
       ->required()

@@ -56,8 +56,7 @@ int SynthesizeRegistries(const SynthArguments& arguments) {
   for (size_t r = 0; r < extracts.size(); ++r) {
     const std::string prefix = arguments.out + "/registry_" + static_cast<char>('a' + r);
     for (const auto& [suffix, contents] :
-         {std::pair{"_cases.csv", &extracts[r].cases_csv},
-          std::pair{"_population.csv", &extracts[r].population_csv}}) {
+         {std::pair{"_cases.csv", &extracts[r].cases_csv}, std::pair{"_population.csv", &extracts[r].population_csv}}) {
       Status written = WriteFileAtomically(prefix + suffix, *contents);
       if (!written.ok()) return ReportError(written);
       std::fprintf(stderr, "wrote %s%s\n", prefix.c_str(), suffix);
@@ -84,10 +83,11 @@ int SynthesizeRareDiseaseNetwork(const SynthArguments& arguments) {
   if (arguments.rows_given) options.patients = arguments.rows;
   const synth::RareDiseaseNetwork network = synth::GenerateRareDiseaseNetwork(options);
   std::vector<std::pair<std::string, const std::string*>> files = {{"ontology.obo", &network.ontology_obo},
-                                                                    {"query.json", &network.example_query_json}};
+                                                                   {"query.json", &network.example_query_json}};
   std::vector<std::string> names;
-  for (size_t s = 0; s < network.site_csv.size(); ++s) names.push_back(std::string("rare_") + static_cast<char>('a' + s) + ".csv");
-  for (size_t s = 0; s < names.size(); ++s) files.push_back({names[s], &network.site_csv[s]});
+  for (size_t s = 0; s < network.site_csv.size(); ++s)
+    names.push_back(std::string("rare_") + static_cast<char>('a' + s) + ".csv");
+  for (size_t s = 0; s < names.size(); ++s) files.emplace_back(names[s], &network.site_csv[s]);
   Status written = MakeDirectories(arguments.out);
   for (const auto& [name, contents] : files) {
     if (written.ok()) written = WriteFileAtomically(arguments.out + "/" + name, *contents);
@@ -141,20 +141,20 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
   command->add_option("kind", arguments->kind, "cohort kind")
       ->check(CLI::IsMember({"colorectal", "registry", "genotypes", "messy", "rare"}))
       ->default_val("colorectal");
-  command->add_option("--out", arguments->out,
-                      "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
-                      "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv; ontology.obo, rare_a.csv, ..., query.json)")
+  command
+      ->add_option(
+          "--out", arguments->out,
+          "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
+          "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv; ontology.obo, rare_a.csv, ..., query.json)")
       ->required();
   command->add_option("--seed", arguments->seed,
                       "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes, "
                       "20240801 for messy, 20240901 for rare)");
-  CLI::Option* rows = command->add_option("--rows", arguments->rows,
-                                          "rows (genotypes: samples) per site, e.g. --rows 1200,900,600")
-                          ->delimiter(',');
+  CLI::Option* rows =
+      command->add_option("--rows", arguments->rows, "rows (genotypes: samples) per site, e.g. --rows 1200,900,600")
+          ->delimiter(',');
   command->add_option("--variants", arguments->variants, "genotypes: number of variants")->default_val(6000);
-  command->add_option("--covariates", arguments->covariates,
-                      "extra standard-normal covariates x1..xK")
-      ->default_val(0);
+  command->add_option("--covariates", arguments->covariates, "extra standard-normal covariates x1..xK")->default_val(0);
   command->add_flag("--pooled", arguments->pooled, "also write colon_pooled.csv (all sites)");
   command->callback([arguments, rows, &exit_code] {
     arguments->rows_given = rows->count() > 0;

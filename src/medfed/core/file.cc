@@ -43,8 +43,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, i
     RETURN_IF_ERROR(MakeDirectories(target.parent_path().string()));
   }
   std::random_device entropy;
-  std::string temporary = path + ".tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(entropy());
+  std::string temporary = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(entropy());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return PermissionDenied(path + ": cannot create temporary file: " + ErrnoText());
   size_t written = 0;
@@ -131,7 +130,7 @@ void MappedFile::AdviseSequential() const {
 
 void MappedFile::AdviseWillNeed(size_t offset, size_t length) const {
   if (data_ == nullptr || offset >= size_) return;
-  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   size_t start = offset / page * page;
   size_t end = std::min(size_, offset + length);
   ::madvise(const_cast<char*>(data_) + start, end - start, MADV_WILLNEED);

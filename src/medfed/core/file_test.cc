@@ -10,8 +10,7 @@ namespace medfed {
 namespace {
 
 std::string TempDir() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("medfed_file_test_" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("medfed_file_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir.string();
 }

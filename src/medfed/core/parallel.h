@@ -16,8 +16,7 @@ inline int HardwareThreads() {
 
 // Calls body(begin, end) on contiguous chunks of [0, count) from up to `threads` threads
 // (the calling thread takes the first chunk). Returns when all chunks are done.
-inline void ParallelFor(size_t count, int threads,
-                        const std::function<void(size_t begin, size_t end)>& body) {
+inline void ParallelFor(size_t count, int threads, const std::function<void(size_t begin, size_t end)>& body) {
   if (count == 0) return;
   size_t workers = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(threads), count));
   if (workers == 1) {

@@ -14,8 +14,7 @@ std::string FormatSeconds(double seconds) {
   if (seconds < 60) {
     std::snprintf(buffer, sizeof(buffer), "%.0fs", seconds);
   } else if (seconds < 3600) {
-    std::snprintf(buffer, sizeof(buffer), "%dm%02ds", static_cast<int>(seconds) / 60,
-                  static_cast<int>(seconds) % 60);
+    std::snprintf(buffer, sizeof(buffer), "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
   } else {
     std::snprintf(buffer, sizeof(buffer), "%dh%02dm", static_cast<int>(seconds) / 3600,
                   (static_cast<int>(seconds) / 60) % 60);
@@ -73,14 +72,12 @@ void Progress::MaybeDraw(bool final_line) {
   if (total_ > 0) {
     double fraction = static_cast<double>(done) / static_cast<double>(total_);
     double left = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0;
-    std::snprintf(line, sizeof(line), "%s: %llu/%llu %s (%.0f%%), %.0f/s, %s elapsed, %s left",
-                  label_.c_str(), static_cast<unsigned long long>(done),
-                  static_cast<unsigned long long>(total_), unit_.c_str(), 100.0 * fraction, rate,
-                  FormatSeconds(elapsed).c_str(), FormatSeconds(left).c_str());
+    std::snprintf(line, sizeof(line), "%s: %llu/%llu %s (%.0f%%), %.0f/s, %s elapsed, %s left", label_.c_str(),
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), unit_.c_str(),
+                  100.0 * fraction, rate, FormatSeconds(elapsed).c_str(), FormatSeconds(left).c_str());
   } else {
     std::snprintf(line, sizeof(line), "%s: %llu %s, %.0f/s, %s elapsed", label_.c_str(),
-                  static_cast<unsigned long long>(done), unit_.c_str(), rate,
-                  FormatSeconds(elapsed).c_str());
+                  static_cast<unsigned long long>(done), unit_.c_str(), rate, FormatSeconds(elapsed).c_str());
   }
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s%s", line, final_line ? "\n" : "");

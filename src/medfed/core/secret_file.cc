@@ -24,12 +24,13 @@ Status MakePrivateDirectory(const std::string& path) {
     missing.push_back(p);
     if (p == p.parent_path()) break;
   }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
-      return PermissionDenied("cannot create directory " + it->string() + ": " + std::strerror(errno));
+  std::reverse(missing.begin(), missing.end());  // outermost first
+  for (const auto& directory : missing) {
+    if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+      return PermissionDenied("cannot create directory " + directory.string() + ": " + std::strerror(errno));
     }
-    if (::chmod(it->c_str(), 0700) != 0) {
-      return PermissionDenied("cannot set mode 0700 on " + it->string() + ": " + std::strerror(errno));
+    if (::chmod(directory.c_str(), 0700) != 0) {
+      return PermissionDenied("cannot set mode 0700 on " + directory.string() + ": " + std::strerror(errno));
     }
   }
   if (!fs::is_directory(path, error)) return InvalidArgument(path + " exists and is not a directory");

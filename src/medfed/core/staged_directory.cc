@@ -1,8 +1,8 @@
 #include "medfed/core/staged_directory.h"
 
 #include <fcntl.h>
-#include <stdio.h>
 #include <unistd.h>
+#include <cstdio>
 
 #include <cerrno>
 #include <cstring>
@@ -21,7 +21,8 @@ StatusOr<StagedDirectory> StagedDirectory::Begin(const std::string& target) {
       return FailedPrecondition(target + " exists and is not a directory; give a directory for the results");
     }
     if (!fs::is_empty(path, error) && !fs::exists(path / "results.json", error)) {
-      return FailedPrecondition(target + " holds files that are not medfed results (no results.json); "
+      return FailedPrecondition(target +
+                                " holds files that are not medfed results (no results.json); "
                                 "give a new or empty directory, since the results replace its contents");
     }
   }

@@ -1,9 +1,9 @@
 #include "medfed/core/subprocess.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <climits>
 #include <thread>

@@ -10,12 +10,11 @@ namespace medfed {
 std::string_view TrimWhitespace(std::string_view text) {
   size_t begin = 0;
   size_t end = text.size();
-  while (begin < end && (text[begin] == ' ' || text[begin] == '\t' || text[begin] == '\r' ||
-                         text[begin] == '\n')) {
+  while (begin < end && (text[begin] == ' ' || text[begin] == '\t' || text[begin] == '\r' || text[begin] == '\n')) {
     ++begin;
   }
-  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
-                         text[end - 1] == '\r' || text[end - 1] == '\n')) {
+  while (end > begin &&
+         (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r' || text[end - 1] == '\n')) {
     --end;
   }
   return text.substr(begin, end - begin);
@@ -44,9 +43,7 @@ std::string JoinStrings(const std::vector<std::string>& parts, std::string_view 
   return joined;
 }
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
+bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 bool EndsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -114,7 +111,7 @@ std::string QuoteForMessage(std::string_view text) {
       quoted += "...";
       break;
     }
-    unsigned char byte = static_cast<unsigned char>(c);
+    auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       quoted += '\\';
       quoted += c;

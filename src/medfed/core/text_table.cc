@@ -7,7 +7,7 @@ namespace medfed {
 size_t DisplayWidth(const std::string& text) {
   size_t width = 0;
   for (size_t i = 0; i < text.size();) {
-    unsigned char lead = static_cast<unsigned char>(text[i]);
+    auto lead = static_cast<unsigned char>(text[i]);
     uint32_t code_point = lead;
     size_t length = 1;
     if (lead >= 0xF0) {
@@ -24,12 +24,9 @@ size_t DisplayWidth(const std::string& text) {
       code_point = (code_point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     }
     // CJK ideographs, Hangul, full-width forms: two columns.
-    bool wide = (code_point >= 0x1100 && code_point <= 0x115F) ||
-                (code_point >= 0x2E80 && code_point <= 0xA4CF) ||
-                (code_point >= 0xAC00 && code_point <= 0xD7A3) ||
-                (code_point >= 0xF900 && code_point <= 0xFAFF) ||
-                (code_point >= 0xFF00 && code_point <= 0xFF60) ||
-                (code_point >= 0xFFE0 && code_point <= 0xFFE6);
+    bool wide = (code_point >= 0x1100 && code_point <= 0x115F) || (code_point >= 0x2E80 && code_point <= 0xA4CF) ||
+                (code_point >= 0xAC00 && code_point <= 0xD7A3) || (code_point >= 0xF900 && code_point <= 0xFAFF) ||
+                (code_point >= 0xFF00 && code_point <= 0xFF60) || (code_point >= 0xFFE0 && code_point <= 0xFFE6);
     width += wide ? 2 : 1;
     i += length;
   }

@@ -103,8 +103,10 @@ StatusOr<Certificate> MakeCertificate(EVP_PKEY* key, const std::string& name, co
   X509_set_pubkey(certificate.get(), key);
   X509_NAME* subject = X509_get_subject_name(certificate.get());
   X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("medfed"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(subject, "OU", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(unit.c_str()), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(subject, "OU", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(unit.c_str()), -1, -1,
+                             0);
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1,
+                             0);
   X509_set_issuer_name(certificate.get(), issuer != nullptr ? X509_get_subject_name(issuer) : subject);
   X509* signer_certificate = issuer != nullptr ? issuer : certificate.get();
   if (issuer == nullptr) {
@@ -139,9 +141,12 @@ std::string SubjectField(X509* certificate, int nid) {
 
 const char* RoleName(PartyRole role) {
   switch (role) {
-    case PartyRole::kHub: return "hub";
-    case PartyRole::kSite: return "site";
-    case PartyRole::kResearcher: return "researcher";
+    case PartyRole::kHub:
+      return "hub";
+    case PartyRole::kSite:
+      return "site";
+    case PartyRole::kResearcher:
+      return "researcher";
   }
   return "";
 }
@@ -170,11 +175,10 @@ void PrivateKeyPem::Wipe() {
 Status CheckPartyName(std::string_view name) {
   if (name.empty() || name.size() > 64) return InvalidArgument("a party name has 1 to 64 characters");
   for (char c : name) {
-    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                         c == '_' || c == '-';
+    const bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!allowed) {
-      return InvalidArgument("party name \"" + std::string(name) +
-                             "\": use letters, digits, '.', '_' and '-' only");
+      return InvalidArgument("party name \"" + std::string(name) + "\": use letters, digits, '.', '_' and '-' only");
     }
   }
   return absl::OkStatus();
@@ -193,8 +197,9 @@ StatusOr<KeyAndCertificate> IssueCertificate(const KeyAndCertificate& authority,
   ASSIGN_OR_RETURN(Key authority_key, ParsePrivateKey(authority.key));
   ASSIGN_OR_RETURN(Certificate authority_certificate, ParseCertificatePem(authority.certificate_pem));
   ASSIGN_OR_RETURN(Key key, NewEd25519Key());
-  ASSIGN_OR_RETURN(Certificate certificate, MakeCertificate(key.get(), name, RoleName(role), authority_certificate.get(),
-                                                            authority_key.get(), valid_days));
+  ASSIGN_OR_RETURN(
+      Certificate certificate,
+      MakeCertificate(key.get(), name, RoleName(role), authority_certificate.get(), authority_key.get(), valid_days));
   if (!hosts.empty()) {
     std::string names;
     for (const auto& host : hosts) {
@@ -266,9 +271,9 @@ Status VerifySignature(std::string_view certificate_pem, std::string_view messag
   }
   DigestContext context(EVP_MD_CTX_new());
   EVP_DigestVerifyInit(context.get(), nullptr, nullptr, nullptr, key);
-  const int verified = EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                        signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
-                                        message.size());
+  const int verified =
+      EVP_DigestVerify(context.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size());
   ERR_clear_error();
   if (verified != 1) return PermissionDenied("signature does not verify");
   return absl::OkStatus();

@@ -23,7 +23,7 @@ StatusOr<std::vector<RingElement>> EncodeFixedPoint(const std::vector<double>& v
                         "magnitude only); this usually means a covariate in extreme units or a "
                         "model that diverged");
     }
-    const __int128 fixed = static_cast<__int128>(std::nearbyint(x * kScale));
+    const auto fixed = static_cast<__int128>(std::nearbyint(x * kScale));
     encoded[i] = static_cast<RingElement>(fixed);
   }
   return encoded;
@@ -50,8 +50,7 @@ std::string SerializeRing(const std::vector<RingElement>& values) {
 
 StatusOr<std::vector<RingElement>> DeserializeRing(const std::string& bytes) {
   if (bytes.size() % 16 != 0) {
-    return InvalidArgument("a masked vector must be a multiple of 16 bytes, got " +
-                           std::to_string(bytes.size()));
+    return InvalidArgument("a masked vector must be a multiple of 16 bytes, got " + std::to_string(bytes.size()));
   }
   std::vector<RingElement> values(bytes.size() / 16);
   if (!values.empty()) std::memcpy(values.data(), bytes.data(), bytes.size());

@@ -29,10 +29,10 @@ std::vector<MerkleHash> InclusionProof(std::span<const MerkleHash> leaves, uint6
 std::vector<MerkleHash> ConsistencyProof(std::span<const MerkleHash> leaves, uint64_t old_size);
 
 // Errors say which check failed; they never accept a proof with extra or missing nodes.
-Status VerifyInclusion(uint64_t index, uint64_t size, const MerkleHash& leaf,
-                       std::span<const MerkleHash> proof, const MerkleHash& root);
-Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const MerkleHash& old_root,
-                         const MerkleHash& new_root, std::span<const MerkleHash> proof);
+Status VerifyInclusion(uint64_t index, uint64_t size, const MerkleHash& leaf, std::span<const MerkleHash> proof,
+                       const MerkleHash& root);
+Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const MerkleHash& old_root, const MerkleHash& new_root,
+                         std::span<const MerkleHash> proof);
 
 // The root after each append in O(log n) memory: the roots of the perfect subtrees on the
 // tree's right edge.

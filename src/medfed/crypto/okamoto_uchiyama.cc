@@ -107,7 +107,8 @@ StatusOr<OuPublicKey> OuPublicKey::Deserialize(const std::string& bytes) {
   numbers->mont.reset(BN_MONT_CTX_new());
   BN_MONT_CTX_set(numbers->mont.get(), numbers->n.get(), context.get());
   OuPublicKey key;
-  key.plaintext_bits_ = (static_cast<unsigned char>(bytes[bytes.size() - 2]) << 8) | static_cast<unsigned char>(bytes.back());
+  key.plaintext_bits_ =
+      (static_cast<unsigned char>(bytes[bytes.size() - 2]) << 8) | static_cast<unsigned char>(bytes.back());
   if (key.plaintext_bits_ < 64 || key.plaintext_bits_ > bits / 3) {
     return InvalidArgument("an Okamoto-Uchiyama public key claims an impossible plaintext size");
   }
@@ -249,7 +250,8 @@ StatusOr<std::string> OuKeyPair::DecryptBytes(const OuCiphertext& ciphertext) co
                   secret_->mont_p_squared.get());
   BN_sub_word(a.get(), 1);
   BN_div(la.get(), remainder.get(), a.get(), secret_->p.get(), context.get());
-  if (!BN_is_zero(remainder.get())) return InvalidArgument("an Okamoto-Uchiyama ciphertext that is not valid for this key");
+  if (!BN_is_zero(remainder.get()))
+    return InvalidArgument("an Okamoto-Uchiyama ciphertext that is not valid for this key");
   BN_mod_mul(m.get(), la.get(), secret_->inverse_lg.get(), secret_->p.get(), context.get());
   // Out-of-range plaintexts are never returned: they would leak p (the chosen-ciphertext attack).
   if (BN_num_bits(m.get()) > public_key_.plaintext_bits()) {
@@ -272,7 +274,8 @@ StatusOr<uint64_t> OuKeyPair::Decrypt(const OuCiphertext& ciphertext) const {
   return value;
 }
 
-StatusOr<std::vector<uint64_t>> OuKeyPair::DecryptPacked(const OuCiphertext& ciphertext, int slot_bits, int slots) const {
+StatusOr<std::vector<uint64_t>> OuKeyPair::DecryptPacked(const OuCiphertext& ciphertext, int slot_bits,
+                                                         int slots) const {
   if (slot_bits < 1 || slot_bits > 63 || slot_bits * slots > public_key_.plaintext_bits()) {
     return InvalidArgument("packing " + std::to_string(slots) + " slots of " + std::to_string(slot_bits) +
                            " bits does not fit this key's plaintext");

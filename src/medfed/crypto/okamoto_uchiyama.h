@@ -65,8 +65,8 @@ class OuAccumulator {
   // operand^(2^bits): shifts the plaintext left by `bits` (a packing slot).
   std::shared_ptr<const Operand> Shift(const Operand& operand, int bits) const;
 
-  void Reset();                       // the sum of nothing: E(0) with no randomness
-  void Add(const Operand& operand);   // sum += operand's plaintext
+  void Reset();                      // the sum of nothing: E(0) with no randomness
+  void Add(const Operand& operand);  // sum += operand's plaintext
   OuCiphertext Result() const;
 
  private:

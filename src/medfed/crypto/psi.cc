@@ -94,9 +94,7 @@ Status CheckDistinct(const std::vector<std::string>& keys) {
 
 }  // namespace
 
-const char* PsiModeName(PsiMode mode) {
-  return mode == PsiMode::kIntersection ? "intersection" : "cardinality";
-}
+const char* PsiModeName(PsiMode mode) { return mode == PsiMode::kIntersection ? "intersection" : "cardinality"; }
 
 StatusOr<PsiMode> ParsePsiMode(std::string_view text) {
   if (text == "intersection") return PsiMode::kIntersection;
@@ -168,7 +166,8 @@ void Shuffle(std::vector<GroupElement>& elements, std::vector<uint32_t>* order) 
 
 std::string EncodeElements(const std::vector<GroupElement>& elements) {
   if (elements.empty()) return "";
-  return EncodeBase64(std::string_view(reinterpret_cast<const char*>(elements.front().data()), elements.size() * kElement));
+  return EncodeBase64(
+      std::string_view(reinterpret_cast<const char*>(elements.front().data()), elements.size() * kElement));
 }
 
 StatusOr<std::vector<GroupElement>> DecodeElements(std::string_view text) {

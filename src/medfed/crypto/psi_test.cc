@@ -13,7 +13,7 @@ struct PsiRun {
 };
 
 PsiRun RunPsi(const std::vector<std::string>& receiver_keys, const std::vector<std::string>& sender_keys,
-           PsiMode mode = PsiMode::kIntersection, std::string sender_domain = "medfed-psi-v1") {
+              PsiMode mode = PsiMode::kIntersection, std::string sender_domain = "medfed-psi-v1") {
   PsiOptions options;
   options.mode = mode;
   auto receiver = PsiReceiver::Create(receiver_keys, options);

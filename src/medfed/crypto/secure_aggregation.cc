@@ -29,9 +29,8 @@ StatusOr<PairwiseMasker> PairwiseMasker::Create(std::string session_id, std::str
 
 Status PairwiseMasker::Agree(std::vector<Participant> participants) {
   if (participants.size() > kMaxAggregationParties) {
-    return InvalidArgument("secure aggregation supports at most " +
-                           std::to_string(kMaxAggregationParties) + " sites, got " +
-                           std::to_string(participants.size()));
+    return InvalidArgument("secure aggregation supports at most " + std::to_string(kMaxAggregationParties) +
+                           " sites, got " + std::to_string(participants.size()));
   }
   std::sort(participants.begin(), participants.end(),
             [](const Participant& a, const Participant& b) { return a.name < b.name; });
@@ -42,8 +41,8 @@ Status PairwiseMasker::Agree(std::vector<Participant> participants) {
     }
     if (participants[i].name == self_) {
       if (participants[i].public_key != public_key_) {
-        return PermissionDenied("the key directory carries a different public key for this site (" +
-                                self_ + "); refusing to mask against a substituted key");
+        return PermissionDenied("the key directory carries a different public key for this site (" + self_ +
+                                "); refusing to mask against a substituted key");
       }
       self_index = i;
     }
@@ -57,10 +56,8 @@ Status PairwiseMasker::Agree(std::vector<Participant> participants) {
     party_names_.push_back(participants[i].name);
     if (i == self_index) continue;
     SecretBytes shared(crypto_scalarmult_BYTES);
-    if (crypto_scalarmult(shared.data(), secret_key_.data(), participants[i].public_key.data()) !=
-        0) {
-      return PermissionDenied("site " + participants[i].name +
-                              " published an invalid (low-order) X25519 public key");
+    if (crypto_scalarmult(shared.data(), secret_key_.data(), participants[i].public_key.data()) != 0) {
+      return PermissionDenied("site " + participants[i].name + " published an invalid (low-order) X25519 public key");
     }
     const PublicKey& low = i < self_index ? participants[i].public_key : public_key_;
     const PublicKey& high = i < self_index ? public_key_ : participants[i].public_key;
@@ -68,10 +65,8 @@ Status PairwiseMasker::Agree(std::vector<Participant> participants) {
     crypto_generichash_init(&state, nullptr, 0, 32);
     crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(kDomain), sizeof(kDomain));
     uint64_t session_length = session_id_.size();
-    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(&session_length),
-                              sizeof(session_length));
-    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(session_id_.data()),
-                              session_id_.size());
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(&session_length), sizeof(session_length));
+    crypto_generichash_update(&state, reinterpret_cast<const uint8_t*>(session_id_.data()), session_id_.size());
     crypto_generichash_update(&state, shared.data(), shared.size());
     crypto_generichash_update(&state, low.data(), low.size());
     crypto_generichash_update(&state, high.data(), high.size());
@@ -85,20 +80,18 @@ Status PairwiseMasker::Agree(std::vector<Participant> participants) {
   return absl::OkStatus();
 }
 
-void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vector<RingElement>& out,
-                int sign) {
+void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vector<RingElement>& out, int sign) {
   uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
   std::memcpy(nonce, &round, sizeof(round));
   constexpr size_t kChunkElements = 4096;
   static const std::vector<uint8_t> zeros(kChunkElements * 16, 0);
   std::vector<RingElement> stream_words(kChunkElements);  // aligned storage for the key stream
-  uint8_t* stream_bytes = reinterpret_cast<uint8_t*>(stream_words.data());
+  auto* stream_bytes = reinterpret_cast<uint8_t*>(stream_words.data());
   for (size_t start = 0; start < count; start += kChunkElements) {
     size_t elements = std::min(kChunkElements, count - start);
     // Each 64-byte ChaCha20 block yields 4 elements; continue the block counter per chunk.
-    uint32_t block = static_cast<uint32_t>(start / 4);
-    crypto_stream_chacha20_ietf_xor_ic(stream_bytes, zeros.data(), elements * 16, nonce, block,
-                                       key.data());
+    auto block = static_cast<uint32_t>(start / 4);
+    crypto_stream_chacha20_ietf_xor_ic(stream_bytes, zeros.data(), elements * 16, nonce, block, key.data());
     // Little-endian key stream bytes are the ring elements (see fixed_point.cc).
     const RingElement* masks = stream_words.data();
     RingElement* target = out.data() + start;
@@ -111,12 +104,11 @@ void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vecto
   sodium_memzero(stream_bytes, kChunkElements * 16);
 }
 
-StatusOr<std::vector<RingElement>> PairwiseMasker::Mask(const std::vector<RingElement>& plain,
-                                                        uint64_t round) {
+StatusOr<std::vector<RingElement>> PairwiseMasker::Mask(const std::vector<RingElement>& plain, uint64_t round) {
   if (!agreed_) return FailedPrecondition("secure aggregation keys have not been agreed yet");
   if (any_round_ && round <= last_round_) {
-    return PermissionDenied("site " + self_ + " refuses to mask round " + std::to_string(round) +
-                            " after round " + std::to_string(last_round_) +
+    return PermissionDenied("site " + self_ + " refuses to mask round " + std::to_string(round) + " after round " +
+                            std::to_string(last_round_) +
                             ": reusing a mask would reveal data (replayed or out-of-order round)");
   }
   any_round_ = true;
@@ -126,14 +118,13 @@ StatusOr<std::vector<RingElement>> PairwiseMasker::Mask(const std::vector<RingEl
   return masked;
 }
 
-StatusOr<std::vector<RingElement>> SumMaskedVectors(
-    const std::vector<std::vector<RingElement>>& masked) {
+StatusOr<std::vector<RingElement>> SumMaskedVectors(const std::vector<std::vector<RingElement>>& masked) {
   if (masked.empty()) return std::vector<RingElement>{};
   std::vector<RingElement> sum(masked[0].size(), 0);
   for (const auto& vector : masked) {
     if (vector.size() != sum.size()) {
-      return InvalidArgument("masked vectors differ in length (" + std::to_string(vector.size()) +
-                             " vs " + std::to_string(sum.size()) + ")");
+      return InvalidArgument("masked vectors differ in length (" + std::to_string(vector.size()) + " vs " +
+                             std::to_string(sum.size()) + ")");
     }
     for (size_t i = 0; i < sum.size(); ++i) sum[i] += vector[i];
   }

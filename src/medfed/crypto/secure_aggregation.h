@@ -65,11 +65,9 @@ class PairwiseMasker {
 };
 
 // Adds masked vectors element-wise mod 2^128. All must have the same length.
-StatusOr<std::vector<RingElement>> SumMaskedVectors(
-    const std::vector<std::vector<RingElement>>& masked);
+StatusOr<std::vector<RingElement>> SumMaskedVectors(const std::vector<std::vector<RingElement>>& masked);
 
 // The PRG: `count` ring elements of ChaCha20-IETF key stream under `key` with nonce `round`.
-void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vector<RingElement>& out,
-                int sign);
+void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vector<RingElement>& out, int sign);
 
 }  // namespace medfed::crypto

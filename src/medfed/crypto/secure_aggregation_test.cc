@@ -30,8 +30,7 @@ std::vector<RingElement> Encode(const std::vector<double>& values) {
 
 TEST(SecureAggregationTest, MasksCancelInTheSum) {
   auto maskers = AgreedMaskers({"hospital-c", "hospital-a", "hospital-b"});
-  std::vector<std::vector<double>> inputs = {
-      {1.5, -2, 1e9, 0.125}, {10, 20, 30, 40}, {-0.001, 0, 5e-10, 7}};
+  std::vector<std::vector<double>> inputs = {{1.5, -2, 1e9, 0.125}, {10, 20, 30, 40}, {-0.001, 0, 5e-10, 7}};
   std::vector<std::vector<RingElement>> masked;
   for (size_t s = 0; s < maskers.size(); ++s) {
     auto vector = maskers[s].Mask(Encode(inputs[s]), 7);
@@ -84,7 +83,10 @@ TEST(SecureAggregationTest, MaskedVectorsOfVeryDifferentInputsAreIndistinguishab
   double d = 0;
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i] <= b[j]) ++i; else ++j;
+    if (a[i] <= b[j])
+      ++i;
+    else
+      ++j;
     d = std::max(d, std::fabs(static_cast<double>(i) / a.size() - static_cast<double>(j) / b.size()));
   }
   EXPECT_LT(d, 2.899 * std::sqrt(2.0 / kLength));

@@ -1,6 +1,5 @@
 #include "medfed/federation/coordinator.h"
 
-
 #include <algorithm>
 #include <chrono>
 #include <set>
@@ -37,10 +36,9 @@ StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& r
   for (size_t i = 0; i < responses.size(); ++i) {
     const v1::SiteResponse& response = responses[i];
     if (response.has_error()) return StatusFromWire(response.error());
-    if (response.site() != sites_[i] || response.sequence() != sequence_ ||
-        response.session_id() != session_id_) {
-      return DataLoss("site " + sites_[i] + " answered for another message (site " +
-                      response.site() + ", message " + std::to_string(response.sequence()) + ")");
+    if (response.site() != sites_[i] || response.sequence() != sequence_ || response.session_id() != session_id_) {
+      return DataLoss("site " + sites_[i] + " answered for another message (site " + response.site() + ", message " +
+                      std::to_string(response.sequence()) + ")");
     }
   }
   return responses;
@@ -50,12 +48,12 @@ void Coordinator::CloseSession() {
   // Best effort, and quick: a site that did not answer a round will not answer this either.
   v1::SiteRequest request;
   request.mutable_close();
-  auto ignored = Exchange(request, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
+  auto ignored =
+      Exchange(request, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
   (void)ignored;
 }
 
-StatusOr<Json> Coordinator::Run(const std::string& study_name,
-                                const std::vector<AnalysisSpec>& analyses) {
+StatusOr<Json> Coordinator::Run(const std::string& study_name, const std::vector<AnalysisSpec>& analyses) {
   RETURN_IF_ERROR(crypto::EnsureSodium());
   if (sites_.empty()) return InvalidArgument("the study lists no sites");
   session_id_ = options_.session_id.empty() ? RandomSessionId() : options_.session_id;
@@ -110,7 +108,9 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name,
       return Annotate(result.status(), spec.Describe() + ": ");
     }
     if (options_.observer) {
-      Json release = {{"event", "release"}, {"analysis", spec.id()}, {"analysis_type", spec.type()},
+      Json release = {{"event", "release"},
+                      {"analysis", spec.id()},
+                      {"analysis_type", spec.type()},
                       {"status", (*result)["status"]}};
       // What a noised release spent, for the ledger every site keeps.
       if (result->contains("privacy")) {
@@ -144,8 +144,7 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     ToWire(parameters, wire->mutable_parameters());
     const auto sent = std::chrono::steady_clock::now();
     ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, Exchange(request));
-    const double exchange_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+    const double exchange_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
 
     std::vector<std::string> refusals;
     std::set<std::string> rules;
@@ -171,8 +170,7 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
       }
       const auto& contribution = response.round().contribution();
       largest_masked_bytes = std::max(largest_masked_bytes, contribution.masked().size());
-      ASSIGN_OR_RETURN(std::vector<crypto::RingElement> vector,
-                       crypto::DeserializeRing(contribution.masked()));
+      ASSIGN_OR_RETURN(std::vector<crypto::RingElement> vector, crypto::DeserializeRing(contribution.masked()));
       masked.push_back(std::move(vector));
       pooled.sites.push_back(response.site());
       std::map<std::string, std::vector<std::string>> disclosed;
@@ -193,8 +191,11 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     if (options_.observer) {
       // exchange_seconds: from sending the round to the last site's masked reply (for operators'
       // logs and the network benchmark; not part of any result).
-      options_.observer({{"event", "round"}, {"analysis", spec.id()}, {"round", round},
-                         {"values", pooled.sum.size()}, {"masked_bytes_per_site", largest_masked_bytes},
+      options_.observer({{"event", "round"},
+                         {"analysis", spec.id()},
+                         {"round", round},
+                         {"values", pooled.sum.size()},
+                         {"masked_bytes_per_site", largest_masked_bytes},
                          {"exchange_seconds", exchange_seconds}});
     }
     if (!step.next_round) {

@@ -48,8 +48,7 @@ void InProcessTransport::Serve(Worker* worker) {
     if (!request.ParseFromString(job.first)) {
       response.set_site(worker->node->name());
       response.mutable_error()->set_code(static_cast<int>(absl::StatusCode::kInvalidArgument));
-      response.mutable_error()->set_message("site " + worker->node->name() +
-                                            ": malformed request (not a SiteRequest)");
+      response.mutable_error()->set_message("site " + worker->node->name() + ": malformed request (not a SiteRequest)");
     } else {
       response = worker->node->Handle(request);
     }
@@ -59,8 +58,8 @@ void InProcessTransport::Serve(Worker* worker) {
   }
 }
 
-StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::Exchange(
-    const v1::SiteRequest& request, std::chrono::milliseconds timeout) {
+StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::Exchange(const v1::SiteRequest& request,
+                                                                     std::chrono::milliseconds timeout) {
   const std::string bytes = request.SerializeAsString();
   std::vector<std::future<std::string>> replies;
   for (auto& worker : workers_) {

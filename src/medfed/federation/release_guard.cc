@@ -22,9 +22,12 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
                      store_->SmallestDifference(researcher, keys[r], *released.rows, released.table_rows));
     if (difference && IsSmallCount(static_cast<double>(*difference), min_rows)) {
       // The reason names the rule, never the size of the difference.
-      return Refusal{"differencing", "site " + site + ": the rows of this analysis differ from the rows of an earlier "
-                                     "release to this researcher by fewer than " + std::to_string(min_rows) +
-                                     " (min_rows); together the two would describe those few patients (differencing)"};
+      return Refusal{"differencing",
+                     "site " + site +
+                         ": the rows of this analysis differ from the rows of an earlier "
+                         "release to this researcher by fewer than " +
+                         std::to_string(min_rows) +
+                         " (min_rows); together the two would describe those few patients (differencing)"};
     }
   }
   if (contribution.noise) {
@@ -47,8 +50,7 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
       contribution.disclosed[kBudgetLeftKey] = {DescribePrivacy(
           std::max(0.0, budget - charge.spent_before - noise.charge * rho), policy_.privacy_budget.delta)};
     }
-    ASSIGN_OR_RETURN(NoiseCalibration calibration,
-                     CalibrateDistributedNoise(noise.groups, noise.share * rho, sites));
+    ASSIGN_OR_RETURN(NoiseCalibration calibration, CalibrateDistributedNoise(noise.groups, noise.share * rho, sites));
     std::lock_guard<std::mutex> lock(sampler_mutex_);
     for (size_t g = 0; g < noise.groups.size(); ++g) {
       const NoiseGroup& group = noise.groups[g];

@@ -21,7 +21,8 @@ SiteNode::SiteNode(std::shared_ptr<SiteData> data, SitePolicy policy, SiteNodeOp
 std::string SiteNode::KeyBindingMessage(const std::string& session_id, const std::string& site,
                                         const std::string& public_key) {
   return "medfed x25519 session key v1\n" + session_id + "\n" + site + "\n" +
-         crypto::HexOf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(public_key.data()), public_key.size()));
+         crypto::HexOf(
+             std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(public_key.data()), public_key.size()));
 }
 
 void SiteNode::CloseAllSessions() {
@@ -74,8 +75,8 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
   std::lock_guard<std::mutex> session_lock(session->mutex);
   if (request.sequence() <= session->last_sequence) {
     return fail(PermissionDenied("message " + std::to_string(request.sequence()) +
-                                 " is replayed or out of order (last was " +
-                                 std::to_string(session->last_sequence) + "); refused"));
+                                 " is replayed or out of order (last was " + std::to_string(session->last_sequence) +
+                                 "); refused"));
   }
   session->last_sequence = request.sequence();
   if (request.has_keys()) {
@@ -99,8 +100,7 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
   return fail(InvalidArgument("empty request"));
 }
 
-StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteRequest& request,
-                                                             v1::SessionOpened& opened) {
+StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteRequest& request, v1::SessionOpened& opened) {
   const v1::StudyPlan& plan = request.open().plan();
   bool listed = false;
   for (const auto& site : plan.sites()) listed = listed || site == name();
@@ -148,7 +148,8 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
   opened.set_x25519_public_key(public_key);
   ToWire(policy_.disclosure, opened.mutable_policy());
   if (options_.identity) {
-    opened.set_key_signature(options_.identity->signer.Sign(KeyBindingMessage(request.session_id(), name(), public_key)));
+    opened.set_key_signature(
+        options_.identity->signer.Sign(KeyBindingMessage(request.session_id(), name(), public_key)));
     opened.set_certificate(options_.identity->certificate_pem);
   }
   return session;
@@ -177,8 +178,7 @@ Status SiteNode::AcceptKeys(Session& session, const v1::KeyDirectory& keys) {
     }
     crypto::Participant participant;
     participant.name = entry.site();
-    std::copy(entry.x25519_public_key().begin(), entry.x25519_public_key().end(),
-              participant.public_key.begin());
+    std::copy(entry.x25519_public_key().begin(), entry.x25519_public_key().end(), participant.public_key.begin());
     participants.push_back(std::move(participant));
   }
   // Every site of the plan, and no other, must be in the directory.
@@ -191,8 +191,7 @@ Status SiteNode::AcceptKeys(Session& session, const v1::KeyDirectory& keys) {
   return absl::OkStatus();
 }
 
-StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence,
-                                         const v1::RoundRequest& round) {
+StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, const v1::RoundRequest& round) {
   if (!session.keys_agreed) return FailedPrecondition("keys have not been agreed for this session");
   auto found = session.analyses.find(round.analysis_id());
   if (found == session.analyses.end()) {
@@ -202,9 +201,10 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence,
   v1::RoundReply reply;
   if (!contribution.refusal) {
     if (!options_.releases) return ResourceExhausted("the site's release store could not be opened");
-    ASSIGN_OR_RETURN(std::optional<Refusal> refusal,
-                     guard_->Admit(session.researcher, "study " + session.plan.session_id() + " analysis " + round.analysis_id(),
-                                   session.plan.sites_size(), contribution));
+    ASSIGN_OR_RETURN(
+        std::optional<Refusal> refusal,
+        guard_->Admit(session.researcher, "study " + session.plan.session_id() + " analysis " + round.analysis_id(),
+                      session.plan.sites_size(), contribution));
     contribution.refusal = std::move(refusal);
   }
   if (contribution.refusal) {
@@ -212,8 +212,7 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence,
     reply.mutable_refusal()->set_reason(contribution.refusal->reason);
     return reply;
   }
-  ASSIGN_OR_RETURN(std::vector<crypto::RingElement> encoded,
-                   crypto::EncodeFixedPoint(contribution.values));
+  ASSIGN_OR_RETURN(std::vector<crypto::RingElement> encoded, crypto::EncodeFixedPoint(contribution.values));
   ASSIGN_OR_RETURN(std::vector<crypto::RingElement> masked, session.masker->Mask(encoded, sequence));
   auto* wire = reply.mutable_contribution();
   wire->set_masked(crypto::SerializeRing(masked));  // moved in (rvalue overload)

@@ -27,8 +27,8 @@ class StudyParser {
     study.path = path_;
     for (const auto& [key, value] : document.as_table()) {
       if (key != "study" && key != "sites" && key != "analyses") {
-        return Error(value, "unknown top-level key \"" + key +
-                                "\"; a study file has [study], [[sites]] and [[analyses]]");
+        return Error(value,
+                     "unknown top-level key \"" + key + "\"; a study file has [study], [[sites]] and [[analyses]]");
       }
     }
     if (!document.contains("study") || !document.at("study").is_table()) {
@@ -42,8 +42,7 @@ class StudyParser {
     }
     ASSIGN_OR_RETURN(study.name, RequiredString(header, "name", "[study]"));
 
-    if (!document.contains("sites") || !document.at("sites").is_array() ||
-        document.at("sites").as_array().empty()) {
+    if (!document.contains("sites") || !document.at("sites").is_array() || document.at("sites").as_array().empty()) {
       return InvalidArgument(path_ + ": no [[sites]]; list at least one site with name and tables");
     }
     std::set<std::string> site_names;
@@ -87,8 +86,7 @@ class StudyParser {
     return std::string(value.as_string());
   }
 
-  StatusOr<std::map<std::string, std::string>> PathTable(const toml::value& value,
-                                                         const std::string& key) const {
+  StatusOr<std::map<std::string, std::string>> PathTable(const toml::value& value, const std::string& key) const {
     if (!value.is_table()) {
       return Error(value, key + " must map names to files, e.g. " + key + ".colon = \"colon.csv\"");
     }
@@ -128,9 +126,7 @@ class StudyParser {
   }
 
   StatusOr<Json> ToJson(const toml::value& value, const KeySpec& key) const {
-    auto kind_error = [&](const std::string& expected) {
-      return Error(value, key.name + " must be " + expected);
-    };
+    auto kind_error = [&](const std::string& expected) { return Error(value, key.name + " must be " + expected); };
     switch (key.kind) {
       case KeyKind::kString:
         if (!value.is_string()) return kind_error("a string");
@@ -147,7 +143,7 @@ class StudyParser {
         return kind_error("a number");
       case KeyKind::kStringList: {
         if (value.is_string()) return Json::array({std::string(value.as_string())});
-        if (!value.is_array()) return kind_error("a list of strings, e.g. [\"age\", \"nodes\"]");
+        if (!value.is_array()) return kind_error(R"(a list of strings, e.g. ["age", "nodes"])");
         Json list = Json::array();
         for (const auto& item : value.as_array()) {
           if (!item.is_string()) return kind_error("a list of strings");
@@ -197,8 +193,8 @@ class StudyParser {
     if (definition == nullptr) {
       std::vector<std::string> known;
       for (const auto* known_definition : AllAnalyses()) known.push_back(known_definition->type);
-      return Error(entry.at("type"), "unknown analysis type \"" + type +
-                                         "\"; known types: " + JoinStrings(known, ", "));
+      return Error(entry.at("type"),
+                   "unknown analysis type \"" + type + "\"; known types: " + JoinStrings(known, ", "));
     }
     std::string id = std::to_string(position);
     if (entry.contains("id")) {
@@ -218,15 +214,14 @@ class StudyParser {
         return Error(value, std::string(DifferentialPrivacyUnavailable(type).message()));
       }
       if (key == nullptr) {
-        return Error(value, "unknown key \"" + name + "\" for a " + type +
-                                " analysis; allowed: " + JoinStrings(allowed, ", "));
+        return Error(
+            value, "unknown key \"" + name + "\" for a " + type + " analysis; allowed: " + JoinStrings(allowed, ", "));
       }
       ASSIGN_OR_RETURN(keys[name], ToJson(value, *key));
     }
     for (const auto& key : definition->keys) {
       if (key.required && !keys.contains(key.name)) {
-        return Error(entry, "analysis \"" + id + "\" (" + type + ") needs " + key.name + " (" +
-                                key.help + ")");
+        return Error(entry, "analysis \"" + id + "\" (" + type + ") needs " + key.name + " (" + key.help + ")");
       }
     }
     AnalysisSpec spec(id, type, std::move(keys));

@@ -35,8 +35,7 @@ StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options
   std::vector<std::unique_ptr<SiteNode>> nodes;
   for (const auto& site : study.sites) {
     if (!site.address.empty()) {
-      return InvalidArgument(study.path + ": site " + site.name + " has an address (" +
-                             site.address +
+      return InvalidArgument(study.path + ": site " + site.name + " has an address (" + site.address +
                              "); remote sites are reached with medfed run --hub HOST:PORT");
     }
     SitePolicy policy;

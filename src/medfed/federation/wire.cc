@@ -45,7 +45,7 @@ DisclosurePolicy FromWire(const v1::DisclosurePolicy& wire) {
 }
 
 Status StatusFromWire(const v1::SiteError& error) {
-  absl::StatusCode code = static_cast<absl::StatusCode>(error.code());
+  auto code = static_cast<absl::StatusCode>(error.code());
   if (code == absl::StatusCode::kOk) code = absl::StatusCode::kUnknown;
   return Status(code, error.message());
 }

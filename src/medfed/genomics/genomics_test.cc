@@ -19,8 +19,7 @@ std::string TempDir() {
 }
 
 // Writes a fileset from dosages (ALT copies; -1 missing): variants x samples.
-std::string WriteFileset(const std::vector<std::vector<int>>& dosages, size_t samples,
-                         bool truncate = false) {
+std::string WriteFileset(const std::vector<std::vector<int>>& dosages, size_t samples, bool truncate = false) {
   std::string prefix = TempDir() + "/set";
   std::string bim, fam, bed = {'\x6c', '\x1b', '\x01'};
   for (size_t v = 0; v < dosages.size(); ++v) {
@@ -97,10 +96,11 @@ TEST(GenotypeMatrixTest, TruncatedBedIsAClearError) {
 TEST(GenotypeMatrixTest, BimFamMismatchIsAClearError) {
   std::string prefix = WriteFileset({{0, 1, 2, 0}}, 4);
   // Another .fam with nine samples: the .bed is now too short for it.
-  ASSERT_TRUE(WriteFileAtomically(prefix + ".fam", std::string(9, 'x').replace(0, 9, "") +
-                                                       "a a 0 0 1 1\nb b 0 0 1 1\nc c 0 0 1 1\nd d 0 0 1 1\n"
-                                                       "e e 0 0 1 1\nf f 0 0 1 1\ng g 0 0 1 1\nh h 0 0 1 1\ni i 0 0 1 1\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(prefix + ".fam", std::string(9, 'x').replace(0, 9, "") +
+                                               "a a 0 0 1 1\nb b 0 0 1 1\nc c 0 0 1 1\nd d 0 0 1 1\n"
+                                               "e e 0 0 1 1\nf f 0 0 1 1\ng g 0 0 1 1\nh h 0 0 1 1\ni i 0 0 1 1\n")
+          .ok());
   auto matrix = GenotypeMatrix::OpenPlink(prefix);
   ASSERT_FALSE(matrix.ok());
   EXPECT_NE(std::string(matrix.status().message()).find("9 samples"), std::string::npos);
@@ -189,11 +189,15 @@ TEST(HarmonisationTest, SitesThatDisagreeOnAPositionAreReported) {
 }
 
 TEST(HarmonisationTest, FlipsReportsAndLeavesOut) {
-  std::vector<VariantRecord> a = {{"1", "rs1", 100, "A", "G"}, {"1", "rs2", 200, "A", "T"},
-                                  {"1", "rs3", 300, "C", "G"}, {"1", "rs4", 400, "A", "C"},
+  std::vector<VariantRecord> a = {{"1", "rs1", 100, "A", "G"},
+                                  {"1", "rs2", 200, "A", "T"},
+                                  {"1", "rs3", 300, "C", "G"},
+                                  {"1", "rs4", 400, "A", "C"},
                                   {"1", "rs5", 500, "T", "C"}};
-  std::vector<VariantRecord> b = {{"1", "rs1", 100, "G", "A"}, {"1", "rs2", 200, "A", "T"},
-                                  {"1", "rs3", 300, "C", "G"}, {"1", "rs4", 400, "A", "G"},
+  std::vector<VariantRecord> b = {{"1", "rs1", 100, "G", "A"},
+                                  {"1", "rs2", 200, "A", "T"},
+                                  {"1", "rs3", 300, "C", "G"},
+                                  {"1", "rs4", 400, "A", "G"},
                                   {"1", "rs6", 600, "A", "G"}};
   Harmonisation h = HarmoniseVariants({a, b}, {"x", "y"});
   ASSERT_EQ(h.canonical.size(), 3u);  // rs1 (flipped at y), rs2, rs3

@@ -65,7 +65,8 @@ Status GenotypeMatrix::ReadBim(const std::string& path, std::vector<VariantRecor
   return ForEachLine(path, [&](uint64_t line, const std::vector<std::string_view>& fields) -> Status {
     const std::string where = path + ":" + std::to_string(line) + ": ";
     if (fields.size() != 6) {
-      return InvalidArgument(where + "a .bim line has 6 fields (chromosome, id, cM, position, allele 1, allele 2), found " +
+      return InvalidArgument(where +
+                             "a .bim line has 6 fields (chromosome, id, cM, position, allele 1, allele 2), found " +
                              std::to_string(fields.size()));
     }
     for (size_t f = 0; f < fields.size(); ++f) {
@@ -85,7 +86,8 @@ Status GenotypeMatrix::ReadBim(const std::string& path, std::vector<VariantRecor
     double centimorgans = 0;
     const auto cm = std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), centimorgans);
     if (cm.ec != std::errc() || cm.ptr != fields[2].data() + fields[2].size()) {
-      return InvalidArgument(where + "genetic distance " + QuoteForMessage(fields[2]) + " is not a number (write 0 if unknown)");
+      return InvalidArgument(where + "genetic distance " + QuoteForMessage(fields[2]) +
+                             " is not a number (write 0 if unknown)");
     }
     variant.allele1 = std::string(fields[4]);
     variant.allele2 = std::string(fields[5]);
@@ -98,7 +100,8 @@ Status GenotypeMatrix::ReadFam(const std::string& path, std::vector<SampleRecord
   std::set<std::string> seen;
   return ForEachLine(path, [&](uint64_t line, const std::vector<std::string_view>& fields) -> Status {
     if (fields.size() != 6) {
-      return InvalidArgument(path + ":" + std::to_string(line) + ": a .fam line has 6 fields (family, sample, father, mother, sex, phenotype), found " +
+      return InvalidArgument(path + ":" + std::to_string(line) +
+                             ": a .fam line has 6 fields (family, sample, father, mother, sex, phenotype), found " +
                              std::to_string(fields.size()));
     }
     SampleRecord sample;
@@ -106,8 +109,8 @@ Status GenotypeMatrix::ReadFam(const std::string& path, std::vector<SampleRecord
     sample.id = std::string(fields[1]);
     sample.founder = fields[2] == "0" && fields[3] == "0";
     if (!seen.insert(sample.id).second) {
-      return InvalidArgument(path + ":" + std::to_string(line) + ": sample id " +
-                             QuoteForMessage(sample.id) + " appears twice; sample ids must be unique");
+      return InvalidArgument(path + ":" + std::to_string(line) + ": sample id " + QuoteForMessage(sample.id) +
+                             " appears twice; sample ids must be unique");
     }
     samples.push_back(std::move(sample));
     return absl::OkStatus();
@@ -134,8 +137,8 @@ Status GenotypeMatrix::MapBed(const std::string& path) {
   }
   if (bed_->size() > expected) {
     return InvalidArgument(path + ": has " + std::to_string(bed_->size()) + " bytes but " +
-                           std::to_string(variants_.size()) + " variants x " +
-                           std::to_string(samples_.size()) + " samples need " + std::to_string(expected) +
+                           std::to_string(variants_.size()) + " variants x " + std::to_string(samples_.size()) +
+                           " samples need " + std::to_string(expected) +
                            "; the .bim or .fam does not belong to this .bed (check the prefix)");
   }
   return absl::OkStatus();
@@ -146,7 +149,8 @@ StatusOr<GenotypeMatrix> GenotypeMatrix::OpenPlink(const std::string& prefix) {
   matrix.source_ = prefix;
   for (const char* extension : {".bed", ".bim", ".fam"}) {
     if (!FileExists(prefix + extension)) {
-      return NotFound(prefix + extension + ": not found; a PLINK fileset needs .bed, .bim and .fam with the same prefix");
+      return NotFound(prefix + extension +
+                      ": not found; a PLINK fileset needs .bed, .bim and .fam with the same prefix");
     }
   }
   RETURN_IF_ERROR(ReadBim(prefix + ".bim", matrix.variants_));

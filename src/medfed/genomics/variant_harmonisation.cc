@@ -11,11 +11,20 @@ std::string Complement(const std::string& allele) {
   std::string out = allele;
   for (char& c : out) {
     switch (c) {
-      case 'A': c = 'T'; break;
-      case 'T': c = 'A'; break;
-      case 'C': c = 'G'; break;
-      case 'G': c = 'C'; break;
-      default: break;
+      case 'A':
+        c = 'T';
+        break;
+      case 'T':
+        c = 'A';
+        break;
+      case 'C':
+        c = 'G';
+        break;
+      case 'G':
+        c = 'C';
+        break;
+      default:
+        break;
     }
   }
   return out;
@@ -24,8 +33,8 @@ std::string Complement(const std::string& allele) {
 }  // namespace
 
 std::string VariantLine(const VariantRecord& variant) {
-  return variant.chrom + "\t" + std::to_string(variant.position) + "\t" + variant.id + "\t" +
-         variant.allele1 + "\t" + variant.allele2;
+  return variant.chrom + "\t" + std::to_string(variant.position) + "\t" + variant.id + "\t" + variant.allele1 + "\t" +
+         variant.allele2;
 }
 
 StatusOr<VariantRecord> ParseVariantLine(const std::string& line) {
@@ -48,8 +57,7 @@ std::string VariantKey(const VariantRecord& variant) {
 }
 
 bool IsStrandAmbiguous(const VariantRecord& variant) {
-  return variant.allele1.size() == 1 && variant.allele2.size() == 1 &&
-         Complement(variant.allele1) == variant.allele2;
+  return variant.allele1.size() == 1 && variant.allele2.size() == 1 && Complement(variant.allele1) == variant.allele2;
 }
 
 Harmonisation HarmoniseVariants(const std::vector<std::vector<VariantRecord>>& per_site,
@@ -79,12 +87,11 @@ Harmonisation HarmoniseVariants(const std::vector<std::vector<VariantRecord>>& p
       const bool same = other.allele1 == reference.allele1 && other.allele2 == reference.allele2;
       const bool swapped = other.allele1 == reference.allele2 && other.allele2 == reference.allele1;
       if (same || swapped) continue;
-      const bool complement = (Complement(other.allele1) == reference.allele1 &&
-                               Complement(other.allele2) == reference.allele2) ||
-                              (Complement(other.allele1) == reference.allele2 &&
-                               Complement(other.allele2) == reference.allele1);
-      problem = "alleles " + other.allele1 + "/" + other.allele2 + " at site " + site_names[s] +
-                " vs " + reference.allele1 + "/" + reference.allele2 + " at site " + site_names[0] +
+      const bool complement =
+          (Complement(other.allele1) == reference.allele1 && Complement(other.allele2) == reference.allele2) ||
+          (Complement(other.allele1) == reference.allele2 && Complement(other.allele2) == reference.allele1);
+      problem = "alleles " + other.allele1 + "/" + other.allele2 + " at site " + site_names[s] + " vs " +
+                reference.allele1 + "/" + reference.allele2 + " at site " + site_names[0] +
                 (complement ? " (opposite strand? not guessed)" : "");
     }
     if (!problem.empty()) {
@@ -122,9 +129,8 @@ StatusOr<SiteVariantMap> MapToCanonical(const std::vector<VariantRecord>& canoni
     } else if (mine.allele1 == variant.allele2 && mine.allele2 == variant.allele1) {
       map.flipped.push_back(1);
     } else {
-      return FailedPrecondition("site " + site + ": variant " + VariantKey(variant) + " has alleles " +
-                                mine.allele1 + "/" + mine.allele2 + ", the study uses " +
-                                variant.allele1 + "/" + variant.allele2);
+      return FailedPrecondition("site " + site + ": variant " + VariantKey(variant) + " has alleles " + mine.allele1 +
+                                "/" + mine.allele2 + ", the study uses " + variant.allele1 + "/" + variant.allele2);
     }
     map.index.push_back(found->second);
   }

@@ -22,8 +22,8 @@ std::string VariantKey(const VariantRecord& variant);
 bool IsStrandAmbiguous(const VariantRecord& variant);
 
 struct Harmonisation {
-  std::vector<VariantRecord> canonical;  // in the first site's order
-  std::vector<std::string> left_out;     // "id: reason"
+  std::vector<VariantRecord> canonical;       // in the first site's order
+  std::vector<std::string> left_out;          // "id: reason"
   std::vector<std::string> strand_ambiguous;  // ids kept but unverifiable
 };
 
@@ -37,7 +37,6 @@ struct SiteVariantMap {
   std::vector<uint8_t> flipped;
 };
 StatusOr<SiteVariantMap> MapToCanonical(const std::vector<VariantRecord>& canonical,
-                                        const std::vector<VariantRecord>& own,
-                                        const std::string& site);
+                                        const std::vector<VariantRecord>& own, const std::string& site);
 
 }  // namespace medfed::genomics

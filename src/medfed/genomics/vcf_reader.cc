@@ -12,8 +12,7 @@
 
 namespace medfed::genomics {
 
-StatusOr<GenotypeMatrix> GenotypeMatrix::OpenVcf(const std::string& path,
-                                                 const std::string& scratch_directory) {
+StatusOr<GenotypeMatrix> GenotypeMatrix::OpenVcf(const std::string& path, const std::string& scratch_directory) {
   htsFile* file = hts_open(path.c_str(), "r");
   if (file == nullptr) return NotFound(path + ": cannot open (not found or not VCF/BCF)");
   bcf_hdr_t* header = bcf_hdr_read(file);
@@ -96,10 +95,10 @@ StatusOr<GenotypeMatrix> GenotypeMatrix::OpenVcf(const std::string& path,
     variant.position = record->pos + 1;
     variant.allele2 = record->d.allele[0];
     variant.allele1 = record->d.allele[1];
-    variant.id = record->d.id != nullptr && std::string(record->d.id) != "."
-                     ? std::string(record->d.id)
-                     : variant.chrom + ":" + std::to_string(variant.position) + ":" +
-                           variant.allele2 + ":" + variant.allele1;
+    variant.id =
+        record->d.id != nullptr && std::string(record->d.id) != "."
+            ? std::string(record->d.id)
+            : variant.chrom + ":" + std::to_string(variant.position) + ":" + variant.allele2 + ":" + variant.allele1;
     matrix.variants_.push_back(std::move(variant));
   }
   free(genotypes);

@@ -24,9 +24,12 @@ constexpr char kColumns[] =
 
 const char* ApprovalStateName(ApprovalState state) {
   switch (state) {
-    case ApprovalState::kPending: return "pending";
-    case ApprovalState::kApproved: return "approved";
-    case ApprovalState::kDenied: return "denied";
+    case ApprovalState::kPending:
+      return "pending";
+    case ApprovalState::kApproved:
+      return "approved";
+    case ApprovalState::kDenied:
+      return "denied";
   }
   return "";
 }
@@ -36,12 +39,14 @@ StatusOr<std::unique_ptr<ApprovalBook>> ApprovalBook::Open(SqliteDatabase& datab
   RETURN_IF_ERROR(database.Execute(
       "CREATE TABLE IF NOT EXISTS approvals ("
       " study_id TEXT PRIMARY KEY, researcher TEXT NOT NULL, study_name TEXT NOT NULL, plan_digest TEXT NOT NULL,"
-      " summary TEXT NOT NULL, state TEXT NOT NULL, decided_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
+      " summary TEXT NOT NULL, state TEXT NOT NULL, decided_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT "
+      "'',"
       " received_ms INTEGER NOT NULL, decided_ms INTEGER NOT NULL DEFAULT 0, reported INTEGER NOT NULL DEFAULT 0)"));
   return std::unique_ptr<ApprovalBook>(new ApprovalBook(database));
 }
 
-StatusOr<std::vector<ApprovalRecord>> ApprovalBook::Select(const std::string& where, const std::string& parameter) const {
+StatusOr<std::vector<ApprovalRecord>> ApprovalBook::Select(const std::string& where,
+                                                           const std::string& parameter) const {
   std::lock_guard<std::mutex> lock(database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement select, database_.Prepare(std::string("SELECT ") + kColumns + " FROM approvals " +
                                                              where + " ORDER BY received_ms, study_id"));
@@ -90,9 +95,8 @@ StatusOr<ApprovalRecord> ApprovalBook::Receive(ApprovalRecord study, const std::
     study.state = ApprovalState::kPending;
   }
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement insert,
-                   database_.Prepare(std::string("INSERT INTO approvals (") + kColumns +
-                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"));
+  ASSIGN_OR_RETURN(SqliteStatement insert, database_.Prepare(std::string("INSERT INTO approvals (") + kColumns +
+                                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"));
   insert.Bind(1, study.study_id)
       .Bind(2, study.researcher)
       .Bind(3, study.study_name)

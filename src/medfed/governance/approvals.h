@@ -26,10 +26,10 @@ struct ApprovalRecord {
   std::string plan_digest;  // hex SHA-256 of the signed submission
   std::string summary;      // the analyses, one per line, for the person deciding
   ApprovalState state = ApprovalState::kPending;
-  std::string decided_by;   // a person, or "policy"
+  std::string decided_by;  // a person, or "policy"
   std::string reason;
   int64_t received_ms = 0, decided_ms = 0;
-  bool reported = false;    // the decision has reached the hub
+  bool reported = false;  // the decision has reached the hub
 };
 
 class ApprovalBook {

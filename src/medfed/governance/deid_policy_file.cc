@@ -7,12 +7,16 @@
 namespace medfed {
 namespace {
 
-constexpr IdentifierKind kAllKinds[] = {
-    IdentifierKind::kResidentId, IdentifierKind::kMobilePhone, IdentifierKind::kLandline, IdentifierKind::kEmail,
-    IdentifierKind::kBankCard, IdentifierKind::kPassport, IdentifierKind::kIpAddress, IdentifierKind::kChineseName,
-    IdentifierKind::kAddress, IdentifierKind::kMedicalRecordNumber, IdentifierKind::kUniqueCode, IdentifierKind::kDate,
-    IdentifierKind::kAge, IdentifierKind::kSex, IdentifierKind::kPostalCode, IdentifierKind::kRegion,
-    IdentifierKind::kEthnicity, IdentifierKind::kOccupation, IdentifierKind::kDiagnosis, IdentifierKind::kSpecialDisease};
+constexpr IdentifierKind kAllKinds[] = {IdentifierKind::kResidentId, IdentifierKind::kMobilePhone,
+                                        IdentifierKind::kLandline,   IdentifierKind::kEmail,
+                                        IdentifierKind::kBankCard,   IdentifierKind::kPassport,
+                                        IdentifierKind::kIpAddress,  IdentifierKind::kChineseName,
+                                        IdentifierKind::kAddress,    IdentifierKind::kMedicalRecordNumber,
+                                        IdentifierKind::kUniqueCode, IdentifierKind::kDate,
+                                        IdentifierKind::kAge,        IdentifierKind::kSex,
+                                        IdentifierKind::kPostalCode, IdentifierKind::kRegion,
+                                        IdentifierKind::kEthnicity,  IdentifierKind::kOccupation,
+                                        IdentifierKind::kDiagnosis,  IdentifierKind::kSpecialDisease};
 
 std::string KindNames() {
   std::string names;
@@ -60,7 +64,8 @@ StatusOr<DeidRule> ParseRule(const std::string& source, const std::string& key, 
     action = value.as_string();
   } else if (value.is_table()) {
     for (const auto& [field, setting] : value.as_table()) {
-      if (!setting.is_string()) return InvalidArgument(Where(source, setting) + ": " + key + "." + field + " must be text in quotes");
+      if (!setting.is_string())
+        return InvalidArgument(Where(source, setting) + ": " + key + "." + field + " must be text in quotes");
       if (field == "action") {
         action = setting.as_string();
       } else if (field == "level") {
@@ -74,7 +79,7 @@ StatusOr<DeidRule> ParseRule(const std::string& source, const std::string& key, 
     }
   } else {
     return InvalidArgument(Where(source, value) + ": " + key +
-                           " must be an action in quotes or { action = \"generalize\", level = \"...\" }");
+                           R"( must be an action in quotes or { action = "generalize", level = "..." })");
   }
   const std::optional<DeidAction> parsed = ParseDeidAction(action);
   if (!parsed) {
@@ -99,7 +104,8 @@ StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string&
       policy.k = static_cast<uint64_t>(k);
     } else if (key == "suppression_limit") {
       ASSIGN_OR_RETURN(double limit, NumberSetting(source, key, value, 0));
-      if (limit > 1) return InvalidArgument(Where(source, value) + ": suppression_limit is a fraction of rows, at most 1");
+      if (limit > 1)
+        return InvalidArgument(Where(source, value) + ": suppression_limit is a fraction of rows, at most 1");
       policy.suppression_limit = limit;
     } else if (key == "kinds" && value.is_table()) {
       for (const auto& [kind_name, setting] : value.as_table()) {
@@ -108,8 +114,8 @@ StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string&
           if (kind_name == IdentifierKindName(candidate)) kind = &candidate;
         }
         if (kind == nullptr) {
-          return InvalidArgument(Where(source, setting) + ": unknown kind \"" + kind_name + "\" in [kinds]; known: " +
-                                 KindNames());
+          return InvalidArgument(Where(source, setting) + ": unknown kind \"" + kind_name +
+                                 "\" in [kinds]; known: " + KindNames());
         }
         ASSIGN_OR_RETURN(policy.kinds[*kind], ParseRule(source, "kinds." + kind_name, setting, nullptr));
       }

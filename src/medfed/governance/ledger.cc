@@ -69,9 +69,10 @@ Status Ledger::Store(const std::vector<LedgerRecord>& records) {
   std::lock_guard<std::mutex> lock(database_.mutex());
   return database_.Transaction([&]() -> Status {
     for (const auto& record : records) {
-      ASSIGN_OR_RETURN(SqliteStatement statement,
-                       database_.Prepare("INSERT INTO ledger_entries (idx, body, leaf_hash, tree_root, time_ms, hub_signature)"
-                                         " VALUES (?, ?, ?, ?, ?, ?)"));
+      ASSIGN_OR_RETURN(
+          SqliteStatement statement,
+          database_.Prepare("INSERT INTO ledger_entries (idx, body, leaf_hash, tree_root, time_ms, hub_signature)"
+                            " VALUES (?, ?, ?, ?, ?, ?)"));
       statement.Bind(1, static_cast<int64_t>(record.index))
           .Bind(2, record.body)
           .BindBlob(3, BlobOf(record.leaf_hash))
@@ -103,9 +104,10 @@ StatusOr<LedgerRecord> Ledger::Append(const nlohmann::ordered_json& entry, const
 
 StatusOr<std::vector<LedgerRecord>> Ledger::Read(uint64_t from, uint64_t count) const {
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement select,
-                   database_.Prepare("SELECT idx, body, leaf_hash, tree_root, time_ms, hub_signature FROM ledger_entries"
-                                     " WHERE idx >= ? ORDER BY idx LIMIT ?"));
+  ASSIGN_OR_RETURN(
+      SqliteStatement select,
+      database_.Prepare("SELECT idx, body, leaf_hash, tree_root, time_ms, hub_signature FROM ledger_entries"
+                        " WHERE idx >= ? ORDER BY idx LIMIT ?"));
   select.Bind(1, static_cast<int64_t>(from)).Bind(2, static_cast<int64_t>(count));
   std::vector<LedgerRecord> records;
   while (true) {
@@ -142,9 +144,10 @@ Status Ledger::AddCountersignature(uint64_t size, const std::string& site, const
   }
   RETURN_IF_ERROR(crypto::VerifySignature(certificate_pem, CountersignatureMessage(site, size, root), signature));
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement insert,
-                   database_.Prepare("INSERT OR REPLACE INTO ledger_countersignatures (tree_size, site, certificate, signature)"
-                                     " VALUES (?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      SqliteStatement insert,
+      database_.Prepare("INSERT OR REPLACE INTO ledger_countersignatures (tree_size, site, certificate, signature)"
+                        " VALUES (?, ?, ?, ?)"));
   insert.Bind(1, static_cast<int64_t>(size)).Bind(2, site).Bind(3, certificate_pem).BindBlob(4, signature);
   return insert.Run();
 }
@@ -160,7 +163,8 @@ Status Ledger::AcceptFromHub(uint64_t old_size, const std::vector<LedgerRecord>&
   if (records.empty()) return absl::OkStatus();
   const uint64_t new_size = old_size + records.size();
   // The newest head must extend the last one this replica accepted.
-  Status consistent = crypto::VerifyConsistency(old_size, new_size, tree_.Root(), records.back().root, consistency_proof);
+  Status consistent =
+      crypto::VerifyConsistency(old_size, new_size, tree_.Root(), records.back().root, consistency_proof);
   if (!consistent.ok()) {
     return Annotate(consistent, "the hub's tree head " + std::to_string(new_size) + " does not extend the head " +
                                     std::to_string(old_size) + " this site accepted (history was rewritten?): ");
@@ -173,9 +177,8 @@ Status Ledger::AcceptFromHub(uint64_t old_size, const std::vector<LedgerRecord>&
     if (crypto::LeafHash(record.body) != record.leaf_hash) return DataLoss(where + "contents do not match its hash");
     next.Append(record.leaf_hash);
     if (next.Root() != record.root) return DataLoss(where + "the tree head does not match the entries");
-    Status signed_by_hub =
-        crypto::VerifySignature(hub_certificate_pem, TreeHeadMessage(record.index + 1, record.root, record.time_ms),
-                                record.hub_signature);
+    Status signed_by_hub = crypto::VerifySignature(
+        hub_certificate_pem, TreeHeadMessage(record.index + 1, record.root, record.time_ms), record.hub_signature);
     if (!signed_by_hub.ok()) return PermissionDenied(where + "the hub's signature on its tree head does not verify");
   }
   RETURN_IF_ERROR(Store(records));
@@ -191,26 +194,27 @@ StatusOr<LedgerVerification> Ledger::Verify(const std::string& authority_pem) co
   }
   auto hub = crypto::VerifyCertificate(*hub_certificate, authority_pem);
   if (!hub.ok() || hub->role != crypto::PartyRole::kHub) {
-    return PermissionDenied(database_.path() +
-                            ": the hub certificate recorded in the replica is not a hub certificate issued by the CA "
-                            "you trust (" + (hub.ok() ? std::string("it is a ") + crypto::RoleName(hub->role) +
-                                                            " certificate"
-                                                      : MessageOf(hub.status())) +
-                            "); the whole log may have been re-signed under another CA");
+    return PermissionDenied(
+        database_.path() +
+        ": the hub certificate recorded in the replica is not a hub certificate issued by the CA "
+        "you trust (" +
+        (hub.ok() ? std::string("it is a ") + crypto::RoleName(hub->role) + " certificate" : MessageOf(hub.status())) +
+        "); the whole log may have been re-signed under another CA");
   }
   LedgerVerification verified;
   verified.hub = hub->name;
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement select,
-                   database_.Prepare("SELECT idx, body, leaf_hash, tree_root, time_ms, hub_signature FROM ledger_entries"
-                                     " ORDER BY idx"));
+  ASSIGN_OR_RETURN(
+      SqliteStatement select,
+      database_.Prepare("SELECT idx, body, leaf_hash, tree_root, time_ms, hub_signature FROM ledger_entries"
+                        " ORDER BY idx"));
   crypto::CompactMerkleTree tree;
   std::vector<crypto::MerkleHash> roots;
   uint64_t expected = 0;
   while (true) {
     ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
-    const uint64_t index = static_cast<uint64_t>(select.Integer(0));
+    const auto index = static_cast<uint64_t>(select.Integer(0));
     const std::string where = database_.path() + ": ledger entry " + std::to_string(expected) + ": ";
     if (index != expected) return DataLoss(where + "missing (the next stored entry is " + std::to_string(index) + ")");
     const std::string body = select.Text(1);
@@ -223,8 +227,7 @@ StatusOr<LedgerVerification> Ledger::Verify(const std::string& authority_pem) co
     if (root != HashFromBlob(select.Blob(3))) {
       return DataLoss(where + "the recorded tree head does not match the entries up to it");
     }
-    if (!crypto::VerifySignature(*hub_certificate, TreeHeadMessage(index + 1, root, select.Integer(4)),
-                                 select.Blob(5))
+    if (!crypto::VerifySignature(*hub_certificate, TreeHeadMessage(index + 1, root, select.Integer(4)), select.Blob(5))
              .ok()) {
       return DataLoss(where + "the hub's signature on the tree head does not verify");
     }
@@ -238,10 +241,10 @@ StatusOr<LedgerVerification> Ledger::Verify(const std::string& authority_pem) co
   while (true) {
     ASSIGN_OR_RETURN(bool row, countersignatures.Step());
     if (!row) break;
-    const uint64_t size = static_cast<uint64_t>(countersignatures.Integer(0));
+    const auto size = static_cast<uint64_t>(countersignatures.Integer(0));
     const std::string site = countersignatures.Text(1);
-    const std::string what = database_.path() + ": the countersignature of site " + site + " on tree head " +
-                             std::to_string(size);
+    const std::string what =
+        database_.path() + ": the countersignature of site " + site + " on tree head " + std::to_string(size);
     auto signer = crypto::VerifyCertificate(countersignatures.Text(2), authority_pem);
     if (!signer.ok() || signer->role != crypto::PartyRole::kSite || signer->name != site) {
       return DataLoss(what + " is not made with a site certificate of the CA you trust naming " + site + " (" +
@@ -267,7 +270,8 @@ StatusOr<LedgerVerification> Ledger::Verify(const std::string& authority_pem) co
 
 Status Ledger::SetMeta(const std::string& key, const std::string& value) {
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement statement, database_.Prepare("INSERT OR REPLACE INTO ledger_meta (key, value) VALUES (?, ?)"));
+  ASSIGN_OR_RETURN(SqliteStatement statement,
+                   database_.Prepare("INSERT OR REPLACE INTO ledger_meta (key, value) VALUES (?, ?)"));
   statement.Bind(1, key).Bind(2, value);
   return statement.Run();
 }

@@ -23,9 +23,9 @@
 namespace medfed {
 
 struct LedgerRecord {
-  uint64_t index = 0;  // 0-based; the tree head after it has size index + 1
-  std::string body;    // the entry: JSON text
-  int64_t time_ms = 0; // when the hub signed the head
+  uint64_t index = 0;   // 0-based; the tree head after it has size index + 1
+  std::string body;     // the entry: JSON text
+  int64_t time_ms = 0;  // when the hub signed the head
   crypto::MerkleHash leaf_hash{}, root{};
   std::string hub_signature;
 };
@@ -54,7 +54,8 @@ class Ledger {
   // Replica: the entries after old_size, with the consistency proof from the replica's head to
   // the newest one. Anything that does not check out is refused with the reason and the entry.
   Status AcceptFromHub(uint64_t old_size, const std::vector<LedgerRecord>& records,
-                       const std::vector<crypto::MerkleHash>& consistency_proof, const std::string& hub_certificate_pem);
+                       const std::vector<crypto::MerkleHash>& consistency_proof,
+                       const std::string& hub_certificate_pem);
 
   // Re-reads the whole replica from disk: every entry's hash, every tree head, every signature.
   // Trust comes only from `authority_pem`, the CA certificate the checking party holds in its own

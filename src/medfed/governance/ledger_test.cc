@@ -120,14 +120,19 @@ TEST_F(LedgerTest, VerifyNamesTheFirstTamperedEntry) {
   const std::string& ca = authority_.certificate_pem;
   ASSERT_TRUE(replica->Verify(ca).ok());
   // Someone edits entry 3's text in the replica.
-  ASSERT_TRUE(site_db->Execute("UPDATE ledger_entries SET body = replace(body, '\"round\":3', '\"round\":30') WHERE idx = 3").ok());
+  ASSERT_TRUE(
+      site_db->Execute("UPDATE ledger_entries SET body = replace(body, '\"round\":3', '\"round\":30') WHERE idx = 3")
+          .ok());
   auto tampered = replica->Verify(ca);
   ASSERT_FALSE(tampered.ok());
-  EXPECT_NE(std::string(tampered.status().message()).find("ledger entry 3: its contents were changed"), std::string::npos)
+  EXPECT_NE(std::string(tampered.status().message()).find("ledger entry 3: its contents were changed"),
+            std::string::npos)
       << tampered.status();
   // Someone rewrites entry 2 and recomputes every hash and tree head after it: the hub's
   // signature still gives it away.
-  ASSERT_TRUE(site_db->Execute("UPDATE ledger_entries SET body = replace(body, '\"round\":30', '\"round\":3') WHERE idx = 3").ok());
+  ASSERT_TRUE(
+      site_db->Execute("UPDATE ledger_entries SET body = replace(body, '\"round\":30', '\"round\":3') WHERE idx = 3")
+          .ok());
   ASSERT_TRUE(replica->Verify(ca).ok());
   auto records = *replica->Read(0, 6);
   records[2].body = R"({"type":"round","study":"s1","round":-1})";
@@ -140,10 +145,12 @@ TEST_F(LedgerTest, VerifyNamesTheFirstTamperedEntry) {
   ASSERT_TRUE(site_db->Execute("DELETE FROM ledger_entries").ok());
   for (const auto& record : records) {
     auto insert = *site_db->Prepare("INSERT INTO ledger_entries VALUES (?, ?, ?, ?, ?, ?)");
-    insert.Bind(1, static_cast<int64_t>(record.index)).Bind(2, record.body)
+    insert.Bind(1, static_cast<int64_t>(record.index))
+        .Bind(2, record.body)
         .BindBlob(3, std::string(record.leaf_hash.begin(), record.leaf_hash.end()))
         .BindBlob(4, std::string(record.root.begin(), record.root.end()))
-        .Bind(5, record.time_ms).BindBlob(6, record.hub_signature);
+        .Bind(5, record.time_ms)
+        .BindBlob(6, record.hub_signature);
     ASSERT_TRUE(insert.Run().ok());
   }
   auto resigned = replica->Verify(ca);
@@ -175,7 +182,8 @@ class LedgerTrustTest : public LedgerTest {
     // The site countersigns head 5, at the hub and in its own replica, as the daemon does.
     countersignature_ = site_->signer.Sign(Ledger::CountersignatureMessage("hospital-a", 5, replica_->root()));
     for (auto* ledger : {hub_ledger_.get(), replica_.get()}) {
-      ASSERT_TRUE(ledger->AddCountersignature(5, "hospital-a", site_->identity.certificate_pem, countersignature_).ok());
+      ASSERT_TRUE(
+          ledger->AddCountersignature(5, "hospital-a", site_->identity.certificate_pem, countersignature_).ok());
     }
     ASSERT_TRUE(hub_ledger_->Verify(authority_.certificate_pem).ok());
     ASSERT_TRUE(replica_->Verify(authority_.certificate_pem).ok());
@@ -186,7 +194,9 @@ class LedgerTrustTest : public LedgerTest {
   void FileCountersignature(const std::string& site, const std::string& certificate_pem, const crypto::Signer& signer) {
     auto head = *hub_ledger_->Read(4, 1);
     auto insert = *hub_db_->Prepare("INSERT INTO ledger_countersignatures VALUES (?, ?, ?, ?)");
-    insert.Bind(1, int64_t{5}).Bind(2, site).Bind(3, certificate_pem)
+    insert.Bind(1, int64_t{5})
+        .Bind(2, site)
+        .Bind(3, certificate_pem)
         .BindBlob(4, signer.Sign(Ledger::CountersignatureMessage(site, 5, head[0].root)));
     ASSERT_TRUE(insert.Run().ok());
   }
@@ -204,7 +214,8 @@ TEST_F(LedgerTrustTest, ACountersignatureUnderAnotherCaIsRejected) {
   auto verified = hub_ledger_->Verify(authority_.certificate_pem);
   ASSERT_FALSE(verified.ok());
   EXPECT_NE(std::string(verified.status().message())
-                .find("countersignature of site hospital-b on tree head 5 is not made with a site certificate of the CA you trust"),
+                .find("countersignature of site hospital-b on tree head 5 is not made with a site certificate of the "
+                      "CA you trust"),
             std::string::npos)
       << verified.status();
 }
@@ -288,7 +299,8 @@ TEST(ApprovalBookTest, PolicyDecidesOrAPersonDoes) {
   ASSERT_EQ(book->DecidedUnreported()->size(), 1u);
   ASSERT_TRUE(book->MarkReported("s1").ok());
   EXPECT_TRUE(book->DecidedUnreported()->empty());
-  auto refused = book->Receive(Submitted("s2", "mallory", "x", "d", "count"), "site does not accept studies from mallory", false);
+  auto refused =
+      book->Receive(Submitted("s2", "mallory", "x", "d", "count"), "site does not accept studies from mallory", false);
   EXPECT_EQ(refused->state, ApprovalState::kDenied);
   EXPECT_EQ(refused->decided_by, "policy");
   auto automatic = book->Receive(Submitted("s3", "alice", "x", "d", "count"), "", true);

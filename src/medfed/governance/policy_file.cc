@@ -30,19 +30,20 @@ Status ParseAccess(const std::string& source, const toml::value& section, Access
       ASSIGN_OR_RETURN(access.tables, NameList(source, key, setting));
     } else if (key == "columns") {
       if (!setting.is_table()) {
-        return InvalidArgument(Where(source, setting) + ": columns must be a table: columns.TABLE = [\"a\", \"b\"]");
+        return InvalidArgument(Where(source, setting) + R"(: columns must be a table: columns.TABLE = ["a", "b"])");
       }
       for (const auto& [table, list] : setting.as_table()) {
         ASSIGN_OR_RETURN(access.columns[table], NameList(source, "columns." + table, list));
       }
     } else if (key == "approval") {
       if (!setting.is_string() || (setting.as_string() != "manual" && setting.as_string() != "automatic")) {
-        return InvalidArgument(Where(source, setting) + ": approval must be \"manual\" or \"automatic\"");
+        return InvalidArgument(Where(source, setting) + R"(: approval must be "manual" or "automatic")");
       }
       access.manual_approval = setting.as_string() == "manual";
     } else if (key == "max_grade") {
       if (!setting.is_integer() || setting.as_integer() < 1 || setting.as_integer() > 5) {
-        return InvalidArgument(Where(source, setting) + ": max_grade must be a whole number from 1 to 5 (GB/T 39725 grades)");
+        return InvalidArgument(Where(source, setting) +
+                               ": max_grade must be a whole number from 1 to 5 (GB/T 39725 grades)");
       }
       access.max_grade = static_cast<int>(setting.as_integer());
     } else {
@@ -66,7 +67,8 @@ Status ParsePrivacyBudget(const std::string& source, const toml::value& section,
     }
   }
   Status valid = ValidatePrivacyTarget(budget);
-  if (!valid.ok()) return InvalidArgument(Where(source, section) + ": [privacy] budget: " + std::string(valid.message()));
+  if (!valid.ok())
+    return InvalidArgument(Where(source, section) + ": [privacy] budget: " + std::string(valid.message()));
   return absl::OkStatus();
 }
 
@@ -117,7 +119,8 @@ StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& sou
       } else if (key == "dominance_k") {
         ASSIGN_OR_RETURN(double v, NumberSetting(source, key, setting, 0));
         if (!(v > 0 && v <= 1)) {
-          return InvalidArgument(Where(source, setting) + ": dominance_k is a fraction of the total, above 0 and at most 1 (0.85 is 85%)");
+          return InvalidArgument(Where(source, setting) +
+                                 ": dominance_k is a fraction of the total, above 0 and at most 1 (0.85 is 85%)");
         }
         policy.dominance.k = v;
       } else {

@@ -44,9 +44,9 @@ StatusOr<std::unique_ptr<ReleaseStore>> ReleaseStore::Open(const std::string& pa
   RETURN_IF_ERROR(database->Execute(
       "CREATE TABLE IF NOT EXISTS privacy_spend (researcher TEXT NOT NULL, what TEXT NOT NULL, rho REAL NOT NULL, "
       "at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"));
-  RETURN_IF_ERROR(database->Execute(
-      "CREATE TABLE IF NOT EXISTS released_rows (researcher TEXT NOT NULL, table_key TEXT NOT NULL, "
-      "digest TEXT NOT NULL, bitmap BLOB NOT NULL, UNIQUE (researcher, table_key, digest))"));
+  RETURN_IF_ERROR(
+      database->Execute("CREATE TABLE IF NOT EXISTS released_rows (researcher TEXT NOT NULL, table_key TEXT NOT NULL, "
+                        "digest TEXT NOT NULL, bitmap BLOB NOT NULL, UNIQUE (researcher, table_key, digest))"));
   return std::unique_ptr<ReleaseStore>(new ReleaseStore(std::move(database)));
 }
 

@@ -44,14 +44,16 @@ int64_t SqliteStatement::Integer(int column) const { return sqlite3_column_int64
 
 std::string SqliteStatement::Text(int column) const {
   const auto* text = sqlite3_column_text(statement_, column);
-  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text),
-                                                       static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
+  return text == nullptr ? std::string()
+                         : std::string(reinterpret_cast<const char*>(text),
+                                       static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
 }
 
 std::string SqliteStatement::Blob(int column) const {
   const void* data = sqlite3_column_blob(statement_, column);
   return data == nullptr ? std::string()
-                         : std::string(static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
+                         : std::string(static_cast<const char*>(data),
+                                       static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
 }
 
 bool SqliteStatement::IsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
@@ -62,8 +64,8 @@ StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string
   // database under the umask: made 0700, so that nobody else reads any of them.
   if (file.has_parent_path()) RETURN_IF_ERROR(MakePrivateDirectory(file.parent_path().string()));
   sqlite3* handle = nullptr;
-  const int code = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+  const int code = sqlite3_open_v2(path.c_str(), &handle,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (code != SQLITE_OK) {
     std::string message = handle != nullptr ? sqlite3_errmsg(handle) : "out of memory";
     sqlite3_close(handle);

@@ -20,8 +20,7 @@ namespace medfed {
 class SqliteStatement {
  public:
   SqliteStatement(sqlite3_stmt* statement, std::string source) : statement_(statement), source_(std::move(source)) {}
-  SqliteStatement(SqliteStatement&& other) noexcept
-      : statement_(other.statement_), source_(std::move(other.source_)) {
+  SqliteStatement(SqliteStatement&& other) noexcept : statement_(other.statement_), source_(std::move(other.source_)) {
     other.statement_ = nullptr;
   }
   SqliteStatement(const SqliteStatement&) = delete;

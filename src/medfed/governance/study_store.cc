@@ -29,7 +29,8 @@ std::map<std::string, std::string> DecisionsFromJson(const std::string& text) {
   auto parsed = nlohmann::json::parse(text, nullptr, false);
   std::map<std::string, std::string> decisions;
   if (parsed.is_object()) {
-    for (auto& [site, decision] : parsed.items()) decisions[site] = decision.is_string() ? decision.get<std::string>() : "";
+    for (auto& [site, decision] : parsed.items())
+      decisions[site] = decision.is_string() ? decision.get<std::string>() : "";
   }
   return decisions;
 }
@@ -42,12 +43,18 @@ constexpr char kColumns[] =
 
 const char* StudyStateName(StudyState state) {
   switch (state) {
-    case StudyState::kAwaitingApproval: return "awaiting_approval";
-    case StudyState::kReady: return "ready";
-    case StudyState::kRunning: return "running";
-    case StudyState::kDone: return "done";
-    case StudyState::kFailed: return "failed";
-    case StudyState::kDenied: return "denied";
+    case StudyState::kAwaitingApproval:
+      return "awaiting_approval";
+    case StudyState::kReady:
+      return "ready";
+    case StudyState::kRunning:
+      return "running";
+    case StudyState::kDone:
+      return "done";
+    case StudyState::kFailed:
+      return "failed";
+    case StudyState::kDenied:
+      return "denied";
   }
   return "";
 }
@@ -83,9 +90,10 @@ Status StudyStore::Add(const StudyRecord& study) {
 
 Status StudyStore::Save(const StudyRecord& study) {
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement update,
-                   database_.Prepare("UPDATE studies SET state = ?, decisions = ?, result_json = ?, error = ?, updated_ms = ?"
-                                     " WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      SqliteStatement update,
+      database_.Prepare("UPDATE studies SET state = ?, decisions = ?, result_json = ?, error = ?, updated_ms = ?"
+                        " WHERE id = ?"));
   update.Bind(1, std::string(StudyStateName(study.state)))
       .Bind(2, DecisionsToJson(study.decisions))
       .Bind(3, study.result_json)
@@ -97,8 +105,8 @@ Status StudyStore::Save(const StudyRecord& study) {
 
 StatusOr<std::vector<StudyRecord>> StudyStore::Select(const std::string& where, const std::string& parameter) const {
   std::lock_guard<std::mutex> lock(database_.mutex());
-  ASSIGN_OR_RETURN(SqliteStatement select, database_.Prepare(std::string("SELECT ") + kColumns + " FROM studies " + where +
-                                                             " ORDER BY submitted_ms, id"));
+  ASSIGN_OR_RETURN(SqliteStatement select, database_.Prepare(std::string("SELECT ") + kColumns + " FROM studies " +
+                                                             where + " ORDER BY submitted_ms, id"));
   if (!parameter.empty()) select.Bind(1, parameter);
   std::vector<StudyRecord> studies;
   while (true) {

@@ -21,13 +21,13 @@ const char* StudyStateName(StudyState state);
 struct StudyRecord {
   std::string id;
   std::string researcher;
-  std::string submission;            // serialised Submission, as signed
+  std::string submission;  // serialised Submission, as signed
   std::string submission_signature;
   std::string researcher_certificate;
   StudyState state = StudyState::kAwaitingApproval;
   std::map<std::string, std::string> decisions;  // site -> "approved", "pending" or "denied: reason"
-  std::string result_json;           // the results document when done
-  std::string error;                 // why it failed or was denied
+  std::string result_json;                       // the results document when done
+  std::string error;                             // why it failed or was denied
   int64_t submitted_ms = 0, updated_ms = 0;
 };
 

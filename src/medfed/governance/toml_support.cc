@@ -23,7 +23,8 @@ StatusOr<double> NumberSetting(const std::string& source, const std::string& key
     return InvalidArgument(Where(source, value) + ": " + key + " must be a number");
   }
   if (number < minimum) {
-    return InvalidArgument(Where(source, value) + ": " + key + " must be at least " + std::to_string(static_cast<int>(minimum)));
+    return InvalidArgument(Where(source, value) + ": " + key + " must be at least " +
+                           std::to_string(static_cast<int>(minimum)));
   }
   return number;
 }
@@ -178,7 +179,6 @@ class TomlNestingScanner {
 
 }  // namespace
 
-
 Status CheckTomlLimits(const std::string& text, const std::string& source) {
   if (text.size() > kMaxTomlBytes) {
     return InvalidArgument(source + ": " + std::to_string(text.size()) + " bytes; the limit for a TOML file is " +
@@ -191,7 +191,7 @@ Status CheckTomlLimits(const std::string& text, const std::string& source) {
     return InvalidArgument(LineOf(text, bad, source) + ": invalid UTF-8; save the file as UTF-8");
   }
   for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
       return InvalidArgument(LineOf(text, i, source) + ": control character " + std::to_string(c) +
                              " is not allowed in TOML");

@@ -90,8 +90,9 @@ StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
       ASSIGN_OR_RETURN(config.hub, Text(path, key, value));
     } else if (key == "identity" || key == "state" || key == "policy") {
       ASSIGN_OR_RETURN(std::string text, Text(path, key, value));
-      (key == "identity" ? config.identity : key == "state" ? config.state : config.policy) =
-          ResolveRelativeTo(path, text);
+      (key == "identity" ? config.identity
+       : key == "state"  ? config.state
+                         : config.policy) = ResolveRelativeTo(path, text);
     } else if (key == "tables" || key == "genotypes") {
       if (!value.is_table()) return InvalidArgument(Where(path, value) + ": " + key + " must be a table of paths");
       for (const auto& [name, file] : value.as_table()) {

@@ -29,8 +29,8 @@ class HubServer::Service final : public v1::Hub::Service {
       return ToGrpc(caller.status());
     }
     if (caller->party.role != crypto::PartyRole::kSite) {
-      const std::string reason = caller->party.name + " is a " + crypto::RoleName(caller->party.role) +
-                                 "; only sites open a site stream";
+      const std::string reason =
+          caller->party.name + " is a " + crypto::RoleName(caller->party.role) + "; only sites open a site stream";
       LogLine("hub", "refused a site stream from " + context->peer() + ": " + reason);
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, reason);
     }
@@ -90,8 +90,8 @@ class HubServer::Service final : public v1::Hub::Service {
       return caller.status();
     }
     if (caller->party.role != crypto::PartyRole::kResearcher) {
-      const std::string reason = caller->party.name + " is a " + crypto::RoleName(caller->party.role) +
-                                 "; only researchers submit studies";
+      const std::string reason =
+          caller->party.name + " is a " + crypto::RoleName(caller->party.role) + "; only researchers submit studies";
       LogLine("hub", "refused a submission from " + context.peer() + ": " + reason);
       return PermissionDenied(reason);
     }
@@ -259,10 +259,13 @@ void HubServer::PushLedger(const std::shared_ptr<SiteLink>& link) {
     entry->set_root(std::string(record.root.begin(), record.root.end()));
     entry->set_hub_signature(record.hub_signature);
   }
-  for (const auto& node : ledger_->ConsistencyProof(from, size)) update->add_consistency_proof(std::string(node.begin(), node.end()));
+  for (const auto& node : ledger_->ConsistencyProof(from, size))
+    update->add_consistency_proof(std::string(node.begin(), node.end()));
   (void)link->Send(message);
 }
 
-std::string HubServer::StudyDirectory(const std::string& study_id) const { return config_.state + "/studies/" + study_id; }
+std::string HubServer::StudyDirectory(const std::string& study_id) const {
+  return config_.state + "/studies/" + study_id;
+}
 
 }  // namespace medfed::net

@@ -81,7 +81,7 @@ class HubServer {
   int port_ = 0;
 
   std::mutex decision_mutex_;  // one decision at a time: a study's read-modify-write
-  std::mutex mutex_;  // guards running_, waiting_since_, the links' ledger state, the wake flags
+  std::mutex mutex_;           // guards running_, waiting_since_, the links' ledger state, the wake flags
   std::condition_variable wake_scheduler_, wake_ledger_;
   std::set<std::string> running_;
   std::map<std::string, std::chrono::steady_clock::time_point> waiting_since_;

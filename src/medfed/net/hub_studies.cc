@@ -44,11 +44,16 @@ StatusOr<std::string> HubServer::Submit(const v1::SubmitRequest& request, const 
   RETURN_IF_ERROR(studies_->Add(study));
   nlohmann::ordered_json analyses = nlohmann::ordered_json::array();
   for (const auto& analysis : verified.submission.analyses()) {
-    analyses.push_back({{"id", analysis.id()}, {"type", analysis.type()},
+    analyses.push_back({{"id", analysis.id()},
+                        {"type", analysis.type()},
                         {"keys", nlohmann::ordered_json::parse(analysis.spec_json(), nullptr, false)}});
   }
-  Record({{"type", "submission"}, {"study", study.id}, {"researcher", study.researcher},
-          {"study_name", verified.submission.study_name()}, {"sites", sites}, {"analyses", analyses},
+  Record({{"type", "submission"},
+          {"study", study.id},
+          {"researcher", study.researcher},
+          {"study_name", verified.submission.study_name()},
+          {"sites", sites},
+          {"analyses", analyses},
           {"digest", verified.digest}});
   LogLine("hub", "study " + study.id + " submitted by " + study.researcher + " for " + JoinSites(sites));
   auto channel = board_.Channel(study.id);
@@ -101,8 +106,11 @@ void HubServer::OnDecision(const std::string& site, const v1::ReviewDecision& de
   }
   if (slot->second != "pending" || study.state != StudyState::kAwaitingApproval) return;  // repeated
   slot->second = decision.approved() ? "approved" : "denied: " + decision.reason();
-  Record({{"type", decision.approved() ? "approval" : "denial"}, {"study", study.id}, {"site", site},
-          {"by", decision.decided_by()}, {"reason", decision.reason()}});
+  Record({{"type", decision.approved() ? "approval" : "denial"},
+          {"study", study.id},
+          {"site", site},
+          {"by", decision.decided_by()},
+          {"reason", decision.reason()}});
   LogLine("hub", "site " + site + (decision.approved() ? " approved" : " denied") + " study " + study.id +
                      (decision.reason().empty() ? "" : ": " + decision.reason()));
   v1::StudyEvent event = Event(study.id);

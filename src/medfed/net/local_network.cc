@@ -42,7 +42,8 @@ StatusOr<std::unique_ptr<LocalNetwork>> LocalNetwork::Create(LocalNetworkOptions
   RETURN_IF_ERROR(WriteFileAtomically(root + "/ca/ca.crt", authority.certificate_pem));
   RETURN_IF_ERROR(WriteIdentity(authority, network->identity("hub"), "hub", crypto::PartyRole::kHub));
   for (const auto& researcher : network->options_.researchers) {
-    RETURN_IF_ERROR(WriteIdentity(authority, network->identity(researcher), researcher, crypto::PartyRole::kResearcher));
+    RETURN_IF_ERROR(
+        WriteIdentity(authority, network->identity(researcher), researcher, crypto::PartyRole::kResearcher));
   }
   for (const auto& site : network->options_.sites) {
     RETURN_IF_ERROR(WriteIdentity(authority, network->identity(site.name), site.name, crypto::PartyRole::kSite));
@@ -56,8 +57,8 @@ StatusOr<std::unique_ptr<LocalNetwork>> LocalNetwork::Create(LocalNetworkOptions
 LocalNetwork::~LocalNetwork() { StopAll(); }
 
 Status LocalNetwork::WriteHubConfig() {
-  const std::string text = "[hub]\nlisten = " + Quoted("127.0.0.1:" + std::to_string(port_)) + "\nidentity = " +
-                           Quoted(identity("hub")) + "\nstate = " + Quoted(hub_state()) +
+  const std::string text = "[hub]\nlisten = " + Quoted("127.0.0.1:" + std::to_string(port_)) +
+                           "\nidentity = " + Quoted(identity("hub")) + "\nstate = " + Quoted(hub_state()) +
                            "\nround_timeout_seconds = " + std::to_string(options_.round_timeout_seconds) +
                            "\nmax_concurrent_studies = " + std::to_string(options_.max_concurrent_studies) +
                            "\nmax_message_mb = " + std::to_string(options_.max_message_mb) + "\n";
@@ -77,9 +78,9 @@ Status LocalNetwork::StartHub() {
   const std::string port_file = hub_state() + "/hub.port";
   std::error_code ignored;
   std::filesystem::remove(port_file, ignored);
-  ASSIGN_OR_RETURN(hub_, Subprocess::Start({options_.executable, "hub", "serve", "--config",
-                                            options_.directory + "/hub/hub.toml"},
-                                           log("hub")));
+  ASSIGN_OR_RETURN(
+      hub_, Subprocess::Start({options_.executable, "hub", "serve", "--config", options_.directory + "/hub/hub.toml"},
+                              log("hub")));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!hub_.running()) return Unavailable("the hub did not start:\n" + LastLines(log("hub")));
@@ -107,9 +108,9 @@ Status LocalNetwork::StartSite(const std::string& name) {
   }
   if (site == nullptr) return NotFound("no site " + name + " in this network");
   if (port_ == 0) return FailedPrecondition("start the hub first");
-  std::string text = "[site]\nname = " + Quoted(name) + "\nhub = " + Quoted(hub_address()) + "\nidentity = " +
-                     Quoted(identity(name)) + "\nstate = " + Quoted(site_state(name)) + "\npolicy = " +
-                     Quoted(options_.directory + "/" + name + "/policy.toml") + "\n";
+  std::string text = "[site]\nname = " + Quoted(name) + "\nhub = " + Quoted(hub_address()) +
+                     "\nidentity = " + Quoted(identity(name)) + "\nstate = " + Quoted(site_state(name)) +
+                     "\npolicy = " + Quoted(options_.directory + "/" + name + "/policy.toml") + "\n";
   auto absolute = [](const std::string& path) { return std::filesystem::absolute(path).lexically_normal().string(); };
   for (const auto& [table, path] : site->tables) text += "tables." + table + " = " + Quoted(absolute(path)) + "\n";
   for (const auto& [set, path] : site->genotypes) text += "genotypes." + set + " = " + Quoted(absolute(path)) + "\n";

@@ -97,13 +97,15 @@ StatusOr<RemoteStudy> Follow(grpc::ClientReader<v1::StudyEvent>& reader, const C
 }
 
 std::unique_ptr<v1::Hub::Stub> Connect(const NetworkIdentity& identity, const std::string& hub) {
-  auto channel = grpc::CreateCustomChannel(hub, MutualTlsChannelCredentials(identity), ChannelArgumentsFor(kGrpcMessageLimit));
+  auto channel =
+      grpc::CreateCustomChannel(hub, MutualTlsChannelCredentials(identity), ChannelArgumentsFor(kGrpcMessageLimit));
   return v1::Hub::NewStub(channel);
 }
 
 }  // namespace
 
-StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity, const ClientOptions& options) {
+StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity,
+                                  const ClientOptions& options) {
   ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(identity.key));
   v1::SubmitRequest request;
   request.set_submission(BuildSubmission(study));

@@ -18,14 +18,15 @@ struct RemoteStudy {
 };
 
 struct ClientOptions {
-  std::string hub;                  // host:port
-  std::string output_directory;     // where result files go ("": not written)
-  bool quiet = false;               // no progress on stderr
+  std::string hub;               // host:port
+  std::string output_directory;  // where result files go ("": not written)
+  bool quiet = false;            // no progress on stderr
   std::function<void(const std::string& study_id)> on_accepted;
   std::function<void(const std::string& progress)> on_progress;  // e.g. "running"
 };
 
-StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity, const ClientOptions& options);
+StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity,
+                                  const ClientOptions& options);
 // Follows a study submitted earlier (after a disconnection or a hub restart) to its results.
 StatusOr<RemoteStudy> WatchStudy(const std::string& study_id, const NetworkIdentity& identity,
                                  const ClientOptions& options);

@@ -82,7 +82,8 @@ void SiteAgent::Run() {
     if (std::chrono::steady_clock::now() - started > std::chrono::seconds(10)) backoff_seconds = 1;
     LogLine("site " + config_.name, "connection to the hub at " + config_.hub + " ended (" + MessageOf(ended) +
                                         "); retrying in " + std::to_string(backoff_seconds) + " s");
-    for (int i = 0; i < backoff_seconds * 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < backoff_seconds * 10 && !stopping_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     backoff_seconds = std::min(backoff_seconds * 2, 5);
   }
 }
@@ -302,7 +303,8 @@ void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
     record.body = entry.body();
     record.time_ms = entry.time_ms();
     record.leaf_hash = crypto::LeafHash(entry.body());
-    if (entry.root().size() == record.root.size()) std::copy(entry.root().begin(), entry.root().end(), record.root.begin());
+    if (entry.root().size() == record.root.size())
+      std::copy(entry.root().begin(), entry.root().end(), record.root.begin());
     record.hub_signature = entry.hub_signature();
     records.push_back(std::move(record));
   }
@@ -312,8 +314,9 @@ void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
     if (node.size() == hash.size()) std::copy(node.begin(), node.end(), hash.begin());
     proof.push_back(hash);
   }
-  Status accepted = hub_certificate.empty() ? FailedPrecondition("no hub certificate yet")
-                                            : ledger_->AcceptFromHub(update.old_size(), records, proof, hub_certificate);
+  Status accepted = hub_certificate.empty()
+                        ? FailedPrecondition("no hub certificate yet")
+                        : ledger_->AcceptFromHub(update.old_size(), records, proof, hub_certificate);
   if (accepted.ok()) {
     const uint64_t size = ledger_->size();
     ack->set_size(size);
@@ -357,7 +360,8 @@ Status SiteAgent::Admit(const v1::StudyPlan& plan) {
   const v1::Submission& submission = verified->submission;
   bool same = plan.analyses_size() == submission.analyses_size() && plan.sites_size() == submission.sites_size();
   for (int i = 0; same && i < plan.analyses_size(); ++i) {
-    same = plan.analyses(i).id() == submission.analyses(i).id() && plan.analyses(i).type() == submission.analyses(i).type() &&
+    same = plan.analyses(i).id() == submission.analyses(i).id() &&
+           plan.analyses(i).type() == submission.analyses(i).type() &&
            plan.analyses(i).spec_json() == submission.analyses(i).spec_json();
   }
   for (int i = 0; same && i < plan.sites_size(); ++i) same = plan.sites(i) == submission.sites(i);

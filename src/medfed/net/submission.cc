@@ -1,6 +1,5 @@
 #include "medfed/net/submission.h"
 
-
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -24,9 +23,9 @@ std::string BuildSubmission(const StudyFile& study) {
     wire->set_spec_json(spec.keys().dump());
   }
   submission.set_nonce(crypto::RandomHex(16));
-  submission.set_submitted_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
+  submission.set_submitted_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   std::string bytes;
   submission.SerializeToString(&bytes);
   return bytes;
@@ -53,8 +52,10 @@ StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission)
       bool safe = !output.empty() && output[0] != '/';
       for (const auto& part : std::filesystem::path(output)) safe = safe && part != "..";
       if (!safe) {
-        return InvalidArgument("analysis " + wire.id() + ": output must be a relative file name (it is written with "
-                               "the study's results), not " + output);
+        return InvalidArgument("analysis " + wire.id() +
+                               ": output must be a relative file name (it is written with "
+                               "the study's results), not " +
+                               output);
       }
     }
     AnalysisSpec spec(wire.id(), wire.type(), std::move(keys));

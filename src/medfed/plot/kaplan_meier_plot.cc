@@ -9,8 +9,7 @@
 
 namespace medfed::plot {
 
-std::string KaplanMeierSvg(const nlohmann::ordered_json& result, const std::string& title,
-                           int min_cell_count) {
+std::string KaplanMeierSvg(const nlohmann::ordered_json& result, const std::string& title, int min_cell_count) {
   const auto& strata = result["strata"];
   const auto& at_risk = result["at_risk"];
   const size_t stratum_count = strata.size();
@@ -83,8 +82,8 @@ std::string KaplanMeierSvg(const nlohmann::ordered_json& result, const std::stri
     svg.Text(left - 24, y, at_risk["strata"][s].get<std::string>(), "end", 11, colour, true);
     const auto& row = at_risk["n_risk"][s];
     for (size_t j = 0; j < ticks.size() && j < row.size(); ++j) {
-      std::string cell = row[j].is_null() ? "<" + std::to_string(min_cell_count)
-                                          : std::to_string(row[j].get<int64_t>());
+      std::string cell =
+          row[j].is_null() ? "<" + std::to_string(min_cell_count) : std::to_string(row[j].get<int64_t>());
       svg.Text(x_of(ticks[j]), y, cell, "middle", 11);
     }
   }

@@ -9,7 +9,6 @@
 
 namespace medfed::plot {
 
-std::string KaplanMeierSvg(const nlohmann::ordered_json& result, const std::string& title,
-                           int min_cell_count);
+std::string KaplanMeierSvg(const nlohmann::ordered_json& result, const std::string& title, int min_cell_count);
 
 }  // namespace medfed::plot

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "medfed/core/text.h"
 #include "medfed/core/nice_ticks.h"
+#include "medfed/core/text.h"
 #include "medfed/plot/svg.h"
 
 namespace medfed::plot {
@@ -22,7 +22,8 @@ double LogP(double p_value) { return -std::log10(std::max(p_value, 1e-300)); }
 
 ManhattanPlot::ManhattanPlot(const std::vector<ChromosomeExtent>& chromosomes) : chromosomes_(chromosomes) {
   double total = 0;
-  for (const auto& chromosome : chromosomes_) total += static_cast<double>(std::max<int64_t>(chromosome.max_position, 1));
+  for (const auto& chromosome : chromosomes_)
+    total += static_cast<double>(std::max<int64_t>(chromosome.max_position, 1));
   const double usable = kPlotWidth - kGap * static_cast<double>(chromosomes_.size());
   double offset = 0;
   for (size_t c = 0; c < chromosomes_.size(); ++c) {

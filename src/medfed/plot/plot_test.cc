@@ -1,10 +1,10 @@
-#include "gtest/gtest.h"
 #include <cmath>
+#include "gtest/gtest.h"
 
+#include "medfed/core/nice_ticks.h"
 #include "medfed/plot/kaplan_meier_plot.h"
 #include "medfed/plot/manhattan_plot.h"
 #include "medfed/plot/qq_plot.h"
-#include "medfed/core/nice_ticks.h"
 #include "medfed/plot/svg.h"
 
 namespace medfed::plot {
@@ -81,7 +81,7 @@ TEST(ManhattanPlotTest, BinsVariantsAndLabelsGenomeWideHits) {
     plot.Add(i % 2 == 0 ? "1" : "2", (i * 7919) % 500000, std::max(u, 1e-12));
   }
   plot.Add("1", 750000, 3e-12);
-  plot.Add("MT", 100, 1e-3);        // not in the list: not drawn
+  plot.Add("MT", 100, 1e-3);         // not in the list: not drawn
   plot.Add("2", 100, std::nan(""));  // NA: not drawn
   EXPECT_EQ(plot.variants(), 200001u);
   EXPECT_LT(plot.cells(), 60000u);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "medfed/core/text.h"
 #include "medfed/core/nice_ticks.h"
+#include "medfed/core/text.h"
 #include "medfed/plot/svg.h"
 #include "medfed/stats/distributions.h"
 
@@ -95,7 +95,7 @@ std::string QqPlot::Render(const std::string& title, double lambda_gc) const {
   // Pointwise 95% band: the i-th smallest of n uniform p-values is Beta(i, n - i + 1).
   if (count_ > 1) {
     std::vector<std::pair<double, double>> upper, lower;
-    const double n = static_cast<double>(count_);
+    const auto n = static_cast<double>(count_);
     for (double step = 0; step <= 1.0001; step += 0.01) {
       // Ranks spread evenly on the log scale from 1 to n.
       const double i = std::round(std::pow(n, 1 - step));

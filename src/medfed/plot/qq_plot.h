@@ -29,8 +29,8 @@ class QqPlot {
 
  private:
   size_t count_ = 0;
-  std::vector<size_t> histogram_;            // by floor(-log10(P) / resolution)
-  std::priority_queue<double> smallest_;     // max-heap of the smallest p-values
+  std::vector<size_t> histogram_;         // by floor(-log10(P) / resolution)
+  std::priority_queue<double> smallest_;  // max-heap of the smallest p-values
 };
 
 }  // namespace medfed::plot

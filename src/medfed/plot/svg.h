@@ -15,12 +15,10 @@ class SvgDocument {
  public:
   SvgDocument(double width, double height);
 
-  void Line(double x1, double y1, double x2, double y2, const std::string& stroke,
-            double width = 1, const std::string& dash = "");
-  void Polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke,
-                double width = 1.5);
-  void Polygon(const std::vector<std::pair<double, double>>& points, const std::string& fill,
-               double opacity);
+  void Line(double x1, double y1, double x2, double y2, const std::string& stroke, double width = 1,
+            const std::string& dash = "");
+  void Polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke, double width = 1.5);
+  void Polygon(const std::vector<std::pair<double, double>>& points, const std::string& fill, double opacity);
   void Rect(double x, double y, double width, double height, const std::string& fill,
             const std::string& stroke = "none");
   void Circle(double x, double y, double radius, const std::string& fill, double opacity = 1);
@@ -28,9 +26,8 @@ class SvgDocument {
   // 11.4: such segments render as dots), a dozen bytes per dot instead of a <circle> each.
   void Dots(const std::vector<std::pair<double, double>>& centres, double radius, const std::string& fill);
   // anchor: "start", "middle" or "end".
-  void Text(double x, double y, const std::string& text, const std::string& anchor = "start",
-            double size = 12, const std::string& fill = "#222", bool bold = false,
-            double rotate = 0);
+  void Text(double x, double y, const std::string& text, const std::string& anchor = "start", double size = 12,
+            const std::string& fill = "#222", bool bold = false, double rotate = 0);
 
   std::string Render() const;
 

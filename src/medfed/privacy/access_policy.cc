@@ -13,7 +13,8 @@ std::string List(const std::set<std::string>& names) {
 
 Status AccessPolicy::CheckResearcher(const std::string& site, const std::string& researcher) const {
   if (!researchers) {
-    return PermissionDenied("site " + site + " accepts studies from no researcher (its policy lists none in [access] researchers)");
+    return PermissionDenied("site " + site +
+                            " accepts studies from no researcher (its policy lists none in [access] researchers)");
   }
   if (!researchers->count(researcher)) {
     return PermissionDenied("site " + site + " does not accept studies from researcher " + researcher);
@@ -23,14 +24,16 @@ Status AccessPolicy::CheckResearcher(const std::string& site, const std::string&
 
 Status AccessPolicy::CheckAnalysis(const std::string& site, const std::string& type) const {
   if (analyses && !analyses->count(type)) {
-    return PermissionDenied("site " + site + " does not allow " + type + " analyses (it allows: " + List(*analyses) + ")");
+    return PermissionDenied("site " + site + " does not allow " + type + " analyses (it allows: " + List(*analyses) +
+                            ")");
   }
   return absl::OkStatus();
 }
 
 Status AccessPolicy::CheckTable(const std::string& site, const std::string& table) const {
   if (tables && !tables->count(table)) {
-    return PermissionDenied("site " + site + " does not release table " + table + " (it releases: " + List(*tables) + ")");
+    return PermissionDenied("site " + site + " does not release table " + table + " (it releases: " + List(*tables) +
+                            ")");
   }
   return absl::OkStatus();
 }
@@ -43,8 +46,8 @@ Status AccessPolicy::CheckColumn(const std::string& site, const std::string& tab
   return absl::OkStatus();
 }
 
-Status AccessPolicy::CheckGrade(const std::string& site, const std::string& table, const std::string& column,
-                                int grade, const std::string& why) const {
+Status AccessPolicy::CheckGrade(const std::string& site, const std::string& table, const std::string& column, int grade,
+                                const std::string& why) const {
   if (max_grade && grade > *max_grade) {
     return PermissionDenied("site " + site + " does not release column " + column + " of table " + table +
                             ": it is graded " + std::to_string(grade) + " (" + why +

@@ -18,9 +18,7 @@ class KeyCounter {
     keys_.resize(capacity);
     counts_.resize(capacity);
   }
-  void Clear() {
-    std::fill(counts_.begin(), counts_.end(), 0);
-  }
+  void Clear() { std::fill(counts_.begin(), counts_.end(), 0); }
   // The slot of `key`, counting it once more.
   uint32_t Add(uint64_t key) {
     size_t slot = Mix(key) & mask_;
@@ -67,10 +65,10 @@ class Lattice {
         per_value[level].resize(distinct);
         for (size_t v = 0; v < distinct; ++v) {
           const bool top = static_cast<int>(level) == qi.max_level();
-          const double loss = top ? 1.0
-                              : distinct <= 1
-                                  ? 0.0
-                                  : static_cast<double>(covered[qi.generalized[level][v]] - 1) / static_cast<double>(distinct - 1);
+          const double loss = top             ? 1.0
+                              : distinct <= 1 ? 0.0
+                                              : static_cast<double>(covered[qi.generalized[level][v]] - 1) /
+                                                    static_cast<double>(distinct - 1);
           per_value[level][v] = loss;
           total[level] += loss * static_cast<double>(value_rows[v]);
         }
@@ -167,7 +165,7 @@ AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifie
   const auto started = std::chrono::steady_clock::now();
   AnonymitySearchResult result;
   const size_t width = quasi_identifiers.size();
-  const uint64_t allowed = static_cast<uint64_t>(options.suppression_limit * static_cast<double>(rows) + 1e-9);
+  const auto allowed = static_cast<uint64_t>(options.suppression_limit * static_cast<double>(rows) + 1e-9);
 
   // The lattice: every combination of levels between each QI's minimum and its top.
   std::vector<int> low(width), span(width);
@@ -204,9 +202,8 @@ AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifie
   }
   std::vector<uint64_t> order(nodes);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](uint64_t a, uint64_t b) {
-    return bound[a] != bound[b] ? bound[a] < bound[b] : height[a] < height[b];
-  });
+  std::sort(order.begin(), order.end(),
+            [&](uint64_t a, uint64_t b) { return bound[a] != bound[b] ? bound[a] < bound[b] : height[a] < height[b]; });
 
   // Predictive tagging: a node found anonymous tags its whole up-set, a node found not anonymous
   // its whole down-set (each node is tagged once, so tagging costs O(nodes x width) in all).
@@ -265,7 +262,8 @@ AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifie
     while (true) {
       size_t raise = width;
       for (size_t c = 0; c < width; ++c) {
-        if (levels[c] < low[c] + span[c] - 1 && (raise == width || levels[c] - low[c] < levels[raise] - low[raise])) raise = c;
+        if (levels[c] < low[c] + span[c] - 1 && (raise == width || levels[c] - low[c] < levels[raise] - low[raise]))
+          raise = c;
       }
       if (raise == width) break;
       ++levels[raise];

@@ -41,10 +41,10 @@ struct AnonymitySearchOptions {
 
 struct AnonymitySearchResult {
   bool found = false;
-  std::vector<int> levels;           // per quasi-identifier
-  double loss = 0;                   // of the chosen node, 0..1
-  uint64_t suppressed = 0;           // records in classes smaller than k
-  std::vector<uint8_t> suppress_row; // 1 for each suppressed record
+  std::vector<int> levels;                   // per quasi-identifier
+  double loss = 0;                           // of the chosen node, 0..1
+  uint64_t suppressed = 0;                   // records in classes smaller than k
+  std::vector<uint8_t> suppress_row;         // 1 for each suppressed record
   uint64_t classes = 0, smallest_class = 0;  // among the kept records
   uint64_t lattice_nodes = 0, checks = 0;    // nodes in the lattice; nodes whose classes were counted
   uint64_t minimum_node_suppressed = 0;      // what the policy's own levels alone would suppress

@@ -74,12 +74,14 @@ TEST_P(AnonymitySearchRandom, FindsTheSameOptimumAsExhaustiveSearch) {
   auto draw = [&](uint32_t distinct) {
     std::vector<uint32_t> values(rows);
     // Skewed, so some values are rare and the search has to trade generalization for suppression.
-    for (auto& value : values) value = std::min<uint32_t>(distinct - 1, static_cast<uint32_t>(std::abs(std::normal_distribution<double>(0, distinct / 3.0)(random))));
+    for (auto& value : values)
+      value = std::min<uint32_t>(
+          distinct - 1, static_cast<uint32_t>(std::abs(std::normal_distribution<double>(0, distinct / 3.0)(random))));
     return values;
   };
   std::vector<QuasiIdentifierLevels> qis = {
       MakeQuasiIdentifier(draw(60), 60, {1, 5, 10, 20, 60}),  // an age-like column
-      MakeQuasiIdentifier(draw(2), 2, {1, 2}),                 // sex
+      MakeQuasiIdentifier(draw(2), 2, {1, 2}),                // sex
       MakeQuasiIdentifier(draw(12), 12, {1, 4, 12}, GetParam() % 2),
       MakeQuasiIdentifier(draw(30), 30, {1, 3, 30}),
   };

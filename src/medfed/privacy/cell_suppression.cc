@@ -26,8 +26,7 @@ int HiddenInColumn(const SuppressedTable& table, size_t column) {
 // whose crossing line also holds exactly one hidden cell (this protects both), then one whose
 // crossing line already holds two or more, then any; within each, the smallest non-zero count
 // (a hidden zero protects little), zeros last. Returns true when it changed something.
-bool ProtectLine(SuppressedTable& table, const std::vector<std::pair<size_t, size_t>>& cells,
-                 bool is_row) {
+bool ProtectLine(SuppressedTable& table, const std::vector<std::pair<size_t, size_t>>& cells, bool is_row) {
   int hidden = 0;
   for (auto [r, c] : cells) hidden += table.suppressed[r][c] ? 1 : 0;
   if (hidden != 1 || cells.size() < 2) return false;
@@ -53,8 +52,7 @@ bool ProtectLine(SuppressedTable& table, const std::vector<std::pair<size_t, siz
 
 }  // namespace
 
-SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& counts,
-                                   int min_cell_count) {
+SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& counts, int min_cell_count) {
   SuppressedTable table;
   table.counts = counts;
   const size_t rows = counts.size();

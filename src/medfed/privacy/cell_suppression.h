@@ -22,8 +22,7 @@ struct SuppressedTable {
   int complementary = 0;  // cells hidden to protect them
 };
 
-SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& counts,
-                                   int min_cell_count);
+SuppressedTable SuppressSmallCells(const std::vector<std::vector<double>>& counts, int min_cell_count);
 
 // Runs complementary suppression again after the caller hid further cells of `table` (a rule of
 // its own, e.g. rates hiding more age cells of a row whose adjusted rate is released).

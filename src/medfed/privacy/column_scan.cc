@@ -25,10 +25,14 @@ bool HeaderSuggests(const std::string& h, IdentifierKind kind) {
     case IdentifierKind::kMobilePhone:
     case IdentifierKind::kLandline:
       return HeaderHas(h, {"手机", "电话", "联系方式", "phone", "mobile", "tel", "cell", "fax", "传真"});
-    case IdentifierKind::kEmail: return HeaderHas(h, {"邮箱", "email", "e-mail", "mail"});
-    case IdentifierKind::kBankCard: return HeaderHas(h, {"银行", "卡号", "bank", "card_no", "账号", "account"});
-    case IdentifierKind::kPassport: return HeaderHas(h, {"护照", "passport"});
-    case IdentifierKind::kIpAddress: return h == "ip" || HeaderHas(h, {"ip_", "_ip", "ipaddr", "ip地址"});
+    case IdentifierKind::kEmail:
+      return HeaderHas(h, {"邮箱", "email", "e-mail", "mail"});
+    case IdentifierKind::kBankCard:
+      return HeaderHas(h, {"银行", "卡号", "bank", "card_no", "账号", "account"});
+    case IdentifierKind::kPassport:
+      return HeaderHas(h, {"护照", "passport"});
+    case IdentifierKind::kIpAddress:
+      return h == "ip" || HeaderHas(h, {"ip_", "_ip", "ipaddr", "ip地址"});
     case IdentifierKind::kChineseName:
       return HeaderHas(h, {"姓名", "名字", "联系人", "家属", "name"}) &&
              !HeaderHas(h, {"药", "医院", "科室", "项目", "检验", "drug", "hospital", "dept", "test", "item", "file",
@@ -41,26 +45,32 @@ bool HeaderSuggests(const std::string& h, IdentifierKind kind) {
                            "admission_no", "insurance_no", "医保号", "社保"});
     case IdentifierKind::kDate:
       return HeaderHas(h, {"日期", "时间", "date", "time", "dob", "出生", "birth", "入院", "出院", "死亡", "就诊日"});
-    case IdentifierKind::kAge: return HeaderHas(h, {"年龄", "age"}) && !HeaderHas(h, {"stage", "page", "usage"});
-    case IdentifierKind::kSex: return HeaderHas(h, {"性别", "sex", "gender"});
-    case IdentifierKind::kPostalCode: return HeaderHas(h, {"邮编", "邮政", "postcode", "zip", "postal"});
+    case IdentifierKind::kAge:
+      return HeaderHas(h, {"年龄", "age"}) && !HeaderHas(h, {"stage", "page", "usage"});
+    case IdentifierKind::kSex:
+      return HeaderHas(h, {"性别", "sex", "gender"});
+    case IdentifierKind::kPostalCode:
+      return HeaderHas(h, {"邮编", "邮政", "postcode", "zip", "postal"});
     case IdentifierKind::kRegion:
-      return HeaderHas(h, {"省", "城市", "区县", "籍贯", "出生地", "region", "province", "city", "county",
-                           "district"});
-    case IdentifierKind::kEthnicity: return HeaderHas(h, {"民族", "ethnic", "race"});
-    case IdentifierKind::kOccupation: return HeaderHas(h, {"职业", "工种", "occupation", "job", "profession"});
+      return HeaderHas(h, {"省", "城市", "区县", "籍贯", "出生地", "region", "province", "city", "county", "district"});
+    case IdentifierKind::kEthnicity:
+      return HeaderHas(h, {"民族", "ethnic", "race"});
+    case IdentifierKind::kOccupation:
+      return HeaderHas(h, {"职业", "工种", "occupation", "job", "profession"});
     case IdentifierKind::kDiagnosis:
       return HeaderHas(h, {"诊断", "疾病", "病名", "icd", "diagnos", "disease", "dx", "主诉", "病史"});
-    case IdentifierKind::kSpecialDisease: return HeaderHas(h, {"hiv", "艾滋", "精神", "基因", "genetic", "genotype"});
-    case IdentifierKind::kUniqueCode: return false;
+    case IdentifierKind::kSpecialDisease:
+      return HeaderHas(h, {"hiv", "艾滋", "精神", "基因", "genetic", "genotype"});
+    case IdentifierKind::kUniqueCode:
+      return false;
   }
   return false;
 }
 
 // Sample, specimen and barcode numbers look like phones or cards but are neither.
 bool HeaderIsSpecimenCode(const std::string& h) {
-  return HeaderHas(h, {"样本", "标本", "条码", "barcode", "sample", "specimen", "lab_no", "检验号", "流水号", "order_no",
-                       "batch", "批号"});
+  return HeaderHas(h, {"样本", "标本", "条码", "barcode", "sample", "specimen", "lab_no", "检验号", "流水号",
+                       "order_no", "batch", "批号"});
 }
 
 bool LooksSequential(const std::vector<std::string_view>& values) {
@@ -149,8 +159,7 @@ Counts CountKinds(const std::vector<std::string_view>& values) {
     if (n >= 16 && n <= 23 && digit_start && !whole) mark(IdentifierKind::kBankCard, IsBankCard(value));
     if (n == 9) mark(IdentifierKind::kPassport, IsPassport(value));
     if (value.find('@') != std::string_view::npos) mark(IdentifierKind::kEmail, IsEmail(value));
-    if (n >= 3 && (value.find('.') != std::string_view::npos || value.find(':') != std::string_view::npos) &&
-        !whole) {
+    if (n >= 3 && (value.find('.') != std::string_view::npos || value.find(':') != std::string_view::npos) && !whole) {
       mark(IdentifierKind::kIpAddress, IsIpAddress(value));
     }
     const bool non_ascii = HasNonAscii(value);
@@ -185,21 +194,30 @@ double Clamp(double value) { return std::max(0.0, std::min(1.0, value)); }
 
 const char* ColumnRoleName(ColumnRole role) {
   switch (role) {
-    case ColumnRole::kDirectIdentifier: return "direct_identifier";
-    case ColumnRole::kQuasiIdentifier: return "quasi_identifier";
-    case ColumnRole::kSensitive: return "sensitive";
-    case ColumnRole::kOther: return "other";
+    case ColumnRole::kDirectIdentifier:
+      return "direct_identifier";
+    case ColumnRole::kQuasiIdentifier:
+      return "quasi_identifier";
+    case ColumnRole::kSensitive:
+      return "sensitive";
+    case ColumnRole::kOther:
+      return "other";
   }
   return "?";
 }
 
 const char* GradeDescription(int grade) {
   switch (grade) {
-    case 1: return "may be public";
-    case 2: return "broad internal use; cannot identify a person";
-    case 3: return "project team only; re-identifiable (quasi-identifiers, health data)";
-    case 4: return "small group only; identifies a person directly";
-    case 5: return "very small group under strict control; special diseases, genetic data";
+    case 1:
+      return "may be public";
+    case 2:
+      return "broad internal use; cannot identify a person";
+    case 3:
+      return "project team only; re-identifiable (quasi-identifiers, health data)";
+    case 4:
+      return "small group only; identifies a person directly";
+    case 5:
+      return "very small group under strict control; special diseases, genetic data";
   }
   return "?";
 }
@@ -251,7 +269,8 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
     // Luhn passes for 1 in 10 random numbers: nearly all values must pass, or the header say so.
     const double f = fraction(IdentifierKind::kBankCard);
     const bool header = HeaderSuggests(h, IdentifierKind::kBankCard);
-    if (!specimen && (f >= 0.9 || (header && f >= 0.5))) add(IdentifierKind::kBankCard, f, matched(IdentifierKind::kBankCard));
+    if (!specimen && (f >= 0.9 || (header && f >= 0.5)))
+      add(IdentifierKind::kBankCard, f, matched(IdentifierKind::kBankCard));
   }
   for (IdentifierKind kind : {IdentifierKind::kChineseName, IdentifierKind::kAddress}) {
     const double f = fraction(kind);
@@ -270,7 +289,8 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
   {
     const double f = fraction(IdentifierKind::kDate);
     const bool header = HeaderSuggests(h, IdentifierKind::kDate);
-    if (f >= 0.8 || (header && f >= 0.5)) add(IdentifierKind::kDate, header ? 0.5 + 0.5 * f : f, matched(IdentifierKind::kDate));
+    if (f >= 0.8 || (header && f >= 0.5))
+      add(IdentifierKind::kDate, header ? 0.5 + 0.5 * f : f, matched(IdentifierKind::kDate));
   }
   if (HeaderSuggests(h, IdentifierKind::kAge) && static_cast<double>(counts.small_integers) / n >= 0.8) {
     add(IdentifierKind::kAge, 0.9, counts.small_integers);
@@ -278,7 +298,8 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
   {
     const double f = fraction(IdentifierKind::kSex);
     const bool header = HeaderSuggests(h, IdentifierKind::kSex);
-    if (f >= 0.9 || (header && scan.distinct <= 3)) add(IdentifierKind::kSex, header ? 0.95 : f, matched(IdentifierKind::kSex));
+    if (f >= 0.9 || (header && scan.distinct <= 3))
+      add(IdentifierKind::kSex, header ? 0.95 : f, matched(IdentifierKind::kSex));
   }
   if (HeaderSuggests(h, IdentifierKind::kPostalCode) && static_cast<double>(counts.six_digits) / n >= 0.8) {
     add(IdentifierKind::kPostalCode, 0.9, counts.six_digits);
@@ -295,7 +316,8 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
   {
     const double f = fraction(IdentifierKind::kDiagnosis);
     const bool header = HeaderSuggests(h, IdentifierKind::kDiagnosis);
-    if (f >= 0.5 || (header && f >= 0.1)) add(IdentifierKind::kDiagnosis, header ? 0.6 + 0.4 * f : f, matched(IdentifierKind::kDiagnosis));
+    if (f >= 0.5 || (header && f >= 0.1))
+      add(IdentifierKind::kDiagnosis, header ? 0.6 + 0.4 * f : f, matched(IdentifierKind::kDiagnosis));
     const uint64_t special = matched(IdentifierKind::kSpecialDisease);
     if (special > 0 && (f >= 0.1 || header || HeaderSuggests(h, IdentifierKind::kSpecialDisease))) {
       add(IdentifierKind::kSpecialDisease, 0.6 + 0.4 * std::min(1.0, static_cast<double>(special) / n * 10), special);
@@ -343,7 +365,8 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
     scan.grade = 3;
   } else {
     scan.role = ColumnRole::kOther;
-    if (HeaderHas(h, {"费用", "金额", "医保", "报销", "支付", "cost", "fee", "payment", "charge", "insurance", "price"})) {
+    if (HeaderHas(h,
+                  {"费用", "金额", "医保", "报销", "支付", "cost", "fee", "payment", "charge", "insurance", "price"})) {
       scan.category = "payment";
     } else if (HeaderHas(h, {"医院", "科室", "床位", "医生", "hospital", "department", "ward", "bed", "physician",
                              "doctor"})) {

@@ -30,9 +30,9 @@ struct ColumnScan {
   std::vector<DetectedKind> detected;  // most confident first
   std::string category;                // one of the six GB/T 39725 categories
   int grade = 2;
-  double confidence = 0;               // of the role
+  double confidence = 0;  // of the role
   uint64_t values = 0, missing = 0, distinct = 0;
-  std::string note;                    // why, for the report
+  std::string note;  // why, for the report
 };
 
 // `values`: the column's non-missing values as text, in row order; `missing`: how many were

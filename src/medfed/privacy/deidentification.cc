@@ -1,6 +1,5 @@
 #include "medfed/privacy/deidentification.h"
 
-
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,7 +36,8 @@ struct Span {
 // characters, 3 bytes each in UTF-8), longest first, without overlaps.
 std::vector<Span> FindSpans(std::string_view text, const std::unordered_set<std::string_view>& known_names) {
   std::vector<Span> spans;
-  for (const auto& finding : FindIdentifiersInText(text)) spans.push_back({finding.offset, finding.length, finding.kind});
+  for (const auto& finding : FindIdentifiersInText(text))
+    spans.push_back({finding.offset, finding.length, finding.kind});
   if (!known_names.empty()) {
     for (size_t at = 0; at + 6 <= text.size(); ++at) {
       if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // not a character start
@@ -89,13 +89,19 @@ const DetectedKind* PrimaryKind(const ColumnScan& scan) {
 
 GeneralizationHierarchy HierarchyFor(IdentifierKind kind) {
   switch (kind) {
-    case IdentifierKind::kDate: return DateHierarchy();
-    case IdentifierKind::kAge: return AgeHierarchy();
-    case IdentifierKind::kPostalCode: return PostalCodeHierarchy();
+    case IdentifierKind::kDate:
+      return DateHierarchy();
+    case IdentifierKind::kAge:
+      return AgeHierarchy();
+    case IdentifierKind::kPostalCode:
+      return PostalCodeHierarchy();
     case IdentifierKind::kAddress:
-    case IdentifierKind::kRegion: return AddressHierarchy();
-    case IdentifierKind::kEthnicity: return EthnicityHierarchy();
-    default: return CategoricalHierarchy();
+    case IdentifierKind::kRegion:
+      return AddressHierarchy();
+    case IdentifierKind::kEthnicity:
+      return EthnicityHierarchy();
+    default:
+      return CategoricalHierarchy();
   }
 }
 
@@ -154,7 +160,8 @@ PreparedQuasiIdentifier Prepare(const TextTableData& input, size_t column, Gener
 std::string DescribeDetected(const ColumnScan& scan) {
   std::string text;
   for (const auto& kind : scan.detected) {
-    text += (text.empty() ? "" : ", ") + std::string(IdentifierKindName(kind.kind)) + (kind.in_text ? " (in text)" : "");
+    text +=
+        (text.empty() ? "" : ", ") + std::string(IdentifierKindName(kind.kind)) + (kind.in_text ? " (in text)" : "");
   }
   return text;
 }
@@ -163,18 +170,23 @@ std::string DescribeDetected(const ColumnScan& scan) {
 
 const char* DeidActionName(DeidAction action) {
   switch (action) {
-    case DeidAction::kKeep: return "keep";
-    case DeidAction::kDrop: return "drop";
-    case DeidAction::kPseudonym: return "pseudonym";
-    case DeidAction::kGeneralize: return "generalize";
-    case DeidAction::kMask: return "mask";
+    case DeidAction::kKeep:
+      return "keep";
+    case DeidAction::kDrop:
+      return "drop";
+    case DeidAction::kPseudonym:
+      return "pseudonym";
+    case DeidAction::kGeneralize:
+      return "generalize";
+    case DeidAction::kMask:
+      return "mask";
   }
   return "?";
 }
 
 std::optional<DeidAction> ParseDeidAction(std::string_view name) {
-  for (DeidAction action : {DeidAction::kKeep, DeidAction::kDrop, DeidAction::kPseudonym, DeidAction::kGeneralize,
-                            DeidAction::kMask}) {
+  for (DeidAction action :
+       {DeidAction::kKeep, DeidAction::kDrop, DeidAction::kPseudonym, DeidAction::kGeneralize, DeidAction::kMask}) {
     if (name == DeidActionName(action)) return action;
   }
   return std::nullopt;
@@ -183,10 +195,12 @@ std::optional<DeidAction> ParseDeidAction(std::string_view name) {
 DeidPolicy DeidPolicy::Default() {
   DeidPolicy policy;
   using K = IdentifierKind;
-  for (K kind : {K::kChineseName, K::kMobilePhone, K::kLandline, K::kEmail, K::kBankCard, K::kPassport, K::kIpAddress}) {
+  for (K kind :
+       {K::kChineseName, K::kMobilePhone, K::kLandline, K::kEmail, K::kBankCard, K::kPassport, K::kIpAddress}) {
     policy.kinds[kind] = {DeidAction::kDrop, ""};
   }
-  for (K kind : {K::kResidentId, K::kMedicalRecordNumber, K::kUniqueCode}) policy.kinds[kind] = {DeidAction::kPseudonym, ""};
+  for (K kind : {K::kResidentId, K::kMedicalRecordNumber, K::kUniqueCode})
+    policy.kinds[kind] = {DeidAction::kPseudonym, ""};
   policy.kinds[K::kAddress] = {DeidAction::kGeneralize, "city"};
   policy.kinds[K::kRegion] = {DeidAction::kGeneralize, "full"};
   policy.kinds[K::kDate] = {DeidAction::kGeneralize, "year"};
@@ -268,8 +282,8 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
     auto custom = policy.hierarchies.find(input.names[c]);
     const DetectedKind* primary = PrimaryKind(scans[c]);
     GeneralizationHierarchy hierarchy = custom != policy.hierarchies.end() ? custom->second
-                                        : primary != nullptr         ? HierarchyFor(primary->kind)
-                                                                     : CategoricalHierarchy();
+                                        : primary != nullptr               ? HierarchyFor(primary->kind)
+                                                                           : CategoricalHierarchy();
     const std::string level_text = rules[c].level.empty() ? "0" : rules[c].level;
     const std::optional<int> level = hierarchy.FindLevel(level_text);
     if (!level) {
@@ -301,8 +315,9 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
   }
   if (!outcome.search.found) {
     return FailedPrecondition("de-identification: " + std::to_string(rows) + " rows cannot be made " +
-                              std::to_string(policy.k) + "-anonymous over " + JoinStrings(outcome.quasi_identifiers, ", ") +
-                              " with at most " + std::to_string(policy.suppression_limit * 100) +
+                              std::to_string(policy.k) + "-anonymous over " +
+                              JoinStrings(outcome.quasi_identifiers, ", ") + " with at most " +
+                              std::to_string(policy.suppression_limit * 100) +
                               "% of rows suppressed; raise suppression_limit or lower k in the policy");
   }
 
@@ -334,7 +349,8 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
                                     " is pseudonymised, which needs the site's secret key (at least 32 bytes): give "
                                     "--key FILE (--create-key makes one)");
         }
-        for (size_t r : kept_rows) written.push_back(TrimWhitespace(cells[r]).empty() ? "" : KeyedPseudonym(pseudonym_key, cells[r]));
+        for (size_t r : kept_rows)
+          written.push_back(TrimWhitespace(cells[r]).empty() ? "" : KeyedPseudonym(pseudonym_key, cells[r]));
         column.detail = "HMAC-SHA-256 pseudonym under the site key";
         pseudonym_columns.insert(column.name);
         break;
@@ -342,12 +358,13 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
         const PreparedQuasiIdentifier& qi = prepared[qi_index];
         const QuasiIdentifierLevels& qi_levels = levels[qi_index];
         const int level = outcome.search.levels[qi_index++];
-        for (size_t r : kept_rows) written.push_back(qi.text[level][qi_levels.generalized[level][qi_levels.row_value[r]]]);
+        for (size_t r : kept_rows)
+          written.push_back(qi.text[level][qi_levels.generalized[level][qi_levels.row_value[r]]]);
         column.hierarchy = qi.hierarchy.name;
         column.level = level;
         column.level_name = qi.hierarchy.level_names[level];
-        column.detail = "generalized to " + column.level_name + " (" + qi.hierarchy.name + " hierarchy; policy allows " +
-                        qi.hierarchy.level_names[qi_levels.min_level] + " or coarser)";
+        column.detail = "generalized to " + column.level_name + " (" + qi.hierarchy.name +
+                        " hierarchy; policy allows " + qi.hierarchy.level_names[qi_levels.min_level] + " or coarser)";
         break;
       }
       case DeidAction::kKeep:
@@ -368,13 +385,14 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
   // The checks the output must pass before anything is written.
   std::vector<std::vector<uint32_t>> output_codes;
   for (const auto& name : outcome.quasi_identifiers) {
-    const size_t c = std::find(outcome.output.names.begin(), outcome.output.names.end(), name) - outcome.output.names.begin();
+    const size_t c =
+        std::find(outcome.output.names.begin(), outcome.output.names.end(), name) - outcome.output.names.begin();
     output_codes.push_back(ValueCodes(outcome.output.cells[c]));
   }
   outcome.after = ProsecutorRisk(output_codes, outcome.rows_out);
   if (outcome.rows_out > 0 && outcome.after.k < policy.k) {
-    return Internal("de-identification: the output is only " + std::to_string(outcome.after.k) +
-                    "-anonymous, not " + std::to_string(policy.k) + "; nothing was written");
+    return Internal("de-identification: the output is only " + std::to_string(outcome.after.k) + "-anonymous, not " +
+                    std::to_string(policy.k) + "; nothing was written");
   }
   if (auto found = FindDirectIdentifier(outcome.output, pseudonym_columns, known_names)) {
     return FailedPrecondition("de-identification: the output would still hold a direct identifier (" + *found +

@@ -60,10 +60,10 @@ struct DeidColumnOutcome {
   ColumnRole role = ColumnRole::kOther;
   std::string detected;  // the scan's kinds, for the report
   DeidAction action = DeidAction::kKeep;
-  std::string detail;    // "generalized to year", "HMAC-SHA-256 pseudonym", ...
-  uint64_t masked = 0;   // values in which identifiers were masked
+  std::string detail;   // "generalized to year", "HMAC-SHA-256 pseudonym", ...
+  uint64_t masked = 0;  // values in which identifiers were masked
   std::string hierarchy;
-  int level = -1;        // chosen level, for generalized columns
+  int level = -1;  // chosen level, for generalized columns
   std::string level_name;
 };
 

@@ -74,8 +74,10 @@ TEST(Deidentify, AppliesTheDefaultPolicy) {
   EXPECT_EQ(out.cells[id][0], KeyedPseudonym(kKey, ResidentId(0)));
   EXPECT_EQ(out.cells[id][0].size(), 21u);
   // Dates no finer than the year; postal codes no finer than 3 digits.
-  for (const auto& value : out.cells[ColumnIndex(out, "出生日期")]) EXPECT_EQ(value.find('-') == std::string::npos || value.size() == 9, true) << value;
-  for (const auto& value : out.cells[ColumnIndex(out, "邮编")]) EXPECT_TRUE(value == "310***" || value == "31****" || value == "*") << value;
+  for (const auto& value : out.cells[ColumnIndex(out, "出生日期")])
+    EXPECT_EQ(value.find('-') == std::string::npos || value.size() == 9, true) << value;
+  for (const auto& value : out.cells[ColumnIndex(out, "邮编")])
+    EXPECT_TRUE(value == "310***" || value == "31****" || value == "*") << value;
   // The note's name and phone are masked, the rest of it kept.
   EXPECT_EQ(out.cells[ColumnIndex(out, "备注")][3], "患者[person_name]术后复查, 电话[mobile_phone]");
   EXPECT_GE(outcome->after.k, 5u);

@@ -28,8 +28,7 @@ Status ValidatePrivacyTarget(const PrivacyTarget& target) {
     return InvalidArgument("privacy epsilon must be above 0 and at most 20 (smaller is more private; 1 is common)");
   }
   if (!(target.delta > 0) || target.delta >= 0.01) {
-    return InvalidArgument(
-        "privacy delta must be above 0 and below 0.01, and well below 1/rows (1e-6 is common)");
+    return InvalidArgument("privacy delta must be above 0 and below 0.01, and well below 1/rows (1e-6 is common)");
   }
   return absl::OkStatus();
 }
@@ -49,10 +48,10 @@ double DistributedGaussianRho(const std::vector<NoiseGroup>& groups, const std::
                               int honest_sites) {
   double rho = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
-    const double variance = static_cast<double>(site_variance[g]);
-    const double sensitivity = static_cast<double>(groups[g].sensitivity);
-    const double epsilon = sensitivity / std::sqrt(honest_sites * variance) +
-                           Tau(variance, honest_sites) * std::sqrt(sensitivity);
+    const auto variance = static_cast<double>(site_variance[g]);
+    const auto sensitivity = static_cast<double>(groups[g].sensitivity);
+    const double epsilon =
+        sensitivity / std::sqrt(honest_sites * variance) + Tau(variance, honest_sites) * std::sqrt(sensitivity);
     rho += epsilon * epsilon / 2;
   }
   return rho;
@@ -78,8 +77,9 @@ StatusOr<NoiseCalibration> CalibrateDistributedNoise(const std::vector<NoiseGrou
       calibration.site_variance.push_back(std::max(kMinSiteVariance, static_cast<int64_t>(variance)));
     }
     if (too_large) {
-      return InvalidArgument("the noise this privacy target needs is beyond the sampler's range; ask for a larger "
-                             "epsilon or narrower bounds");
+      return InvalidArgument(
+          "the noise this privacy target needs is beyond the sampler's range; ask for a larger "
+          "epsilon or narrower bounds");
     }
     calibration.rho = DistributedGaussianRho(groups, calibration.site_variance, honest);
     if (calibration.rho <= rho) {

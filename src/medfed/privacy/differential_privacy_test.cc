@@ -117,14 +117,15 @@ TEST(PrivacyAccountingTest, SharesProtectAgainstTheHubAndOneSite) {
   ASSERT_TRUE(two.ok());
   EXPECT_LE(two->rho, rho);
   EXPECT_GT(two->rho, 0.95 * rho);
-  EXPECT_NEAR(std::sqrt(static_cast<double>(two->site_variance[1])) /
-                  std::sqrt(static_cast<double>(two->site_variance[0])),
-              1000, 30);  // the count's variance is rounded up to an integer
+  EXPECT_NEAR(
+      std::sqrt(static_cast<double>(two->site_variance[1])) / std::sqrt(static_cast<double>(two->site_variance[0])),
+      1000, 30);  // the count's variance is rounded up to an integer
   // Whatever the sites, the honest ones' noise costs at most rho.
   for (int sites : {2, 3, 10, 60}) {
     auto calibration = CalibrateDistributedNoise({{0, 10, 1}, {10, 1, 50}}, rho, sites);
     ASSERT_TRUE(calibration.ok());
-    EXPECT_LE(DistributedGaussianRho({{0, 10, 1}, {10, 1, 50}}, calibration->site_variance, std::max(1, sites - 1)), rho);
+    EXPECT_LE(DistributedGaussianRho({{0, 10, 1}, {10, 1, 50}}, calibration->site_variance, std::max(1, sites - 1)),
+              rho);
   }
   EXPECT_FALSE(CalibrateDistributedNoise({{0, 1, 0}}, rho, 3).ok());
 }

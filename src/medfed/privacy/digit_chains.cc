@@ -20,7 +20,7 @@ std::vector<CodePoint> Decode(std::string_view text) {
   std::vector<CodePoint> points;
   for (size_t i = 0; i < text.size();) {
     const size_t begin = i;
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    const auto lead = static_cast<unsigned char>(text[i]);
     const int length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
     if (length == 0 || i + static_cast<size_t>(length) > text.size()) {
       points.push_back({0xFFFD, begin, ++i});
@@ -123,7 +123,8 @@ std::vector<DigitChain> FindDigitChains(std::string_view text) {
     size_t k = start;
     while (k < count && digit[k] && group.digits.size() < kMaxGroupDigits) group.digits.push_back(digit[k++]);
     // A resident ID's check character X ends a group (not the x of "3x daily").
-    const bool letter_after = k + 1 < count && points[k + 1].value < 0x80 && std::isalpha(static_cast<int>(points[k + 1].value));
+    const bool letter_after =
+        k + 1 < count && points[k + 1].value < 0x80 && std::isalpha(static_cast<int>(points[k + 1].value));
     if (k < count && IsX(points[k].value) && !letter_after) {
       group.digits.push_back('X');
       ++k;

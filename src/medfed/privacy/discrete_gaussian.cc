@@ -30,9 +30,7 @@ DiscreteGaussianSampler::Wide DiscreteGaussianSampler::Uniform(Wide bound) {
   }
 }
 
-bool DiscreteGaussianSampler::Bernoulli(Wide numerator, Wide denominator) {
-  return Uniform(denominator) < numerator;
-}
+bool DiscreteGaussianSampler::Bernoulli(Wide numerator, Wide denominator) { return Uniform(denominator) < numerator; }
 
 // Algorithm 1 of Canonne et al. for gamma = numerator / denominator in [0, 1]: the parity of
 // the first K with Bernoulli(gamma / K) false.

@@ -27,11 +27,11 @@ class DiscreteGaussianSampler {
 
  private:
   using Wide = unsigned __int128;
-  Wide Uniform(Wide bound);                       // uniform in [0, bound), bound > 0
-  bool Bernoulli(Wide numerator, Wide denominator);  // P(true) = numerator / denominator <= 1
+  Wide Uniform(Wide bound);                             // uniform in [0, bound), bound > 0
+  bool Bernoulli(Wide numerator, Wide denominator);     // P(true) = numerator / denominator <= 1
   bool BernoulliExp(Wide numerator, Wide denominator);  // P(true) = exp(-numerator / denominator)
   bool BernoulliExpAtMostOne(Wide numerator, Wide denominator);
-  int64_t DiscreteLaplace(int64_t scale);          // P(x) proportional to exp(-|x| / scale)
+  int64_t DiscreteLaplace(int64_t scale);  // P(x) proportional to exp(-|x| / scale)
 
   std::function<uint64_t()> random64_;
 };

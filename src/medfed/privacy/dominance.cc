@@ -21,7 +21,7 @@ bool IsDominated(std::span<const double> values, const DominanceRule& rule) {
   if (total == 0) return false;
   const size_t top = std::min(magnitudes.size(), static_cast<size_t>(rule.n));
   std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(top - 1), magnitudes.end(),
-                   std::greater<double>());
+                   std::greater<>());
   double largest = 0, largest_squares = 0;
   for (size_t i = 0; i < top; ++i) {
     largest += magnitudes[i];

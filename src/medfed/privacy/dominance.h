@@ -10,8 +10,8 @@
 namespace medfed {
 
 struct DominanceRule {
-  int n = 2;         // 0 switches the rule off
-  double k = 0.85;   // a fraction of the total, in (0, 1]
+  int n = 2;        // 0 switches the rule off
+  double k = 0.85;  // a fraction of the total, in (0, 1]
 };
 
 // True when the n largest |x| exceed k of sum |x|, or the n largest x^2 exceed k of sum x^2

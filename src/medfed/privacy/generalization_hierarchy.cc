@@ -112,11 +112,16 @@ GeneralizationHierarchy DateHierarchy() {
     if (!date) return level == 0 ? std::string(value) : kStar;
     const std::string month = std::to_string(date->year) + "-" + TwoDigits(date->month);
     switch (level) {
-      case 0: return date->day == 0 ? month : month + "-" + TwoDigits(date->day);
-      case 1: return month;
-      case 2: return std::to_string(date->year);
-      case 3: return Band(date->year, 5);
-      default: return Band(date->year, 10);
+      case 0:
+        return date->day == 0 ? month : month + "-" + TwoDigits(date->day);
+      case 1:
+        return month;
+      case 2:
+        return std::to_string(date->year);
+      case 3:
+        return Band(date->year, 5);
+      default:
+        return Band(date->year, 10);
     }
   };
   return hierarchy;
@@ -132,10 +137,14 @@ GeneralizationHierarchy AgeHierarchy() {
     // Ages over 89 are one category at every level (45 CFR 164.514(b)(2)(i)(C)).
     if (*age >= 90) return level == 3 ? "80+" : "90+";
     switch (level) {
-      case 0: return std::to_string(*age);
-      case 1: return Band(*age, 5);
-      case 2: return Band(*age, 10);
-      default: return *age >= 80 ? "80+" : Band(*age, 20);
+      case 0:
+        return std::to_string(*age);
+      case 1:
+        return Band(*age, 5);
+      case 2:
+        return Band(*age, 10);
+      default:
+        return *age >= 80 ? "80+" : Band(*age, 20);
     }
   };
   return hierarchy;
@@ -147,7 +156,8 @@ GeneralizationHierarchy PostalCodeHierarchy() {
     if (level >= 4) return kStar;
     const std::string_view code = TrimWhitespace(value);
     if (code.empty()) return "";
-    const bool valid = code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool valid =
+        code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!valid) return level == 0 ? std::string(code) : kStar;
     const size_t kept = level == 0 ? 6 : level == 1 ? 4 : level == 2 ? 3 : 2;
     return std::string(code.substr(0, kept)) + std::string(6 - kept, '*');
@@ -196,7 +206,7 @@ GeneralizationHierarchy MappingHierarchy(std::string source, std::map<std::strin
   GeneralizationHierarchy hierarchy{std::move(source), {"value"}, nullptr};
   const size_t levels = rows.empty() ? 0 : rows.begin()->second.size();
   for (size_t level = 1; level <= levels; ++level) hierarchy.level_names.push_back("level " + std::to_string(level));
-  if (levels == 0 || rows.begin()->second.back() != kStar) hierarchy.level_names.push_back(kStar);
+  if (levels == 0 || rows.begin()->second.back() != kStar) hierarchy.level_names.emplace_back(kStar);
   const int top = hierarchy.top();
   auto shared_rows = std::make_shared<const std::map<std::string, std::vector<std::string>>>(std::move(rows));
   hierarchy.generalize = [shared_rows, top](std::string_view value, int level) -> std::string {

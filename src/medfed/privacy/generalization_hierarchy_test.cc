@@ -17,7 +17,7 @@ TEST(DateHierarchy, ReadsEveryCommonFormatAndGeneralizes) {
   EXPECT_EQ(date.generalize("1942-05-12", 5), "*");
   EXPECT_EQ(date.generalize("not a date", 0), "not a date");
   EXPECT_EQ(date.generalize("not a date", 2), "*");  // nothing readable to keep
-  EXPECT_EQ(date.generalize("", 2), "");              // missing stays missing
+  EXPECT_EQ(date.generalize("", 2), "");             // missing stays missing
   EXPECT_EQ(date.FindLevel("year"), 2);
   EXPECT_EQ(date.FindLevel("3"), 3);
   EXPECT_FALSE(date.FindLevel("week"));
@@ -63,9 +63,9 @@ TEST(EthnicityAndMappingHierarchies, Generalize) {
   const GeneralizationHierarchy ethnicity = EthnicityHierarchy();
   EXPECT_EQ(ethnicity.generalize("回族", 1), "少数民族");
   EXPECT_EQ(ethnicity.generalize("汉族", 1), "汉族");
-  const GeneralizationHierarchy mapping =
-      MappingHierarchy("education.csv", {{"Bachelors", {"Undergraduate", "Higher education"}},
-                                         {"Masters", {"Graduate", "Higher education"}}});
+  const GeneralizationHierarchy mapping = MappingHierarchy(
+      "education.csv",
+      {{"Bachelors", {"Undergraduate", "Higher education"}}, {"Masters", {"Graduate", "Higher education"}}});
   EXPECT_EQ(mapping.top(), 3);
   EXPECT_EQ(mapping.generalize("Masters", 1), "Graduate");
   EXPECT_EQ(mapping.generalize("Masters", 2), "Higher education");

@@ -92,10 +92,10 @@ bool ValidProvinceCode(int code) {
   return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
 }
 
-constexpr std::string_view kProvinces[] = {
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
-    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门"};
+constexpr std::string_view kProvinces[] = {"北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海",
+                                           "江苏", "浙江", "安徽", "福建", "江西",   "山东", "河南", "湖北",   "湖南",
+                                           "广东", "广西", "海南", "重庆", "四川",   "贵州", "云南", "西藏",   "陕西",
+                                           "甘肃", "青海", "宁夏", "新疆", "台湾",   "香港", "澳门"};
 
 // Common single-character surnames (the most frequent ~120, which cover most of the population)
 // and compound surnames.
@@ -139,36 +139,56 @@ bool InSet(char32_t c, std::string_view set) {
 }
 
 constexpr std::string_view kEthnicGroups[] = {
-    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
-    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜",
-    "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒",
-    "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲",
-    "门巴", "珞巴", "基诺"};
+    "汉",   "蒙古",   "回",   "藏",     "维吾尔",   "苗",   "彝",       "壮",     "布依",   "朝鲜", "满",   "侗",
+    "瑶",   "白",     "土家", "哈尼",   "哈萨克",   "傣",   "黎",       "傈僳",   "佤",     "畲",   "高山", "拉祜",
+    "水",   "东乡",   "纳西", "景颇",   "柯尔克孜", "土",   "达斡尔",   "仫佬",   "羌",     "布朗", "撒拉", "毛南",
+    "仡佬", "锡伯",   "阿昌", "普米",   "塔吉克",   "怒",   "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固",
+    "京",   "塔塔尔", "独龙", "鄂伦春", "赫哲",     "门巴", "珞巴",     "基诺"};
 
 }  // namespace
 
 const char* IdentifierKindName(IdentifierKind kind) {
   switch (kind) {
-    case IdentifierKind::kResidentId: return "resident_id";
-    case IdentifierKind::kMobilePhone: return "mobile_phone";
-    case IdentifierKind::kLandline: return "landline_phone";
-    case IdentifierKind::kEmail: return "email";
-    case IdentifierKind::kBankCard: return "bank_card";
-    case IdentifierKind::kPassport: return "passport";
-    case IdentifierKind::kIpAddress: return "ip_address";
-    case IdentifierKind::kChineseName: return "person_name";
-    case IdentifierKind::kAddress: return "address";
-    case IdentifierKind::kMedicalRecordNumber: return "medical_record_number";
-    case IdentifierKind::kUniqueCode: return "unique_code";
-    case IdentifierKind::kDate: return "date";
-    case IdentifierKind::kAge: return "age";
-    case IdentifierKind::kSex: return "sex";
-    case IdentifierKind::kPostalCode: return "postal_code";
-    case IdentifierKind::kRegion: return "region";
-    case IdentifierKind::kEthnicity: return "ethnicity";
-    case IdentifierKind::kOccupation: return "occupation";
-    case IdentifierKind::kDiagnosis: return "diagnosis";
-    case IdentifierKind::kSpecialDisease: return "special_disease";
+    case IdentifierKind::kResidentId:
+      return "resident_id";
+    case IdentifierKind::kMobilePhone:
+      return "mobile_phone";
+    case IdentifierKind::kLandline:
+      return "landline_phone";
+    case IdentifierKind::kEmail:
+      return "email";
+    case IdentifierKind::kBankCard:
+      return "bank_card";
+    case IdentifierKind::kPassport:
+      return "passport";
+    case IdentifierKind::kIpAddress:
+      return "ip_address";
+    case IdentifierKind::kChineseName:
+      return "person_name";
+    case IdentifierKind::kAddress:
+      return "address";
+    case IdentifierKind::kMedicalRecordNumber:
+      return "medical_record_number";
+    case IdentifierKind::kUniqueCode:
+      return "unique_code";
+    case IdentifierKind::kDate:
+      return "date";
+    case IdentifierKind::kAge:
+      return "age";
+    case IdentifierKind::kSex:
+      return "sex";
+    case IdentifierKind::kPostalCode:
+      return "postal_code";
+    case IdentifierKind::kRegion:
+      return "region";
+    case IdentifierKind::kEthnicity:
+      return "ethnicity";
+    case IdentifierKind::kOccupation:
+      return "occupation";
+    case IdentifierKind::kDiagnosis:
+      return "diagnosis";
+    case IdentifierKind::kSpecialDisease:
+      return "special_disease";
   }
   return "?";
 }
@@ -398,8 +418,10 @@ bool IsSexValue(std::string_view value) {
 
 bool IsEthnicity(std::string_view value) {
   std::string text(Trim(value));
-  if (text.ends_with("族")) text = text.substr(0, text.size() - std::strlen("族"));
-  else return false;  // "汉" alone is also a surname; require the 族
+  if (text.ends_with("族"))
+    text = text.substr(0, text.size() - std::strlen("族"));
+  else
+    return false;  // "汉" alone is also a surname; require the 族
   return std::find(std::begin(kEthnicGroups), std::end(kEthnicGroups), text) != std::end(kEthnicGroups);
 }
 
@@ -431,7 +453,8 @@ bool IsIcd10Code(std::string_view value) {
   if (value.size() == 3) return true;
   if (value[3] != '.') return false;
   // Chinese national extensions (C18.900x001) are allowed after the dot.
-  return std::all_of(value.begin() + 4, value.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }) &&
+  return std::all_of(value.begin() + 4, value.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }) &&
          value.size() > 4;
 }
 

@@ -13,26 +13,26 @@
 namespace medfed {
 
 enum class IdentifierKind {
-  kResidentId,     // 居民身份证号 (GB 11643-1999), 18 or legacy 15 characters
-  kMobilePhone,    // mainland mobile, optional +86
-  kLandline,       // area code 0xx(x) and 7-8 digits
+  kResidentId,   // 居民身份证号 (GB 11643-1999), 18 or legacy 15 characters
+  kMobilePhone,  // mainland mobile, optional +86
+  kLandline,     // area code 0xx(x) and 7-8 digits
   kEmail,
-  kBankCard,       // 16-19 digits, Luhn
-  kPassport,       // PRC passport: E/G + 8 digits, or E + letter + 7 digits
-  kIpAddress,      // IPv4 or IPv6
-  kChineseName,    // 2-4 Han characters beginning with a common surname
-  kAddress,        // administrative units and street markers
+  kBankCard,             // 16-19 digits, Luhn
+  kPassport,             // PRC passport: E/G + 8 digits, or E + letter + 7 digits
+  kIpAddress,            // IPv4 or IPv6
+  kChineseName,          // 2-4 Han characters beginning with a common surname
+  kAddress,              // administrative units and street markers
   kMedicalRecordNumber,  // header evidence only (病案号, 住院号, 就诊卡号, MRN, ...)
-  kUniqueCode,     // a code unique to every record (record or sample number, pseudonym)
-  kDate,           // 2024-03-05, 2024/3/5, 2024年3月5日, 20240305, 05/03/2024
+  kUniqueCode,           // a code unique to every record (record or sample number, pseudonym)
+  kDate,                 // 2024-03-05, 2024/3/5, 2024年3月5日, 20240305, 05/03/2024
   kAge,
   kSex,
-  kPostalCode,     // 6 digits (header evidence)
-  kRegion,         // province / city names
-  kEthnicity,      // the 56 ethnic groups (汉族, 回族, ...)
-  kOccupation,     // header evidence
-  kDiagnosis,      // ICD-10 codes or disease words
-  kSpecialDisease, // HIV/AIDS, sexually transmitted, mental illness, genetic data
+  kPostalCode,      // 6 digits (header evidence)
+  kRegion,          // province / city names
+  kEthnicity,       // the 56 ethnic groups (汉族, 回族, ...)
+  kOccupation,      // header evidence
+  kDiagnosis,       // ICD-10 codes or disease words
+  kSpecialDisease,  // HIV/AIDS, sexually transmitted, mental illness, genetic data
 };
 
 const char* IdentifierKindName(IdentifierKind kind);
@@ -41,7 +41,7 @@ bool IsDirectIdentifierKind(IdentifierKind kind);
 struct ResidentIdInfo {
   std::string region_code;  // first 6 digits (GB/T 2260 county-level division)
   int year = 0, month = 0, day = 0;
-  char sex = 'U';           // 'M' odd sequence, 'F' even
+  char sex = 'U';  // 'M' odd sequence, 'F' even
 };
 
 // An 18-character ID with a valid check character and birth date, or a 15-digit legacy ID

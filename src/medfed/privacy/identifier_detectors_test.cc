@@ -73,7 +73,8 @@ TEST(IdentifierDetectorsTest, NamesAddressesAndDemographics) {
   for (const char* date : {"2024-03-05", "2024/3/5", "2024年3月5日", "20240305", "05/03/2024", "2024-03-05 14:30"}) {
     EXPECT_TRUE(IsDate(date)) << date;
   }
-  for (const char* not_date : {"2024-02-30", "13812345678", "3.5", "2024-13-01"}) EXPECT_FALSE(IsDate(not_date)) << not_date;
+  for (const char* not_date : {"2024-02-30", "13812345678", "3.5", "2024-13-01"})
+    EXPECT_FALSE(IsDate(not_date)) << not_date;
   EXPECT_TRUE(IsSexValue("女"));
   EXPECT_TRUE(IsEthnicity("回族"));
   EXPECT_FALSE(IsEthnicity("家族"));
@@ -106,7 +107,8 @@ TEST(IdentifierDetectorsTest, IdentifiersInsideFreeText) {
   // Bank cards (Luhn) and landlines with their area code inside text; look-alikes stay.
   auto kinds_in = [](const std::string& text) {
     std::vector<std::pair<IdentifierKind, std::string>> found;
-    for (const auto& finding : FindIdentifiersInText(text)) found.push_back({finding.kind, text.substr(finding.offset, finding.length)});
+    for (const auto& finding : FindIdentifiersInText(text))
+      found.push_back({finding.kind, text.substr(finding.offset, finding.length)});
     return found;
   };
   using Found = std::vector<std::pair<IdentifierKind, std::string>>;
@@ -121,7 +123,8 @@ TEST(IdentifierDetectorsTest, IdentifiersInsideFreeText) {
 TEST(IdentifierDetectorsTest, NumbersWrittenInGroupsWithSeparatorsAndOtherScripts) {
   auto found = [](const std::string& text) {
     std::vector<std::pair<IdentifierKind, std::string>> all;
-    for (const auto& finding : FindIdentifiersInText(text)) all.push_back({finding.kind, text.substr(finding.offset, finding.length)});
+    for (const auto& finding : FindIdentifiersInText(text))
+      all.push_back({finding.kind, text.substr(finding.offset, finding.length)});
     return all;
   };
   using Found = std::vector<std::pair<IdentifierKind, std::string>>;
@@ -199,7 +202,8 @@ TEST(ColumnScanTest, ValuesDecideWhatAColumnHolds) {
   EXPECT_EQ(dx.grade, 5);
   // Quasi-identifiers: sex, birth dates.
   EXPECT_EQ(ScanColumn("xb", Views({"男", "女", "女", "男"}), 0).role, ColumnRole::kQuasiIdentifier);
-  EXPECT_EQ(ScanColumn("csrq", Views({"1980-05-12", "1975/3/1", "1990年1月2日"}), 0).role, ColumnRole::kQuasiIdentifier);
+  EXPECT_EQ(ScanColumn("csrq", Views({"1980-05-12", "1975/3/1", "1990年1月2日"}), 0).role,
+            ColumnRole::kQuasiIdentifier);
   EXPECT_EQ(ScanColumn("bmi", Views({"22.5", "31.0"}), 0).role, ColumnRole::kOther);
 }
 

@@ -56,7 +56,9 @@ SampleSummary Summarize(const std::vector<uint64_t>& class_sizes) {
   return summary;
 }
 
-bool Usable(double uniques, double population) { return std::isfinite(uniques) && uniques > 0 && uniques <= population; }
+bool Usable(double uniques, double population) {
+  return std::isfinite(uniques) && uniques > 0 && uniques <= population;
+}
 
 // Zayatz (1991): the probability that a sample unique is a population unique, from the
 // hypergeometric chance of drawing exactly one member of classes of each size.
@@ -83,12 +85,12 @@ std::optional<double> Pitman(const SampleSummary& s, double population) {
   if (!(a > 0 && a < 1)) a = 0.5;
   auto score = [&](double theta, double alpha, double jacobian[4]) {
     const double x = theta / alpha;
-    const double o1 = (Digamma(x + u) - Digamma(x + 1)) / alpha;        // sum 1/(t+i a), i < u
+    const double o1 = (Digamma(x + u) - Digamma(x + 1)) / alpha;  // sum 1/(t+i a), i < u
     const double d1 = (Trigamma(x + 1) - Trigamma(x + u)) / (alpha * alpha);
-    const double o2 = Digamma(theta + n) - Digamma(theta + 1);           // sum 1/(t+i), i < n
+    const double o2 = Digamma(theta + n) - Digamma(theta + 1);  // sum 1/(t+i), i < n
     const double d2 = Trigamma(theta + 1) - Trigamma(theta + n);
-    const double o3 = (u - 1) / alpha - x * o1;                          // sum i/(t+i a)
-    const double d5 = (o1 - theta * d1) / alpha;                         // sum i/(t+i a)^2
+    const double o3 = (u - 1) / alpha - x * o1;   // sum i/(t+i a)
+    const double d5 = (o1 - theta * d1) / alpha;  // sum i/(t+i a)^2
     const double d3 = ((u - 1) - 2 * theta * o1 + theta * theta * d1) / (alpha * alpha);
     double o4 = 0, d4 = 0;
     for (const auto& [size, count] : s.histogram) {
@@ -162,7 +164,7 @@ std::optional<double> ShiftedNegativeBinomial(const SampleSummary& s, double pop
   if (f >= 1) return std::nullopt;
   double numerator = 0, denominator = 0;
   for (const auto& [size, count] : s.histogram) {
-    const double i = static_cast<double>(size), fi = static_cast<double>(count);
+    const auto i = static_cast<double>(size), fi = static_cast<double>(count);
     numerator += std::pow(1 - f, i) * fi;
     denominator += i * f * std::pow(1 - f, i - 1) * fi;
   }
@@ -172,7 +174,8 @@ std::optional<double> ShiftedNegativeBinomial(const SampleSummary& s, double pop
     const double a = std::exp(p), b = 1 / (1 + std::exp(-q)), d = (1 - f) * (1 - b);
     out[0] = classes * f * std::pow(b / (1 - d), a) * (1 + a * d / (1 - d)) / s.c1 - 1;
     out[1] = classes * f * f * a * std::pow(b, a) * (1 - b) * (2 - (1 - a) * d) / (2 * std::pow(1 - d, a + 2)) /
-                 std::max(s.c2, 1.0) - (s.c2 > 0 ? 1 : 0);
+                 std::max(s.c2, 1.0) -
+             (s.c2 > 0 ? 1 : 0);
   };
   for (double start_p : {0.0, -2.0, 2.0}) {
     for (double start_q : {0.0, -4.0, 4.0}) {
@@ -214,7 +217,7 @@ JournalistMarketerRisk PopulationTableRisk(const std::vector<uint64_t>& sample_s
   double records = 0, at_risk = 0, expected = 0;
   uint64_t smallest = UINT64_MAX;
   for (size_t j = 0; j < sample_sizes.size(); ++j) {
-    const double f = static_cast<double>(sample_sizes[j]), population = static_cast<double>(population_sizes[j]);
+    const auto f = static_cast<double>(sample_sizes[j]), population = static_cast<double>(population_sizes[j]);
     records += f;
     smallest = std::min(smallest, population_sizes[j]);
     if (1 / population > threshold) at_risk += f;

@@ -49,7 +49,7 @@ SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uin
     if (size == 1) ++unique;
     if (1.0 / static_cast<double>(size) > threshold) at_risk += size;
   }
-  const double n = static_cast<double>(records);
+  const auto n = static_cast<double>(records);
   risk.uniques = static_cast<double>(unique) / n;
   risk.highest_risk = 1.0 / static_cast<double>(risk.k);
   risk.average_risk = static_cast<double>(risk.classes) / n;

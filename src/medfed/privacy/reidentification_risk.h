@@ -15,10 +15,10 @@ namespace medfed {
 
 struct SampleRisk {
   uint64_t records = 0, classes = 0, k = 0;
-  double uniques = 0;            // fraction of records in classes of size 1
-  double highest_risk = 0;       // 1 / k
-  double average_risk = 0;       // classes / records
-  double records_at_risk = 0;    // fraction with 1/|class| > threshold
+  double uniques = 0;          // fraction of records in classes of size 1
+  double highest_risk = 0;     // 1 / k
+  double average_risk = 0;     // classes / records
+  double records_at_risk = 0;  // fraction with 1/|class| > threshold
   double threshold = 0.2;
 };
 
@@ -29,7 +29,6 @@ std::vector<uint32_t> ValueCodes(const std::vector<std::string>& values);
 std::vector<uint64_t> EquivalenceClassSizes(const std::vector<std::vector<uint32_t>>& columns, uint64_t records);
 
 // `columns[c][r]`: the code of record r's value in quasi-identifier c (missing is a code too).
-SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uint64_t records,
-                          double threshold = 0.2);
+SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uint64_t records, double threshold = 0.2);
 
 }  // namespace medfed

@@ -7,9 +7,8 @@
 
 namespace medfed::stats {
 
-CoxSiteData::CoxSiteData(Eigen::MatrixXd covariates, std::vector<double> times,
-                         std::vector<uint8_t> events, std::vector<int32_t> strata,
-                         size_t stratum_count)
+CoxSiteData::CoxSiteData(Eigen::MatrixXd covariates, std::vector<double> times, std::vector<uint8_t> events,
+                         std::vector<int32_t> strata, size_t stratum_count)
     : covariates_(std::move(covariates)),
       times_(std::move(times)),
       events_(std::move(events)),
@@ -20,8 +19,7 @@ CoxSiteData::CoxSiteData(Eigen::MatrixXd covariates, std::vector<double> times,
     order_[static_cast<size_t>(strata_[i])].push_back(static_cast<uint32_t>(i));
   }
   for (auto& rows : order_) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](uint32_t a, uint32_t b) { return times_[a] > times_[b]; });
+    std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return times_[a] > times_[b]; });
   }
 }
 
@@ -31,8 +29,8 @@ size_t CoxSiteData::events() const {
   return count;
 }
 
-Status CoxSiteData::AppendSums(const Eigen::VectorXd& beta, const std::vector<double>& event_times,
-                               CoxTies ties, std::vector<double>& out) const {
+Status CoxSiteData::AppendSums(const Eigen::VectorXd& beta, const std::vector<double>& event_times, CoxTies ties,
+                               std::vector<double>& out) const {
   CoxSumsLayout layout;
   layout.parameters = static_cast<size_t>(covariates_.cols());
   layout.strata = stratum_count_;
@@ -52,7 +50,7 @@ Status CoxSiteData::AppendSums(const Eigen::VectorXd& beta, const std::vector<do
   // Adds w x, w x x' of row `row` into a block [S0, S1(p), S2(triangle)].
   auto add_row = [&](double* block, uint32_t row, double w) {
     block[0] += w;
-    const Eigen::Index r = static_cast<Eigen::Index>(row);
+    const auto r = static_cast<Eigen::Index>(row);
     size_t k = 1 + p;
     for (size_t a = 0; a < p; ++a) {
       const double wx = w * covariates_(r, static_cast<Eigen::Index>(a));
@@ -98,7 +96,7 @@ Status CoxSiteData::AppendSums(const Eigen::VectorXd& beta, const std::vector<do
 
 CoxDerivatives CoxFromPooledSums(const std::vector<double>& pooled, const CoxSumsLayout& layout,
                                  const Eigen::VectorXd& beta) {
-  const Eigen::Index p = static_cast<Eigen::Index>(layout.parameters);
+  const auto p = static_cast<Eigen::Index>(layout.parameters);
   CoxDerivatives result;
   result.score = Eigen::VectorXd::Zero(p);
   result.information = Eigen::MatrixXd::Zero(p, p);
@@ -158,8 +156,7 @@ CoxNewton::CoxNewton(size_t parameters, double epsilon, int max_iterations)
       aliased_(parameters, false) {}
 
 void CoxNewton::Finish(const CoxDerivatives& at_point, bool converged) {
-  NormalEquationsSolution solution =
-      SolveNormalEquations(at_point.information, at_point.score);
+  NormalEquationsSolution solution = SolveNormalEquations(at_point.information, at_point.score);
   fit_.coefficients = new_beta_;
   fit_.aliased = aliased_;
   fit_.variance = solution.inverse;
@@ -173,7 +170,7 @@ void CoxNewton::Finish(const CoxDerivatives& at_point, bool converged) {
   fit_.log_likelihood = at_point.log_likelihood;
   fit_.iterations = iteration_;
   fit_.converged = converged;
-  if (!converged) fit_.warnings.push_back("Ran out of iterations and did not converge");
+  if (!converged) fit_.warnings.emplace_back("Ran out of iterations and did not converge");
 }
 
 StatusOr<bool> CoxNewton::Update(const CoxDerivatives& at_point) {
@@ -200,8 +197,9 @@ StatusOr<bool> CoxNewton::Update(const CoxDerivatives& at_point) {
   }
   const double new_log_likelihood = at_point.log_likelihood;
   if (!std::isfinite(new_log_likelihood)) {
-    return InvalidArgument("the partial likelihood is not finite; the model cannot be fitted "
-                           "(check for a covariate that separates events perfectly)");
+    return InvalidArgument(
+        "the partial likelihood is not finite; the model cannot be fitted "
+        "(check for a covariate that separates events perfectly)");
   }
   if (std::fabs(1 - log_likelihood_ / new_log_likelihood) <= epsilon_ && !halving_) {
     Finish(at_point, true);

@@ -33,9 +33,7 @@ struct CoxSumsLayout {
   size_t PerTime() const { return 1 + Block() * (ties == CoxTies::kEfron ? 2 : 1); }
   // [sum of x over events (p)] then per (stratum, time): d, S-block[, E-block]
   size_t Size() const { return parameters + strata * times * PerTime(); }
-  size_t Offset(size_t stratum, size_t time) const {
-    return parameters + (stratum * times + time) * PerTime();
-  }
+  size_t Offset(size_t stratum, size_t time) const { return parameters + (stratum * times + time) * PerTime(); }
 };
 
 // One site's rows, prepared once: covariates (already standardised), times, events, strata.
@@ -49,8 +47,8 @@ class CoxSiteData {
 
   // Appends the site's sums at coefficients `beta` over the pooled distinct event times
   // `event_times` (ascending). Fails if one of the site's own event times is not in the list.
-  Status AppendSums(const Eigen::VectorXd& beta, const std::vector<double>& event_times,
-                    CoxTies ties, std::vector<double>& out) const;
+  Status AppendSums(const Eigen::VectorXd& beta, const std::vector<double>& event_times, CoxTies ties,
+                    std::vector<double>& out) const;
 
  private:
   Eigen::MatrixXd covariates_;

@@ -22,8 +22,7 @@ StatusOr<GlmFamily> ParseGlmFamily(const std::string& name) {
   if (lower == "gaussian") return GlmFamily::kGaussian;
   if (lower == "binomial") return GlmFamily::kBinomial;
   if (lower == "poisson") return GlmFamily::kPoisson;
-  return InvalidArgument("unknown GLM family " + QuoteForMessage(name) +
-                         "; use gaussian, binomial or poisson");
+  return InvalidArgument("unknown GLM family " + QuoteForMessage(name) + "; use gaussian, binomial or poisson");
 }
 
 const char* GlmFamilyName(GlmFamily family) {
@@ -67,8 +66,7 @@ double InverseLink(GlmFamily family, double eta) {
     case GlmFamily::kGaussian:
       return eta;
     case GlmFamily::kBinomial: {
-      double t = eta < kMinusThreshold ? DBL_EPSILON
-                                       : (eta > kThreshold ? kInverseEpsilon : std::exp(eta));
+      double t = eta < kMinusThreshold ? DBL_EPSILON : (eta > kThreshold ? kInverseEpsilon : std::exp(eta));
       return t / (1 + t);
     }
     case GlmFamily::kPoisson:
@@ -83,8 +81,7 @@ double MuEta(GlmFamily family, double eta) {
       return 1.0;
     case GlmFamily::kBinomial: {
       double opexp = 1 + std::exp(eta);
-      return (eta > kThreshold || eta < kMinusThreshold) ? DBL_EPSILON
-                                                         : std::exp(eta) / (opexp * opexp);
+      return (eta > kThreshold || eta < kMinusThreshold) ? DBL_EPSILON : std::exp(eta) / (opexp * opexp);
     }
     case GlmFamily::kPoisson:
       return std::max(std::exp(eta), DBL_EPSILON);

@@ -5,9 +5,7 @@
 
 namespace medfed::stats {
 
-size_t IrlsSums::PackedSize(size_t parameters) {
-  return 4 + parameters * (parameters + 1) / 2 + parameters;
-}
+size_t IrlsSums::PackedSize(size_t parameters) { return 4 + parameters * (parameters + 1) / 2 + parameters; }
 
 void IrlsSums::AppendPacked(std::vector<double>& out) const {
   out.push_back(deviance);
@@ -27,7 +25,7 @@ IrlsSums IrlsSums::Unpack(const double* data, size_t parameters) {
   sums.log_likelihood = data[1];
   sums.invalid = data[2];
   sums.boundary = data[3];
-  const Eigen::Index p = static_cast<Eigen::Index>(parameters);
+  const auto p = static_cast<Eigen::Index>(parameters);
   sums.crossproduct.resize(p, p);
   size_t k = 4;
   for (Eigen::Index i = 0; i < p; ++i) {
@@ -42,9 +40,9 @@ IrlsSums IrlsSums::Unpack(const double* data, size_t parameters) {
   return sums;
 }
 
-IrlsSums ComputeIrlsSums(GlmFamily family, const Eigen::MatrixXd& design,
-                         const Eigen::VectorXd& response, const Eigen::VectorXd& offset,
-                         const Eigen::VectorXd* coefficients, const Eigen::VectorXd* start_mu) {
+IrlsSums ComputeIrlsSums(GlmFamily family, const Eigen::MatrixXd& design, const Eigen::VectorXd& response,
+                         const Eigen::VectorXd& offset, const Eigen::VectorXd* coefficients,
+                         const Eigen::VectorXd* start_mu) {
   const Eigen::Index n = design.rows();
   const Eigen::Index p = design.cols();
   Eigen::VectorXd eta(n);
@@ -92,12 +90,8 @@ IrlsSums ComputeIrlsSums(GlmFamily family, const Eigen::MatrixXd& design,
   return sums;
 }
 
-IrlsController::IrlsController(GlmFamily family, size_t parameters, double epsilon,
-                               int max_iterations)
-    : family_(family),
-      parameters_(parameters),
-      epsilon_(epsilon),
-      max_iterations_(max_iterations) {}
+IrlsController::IrlsController(GlmFamily family, size_t parameters, double epsilon, int max_iterations)
+    : family_(family), parameters_(parameters), epsilon_(epsilon), max_iterations_(max_iterations) {}
 
 StatusOr<bool> IrlsController::Update(const IrlsSums& pooled) {
   auto solve = [&](const IrlsSums& sums) -> Status {
@@ -133,8 +127,7 @@ StatusOr<bool> IrlsController::Update(const IrlsSums& pooled) {
     return true;
   }
   halvings_ = 0;
-  const bool converged =
-      std::fabs(deviance - previous_deviance_) / (std::fabs(deviance) + 0.1) < epsilon_;
+  const bool converged = std::fabs(deviance - previous_deviance_) / (std::fabs(deviance) + 0.1) < epsilon_;
   if (converged || iteration_ >= max_iterations_) {
     result_.coefficients = last_solution_.coefficients;
     for (Eigen::Index j = 0; j < point_.size(); ++j) {
@@ -147,11 +140,11 @@ StatusOr<bool> IrlsController::Update(const IrlsSums& pooled) {
     result_.iterations = iteration_;
     result_.rank = last_solution_.rank;
     result_.converged = converged;
-    if (!converged) result_.warnings.push_back("glm.fit: algorithm did not converge");
+    if (!converged) result_.warnings.emplace_back("glm.fit: algorithm did not converge");
     if (pooled.boundary > 0) {
-      result_.warnings.push_back(family_ == GlmFamily::kBinomial
-                                     ? "glm.fit: fitted probabilities numerically 0 or 1 occurred"
-                                     : "glm.fit: fitted rates numerically 0 occurred");
+      result_.warnings.emplace_back(family_ == GlmFamily::kBinomial
+                                        ? "glm.fit: fitted probabilities numerically 0 or 1 occurred"
+                                        : "glm.fit: fitted rates numerically 0 occurred");
     }
     return false;
   }

@@ -23,8 +23,8 @@ namespace medfed::stats {
 struct IrlsSums {
   double deviance = 0;
   double log_likelihood = 0;
-  double invalid = 0;   // rows whose mu is invalid for the family (or eta not finite)
-  double boundary = 0;  // rows with fitted values numerically 0 or 1 (R's warnings)
+  double invalid = 0;            // rows whose mu is invalid for the family (or eta not finite)
+  double boundary = 0;           // rows with fitted values numerically 0 or 1 (R's warnings)
   Eigen::MatrixXd crossproduct;  // X'WX, symmetric
   Eigen::VectorXd right_side;    // X'Wz
 
@@ -36,13 +36,12 @@ struct IrlsSums {
 
 // `coefficients` = nullptr evaluates at the family's starting values (R's mustart), or at
 // `start_mu` when that is given (R's mustart argument, used for the null model with offsets).
-IrlsSums ComputeIrlsSums(GlmFamily family, const Eigen::MatrixXd& design,
-                         const Eigen::VectorXd& response, const Eigen::VectorXd& offset,
-                         const Eigen::VectorXd* coefficients,
+IrlsSums ComputeIrlsSums(GlmFamily family, const Eigen::MatrixXd& design, const Eigen::VectorXd& response,
+                         const Eigen::VectorXd& offset, const Eigen::VectorXd* coefficients,
                          const Eigen::VectorXd* start_mu = nullptr);
 
 struct GlmFit {
-  Eigen::VectorXd coefficients;         // NaN where aliased
+  Eigen::VectorXd coefficients;  // NaN where aliased
   std::vector<bool> aliased;
   Eigen::MatrixXd covariance_unscaled;  // (X'WX)^-1 from the last weighted fit
   double deviance = 0;
@@ -55,8 +54,7 @@ struct GlmFit {
 
 class IrlsController {
  public:
-  IrlsController(GlmFamily family, size_t parameters, double epsilon = 1e-8,
-                 int max_iterations = 25);
+  IrlsController(GlmFamily family, size_t parameters, double epsilon = 1e-8, int max_iterations = 25);
 
   // True until the first Update: evaluate at the starting values, not at coefficients.
   bool AtStart() const { return iteration_ == 0; }

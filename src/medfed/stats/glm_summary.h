@@ -29,8 +29,7 @@ struct GlmSummary {
   double null_deviance = 0;
 };
 
-GlmSummary SummarizeGlm(GlmFamily family, const GlmFit& fit,
-                        const std::vector<std::string>& term_names, double observations,
-                        bool intercept, double null_deviance);
+GlmSummary SummarizeGlm(GlmFamily family, const GlmFit& fit, const std::vector<std::string>& term_names,
+                        double observations, bool intercept, double null_deviance);
 
 }  // namespace medfed::stats

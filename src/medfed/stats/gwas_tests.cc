@@ -34,9 +34,9 @@ double HardyWeinbergExactP(int homozygous1, int heterozygous, int homozygous2) {
   homr = (rare - mid) / 2;
   homc = genotypes - hets - homr;
   for (hets = mid; hets <= rare - 2; hets += 2) {
-    probabilities[static_cast<size_t>(hets + 2)] =
+    probabilities[static_cast<size_t>(hets) + 2] =
         probabilities[static_cast<size_t>(hets)] * 4.0 * homr * homc / ((hets + 2.0) * (hets + 1.0));
-    sum += probabilities[static_cast<size_t>(hets + 2)];
+    sum += probabilities[static_cast<size_t>(hets) + 2];
     --homr;
     --homc;
   }
@@ -128,8 +128,7 @@ AllelicTest NoisedAllelicChiSquare(const std::array<double, 3>& cases, const std
   const double alleles_case = case1 + case2, alleles_control = control1 + control2;
   const double pooled = (case1 + control1) / (alleles_case + alleles_control);
   const double sampling = pooled * (1 - pooled) * (1 / alleles_case + 1 / alleles_control);
-  const double noise =
-      NoiseVarianceOfMean(cases, noise_variance, 2) + NoiseVarianceOfMean(controls, noise_variance, 2);
+  const double noise = NoiseVarianceOfMean(cases, noise_variance, 2) + NoiseVarianceOfMean(controls, noise_variance, 2);
   Deflate(test.chi_square, test.p_value, sampling, noise);
   return test;
 }
@@ -150,8 +149,7 @@ TrendTest NoisedCochranArmitage(const std::array<double, 3>& cases, const std::a
   const double n = r + s;
   const double variance = squares / n - (sum / n) * (sum / n);
   const double sampling = variance * (1 / r + 1 / s);
-  const double noise =
-      NoiseVarianceOfMean(cases, noise_variance, 1) + NoiseVarianceOfMean(controls, noise_variance, 1);
+  const double noise = NoiseVarianceOfMean(cases, noise_variance, 1) + NoiseVarianceOfMean(controls, noise_variance, 1);
   Deflate(test.chi_square, test.p_value, sampling, noise);
   return test;
 }
@@ -187,8 +185,8 @@ RegressionResult GroupedLogistic(const std::array<double, 3>& trials, const std:
     const double db = (h00 * g1 - h01 * g0) / determinant;
     a += da;
     b += db;
-    const bool converged = std::fabs(loglik - previous) < 1e-10 * (std::fabs(loglik) + 1e-10) &&
-                           std::fabs(db) < 1e-8 * (1 + std::fabs(b));
+    const bool converged =
+        std::fabs(loglik - previous) < 1e-10 * (std::fabs(loglik) + 1e-10) && std::fabs(db) < 1e-8 * (1 + std::fabs(b));
     previous = loglik;
     if (converged) {
       // Information at the estimate.
@@ -213,8 +211,8 @@ RegressionResult GroupedLogistic(const std::array<double, 3>& trials, const std:
   return result;
 }
 
-RegressionResult LinearFromCrossproducts(const Eigen::MatrixXd& xtx, const Eigen::VectorXd& xty,
-                                         double yty, double n, int index) {
+RegressionResult LinearFromCrossproducts(const Eigen::MatrixXd& xtx, const Eigen::VectorXd& xty, double yty, double n,
+                                         int index) {
   RegressionResult result;
   const Eigen::Index q = xtx.rows();
   NormalEquationsSolution solution = SolveNormalEquations(xtx, xty);

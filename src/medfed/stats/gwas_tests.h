@@ -55,7 +55,7 @@ RegressionResult GroupedLogistic(const std::array<double, 3>& trials, const std:
 
 // Ordinary least squares from cross-products: X'X (q x q), X'y, y'y and n; reports the
 // coefficient at `index` with a t statistic on n - q df.
-RegressionResult LinearFromCrossproducts(const Eigen::MatrixXd& xtx, const Eigen::VectorXd& xty,
-                                         double yty, double n, int index);
+RegressionResult LinearFromCrossproducts(const Eigen::MatrixXd& xtx, const Eigen::VectorXd& xty, double yty, double n,
+                                         int index);
 
 }  // namespace medfed::stats

@@ -4,10 +4,8 @@
 
 namespace medfed::stats {
 
-std::vector<LifeTableRow> ComputeLifeTable(const std::vector<double>& boundaries,
-                                           const std::vector<double>& entering,
-                                           const std::vector<double>& withdrawn,
-                                           const std::vector<double>& died,
+std::vector<LifeTableRow> ComputeLifeTable(const std::vector<double>& boundaries, const std::vector<double>& entering,
+                                           const std::vector<double>& withdrawn, const std::vector<double>& died,
                                            const std::vector<double>& expected_sums) {
   std::vector<LifeTableRow> rows;
   double survival = 1, greenwood = 0, expected = 1;
@@ -23,8 +21,7 @@ std::vector<LifeTableRow> ComputeLifeTable(const std::vector<double>& boundaries
     if (row.effective <= 0) break;  // nobody left at risk
     row.interval_survival = 1 - row.died / row.effective;
     survival *= row.interval_survival;
-    greenwood += row.effective > row.died ? row.died / (row.effective * (row.effective - row.died))
-                                          : INFINITY;
+    greenwood += row.effective > row.died ? row.died / (row.effective * (row.effective - row.died)) : INFINITY;
     row.survival = survival;
     row.std_error = survival > 0 ? survival * std::sqrt(greenwood) : std::nan("");
     if (relative) {

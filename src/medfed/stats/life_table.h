@@ -31,10 +31,8 @@ struct LifeTableRow {
 
 // `expected_sums[i]`: sum over patients alive at the start of interval i of their expected
 // survival through the interval; empty when no expected table was supplied.
-std::vector<LifeTableRow> ComputeLifeTable(const std::vector<double>& boundaries,
-                                           const std::vector<double>& entering,
-                                           const std::vector<double>& withdrawn,
-                                           const std::vector<double>& died,
+std::vector<LifeTableRow> ComputeLifeTable(const std::vector<double>& boundaries, const std::vector<double>& entering,
+                                           const std::vector<double>& withdrawn, const std::vector<double>& died,
                                            const std::vector<double>& expected_sums);
 
 }  // namespace medfed::stats

@@ -19,10 +19,10 @@ namespace medfed::stats {
 class LogisticNewton {
  public:
   enum class State {
-    kEvaluate,     // the sites evaluate at point() (with the log-likelihood if wants_loglik())
-    kConverged,    // estimate() and inverse_information() hold the fit
-    kNotConverged, // more than max_iterations evaluations
-    kAliased,      // the coefficient of interest is not identifiable (plink2's VIF_INFINITE)
+    kEvaluate,      // the sites evaluate at point() (with the log-likelihood if wants_loglik())
+    kConverged,     // estimate() and inverse_information() hold the fit
+    kNotConverged,  // more than max_iterations evaluations
+    kAliased,       // the coefficient of interest is not identifiable (plink2's VIF_INFINITE)
   };
 
   // `start`: the first point (e.g. the null model's coefficients with 0 for the variant);

@@ -57,8 +57,8 @@ GlmFit Irls(const Data& data) {
   const Eigen::VectorXd offset = Eigen::VectorXd::Zero(data.x.rows());
   while (true) {
     const Eigen::VectorXd point = controller.point();
-    IrlsSums sums = ComputeIrlsSums(GlmFamily::kBinomial, data.x, data.y, offset,
-                                    controller.AtStart() ? nullptr : &point);
+    IrlsSums sums =
+        ComputeIrlsSums(GlmFamily::kBinomial, data.x, data.y, offset, controller.AtStart() ? nullptr : &point);
     auto more = controller.Update(sums);
     EXPECT_TRUE(more.ok());
     if (!more.ok() || !*more) break;

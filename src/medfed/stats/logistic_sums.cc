@@ -7,7 +7,7 @@ namespace medfed::stats {
 namespace {
 
 // GCC/Clang vector extension: 4 doubles (AVX2 width; the 8-wide form spills registers).
-typedef double Vec4 __attribute__((vector_size(32)));
+using Vec4 = double __attribute__((vector_size(32)));
 constexpr Eigen::Index kLanes = 4;
 
 // Out-parameter rather than a return value: returning a vector type is ABI-sensitive.
@@ -72,7 +72,8 @@ template <int... Q>
 double Dispatch(std::integer_sequence<int, Q...>, const Eigen::MatrixXd& x, const Eigen::ArrayXd& mu,
                 const Eigen::ArrayXd& y, const Eigen::ArrayXd& valid, double* score, double* information) {
   double total = 0;
-  const bool fused = ((x.cols() == Q + 1 ? (total = Fused<Q + 1>(x, mu, y, valid, score, information), true) : false) || ...);
+  const bool fused =
+      ((x.cols() == Q + 1 ? (total = Fused<Q + 1>(x, mu, y, valid, score, information), true) : false) || ...);
   return fused ? total : Blocked(x, mu, y, valid, score, information);
 }
 

@@ -7,7 +7,7 @@
 namespace medfed::stats {
 
 LogRankResult ComputeLogRank(const LogRankInput& input, int groups) {
-  const size_t g_count = static_cast<size_t>(groups);
+  const auto g_count = static_cast<size_t>(groups);
   LogRankResult result;
   result.observed.assign(g_count, 0);
   result.expected.assign(g_count, 0);
@@ -31,8 +31,7 @@ LogRankResult ComputeLogRank(const LogRankInput& input, int groups) {
         const double factor = d * (n - d) / (n * n * (n - 1));
         for (size_t a = 0; a < g_count; ++a) {
           for (size_t b = 0; b < g_count; ++b) {
-            result.variance[a][b] +=
-                factor * at_risk[a] * ((a == b ? n : 0.0) - at_risk[b]);
+            result.variance[a][b] += factor * at_risk[a] * ((a == b ? n : 0.0) - at_risk[b]);
           }
         }
       }
@@ -49,7 +48,7 @@ LogRankResult ComputeLogRank(const LogRankInput& input, int groups) {
     result.p_value = 1;
     return result;
   }
-  const Eigen::Index m = static_cast<Eigen::Index>(kept.size() - 1);
+  const auto m = static_cast<Eigen::Index>(kept.size() - 1);
   Eigen::VectorXd difference(m);
   Eigen::MatrixXd variance(m, m);
   for (Eigen::Index a = 0; a < m; ++a) {

@@ -17,7 +17,7 @@ struct LogRankResult {
   std::vector<double> observed;  // per group, summed over strata
   std::vector<double> expected;
   std::vector<std::vector<double>> variance;  // group x group
-  double statistic = 0;  // chi-square
+  double statistic = 0;                       // chi-square
   int df = 0;
   double p_value = 1;
 };

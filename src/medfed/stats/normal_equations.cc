@@ -5,8 +5,7 @@
 
 namespace medfed::stats {
 
-NormalEquationsSolution SolveNormalEquations(const Eigen::MatrixXd& crossproduct,
-                                             const Eigen::VectorXd& right_side,
+NormalEquationsSolution SolveNormalEquations(const Eigen::MatrixXd& crossproduct, const Eigen::VectorXd& right_side,
                                              double tolerance) {
   const Eigen::Index p = crossproduct.rows();
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -28,15 +27,14 @@ NormalEquationsSolution SolveNormalEquations(const Eigen::MatrixXd& crossproduct
       solution.aliased[static_cast<size_t>(j)] = true;
       continue;
     }
-    const Eigen::Index k = static_cast<Eigen::Index>(kept.size());
+    const auto k = static_cast<Eigen::Index>(kept.size());
     Eigen::VectorXd column(k);
     for (Eigen::Index i = 0; i < k; ++i) {
       Eigen::Index c = kept[static_cast<size_t>(i)];
       column[i] = crossproduct(c, j) / (scale[c] * scale[j]);
     }
     Eigen::VectorXd projected =
-        k > 0 ? factor.topLeftCorner(k, k).triangularView<Eigen::Lower>().solve(column)
-              : Eigen::VectorXd();
+        k > 0 ? factor.topLeftCorner(k, k).triangularView<Eigen::Lower>().solve(column) : Eigen::VectorXd();
     double residual = 1.0 - (k > 0 ? projected.squaredNorm() : 0.0);
     if (!(residual > tolerance)) {
       solution.aliased[static_cast<size_t>(j)] = true;
@@ -46,7 +44,7 @@ NormalEquationsSolution SolveNormalEquations(const Eigen::MatrixXd& crossproduct
     factor(k, k) = std::sqrt(residual);
     kept.push_back(j);
   }
-  const Eigen::Index rank = static_cast<Eigen::Index>(kept.size());
+  const auto rank = static_cast<Eigen::Index>(kept.size());
   solution.rank = static_cast<int>(rank);
   if (rank == 0) return solution;
 

@@ -21,8 +21,7 @@ struct NormalEquationsSolution {
   int rank = 0;
 };
 
-NormalEquationsSolution SolveNormalEquations(const Eigen::MatrixXd& crossproduct,
-                                             const Eigen::VectorXd& right_side,
+NormalEquationsSolution SolveNormalEquations(const Eigen::MatrixXd& crossproduct, const Eigen::VectorXd& right_side,
                                              double tolerance = 1e-11);
 
 }  // namespace medfed::stats

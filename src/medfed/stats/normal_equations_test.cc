@@ -25,8 +25,7 @@ TEST(NormalEquationsTest, SolvesLeastSquares) {
 TEST(NormalEquationsTest, AliasesLaterCollinearColumnsLikeR) {
   // Columns: intercept, a, 2a (aliased), b, zero column (aliased).
   Eigen::MatrixXd x(6, 5);
-  x << 1, 1, 2, 0.5, 0, 1, 2, 4, 0.1, 0, 1, 3, 6, 0.9, 0, 1, 4, 8, 0.3, 0, 1, 5, 10, 0.7, 0, 1, 6,
-      12, 0.2, 0;
+  x << 1, 1, 2, 0.5, 0, 1, 2, 4, 0.1, 0, 1, 3, 6, 0.9, 0, 1, 4, 8, 0.3, 0, 1, 5, 10, 0.7, 0, 1, 6, 12, 0.2, 0;
   Eigen::VectorXd y(6);
   y << 1, 2, 2, 4, 5, 5;
   auto solution = SolveNormalEquations(x.transpose() * x, x.transpose() * y);

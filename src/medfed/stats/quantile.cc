@@ -9,7 +9,7 @@ namespace medfed::stats {
 std::vector<uint64_t> Type7Ranks(uint64_t n, double p) {
   if (n == 0) return {};
   double h = static_cast<double>(n - 1) * p + 1;
-  uint64_t lower = static_cast<uint64_t>(std::floor(h + 4 * 2.220446e-16 * h));
+  auto lower = static_cast<uint64_t>(std::floor(h + 4 * 2.220446e-16 * h));
   lower = std::clamp<uint64_t>(lower, 1, n);
   if (static_cast<double>(lower) >= h || lower == n) return {lower};
   return {lower, lower + 1};
@@ -53,8 +53,7 @@ std::vector<uint64_t> OrderStatisticSearch::Splits() const {
   return splits;
 }
 
-void OrderStatisticSearch::Narrow(const std::vector<uint64_t>& splits,
-                                  const std::vector<double>& counts_at_or_below) {
+void OrderStatisticSearch::Narrow(const std::vector<uint64_t>& splits, const std::vector<double>& counts_at_or_below) {
   // The smallest split whose count reaches the rank bounds the answer from above; the split
   // before it (count < rank) bounds it from below.
   uint64_t new_low = low_;
@@ -70,16 +69,15 @@ void OrderStatisticSearch::Narrow(const std::vector<uint64_t>& splits,
   high_ = new_high;
 }
 
-std::vector<double> CountAtOrBelow(const std::vector<double>& values,
-                                   const std::vector<uint64_t>& splits) {
+std::vector<double> CountAtOrBelow(const std::vector<double>& values, const std::vector<uint64_t>& splits) {
   std::vector<double> counts(splits.size(), 0.0);
   std::vector<uint64_t> sorted_splits = splits;  // splits arrive ascending
   std::vector<uint64_t> histogram(splits.size() + 1, 0);
   for (double value : values) {
     if (std::isnan(value)) continue;
     uint64_t key = OrderedKey(value);
-    size_t bucket = static_cast<size_t>(
-        std::lower_bound(sorted_splits.begin(), sorted_splits.end(), key) - sorted_splits.begin());
+    size_t bucket =
+        static_cast<size_t>(std::lower_bound(sorted_splits.begin(), sorted_splits.end(), key) - sorted_splits.begin());
     ++histogram[bucket];  // key <= splits[bucket], > splits[bucket - 1]
   }
   uint64_t running = 0;

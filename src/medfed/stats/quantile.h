@@ -42,7 +42,6 @@ class OrderStatisticSearch {
 };
 
 // Local part of a round: how many of `values` (NaN skipped) have key <= each split.
-std::vector<double> CountAtOrBelow(const std::vector<double>& values,
-                                   const std::vector<uint64_t>& splits);
+std::vector<double> CountAtOrBelow(const std::vector<double>& values, const std::vector<uint64_t>& splits);
 
 }  // namespace medfed::stats

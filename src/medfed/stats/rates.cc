@@ -15,27 +15,22 @@ const std::vector<StandardPopulation>& Standards() {
       {"us2000",
        "2000 U.S. standard population, 19 age groups (Census P25-1130; SEER's standard)",
        {0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85},
-       {3794901, 15191619, 19919840, 20056779, 19819518, 18257225, 17722067, 19511370,
-        22179956, 22479229, 19805793, 17224359, 13307234, 10654272, 9409940, 8725574,
-        7414559, 4900234, 4259173}},
+       {3794901, 15191619, 19919840, 20056779, 19819518, 18257225, 17722067, 19511370, 22179956, 22479229, 19805793,
+        17224359, 13307234, 10654272, 9409940, 8725574, 7414559, 4900234, 4259173}},
       {"segi1960",
        "Segi's 1960 world standard population, 18 age groups (per 100,000)",
        {0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85},
-       {12000, 10000, 9000, 9000, 8000, 8000, 6000, 6000, 6000, 6000, 5000, 4000, 4000, 3000,
-        2000, 1000, 500, 500}},
+       {12000, 10000, 9000, 9000, 8000, 8000, 6000, 6000, 6000, 6000, 5000, 4000, 4000, 3000, 2000, 1000, 500, 500}},
       {"china2000",
        "2000 census population of China, 19 age groups (China's cancer registry standard)",
        {0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85},
-       {13793799, 55184575, 90152587, 125396633, 103031165, 94573174, 117602265, 127314298,
-        109147295, 81242945, 85521045, 63304200, 46370375, 41703848, 34780460, 25574149,
-        15928330, 7989158, 4001925}},
+       {13793799, 55184575, 90152587, 125396633, 103031165, 94573174, 117602265, 127314298, 109147295, 81242945,
+        85521045, 63304200, 46370375, 41703848, 34780460, 25574149, 15928330, 7989158, 4001925}},
   };
   return standards;
 }
 
-double GammaQuantileScaled(double p, double shape, double scale) {
-  return GammaQuantile(p, shape) * scale;
-}
+double GammaQuantileScaled(double p, double shape, double scale) { return GammaQuantile(p, shape) * scale; }
 
 }  // namespace
 
@@ -63,8 +58,8 @@ StatusOr<double> AgeGroupLowerBound(const std::string& label) {
                            "\"05-09\", \"85+\")");
   }
   std::string_view rest = TrimWhitespace(text.substr(end));
-  if (!rest.empty() && rest != "+" && rest[0] != '-' && rest != "years" &&
-      !StartsWith(rest, "-") && !StartsWith(rest, "+")) {
+  if (!rest.empty() && rest != "+" && rest[0] != '-' && rest != "years" && !StartsWith(rest, "-") &&
+      !StartsWith(rest, "+")) {
     return InvalidArgument("age group " + QuoteForMessage(label) + " is not understood");
   }
   return std::stod(std::string(text.substr(0, end)));
@@ -73,13 +68,12 @@ StatusOr<double> AgeGroupLowerBound(const std::string& label) {
 StatusOr<AgeAlignment> AlignAgeGroups(const std::vector<double>& data_lower_bounds,
                                       const StandardPopulation& standard) {
   if (data_lower_bounds.empty() || data_lower_bounds.front() != 0) {
-    return InvalidArgument("the age groups must start at 0 (the standard population " +
-                           standard.name + " covers all ages)");
+    return InvalidArgument("the age groups must start at 0 (the standard population " + standard.name +
+                           " covers all ages)");
   }
   std::vector<double> common;
   for (double bound : data_lower_bounds) {
-    if (std::find(standard.lower_bounds.begin(), standard.lower_bounds.end(), bound) !=
-        standard.lower_bounds.end()) {
+    if (std::find(standard.lower_bounds.begin(), standard.lower_bounds.end(), bound) != standard.lower_bounds.end()) {
       common.push_back(bound);
     }
   }
@@ -116,10 +110,8 @@ RateEstimate CrudeRate(double cases, double population, double per, double confi
   return estimate;
 }
 
-StatusOr<RateEstimate> AgeAdjustedRate(const std::vector<double>& cases,
-                                       const std::vector<double>& population,
-                                       const std::vector<double>& standard, double per,
-                                       double confidence) {
+StatusOr<RateEstimate> AgeAdjustedRate(const std::vector<double>& cases, const std::vector<double>& population,
+                                       const std::vector<double>& standard, double per, double confidence) {
   const double total_standard = std::accumulate(standard.begin(), standard.end(), 0.0);
   RateEstimate estimate;
   double y = 0, v = 0, weight_sum = 0, weight_square_sum = 0;

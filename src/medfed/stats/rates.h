@@ -27,12 +27,11 @@ std::vector<std::string> StandardPopulationNames();
 // Age groups shared by the data and the standard: the data's group boundaries and the
 // standard's are intersected; both are then collapsed onto the common groups.
 struct AgeAlignment {
-  std::vector<double> lower_bounds;        // common groups
-  std::vector<size_t> data_to_common;      // data group -> common group
-  std::vector<double> standard_population; // per common group
+  std::vector<double> lower_bounds;         // common groups
+  std::vector<size_t> data_to_common;       // data group -> common group
+  std::vector<double> standard_population;  // per common group
 };
-StatusOr<AgeAlignment> AlignAgeGroups(const std::vector<double>& data_lower_bounds,
-                                      const StandardPopulation& standard);
+StatusOr<AgeAlignment> AlignAgeGroups(const std::vector<double>& data_lower_bounds, const StandardPopulation& standard);
 
 // Parses an age-group label ("00", "0", "01-04", "1-4", "85+", "85 +", "85-89") or a number
 // to the lower bound of its group.
@@ -53,9 +52,7 @@ RateEstimate CrudeRate(double cases, double population, double per, double confi
 // Age-adjusted rate: sum_i (cases_i / population_i) * per * standard_i / sum(standard).
 // Groups with zero population and zero cases contribute nothing; zero population with
 // cases is an error.
-StatusOr<RateEstimate> AgeAdjustedRate(const std::vector<double>& cases,
-                                       const std::vector<double>& population,
-                                       const std::vector<double>& standard, double per,
-                                       double confidence = 0.95);
+StatusOr<RateEstimate> AgeAdjustedRate(const std::vector<double>& cases, const std::vector<double>& population,
+                                       const std::vector<double>& standard, double per, double confidence = 0.95);
 
 }  // namespace medfed::stats

@@ -13,9 +13,8 @@ namespace {
 // and the crude rate are from tests/golden/rates_reference.R (the formulas written out in R).
 const std::vector<double> kCount = {29,   87,   67,   71,   87,   177,  290,  657,  1072, 1691,
                                     2428, 2931, 2881, 2817, 2817, 2744, 2634, 1884, 1705};
-const std::vector<double> kPopulation = {139879, 553189, 736212, 770999, 651390, 639159, 676354,
-                                         736557, 724826, 700200, 617437, 516541, 361170, 259440,
-                                         206204, 172087, 142958, 99654,  92692};
+const std::vector<double> kPopulation = {139879, 553189, 736212, 770999, 651390, 639159, 676354, 736557, 724826, 700200,
+                                         617437, 516541, 361170, 259440, 206204, 172087, 142958, 99654,  92692};
 
 TEST(RatesTest, ReproducesSeerTutorialAgeAdjustedRate) {
   auto standard = FindStandardPopulation("us2000");

@@ -5,8 +5,8 @@
 namespace medfed::stats {
 
 ColumnStandardization ColumnStandardization::FromMoments(const std::vector<double>& sums,
-                                                         const std::vector<double>& sums_of_squares,
-                                                         double rows, int intercept_column) {
+                                                         const std::vector<double>& sums_of_squares, double rows,
+                                                         int intercept_column) {
   ColumnStandardization result;
   result.intercept_column_ = intercept_column;
   const size_t p = sums.size();
@@ -31,8 +31,7 @@ ColumnStandardization ColumnStandardization::FromMoments(const std::vector<doubl
 }
 
 ColumnStandardization ColumnStandardization::FromParameters(const std::vector<double>& centers,
-                                                            const std::vector<double>& scales,
-                                                            int intercept_column) {
+                                                            const std::vector<double>& scales, int intercept_column) {
   ColumnStandardization result;
   result.centers_ = centers;
   result.scales_ = scales;
@@ -42,7 +41,7 @@ ColumnStandardization ColumnStandardization::FromParameters(const std::vector<do
 
 void ColumnStandardization::Apply(Eigen::MatrixXd& design) const {
   for (Eigen::Index j = 0; j < design.cols(); ++j) {
-    size_t c = static_cast<size_t>(j);
+    auto c = static_cast<size_t>(j);
     if (static_cast<int>(j) == intercept_column_) continue;
     if (centers_[c] != 0 && intercept_column_ >= 0) {
       design.col(j).array() -= centers_[c] * design.col(intercept_column_).array();
@@ -52,10 +51,10 @@ void ColumnStandardization::Apply(Eigen::MatrixXd& design) const {
 }
 
 Eigen::MatrixXd ColumnStandardization::Transform() const {
-  const Eigen::Index p = static_cast<Eigen::Index>(scales_.size());
+  const auto p = static_cast<Eigen::Index>(scales_.size());
   Eigen::MatrixXd transform = Eigen::MatrixXd::Zero(p, p);
   for (Eigen::Index j = 0; j < p; ++j) {
-    size_t c = static_cast<size_t>(j);
+    auto c = static_cast<size_t>(j);
     transform(j, j) = 1.0 / scales_[c];
     if (intercept_column_ >= 0 && static_cast<int>(j) != intercept_column_) {
       transform(intercept_column_, j) = -centers_[c] / scales_[c];

@@ -20,12 +20,10 @@ class ColumnStandardization {
   ColumnStandardization() = default;
   // From pooled sums of each column and of its squares over `rows` rows. Only non-intercept
   // columns are centred, and only when the model has an intercept.
-  static ColumnStandardization FromMoments(const std::vector<double>& sums,
-                                           const std::vector<double>& sums_of_squares,
+  static ColumnStandardization FromMoments(const std::vector<double>& sums, const std::vector<double>& sums_of_squares,
                                            double rows, int intercept_column);
   // Reconstructs one from the values a hub sends to the sites.
-  static ColumnStandardization FromParameters(const std::vector<double>& centers,
-                                              const std::vector<double>& scales,
+  static ColumnStandardization FromParameters(const std::vector<double>& centers, const std::vector<double>& scales,
                                               int intercept_column);
 
   const std::vector<double>& centers() const { return centers_; }

@@ -18,7 +18,8 @@ TEST(KaplanMeierTest, HandComputedCurve) {
   EXPECT_NEAR(curve.steps[2].survival, 6.0 / 7 * 5.0 / 6 * 3.0 / 5, 1e-15);
   double greenwood = 1.0 / (7 * 6) + 1.0 / (6 * 5) + 2.0 / (5 * 3);
   EXPECT_NEAR(curve.steps[2].std_error, curve.steps[2].survival * std::sqrt(greenwood), 1e-15);
-  EXPECT_NEAR(curve.steps[2].lower, curve.steps[2].survival * std::exp(-1.959963984540054 * std::sqrt(greenwood)), 1e-12);
+  EXPECT_NEAR(curve.steps[2].lower, curve.steps[2].survival * std::exp(-1.959963984540054 * std::sqrt(greenwood)),
+              1e-12);
   // S: .857 .714 .429 .286 0 -> median is the first time S <= 0.5: 3
   EXPECT_EQ(curve.median, 3);
   EXPECT_TRUE(std::isnan(curve.steps[4].std_error));  // S = 0
@@ -82,8 +83,8 @@ TEST(CoxTest, SumsSplitOverSitesGiveTheSameDerivatives) {
   std::vector<double> pu, pd;
   ASSERT_TRUE(all.AppendSums(up, event_times, CoxTies::kEfron, pu).ok());
   ASSERT_TRUE(all.AppendSums(down, event_times, CoxTies::kEfron, pd).ok());
-  double numeric = (CoxFromPooledSums(pu, layout, up).log_likelihood -
-                    CoxFromPooledSums(pd, layout, down).log_likelihood) / 2e-6;
+  double numeric =
+      (CoxFromPooledSums(pu, layout, up).log_likelihood - CoxFromPooledSums(pd, layout, down).log_likelihood) / 2e-6;
   EXPECT_NEAR(d.score[0], numeric, 1e-6);
 }
 

@@ -50,8 +50,7 @@ std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options) 
     DeterministicRandom random(options.seed * 1000003 + s * 7919 + 17);
     // Hospitals differ in case mix: later sites see older, more advanced patients.
     const double age_shift = 3.0 * static_cast<double>(s);
-    const std::vector<double> stage_weights = {0.18 - 0.03 * s, 0.36, 0.33 + 0.02 * s,
-                                               0.13 + 0.01 * s};
+    const std::vector<double> stage_weights = {0.18 - 0.03 * s, 0.36, 0.33 + 0.02 * s, 0.13 + 0.01 * s};
     std::string csv =
         "id,city,age,sex,stage,rx,nodes,differ,obstruct,cea,bmi,time,status,recurrence,visits,"
         "fu_years";
@@ -80,8 +79,8 @@ std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options) 
       // Death: Weibull proportional hazards.
       double linear = 0.025 * (age - 60) + 0.55 * static_cast<double>(stage) +
                       0.06 * static_cast<double>(std::min<int64_t>(nodes, 20)) +
-                      (arm == 2 ? -0.38 : (arm == 1 ? -0.05 : 0.0)) + (female ? -0.1 : 0.0) +
-                      (obstruct ? 0.25 : 0.0) + 0.25 * static_cast<double>(differ);
+                      (arm == 2 ? -0.38 : (arm == 1 ? -0.05 : 0.0)) + (female ? -0.1 : 0.0) + (obstruct ? 0.25 : 0.0) +
+                      0.25 * static_cast<double>(differ);
       for (int k = 0; k < options.extra_covariates; ++k) {
         linear += 0.08 * (k % 3 == 0 ? 1 : -0.5) * extra[static_cast<size_t>(k)];
       }
@@ -94,8 +93,7 @@ std::vector<std::string> GenerateColorectalCohort(const CohortOptions& options) 
 
       // Recurrence: logistic.
       double logit = -2.4 + 0.62 * static_cast<double>(stage) + 0.09 * static_cast<double>(nodes) +
-                     (arm == 2 ? -0.55 : (arm == 1 ? -0.1 : 0.0)) + 0.012 * (age - 60) +
-                     (obstruct ? 0.3 : 0.0);
+                     (arm == 2 ? -0.55 : (arm == 1 ? -0.1 : 0.0)) + 0.012 * (age - 60) + (obstruct ? 0.3 : 0.0);
       int recurrence = random.Bernoulli(1 / (1 + std::exp(-logit))) ? 1 : 0;
 
       // Hospital visits over follow-up: Poisson with exposure.

@@ -10,9 +10,8 @@ namespace medfed::synth {
 namespace {
 
 // GRCh38 chromosome lengths in Mb (1-22), for realistic spacing on the Manhattan plot.
-constexpr double kChromosomeMb[22] = {248.9, 242.2, 198.3, 190.2, 181.5, 170.8, 159.3, 145.1,
-                                      138.4, 133.8, 135.1, 133.3, 114.4, 107.0, 102.0, 90.3,
-                                      83.3,  80.4,  58.6,  64.4,  46.7,  50.8};
+constexpr double kChromosomeMb[22] = {248.9, 242.2, 198.3, 190.2, 181.5, 170.8, 159.3, 145.1, 138.4, 133.8, 135.1,
+                                      133.3, 114.4, 107.0, 102.0, 90.3,  83.3,  80.4,  58.6,  64.4,  46.7,  50.8};
 constexpr double kCausalOddsRatios[] = {1.9, 1.8, 1.7, 1.5, 1.35};
 constexpr double kFst = 0.015;
 
@@ -50,9 +49,11 @@ std::vector<GenotypeSite> GenerateGenotypeCohort(const GenotypeCohortOptions& op
   std::vector<Variant> variants;
   const char bases[] = {'A', 'C', 'G', 'T'};
   for (int c = 0; c < chromosome_count; ++c) {
-    const auto count = static_cast<size_t>(std::round(static_cast<double>(options.variants) * kChromosomeMb[c] / genome));
+    const auto count =
+        static_cast<size_t>(std::round(static_cast<double>(options.variants) * kChromosomeMb[c] / genome));
     std::vector<int64_t> positions;
-    for (size_t v = 0; v < count; ++v) positions.push_back(1 + static_cast<int64_t>(random.Uniform() * kChromosomeMb[c] * 1e6));
+    for (size_t v = 0; v < count; ++v)
+      positions.push_back(1 + static_cast<int64_t>(random.Uniform() * kChromosomeMb[c] * 1e6));
     std::sort(positions.begin(), positions.end());
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
     for (int64_t position : positions) {
@@ -71,7 +72,8 @@ std::vector<GenotypeSite> GenerateGenotypeCohort(const GenotypeCohortOptions& op
       // Ancestral frequency, then each population drifts from it (variance F p (1 - p)).
       const double ancestral = random.Uniform(0.03, 0.5);
       for (double& frequency : variant.frequency) {
-        frequency = std::clamp(ancestral + random.Normal() * std::sqrt(kFst * ancestral * (1 - ancestral)), 0.005, 0.995);
+        frequency =
+            std::clamp(ancestral + random.Normal() * std::sqrt(kFst * ancestral * (1 - ancestral)), 0.005, 0.995);
       }
       variants.push_back(variant);
     }
@@ -114,7 +116,8 @@ std::vector<GenotypeSite> GenerateGenotypeCohort(const GenotypeCohortOptions& op
       for (size_t i = 0; i < n; ++i) {
         const double a = sites[s][i].ancestry;
         const double frequency = (1 - a) * variant.frequency[0] + a * variant.frequency[1];
-        const int alt_copies = static_cast<int>(random.Bernoulli(frequency)) + static_cast<int>(random.Bernoulli(frequency));
+        const int alt_copies =
+            static_cast<int>(random.Bernoulli(frequency)) + static_cast<int>(random.Bernoulli(frequency));
         risk[s][i] += variant.log_odds_ratio * alt_copies;
         // .bed codes with A1 = ALT: 00 two ALT, 10 one, 11 none, 01 missing.
         int code = alt_copies == 2 ? 0 : alt_copies == 1 ? 2 : 3;

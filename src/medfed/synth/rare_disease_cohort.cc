@@ -22,8 +22,8 @@ int FeatureId(int system, int group, int feature) { return 10000 + system * 100 
 
 RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options) {
   RareDiseaseNetwork network;
-  const char* systems[kSystems] = {"nervous system", "skeletal system", "eye", "ear", "heart",
-                                   "kidney", "skin", "immune system", "metabolism", "growth"};
+  const char* systems[kSystems] = {"nervous system", "skeletal system", "eye",        "ear",   "heart", "kidney",
+                                   "skin",           "immune system",   "metabolism", "growth"};
   std::string& obo = network.ontology_obo;
   obo = "format-version: 1.2\nontology: syn\n! Synthetic phenotype ontology for medfed's demo and tests (not HPO).\n\n";
   obo += "[Term]\nid: " + Id(1) + "\nname: All\n\n";
@@ -34,8 +34,8 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
       obo += "[Term]\nid: " + Id(GroupId(s, g)) + "\nname: " + systems[s] + " abnormality, group " +
              std::to_string(g + 1) + "\nis_a: " + Id(SystemId(s)) + "\n\n";
       for (int f = 0; f < kFeatures; ++f) {
-        obo += "[Term]\nid: " + Id(FeatureId(s, g, f)) + "\nname: " + systems[s] + " feature " +
-               std::to_string(g + 1) + "." + std::to_string(f + 1) + "\nis_a: " + Id(GroupId(s, g)) + "\n\n";
+        obo += "[Term]\nid: " + Id(FeatureId(s, g, f)) + "\nname: " + systems[s] + " feature " + std::to_string(g + 1) +
+               "." + std::to_string(f + 1) + "\nis_a: " + Id(GroupId(s, g)) + "\n\n";
       }
     }
   }
@@ -46,7 +46,8 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
     const int first = static_cast<int>(random() % kSystems), second = static_cast<int>(random() % kSystems);
     while (features.size() < kDiseaseFeatures) {
       const int system = features.size() % 2 ? second : first;
-      const int feature = FeatureId(system, static_cast<int>(random() % kGroups), static_cast<int>(random() % kFeatures));
+      const int feature =
+          FeatureId(system, static_cast<int>(random() % kGroups), static_cast<int>(random() % kFeatures));
       if (std::find(features.begin(), features.end(), feature) == features.end()) features.push_back(feature);
     }
   }
@@ -70,9 +71,9 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
       }
       const int noise = 1 + static_cast<int>(random() % 2);
       for (int n = 0; n < noise; ++n) {
-        terms += (terms.empty() ? "" : ";") + Id(FeatureId(static_cast<int>(random() % kSystems),
-                                                          static_cast<int>(random() % kGroups),
-                                                          static_cast<int>(random() % kFeatures)));
+        terms += (terms.empty() ? "" : ";") +
+                 Id(FeatureId(static_cast<int>(random() % kSystems), static_cast<int>(random() % kGroups),
+                              static_cast<int>(random() % kFeatures)));
       }
       char id[32];
       std::snprintf(id, sizeof id, "P%c%06d", static_cast<char>('A' + site), next_patient++);

@@ -8,9 +8,8 @@
 namespace medfed::synth {
 namespace {
 
-const char* const kGroups[] = {"00",    "01-04", "05-09", "10-14", "15-19", "20-24", "25-29",
-                               "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64",
-                               "65-69", "70-74", "75-79", "80-84", "85+"};
+const char* const kGroups[] = {"00",    "01-04", "05-09", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44",
+                               "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+"};
 const int kLower[] = {0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85};
 // Age structure (share of the population), close to an urban Chinese city around 2020.
 const double kShare[] = {0.010, 0.040, 0.052, 0.050, 0.048, 0.058, 0.078, 0.090, 0.080, 0.075,
@@ -32,8 +31,7 @@ std::vector<RegistryExtract> GenerateRegistryExtracts(const RegistryOptions& opt
       for (const char* sex : {"F", "M"}) {
         for (size_t g = 0; g < 19; ++g) {
           double share = kShare[g] * (kLower[g] >= 60 ? ageing : 1.0);
-          double population = std::round(options.populations[r] * share / 2 *
-                                          (1 + 0.01 * (year - options.years[0])));
+          double population = std::round(options.populations[r] * share / 2 * (1 + 0.01 * (year - options.years[0])));
           char line[96];
           std::snprintf(line, sizeof(line), "%s,%s,%d,%.0f\n", kGroups[g], sex, year, population);
           extract.population_csv += line;
@@ -46,8 +44,7 @@ std::vector<RegistryExtract> GenerateRegistryExtracts(const RegistryOptions& opt
             const int age = kLower[g] + static_cast<int>(random.Below(static_cast<uint64_t>(width)));
             const double u = random.Uniform();
             const char* site = u < 0.55 ? "C18" : (u < 0.65 ? "C19" : "C20");
-            std::snprintf(line, sizeof(line), "R%zu-%06d,%d,%s,%d,%s\n", r + 1, ++case_id, age, sex,
-                          year, site);
+            std::snprintf(line, sizeof(line), "R%zu-%06d,%d,%s,%d,%s\n", r + 1, ++case_id, age, sex, year, site);
             extract.cases_csv += line;
           }
         }

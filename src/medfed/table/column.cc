@@ -46,8 +46,7 @@ Column Column::Booleans(std::string name, std::vector<int8_t> values) {
   return column;
 }
 
-Column Column::Factor(std::string name, std::vector<int32_t> codes,
-                      std::vector<std::string> levels) {
+Column Column::Factor(std::string name, std::vector<int32_t> codes, std::vector<std::string> levels) {
   Column column;
   column.name_ = std::move(name);
   column.type_ = ColumnType::kString;
@@ -56,8 +55,7 @@ Column Column::Factor(std::string name, std::vector<int32_t> codes,
   return column;
 }
 
-Column Column::FromStrings(std::string name,
-                           const std::vector<std::optional<std::string>>& values) {
+Column Column::FromStrings(std::string name, const std::vector<std::optional<std::string>>& values) {
   std::map<std::string, int32_t> index;
   for (const auto& value : values) {
     if (value) index.emplace(*value, 0);

@@ -52,8 +52,7 @@ class Column {
   static Column Floats(std::string name, std::vector<double> values);
   static Column Booleans(std::string name, std::vector<int8_t> values);
   // `codes` index into `levels`; levels must be sorted and unique.
-  static Column Factor(std::string name, std::vector<int32_t> codes,
-                       std::vector<std::string> levels);
+  static Column Factor(std::string name, std::vector<int32_t> codes, std::vector<std::string> levels);
   // Builds a factor column from text values (empty optional = missing), levels sorted.
   static Column FromStrings(std::string name, const std::vector<std::optional<std::string>>& values);
   // A text column whose factor coding is built on first use.
@@ -78,8 +77,7 @@ class Column {
   double NumericValue(size_t row) const {
     switch (type_) {
       case ColumnType::kInteger:
-        return integers_[row] == kMissingInteger ? std::nan("")
-                                                 : static_cast<double>(integers_[row]);
+        return integers_[row] == kMissingInteger ? std::nan("") : static_cast<double>(integers_[row]);
       case ColumnType::kFloat:
         return floats_[row];
       case ColumnType::kBoolean:

@@ -50,9 +50,8 @@ inline size_t FindSpecial(std::string_view text, size_t position, char delimiter
   const __m128i quotes = _mm_set1_epi8('"');
   while (position + 16 <= size) {
     __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + position));
-    __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(chunk, delimiters), _mm_cmpeq_epi8(chunk, newlines)),
-        _mm_or_si128(_mm_cmpeq_epi8(chunk, returns), _mm_cmpeq_epi8(chunk, quotes)));
+    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, delimiters), _mm_cmpeq_epi8(chunk, newlines)),
+                                _mm_or_si128(_mm_cmpeq_epi8(chunk, returns), _mm_cmpeq_epi8(chunk, quotes)));
     int mask = _mm_movemask_epi8(hits);
     if (mask != 0) return position + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
     position += 16;
@@ -82,8 +81,7 @@ class RecordParser {
 
   // Parses the record starting at the current position into `fields`. Blank lines are skipped
   // first. Returns false at the end of the text.
-  StatusOr<bool> Next(std::vector<RawField>& fields, uint64_t& record_line,
-                      size_t& record_offset) {
+  StatusOr<bool> Next(std::vector<RawField>& fields, uint64_t& record_line, size_t& record_offset) {
     SkipBlankLines();
     if (AtEnd()) return false;
     record_line = line_;
@@ -102,10 +100,9 @@ class RecordParser {
                          "a quoted field is never closed (the file ends inside it); add the "
                          "missing closing quote, or double any quote inside the value (\"\")");
           }
-          size_t quote = static_cast<size_t>(static_cast<const char*>(found) - text_.data());
+          auto quote = static_cast<size_t>(static_cast<const char*>(found) - text_.data());
           line_ += static_cast<uint64_t>(
-              std::count(text_.begin() + static_cast<long>(position_),
-                         text_.begin() + static_cast<long>(quote), '\n'));
+              std::count(text_.begin() + static_cast<long>(position_), text_.begin() + static_cast<long>(quote), '\n'));
           if (quote + 1 < size && text_[quote + 1] == '"') {
             field.escaped = true;
             position_ = quote + 2;
@@ -120,8 +117,7 @@ class RecordParser {
           // Allow blanks between the closing quote and the delimiter.
           size_t look = position_;
           while (look < size && (text_[look] == ' ' || text_[look] == '\t')) ++look;
-          if (look < size && text_[look] != delimiter_ && text_[look] != '\n' &&
-              text_[look] != '\r') {
+          if (look < size && text_[look] != delimiter_ && text_[look] != '\n' && text_[look] != '\r') {
             return Error(line_, fields.size(),
                          "unexpected text after a closing quote; quote the whole value and "
                          "double the quotes inside it (\"\")");
@@ -155,8 +151,8 @@ class RecordParser {
   }
 
   Status Error(uint64_t line, size_t field_index, const std::string& what) const {
-    return InvalidArgument(source_ + ":" + std::to_string(line) + ": column " +
-                           std::to_string(field_index + 1) + ": " + what);
+    return InvalidArgument(source_ + ":" + std::to_string(line) + ": column " + std::to_string(field_index + 1) + ": " +
+                           what);
   }
 
  private:
@@ -195,9 +191,8 @@ struct Classified {
 };
 
 // Exact powers of ten up to 1e22 (all representable in a double).
-constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 // Plain decimals ("-12", "3.25") with at most 15 significant digits: the integer mantissa and
 // the power of ten are both exact doubles, so one IEEE division gives the correctly rounded
@@ -247,8 +242,8 @@ Classified Classify(std::string_view text) {
   if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.') {
     if (ParseSimpleDecimal(text, value)) return value;
   }
-  if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' ||
-      first == 'I' || first == 'i' || first == 'n') {
+  if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.' || first == 'I' || first == 'i' ||
+      first == 'n') {
     std::string_view digits = text;
     if (digits.front() == '+') digits.remove_prefix(1);
     const char* end = digits.data() + digits.size();
@@ -437,8 +432,8 @@ class ColumnBuilder {
 std::string LocateByte(std::string_view text, size_t offset, const std::string& source, char delimiter) {
   size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   line_start = (line_start == std::string_view::npos || offset == 0) ? 0 : line_start + 1;
-  uint64_t line = 1 + static_cast<uint64_t>(
-                          std::count(text.begin(), text.begin() + static_cast<long>(line_start), '\n'));
+  uint64_t line =
+      1 + static_cast<uint64_t>(std::count(text.begin(), text.begin() + static_cast<long>(line_start), '\n'));
   size_t column = 1;
   bool quoted = false;
   for (size_t i = line_start; i < offset; ++i) {
@@ -455,8 +450,8 @@ std::string ByteText(char c) {
 }
 
 Status Utf8Error(std::string_view text, size_t offset, const std::string& source, char delimiter) {
-  return InvalidArgument(LocateByte(text, offset, source, delimiter) + "invalid UTF-8 (byte " +
-                         ByteText(text[offset]) + "); save the file as UTF-8 (it may be GBK or Latin-1)");
+  return InvalidArgument(LocateByte(text, offset, source, delimiter) + "invalid UTF-8 (byte " + ByteText(text[offset]) +
+                         "); save the file as UTF-8 (it may be GBK or Latin-1)");
 }
 
 // Offset of the first control character other than tab, CR and LF (a NUL byte, an escape
@@ -464,23 +459,22 @@ Status Utf8Error(std::string_view text, size_t offset, const std::string& source
 // string, and no clinical value holds one.
 size_t FindControlCharacter(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
   }
   return std::string_view::npos;
 }
 
 // Parses `text`, which `owner` keeps alive for as long as any text column refers to it.
-StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view text,
-                             const std::string& source, const CsvOptions& options) {
+StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view text, const std::string& source,
+                             const CsvOptions& options) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
     return Utf8Error(text, bad, source, options.delimiter);
   }
   if (size_t bad = FindControlCharacter(text); bad != std::string_view::npos) {
     return InvalidArgument(LocateByte(text, bad, source, options.delimiter) + "control character " +
-                           ByteText(text[bad]) +
-                           (text[bad] == '\0' ? " (a NUL byte)" : "") +
+                           ByteText(text[bad]) + (text[bad] == '\0' ? " (a NUL byte)" : "") +
                            " in the file; remove it (the export may be binary or damaged)");
   }
   RecordParser parser(text, source, options.delimiter);
@@ -489,8 +483,9 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
   size_t record_offset = 0;
   ASSIGN_OR_RETURN(bool has_header, parser.Next(fields, record_line, record_offset));
   if (!has_header) {
-    return InvalidArgument(source + ": the file is empty; a CSV file needs a header line "
-                                    "naming its columns");
+    return InvalidArgument(source +
+                           ": the file is empty; a CSV file needs a header line "
+                           "naming its columns");
   }
   std::vector<ColumnBuilder> builders;
   std::vector<bool> keep_blanks;
@@ -498,13 +493,12 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
   for (size_t c = 0; c < fields.size(); ++c) {
     std::string name = fields[c].escaped ? Unescape(fields[c].text) : std::string(fields[c].text);
     if (name.empty()) {
-      return InvalidArgument(source + ":" + std::to_string(record_line) + ": column " +
-                             std::to_string(c + 1) +
+      return InvalidArgument(source + ":" + std::to_string(record_line) + ": column " + std::to_string(c + 1) +
                              " has no name in the header; every column needs a name");
     }
     if (!seen.insert(name).second) {
-      return InvalidArgument(source + ":" + std::to_string(record_line) + ": column " +
-                             std::to_string(c + 1) + ": the name " + QuoteForMessage(name) +
+      return InvalidArgument(source + ":" + std::to_string(record_line) + ": column " + std::to_string(c + 1) +
+                             ": the name " + QuoteForMessage(name) +
                              " appears twice in the header; column names must be unique");
     }
     const bool as_text =
@@ -528,9 +522,8 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
     ASSIGN_OR_RETURN(bool more, parser.Next(fields, record_line, record_offset));
     if (!more) break;
     if (fields.size() != width) {
-      return InvalidArgument(source + ":" + std::to_string(record_line) + ": expected " +
-                             std::to_string(width) + " fields (as in the header), found " +
-                             std::to_string(fields.size()) +
+      return InvalidArgument(source + ":" + std::to_string(record_line) + ": expected " + std::to_string(width) +
+                             " fields (as in the header), found " + std::to_string(fields.size()) +
                              "; check for an unquoted delimiter inside a value or a missing "
                              "field");
     }
@@ -557,8 +550,7 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
         ASSIGN_OR_RETURN(bool ok, replay.Next(replay_fields, line, offset));
         (void)ok;
         const RawField& old = replay_fields[c];
-        Classified old_value =
-            old.escaped ? Classified{ValueKind::kText} : Classify(old.text);
+        Classified old_value = old.escaped ? Classified{ValueKind::kText} : Classify(old.text);
         builder.AddText(old.text, old.escaped, old_value.kind, line);
       }
       builder.AddText(field.text, field.escaped, value.kind, record_line);
@@ -576,8 +568,7 @@ StatusOr<Table> ParseCsvText(std::shared_ptr<const void> owner, std::string_view
 
 }  // namespace
 
-StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
-                         const CsvOptions& options) {
+StatusOr<Table> ParseCsv(std::string_view text, const std::string& source, const CsvOptions& options) {
   auto copy = std::make_shared<const std::string>(text);
   return ParseCsvText(copy, *copy, source, options);
 }

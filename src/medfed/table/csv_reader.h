@@ -33,7 +33,6 @@ struct CsvOptions {
 StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options = {});
 
 // Parses CSV text held in memory; `source` names it in error messages.
-StatusOr<Table> ParseCsv(std::string_view text, const std::string& source,
-                         const CsvOptions& options = {});
+StatusOr<Table> ParseCsv(std::string_view text, const std::string& source, const CsvOptions& options = {});
 
 }  // namespace medfed

@@ -69,8 +69,8 @@ TEST(CsvReaderTest, TextColumnsKeepTheFilesBytes) {
   ASSERT_TRUE(table.ok()) << table.status();
   const Column& id = table->column(0);
   ASSERT_EQ(id.type(), ColumnType::kString);
-  EXPECT_EQ(id.RawText(0), "007");    // not the number 7
-  EXPECT_EQ(id.RawText(1), " 12 ");   // blanks kept: the caller decides (and says so)
+  EXPECT_EQ(id.RawText(0), "007");   // not the number 7
+  EXPECT_EQ(id.RawText(1), " 12 ");  // blanks kept: the caller decides (and says so)
   EXPECT_EQ(id.RawText(2), "x,y");
   EXPECT_TRUE(id.IsMissing(3));
   // Other columns are inferred and trimmed as always.
@@ -117,21 +117,20 @@ TEST_P(CsvErrorTest, NamesFileLineAndColumn) {
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, CsvErrorTest,
-    ::testing::Values(
-        BadCsv{"a,b\n1,2\n3\n", "site_a.csv:3: expected 2 fields (as in the header), found 1"},
-        BadCsv{"a,b\n1,2,3\n", "site_a.csv:2: expected 2 fields"},
-        BadCsv{"a,b\n1,\"open\n2,3\n", "site_a.csv:2: column 2: a quoted field is never closed"},
-        BadCsv{"a,b\n1,ab\"c\n", "site_a.csv:2: column 2: stray quote"},
-        BadCsv{"a,b\n1,\"ab\"c\n", "site_a.csv:2: column 2: unexpected text after a closing quote"},
-        BadCsv{"a,b\n1,caf\xE9\n", "site_a.csv:2: column 2: invalid UTF-8 (byte 0xE9)"},
-        BadCsv{"a,b\n1,\xED\xA0\x80\n", "invalid UTF-8"},
-        BadCsv{"", "site_a.csv: the file is empty"},
-        BadCsv{"a,a\n1,2\n", "column 2: the name \"a\" appears twice"},
-        BadCsv{"a,\n1,2\n", "column 2 has no name"},
-        BadCsv{Bytes("a,b\n1,2\n3,x\0y\n"), "site_a.csv:3: column 2: control character 0x00 (a NUL byte)"},
-        BadCsv{Bytes("a,b\n1,\"x\0y\"\n"), "site_a.csv:2: column 2: control character 0x00"},
-        BadCsv{"a,b\n1,esc\x1B[31m\n", "site_a.csv:2: column 2: control character 0x1B"},
-        BadCsv{"a,b\x7F\n1,2\n", "site_a.csv:1: column 2: control character 0x7F"}),
+    ::testing::Values(BadCsv{"a,b\n1,2\n3\n", "site_a.csv:3: expected 2 fields (as in the header), found 1"},
+                      BadCsv{"a,b\n1,2,3\n", "site_a.csv:2: expected 2 fields"},
+                      BadCsv{"a,b\n1,\"open\n2,3\n", "site_a.csv:2: column 2: a quoted field is never closed"},
+                      BadCsv{"a,b\n1,ab\"c\n", "site_a.csv:2: column 2: stray quote"},
+                      BadCsv{"a,b\n1,\"ab\"c\n", "site_a.csv:2: column 2: unexpected text after a closing quote"},
+                      BadCsv{"a,b\n1,caf\xE9\n", "site_a.csv:2: column 2: invalid UTF-8 (byte 0xE9)"},
+                      BadCsv{"a,b\n1,\xED\xA0\x80\n", "invalid UTF-8"}, BadCsv{"", "site_a.csv: the file is empty"},
+                      BadCsv{"a,a\n1,2\n", "column 2: the name \"a\" appears twice"},
+                      BadCsv{"a,\n1,2\n", "column 2 has no name"},
+                      BadCsv{Bytes("a,b\n1,2\n3,x\0y\n"),
+                             "site_a.csv:3: column 2: control character 0x00 (a NUL byte)"},
+                      BadCsv{Bytes("a,b\n1,\"x\0y\"\n"), "site_a.csv:2: column 2: control character 0x00"},
+                      BadCsv{"a,b\n1,esc\x1B[31m\n", "site_a.csv:2: column 2: control character 0x1B"},
+                      BadCsv{"a,b\x7F\n1,2\n", "site_a.csv:1: column 2: control character 0x7F"}),
     [](const ::testing::TestParamInfo<BadCsv>& info) { return "case" + std::to_string(info.index); });
 
 TEST(CsvReaderTest, ReadsFromDiskAndReportsMissingFile) {

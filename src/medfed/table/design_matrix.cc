@@ -8,6 +8,7 @@ namespace medfed {
 namespace {
 
 const VariableSchema& SchemaOf(const Formula& formula, const GlobalLevels& levels, int variable) {
+  // NOLINTNEXTLINE(readability-identifier-naming): static storage, so named as a constant
   static const VariableSchema kNumeric;
   auto found = levels.find(formula.VariableLabel(variable));
   return found == levels.end() ? kNumeric : found->second;
@@ -23,7 +24,7 @@ bool Contains(const std::vector<int>& term, const std::vector<int>& subset) {
 StatusOr<DesignLayout> MakeDesignLayout(const Formula& formula, const GlobalLevels& levels) {
   DesignLayout layout;
   layout.intercept = formula.intercept;
-  if (layout.intercept) layout.column_names.push_back("(Intercept)");
+  if (layout.intercept) layout.column_names.emplace_back("(Intercept)");
   bool first_factor_done = layout.intercept;
   for (size_t t = 0; t < formula.terms.size(); ++t) {
     const FormulaTerm& term = formula.terms[t];
@@ -55,12 +56,11 @@ StatusOr<DesignLayout> MakeDesignLayout(const Formula& formula, const GlobalLeve
         first_factor_done = true;
       }
       if (coding == VariableCoding::kContrasts && schema.levels.size() < 2) {
-        return InvalidArgument(
-            "formula " + QuoteForMessage(formula.text) + ": " + schema.label +
-            " has only one level (" +
-            (schema.levels.empty() ? std::string("none") : QuoteForMessage(schema.levels[0])) +
-            ") among the rows used at all sites; contrasts need two or more, so drop it from "
-            "the formula or widen the where filter");
+        return InvalidArgument("formula " + QuoteForMessage(formula.text) + ": " + schema.label +
+                               " has only one level (" +
+                               (schema.levels.empty() ? std::string("none") : QuoteForMessage(schema.levels[0])) +
+                               ") among the rows used at all sites; contrasts need two or more, so drop it from "
+                               "the formula or widen the where filter");
       }
       design.parts.emplace_back(variable, coding);
     }
@@ -94,10 +94,9 @@ StatusOr<DesignLayout> MakeDesignLayout(const Formula& formula, const GlobalLeve
   return layout;
 }
 
-StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formula& formula,
-                                            const DesignLayout& layout,
+StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formula& formula, const DesignLayout& layout,
                                             const GlobalLevels& levels) {
-  const Eigen::Index n = static_cast<Eigen::Index>(frame.rows());
+  const auto n = static_cast<Eigen::Index>(frame.rows());
   Eigen::MatrixXd design(n, static_cast<Eigen::Index>(layout.columns()));
   if (layout.intercept) design.col(0).setOnes();
   // Global codes of every factor variable used.
@@ -142,8 +141,7 @@ StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formu
           continue;
         }
         const auto& codes = global_codes[static_cast<size_t>(variable)];
-        const int32_t level =
-            static_cast<int32_t>(coding == VariableCoding::kContrasts ? index + 1 : index);
+        const auto level = static_cast<int32_t>(coding == VariableCoding::kContrasts ? index + 1 : index);
         for (Eigen::Index i = 0; i < n; ++i) {
           if (codes[static_cast<size_t>(i)] != level) column[i] = 0.0;
         }

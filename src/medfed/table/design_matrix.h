@@ -41,8 +41,7 @@ struct DesignLayout {
 StatusOr<DesignLayout> MakeDesignLayout(const Formula& formula, const GlobalLevels& levels);
 
 // The design matrix of one site's frame (rows = frame rows), column-major.
-StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formula& formula,
-                                            const DesignLayout& layout,
+StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formula& formula, const DesignLayout& layout,
                                             const GlobalLevels& levels);
 
 }  // namespace medfed

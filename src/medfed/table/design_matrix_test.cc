@@ -37,8 +37,7 @@ using Strings = std::vector<std::string>;
 
 TEST(DesignMatrixTest, NamesColumnsAsModelMatrix) {
   Table table = Data();
-  EXPECT_EQ(ColumnNames("y ~ a*b", table),
-            (Strings{"(Intercept)", "ay", "az", "bq", "ay:bq", "az:bq"}));
+  EXPECT_EQ(ColumnNames("y ~ a*b", table), (Strings{"(Intercept)", "ay", "az", "bq", "ay:bq", "az:bq"}));
   EXPECT_EQ(ColumnNames("y ~ a:x", table), (Strings{"(Intercept)", "ax:x", "ay:x", "az:x"}));
   // R labels the term by variable order of appearance: x:a, and a is contrast-coded.
   EXPECT_EQ(ColumnNames("y ~ x + a:x", table), (Strings{"(Intercept)", "x", "x:ay", "x:az"}));
@@ -66,10 +65,7 @@ TEST(DesignMatrixTest, BuildsValues) {
   ASSERT_TRUE(design.ok());
   // (Intercept) ay az x ay:x az:x
   Eigen::MatrixXd expected(4, 6);
-  expected << 1, 0, 0, 1.5, 0, 0,
-              1, 1, 0, 2.5, 2.5, 0,
-              1, 0, 1, 0.5, 0, 0.5,
-              1, 1, 0, 4.0, 4.0, 0;
+  expected << 1, 0, 0, 1.5, 0, 0, 1, 1, 0, 2.5, 2.5, 0, 1, 0, 1, 0.5, 0, 0.5, 1, 1, 0, 4.0, 4.0, 0;
   EXPECT_TRUE(design->isApprox(expected)) << *design;
 }
 

@@ -50,8 +50,10 @@ class Evaluator {
         for (const auto& item : e.arguments) {
           ASSIGN_OR_RETURN(Value element, Evaluate(item));
           if (element.kind == Value::Kind::kRows || element.kind == Value::Kind::kList) {
-            return InvalidArgument("a list [...] may hold only numbers, strings and TRUE/FALSE, "
-                                   "not " + item.Deparse());
+            return InvalidArgument(
+                "a list [...] may hold only numbers, strings and TRUE/FALSE, "
+                "not " +
+                item.Deparse());
           }
           v.items.push_back(std::move(element));
         }
@@ -137,7 +139,8 @@ class Evaluator {
         return NotNumericError(table_, *column);
       }
     }
-    return InvalidArgument(source.Deparse() + " is categorical (text); it cannot be used as a "
+    return InvalidArgument(source.Deparse() +
+                           " is categorical (text); it cannot be used as a "
                            "number here");
   }
 
@@ -172,8 +175,10 @@ class Evaluator {
       }
       return logicals;
     }
-    return InvalidArgument(source.Deparse() + " is not a condition (TRUE/FALSE); compare it, "
-                           "for example " + source.Deparse() + " == \"...\"");
+    return InvalidArgument(source.Deparse() +
+                           " is not a condition (TRUE/FALSE); compare it, "
+                           "for example " +
+                           source.Deparse() + " == \"...\"");
   }
 
   static Value NumericValue(std::vector<double> numbers) {
@@ -216,11 +221,21 @@ class Evaluator {
       ASSIGN_OR_RETURN(std::vector<double> b, Numbers(right, e.arguments[1]));
       for (size_t i = 0; i < n_; ++i) {
         switch (op[0]) {
-          case '+': a[i] += b[i]; break;
-          case '-': a[i] -= b[i]; break;
-          case '*': a[i] *= b[i]; break;
-          case '/': a[i] /= b[i]; break;
-          case '^': a[i] = std::pow(a[i], b[i]); break;
+          case '+':
+            a[i] += b[i];
+            break;
+          case '-':
+            a[i] -= b[i];
+            break;
+          case '*':
+            a[i] *= b[i];
+            break;
+          case '/':
+            a[i] /= b[i];
+            break;
+          case '^':
+            a[i] = std::pow(a[i], b[i]);
+            break;
         }
       }
       return NumericValue(std::move(a));
@@ -231,8 +246,7 @@ class Evaluator {
 
   StatusOr<Value> In(const Value& left, const Value& right, const Expression& e) {
     if (right.kind != Value::Kind::kList) {
-      return InvalidArgument("'in' needs a list on its right, as in " + e.arguments[0].Deparse() +
-                             " in [\"a\", \"b\"]");
+      return InvalidArgument("'in' needs a list on its right, as in " + e.arguments[0].Deparse() + R"( in ["a", "b"])");
     }
     std::vector<int8_t> out(n_, 0);
     for (const Value& item : right.items) {
@@ -260,23 +274,24 @@ class Evaluator {
     return comparison >= 0;  // ">="
   }
 
-  StatusOr<Value> Compare(const std::string& op, const Value& left, const Value& right,
-                          const Expression& e) {
+  StatusOr<Value> Compare(const std::string& op, const Value& left, const Value& right, const Expression& e) {
     // Text on one side: compare factor levels (or a numeric column with a numeric string).
-    const bool left_factor =
-        left.kind == Value::Kind::kRows && left.rows.kind == RowValues::Kind::kFactor;
-    const bool right_factor =
-        right.kind == Value::Kind::kRows && right.rows.kind == RowValues::Kind::kFactor;
+    const bool left_factor = left.kind == Value::Kind::kRows && left.rows.kind == RowValues::Kind::kFactor;
+    const bool right_factor = right.kind == Value::Kind::kRows && right.rows.kind == RowValues::Kind::kFactor;
     if (left_factor || right_factor) {
       bool swapped = !left_factor;
       const Value& factor = swapped ? right : left;
       const Value& other = swapped ? left : right;
       std::string flipped = op;
       if (swapped) {
-        if (op == "<") flipped = ">";
-        else if (op == ">") flipped = "<";
-        else if (op == "<=") flipped = ">=";
-        else if (op == ">=") flipped = "<=";
+        if (op == "<")
+          flipped = ">";
+        else if (op == ">")
+          flipped = "<";
+        else if (op == "<=")
+          flipped = ">=";
+        else if (op == ">=")
+          flipped = "<=";
       }
       const RowValues& rows = factor.rows;
       std::vector<int8_t> out(n_, -1);
@@ -284,8 +299,7 @@ class Evaluator {
       if (other.kind == Value::Kind::kNumber && factor_source.IsName()) {
         // A mostly numeric column with a stray word in it: say which line, don't guess.
         const Column* column = table_.FindColumn(factor_source.text);
-        if (column != nullptr && column->non_numeric() &&
-            column->non_numeric()->numeric_values > 0) {
+        if (column != nullptr && column->non_numeric() && column->non_numeric()->numeric_values > 0) {
           return NotNumericError(table_, *column);
         }
       }
@@ -305,19 +319,17 @@ class Evaluator {
         }
         const bool ordering = op != "==" && op != "!=";
         if (!rows.levels.empty() && (ordering ? numeric_levels < rows.levels.size() : numeric_levels == 0)) {
-          return InvalidArgument("in " + e.Deparse() + ": " + factor_source.Deparse() +
-                                 " is categorical (text, e.g. " + QuoteForMessage(example) +
-                                 ") and cannot be compared with the number " + RNumberToString(other.number) +
-                                 "; compare it with a quoted level such as " + factor_source.Deparse() + " == " +
-                                 QuoteForMessage(example));
+          return InvalidArgument("in " + e.Deparse() + ": " + factor_source.Deparse() + " is categorical (text, e.g. " +
+                                 QuoteForMessage(example) + ") and cannot be compared with the number " +
+                                 RNumberToString(other.number) + "; compare it with a quoted level such as " +
+                                 factor_source.Deparse() + " == " + QuoteForMessage(example));
         }
       }
       if (other.kind == Value::Kind::kString || other.kind == Value::Kind::kNumber ||
           other.kind == Value::Kind::kBoolean) {
-        std::string target = other.kind == Value::Kind::kString ? other.text
-                             : other.kind == Value::Kind::kNumber
-                                 ? RNumberToString(other.number)
-                                 : (other.boolean ? "TRUE" : "FALSE");
+        std::string target = other.kind == Value::Kind::kString   ? other.text
+                             : other.kind == Value::Kind::kNumber ? RNumberToString(other.number)
+                                                                  : (other.boolean ? "TRUE" : "FALSE");
         std::vector<int8_t> per_level(rows.levels.size());
         for (size_t l = 0; l < rows.levels.size(); ++l) {
           int comparison = rows.levels[l].compare(target);
@@ -341,13 +353,13 @@ class Evaluator {
           int32_t a = rows.codes[i];
           int32_t b = other.rows.codes[i];
           if (a < 0 || b < 0) continue;
-          out[i] = Apply(flipped, rows.levels[static_cast<size_t>(a)].compare(
-                                      other.rows.levels[static_cast<size_t>(b)]));
+          out[i] =
+              Apply(flipped, rows.levels[static_cast<size_t>(a)].compare(other.rows.levels[static_cast<size_t>(b)]));
         }
         return LogicalValue(std::move(out));
       }
-      return InvalidArgument("cannot compare the categorical " + e.arguments[swapped ? 1 : 0].Deparse() +
-                             " with " + e.arguments[swapped ? 0 : 1].Deparse() +
+      return InvalidArgument("cannot compare the categorical " + e.arguments[swapped ? 1 : 0].Deparse() + " with " +
+                             e.arguments[swapped ? 0 : 1].Deparse() +
                              "; compare it with a quoted level such as \"...\"");
     }
     if (left.kind == Value::Kind::kString || right.kind == Value::Kind::kString) {
@@ -362,8 +374,7 @@ class Evaluator {
       Value converted;
       converted.kind = Value::Kind::kNumber;
       converted.number = number;
-      return left.kind == Value::Kind::kString ? Compare(op, converted, right, e)
-                                               : Compare(op, left, converted, e);
+      return left.kind == Value::Kind::kString ? Compare(op, converted, right, e) : Compare(op, left, converted, e);
     }
     ASSIGN_OR_RETURN(std::vector<double> a, Numbers(left, e.arguments[0]));
     ASSIGN_OR_RETURN(std::vector<double> b, Numbers(right, e.arguments[1]));
@@ -382,8 +393,8 @@ class Evaluator {
     const std::string& f = e.text;
     auto expect_arguments = [&](size_t count) -> Status {
       if (e.arguments.size() != count) {
-        return InvalidArgument(f + "() takes " + std::to_string(count) + " argument" +
-                               (count == 1 ? "" : "s") + ", found " + e.Deparse());
+        return InvalidArgument(f + "() takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") +
+                               ", found " + e.Deparse());
       }
       return absl::OkStatus();
     };
@@ -399,19 +410,25 @@ class Evaluator {
       RETURN_IF_ERROR(expect_arguments(1));
       return Evaluate(e.arguments[0]);
     }
-    if (f == "log" || f == "log2" || f == "log10" || f == "log1p" || f == "exp" || f == "sqrt" ||
-        f == "abs") {
+    if (f == "log" || f == "log2" || f == "log10" || f == "log1p" || f == "exp" || f == "sqrt" || f == "abs") {
       RETURN_IF_ERROR(expect_arguments(1));
       ASSIGN_OR_RETURN(Value x, Evaluate(e.arguments[0]));
       ASSIGN_OR_RETURN(std::vector<double> numbers, Numbers(x, e.arguments[0]));
       for (double& v : numbers) {
-        if (f == "log") v = std::log(v);
-        else if (f == "log2") v = std::log2(v);
-        else if (f == "log10") v = std::log10(v);
-        else if (f == "log1p") v = std::log1p(v);
-        else if (f == "exp") v = std::exp(v);
-        else if (f == "sqrt") v = std::sqrt(v);
-        else v = std::fabs(v);
+        if (f == "log")
+          v = std::log(v);
+        else if (f == "log2")
+          v = std::log2(v);
+        else if (f == "log10")
+          v = std::log10(v);
+        else if (f == "log1p")
+          v = std::log1p(v);
+        else if (f == "exp")
+          v = std::exp(v);
+        else if (f == "sqrt")
+          v = std::sqrt(v);
+        else
+          v = std::fabs(v);
       }
       return NumericValue(std::move(numbers));
     }
@@ -460,8 +477,8 @@ class Evaluator {
         if (x >= 0) has[x] = true;
       }
       int32_t code_of[2] = {-1, -1};
-      if (has[0]) code_of[0] = static_cast<int32_t>(factor.levels.size()), factor.levels.push_back("FALSE");
-      if (has[1]) code_of[1] = static_cast<int32_t>(factor.levels.size()), factor.levels.push_back("TRUE");
+      if (has[0]) code_of[0] = static_cast<int32_t>(factor.levels.size()), factor.levels.emplace_back("FALSE");
+      if (has[1]) code_of[1] = static_cast<int32_t>(factor.levels.size()), factor.levels.emplace_back("TRUE");
       for (size_t i = 0; i < n_; ++i) {
         if (rows.logicals[i] >= 0) factor.codes[i] = code_of[rows.logicals[i]];
       }
@@ -505,8 +522,7 @@ class Evaluator {
       code = static_cast<int32_t>(combined.levels.size());
       std::vector<std::string> labels;
       for (size_t k = 0; k < parts.size(); ++k) {
-        labels.push_back(e.arguments[k].Deparse() + "=" +
-                         parts[k].levels[static_cast<size_t>(key[k])]);
+        labels.push_back(e.arguments[k].Deparse() + "=" + parts[k].levels[static_cast<size_t>(key[k])]);
       }
       combined.levels.push_back(JoinStrings(labels, ", "));
     }
@@ -581,12 +597,10 @@ Status NotNumericError(const Table& table, const Column& column) {
   if (info && info->numeric_values > 0) {
     return InvalidArgument(table.source() + ":" + std::to_string(info->line) + ": column " +
                            QuoteForMessage(column.name()) + " is used as a number but holds " +
-                           QuoteForMessage(info->text) + " (" +
-                           std::to_string(info->non_numeric_values) +
+                           QuoteForMessage(info->text) + " (" + std::to_string(info->non_numeric_values) +
                            " such value(s)); correct it or write NA for a missing value");
   }
-  return InvalidArgument(table.source() + ": column " + QuoteForMessage(column.name()) +
-                         " holds text (for example " +
+  return InvalidArgument(table.source() + ": column " + QuoteForMessage(column.name()) + " holds text (for example " +
                          QuoteForMessage(info ? info->text : std::string()) +
                          ") and cannot be used as a number; use it as a factor or pick a numeric "
                          "column");

@@ -34,8 +34,7 @@ class Lexer {
     size_t i = 0;
     const size_t n = source_.size();
     while (true) {
-      while (i < n && (source_[i] == ' ' || source_[i] == '\t' || source_[i] == '\n' ||
-                       source_[i] == '\r')) {
+      while (i < n && (source_[i] == ' ' || source_[i] == '\t' || source_[i] == '\n' || source_[i] == '\r')) {
         ++i;
       }
       Token token;
@@ -44,13 +43,13 @@ class Lexer {
         tokens.push_back(token);
         return tokens;
       }
-      unsigned char c = static_cast<unsigned char>(source_[i]);
-      bool starts_number = (c >= '0' && c <= '9') ||
-                           (c == '.' && i + 1 < n && source_[i + 1] >= '0' && source_[i + 1] <= '9');
+      auto c = static_cast<unsigned char>(source_[i]);
+      bool starts_number =
+          (c >= '0' && c <= '9') || (c == '.' && i + 1 < n && source_[i + 1] >= '0' && source_[i + 1] <= '9');
       if (starts_number) {
         size_t end = i;
-        while (end < n && ((source_[end] >= '0' && source_[end] <= '9') || source_[end] == '.' ||
-                           source_[end] == 'e' || source_[end] == 'E' ||
+        while (end < n && ((source_[end] >= '0' && source_[end] <= '9') || source_[end] == '.' || source_[end] == 'e' ||
+                           source_[end] == 'E' ||
                            ((source_[end] == '-' || source_[end] == '+') && end > i &&
                             (source_[end - 1] == 'e' || source_[end - 1] == 'E')))) {
           ++end;
@@ -87,9 +86,9 @@ class Lexer {
         token.text = value;
         i = k + 1;
       } else {
-        static const char* kOperators[] = {"%in%", "==", "!=", "<=", ">=", "&&", "||", "<", ">",
-                                           "!",    "&",  "|",  "+",  "-",  "*",  "/",  "^", ":",
-                                           "~",    "(",  ")",  "[",  "]",  ","};
+        // NOLINTNEXTLINE(readability-identifier-naming): static storage, so named as a constant
+        static const char* kOperators[] = {"%in%", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "&", "|",
+                                           "+",    "-",  "*",  "/",  "^",  ":",  "~",  "(", ")", "[", "]", ","};
         bool matched = false;
         for (const char* op : kOperators) {
           size_t length = std::char_traits<char>::length(op);
@@ -112,8 +111,8 @@ class Lexer {
 
  private:
   Status Error(size_t position, const std::string& message) const {
-    return InvalidArgument(what_ + " " + QuoteForMessage(source_) + ": " + message +
-                           " (at character " + std::to_string(position + 1) + ")");
+    return InvalidArgument(what_ + " " + QuoteForMessage(source_) + ": " + message + " (at character " +
+                           std::to_string(position + 1) + ")");
   }
   const std::string& source_;
   const std::string& what_;
@@ -254,8 +253,7 @@ class Parser {
         expression.text = token.text;
         return expression;
       case TokenKind::kName:
-        if (token.text == "TRUE" || token.text == "FALSE" || token.text == "true" ||
-            token.text == "false") {
+        if (token.text == "TRUE" || token.text == "FALSE" || token.text == "true" || token.text == "false") {
           expression.kind = Expression::Kind::kBoolean;
           expression.boolean = token.text == "TRUE" || token.text == "true";
           return expression;
@@ -324,10 +322,9 @@ class Parser {
     for (const auto& argument : expression.arguments) tallest = std::max(tallest, argument.height);
     expression.height = tallest + 1;
     if (expression.height > kMaxExpressionDepth) {
-      return Error(expression.position,
-                   "nested more than " + std::to_string(kMaxExpressionDepth) +
-                       " levels deep (the limit for an expression); simplify it, e.g. "
-                       "`x in [...]` instead of a long chain of `or`");
+      return Error(expression.position, "nested more than " + std::to_string(kMaxExpressionDepth) +
+                                            " levels deep (the limit for an expression); simplify it, e.g. "
+                                            "`x in [...]` instead of a long chain of `or`");
     }
     return expression;
   }
@@ -339,8 +336,7 @@ class Parser {
     expression.arguments.push_back(std::move(operand));
     return WithHeight(std::move(expression));
   }
-  StatusOr<Expression> MakeBinary(const std::string& op, Expression left, Expression right,
-                                  size_t position) const {
+  StatusOr<Expression> MakeBinary(const std::string& op, Expression left, Expression right, size_t position) const {
     Expression expression;
     expression.kind = Expression::Kind::kBinary;
     expression.text = op;
@@ -368,8 +364,8 @@ class Parser {
     return token;
   }
   Status Error(size_t position, const std::string& message) const {
-    return InvalidArgument(what_ + " " + QuoteForMessage(source_) + ": " + message +
-                           " (at character " + std::to_string(position + 1) + ")");
+    return InvalidArgument(what_ + " " + QuoteForMessage(source_) + ": " + message + " (at character " +
+                           std::to_string(position + 1) + ")");
   }
 
   std::vector<Token> tokens_;
@@ -409,8 +405,7 @@ std::string RNumberToString(double value) {
   std::string mantissa = scientific.substr(0, e);
   int exponent = std::stoi(scientific.substr(e + 1));
   char exponent_text[16];
-  std::snprintf(exponent_text, sizeof(exponent_text), "e%c%02d", exponent < 0 ? '-' : '+',
-                std::abs(exponent));
+  std::snprintf(exponent_text, sizeof(exponent_text), "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
   scientific = mantissa + exponent_text;
   int decimals = std::max(0, digits - 1 - exponent);
   std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
@@ -420,8 +415,7 @@ std::string RNumberToString(double value) {
 
 StatusOr<Expression> ParseExpression(const std::string& source, const std::string& what) {
   if (source.size() > kMaxExpressionLength) {
-    return InvalidArgument(what + " is " + std::to_string(source.size()) +
-                           " characters long; the limit is " +
+    return InvalidArgument(what + " is " + std::to_string(source.size()) + " characters long; the limit is " +
                            std::to_string(kMaxExpressionLength));
   }
   Lexer lexer(source, what);
@@ -444,8 +438,7 @@ std::string Expression::Deparse() const {
     case Kind::kList: {
       std::vector<std::string> parts;
       for (const auto& argument : arguments) parts.push_back(argument.Deparse());
-      return (kind == Kind::kList ? std::string("c") : text) + "(" + JoinStrings(parts, ", ") +
-             ")";
+      return (kind == Kind::kList ? std::string("c") : text) + "(" + JoinStrings(parts, ", ") + ")";
     }
     case Kind::kUnary:
       if (text == "(") return "(" + arguments[0].Deparse() + ")";

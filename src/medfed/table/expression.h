@@ -25,17 +25,15 @@ struct Expression {
   enum class Kind { kNumber, kString, kBoolean, kName, kCall, kUnary, kBinary, kList };
 
   Kind kind = Kind::kNumber;
-  double number = 0;     // kNumber
-  bool boolean = false;  // kBoolean
-  std::string text;      // kString value, kName name, kCall function, kUnary/kBinary operator
+  double number = 0;                  // kNumber
+  bool boolean = false;               // kBoolean
+  std::string text;                   // kString value, kName name, kCall function, kUnary/kBinary operator
   std::vector<Expression> arguments;  // operands, call arguments, list items
   size_t position = 0;                // byte offset in the source, for error messages
   int height = 1;                     // 1 for a leaf; 1 + the tallest argument otherwise
 
   bool IsName() const { return kind == Kind::kName; }
-  bool IsCall(const std::string& function) const {
-    return kind == Kind::kCall && text == function;
-  }
+  bool IsCall(const std::string& function) const { return kind == Kind::kCall && text == function; }
   bool IsBinary(const std::string& op) const { return kind == Kind::kBinary && text == op; }
   bool IsNumber(double value) const { return kind == Kind::kNumber && number == value; }
 

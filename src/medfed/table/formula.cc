@@ -59,8 +59,7 @@ class FormulaBuilder {
         formula_.intercept = false;
         return TermList{};
       }
-      return InvalidArgument("the number " + e.Deparse() +
-                             " cannot be a term; only 1 (intercept) and 0 (none) can");
+      return InvalidArgument("the number " + e.Deparse() + " cannot be a term; only 1 (intercept) and 0 (none) can");
     }
     if (e.kind == Expression::Kind::kUnary && e.text == "-") {
       // "~ -1 + x"
@@ -101,11 +100,11 @@ class FormulaBuilder {
       }
       if (op == "^") {
         const Expression& power = e.arguments[1];
-        if (power.kind != Expression::Kind::kNumber || power.number < 1 ||
-            power.number != std::floor(power.number)) {
+        if (power.kind != Expression::Kind::kNumber || power.number < 1 || power.number != std::floor(power.number)) {
           return InvalidArgument("in " + e.Deparse() +
                                  ": the power of a term must be a whole number >= 1; "
-                                 "write I(" + e.Deparse() + ") for arithmetic");
+                                 "write I(" +
+                                 e.Deparse() + ") for arithmetic");
         }
         ASSIGN_OR_RETURN(TermList base, Expand(e.arguments[0]));
         // Past the number of terms in the base no new interaction appears (R: (a+b)^5 is
@@ -199,8 +198,7 @@ StatusOr<Formula> ParseFormula(const std::string& text) {
   }
   TermList terms = *std::move(expanded);
   // R orders terms by degree, keeping the order of appearance within a degree.
-  std::stable_sort(terms.begin(), terms.end(),
-                   [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
   for (auto& variables : terms) {
     FormulaTerm term;
     std::vector<std::string> labels;
@@ -215,8 +213,7 @@ StatusOr<Formula> ParseFormula(const std::string& text) {
 std::vector<size_t> Formula::StrataTerms() const {
   std::vector<size_t> strata;
   for (size_t t = 0; t < terms.size(); ++t) {
-    if (terms[t].variables.size() == 1 &&
-        variables[static_cast<size_t>(terms[t].variables[0])].IsCall("strata")) {
+    if (terms[t].variables.size() == 1 && variables[static_cast<size_t>(terms[t].variables[0])].IsCall("strata")) {
       strata.push_back(t);
     }
   }

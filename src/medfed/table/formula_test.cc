@@ -26,8 +26,7 @@ TEST(FormulaTest, ExpandsLikeTermsFormula) {
   EXPECT_EQ(Labels("y ~ a*b - a"), (Strings{"b", "a:b"}));
   EXPECT_EQ(Labels("y ~ a + a"), (Strings{"a"}));
   EXPECT_EQ(Labels("y ~ a/b"), (Strings{"a", "a:b"}));
-  EXPECT_EQ(Labels("y ~ factor(stage) + log(age) + I(age^2)"),
-            (Strings{"factor(stage)", "log(age)", "I(age^2)"}));
+  EXPECT_EQ(Labels("y ~ factor(stage) + log(age) + I(age^2)"), (Strings{"factor(stage)", "log(age)", "I(age^2)"}));
 }
 
 TEST(FormulaTest, Intercept) {

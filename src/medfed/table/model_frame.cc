@@ -60,7 +60,8 @@ Status CheckMagnitudes(const RowValues& values, const std::string& label, const 
     const double x = row < values.numbers.size() ? values.numbers[row] : 0;
     if (std::isinf(x) || std::fabs(x) > kMaxModelValue) {
       return InvalidArgument(table.source() + ":" + std::to_string(table.LineOfRow(row)) + ": " + label + " is " +
-                             RNumberToString(x) + ", beyond 1e9 in magnitude, the most a model can sum exactly "
+                             RNumberToString(x) +
+                             ", beyond 1e9 in magnitude, the most a model can sum exactly "
                              "under secure aggregation; check the value, or rescale the column (e.g. to thousands)");
     }
   }
@@ -111,17 +112,16 @@ StatusOr<ModelFrame> ModelFrame::Build(const Formula& formula, const Table& tabl
       return Annotate(values.status(), "formula " + QuoteForMessage(formula.text) + ": ");
     }
     if (values->kind == RowValues::Kind::kFactor) {
-      return InvalidArgument("formula " + QuoteForMessage(formula.text) + ": offset(" +
-                             offset.Deparse() + ") must be numeric");
+      return InvalidArgument("formula " + QuoteForMessage(formula.text) + ": offset(" + offset.Deparse() +
+                             ") must be numeric");
     }
     offsets.push_back(*std::move(values));
   }
-  return Assemble(std::move(response_parts), std::move(variables), std::move(labels),
-                  std::move(offsets), selected_rows);
+  return Assemble(std::move(response_parts), std::move(variables), std::move(labels), std::move(offsets),
+                  selected_rows);
 }
 
-StatusOr<ModelFrame> ModelFrame::BuildFromExpressions(const std::vector<Expression>& expressions,
-                                                      const Table& table,
+StatusOr<ModelFrame> ModelFrame::BuildFromExpressions(const std::vector<Expression>& expressions, const Table& table,
                                                       const std::vector<uint32_t>& selected_rows) {
   std::vector<RowValues> variables;
   std::vector<std::string> labels;
@@ -134,10 +134,8 @@ StatusOr<ModelFrame> ModelFrame::BuildFromExpressions(const std::vector<Expressi
   return Assemble({}, std::move(variables), std::move(labels), {}, selected_rows);
 }
 
-StatusOr<ModelFrame> ModelFrame::Assemble(std::vector<RowValues> response_parts,
-                                          std::vector<RowValues> variables,
-                                          std::vector<std::string> labels,
-                                          std::vector<RowValues> offsets,
+StatusOr<ModelFrame> ModelFrame::Assemble(std::vector<RowValues> response_parts, std::vector<RowValues> variables,
+                                          std::vector<std::string> labels, std::vector<RowValues> offsets,
                                           const std::vector<uint32_t>& selected_rows) {
   ModelFrame frame;
   std::vector<uint32_t> complete;
@@ -158,9 +156,8 @@ StatusOr<ModelFrame> ModelFrame::Assemble(std::vector<RowValues> response_parts,
   for (const auto& offset : offsets) {
     RowValues subset = SubsetRows(offset, complete);
     for (size_t i = 0; i < complete.size(); ++i) {
-      frame.offset_[i] += subset.kind == RowValues::Kind::kNumeric
-                              ? subset.numbers[i]
-                              : static_cast<double>(subset.logicals[i]);
+      frame.offset_[i] +=
+          subset.kind == RowValues::Kind::kNumeric ? subset.numbers[i] : static_cast<double>(subset.logicals[i]);
     }
   }
   frame.source_rows_ = std::move(complete);
@@ -188,7 +185,7 @@ std::vector<VariableSchema> ModelFrame::Schemas(int min_level_count) const {
           pooled = true;
         }
       }
-      if (pooled) schema.levels.push_back(kOtherLevel);
+      if (pooled) schema.levels.emplace_back(kOtherLevel);
     } else if (values.kind == RowValues::Kind::kLogical) {
       // R codes a logical variable as a factor with levels FALSE, TRUE.
       schema.is_factor = true;
@@ -197,8 +194,8 @@ std::vector<VariableSchema> ModelFrame::Schemas(int min_level_count) const {
       for (int8_t x : values.logicals) {
         if (x >= 0) has[x] = true;
       }
-      if (has[0]) schema.levels.push_back("FALSE");
-      if (has[1]) schema.levels.push_back("TRUE");
+      if (has[0]) schema.levels.emplace_back("FALSE");
+      if (has[1]) schema.levels.emplace_back("TRUE");
     }
     schemas.push_back(std::move(schema));
   }
@@ -231,10 +228,8 @@ StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema
       }
       if (united.is_factor != schema.is_factor) {
         return InvalidArgument("variable " + QuoteForMessage(schema.label) + " is " +
-                               (united.is_factor ? "categorical" : "numeric") + " at site " +
-                               first_site[schema.label] + " but " +
-                               (schema.is_factor ? "categorical" : "numeric") + " at site " +
-                               site_names[s] +
+                               (united.is_factor ? "categorical" : "numeric") + " at site " + first_site[schema.label] +
+                               " but " + (schema.is_factor ? "categorical" : "numeric") + " at site " + site_names[s] +
                                "; the sites' tables must agree (check for text in a numeric "
                                "column, or use factor())");
       }
@@ -247,7 +242,7 @@ StatusOr<GlobalLevels> UniteSchemas(const std::vector<std::vector<VariableSchema
     const bool has_other = other != schema.levels.end();
     schema.levels.erase(other, schema.levels.end());
     SortLevels(schema.levels, schema.level_order);
-    if (has_other) schema.levels.push_back(kOtherLevel);
+    if (has_other) schema.levels.emplace_back(kOtherLevel);
   }
   return global;
 }
@@ -264,8 +259,7 @@ std::string DescribeVariablesWithoutValues(const GlobalLevels& levels) {
          " no value at any site (every row missing)";
 }
 
-StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,
-                                              const std::vector<std::string>& global_levels,
+StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor, const std::vector<std::string>& global_levels,
                                               const std::string& label, bool unknown_is_missing) {
   std::unordered_map<std::string, int32_t> index;
   for (size_t l = 0; l < global_levels.size(); ++l) {

@@ -47,8 +47,7 @@ class ModelFrame {
   static StatusOr<ModelFrame> Build(const Formula& formula, const Table& table,
                                     const std::vector<uint32_t>& selected_rows);
   // A frame over explicit expressions, without a formula (summary, crosstab).
-  static StatusOr<ModelFrame> BuildFromExpressions(const std::vector<Expression>& variables,
-                                                   const Table& table,
+  static StatusOr<ModelFrame> BuildFromExpressions(const std::vector<Expression>& variables, const Table& table,
                                                    const std::vector<uint32_t>& selected_rows);
 
   size_t rows() const { return rows_; }
@@ -71,10 +70,8 @@ class ModelFrame {
   std::vector<VariableSchema> Schemas(int min_level_count = 1) const;
 
  private:
-  static StatusOr<ModelFrame> Assemble(std::vector<RowValues> response_parts,
-                                       std::vector<RowValues> variables,
-                                       std::vector<std::string> labels,
-                                       std::vector<RowValues> offsets,
+  static StatusOr<ModelFrame> Assemble(std::vector<RowValues> response_parts, std::vector<RowValues> variables,
+                                       std::vector<std::string> labels, std::vector<RowValues> offsets,
                                        const std::vector<uint32_t>& selected_rows);
 
   size_t rows_ = 0;
@@ -92,8 +89,7 @@ RowValues SubsetRows(const RowValues& values, const std::vector<uint32_t>& rows)
 // Re-codes a factor against global levels: returns per-row indices into `global_levels`
 // (-1 where missing). A local level absent from the global list counts under kOtherLevel when
 // that is a global level; otherwise it is an error, or missing (-1) with `unknown_is_missing`.
-StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor,
-                                              const std::vector<std::string>& global_levels,
+StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor, const std::vector<std::string>& global_levels,
                                               const std::string& label, bool unknown_is_missing = false);
 
 }  // namespace medfed

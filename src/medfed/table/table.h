@@ -24,9 +24,7 @@ class Table {
   const std::vector<Column>& columns() const { return columns_; }
   const Column& column(size_t index) const { return columns_[index]; }
 
-  uint64_t LineOfRow(size_t row) const {
-    return row < lines_.size() ? lines_[row] : static_cast<uint64_t>(row) + 2;
-  }
+  uint64_t LineOfRow(size_t row) const { return row < lines_.size() ? lines_[row] : static_cast<uint64_t>(row) + 2; }
 
   // nullptr when absent.
   const Column* FindColumn(const std::string& name) const;
