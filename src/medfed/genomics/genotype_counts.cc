@@ -10,6 +10,13 @@ SampleMask::SampleMask(size_t sample_count, const std::vector<uint32_t>& selecte
   count_ = selected.size();
 }
 
+// Runtime dispatch by function multiversioning (GCC and Clang target_clones: an ifunc resolved
+// once when the program loads). The x86-64 baseline has no POPCNT instruction, so the default
+// clone counts bits with a library call; CPUs that have it (every x86-64 since about 2008) get
+// the clone that uses it, and a binary built on one hospital's machine still runs on another's.
+#if defined(__x86_64__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 std::array<uint32_t, 4> CountGenotypes(const uint8_t* variant, size_t bytes, const SampleMask& mask) {
   constexpr uint64_t kLow = 0x5555555555555555ULL;
   uint64_t hom1 = 0, missing = 0, het = 0, hom2 = 0;
