@@ -17,7 +17,8 @@ SampleMask::SampleMask(size_t sample_count, const std::vector<uint32_t>& selecte
 #if defined(__x86_64__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
-std::array<uint32_t, 4> CountGenotypes(const uint8_t* variant, size_t bytes, const SampleMask& mask) {
+std::array<uint32_t, 4>
+CountGenotypes(const uint8_t* variant, size_t bytes, const SampleMask& mask) {
   constexpr uint64_t kLow = 0x5555555555555555ULL;
   uint64_t hom1 = 0, missing = 0, het = 0, hom2 = 0;
   const auto& words = mask.words();
