@@ -21,4 +21,13 @@ echo "lint: clang-tidy and -Wthread-safety over ${#sources[@]} sources (.clang-t
 printf '%s\n' "${sources[@]}" |
   xargs -P "$(nproc)" -n 4 clang-tidy -p build/asan --quiet --extra-arg=-Wthread-safety \
     --extra-arg=-Wno-unknown-warning-option 2> >(grep -v -E '^[0-9]+ warnings? generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter' >&2)
-echo "lint: clean" >&2
+# The canary: the analysis must reject a write to a guarded member without its lock.
+canary_output=$(clang++ -std=c++20 -fsyntax-only -Wthread-safety -Werror=thread-safety-analysis \
+  scripts/lint/thread_safety_canary.cc 2>&1 || true)
+if ! grep -q "requires holding mutex 'mutex_'" <<<"$canary_output"; then
+  echo "lint: the -Wthread-safety canary (scripts/lint/thread_safety_canary.cc) was not caught; the" \
+    "thread-safety analysis is not running, so a clean run would prove nothing:" >&2
+  echo "$canary_output" >&2
+  exit 1
+fi
+echo "lint: clean (and the thread-safety canary was caught)" >&2

@@ -240,6 +240,16 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   }
   ASSERT_EQ(shown.first, 0) << shown.second;
   EXPECT_NE(shown.second.find("researcher  alice"), std::string::npos) << shown.second;
+  // hospital-a and hospital-b approve automatically, but report decisions every half second:
+  // wait until the hub has recorded both (it writes its ledger in WAL mode, so a second reader
+  // may look while it runs), so that what the restart must keep is known.
+  auto hub_ledger_size = [&]() -> uint64_t {
+    auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    if (!database.ok()) return 0;
+    auto ledger = Ledger::Open(**database);
+    return ledger.ok() ? (*ledger)->size() : 0;
+  };
+  for (int i = 0; i < 100 && hub_ledger_size() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   network_->StopHub();
   EXPECT_FALSE(first.get().ok());  // the researcher's stream ended with the hub
   uint64_t entries_before = 0;

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/synchronization/mutex.h"
 #include "medfed/analysis/model_rounds.h"
 #include "medfed/analysis/phenotype_ontology.h"
 #include "medfed/analysis/registry.h"
@@ -225,12 +226,12 @@ class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
       }
       std::vector<uint64_t> scores(patients);
       Status failed;
-      std::mutex mutex;
+      absl::Mutex mutex;
       ParallelFor(packed.size() / width, HardwareThreads(), [&](size_t begin, size_t end) {
         for (size_t block = begin; block < end; ++block) {
           auto slots = keys_->DecryptPacked(packed.substr(block * width, width), kSlotBits, kSlots);
           if (!slots.ok()) {
-            std::lock_guard<std::mutex> lock(mutex);
+            absl::MutexLock lock(&mutex);
             failed = slots.status();
             continue;
           }

@@ -27,7 +27,7 @@ StatusOr<std::shared_ptr<const Table>> SiteData::GetTable(const std::string& nam
         (names.empty() ? std::string("; it lists no tables") : "; its tables are: " + JoinStrings(names, ", ")) +
         " (add tables." + name + " = \"file.csv\" to its [[sites]] entry)");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto stamp = StampOf(path->second);
   if (!stamp.ok()) {
     if (loaded_.count(name)) {
@@ -83,7 +83,7 @@ StatusOr<SiteData::FileStamp> SiteData::StampOf(const std::string& path) {
 
 StatusOr<std::shared_ptr<const TableGrades>> SiteData::GetTableGrades(const std::string& name) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Table> table, GetTable(name));
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto cached = grades_.find(name);
   if (cached != grades_.end()) return cached->second;
   const std::string scan_file = table_paths_.at(name) + ".scan.json";
@@ -110,7 +110,7 @@ StatusOr<std::string> SiteData::GenotypePath(const std::string& name) const {
 }
 
 std::string SiteData::DigestOfSource(const std::string& source) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   for (const auto& [name, loaded] : loaded_) {
     if (loaded.table->source() == source) return loaded.sha256;
   }

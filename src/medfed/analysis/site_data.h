@@ -10,9 +10,10 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/analysis/table_scan.h"
 #include "medfed/core/status.h"
 #include "medfed/table/table.h"
@@ -57,9 +58,9 @@ class SiteData {
   };
   static StatusOr<FileStamp> StampOf(const std::string& path);
 
-  std::mutex mutex_;
-  std::map<std::string, LoadedTable> loaded_;
-  std::map<std::string, std::shared_ptr<const TableGrades>> grades_;
+  absl::Mutex mutex_;
+  std::map<std::string, LoadedTable> loaded_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, std::shared_ptr<const TableGrades>> grades_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace medfed

@@ -1,4 +1,5 @@
 // medfed hub serve --config hub.toml
+#include "absl/synchronization/mutex.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/daemon_signals.h"
 #include "medfed/cli/results_output.h"
@@ -14,9 +15,9 @@ int Serve(const std::string& config_path) {
   if (!config.ok()) return ReportError(config.status());
   Progress::SetEnabled(false);  // a daemon logs lines, not progress bars
   net::HubServer* running = nullptr;
-  std::mutex mutex;
+  absl::Mutex mutex;
   std::thread signals = StopOnSignal([&] {
-    std::lock_guard<std::mutex> lock(mutex);
+    absl::MutexLock lock(&mutex);
     LogLine("hub", "stopping");
     if (running != nullptr) running->Shutdown();
   });
@@ -26,12 +27,12 @@ int Serve(const std::string& config_path) {
     return ReportError(hub.status());
   }
   {
-    std::lock_guard<std::mutex> lock(mutex);
+    absl::MutexLock lock(&mutex);
     running = hub->get();
   }
   (*hub)->Wait();
   {
-    std::lock_guard<std::mutex> lock(mutex);
+    absl::MutexLock lock(&mutex);
     running = nullptr;
   }
   StopWaitingForSignals(signals);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "absl/synchronization/mutex.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/daemon_signals.h"
 #include "medfed/cli/results_output.h"
@@ -23,9 +24,9 @@ int Serve(const std::string& config_path) {
   if (!config.ok()) return ReportError(config.status());
   Progress::SetEnabled(false);
   net::SiteAgent* running = nullptr;
-  std::mutex mutex;
+  absl::Mutex mutex;
   std::thread signals = StopOnSignal([&] {
-    std::lock_guard<std::mutex> lock(mutex);
+    absl::MutexLock lock(&mutex);
     if (running != nullptr) running->Stop();
   });
   auto agent = net::SiteAgent::Create(*config);
@@ -34,13 +35,13 @@ int Serve(const std::string& config_path) {
     return ReportError(agent.status());
   }
   {
-    std::lock_guard<std::mutex> lock(mutex);
+    absl::MutexLock lock(&mutex);
     running = agent->get();
   }
   LogLine("site " + config->name, "serving (hub " + config->hub + ", state " + config->state + ")");
   (*agent)->Run();
   {
-    std::lock_guard<std::mutex> lock(mutex);
+    absl::MutexLock lock(&mutex);
     running = nullptr;
   }
   StopWaitingForSignals(signals);

@@ -3,12 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
+
+#include "absl/synchronization/mutex.h"
 
 namespace medfed {
 
 void LogLine(const std::string& component, const std::string& message) {
-  static std::mutex mutex;
+  static absl::Mutex mutex(absl::kConstInit);
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto milliseconds =
@@ -17,7 +18,7 @@ void LogLine(const std::string& component, const std::string& message) {
   gmtime_r(&seconds, &utc);
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
-  std::lock_guard<std::mutex> lock(mutex);
+  absl::MutexLock lock(&mutex);
   std::fprintf(stderr, "%s.%03dZ %s: %s\n", stamp, static_cast<int>(milliseconds), component.c_str(), message.c_str());
   std::fflush(stderr);
 }

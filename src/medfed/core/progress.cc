@@ -48,8 +48,18 @@ void Progress::SetDone(uint64_t done) {
 
 void Progress::Finish() {
   MaybeDraw(true);
-  std::lock_guard<std::mutex> lock(draw_mutex_);
+  absl::MutexLock lock(&draw_mutex_);
   finished_ = true;
+}
+
+bool Progress::Due(std::chrono::steady_clock::time_point now, bool final_line) {
+  if (finished_) return false;
+  const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
+  const double interval = terminal_ ? 0.2 : 5.0;
+  if (!final_line && shown_ && since_draw < interval) return false;
+  last_draw_ = now;
+  shown_ = true;
+  return true;
 }
 
 void Progress::MaybeDraw(bool final_line) {
@@ -58,14 +68,13 @@ void Progress::MaybeDraw(bool final_line) {
   double elapsed = std::chrono::duration<double>(now - start_).count();
   if (elapsed < 1.0 && !shown_) return;  // quick work stays silent
   if (final_line && !shown_) return;
-  std::unique_lock<std::mutex> lock(draw_mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || finished_) return;
-  double since_draw = std::chrono::duration<double>(now - last_draw_).count();
-  double interval = terminal_ ? 0.2 : 5.0;
-  if (!final_line && shown_ && since_draw < interval) return;
-  last_draw_ = now;
-  shown_ = true;
+  // Whoever holds the lock is drawing this moment's line already: the others skip theirs.
+  if (!draw_mutex_.TryLock()) return;
+  if (Due(now, final_line)) Draw(elapsed, final_line);
+  draw_mutex_.Unlock();
+}
 
+void Progress::Draw(double elapsed, bool final_line) {
   uint64_t done = done_.load(std::memory_order_relaxed);
   double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
   char line[256];

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace medfed {
 
@@ -29,16 +31,19 @@ class Progress {
 
  private:
   void MaybeDraw(bool final_line);
+  // Whether this moment's line is drawn (at most every 0.2 s on a terminal, 5 s in a log).
+  bool Due(std::chrono::steady_clock::time_point now, bool final_line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(draw_mutex_);
+  void Draw(double elapsed, bool final_line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(draw_mutex_);
 
   std::string label_;
   std::string unit_;
   uint64_t total_;
   std::atomic<uint64_t> done_{0};
   std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_draw_;
-  std::mutex draw_mutex_;
-  bool shown_ = false;
-  bool finished_ = false;
+  absl::Mutex draw_mutex_;
+  std::chrono::steady_clock::time_point last_draw_ ABSL_GUARDED_BY(draw_mutex_);
+  std::atomic<bool> shown_{false};  // read before trying the lock
+  bool finished_ ABSL_GUARDED_BY(draw_mutex_) = false;
   bool terminal_;
 };
 

@@ -14,10 +14,9 @@ InProcessTransport::InProcessTransport(std::vector<std::unique_ptr<SiteNode>> si
 InProcessTransport::~InProcessTransport() {
   for (auto& worker : workers_) {
     {
-      std::lock_guard<std::mutex> lock(worker->mutex);
+      absl::MutexLock lock(&worker->mutex);
       worker->stopping = true;
     }
-    worker->ready.notify_all();
   }
   for (auto& worker : workers_) worker->thread.join();
 }
@@ -29,7 +28,7 @@ std::vector<std::string> InProcessTransport::Sites() const {
 }
 
 void InProcessTransport::SilenceSite(const std::string& site) {
-  std::lock_guard<std::mutex> lock(silenced_mutex_);
+  absl::MutexLock lock(&silenced_mutex_);
   silenced_.insert(site);
 }
 
@@ -37,8 +36,8 @@ void InProcessTransport::Serve(Worker* worker) {
   while (true) {
     std::pair<std::string, std::shared_ptr<std::promise<std::string>>> job;
     {
-      std::unique_lock<std::mutex> lock(worker->mutex);
-      worker->ready.wait(lock, [&] { return worker->stopping || !worker->queue.empty(); });
+      absl::MutexLock lock(&worker->mutex);
+      worker->mutex.Await(absl::Condition(worker, &Worker::HasWork));
       if (worker->queue.empty()) return;
       job = std::move(worker->queue.front());
       worker->queue.pop_front();
@@ -66,10 +65,9 @@ StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::Exchange(const v1::S
     auto promise = std::make_shared<std::promise<std::string>>();
     replies.push_back(promise->get_future());
     {
-      std::lock_guard<std::mutex> lock(worker->mutex);
+      absl::MutexLock lock(&worker->mutex);
       worker->queue.emplace_back(bytes, std::move(promise));
     }
-    worker->ready.notify_one();
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<v1::SiteResponse> responses(workers_.size());
@@ -77,7 +75,7 @@ StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::Exchange(const v1::S
     const std::string& site = workers_[i]->node->name();
     bool silenced;
     {
-      std::lock_guard<std::mutex> lock(silenced_mutex_);
+      absl::MutexLock lock(&silenced_mutex_);
       silenced = silenced_.count(site) > 0;
     }
     if (silenced) std::this_thread::sleep_until(deadline);  // its reply is lost in transit

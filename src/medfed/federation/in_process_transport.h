@@ -2,17 +2,17 @@
 // protobuf wire format and parsed back on the other side, as over the network.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/federation/site_node.h"
 #include "medfed/federation/transport.h"
 
@@ -35,17 +35,17 @@ class InProcessTransport : public Transport {
   struct Worker {
     std::unique_ptr<SiteNode> node;
     std::thread thread;
-    std::mutex mutex;
-    std::condition_variable ready;
-    std::deque<std::pair<std::string, std::shared_ptr<std::promise<std::string>>>> queue;
-    bool stopping = false;
+    absl::Mutex mutex;
+    std::deque<std::pair<std::string, std::shared_ptr<std::promise<std::string>>>> queue ABSL_GUARDED_BY(mutex);
+    bool stopping ABSL_GUARDED_BY(mutex) = false;
+    bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex) { return stopping || !queue.empty(); }
   };
 
   static void Serve(Worker* worker);
 
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::mutex silenced_mutex_;
-  std::set<std::string> silenced_;
+  absl::Mutex silenced_mutex_;
+  std::set<std::string> silenced_ ABSL_GUARDED_BY(silenced_mutex_);
 };
 
 }  // namespace medfed

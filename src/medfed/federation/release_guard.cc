@@ -51,7 +51,7 @@ StatusOr<std::optional<Refusal>> ReleaseGuard::Admit(const std::string& research
           std::max(0.0, budget - charge.spent_before - noise.charge * rho), policy_.privacy_budget.delta)};
     }
     ASSIGN_OR_RETURN(NoiseCalibration calibration, CalibrateDistributedNoise(noise.groups, noise.share * rho, sites));
-    std::lock_guard<std::mutex> lock(sampler_mutex_);
+    absl::MutexLock lock(&sampler_mutex_);
     for (size_t g = 0; g < noise.groups.size(); ++g) {
       const NoiseGroup& group = noise.groups[g];
       const size_t stride = std::max<size_t>(1, group.stride);

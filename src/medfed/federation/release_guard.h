@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/site_data.h"
 #include "medfed/governance/release_store.h"
@@ -39,8 +41,8 @@ class ReleaseGuard {
   std::shared_ptr<ReleaseStore> store_;
   std::shared_ptr<SiteData> data_;
   const SitePolicy& policy_;
-  std::mutex sampler_mutex_;
-  DiscreteGaussianSampler sampler_;
+  absl::Mutex sampler_mutex_;
+  DiscreteGaussianSampler sampler_ ABSL_GUARDED_BY(sampler_mutex_);
 };
 
 }  // namespace medfed

@@ -26,7 +26,7 @@ std::string SiteNode::KeyBindingMessage(const std::string& session_id, const std
 }
 
 void SiteNode::CloseAllSessions() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   sessions_.clear();
   ++generation_;
 }
@@ -46,7 +46,7 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
   if (request.has_open()) {
     uint64_t generation = 0;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       if (sessions_.count(request.session_id())) {
         return fail(FailedPrecondition("session " + request.session_id() + " is already open"));
       }
@@ -55,7 +55,7 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
     v1::SessionOpened opened;
     auto session = Open(request, opened);
     if (!session.ok()) return fail(session.status());
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (generation != generation_) {
       return fail(Unavailable("the hub's connection ended while session " + request.session_id() + " was opening"));
     }
@@ -67,12 +67,12 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
   }
   std::shared_ptr<Session> session;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto found = sessions_.find(request.session_id());
     if (found == sessions_.end()) return fail(NotFound("no open session " + request.session_id()));
     session = found->second;
   }
-  std::lock_guard<std::mutex> session_lock(session->mutex);
+  absl::MutexLock session_lock(&session->mutex);
   if (request.sequence() <= session->last_sequence) {
     return fail(PermissionDenied("message " + std::to_string(request.sequence()) +
                                  " is replayed or out of order (last was " + std::to_string(session->last_sequence) +
@@ -92,7 +92,7 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
     return response;
   }
   if (request.has_close()) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     sessions_.erase(request.session_id());
     response.mutable_closed();
     return response;
@@ -108,6 +108,7 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
   if (plan.session_id() != request.session_id()) return InvalidArgument("the plan is for another session");
   if (options_.admit) RETURN_IF_ERROR(options_.admit(plan));
   auto session = std::make_shared<Session>();
+  absl::MutexLock building(&session->mutex);  // not shared yet; the lock keeps the rule simple
   session->plan = plan;
   if (options_.identity && !plan.researcher_certificate().empty()) {
     auto researcher = crypto::VerifyCertificate(plan.researcher_certificate(), options_.identity->authority_pem);

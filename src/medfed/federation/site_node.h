@@ -11,10 +11,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/analysis/analysis.h"
 #include "medfed/analysis/analysis_spec.h"
 #include "medfed/analysis/site_data.h"
@@ -66,28 +67,29 @@ class SiteNode {
 
  private:
   struct Session {
-    std::mutex mutex;
-    v1::StudyPlan plan;
-    std::unique_ptr<crypto::PairwiseMasker> masker;
-    std::map<std::string, std::unique_ptr<SiteAnalysis>> analyses;
-    uint64_t last_sequence = 0;
-    bool keys_agreed = false;
+    absl::Mutex mutex;  // one request of a session at a time
+    v1::StudyPlan plan ABSL_GUARDED_BY(mutex);
+    std::unique_ptr<crypto::PairwiseMasker> masker ABSL_GUARDED_BY(mutex);
+    std::map<std::string, std::unique_ptr<SiteAnalysis>> analyses ABSL_GUARDED_BY(mutex);
+    uint64_t last_sequence ABSL_GUARDED_BY(mutex) = 0;
+    bool keys_agreed ABSL_GUARDED_BY(mutex) = false;
     // Who the releases go to: the researcher's certified name in network mode, "local" when
     // one process plays every site.
-    std::string researcher = "local";
+    std::string researcher ABSL_GUARDED_BY(mutex) = "local";
   };
 
   StatusOr<std::shared_ptr<Session>> Open(const v1::SiteRequest& request, v1::SessionOpened& opened);
-  Status AcceptKeys(Session& session, const v1::KeyDirectory& keys);
-  StatusOr<v1::RoundReply> Round(Session& session, uint64_t sequence, const v1::RoundRequest& round);
+  Status AcceptKeys(Session& session, const v1::KeyDirectory& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
+  StatusOr<v1::RoundReply> Round(Session& session, uint64_t sequence, const v1::RoundRequest& round)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
 
   std::shared_ptr<SiteData> data_;
   SitePolicy policy_;
   SiteNodeOptions options_;
   std::unique_ptr<ReleaseGuard> guard_;
-  std::mutex mutex_;  // guards sessions_ and generation_
-  std::map<std::string, std::shared_ptr<Session>> sessions_;
-  uint64_t generation_ = 0;  // incremented by CloseAllSessions
+  absl::Mutex mutex_ ABSL_ACQUIRED_AFTER(Session::mutex);
+  std::map<std::string, std::shared_ptr<Session>> sessions_ ABSL_GUARDED_BY(mutex_);
+  uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;  // incremented by CloseAllSessions
 };
 
 }  // namespace medfed

@@ -35,7 +35,7 @@ const char* ApprovalStateName(ApprovalState state) {
 }
 
 StatusOr<std::unique_ptr<ApprovalBook>> ApprovalBook::Open(SqliteDatabase& database) {
-  std::lock_guard<std::mutex> lock(database.mutex());
+  absl::MutexLock lock(&database.mutex());
   RETURN_IF_ERROR(database.Execute(
       "CREATE TABLE IF NOT EXISTS approvals ("
       " study_id TEXT PRIMARY KEY, researcher TEXT NOT NULL, study_name TEXT NOT NULL, plan_digest TEXT NOT NULL,"
@@ -47,7 +47,7 @@ StatusOr<std::unique_ptr<ApprovalBook>> ApprovalBook::Open(SqliteDatabase& datab
 
 StatusOr<std::vector<ApprovalRecord>> ApprovalBook::Select(const std::string& where,
                                                            const std::string& parameter) const {
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement select, database_.Prepare(std::string("SELECT ") + kColumns + " FROM approvals " +
                                                              where + " ORDER BY received_ms, study_id"));
   if (!parameter.empty()) select.Bind(1, parameter);
@@ -94,7 +94,7 @@ StatusOr<ApprovalRecord> ApprovalBook::Receive(ApprovalRecord study, const std::
   } else {
     study.state = ApprovalState::kPending;
   }
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement insert, database_.Prepare(std::string("INSERT INTO approvals (") + kColumns +
                                                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"));
   insert.Bind(1, study.study_id)
@@ -124,7 +124,7 @@ StatusOr<ApprovalRecord> ApprovalBook::Decide(const std::string& study_id, bool 
   existing->decided_by = by;
   existing->reason = reason;
   existing->decided_ms = NowMs();
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement update,
                    database_.Prepare("UPDATE approvals SET state = ?, decided_by = ?, reason = ?, decided_ms = ?"
                                      " WHERE study_id = ? AND state = 'pending'"));
@@ -150,7 +150,7 @@ StatusOr<std::vector<ApprovalRecord>> ApprovalBook::DecidedUnreported() const {
 }
 
 Status ApprovalBook::MarkReported(const std::string& study_id) {
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement update, database_.Prepare("UPDATE approvals SET reported = 1 WHERE study_id = ?"));
   update.Bind(1, study_id);
   return update.Run();

@@ -9,11 +9,12 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/core/status.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/merkle_tree.h"
@@ -80,9 +81,10 @@ class Ledger {
   Status Store(const std::vector<LedgerRecord>& records);
 
   SqliteDatabase& database_;
-  mutable std::mutex mutex_;
-  std::vector<crypto::MerkleHash> leaves_;
-  crypto::CompactMerkleTree tree_;
+  // The in-memory tree; ordered before the database's lock (Append stores while holding it).
+  mutable absl::Mutex mutex_ ABSL_ACQUIRED_BEFORE(database_.mutex());
+  std::vector<crypto::MerkleHash> leaves_ ABSL_GUARDED_BY(mutex_);
+  crypto::CompactMerkleTree tree_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace medfed

@@ -41,6 +41,7 @@ uint64_t SymmetricDifference(const std::string& a, const std::string& b) {
 
 StatusOr<std::unique_ptr<ReleaseStore>> ReleaseStore::Open(const std::string& path) {
   ASSIGN_OR_RETURN(auto database, SqliteDatabase::Open(path));
+  absl::MutexLock lock(&database->mutex());
   RETURN_IF_ERROR(database->Execute(
       "CREATE TABLE IF NOT EXISTS privacy_spend (researcher TEXT NOT NULL, what TEXT NOT NULL, rho REAL NOT NULL, "
       "at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"));
@@ -51,7 +52,7 @@ StatusOr<std::unique_ptr<ReleaseStore>> ReleaseStore::Open(const std::string& pa
 }
 
 StatusOr<double> ReleaseStore::Spent(const std::string& researcher) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&database_->mutex());
   ASSIGN_OR_RETURN(SqliteStatement query,
                    database_->Prepare("SELECT COALESCE(SUM(rho), 0) FROM privacy_spend WHERE researcher = ?"));
   query.Bind(1, researcher);
@@ -61,9 +62,10 @@ StatusOr<double> ReleaseStore::Spent(const std::string& researcher) {
 
 StatusOr<ReleaseStore::Charge> ReleaseStore::ChargeBudget(const std::string& researcher, const std::string& what,
                                                           double rho, double budget) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&database_->mutex());
   Charge charge;
   Status status = database_->Transaction([&]() -> Status {
+    database_->mutex().AssertHeld();  // held around the transaction; the analysis cannot see into the lambda
     ASSIGN_OR_RETURN(SqliteStatement query,
                      database_->Prepare("SELECT COALESCE(SUM(rho), 0) FROM privacy_spend WHERE researcher = ?"));
     query.Bind(1, researcher);
@@ -87,7 +89,7 @@ StatusOr<std::optional<uint64_t>> ReleaseStore::SmallestDifference(const std::st
                                                                    const std::vector<uint32_t>& rows,
                                                                    uint32_t table_rows) {
   const std::string bitmap = Bitmap(rows, table_rows);
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&database_->mutex());
   ASSIGN_OR_RETURN(SqliteStatement query,
                    database_->Prepare("SELECT bitmap FROM released_rows WHERE researcher = ? AND table_key = ?"));
   query.Bind(1, researcher).Bind(2, table_key);
@@ -106,7 +108,7 @@ StatusOr<std::optional<uint64_t>> ReleaseStore::SmallestDifference(const std::st
 Status ReleaseStore::RecordRows(const std::string& researcher, const std::string& table_key,
                                 const std::vector<uint32_t>& rows, uint32_t table_rows) {
   const std::string bitmap = Bitmap(rows, table_rows);
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&database_->mutex());
   ASSIGN_OR_RETURN(SqliteStatement insert,
                    database_->Prepare("INSERT OR IGNORE INTO released_rows (researcher, table_key, digest, bitmap) "
                                       "VALUES (?, ?, ?, ?)"));

@@ -9,11 +9,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/core/status.h"
 #include "medfed/governance/sqlite_database.h"
 
@@ -47,8 +48,7 @@ class ReleaseStore {
 
  private:
   explicit ReleaseStore(std::unique_ptr<SqliteDatabase> database) : database_(std::move(database)) {}
-  std::unique_ptr<SqliteDatabase> database_;
-  std::mutex mutex_;
+  std::unique_ptr<SqliteDatabase> database_;  // its mutex() serialises each read-compare-write
 };
 
 }  // namespace medfed

@@ -74,9 +74,12 @@ StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string
   ::chmod(path.c_str(), 0600);
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(handle, path));
   sqlite3_busy_timeout(handle, 10000);
-  RETURN_IF_ERROR(database->Execute("PRAGMA journal_mode = WAL"));
-  RETURN_IF_ERROR(database->Execute("PRAGMA synchronous = FULL"));
-  RETURN_IF_ERROR(database->Execute("PRAGMA foreign_keys = ON"));
+  {
+    absl::MutexLock lock(&database->mutex_);  // not shared yet; the lock keeps the rule simple
+    RETURN_IF_ERROR(database->Execute("PRAGMA journal_mode = WAL"));
+    RETURN_IF_ERROR(database->Execute("PRAGMA synchronous = FULL"));
+    RETURN_IF_ERROR(database->Execute("PRAGMA foreign_keys = ON"));
+  }
   return database;
 }
 

@@ -8,11 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/core/status.h"
 
 namespace medfed {
@@ -51,14 +52,16 @@ class SqliteDatabase {
   static StatusOr<std::unique_ptr<SqliteDatabase>> Open(const std::string& path);
   ~SqliteDatabase();
 
-  Status Execute(const std::string& sql);
-  StatusOr<SqliteStatement> Prepare(const std::string& sql);
+  Status Execute(const std::string& sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  StatusOr<SqliteStatement> Prepare(const std::string& sql) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Runs `body` in one IMMEDIATE transaction; commits if it succeeds, else rolls back. Not
   // reentrant; callers serialise with mutex().
-  Status Transaction(const std::function<Status()>& body);
+  Status Transaction(const std::function<Status()>& body) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const std::string& path() const { return path_; }
-  std::mutex& mutex() { return mutex_; }
+  // Callers hold it around each statement or transaction (a statement's steps included): one
+  // connection serves the daemon's threads.
+  absl::Mutex& mutex() ABSL_LOCK_RETURNED(mutex_) { return mutex_; }
 
  private:
   SqliteDatabase(sqlite3* handle, std::string path) : handle_(handle), path_(std::move(path)) {}
@@ -66,7 +69,7 @@ class SqliteDatabase {
 
   sqlite3* handle_;
   std::string path_;
-  std::mutex mutex_;
+  absl::Mutex mutex_;
 };
 
 }  // namespace medfed

@@ -60,7 +60,7 @@ const char* StudyStateName(StudyState state) {
 }
 
 StatusOr<std::unique_ptr<StudyStore>> StudyStore::Open(SqliteDatabase& database) {
-  std::lock_guard<std::mutex> lock(database.mutex());
+  absl::MutexLock lock(&database.mutex());
   RETURN_IF_ERROR(database.Execute(
       "CREATE TABLE IF NOT EXISTS studies ("
       " id TEXT PRIMARY KEY, researcher TEXT NOT NULL, submission BLOB NOT NULL, submission_signature BLOB NOT NULL,"
@@ -70,7 +70,7 @@ StatusOr<std::unique_ptr<StudyStore>> StudyStore::Open(SqliteDatabase& database)
 }
 
 Status StudyStore::Add(const StudyRecord& study) {
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement insert, database_.Prepare(std::string("INSERT INTO studies (") + kColumns +
                                                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   const int64_t now = NowMs();
@@ -89,7 +89,7 @@ Status StudyStore::Add(const StudyRecord& study) {
 }
 
 Status StudyStore::Save(const StudyRecord& study) {
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(
       SqliteStatement update,
       database_.Prepare("UPDATE studies SET state = ?, decisions = ?, result_json = ?, error = ?, updated_ms = ?"
@@ -104,7 +104,7 @@ Status StudyStore::Save(const StudyRecord& study) {
 }
 
 StatusOr<std::vector<StudyRecord>> StudyStore::Select(const std::string& where, const std::string& parameter) const {
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   ASSIGN_OR_RETURN(SqliteStatement select, database_.Prepare(std::string("SELECT ") + kColumns + " FROM studies " +
                                                              where + " ORDER BY submitted_ms, id"));
   if (!parameter.empty()) select.Bind(1, parameter);
@@ -140,7 +140,7 @@ StatusOr<std::vector<StudyRecord>> StudyStore::WithState(StudyState state) const
 }
 
 Status StudyStore::RequeueRunning() {
-  std::lock_guard<std::mutex> lock(database_.mutex());
+  absl::MutexLock lock(&database_.mutex());
   return database_.Execute("UPDATE studies SET state = 'ready' WHERE state = 'running'");
 }
 

@@ -36,7 +36,10 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
   RETURN_IF_ERROR(agent->ledger_->SetMeta("role", "site"));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("site", config.name));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("authority_certificate", agent->identity_.authority_pem));
-  agent->hub_certificate_ = agent->ledger_->Meta("hub_certificate").value_or("");
+  {
+    absl::MutexLock lock(&agent->stream_mutex_);  // no other thread yet; the lock keeps the rule simple
+    agent->hub_certificate_ = agent->ledger_->Meta("hub_certificate").value_or("");
+  }
   agent->data_ = std::make_shared<SiteData>(config.name, config.tables, config.genotypes);
   SiteNodeOptions options;
   options.accept_file_paths = false;
@@ -57,20 +60,15 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
 
 SiteAgent::~SiteAgent() {
   Stop();
-  {
-    std::lock_guard<std::mutex> lock(work_mutex_);
-    work_ready_.notify_all();
-  }
   for (auto& worker : workers_) worker.join();
   if (decisions_.joinable()) decisions_.join();
 }
 
 void SiteAgent::Stop() {
   stopping_ = true;
-  std::lock_guard<std::mutex> lock(stream_mutex_);
+  absl::MutexLock lock(&stream_mutex_);
   if (context_ != nullptr) context_->TryCancel();
-  std::lock_guard<std::mutex> work(work_mutex_);
-  work_ready_.notify_all();
+  absl::MutexLock work(&work_mutex_);  // its release wakes the workers to see stopping_
 }
 
 void SiteAgent::Run() {
@@ -95,7 +93,7 @@ Status SiteAgent::Serve() {
   grpc::ClientContext context;
   std::unique_ptr<Stream> stream = stub->Connect(&context);
   {
-    std::lock_guard<std::mutex> lock(stream_mutex_);
+    absl::MutexLock lock(&stream_mutex_);
     if (stopping_) return Cancelled("stopping");
     stream_ = stream.get();
     context_ = &context;
@@ -126,9 +124,8 @@ Status SiteAgent::Serve() {
         HandleHello(message.hello());
         break;
       case v1::HubToSite::kRequest: {
-        std::lock_guard<std::mutex> lock(work_mutex_);
+        absl::MutexLock lock(&work_mutex_);
         work_.push_back(std::move(*message.mutable_request()));
-        work_ready_.notify_one();
         break;
       }
       case v1::HubToSite::kReview:
@@ -143,14 +140,14 @@ Status SiteAgent::Serve() {
   }
   grpc::Status finished = stream->Finish();
   {
-    std::lock_guard<std::mutex> lock(stream_mutex_);
+    absl::MutexLock lock(&stream_mutex_);
     stream_ = nullptr;
     context_ = nullptr;
   }
   // The sessions and queued requests belonged to this connection's hub; a hub that comes back
   // (restarted, or the same one after a network fault) opens its studies afresh.
   {
-    std::lock_guard<std::mutex> lock(work_mutex_);
+    absl::MutexLock lock(&work_mutex_);
     work_.clear();
   }
   node_->CloseAllSessions();
@@ -160,7 +157,7 @@ Status SiteAgent::Serve() {
 }
 
 Status SiteAgent::Send(const v1::SiteToHub& message) {
-  std::lock_guard<std::mutex> lock(stream_mutex_);
+  absl::MutexLock lock(&stream_mutex_);
   if (stream_ == nullptr) return Unavailable("not connected to the hub");
   for (const v1::Frame& frame : SplitIntoFrames(message, next_message_id_++)) {
     if (!stream_->Write(frame)) return Unavailable("the connection to the hub was lost");
@@ -172,8 +169,8 @@ void SiteAgent::WorkerLoop() {
   while (true) {
     v1::SiteRequest request;
     {
-      std::unique_lock<std::mutex> lock(work_mutex_);
-      work_ready_.wait(lock, [&] { return stopping_ || !work_.empty(); });
+      absl::MutexLock lock(&work_mutex_);
+      work_mutex_.Await(absl::Condition(this, &SiteAgent::HasWork));
       if (stopping_) return;
       request = std::move(work_.front());
       work_.pop_front();
@@ -193,7 +190,7 @@ void SiteAgent::HandleHello(const v1::HubHello& hello) {
     LogLine("site " + config_.name, "the hub's certificate is not a hub certificate of this network; ignored");
     return;
   }
-  std::lock_guard<std::mutex> lock(stream_mutex_);
+  absl::MutexLock lock(&stream_mutex_);
   hub_certificate_ = hello.hub_certificate();
   (void)ledger_->SetMeta("hub_certificate", hub_certificate_);
 }
@@ -291,7 +288,7 @@ void SiteAgent::ReportDecisions() {
 void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
   std::string hub_certificate;
   {
-    std::lock_guard<std::mutex> lock(stream_mutex_);
+    absl::MutexLock lock(&stream_mutex_);
     hub_certificate = hub_certificate_;
   }
   v1::SiteToHub reply;

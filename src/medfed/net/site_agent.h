@@ -9,14 +9,14 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/core/status.h"
 #include "medfed/federation/site_node.h"
 #include "medfed/governance/approvals.h"
@@ -61,15 +61,16 @@ class SiteAgent {
   std::unique_ptr<SiteNode> node_;
   std::shared_ptr<SiteData> data_;
 
-  std::mutex stream_mutex_;  // guards stream_, context_, next_message_id_
-  Stream* stream_ = nullptr;
-  grpc::ClientContext* context_ = nullptr;
-  uint64_t next_message_id_ = 1;
-  std::string hub_certificate_;
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_) { return stopping_ || !work_.empty(); }
 
-  std::mutex work_mutex_;
-  std::condition_variable work_ready_;
-  std::deque<v1::SiteRequest> work_;
+  absl::Mutex stream_mutex_ ABSL_ACQUIRED_BEFORE(work_mutex_);
+  Stream* stream_ ABSL_GUARDED_BY(stream_mutex_) = nullptr;  // the hub connection, while there is one
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(stream_mutex_) = nullptr;
+  uint64_t next_message_id_ ABSL_GUARDED_BY(stream_mutex_) = 1;
+  std::string hub_certificate_ ABSL_GUARDED_BY(stream_mutex_);
+
+  absl::Mutex work_mutex_;
+  std::deque<v1::SiteRequest> work_ ABSL_GUARDED_BY(work_mutex_);
   std::vector<std::thread> workers_;
   std::thread decisions_;
   std::atomic<bool> stopping_{false};

@@ -1,5 +1,7 @@
 #include "medfed/net/site_link.h"
 
+#include <algorithm>
+
 #include "medfed/core/log.h"
 
 #include "medfed/net/framing.h"
@@ -8,8 +10,10 @@ namespace medfed::net {
 
 StatusOr<v1::SiteResponse> PendingResponse::Wait(std::chrono::steady_clock::time_point deadline,
                                                  const std::string& site, uint64_t sequence) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (!ready_.wait_until(lock, deadline, [&] { return response_.has_value() || failure_.has_value(); })) {
+  absl::MutexLock lock(&mutex_);
+  const auto remaining =
+      std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero());
+  if (!mutex_.AwaitWithTimeout(absl::Condition(this, &PendingResponse::Settled), absl::FromChrono(remaining))) {
     return DeadlineExceeded("site " + site + " did not answer message " + std::to_string(sequence) +
                             " in time; the round is aborted");
   }
@@ -18,27 +22,23 @@ StatusOr<v1::SiteResponse> PendingResponse::Wait(std::chrono::steady_clock::time
 }
 
 void PendingResponse::Fulfil(v1::SiteResponse response) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   response_ = std::move(response);
-  ready_.notify_all();
 }
 
 void PendingResponse::Fail(const Status& status) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (!response_) failure_ = status;
-  ready_.notify_all();
 }
 
 SiteLink::SiteLink(std::string site, std::string certificate_pem, Stream* stream, grpc::ServerContext* context)
     : site_(std::move(site)), certificate_(std::move(certificate_pem)), stream_(stream), context_(context) {}
 
 Status SiteLink::Send(const v1::HubToSite& message) {
-  // Writers hold write_mutex_ and check closed_ under it, so once the stream's handler has
-  // closed the link and passed DrainWriters(), nobody touches the stream again.
-  std::lock_guard<std::mutex> writing(write_mutex_);
+  absl::MutexLock writing(&write_mutex_);
   uint64_t message_id;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (closed_) return Unavailable("site " + site_ + " is not connected");
     message_id = next_message_id_++;
   }
@@ -51,11 +51,11 @@ Status SiteLink::Send(const v1::HubToSite& message) {
   return absl::OkStatus();
 }
 
-void SiteLink::DrainWriters() { std::lock_guard<std::mutex> writing(write_mutex_); }
+void SiteLink::DrainWriters() { absl::MutexLock writing(&write_mutex_); }
 
 std::shared_ptr<PendingResponse> SiteLink::Expect(const std::string& session_id, uint64_t sequence) {
   auto pending = std::make_shared<PendingResponse>();
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (closed_) {
     pending->Fail(Unavailable("site " + site_ + " is not connected"));
   } else {
@@ -65,14 +65,14 @@ std::shared_ptr<PendingResponse> SiteLink::Expect(const std::string& session_id,
 }
 
 void SiteLink::Forget(const std::string& session_id, uint64_t sequence) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   pending_.erase({session_id, sequence});
 }
 
 void SiteLink::Deliver(v1::SiteResponse response) {
   std::shared_ptr<PendingResponse> pending;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto found = pending_.find({response.session_id(), response.sequence()});
     if (found == pending_.end()) {
       // A late answer to a timed-out round, a replay, or a forgery: no round takes it.
@@ -93,7 +93,7 @@ void SiteLink::CloseFromHandler(const Status& reason) { CloseAndMaybeCancel(reas
 void SiteLink::CloseAndMaybeCancel(const Status& reason, bool cancel) {
   std::map<std::pair<std::string, uint64_t>, std::shared_ptr<PendingResponse>> pending;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (cancel && !closed_ && context_ != nullptr) context_->TryCancel();  // ends the stream's handler too
     closed_ = true;
     pending.swap(pending_);
@@ -102,14 +102,14 @@ void SiteLink::CloseAndMaybeCancel(const Status& reason, bool cancel) {
 }
 
 bool SiteLink::closed() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return closed_;
 }
 
 void SiteDirectory::Put(std::shared_ptr<SiteLink> link) {
   std::shared_ptr<SiteLink> previous;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto& slot = links_[link->site()];
     previous = slot;
     slot = std::move(link);
@@ -118,19 +118,19 @@ void SiteDirectory::Put(std::shared_ptr<SiteLink> link) {
 }
 
 void SiteDirectory::Remove(const std::shared_ptr<SiteLink>& link) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto found = links_.find(link->site());
   if (found != links_.end() && found->second == link) links_.erase(found);
 }
 
 std::shared_ptr<SiteLink> SiteDirectory::Get(const std::string& site) const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto found = links_.find(site);
   return found == links_.end() ? nullptr : found->second;
 }
 
 std::vector<std::shared_ptr<SiteLink>> SiteDirectory::All() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   std::vector<std::shared_ptr<SiteLink>> all;
   for (const auto& [site, link] : links_) all.push_back(link);
   return all;

@@ -5,14 +5,16 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <condition_variable>
+#include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/core/status.h"
 #include "medfed/v1/network.grpc.pb.h"
 
@@ -27,10 +29,11 @@ class PendingResponse {
   void Fail(const Status& status);
 
  private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::optional<v1::SiteResponse> response_;
-  std::optional<Status> failure_;
+  bool Settled() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return response_.has_value() || failure_.has_value(); }
+
+  absl::Mutex mutex_;
+  std::optional<v1::SiteResponse> response_ ABSL_GUARDED_BY(mutex_);
+  std::optional<Status> failure_ ABSL_GUARDED_BY(mutex_);
 };
 
 class SiteLink {
@@ -62,14 +65,17 @@ class SiteLink {
  private:
   void CloseAndMaybeCancel(const Status& reason, bool cancel);
 
-  std::string site_, certificate_;
-  Stream* stream_;
-  grpc::ServerContext* context_;
-  mutable std::mutex mutex_;  // guards pending_, closed_, next_message_id_
-  std::mutex write_mutex_;
-  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<PendingResponse>> pending_;
-  bool closed_ = false;
-  uint64_t next_message_id_ = 1;
+  const std::string site_, certificate_;
+  // Writers hold write_mutex_ (one message's frames go out together) and, inside it, check
+  // closed_ under mutex_: once the handler has closed the link and passed DrainWriters(),
+  // nobody touches the stream again.
+  absl::Mutex write_mutex_ ABSL_ACQUIRED_BEFORE(mutex_);
+  Stream* const stream_ ABSL_PT_GUARDED_BY(write_mutex_);
+  grpc::ServerContext* const context_;
+  mutable absl::Mutex mutex_;
+  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<PendingResponse>> pending_ ABSL_GUARDED_BY(mutex_);
+  bool closed_ ABSL_GUARDED_BY(mutex_) = false;
+  uint64_t next_message_id_ ABSL_GUARDED_BY(mutex_) = 1;
 };
 
 // The sites connected now, by name.
@@ -81,8 +87,8 @@ class SiteDirectory {
   std::vector<std::shared_ptr<SiteLink>> All() const;
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<SiteLink>> links_;
+  mutable absl::Mutex mutex_;
+  std::map<std::string, std::shared_ptr<SiteLink>> links_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace medfed::net

@@ -3,20 +3,23 @@
 namespace medfed::net {
 
 void StudyChannel::Publish(v1::StudyEvent event) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   events_.push_back(std::move(event));
-  changed_.notify_all();
 }
 
 void StudyChannel::Finish() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   finished_ = true;
-  changed_.notify_all();
 }
 
 std::vector<v1::StudyEvent> StudyChannel::Read(size_t& next, std::chrono::milliseconds wait, bool& finished) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait_for(lock, wait, [&] { return events_.size() > next || finished_; });
+  absl::MutexLock lock(&mutex_);
+  // Evaluated under the lock by Await; the analysis cannot see that, hence the assertion.
+  auto news = [&] {
+    mutex_.AssertHeld();
+    return events_.size() > next || finished_;
+  };
+  mutex_.AwaitWithTimeout(absl::Condition(&news), absl::FromChrono(wait));
   std::vector<v1::StudyEvent> fresh(events_.begin() + static_cast<long>(std::min(next, events_.size())), events_.end());
   next = events_.size();
   finished = finished_;
@@ -24,7 +27,7 @@ std::vector<v1::StudyEvent> StudyChannel::Read(size_t& next, std::chrono::millis
 }
 
 std::shared_ptr<StudyChannel> StudyBoard::Channel(const std::string& study_id, bool* created) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto& slot = channels_[study_id];
   if (created != nullptr) *created = !slot;
   if (!slot) slot = std::make_shared<StudyChannel>();

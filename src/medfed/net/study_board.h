@@ -2,13 +2,14 @@
 // publishes to it; each Submit or Watch call reads it from the start and waits for more.
 #pragma once
 
-#include <condition_variable>
+#include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "medfed/v1/network.pb.h"
 
 namespace medfed::net {
@@ -22,10 +23,9 @@ class StudyChannel {
   std::vector<v1::StudyEvent> Read(size_t& next, std::chrono::milliseconds wait, bool& finished);
 
  private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<v1::StudyEvent> events_;
-  bool finished_ = false;
+  absl::Mutex mutex_;
+  std::vector<v1::StudyEvent> events_ ABSL_GUARDED_BY(mutex_);
+  bool finished_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 class StudyBoard {
@@ -34,8 +34,8 @@ class StudyBoard {
   std::shared_ptr<StudyChannel> Channel(const std::string& study_id, bool* created = nullptr);
 
  private:
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<StudyChannel>> channels_;
+  absl::Mutex mutex_;
+  std::map<std::string, std::shared_ptr<StudyChannel>> channels_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace medfed::net

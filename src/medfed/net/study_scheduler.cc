@@ -1,13 +1,13 @@
-// The hub's study lifecycle: submission, the sites' reviews, scheduling, running with the round
-// engine over the sites' streams, and following a study to its results.
+#include "medfed/net/study_scheduler.h"
+
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <utility>
+#include <vector>
 
 #include "medfed/core/file.h"
 #include "medfed/core/log.h"
 #include "medfed/federation/coordinator.h"
-#include "medfed/net/hub_server.h"
 #include "medfed/net/link_transport.h"
 #include "medfed/net/submission.h"
 
@@ -28,10 +28,38 @@ std::string JoinSites(const std::vector<std::string>& sites) {
 
 }  // namespace
 
-StatusOr<std::string> HubServer::Submit(const v1::SubmitRequest& request, const Caller& caller) {
+StudyScheduler::StudyScheduler(const HubConfig& config, const NetworkIdentity& identity, StudyStore& studies,
+                               SiteDirectory& sites, LedgerReplicator& ledger)
+    : config_(config), identity_(identity), studies_(studies), sites_(sites), ledger_(ledger) {}
+
+StudyScheduler::~StudyScheduler() { Stop(); }
+
+void StudyScheduler::Start() {
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void StudyScheduler::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (loop_.joinable()) loop_.join();
+}
+
+bool StudyScheduler::AwaitIdle(absl::Duration timeout) {
+  absl::MutexLock lock(&mutex_);
+  return mutex_.AwaitWithTimeout(absl::Condition(this, &StudyScheduler::Idle), timeout);
+}
+
+void StudyScheduler::Wake() {
+  absl::MutexLock lock(&mutex_);
+  wake_ = true;
+}
+
+StatusOr<std::string> StudyScheduler::Submit(const v1::SubmitRequest& request, const Caller& caller) {
   ASSIGN_OR_RETURN(VerifiedSubmission verified, VerifySubmission(request.submission(), request.signature(),
                                                                  caller.certificate_pem, identity_.authority_pem));
-  ASSIGN_OR_RETURN(auto existing, studies_->Get(verified.id));
+  ASSIGN_OR_RETURN(auto existing, studies_.Get(verified.id));
   if (existing) return verified.id;  // the same signed submission again: follow it
   StudyRecord study;
   study.id = verified.id;
@@ -41,33 +69,32 @@ StatusOr<std::string> HubServer::Submit(const v1::SubmitRequest& request, const 
   study.researcher_certificate = caller.certificate_pem;
   std::vector<std::string> sites(verified.submission.sites().begin(), verified.submission.sites().end());
   for (const auto& site : sites) study.decisions[site] = "pending";
-  RETURN_IF_ERROR(studies_->Add(study));
+  RETURN_IF_ERROR(studies_.Add(study));
   nlohmann::ordered_json analyses = nlohmann::ordered_json::array();
   for (const auto& analysis : verified.submission.analyses()) {
     analyses.push_back({{"id", analysis.id()},
                         {"type", analysis.type()},
                         {"keys", nlohmann::ordered_json::parse(analysis.spec_json(), nullptr, false)}});
   }
-  Record({{"type", "submission"},
-          {"study", study.id},
-          {"researcher", study.researcher},
-          {"study_name", verified.submission.study_name()},
-          {"sites", sites},
-          {"analyses", analyses},
-          {"digest", verified.digest}});
+  ledger_.Record({{"type", "submission"},
+                  {"study", study.id},
+                  {"researcher", study.researcher},
+                  {"study_name", verified.submission.study_name()},
+                  {"sites", sites},
+                  {"analyses", analyses},
+                  {"digest", verified.digest}});
   LogLine("hub", "study " + study.id + " submitted by " + study.researcher + " for " + JoinSites(sites));
-  auto channel = board_.Channel(study.id);
   v1::StudyEvent accepted = Event(study.id);
   accepted.set_accepted("study " + study.id + " recorded; waiting for approval by " + JoinSites(sites));
-  channel->Publish(accepted);
+  board_.Channel(study.id)->Publish(accepted);
   for (const auto& site : sites) {
     if (auto link = sites_.Get(site)) SendReviews(link);
   }
   return study.id;
 }
 
-void HubServer::SendReviews(const std::shared_ptr<SiteLink>& link) {
-  auto awaiting = studies_->WithState(StudyState::kAwaitingApproval);
+void StudyScheduler::SendReviews(const std::shared_ptr<SiteLink>& link) {
+  auto awaiting = studies_.WithState(StudyState::kAwaitingApproval);
   if (!awaiting.ok()) return;
   for (const auto& study : *awaiting) {
     auto decision = study.decisions.find(link->site());
@@ -82,8 +109,8 @@ void HubServer::SendReviews(const std::shared_ptr<SiteLink>& link) {
   }
 }
 
-Status HubServer::SaveAndPublish(StudyRecord& study, v1::StudyEvent event, bool finished) {
-  Status saved = studies_->Save(study);
+Status StudyScheduler::SaveAndPublish(StudyRecord& study, v1::StudyEvent event, bool finished) {
+  Status saved = studies_.Save(study);
   if (!saved.ok()) LogLine("hub", "cannot save study " + study.id + ": " + MessageOf(saved));
   auto channel = board_.Channel(study.id);
   if (event.body_case() != v1::StudyEvent::BODY_NOT_SET) channel->Publish(std::move(event));
@@ -91,9 +118,9 @@ Status HubServer::SaveAndPublish(StudyRecord& study, v1::StudyEvent event, bool 
   return saved;
 }
 
-void HubServer::OnDecision(const std::string& site, const v1::ReviewDecision& decision) {
-  std::lock_guard<std::mutex> lock(decision_mutex_);
-  auto loaded = studies_->Get(decision.study_id());
+void StudyScheduler::OnDecision(const std::string& site, const v1::ReviewDecision& decision) {
+  absl::MutexLock serialised(&decision_mutex_);
+  auto loaded = studies_.Get(decision.study_id());
   if (!loaded.ok() || !loaded->has_value()) {
     LogLine("hub", "site " + site + " decided on unknown study " + decision.study_id() + "; ignored");
     return;
@@ -106,11 +133,11 @@ void HubServer::OnDecision(const std::string& site, const v1::ReviewDecision& de
   }
   if (slot->second != "pending" || study.state != StudyState::kAwaitingApproval) return;  // repeated
   slot->second = decision.approved() ? "approved" : "denied: " + decision.reason();
-  Record({{"type", decision.approved() ? "approval" : "denial"},
-          {"study", study.id},
-          {"site", site},
-          {"by", decision.decided_by()},
-          {"reason", decision.reason()}});
+  ledger_.Record({{"type", decision.approved() ? "approval" : "denial"},
+                  {"study", study.id},
+                  {"site", site},
+                  {"by", decision.decided_by()},
+                  {"reason", decision.reason()}});
   LogLine("hub", "site " + site + (decision.approved() ? " approved" : " denied") + " study " + study.id +
                      (decision.reason().empty() ? "" : ": " + decision.reason()));
   v1::StudyEvent event = Event(study.id);
@@ -134,66 +161,76 @@ void HubServer::OnDecision(const std::string& site, const v1::ReviewDecision& de
     v1::StudyEvent queued = Event(study.id);
     queued.set_progress("approved by every site; queued to run");
     (void)SaveAndPublish(study, queued, false);
-    std::lock_guard<std::mutex> wake(mutex_);
-    wake_scheduler_.notify_all();
+    Wake();
   }
 }
 
-void HubServer::SchedulerLoop() {
-  while (!stopping_) {
+void StudyScheduler::Loop() {
+  while (true) {
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_scheduler_.wait_for(lock, std::chrono::seconds(1));
+      absl::MutexLock lock(&mutex_);
+      mutex_.AwaitWithTimeout(absl::Condition(this, &StudyScheduler::Woken), absl::Seconds(1));
+      wake_ = false;
     }
-    if (stopping_) break;
-    auto ready = studies_->WithState(StudyState::kReady);
+    if (stopping_) return;
+    auto ready = studies_.WithState(StudyState::kReady);
     if (!ready.ok()) continue;
     for (auto& study : *ready) {
-      std::vector<std::string> missing;
-      for (const auto& [site, decision] : study.decisions) {
-        if (!sites_.Get(site)) missing.push_back(site);
-      }
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (running_.count(study.id)) continue;
-      if (static_cast<int>(running_.size()) >= config_.max_concurrent_studies) break;
-      if (!missing.empty()) {
-        // Wait for the sites to connect, up to a round's timeout, then fail naming them.
-        const auto now = std::chrono::steady_clock::now();
-        auto [since, first] = waiting_since_.emplace(study.id, now);
-        lock.unlock();
-        if (first) {
-          v1::StudyEvent waiting = Event(study.id);
-          waiting.set_progress("waiting for site " + JoinSites(missing) + " to connect to the hub");
-          board_.Channel(study.id)->Publish(waiting);
-        }
-        if (now - since->second > std::chrono::seconds(config_.round_timeout_seconds)) {
-          lock.lock();
-          waiting_since_.erase(study.id);
-          lock.unlock();
-          study.state = StudyState::kFailed;
-          study.error = "site " + JoinSites(missing) + " is not connected to the hub (waited " +
-                        std::to_string(config_.round_timeout_seconds) + " s); run the study again when it is";
-          Record({{"type", "failure"}, {"study", study.id}, {"reason", study.error}});
-          v1::StudyEvent failed = Event(study.id);
-          failed.set_failed(study.error);
-          (void)SaveAndPublish(study, failed, true);
-        }
-        continue;
-      }
-      waiting_since_.erase(study.id);
-      running_.insert(study.id);
-      lock.unlock();
-      std::thread([this, study]() mutable { RunStudy(std::move(study)); }).detach();
+      if (!TryStart(std::move(study))) break;
     }
   }
 }
 
-void HubServer::RunStudy(StudyRecord study) {
+bool StudyScheduler::TryStart(StudyRecord study) {
+  std::vector<std::string> missing;
+  for (const auto& [site, decision] : study.decisions) {
+    if (!sites_.Get(site)) missing.push_back(site);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point since;
+  bool first_wait = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (running_.count(study.id)) return true;
+    if (static_cast<int>(running_.size()) >= config_.max_concurrent_studies) return false;
+    if (missing.empty()) {
+      waiting_since_.erase(study.id);
+      running_.insert(study.id);
+    } else {
+      auto [slot, inserted] = waiting_since_.emplace(study.id, now);
+      since = slot->second;
+      first_wait = inserted;
+      if (now - since > std::chrono::seconds(config_.round_timeout_seconds)) waiting_since_.erase(slot);
+    }
+  }
+  if (missing.empty()) {
+    std::thread([this, study = std::move(study)]() mutable { Run(std::move(study)); }).detach();
+    return true;
+  }
+  // Wait for the sites to connect, up to a round's timeout, then fail naming them.
+  if (first_wait) {
+    v1::StudyEvent waiting = Event(study.id);
+    waiting.set_progress("waiting for site " + JoinSites(missing) + " to connect to the hub");
+    board_.Channel(study.id)->Publish(waiting);
+  }
+  if (now - since > std::chrono::seconds(config_.round_timeout_seconds)) {
+    study.state = StudyState::kFailed;
+    study.error = "site " + JoinSites(missing) + " is not connected to the hub (waited " +
+                  std::to_string(config_.round_timeout_seconds) + " s); run the study again when it is";
+    ledger_.Record({{"type", "failure"}, {"study", study.id}, {"reason", study.error}});
+    v1::StudyEvent failed = Event(study.id);
+    failed.set_failed(study.error);
+    (void)SaveAndPublish(study, failed, true);
+  }
+  return true;
+}
+
+void StudyScheduler::Run(StudyRecord study) {
   study.state = StudyState::kRunning;
   v1::StudyEvent running = Event(study.id);
   running.set_progress("running");
   (void)SaveAndPublish(study, running, false);
-  Record({{"type", "start"}, {"study", study.id}});
+  ledger_.Record({{"type", "start"}, {"study", study.id}});
   v1::Submission submission;
   submission.ParseFromString(study.submission);
   std::vector<std::string> sites(submission.sites().begin(), submission.sites().end());
@@ -216,11 +253,11 @@ void HubServer::RunStudy(StudyRecord study) {
       options.researcher_certificate = study.researcher_certificate;
       options.observer = [&](const Json& event) {
         nlohmann::ordered_json entry = {{"type", event["event"]}, {"study", study.id}};
-        for (auto& [key, value] : event.items()) {
+        for (const auto& [key, value] : event.items()) {
           // Timings and sizes are operational, not governance: the log has them, the ledger not.
           if (key != "event" && key != "exchange_seconds" && key != "masked_bytes_per_site") entry[key] = value;
         }
-        Record(entry);
+        ledger_.Record(entry);
         if (event["event"] == "round") {
           char seconds[32];
           std::snprintf(seconds, sizeof seconds, "%.6f", event["exchange_seconds"].get<double>());
@@ -244,24 +281,24 @@ void HubServer::RunStudy(StudyRecord study) {
   if (outcome.ok()) {
     study.state = StudyState::kDone;
     study.result_json = document->dump();
-    Record({{"type", "completion"}, {"study", study.id}});
+    ledger_.Record({{"type", "completion"}, {"study", study.id}});
     LogLine("hub", "study " + study.id + " done");
     (void)SaveAndPublish(study, v1::StudyEvent(), true);
   } else {
     study.state = StudyState::kFailed;
     study.error = MessageOf(outcome);
-    Record({{"type", "failure"}, {"study", study.id}, {"reason", study.error}});
+    ledger_.Record({{"type", "failure"}, {"study", study.id}, {"reason", study.error}});
     LogLine("hub", "study " + study.id + " failed: " + study.error);
     v1::StudyEvent failed = Event(study.id);
     failed.set_failed(study.error);
     (void)SaveAndPublish(study, failed, true);
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   running_.erase(study.id);
-  wake_scheduler_.notify_all();
+  wake_ = true;
 }
 
-std::shared_ptr<StudyChannel> HubServer::ChannelFor(const StudyRecord& study) {
+std::shared_ptr<StudyChannel> StudyScheduler::ChannelFor(const StudyRecord& study) {
   bool created = false;
   auto channel = board_.Channel(study.id, &created);
   if (!created) return channel;
@@ -290,45 +327,8 @@ std::shared_ptr<StudyChannel> HubServer::ChannelFor(const StudyRecord& study) {
   return channel;
 }
 
-grpc::Status HubServer::Follow(grpc::ServerContext* context, const std::string& study_id,
-                               grpc::ServerWriter<v1::StudyEvent>* writer) {
-  auto loaded = studies_->Get(study_id);
-  if (!loaded.ok() || !loaded->has_value()) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no study " + study_id);
-  auto channel = ChannelFor(**loaded);
-  size_t next = 0;
-  bool finished = false;
-  while (!finished) {
-    if (context->IsCancelled() || stopping_) return grpc::Status(grpc::StatusCode::CANCELLED, "stopped following");
-    for (const auto& event : channel->Read(next, std::chrono::milliseconds(500), finished)) {
-      if (!writer->Write(event)) return grpc::Status(grpc::StatusCode::CANCELLED, "the researcher left");
-    }
-  }
-  loaded = studies_->Get(study_id);
-  if (!loaded.ok() || !loaded->has_value() || (*loaded)->state != StudyState::kDone) return grpc::Status::OK;
-  v1::StudyEvent results = Event(study_id);
-  results.set_results_json((*loaded)->result_json);
-  if (!writer->Write(results)) return grpc::Status(grpc::StatusCode::CANCELLED, "the researcher left");
-  // The files the analyses wrote, in 1 MiB chunks.
-  const std::string directory = StudyDirectory(study_id);
-  std::error_code error;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(directory, error)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string name = std::filesystem::relative(entry.path(), directory).string();
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string chunk(1 << 20, '\0');
-    bool last = false;
-    while (!last) {
-      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-      const auto got = static_cast<size_t>(in.gcount());
-      last = in.eof() || got == 0;
-      v1::StudyEvent file = Event(study_id);
-      file.mutable_file()->set_name(name);
-      file.mutable_file()->set_data(chunk.substr(0, got));
-      file.mutable_file()->set_last(last);
-      if (!writer->Write(file)) return grpc::Status(grpc::StatusCode::CANCELLED, "the researcher left");
-    }
-  }
-  return grpc::Status::OK;
+std::string StudyScheduler::StudyDirectory(const std::string& study_id) const {
+  return config_.state + "/studies/" + study_id;
 }
 
 }  // namespace medfed::net
