@@ -216,7 +216,9 @@ bool ParseSimpleDecimal(std::string_view text, Classified& value) {
       if (mantissa != 0 || c != '0') ++digits;
       if (digits > 15) return false;
       mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      if (seen_point) ++decimals;
+      // Leading zeros after the point ("0.000…01") add decimals but no digits: past 1e22 the
+      // divisor is no longer exact (and past the table), so from_chars takes over.
+      if (seen_point && ++decimals > 22) return false;
     } else if (c == '.' && !seen_point) {
       seen_point = true;
     } else {

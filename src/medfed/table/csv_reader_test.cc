@@ -174,5 +174,29 @@ TEST(CsvReaderTest, DecimalsAreParsedExactly) {
   }
 }
 
+TEST(CsvReaderTest, LongRunsOfZerosAfterThePointAreParsedExactly) {
+  // Leading zeros after the point count as decimals but not as significant digits; beyond 22
+  // decimals the fast path must hand over to from_chars (a fuzzer found ".000…0" read past the
+  // table of powers of ten).
+  std::string csv = "x\n";
+  std::vector<std::string> texts;
+  for (int zeros = 0; zeros < 64; ++zeros) {
+    for (const char* tail : {"", "7", "123456789012345"}) {
+      std::string text = "0." + std::string(static_cast<size_t>(zeros), '0') + tail;
+      if (text == "0.") text = "0.0";
+      texts.push_back(text);
+      texts.push_back("-" + text.substr(1));  // "-.000…7"
+    }
+  }
+  for (const std::string& text : texts) csv += text + "\n";
+  auto table = ParseCsv(csv, "zeros.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  const Column* x = table->FindColumn("x");
+  ASSERT_EQ(x->type(), ColumnType::kFloat);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(x->floats()[i], std::strtod(texts[i].c_str(), nullptr)) << texts[i];
+  }
+}
+
 }  // namespace
 }  // namespace medfed
