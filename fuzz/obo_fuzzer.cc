@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "medfed/analysis/phenotype_ontology.h"
+#include "medfed/analysis/matching/phenotype_ontology.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)medfed::PhenotypeOntology::ParseObo(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.obo");

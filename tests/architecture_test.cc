@@ -1,9 +1,11 @@
 // The dependency rules of docs/architecture.md, checked on the source tree: libsodium and
 // OpenSSL are called only inside crypto/ (one door for every secret and every random byte),
-// gRPC only inside net/, and stats/ and crypto/ do no I/O.
+// gRPC only inside net/, stats/ and crypto/ do no I/O, and analysis/ families build only on
+// analysis/engine/.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -81,3 +83,30 @@ TEST(ArchitectureTest, StatsAndCryptoDoNoIo) {
 }
 
 }  // namespace
+
+// analysis/ is one library in rooms: engine/ (interface, driver, registry, site data) and a
+// folder per family of analyses. A family builds on engine/ and on nothing of another family,
+// and engine/ names no family (the registry links them by their definitions, not their headers).
+TEST(ArchitectureTest, AnalysisFamiliesIncludeOnlyTheEngine) {
+  const std::vector<std::string> families = {"descriptive", "regression", "survival", "gwas", "linkage", "matching"};
+  const auto sources = Sources();
+  std::vector<std::string> offenders;
+  size_t seen = 0;
+  for (const auto& source : sources) {
+    if (source.module != "analysis") continue;
+    const fs::path relative(source.path);
+    ASSERT_GE(std::distance(relative.begin(), relative.end()), 3) << source.path << " is not in a room of analysis/";
+    const std::string room = std::next(relative.begin())->string();
+    ASSERT_TRUE(room == "engine" || std::find(families.begin(), families.end(), room) != families.end())
+        << source.path << ": analysis/" << room << "/ is not a room docs/architecture.md names";
+    ++seen;
+    for (const auto& family : families) {
+      if (family == room) continue;
+      if (source.text.find("\"medfed/analysis/" + family + "/") != std::string::npos) {
+        offenders.push_back(source.path + " includes analysis/" + family + "/");
+      }
+    }
+  }
+  EXPECT_GT(seen, 30u);
+  EXPECT_EQ(offenders, std::vector<std::string>{});
+}

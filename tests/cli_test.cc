@@ -8,7 +8,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 #include "medfed/core/file.h"
 #include "nlohmann/json.hpp"
 #include "test_support.h"

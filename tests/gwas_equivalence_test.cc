@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
-#include "medfed/analysis/gwas_internal.h"
+#include "medfed/analysis/gwas/gwas_spec.h"
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
 #include "medfed/core/text.h"

@@ -1,4 +1,4 @@
-// Encrypted similar-patient queries (analysis/phenotype_match.cc): the encrypted ranking equals
+// Encrypted similar-patient queries (analysis/matching/phenotype_match.cc): the encrypted ranking equals
 // the plaintext one computed here from the sites' files, and the sites see ciphertext only.
 #include <sodium.h>
 
@@ -7,8 +7,8 @@
 #include <map>
 
 #include "gtest/gtest.h"
-#include "medfed/analysis/phenotype_ontology.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/matching/phenotype_ontology.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/sodium.h"

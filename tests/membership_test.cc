@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
 #include "test_support.h"

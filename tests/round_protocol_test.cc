@@ -1,12 +1,12 @@
-// The round-protocol driver and contribution layouts (analysis/round_protocol.h,
-// analysis/contribution_layout.h): layouts pack and unpack exactly, a site and a hub that
+// The round-protocol driver and contribution layouts (analysis/engine/round_protocol.h,
+// analysis/engine/contribution_layout.h): layouts pack and unpack exactly, a site and a hub that
 // disagree about a layout fail with an error naming the analysis, the phase and the fields, and
 // a phase the protocol does not declare is refused.
 #include <gtest/gtest.h>
 
-#include "medfed/analysis/contribution_layout.h"
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/contribution_layout.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/round_protocol.h"
 
 namespace medfed {
 namespace {

@@ -1,6 +1,6 @@
 // A site daemon's tables change under it (a new export replaces the file): it notices, reloads,
 // and never answers from a stale copy without saying so.
-#include "medfed/analysis/site_data.h"
+#include "medfed/analysis/engine/site_data.h"
 
 #include <sys/time.h>
 #include <unistd.h>

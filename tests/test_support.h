@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/engine/analysis_spec.h"
 #include "medfed/federation/study_file.h"
 
 namespace medfed::testing {

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "medfed/analysis/table_scan.h"
+#include "medfed/analysis/engine/table_scan.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/cli/risk_report.h"

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/cli/commands.h"
 
 int main(int argc, char** argv) {

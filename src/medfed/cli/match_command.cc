@@ -1,6 +1,6 @@
 // medfed match STUDY.toml --query QUERY.json [--top K] [--json] [--out DIR]
 // Runs the study's phenotype_match analysis with the query of QUERY.json ({"terms": [...]}):
-// the query is encrypted before it leaves this process (analysis/phenotype_match.cc).
+// the query is encrypted before it leaves this process (analysis/matching/phenotype_match.cc).
 #include <cstdio>
 
 #include "medfed/cli/commands.h"

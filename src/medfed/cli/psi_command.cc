@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "medfed/analysis/linkage_keys.h"
+#include "medfed/analysis/linkage/linkage_keys.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"

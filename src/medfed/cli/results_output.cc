@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/cli/gwas_figures.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 #include "medfed/core/status.h"
 
 namespace medfed::cli {

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <set>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/progress.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/fixed_point.h"

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/analysis_spec.h"
 #include "medfed/federation/transport.h"
 
 namespace medfed {

@@ -19,8 +19,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/site_data.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/site_data.h"
 #include "medfed/governance/release_store.h"
 #include "medfed/privacy/discrete_gaussian.h"
 #include "medfed/privacy/site_policy.h"

@@ -1,6 +1,6 @@
 #include "medfed/federation/site_node.h"
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/fixed_point.h"
 #include "medfed/crypto/merkle_tree.h"

@@ -16,9 +16,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/analysis_spec.h"
-#include "medfed/analysis/site_data.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/site_data.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/secure_aggregation.h"
 #include "medfed/federation/release_guard.h"

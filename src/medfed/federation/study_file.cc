@@ -4,7 +4,7 @@
 #include <sstream>
 #include <toml.hpp>
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
 #include "medfed/governance/toml_support.h"

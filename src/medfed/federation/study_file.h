@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/engine/analysis_spec.h"
 #include "medfed/core/status.h"
 
 namespace medfed {

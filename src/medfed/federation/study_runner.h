@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 #include "medfed/federation/study_file.h"
 
 namespace medfed {

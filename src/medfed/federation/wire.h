@@ -1,7 +1,7 @@
 // Conversions between the analysis layer's types and the wire contract (proto/medfed/v1).
 #pragma once
 
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 #include "medfed/privacy/disclosure_policy.h"
 #include "medfed/v1/federation.pb.h"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 #include "medfed/core/status.h"
 #include "medfed/federation/study_file.h"
 #include "medfed/net/identity.h"

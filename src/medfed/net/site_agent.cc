@@ -1,6 +1,6 @@
 #include "medfed/net/site_agent.h"
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/log.h"
 #include "medfed/governance/policy_file.h"
 #include "medfed/net/framing.h"

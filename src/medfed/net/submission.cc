@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <set>
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/merkle_tree.h"
 #include "medfed/crypto/secure_random.h"

@@ -4,10 +4,10 @@
 // the noised count with an interval that includes the noise (docs/privacy/differential-privacy.md).
 #include <cmath>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/table/evaluator.h"
 

@@ -1,12 +1,12 @@
-#include "medfed/analysis/noised_summary.h"
+#include "medfed/analysis/descriptive/noised_summary.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/round_protocol.h"
-#include "medfed/analysis/summary_columns.h"
+#include "medfed/analysis/descriptive/summary_columns.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/secure_random.h"
 

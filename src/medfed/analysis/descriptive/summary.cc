@@ -11,13 +11,13 @@
 #include <cmath>
 #include <set>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/noised_summary.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/released_count.h"
-#include "medfed/analysis/round_protocol.h"
-#include "medfed/analysis/summary_columns.h"
+#include "medfed/analysis/descriptive/noised_summary.h"
+#include "medfed/analysis/descriptive/summary_columns.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/released_count.h"
+#include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/quantile.h"

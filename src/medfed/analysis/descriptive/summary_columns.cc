@@ -1,4 +1,4 @@
-#include "medfed/analysis/summary_columns.h"
+#include "medfed/analysis/descriptive/summary_columns.h"
 
 #include <cmath>
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/table/expression.h"
 #include "medfed/table/table.h"
 

@@ -1,4 +1,4 @@
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 
 namespace medfed {
 

@@ -1,4 +1,4 @@
-#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/engine/analysis_spec.h"
 
 namespace medfed {
 

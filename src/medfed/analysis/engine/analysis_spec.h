@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 
 namespace medfed {
 

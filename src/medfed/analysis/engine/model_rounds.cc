@@ -1,4 +1,4 @@
-#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/engine/model_rounds.h"
 
 #include <algorithm>
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/analysis_spec.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/stats/glm_irls.h"
 #include "medfed/table/design_matrix.h"
 #include "medfed/table/formula.h"

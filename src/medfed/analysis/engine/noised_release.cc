@@ -1,4 +1,4 @@
-#include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/engine/noised_release.h"
 
 namespace medfed {
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "medfed/analysis/analysis_spec.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/privacy/differential_privacy.h"
 
 namespace medfed {

@@ -1,4 +1,4 @@
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/registry.h"
 
 #include <algorithm>
 

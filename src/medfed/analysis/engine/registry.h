@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/analysis_spec.h"
-#include "medfed/analysis/site_data.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/site_data.h"
 #include "medfed/privacy/access_policy.h"
 #include "medfed/privacy/disclosure_policy.h"
 

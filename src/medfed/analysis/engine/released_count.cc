@@ -1,4 +1,4 @@
-#include "medfed/analysis/released_count.h"
+#include "medfed/analysis/engine/released_count.h"
 
 namespace medfed {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "medfed/analysis/analysis.h"
+#include "medfed/analysis/engine/analysis.h"
 
 namespace medfed {
 

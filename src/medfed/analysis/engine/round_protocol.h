@@ -31,8 +31,8 @@
 #include <utility>
 #include <vector>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/contribution_layout.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/contribution_layout.h"
 
 namespace medfed {
 

@@ -1,4 +1,4 @@
-#include "medfed/analysis/site_data.h"
+#include "medfed/analysis/engine/site_data.h"
 
 #include <sys/stat.h>
 

@@ -14,7 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "medfed/analysis/table_scan.h"
+#include "medfed/analysis/engine/table_scan.h"
 #include "medfed/core/status.h"
 #include "medfed/table/table.h"
 

@@ -1,4 +1,4 @@
-#include "medfed/analysis/table_scan.h"
+#include "medfed/analysis/engine/table_scan.h"
 
 #include <unordered_map>
 

@@ -2,10 +2,10 @@
 // plink 1.9 --assoc / --model trend-only on the pooled samples (docs/protocols/gwas.md).
 #include <filesystem>
 
-#include "medfed/analysis/gwas_hub.h"
-#include "medfed/analysis/gwas_site.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/gwas/gwas_hub.h"
+#include "medfed/analysis/gwas/gwas_site.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 

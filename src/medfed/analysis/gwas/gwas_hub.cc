@@ -1,10 +1,10 @@
-#include "medfed/analysis/gwas_hub.h"
+#include "medfed/analysis/gwas/gwas_hub.h"
 
 #include <cmath>
 #include <set>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/noised_release.h"
 #include "medfed/core/text.h"
 #include "medfed/genomics/variant_harmonisation.h"
 #include "medfed/stats/distributions.h"

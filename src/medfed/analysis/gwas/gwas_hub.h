@@ -5,11 +5,11 @@
 #include <memory>
 #include <optional>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/gwas_internal.h"
-#include "medfed/analysis/gwas_output.h"
-#include "medfed/analysis/gwas_protocol.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/gwas/gwas_output.h"
+#include "medfed/analysis/gwas/gwas_protocol.h"
+#include "medfed/analysis/gwas/gwas_spec.h"
 #include "medfed/core/progress.h"
 #include "medfed/genomics/genotype_matrix.h"
 #include "medfed/stats/glm_irls.h"

@@ -1,4 +1,4 @@
-#include "medfed/analysis/gwas_output.h"
+#include "medfed/analysis/gwas/gwas_output.h"
 
 #include <unistd.h>
 

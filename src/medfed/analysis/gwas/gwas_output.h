@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/gwas_internal.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/gwas/gwas_spec.h"
 #include "medfed/genomics/genotype_matrix.h"
 
 namespace medfed::gwas {

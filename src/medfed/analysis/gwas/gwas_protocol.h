@@ -16,8 +16,8 @@
 #include <array>
 #include <vector>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/round_protocol.h"
 
 namespace medfed::gwas {
 
@@ -121,7 +121,7 @@ struct BlockCountSums {
 };
 
 // Per requested variant, a block of LinearValuesPerVariant(p) or LogisticValuesPerVariant(q)
-// numbers (gwas_internal.h says what each holds); the hot loops fill them in place.
+// numbers (gwas_spec.h says what each holds); the hot loops fill them in place.
 struct RegressionSums {
   std::vector<double> per_variant;
   template <class Fields>

@@ -5,8 +5,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "medfed/analysis/gwas_site.h"
-#include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/gwas/gwas_site.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/sodium.h"

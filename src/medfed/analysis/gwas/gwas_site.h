@@ -5,10 +5,10 @@
 
 #include <Eigen/Dense>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/gwas_internal.h"
-#include "medfed/analysis/gwas_protocol.h"
-#include "medfed/analysis/model_rounds.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/gwas/gwas_protocol.h"
+#include "medfed/analysis/gwas/gwas_spec.h"
 #include "medfed/genomics/genotype_counts.h"
 #include "medfed/genomics/genotype_matrix.h"
 #include "medfed/genomics/variant_harmonisation.h"

@@ -1,9 +1,9 @@
-#include "medfed/analysis/gwas_internal.h"
-#include "medfed/analysis/gwas_protocol.h"
+#include "medfed/analysis/gwas/gwas_spec.h"
+#include "medfed/analysis/gwas/gwas_protocol.h"
 
 #include <cmath>
 
-#include "medfed/analysis/noised_release.h"
+#include "medfed/analysis/engine/noised_release.h"
 #include "medfed/core/text.h"
 
 namespace medfed::gwas {

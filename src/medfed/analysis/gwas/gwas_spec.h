@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/analysis_spec.h"
+#include "medfed/analysis/engine/analysis_spec.h"
 #include "medfed/core/status.h"
 #include "medfed/privacy/differential_privacy.h"
 #include "medfed/table/formula.h"

@@ -15,10 +15,10 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "medfed/analysis/linkage_keys.h"
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/round_protocol.h"
+#include "medfed/analysis/linkage/linkage_keys.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/psi.h"

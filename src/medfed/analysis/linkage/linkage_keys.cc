@@ -1,4 +1,4 @@
-#include "medfed/analysis/linkage_keys.h"
+#include "medfed/analysis/linkage/linkage_keys.h"
 
 #include <unordered_map>
 

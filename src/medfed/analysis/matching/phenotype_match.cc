@@ -20,11 +20,11 @@
 #include <cmath>
 
 #include "absl/synchronization/mutex.h"
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/phenotype_ontology.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/round_protocol.h"
-#include "medfed/analysis/table_scan.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/round_protocol.h"
+#include "medfed/analysis/engine/table_scan.h"
+#include "medfed/analysis/matching/phenotype_ontology.h"
 #include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
 #include "medfed/core/secret_file.h"

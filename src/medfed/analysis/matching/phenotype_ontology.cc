@@ -1,4 +1,4 @@
-#include "medfed/analysis/phenotype_ontology.h"
+#include "medfed/analysis/matching/phenotype_ontology.h"
 
 #include <algorithm>
 

@@ -14,10 +14,10 @@
 // every binary column and a binary response having at least min_cell_count of each value.
 #include <cmath>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/released_count.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/released_count.h"
+#include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/glm_family.h"

@@ -8,9 +8,9 @@
 // aggregation; the hub evaluates the partial likelihood and replays coxph's iteration.
 #include <cmath>
 
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/released_count.h"
-#include "medfed/analysis/survival_support.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/released_count.h"
+#include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/cox.h"

@@ -6,11 +6,11 @@
 // min_cell_count; requested times always appear, with values withheld where fewer are at risk.
 #include <cmath>
 
-#include "medfed/analysis/noised_kaplan_meier.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/released_count.h"
-#include "medfed/analysis/survival_support.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/released_count.h"
+#include "medfed/analysis/survival/noised_kaplan_meier.h"
+#include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/nice_ticks.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"

@@ -9,8 +9,8 @@
 #include <cmath>
 #include <map>
 
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/survival_support.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/life_table.h"

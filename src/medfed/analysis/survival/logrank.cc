@@ -2,9 +2,9 @@
 // schema and times (survival_support.h), then per stratum and group the pooled number at risk
 // and of events at every pooled event time.
 #include "medfed/stats/logrank.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/released_count.h"
-#include "medfed/analysis/survival_support.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/released_count.h"
+#include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"

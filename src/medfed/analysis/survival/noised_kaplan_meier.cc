@@ -1,11 +1,11 @@
-#include "medfed/analysis/noised_kaplan_meier.h"
+#include "medfed/analysis/survival/noised_kaplan_meier.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/survival_support.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/text.h"
 
 namespace medfed {

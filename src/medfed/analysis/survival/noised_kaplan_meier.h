@@ -12,9 +12,9 @@
 
 #include <memory>
 
-#include "medfed/analysis/analysis.h"
-#include "medfed/analysis/analysis_spec.h"
-#include "medfed/analysis/registry.h"
+#include "medfed/analysis/engine/analysis.h"
+#include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/table/formula.h"
 
 namespace medfed {

@@ -10,10 +10,10 @@
 #include <cmath>
 #include <set>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/noised_release.h"
-#include "medfed/analysis/registry.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/noised_release.h"
+#include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"

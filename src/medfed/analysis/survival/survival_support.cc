@@ -1,4 +1,4 @@
-#include "medfed/analysis/survival_support.h"
+#include "medfed/analysis/survival/survival_support.h"
 
 #include <algorithm>
 #include <cmath>

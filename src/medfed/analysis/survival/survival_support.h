@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "medfed/analysis/model_rounds.h"
-#include "medfed/analysis/round_protocol.h"
+#include "medfed/analysis/engine/model_rounds.h"
+#include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/table/evaluator.h"
 
 namespace medfed {
