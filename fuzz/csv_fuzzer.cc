@@ -7,15 +7,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto inferred = medfed::ParseCsv(text, "fuzz.csv");
+  auto inferred = medfed::table::ParseCsv(text, "fuzz.csv");
   if (inferred.ok()) {
     for (size_t c = 0; c < inferred->columns().size(); ++c) (void)inferred->columns()[c];
   }
-  medfed::CsvOptions all_text;
+  medfed::table::CsvOptions all_text;
   all_text.all_text = true;
-  (void)medfed::ParseCsv(text, "fuzz.csv", all_text);
-  medfed::CsvOptions semicolons;
+  (void)medfed::table::ParseCsv(text, "fuzz.csv", all_text);
+  medfed::table::CsvOptions semicolons;
   semicolons.delimiter = ';';
-  (void)medfed::ParseCsv(text, "fuzz.csv", semicolons);
+  (void)medfed::table::ParseCsv(text, "fuzz.csv", semicolons);
   return 0;
 }

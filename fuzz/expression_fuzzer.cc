@@ -10,15 +10,15 @@
 #include "medfed/table/formula.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const medfed::Table table =
-      *medfed::ParseCsv("age,sex,ok,time\n50,F,TRUE,3\n61,M,FALSE,\n,F,TRUE,7\n", "fuzz.csv");
+  static const medfed::table::Table table =
+      *medfed::table::ParseCsv("age,sex,ok,time\n50,F,TRUE,3\n61,M,FALSE,\n,F,TRUE,7\n", "fuzz.csv");
   const std::string source(reinterpret_cast<const char*>(data), size);
-  auto expression = medfed::ParseExpression(source, "where");
+  auto expression = medfed::table::ParseExpression(source, "where");
   if (expression.ok()) {
     (void)expression->Deparse();
-    (void)medfed::SelectRows(source, table);
+    (void)medfed::table::SelectRows(source, table);
   }
-  auto formula = medfed::ParseFormula(source);
+  auto formula = medfed::table::ParseFormula(source);
   if (formula.ok()) {
     for (const auto& term : formula->terms) (void)term.label;
   }

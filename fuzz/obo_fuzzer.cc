@@ -6,6 +6,7 @@
 #include "medfed/analysis/matching/phenotype_ontology.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  (void)medfed::PhenotypeOntology::ParseObo(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.obo");
+  (void)medfed::analysis::PhenotypeOntology::ParseObo(std::string_view(reinterpret_cast<const char*>(data), size),
+                                                      "fuzz.obo");
   return 0;
 }

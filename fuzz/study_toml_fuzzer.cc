@@ -10,8 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  (void)medfed::ParseStudyFile(text, "/fuzz/study.toml");
-  (void)medfed::ParsePolicy(text, "policy.toml");
-  (void)medfed::ParseDeidPolicy(text, "deid.toml");
+  (void)medfed::federation::ParseStudyFile(text, "/fuzz/study.toml");
+  (void)medfed::governance::ParsePolicy(text, "policy.toml");
+  (void)medfed::governance::ParseDeidPolicy(text, "deid.toml");
   return 0;
 }

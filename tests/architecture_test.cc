@@ -1,7 +1,7 @@
 // The dependency rules of docs/architecture.md, checked on the source tree: libsodium and
 // OpenSSL are called only inside crypto/ (one door for every secret and every random byte),
-// gRPC only inside net/, stats/ and crypto/ do no I/O, and analysis/ families build only on
-// analysis/engine/.
+// gRPC only inside net/, stats/ and crypto/ do no I/O, analysis/ families build only on
+// analysis/engine/, and namespaces follow the modules.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -108,5 +108,40 @@ TEST(ArchitectureTest, AnalysisFamiliesIncludeOnlyTheEngine) {
     }
   }
   EXPECT_GT(seen, 30u);
+  EXPECT_EQ(offenders, std::vector<std::string>{});
+}
+
+// Everything a module defines is in medfed::<module> (core: medfed itself); a block of another
+// namespace may only forward-declare.
+TEST(ArchitectureTest, NamespacesFollowTheModules) {
+  std::vector<std::string> offenders;
+  size_t checked = 0;
+  for (const auto& source : Sources()) {
+    const std::string own = source.module == "core" ? "medfed" : "medfed::" + source.module;
+    std::istringstream lines(source.text);
+    std::string line, foreign;  // foreign: the other namespace whose block we are in
+    int number = 0;
+    while (std::getline(lines, line)) {
+      ++number;
+      if (line.rfind("namespace medfed", 0) == 0 && line.back() == '{') {
+        const std::string name = line.substr(10, line.size() - 12);
+        ++checked;
+        if (name != own && name.rfind(own + "::", 0) != 0) foreign = name;
+        continue;
+      }
+      if (line == "}" || line.rfind("}  // namespace medfed", 0) == 0) {
+        foreign.clear();
+        continue;
+      }
+      const bool forward =
+          line.empty() || ((line.rfind("class ", 0) == 0 || line.rfind("struct ", 0) == 0) &&
+                           line.find(' ', line.find(' ') + 1) == std::string::npos && line.back() == ';');
+      if (!foreign.empty() && !forward) {
+        offenders.push_back(source.path + ":" + std::to_string(number) + " defines in " + foreign + ", not " + own);
+        foreign.clear();
+      }
+    }
+  }
+  EXPECT_GT(checked, 200u);
   EXPECT_EQ(offenders, std::vector<std::string>{});
 }

@@ -36,7 +36,7 @@ Outcome RunMedfed(const std::string& arguments) {
   return outcome;
 }
 
-std::string WriteStudy(const std::string& body, const std::vector<SiteConfig>& sites) {
+std::string WriteStudy(const std::string& body, const std::vector<federation::SiteConfig>& sites) {
   std::string directory = testing::MakeTempDir("medfed_cli_study");
   std::string text = "[study]\nname = \"cli\"\n";
   for (const auto& site : sites) {
@@ -60,13 +60,13 @@ TEST(CliTest, DifferencingIsRememberedAcrossRuns) {
     const std::string command = "MEDFED_STATE_HOME=" + state + " " + std::string(MEDFED_BINARY_DIR) + "/medfed run " +
                                 WriteStudy(body, sites) + " --json >" + out + " 2>/dev/null";
     EXPECT_EQ(std::system(command.c_str()), 0);
-    return Json::parse(ReadFileToString(out).value_or("{}"));
+    return analysis::Json::parse(ReadFileToString(out).value_or("{}"));
   };
-  Json all = run("");
+  analysis::Json all = run("");
   ASSERT_EQ(all["results"][0]["status"], "ok") << all.dump();
-  Json but_one = run("id != \"A00003\"");
+  analysis::Json but_one = run("id != \"A00003\"");
   EXPECT_EQ(but_one["results"][0]["status"], "refused") << but_one.dump();
-  EXPECT_EQ(but_one["results"][0]["rules"], Json::array({"differencing"})) << but_one.dump();
+  EXPECT_EQ(but_one["results"][0]["rules"], analysis::Json::array({"differencing"})) << but_one.dump();
   // The same query again is allowed: repeating a release reveals nothing new.
   EXPECT_EQ(run("")["results"][0]["status"], "ok");
 }
@@ -77,13 +77,13 @@ TEST(CliTest, JsonOutputIsExactlyTheResultsDocument) {
   std::string out_dir = testing::MakeTempDir("medfed_cli_out");
   Outcome outcome = RunMedfed("run " + study + " --json --out " + out_dir);
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
-  Json document = Json::parse(outcome.out);
+  analysis::Json document = analysis::Json::parse(outcome.out);
   EXPECT_EQ(document["study"], "cli");
   EXPECT_EQ(document["sites"].size(), 2u);
   EXPECT_EQ(document["results"][0]["n"], 180);
   auto written = ReadFileToString(out_dir + "/results.json");
   ASSERT_TRUE(written.ok());
-  EXPECT_EQ(Json::parse(*written), document);
+  EXPECT_EQ(analysis::Json::parse(*written), document);
   EXPECT_TRUE(FileExists(out_dir + "/n.json"));
 }
 
@@ -100,7 +100,7 @@ TEST(CliTest, BadStudyFileFailsWithNothingOnStdout) {
 TEST(CliTest, MalformedCsvFailsNamingFileAndLine) {
   std::string directory = testing::MakeTempDir("medfed_cli_csv");
   ASSERT_TRUE(WriteFileAtomically(directory + "/bad.csv", "age,sex\n61,F\n70,M,extra\n").ok());
-  SiteConfig site;
+  federation::SiteConfig site;
   site.name = "a";
   site.tables["colon"] = directory + "/bad.csv";
   std::string study = WriteStudy("[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n", {site});

@@ -17,17 +17,17 @@ namespace {
 
 const std::string kGolden = std::string(MEDFED_SOURCE_DIR) + "/tests/golden/";
 
-Json Expected() {
+analysis::Json Expected() {
   auto text = ReadFileToString(kGolden + "engine_expected.json");
   EXPECT_TRUE(text.ok());
-  return Json::parse(*text);
+  return analysis::Json::parse(*text);
 }
 
-const Json& FindCase(const Json& list, const std::string& id) {
+const analysis::Json& FindCase(const analysis::Json& list, const std::string& id) {
   for (const auto& item : list) {
     if (item["id"] == id) return item;
   }
-  static const Json kNone;
+  static const analysis::Json kNone;
   ADD_FAILURE() << "no expected numbers for case " << id;
   return kNone;
 }
@@ -46,11 +46,11 @@ void ExpectPValue(double actual, double expected, const std::string& what) {
   ExpectRelative(actual, expected, 1e-4, what);
 }
 
-Json RunOne(const std::vector<SiteConfig>& sites, AnalysisSpec spec) {
+analysis::Json RunOne(const std::vector<federation::SiteConfig>& sites, analysis::AnalysisSpec spec) {
   Progress::SetEnabled(false);
-  auto document = RunStudyLocally(testing::MakeStudy(sites, {std::move(spec)}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(sites, {std::move(spec)}));
   EXPECT_TRUE(document.ok()) << document.status();
-  if (!document.ok()) return Json();
+  if (!document.ok()) return analysis::Json();
   return (*document)["results"][0];
 }
 
@@ -62,7 +62,7 @@ struct GlmCase {
 void PrintTo(const GlmCase& c, std::ostream* out) { *out << c.id << ": " << c.formula; }
 
 std::vector<GlmCase> GlmCases() {
-  auto table = ReadCsv(kGolden + "engine_cases.csv");
+  auto table = table::ReadCsv(kGolden + "engine_cases.csv");
   EXPECT_TRUE(table.ok()) << table.status();
   std::vector<GlmCase> cases;
   for (size_t r = 0; r < table->row_count(); ++r) {
@@ -82,10 +82,11 @@ class GlmEquivalenceTest : public ::testing::TestWithParam<GlmCase> {};
 
 TEST_P(GlmEquivalenceTest, MatchesRGlmOnPooledData) {
   const GlmCase& c = GetParam();
-  const Json expected = FindCase(Expected()["glm"], c.id);
-  Json keys = {{"table", "colon"}, {"formula", c.formula}, {"family", c.family}};
+  const analysis::Json expected = FindCase(Expected()["glm"], c.id);
+  analysis::Json keys = {{"table", "colon"}, {"formula", c.formula}, {"family", c.family}};
   if (!c.where.empty()) keys["where"] = c.where;
-  Json result = RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)), AnalysisSpec(c.id, "glm", keys));
+  analysis::Json result =
+      RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)), analysis::AnalysisSpec(c.id, "glm", keys));
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   EXPECT_EQ(result["n"].get<double>(), expected["n"].get<double>());
   EXPECT_EQ(result["iterations"].get<double>(), expected["iterations"].get<double>());
@@ -94,11 +95,11 @@ TEST_P(GlmEquivalenceTest, MatchesRGlmOnPooledData) {
   ExpectRelative(result["deviance"], expected["deviance"], 1e-8, "deviance");
   ExpectRelative(result["null_deviance"], expected["null_deviance"], 1e-7, "null deviance");
   ExpectRelative(result["aic"], expected["aic"], 1e-8, "AIC");
-  const Json& coefficients = result["coefficients"];
+  const analysis::Json& coefficients = result["coefficients"];
   ASSERT_EQ(coefficients.size(), expected["coefficients"].size());
   for (size_t j = 0; j < coefficients.size(); ++j) {
-    const Json& ours = coefficients[j];
-    const Json& theirs = expected["coefficients"][j];
+    const analysis::Json& ours = coefficients[j];
+    const analysis::Json& theirs = expected["coefficients"][j];
     const std::string term = theirs["term"];
     EXPECT_EQ(ours["term"], term);
     if (theirs["estimate"].is_null()) {
@@ -124,7 +125,7 @@ struct DescriptiveCase {
 void PrintTo(const DescriptiveCase& c, std::ostream* out) { *out << c.id << ": " << c.kind; }
 
 std::vector<DescriptiveCase> DescriptiveCases() {
-  auto table = ReadCsv(kGolden + "descriptive_cases.csv");
+  auto table = table::ReadCsv(kGolden + "descriptive_cases.csv");
   EXPECT_TRUE(table.ok()) << table.status();
   std::vector<DescriptiveCase> cases;
   for (size_t r = 0; r < table->row_count(); ++r) {
@@ -147,24 +148,25 @@ class DescriptiveEquivalenceTest : public ::testing::TestWithParam<DescriptiveCa
 
 TEST_P(DescriptiveEquivalenceTest, MatchesR) {
   const DescriptiveCase& c = GetParam();
-  const Json expected = FindCase(Expected()["descriptive"], c.id);
-  Json keys = {{"table", "colon"}};
+  const analysis::Json expected = FindCase(Expected()["descriptive"], c.id);
+  analysis::Json keys = {{"table", "colon"}};
   if (!c.where.empty()) keys["where"] = c.where;
   if (c.kind == "summary") {
-    Json variables = Json::array();
+    analysis::Json variables = analysis::Json::array();
     for (const auto& v : medfed::SplitString(c.variables, ';')) variables.push_back(v);
     keys["variables"] = variables;
   } else {
     keys["rows"] = c.row_variable;
     if (!c.col_variable.empty()) keys["cols"] = c.col_variable;
   }
-  Json result = RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)), AnalysisSpec(c.id, c.kind, keys));
+  analysis::Json result =
+      RunOne(testing::WriteCohort(c.seed, testing::ParseRows(c.rows)), analysis::AnalysisSpec(c.id, c.kind, keys));
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   if (c.kind == "summary") {
     ASSERT_EQ(result["variables"].size(), expected["variables"].size());
     for (size_t v = 0; v < result["variables"].size(); ++v) {
-      const Json& ours = result["variables"][v];
-      const Json& theirs = expected["variables"][v];
+      const analysis::Json& ours = result["variables"][v];
+      const analysis::Json& theirs = expected["variables"][v];
       const std::string name = theirs["name"];
       EXPECT_EQ(ours["n"].get<double>(), theirs["n"].get<double>()) << name;
       // Missing counts below min_cell_count (5), zero included, are withheld.

@@ -13,17 +13,18 @@
 namespace medfed {
 namespace {
 
-std::vector<std::unique_ptr<SiteNode>> Nodes(const std::vector<SiteConfig>& sites, DisclosurePolicy disclosure = {},
-                                             AccessPolicy access = {}) {
-  std::vector<std::unique_ptr<SiteNode>> nodes;
+std::vector<std::unique_ptr<federation::SiteNode>> Nodes(const std::vector<federation::SiteConfig>& sites,
+                                                         privacy::DisclosurePolicy disclosure = {},
+                                                         privacy::AccessPolicy access = {}) {
+  std::vector<std::unique_ptr<federation::SiteNode>> nodes;
   for (const auto& site : sites) {
-    nodes.push_back(
-        std::make_unique<SiteNode>(std::make_shared<SiteData>(site.name, site.tables), SitePolicy{disclosure, access}));
+    nodes.push_back(std::make_unique<federation::SiteNode>(std::make_shared<analysis::SiteData>(site.name, site.tables),
+                                                           privacy::SitePolicy{disclosure, access}));
   }
   return nodes;
 }
 
-AnalysisSpec Count() { return AnalysisSpec("n", "count", {{"table", "colon"}}); }
+analysis::AnalysisSpec Count() { return analysis::AnalysisSpec("n", "count", {{"table", "colon"}}); }
 
 class FederationTest : public ::testing::Test {
  protected:
@@ -31,11 +32,11 @@ class FederationTest : public ::testing::Test {
 };
 
 TEST_F(FederationTest, SilentSiteAbortsTheRoundNamingTheSite) {
-  InProcessTransport transport(Nodes(testing::WriteCohort(1, {50, 50, 50})));
+  federation::InProcessTransport transport(Nodes(testing::WriteCohort(1, {50, 50, 50})));
   transport.SilenceSite("hospital-b");
-  CoordinatorOptions options;
+  federation::CoordinatorOptions options;
   options.round_timeout = std::chrono::milliseconds(300);
-  Coordinator coordinator(transport, options);
+  federation::Coordinator coordinator(transport, options);
   auto started = std::chrono::steady_clock::now();
   auto document = coordinator.Run("s", {Count()});
   ASSERT_FALSE(document.ok());
@@ -47,9 +48,9 @@ TEST_F(FederationTest, SilentSiteAbortsTheRoundNamingTheSite) {
 }
 
 // A transport that records every response the hub receives.
-class RecordingTransport : public Transport {
+class RecordingTransport : public federation::Transport {
  public:
-  explicit RecordingTransport(Transport& inner) : inner_(inner) {}
+  explicit RecordingTransport(federation::Transport& inner) : inner_(inner) {}
   std::vector<std::string> Sites() const override { return inner_.Sites(); }
   StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
                                                    std::chrono::milliseconds timeout) override {
@@ -60,14 +61,14 @@ class RecordingTransport : public Transport {
   std::vector<v1::SiteResponse> recorded;
 
  private:
-  Transport& inner_;
+  federation::Transport& inner_;
 };
 
 TEST_F(FederationTest, HubSeesOnlyMaskedVectors) {
   // Site row counts are 40, 30, 20; the hub must learn 90 and nothing about 40, 30 or 20.
-  InProcessTransport inner(Nodes(testing::WriteCohort(2, {40, 30, 20})));
+  federation::InProcessTransport inner(Nodes(testing::WriteCohort(2, {40, 30, 20})));
   RecordingTransport transport(inner);
-  Coordinator coordinator(transport);
+  federation::Coordinator coordinator(transport);
   auto document = coordinator.Run("s", {Count()});
   ASSERT_TRUE(document.ok()) << document.status();
   EXPECT_EQ((*document)["results"][0]["n"], 90);
@@ -86,9 +87,10 @@ TEST_F(FederationTest, HubSeesOnlyMaskedVectors) {
 
 TEST_F(FederationTest, SmallSiteRefusesAndTheReasonNamesSiteAndRule) {
   auto sites = testing::WriteCohort(3, {200, 150, 8});
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {Count(), AnalysisSpec("g", "glm",
-                                    {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"}})}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
+      sites,
+      {Count(), analysis::AnalysisSpec(
+                    "g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   for (const auto& result : (*document)["results"]) {
     EXPECT_EQ(result["status"], "refused");
@@ -98,13 +100,13 @@ TEST_F(FederationTest, SmallSiteRefusesAndTheReasonNamesSiteAndRule) {
 
 TEST_F(FederationTest, GlmRefusedWhenParametersExceedTheFractionOfRows) {
   auto sites = testing::WriteCohort(4, {300, 300, 30});
-  auto document = RunStudyLocally(testing::MakeStudy(
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
       sites,
-      {AnalysisSpec(
+      {analysis::AnalysisSpec(
           "g", "glm",
           {{"table", "colon"}, {"formula", "bmi ~ rx + stage + age + sex + nodes + cea"}, {"family", "gaussian"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
-  const Json& result = (*document)["results"][0];
+  const analysis::Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "refused") << result.dump();
   std::string reason = result["reason"];
   // hospital-c's rare stage counts under (other), a column the larger sites have no rows of
@@ -123,13 +125,14 @@ TEST_F(FederationTest, GlmRefusedWhenABinaryColumnHasTooFewOfAValue) {
   }
   ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", a).ok());
   ASSERT_TRUE(WriteFileAtomically(directory + "/b.csv", b).ok());
-  std::vector<SiteConfig> sites(2);
+  std::vector<federation::SiteConfig> sites(2);
   sites[0].name = "site-a";
   sites[0].tables["t"] = directory + "/a.csv";
   sites[1].name = "site-b";
   sites[1].tables["t"] = directory + "/b.csv";
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ x + flag"}, {"family", "binomial"}})}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
+      sites,
+      {analysis::AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ x + flag"}, {"family", "binomial"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   EXPECT_EQ(
       (*document)["results"][0]["reason"],
@@ -138,7 +141,8 @@ TEST_F(FederationTest, GlmRefusedWhenABinaryColumnHasTooFewOfAValue) {
 
 TEST_F(FederationTest, SiteRefusesReplayedAndOutOfOrderMessages) {
   auto sites = testing::WriteCohort(5, {30, 30});
-  SiteNode node(std::make_shared<SiteData>(sites[0].name, sites[0].tables), SitePolicy());
+  federation::SiteNode node(std::make_shared<analysis::SiteData>(sites[0].name, sites[0].tables),
+                            privacy::SitePolicy());
   v1::SiteRequest open;
   open.set_session_id("s1");
   open.set_sequence(1);
@@ -164,20 +168,21 @@ TEST_F(FederationTest, SiteRefusesReplayedAndOutOfOrderMessages) {
 // it does not release are refused before any round, naming the site.
 TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
   auto sites = testing::WriteCohort(8, {40, 40, 40});
-  AccessPolicy access;
+  privacy::AccessPolicy access;
   access.analyses = std::set<std::string>{"count", "summary"};
   access.columns["colon"] = {"age", "sex", "rx"};
-  auto run = [&](AnalysisSpec spec) {
-    InProcessTransport transport(Nodes(sites, DisclosurePolicy(), access));
-    Coordinator coordinator(transport);
+  auto run = [&](analysis::AnalysisSpec spec) {
+    federation::InProcessTransport transport(Nodes(sites, privacy::DisclosurePolicy(), access));
+    federation::Coordinator coordinator(transport);
     return coordinator.Run("s", {std::move(spec)});
   };
-  auto glm = run(AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "age ~ sex"}}));
+  auto glm = run(analysis::AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "age ~ sex"}}));
   ASSERT_FALSE(glm.ok());
   EXPECT_NE(std::string(glm.status().message()).find("does not allow glm analyses (it allows: count, summary)"),
             std::string::npos)
       << glm.status();
-  auto column = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age", "bmi"})}}));
+  auto column = run(analysis::AnalysisSpec("s", "summary",
+                                           {{"table", "colon"}, {"variables", analysis::Json::array({"age", "bmi"})}}));
   ASSERT_FALSE(column.ok());
   EXPECT_NE(std::string(column.status().message()).find("does not release column bmi of table colon"),
             std::string::npos)
@@ -188,17 +193,19 @@ TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
       << column.status();
   // A column that does not exist is told apart from a withheld one, and the list names only
   // what the site releases.
-  auto unknown = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"weight"})}}));
+  auto unknown = run(
+      analysis::AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", analysis::Json::array({"weight"})}}));
   ASSERT_FALSE(unknown.ok());
   const std::string unknown_message(unknown.status().message());
   EXPECT_NE(unknown_message.find("has no column \"weight\"; the columns it releases are: age, sex, rx"),
             std::string::npos)
       << unknown_message;
   EXPECT_EQ(unknown_message.find("bmi"), std::string::npos) << unknown_message;
-  auto filtered = run(AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "cea > 5"}}));
+  auto filtered = run(analysis::AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "cea > 5"}}));
   ASSERT_FALSE(filtered.ok());  // a where clause reads a column too
   EXPECT_NE(std::string(filtered.status().message()).find("column cea"), std::string::npos);
-  auto allowed = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
+  auto allowed =
+      run(analysis::AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", analysis::Json::array({"age"})}}));
   ASSERT_TRUE(allowed.ok()) << allowed.status();
   EXPECT_EQ((*allowed)["results"][0]["status"], "ok");
 }
@@ -207,20 +214,22 @@ TEST_F(FederationTest, AccessPolicyRefusesAnalysesTablesAndColumns) {
 // file beside the CSV when there is one, else from its own scan.
 TEST_F(FederationTest, AccessPolicyRefusesColumnsAboveItsMaxGrade) {
   auto sites = testing::WriteCohort(8, {40, 40});
-  AccessPolicy access;
+  privacy::AccessPolicy access;
   access.max_grade = 3;
-  auto run = [&](AnalysisSpec spec) {
-    InProcessTransport transport(Nodes(sites, DisclosurePolicy(), access));
-    Coordinator coordinator(transport);
+  auto run = [&](analysis::AnalysisSpec spec) {
+    federation::InProcessTransport transport(Nodes(sites, privacy::DisclosurePolicy(), access));
+    federation::Coordinator coordinator(transport);
     return coordinator.Run("s", {std::move(spec)});
   };
   // `id` holds a code unique to every patient: a direct identifier, grade 4.
-  auto id = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"id"})}}));
+  auto id =
+      run(analysis::AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", analysis::Json::array({"id"})}}));
   ASSERT_FALSE(id.ok());
   EXPECT_NE(std::string(id.status().message()).find("does not release column id of table colon: it is graded 4"),
             std::string::npos)
       << id.status();
-  auto age = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
+  auto age =
+      run(analysis::AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", analysis::Json::array({"age"})}}));
   ASSERT_TRUE(age.ok()) << age.status();
   // A reviewed scan file overrides the site's own scan.
   for (const auto& site : sites) {
@@ -229,17 +238,18 @@ TEST_F(FederationTest, AccessPolicyRefusesColumnsAboveItsMaxGrade) {
                                                      {"name": "age", "role": "quasi_identifier", "grade": 5}]})")
                     .ok());
   }
-  auto reviewed_id = run(AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "id != \"A00001\""}}));
+  auto reviewed_id = run(analysis::AnalysisSpec("n", "count", {{"table", "colon"}, {"where", "id != \"A00001\""}}));
   EXPECT_TRUE(reviewed_id.ok()) << reviewed_id.status();
-  auto reviewed_age = run(AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", Json::array({"age"})}}));
+  auto reviewed_age =
+      run(analysis::AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", analysis::Json::array({"age"})}}));
   ASSERT_FALSE(reviewed_age.ok());
   EXPECT_NE(std::string(reviewed_age.status().message()).find("graded 5"), std::string::npos);
 }
 
 TEST_F(FederationTest, MissingColumnIsReportedBeforeAnyRound) {
   auto sites = testing::WriteCohort(6, {30, 30});
-  auto document = RunStudyLocally(
-      testing::MakeStudy(sites, {AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "bmi ~ agee"}})}));
+  auto document = federation::RunStudyLocally(
+      testing::MakeStudy(sites, {analysis::AnalysisSpec("g", "glm", {{"table", "colon"}, {"formula", "bmi ~ agee"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("site hospital-a"), std::string::npos) << message;
@@ -251,7 +261,7 @@ TEST_F(FederationTest, MissingTableNamesTheSite) {
   auto sites = testing::WriteCohort(7, {30, 30});
   sites[1].tables.clear();
   sites[1].tables["other"] = sites[0].tables["colon"];
-  auto document = RunStudyLocally(testing::MakeStudy(sites, {Count()}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(sites, {Count()}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("site hospital-b has no table \"colon\""), std::string::npos) << message;
@@ -262,11 +272,11 @@ TEST_F(FederationTest, BadResponseValueNamesFileAndLine) {
   std::string csv = "y,x\n";
   for (int i = 0; i < 20; ++i) csv += (i == 7 ? "2" : std::to_string(i % 2)) + "," + std::to_string(i) + "\n";
   ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", csv).ok());
-  std::vector<SiteConfig> sites(1);
+  std::vector<federation::SiteConfig> sites(1);
   sites[0].name = "only";
   sites[0].tables["t"] = directory + "/a.csv";
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ x"}, {"family", "binomial"}})}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
+      sites, {analysis::AnalysisSpec("g", "glm", {{"table", "t"}, {"formula", "y ~ x"}, {"family", "binomial"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("a.csv:9"), std::string::npos) << message;
@@ -279,15 +289,15 @@ TEST_F(FederationTest, CrosstabSuppressesSmallCellsWithComplements) {
   for (int i = 0; i < 40; ++i)
     a += std::string(i < 2 ? "rare" : (i % 2 ? "x" : "y")) + "," + (i % 3 ? "p" : "q") + "\n";
   ASSERT_TRUE(WriteFileAtomically(directory + "/a.csv", a).ok());
-  std::vector<SiteConfig> sites(1);
+  std::vector<federation::SiteConfig> sites(1);
   sites[0].name = "only";
   sites[0].tables["t"] = directory + "/a.csv";
-  auto document = RunStudyLocally(
-      testing::MakeStudy(sites, {AnalysisSpec("x", "crosstab", {{"table", "t"}, {"rows", "g"}, {"cols", "h"}})}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
+      sites, {analysis::AnalysisSpec("x", "crosstab", {{"table", "t"}, {"rows", "g"}, {"cols", "h"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
-  const Json& result = (*document)["results"][0];
+  const analysis::Json& result = (*document)["results"][0];
   // "rare" has two rows: its name never leaves the site, its rows count under (other), last.
-  EXPECT_EQ(result["rows"], Json::array({"x", "y", "(other)"}));
+  EXPECT_EQ(result["rows"], analysis::Json::array({"x", "y", "(other)"}));
   // (other) has 1 p and 1 q: both hidden, and complements in each column.
   EXPECT_TRUE(result["counts"][2][0].is_null());
   EXPECT_TRUE(result["counts"][2][1].is_null());

@@ -52,12 +52,12 @@ std::vector<std::string> FamIds(const std::string& prefix) {
 }
 
 // Each site's table holds its own samples only (plus its header).
-std::vector<SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenotype_override = "") {
+std::vector<federation::SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenotype_override = "") {
   std::string directory = testing::MakeTempDir("medfed_gwas");
   auto text = ReadFileToString(kData + "pheno.csv");
   EXPECT_TRUE(text.ok());
   std::vector<std::string> lines = SplitString(*text, '\n');
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (const char* name : {"a", "b", "c"}) {
     std::set<std::string> ids;
     for (const auto& id : FamIds(kData + "site_" + name)) ids.insert(id);
@@ -67,7 +67,7 @@ std::vector<SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenoty
     }
     if (!phenotype_override.empty() && std::string(name) == "b") table += phenotype_override;
     EXPECT_TRUE(WriteFileAtomically(directory + "/pheno_" + name + ".csv", table).ok());
-    SiteConfig site;
+    federation::SiteConfig site;
     // The comparison with plink2 needs every variant's row; the default policy withholds rows
     // that would show a count below min_cell_count (SmallCountsAreWithheld checks that).
     site.policy_path = directory + "/policy.toml";
@@ -82,18 +82,19 @@ std::vector<SiteConfig> Sites(bool vcf_site_c = true, const std::string& phenoty
 }
 
 struct GwasRun {
-  Json result;
+  analysis::Json result;
   std::map<std::string, Row> rows;
 };
 
-GwasRun RunGwas(Json keys, std::vector<SiteConfig> sites = Sites()) {
+GwasRun RunGwas(analysis::Json keys, std::vector<federation::SiteConfig> sites = Sites()) {
   Progress::SetEnabled(false);
   keys["genotypes"] = "chip";
   keys["table"] = "pheno";
   keys["output"] = "out.tsv";
-  RunOptions options;
+  federation::RunOptions options;
   options.output_directory = testing::MakeTempDir("medfed_gwas_out");
-  auto document = RunStudyLocally(testing::MakeStudy(sites, {AnalysisSpec("gw", "gwas", keys)}), options);
+  auto document =
+      federation::RunStudyLocally(testing::MakeStudy(sites, {analysis::AnalysisSpec("gw", "gwas", keys)}), options);
   EXPECT_TRUE(document.ok()) << document.status();
   GwasRun run;
   if (!document.ok()) return run;
@@ -194,7 +195,7 @@ TEST(GwasEquivalenceTest, LogisticWithoutCovariatesMatchesPlink2) {
 }
 
 TEST(GwasEquivalenceTest, LogisticWithAPopulationCovariateMatchesPlink2) {
-  GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", "logistic"}, {"covariates", Json::array({"pc1"})}});
+  GwasRun run = RunGwas({{"phenotype", "cc"}, {"test", "logistic"}, {"covariates", analysis::Json::array({"pc1"})}});
   ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
   CompareGlm(run, "logistic_pc1.tsv", true);
   CompareExactLogistic(run, "logistic_pc1_r.tsv");
@@ -207,7 +208,8 @@ TEST(GwasEquivalenceTest, LinearMatchesPlink2) {
 }
 
 TEST(GwasEquivalenceTest, LinearWithCovariatesAndMissingValuesMatchesPlink2) {
-  GwasRun run = RunGwas({{"phenotype", "qt"}, {"test", "linear"}, {"covariates", Json::array({"pc1", "age"})}});
+  GwasRun run =
+      RunGwas({{"phenotype", "qt"}, {"test", "linear"}, {"covariates", analysis::Json::array({"pc1", "age"})}});
   ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
   EXPECT_EQ(run.result["samples"], 1198);  // two samples without age
   CompareGlm(run, "linear_covars.tsv", false);
@@ -256,7 +258,7 @@ TEST(GwasEquivalenceTest, QualityControlMatchesPlink2) {
 // withheld variant is one whose counts (from plink2's own .afreq and .hardy) are small, and every
 // released one has none.
 TEST(GwasEquivalenceTest, SmallCountsAreWithheldUnderTheDefaultPolicy) {
-  std::vector<SiteConfig> sites = Sites();
+  std::vector<federation::SiteConfig> sites = Sites();
   for (auto& site : sites) site.policy_path.clear();
   auto hardy = ReadTable(kExpected + "ref_qc.hardy");
   auto frequencies = ReadTable(kExpected + "ref_qc.afreq");
@@ -299,9 +301,10 @@ TEST(GwasEquivalenceTest, PhenotypeThatIsNotCaseControlIsAClearError) {
   size_t comma = table.find(',', second_line);
   table.replace(comma + 1, 1, "3");
   ASSERT_TRUE(WriteFileAtomically(sites[1].tables["pheno"], table).ok());
-  auto document = RunStudyLocally(testing::MakeStudy(
-      sites, {AnalysisSpec("gw", "gwas",
-                           {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"}, {"test", "logistic"}})}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
+      sites,
+      {analysis::AnalysisSpec(
+          "gw", "gwas", {{"genotypes", "chip"}, {"table", "pheno"}, {"phenotype", "cc"}, {"test", "logistic"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("pheno_b.csv:2"), std::string::npos) << message;
@@ -394,7 +397,7 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
   variants.push_back(overshooting);
   // PLINK filesets per site and the pooled table for the oracle (one row per sample and variant column).
   std::string directory = testing::MakeTempDir("medfed_gwas_hard");
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   std::string pooled = "IID,case,rare,pc1";
   for (size_t v = 0; v < variants.size(); ++v) pooled += ",g" + std::to_string(v);
   pooled += "\n";
@@ -427,7 +430,7 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
     ASSERT_TRUE(WriteFileAtomically(prefix + ".fam", fam).ok());
     ASSERT_TRUE(WriteFileAtomically(prefix + ".bed", bed).ok());
     ASSERT_TRUE(WriteFileAtomically(prefix + ".csv", table).ok());
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = "site-" + std::to_string(s);
     // Rare variants are the point here: no small-count withholding (see SmallCountsAreWithheld).
     site.policy_path = prefix + "_policy.toml";
@@ -436,28 +439,29 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
     site.genotypes["chip"] = prefix;
     sites.push_back(site);
   }
-  GwasRun run = RunGwas({{"phenotype", "case"}, {"test", "logistic"}, {"covariates", Json::array({"pc1"})}}, sites);
+  GwasRun run =
+      RunGwas({{"phenotype", "case"}, {"test", "logistic"}, {"covariates", analysis::Json::array({"pc1"})}}, sites);
   ASSERT_EQ(run.result["status"], "ok") << run.result.dump(2);
   EXPECT_EQ(run.rows.at("v4").at("ERRCODE"), "SEPARATION,ALT1");
   EXPECT_EQ(run.rows.at("v5").at("ERRCODE"), "CONST_OMITTED_ALLELE");
   EXPECT_EQ(run.rows.at("v6").at("A1"), "G");  // the minor allele is REF
 
-  SiteConfig everyone;
+  federation::SiteConfig everyone;
   everyone.name = "pooled";
   everyone.tables["pooled"] = directory + "/pooled.csv";
   ASSERT_TRUE(WriteFileAtomically(everyone.tables["pooled"], pooled).ok());
   auto compare_with_oracle = [&](const GwasRun& gwas, const std::string& outcome, size_t v) {
     const std::string id = "v" + std::to_string(v);
-    auto oracle = RunStudyLocally(
-        testing::MakeStudy({everyone}, {AnalysisSpec("g", "glm",
-                                                     {{"table", "pooled"},
-                                                      {"family", "binomial"},
-                                                      {"epsilon", 1e-14},
-                                                      {"formula", outcome + " ~ g" + std::to_string(v) + " + pc1"}})}));
+    auto oracle = federation::RunStudyLocally(testing::MakeStudy(
+        {everyone}, {analysis::AnalysisSpec("g", "glm",
+                                            {{"table", "pooled"},
+                                             {"family", "binomial"},
+                                             {"epsilon", 1e-14},
+                                             {"formula", outcome + " ~ g" + std::to_string(v) + " + pc1"}})}));
     ASSERT_TRUE(oracle.ok()) << oracle.status();
-    const Json& fit = (*oracle)["results"][0];
+    const analysis::Json& fit = (*oracle)["results"][0];
     ASSERT_EQ(fit["status"], "ok") << fit.dump(2);
-    const Json& term = fit["coefficients"][1];
+    const analysis::Json& term = fit["coefficients"][1];
     const Row& ours = gwas.rows.at(id);
     ASSERT_EQ(ours.at("ERRCODE"), ".") << id;
     const double sign = ours.at("A1") == "A" ? 1 : -1;  // the oracle counts ALT (A) copies
@@ -469,7 +473,8 @@ TEST(GwasEquivalenceTest, HardVariantsMatchAPooledGlm) {
     EXPECT_EQ(Number(ours.at("OBS_CT")), fit["n"].get<double>()) << id;
   };
   for (size_t v : {0, 1, 2, 3, 6, 7}) compare_with_oracle(run, "case", v);
-  GwasRun rare = RunGwas({{"phenotype", "rare"}, {"test", "logistic"}, {"covariates", Json::array({"pc1"})}}, sites);
+  GwasRun rare =
+      RunGwas({{"phenotype", "rare"}, {"test", "logistic"}, {"covariates", analysis::Json::array({"pc1"})}}, sites);
   ASSERT_EQ(rare.result["status"], "ok") << rare.result.dump(2);
   compare_with_oracle(rare, "rare", 8);
   EXPECT_GE(rare.result["newton_iterations"]["max"].get<int>(), 7);
@@ -489,8 +494,8 @@ std::vector<std::string> CommonVariants(size_t count) {
   return ids;
 }
 
-std::vector<SiteConfig> SitesWithPolicy(const std::string& policy) {
-  std::vector<SiteConfig> sites = Sites(false);
+std::vector<federation::SiteConfig> SitesWithPolicy(const std::string& policy) {
+  std::vector<federation::SiteConfig> sites = Sites(false);
   const std::string path = testing::MakeTempDir("medfed_gwas_policy") + "/policy.toml";
   EXPECT_TRUE(WriteFileAtomically(path, policy).ok());
   for (auto& site : sites) site.policy_path = path;
@@ -501,7 +506,7 @@ TEST(GwasExtractTest, OnlyTheListedVariantsAreTestedWithTheSameNumbers) {
   GwasRun all = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}});
   std::vector<std::string> ids = CommonVariants(5);
   ASSERT_EQ(ids.size(), 5u);
-  Json extract = ids;
+  analysis::Json extract = ids;
   extract.push_back("no_such_variant");
   GwasRun some = RunGwas({{"phenotype", "cc"}, {"test", "allelic"}, {"extract", extract}});
   ASSERT_EQ(some.result["status"], "ok") << some.result.dump(2);
@@ -510,24 +515,26 @@ TEST(GwasExtractTest, OnlyTheListedVariantsAreTestedWithTheSameNumbers) {
   EXPECT_EQ(some.result["variants_extracted"], 5);
   EXPECT_EQ(some.result["extract_not_found"], 1);
   EXPECT_EQ(some.result["extract_not_found_examples"][0], "no_such_variant");
-  auto none = RunStudyLocally(testing::MakeStudy(Sites(), {AnalysisSpec("gw", "gwas",
-                                                                        {{"genotypes", "chip"},
-                                                                         {"table", "pheno"},
-                                                                         {"phenotype", "cc"},
-                                                                         {"test", "allelic"},
-                                                                         {"extract", {"no_such_variant"}}})}));
+  auto none = federation::RunStudyLocally(
+      testing::MakeStudy(Sites(), {analysis::AnalysisSpec("gw", "gwas",
+                                                          {{"genotypes", "chip"},
+                                                           {"table", "pheno"},
+                                                           {"phenotype", "cc"},
+                                                           {"test", "allelic"},
+                                                           {"extract", {"no_such_variant"}}})}));
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.status().message().find("none of the 1 variant IDs in extract"), std::string::npos) << none.status();
 }
 
 TEST(GwasPrivacyTest, OnlyAllelicAndTrendHaveANoisedForm) {
   for (const char* test : {"logistic", "linear", "qc"}) {
-    auto parsed = gwas::ParseGwasSpec(AnalysisSpec("g", "gwas",
-                                                   {{"genotypes", "chip"},
-                                                    {"table", "pheno"},
-                                                    {"phenotype", "cc"},
-                                                    {"test", test},
-                                                    {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
+    auto parsed =
+        analysis::gwas::ParseGwasSpec(analysis::AnalysisSpec("g", "gwas",
+                                                             {{"genotypes", "chip"},
+                                                              {"table", "pheno"},
+                                                              {"phenotype", "cc"},
+                                                              {"test", test},
+                                                              {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
     ASSERT_FALSE(parsed.ok()) << test;
     EXPECT_NE(parsed.status().message().find("needs test = allelic or trend"), std::string::npos) << parsed.status();
   }
@@ -539,18 +546,18 @@ TEST(GwasPrivacyTest, OnlyAllelicAndTrendHaveANoisedForm) {
 // shares each) follows the exact distribution of that noise.
 TEST(GwasPrivacyTest, NoisedCountsFollowTheStatedMechanism) {
   // A large budget so that epsilon 8 fits; each run starts with a fresh (in-memory) budget.
-  std::vector<SiteConfig> sites =
+  std::vector<federation::SiteConfig> sites =
       SitesWithPolicy("[disclosure]\nmin_cell_count = 1\n[privacy]\nepsilon = 20\ndelta = 1e-5\n");
   const std::vector<std::string> ids = CommonVariants(20);
   ASSERT_EQ(ids.size(), 20u);
   GwasRun exact = RunGwas({{"phenotype", "cc"}, {"test", "trend"}, {"extract", ids}}, sites);
   ASSERT_EQ(exact.rows.size(), 20u);
-  const PrivacyTarget target{8.0, 1e-6};
+  const privacy::PrivacyTarget target{8.0, 1e-6};
   // The design round's group and one per variant (no HWE filter, so no founders' counts).
-  auto calibration = CalibrateDistributedNoise({{0, 1, 1}}, ZcdpForApproximateDp(target) / 21, 3);
+  auto calibration = privacy::CalibrateDistributedNoise({{0, 1, 1}}, privacy::ZcdpForApproximateDp(target) / 21, 3);
   ASSERT_TRUE(calibration.ok());
   const int64_t site_variance = calibration->site_variance[0];
-  const Json privacy = {{"epsilon", target.epsilon}, {"delta", target.delta}};
+  const analysis::Json privacy = {{"epsilon", target.epsilon}, {"delta", target.delta}};
   std::map<int64_t, int> counts;
   const int runs = 100;
   for (int run = 0; run < runs; ++run) {
@@ -579,10 +586,11 @@ TEST(GwasPrivacyTest, NoisedCountsFollowTheStatedMechanism) {
 // are prepaid, so one block or three cost the same, and the budget then refuses what is over.
 TEST(GwasPrivacyTest, TheWholeAnalysisIsChargedOnceWhateverTheBlocks) {
   const std::vector<std::string> ids = CommonVariants(20);
-  const Json privacy = {{"epsilon", 2.0}, {"delta", 1e-6}};
+  const analysis::Json privacy = {{"epsilon", 2.0}, {"delta", 1e-6}};
   std::set<std::string> left;
   for (int block : {7, 8192}) {
-    std::vector<SiteConfig> sites = SitesWithPolicy("[disclosure]\nmin_cell_count = 1\n[privacy]\nepsilon = 2.5\n");
+    std::vector<federation::SiteConfig> sites =
+        SitesWithPolicy("[disclosure]\nmin_cell_count = 1\n[privacy]\nepsilon = 2.5\n");
     const std::string state = testing::MakeTempDir("medfed_gwas_state");
     for (auto& site : sites) site.state_directory = state + "/" + site.name;
     GwasRun run = RunGwas(
@@ -597,8 +605,9 @@ TEST(GwasPrivacyTest, TheWholeAnalysisIsChargedOnceWhateverTheBlocks) {
     ASSERT_EQ(again.result["status"], "refused") << again.result.dump(2);
     EXPECT_NE(again.result["reason"].get<std::string>().find("privacy_budget"), std::string::npos);
   }
-  const double budget = ZcdpForApproximateDp({2.5, 1e-5});
-  EXPECT_EQ(left, std::set<std::string>{DescribePrivacy(budget - ZcdpForApproximateDp({2.0, 1e-6}), 1e-5)});
+  const double budget = privacy::ZcdpForApproximateDp({2.5, 1e-5});
+  EXPECT_EQ(left,
+            std::set<std::string>{privacy::DescribePrivacy(budget - privacy::ZcdpForApproximateDp({2.0, 1e-6}), 1e-5)});
 }
 
 }  // namespace

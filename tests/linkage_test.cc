@@ -23,10 +23,10 @@ std::map<uint64_t, int> SitesPerPerson(const std::vector<size_t>& rows) {
   return persons;
 }
 
-Json RunOne(const std::vector<SiteConfig>& sites, AnalysisSpec spec) {
-  auto document = RunStudyLocally(testing::MakeStudy(sites, {std::move(spec)}));
+analysis::Json RunOne(const std::vector<federation::SiteConfig>& sites, analysis::AnalysisSpec spec) {
+  auto document = federation::RunStudyLocally(testing::MakeStudy(sites, {std::move(spec)}));
   EXPECT_TRUE(document.ok()) << document.status();
-  return document.ok() ? (*document)["results"][0] : Json();
+  return document.ok() ? (*document)["results"][0] : analysis::Json();
 }
 
 TEST(LinkageTest, DistinctCountEqualsThePlaintextAnswer) {
@@ -34,7 +34,8 @@ TEST(LinkageTest, DistinctCountEqualsThePlaintextAnswer) {
   auto sites = testing::WriteCohort(5, rows);
   std::map<int, uint64_t> by_sites;
   for (const auto& [person, count] : SitesPerPerson(rows)) ++by_sites[count];
-  Json result = RunOne(sites, AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "pseudonym"}}));
+  analysis::Json result =
+      RunOne(sites, analysis::AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "pseudonym"}}));
   ASSERT_EQ(result["status"], "ok") << result.dump();
   EXPECT_EQ(result["keys"], 2700);
   EXPECT_EQ(result["distinct"], by_sites[1] + by_sites[2] + by_sites[3]);
@@ -52,19 +53,21 @@ TEST(LinkageTest, PsiBetweenTwoNamedSitesAndFilters) {
   std::set<uint64_t> at_a;
   for (size_t i = 0; i < rows[0]; ++i) at_a.insert(synth::ColorectalPerson(rows, 0, i));
   for (size_t i = 0; i < rows[2]; ++i) expected += at_a.count(synth::ColorectalPerson(rows, 2, i));
-  Json psi = RunOne(
-      sites, AnalysisSpec(
-                 "p", "psi",
-                 {{"table", "colon"}, {"column", "pseudonym"}, {"sites", Json::array({"hospital-a", "hospital-c"})}}));
+  analysis::Json psi =
+      RunOne(sites, analysis::AnalysisSpec("p", "psi",
+                                           {{"table", "colon"},
+                                            {"column", "pseudonym"},
+                                            {"sites", analysis::Json::array({"hospital-a", "hospital-c"})}}));
   ASSERT_EQ(psi["status"], "ok") << psi.dump();
   EXPECT_EQ(psi["intersection_size"], expected);
   EXPECT_EQ(expected, 14u);
   // Three sites and no `sites`: psi needs to be told which two.
-  auto ambiguous = RunStudyLocally(
-      testing::MakeStudy(sites, {AnalysisSpec("p", "psi", {{"table", "colon"}, {"column", "pseudonym"}})}));
+  auto ambiguous = federation::RunStudyLocally(
+      testing::MakeStudy(sites, {analysis::AnalysisSpec("p", "psi", {{"table", "colon"}, {"column", "pseudonym"}})}));
   EXPECT_FALSE(ambiguous.ok() && (*ambiguous)["results"][0]["status"] == "ok");
   // The hospitals' own record numbers differ at every site: no overlap.
-  Json by_id = RunOne(sites, AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "id"}}));
+  analysis::Json by_id =
+      RunOne(sites, analysis::AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "id"}}));
   EXPECT_EQ(by_id["distinct"], 900);
   EXPECT_TRUE(by_id["at_more_than_one_site"].is_null());  // 0 is small: withheld like 1..4
 }
@@ -73,7 +76,8 @@ TEST(LinkageTest, SmallOverlapsAreSuppressed) {
   const std::vector<size_t> rows = {60, 60, 60};
   auto sites = testing::WriteCohort(7, rows);
   // Rows 7, 27, 47 are referred along the chain: 3 persons at all three sites (< 5, suppressed).
-  Json result = RunOne(sites, AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "pseudonym"}}));
+  analysis::Json result =
+      RunOne(sites, analysis::AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "pseudonym"}}));
   ASSERT_EQ(result["status"], "ok") << result.dump();
   EXPECT_TRUE(result["by_number_of_sites"][2]["n"].is_null());
   EXPECT_NE(result["note"].get<std::string>().find("suppressed"), std::string::npos);

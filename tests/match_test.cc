@@ -21,7 +21,7 @@ namespace {
 
 struct Network {
   std::string directory;
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   synth::RareDiseaseNetwork data;
 };
 
@@ -41,14 +41,14 @@ Network WriteNetwork(std::vector<size_t> patients) {
   return network;
 }
 
-AnalysisSpec MatchSpec(const Network& network, const std::vector<std::string>& query, int top) {
-  return AnalysisSpec("m", "phenotype_match",
-                      {{"table", "patients"},
-                       {"id_column", "patient_id"},
-                       {"terms", "terms"},
-                       {"ontology", network.directory + "/ontology.obo"},
-                       {"query", query},
-                       {"top", top}});
+analysis::AnalysisSpec MatchSpec(const Network& network, const std::vector<std::string>& query, int top) {
+  return analysis::AnalysisSpec("m", "phenotype_match",
+                                {{"table", "patients"},
+                                 {"id_column", "patient_id"},
+                                 {"terms", "terms"},
+                                 {"ontology", network.directory + "/ontology.obo"},
+                                 {"query", query},
+                                 {"top", top}});
 }
 
 std::string Hmac(const std::string& key, const std::string& patient) {
@@ -65,7 +65,8 @@ std::string Hmac(const std::string& key, const std::string& patient) {
 // The plaintext score of every patient, keyed by (site, handle): the definition, from the files.
 std::map<std::pair<std::string, std::string>, double> PlaintextScores(const Network& network,
                                                                       const std::vector<std::string>& query) {
-  const PhenotypeOntology ontology = *PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
+  const analysis::PhenotypeOntology ontology =
+      *analysis::PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   struct Patient {
     std::string site, handle;
     std::vector<uint32_t> closure;
@@ -107,9 +108,9 @@ TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
   ASSERT_TRUE(crypto::EnsureSodium().ok());
   const Network network = WriteNetwork({130, 90, 61});  // 281 patients: partly filled packing blocks
   const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413", "SYN:0001083", "SYN:0000104"};
-  auto document = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 281)}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 281)}));
   ASSERT_TRUE(document.ok()) << document.status();
-  const Json& result = (*document)["results"][0];
+  const analysis::Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   EXPECT_EQ(result["network_patients"], 281);
   const auto expected = PlaintextScores(network, query);
@@ -125,7 +126,7 @@ TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
   // Someone matches fully: the query is a real patient's features.
   EXPECT_GT(result["matches"][0]["score"].get<double>(), 0);
   // top = 3 returns the three best.
-  auto top = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 3)}));
+  auto top = federation::RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 3)}));
   ASSERT_TRUE(top.ok());
   EXPECT_EQ((*top)["results"][0]["matches"].size(), 3u);
   EXPECT_DOUBLE_EQ((*top)["results"][0]["matches"][0]["score"].get<double>(),
@@ -137,14 +138,15 @@ TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
 TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
   ASSERT_TRUE(crypto::EnsureSodium().ok());
   const Network network = WriteNetwork({50, 50});
-  const PhenotypeOntology ontology = *PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
+  const analysis::PhenotypeOntology ontology =
+      *analysis::PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   auto second_round = [&](const std::vector<std::string>& query) {
-    HubContext context;
+    analysis::HubContext context;
     context.sites = {"a", "b"};
-    auto hub = PhenotypeMatchDefinition().create_hub(MatchSpec(network, query, 5), context);
+    auto hub = analysis::PhenotypeMatchDefinition().create_hub(MatchSpec(network, query, 5), context);
     EXPECT_TRUE(hub.ok()) << hub.status();
     EXPECT_TRUE((*hub)->Begin().ok());
-    PooledRound counts;
+    analysis::PooledRound counts;
     counts.sum.assign(ontology.size() + 1, 10);
     counts.sum.back() = 100;
     counts.sites = {"a", "b"};
@@ -152,9 +154,9 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
     EXPECT_TRUE(step.ok() && step->next_round) << step.status();
     return *step->next_round;
   };
-  const RoundParameters first = second_round({"SYN:0010803", "SYN:0010413"});
-  const RoundParameters other = second_round({"SYN:0010001"});
-  for (const RoundParameters* parameters : {&first, &other}) {
+  const analysis::RoundParameters first = second_round({"SYN:0010803", "SYN:0010413"});
+  const analysis::RoundParameters other = second_round({"SYN:0010001"});
+  for (const analysis::RoundParameters* parameters : {&first, &other}) {
     EXPECT_EQ(parameters->numbers.size(), 0u);
     ASSERT_EQ(parameters->texts.size(), 3u);  // the phase, the key and the encrypted weights
     ASSERT_TRUE(parameters->texts.count("phase") && parameters->texts.count("public_key") &&
@@ -174,11 +176,11 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
 
 TEST(PhenotypeMatch, UnknownTermsAreReportedAndAQueryOfOnlyUnknownTermsFails) {
   const Network network = WriteNetwork({60, 40});
-  auto partly =
-      RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, {"SYN:0010803", "HP:9999999"}, 3)}));
+  auto partly = federation::RunStudyLocally(
+      testing::MakeStudy(network.sites, {MatchSpec(network, {"SYN:0010803", "HP:9999999"}, 3)}));
   ASSERT_TRUE(partly.ok()) << partly.status();
-  EXPECT_EQ((*partly)["results"][0]["unknown_terms"], Json::array({"HP:9999999"}));
-  auto none = RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, {"HP:9999999"}, 3)}));
+  EXPECT_EQ((*partly)["results"][0]["unknown_terms"], analysis::Json::array({"HP:9999999"}));
+  auto none = federation::RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, {"HP:9999999"}, 3)}));
   ASSERT_FALSE(none.ok());
   EXPECT_NE(std::string(none.status().message()).find("none of the query's terms is in the ontology"),
             std::string::npos)
@@ -190,16 +192,17 @@ TEST(PhenotypeOntology, ClosureAndErrors) {
   const std::string obo =
       "[Term]\nid: X:1\nname: root\n\n[Term]\nid: X:2\nname: a\nis_a: X:1 ! root\n\n[Term]\nid: X:3\nname: b\n"
       "alt_id: X:30\nis_a: X:2\n\n[Term]\nid: X:4\nname: old\nis_obsolete: true\n";
-  auto ontology = PhenotypeOntology::ParseObo(obo, "t.obo");
+  auto ontology = analysis::PhenotypeOntology::ParseObo(obo, "t.obo");
   ASSERT_TRUE(ontology.ok()) << ontology.status();
   EXPECT_EQ(ontology->size(), 3u);
   EXPECT_EQ(*ontology->Find("X:30"), *ontology->Find("X:3"));
   EXPECT_FALSE(ontology->Find("X:4"));
   EXPECT_EQ(ontology->Closure({*ontology->Find("X:3")}).size(), 3u);
-  auto dangling = PhenotypeOntology::ParseObo("[Term]\nid: X:1\nis_a: X:9\n", "d.obo");
+  auto dangling = analysis::PhenotypeOntology::ParseObo("[Term]\nid: X:1\nis_a: X:9\n", "d.obo");
   ASSERT_FALSE(dangling.ok());
   EXPECT_NE(std::string(dangling.status().message()).find("d.obo:3: X:1 is_a X:9"), std::string::npos);
-  auto cycle = PhenotypeOntology::ParseObo("[Term]\nid: X:1\nis_a: X:2\n[Term]\nid: X:2\nis_a: X:1\n", "c.obo");
+  auto cycle =
+      analysis::PhenotypeOntology::ParseObo("[Term]\nid: X:1\nis_a: X:2\n[Term]\nid: X:2\nis_a: X:1\n", "c.obo");
   ASSERT_FALSE(cycle.ok());
   EXPECT_NE(std::string(cycle.status().message()).find("cycle"), std::string::npos);
 }

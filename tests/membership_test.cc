@@ -159,7 +159,7 @@ TEST(MembershipTest, OnePatientPresentOrAbsentGivesTheSameAnswerFromEveryAnalysi
 
   // Every analysis was stopped by a site rule (rates: every case count withheld at the hub, the
   // population being public), and no reason carries a number but the rule's.
-  const Json document = Json::parse(present.json.out);
+  const analysis::Json document = analysis::Json::parse(present.json.out);
   ASSERT_EQ(document["results"].size(), 13u);
   for (const auto& result : document["results"]) {
     if (result["id"] == "rates") {

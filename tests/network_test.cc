@@ -41,6 +41,17 @@ class NetworkTest : public ::testing::Test {
   void StartNetwork(std::vector<std::string> policies = {}, int round_timeout_seconds = 30, int max_message_mb = 256) {
     cohort_ = testing::WriteCohort(41, {300, 250, 200});
     const char* genotype_sets[] = {"site_a", "site_b", "site_c.vcf.gz"};
+    for (size_t s = 0; s < cohort_.size(); ++s) {
+      cohort_[s].tables["pheno"] = kGwasData + "pheno.csv";
+      cohort_[s].genotypes["chip"] = kGwasData + genotype_sets[s];
+    }
+    StartNetworkOn(cohort_, std::move(policies), round_timeout_seconds, max_message_mb);
+  }
+
+  // A hub and a daemon for each of `sites`, which hold the sites' tables and genotypes.
+  void StartNetworkOn(std::vector<federation::SiteConfig> sites, std::vector<std::string> policies = {},
+                      int round_timeout_seconds = 30, int max_message_mb = 256) {
+    cohort_ = std::move(sites);
     net::LocalNetworkOptions options;
     options.directory = testing::MakeTempDir("medfed_network");
     options.executable = kMedfed;
@@ -48,8 +59,6 @@ class NetworkTest : public ::testing::Test {
     options.round_timeout_seconds = round_timeout_seconds;
     options.max_message_mb = max_message_mb;
     for (size_t s = 0; s < cohort_.size(); ++s) {
-      cohort_[s].tables["pheno"] = kGwasData + "pheno.csv";
-      cohort_[s].genotypes["chip"] = kGwasData + genotype_sets[s];
       net::LocalSite site;
       site.name = cohort_[s].name;
       site.tables = cohort_[s].tables;
@@ -70,11 +79,11 @@ class NetworkTest : public ::testing::Test {
     return *std::move(identity);
   }
 
-  StudyFile Study(std::vector<AnalysisSpec> analyses) {
-    StudyFile study;
+  federation::StudyFile Study(std::vector<analysis::AnalysisSpec> analyses) {
+    federation::StudyFile study;
     study.name = "network-test";
     for (const auto& site : cohort_) {
-      SiteConfig named;
+      federation::SiteConfig named;
       named.name = site.name;
       study.sites.push_back(named);
     }
@@ -82,7 +91,7 @@ class NetworkTest : public ::testing::Test {
     return study;
   }
 
-  StatusOr<net::RemoteStudy> Submit(const StudyFile& study, const std::string& researcher = "alice",
+  StatusOr<net::RemoteStudy> Submit(const federation::StudyFile& study, const std::string& researcher = "alice",
                                     std::string out = "", std::function<void(const std::string&)> on_accepted = {},
                                     std::function<void(const std::string&)> on_progress = {}) {
     net::ClientOptions options;
@@ -105,23 +114,23 @@ class NetworkTest : public ::testing::Test {
     return {status, ReadFileToString(log).value_or("")};
   }
 
-  std::vector<SiteConfig> cohort_;
+  std::vector<federation::SiteConfig> cohort_;
   std::unique_ptr<net::LocalNetwork> network_;
 };
 
-std::vector<AnalysisSpec> ManyAnalyses() {
-  return {AnalysisSpec("n", "count", {{"table", "colon"}}),
-          AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"cols", "stage"}}),
-          AnalysisSpec("g", "glm",
-                       {{"table", "colon"}, {"formula", "recurrence ~ rx + age + nodes"}, {"family", "binomial"}}),
-          AnalysisSpec("km", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"}}),
-          AnalysisSpec("cx", "cox", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx + age"}}),
-          AnalysisSpec("gw", "gwas",
-                       {{"genotypes", "chip"},
-                        {"table", "pheno"},
-                        {"phenotype", "cc"},
-                        {"covariates", Json::array({"pc1"})},
-                        {"test", "logistic"}})};
+std::vector<analysis::AnalysisSpec> ManyAnalyses() {
+  return {analysis::AnalysisSpec("n", "count", {{"table", "colon"}}),
+          analysis::AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"cols", "stage"}}),
+          analysis::AnalysisSpec(
+              "g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ rx + age + nodes"}, {"family", "binomial"}}),
+          analysis::AnalysisSpec("km", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"}}),
+          analysis::AnalysisSpec("cx", "cox", {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx + age"}}),
+          analysis::AnalysisSpec("gw", "gwas",
+                                 {{"genotypes", "chip"},
+                                  {"table", "pheno"},
+                                  {"phenotype", "cc"},
+                                  {"covariates", analysis::Json::array({"pc1"})},
+                                  {"test", "logistic"}})};
 }
 
 TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
@@ -129,11 +138,11 @@ TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
   const std::string remote_out = testing::MakeTempDir("medfed_remote_out");
   auto remote = Submit(Study(ManyAnalyses()), "alice", remote_out);
   ASSERT_TRUE(remote.ok()) << remote.status();
-  StudyFile local = Study(ManyAnalyses());
+  federation::StudyFile local = Study(ManyAnalyses());
   local.sites = cohort_;
-  RunOptions options;
+  federation::RunOptions options;
   options.output_directory = testing::MakeTempDir("medfed_local_out");
-  auto embedded = RunStudyLocally(local, options);
+  auto embedded = federation::RunStudyLocally(local, options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(remote->document.dump(), embedded->dump());
   for (const auto& result : remote->document["results"]) EXPECT_EQ(result["status"], "ok") << result.dump();
@@ -244,9 +253,9 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   // wait until the hub has recorded both (it writes its ledger in WAL mode, so a second reader
   // may look while it runs), so that what the restart must keep is known.
   auto hub_ledger_size = [&]() -> uint64_t {
-    auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
     if (!database.ok()) return 0;
-    auto ledger = Ledger::Open(**database);
+    auto ledger = governance::Ledger::Open(**database);
     return ledger.ok() ? (*ledger)->size() : 0;
   };
   for (int i = 0; i < 100 && hub_ledger_size() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -254,9 +263,9 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   EXPECT_FALSE(first.get().ok());  // the researcher's stream ended with the hub
   uint64_t entries_before = 0;
   {
-    auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
     ASSERT_TRUE(database.ok());
-    entries_before = (*Ledger::Open(**database))->size();
+    entries_before = (*governance::Ledger::Open(**database))->size();
   }
   EXPECT_GE(entries_before, 4u);  // hub start, submission, two approvals
   // The person approves while the hub is down; the site reports it when the hub is back.
@@ -271,8 +280,8 @@ TEST_F(NetworkTest, HubRestartLosesNoLedgerEntryAndNoApprovedStudy) {
   ASSERT_TRUE(results.ok()) << results.status();
   EXPECT_EQ(results->document["results"][0]["status"], "ok");
   network_->StopAll();
-  auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
-  auto ledger = *Ledger::Open(**database);
+  auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+  auto ledger = *governance::Ledger::Open(**database);
   EXPECT_GT(ledger->size(), entries_before);
   auto first_entries = ledger->Read(0, entries_before);
   ASSERT_TRUE(first_entries.ok());
@@ -290,9 +299,9 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   // Every replica catches up with the hub's ledger, however its updates and the site's hello
   // crossed on connection (bounded wait).
   auto size_of = [&](const std::string& state) -> uint64_t {
-    auto database = SqliteDatabase::Open(state + "/medfed.db");
+    auto database = governance::SqliteDatabase::Open(state + "/medfed.db");
     if (!database.ok()) return 0;
-    auto ledger = Ledger::Open(**database);
+    auto ledger = governance::Ledger::Open(**database);
     return ledger.ok() ? (*ledger)->size() : 0;
   };
   const uint64_t hub_size = size_of(network_->hub_state());
@@ -319,7 +328,7 @@ TEST_F(NetworkTest, AuditVerifyNamesATamperedReplicaEntry) {
   auto log = Medfed({"audit", "log", "--state", network_->site_state("hospital-b")});
   EXPECT_NE(log.second.find("submission"), std::string::npos) << log.second;
   auto tamper = [&](const std::string& site, const std::string& sql) {
-    auto database = SqliteDatabase::Open(network_->site_state(site) + "/medfed.db");
+    auto database = governance::SqliteDatabase::Open(network_->site_state(site) + "/medfed.db");
     ASSERT_TRUE(database.ok());
     ASSERT_TRUE((*database)->Execute(sql).ok());
   };
@@ -549,22 +558,22 @@ TEST_F(NetworkTest, APatientPresentOrAbsentLeavesTheSameTraceInTheLedgerAndTheLo
   const std::string target = target_row.substr(0, target_row.find(','));
   ASSERT_FALSE(target.empty());
   const std::string where = "id == \"" + target + "\"";
-  const std::vector<AnalysisSpec> analyses = {
-      AnalysisSpec("n", "count", {{"table", "colon"}, {"where", where}}),
-      AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"where", where}}),
-      AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", {"age"}}, {"where", where}}),
-      AnalysisSpec("g", "glm",
-                   {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"}, {"where", where}}),
-      AnalysisSpec("km", "kaplan_meier",
-                   {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}, {"where", where}})};
+  const std::vector<analysis::AnalysisSpec> analyses = {
+      analysis::AnalysisSpec("n", "count", {{"table", "colon"}, {"where", where}}),
+      analysis::AnalysisSpec("tab", "crosstab", {{"table", "colon"}, {"rows", "rx"}, {"where", where}}),
+      analysis::AnalysisSpec("s", "summary", {{"table", "colon"}, {"variables", {"age"}}, {"where", where}}),
+      analysis::AnalysisSpec(
+          "g", "glm", {{"table", "colon"}, {"formula", "recurrence ~ age"}, {"family", "binomial"}, {"where", where}}),
+      analysis::AnalysisSpec("km", "kaplan_meier",
+                             {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}, {"where", where}})};
   auto entries_of = [&](const std::string& study_id) {
-    auto database = SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
     EXPECT_TRUE(database.ok());
-    auto ledger = *Ledger::Open(**database);
+    auto ledger = *governance::Ledger::Open(**database);
     auto records = ledger->Read(0, ledger->size());
     std::vector<std::string> bodies;
     for (const auto& record : *records) {
-      Json body = Json::parse(record.body);
+      analysis::Json body = analysis::Json::parse(record.body);
       if (body.value("study", "") != study_id) continue;
       body.erase("study");
       body.erase("digest");  // of the signed submission, which carries a fresh nonce

@@ -23,10 +23,10 @@ const std::vector<std::string> kAgeGroups = {"00",    "01-04", "05-09", "10-14",
 
 // Three registries: cases and population split 50/30/20 %, cases as one row each (half of
 // them with the age in years, half with the group label), populations by age group and year.
-std::vector<SiteConfig> SeerRegistries() {
+std::vector<federation::SiteConfig> SeerRegistries() {
   std::string directory = testing::MakeTempDir("medfed_registry");
   const double shares[3] = {0.5, 0.3, 0.2};
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (int s = 0; s < 3; ++s) {
     std::string cases = "id,age,sex,site_code\n";
     std::string population = "age_group,year,population\n";
@@ -50,7 +50,7 @@ std::vector<SiteConfig> SeerRegistries() {
     std::string prefix = directory + "/registry_" + std::to_string(s);
     EXPECT_TRUE(WriteFileAtomically(prefix + "_cases.csv", cases).ok());
     EXPECT_TRUE(WriteFileAtomically(prefix + "_population.csv", population).ok());
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = "registry-" + std::to_string(s + 1);
     site.tables["cases"] = prefix + "_cases.csv";
     site.tables["population"] = prefix + "_population.csv";
@@ -65,13 +65,14 @@ class RegistryTest : public ::testing::Test {
 };
 
 TEST_F(RegistryTest, RatesAcrossRegistriesReproduceTheSeerExample) {
-  auto document = RunStudyLocally(testing::MakeStudy(
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
       SeerRegistries(),
-      {AnalysisSpec("r", "rates", {{"table", "cases"}, {"population", "population"}, {"standard", "us2000"}})}));
+      {analysis::AnalysisSpec("r", "rates",
+                              {{"table", "cases"}, {"population", "population"}, {"standard", "us2000"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
-  const Json& result = (*document)["results"][0];
+  const analysis::Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
-  const Json& all = result["groups"][0];
+  const analysis::Json& all = result["groups"][0];
   EXPECT_EQ(all["group"], "all");
   EXPECT_EQ(all["cases"], 27069);
   // SEER publishes 400.3; the reference script gives the digits and the Tiwari limits.
@@ -84,21 +85,22 @@ TEST_F(RegistryTest, RatesAcrossRegistriesReproduceTheSeerExample) {
 }
 
 TEST_F(RegistryTest, RatesByGroupSuppressSmallCountsAndCollapseAgeGroupsForSegi) {
-  auto document = RunStudyLocally(testing::MakeStudy(
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
       SeerRegistries(),
-      {AnalysisSpec("r", "rates",
-                    {{"table", "cases"},
-                     {"population", "population"},
-                     {"standard", "segi1960"},
-                     {"where", "site_code == \"C18\""}}),
-       AnalysisSpec("few", "rates", {{"table", "cases"}, {"population", "population"}, {"where", "id <= 4"}})}));
+      {analysis::AnalysisSpec("r", "rates",
+                              {{"table", "cases"},
+                               {"population", "population"},
+                               {"standard", "segi1960"},
+                               {"where", "site_code == \"C18\""}}),
+       analysis::AnalysisSpec("few", "rates",
+                              {{"table", "cases"}, {"population", "population"}, {"where", "id <= 4"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
-  const Json& segi = (*document)["results"][0];
+  const analysis::Json& segi = (*document)["results"][0];
   ASSERT_EQ(segi["status"], "ok") << segi.dump(2);
   ASSERT_EQ((*document)["results"][1]["status"], "ok") << (*document)["results"][1].dump(2);
   EXPECT_EQ(segi["age_groups"].size(), 18u);  // 0 and 1-4 merged for Segi's 0-4
   EXPECT_EQ(segi["age_groups"][0], "0-4");
-  const Json& few = (*document)["results"][1]["groups"][0];
+  const analysis::Json& few = (*document)["results"][1]["groups"][0];
   EXPECT_TRUE(few.value("suppressed", false)) << few.dump(2);
   EXPECT_TRUE(few["cases"].is_null());
   EXPECT_FALSE(few.contains("age_adjusted"));
@@ -109,8 +111,8 @@ TEST_F(RegistryTest, BadAgeGroupNamesFileAndLine) {
   std::string bad = testing::MakeTempDir("medfed_badage") + "/population.csv";
   ASSERT_TRUE(WriteFileAtomically(bad, "age_group,population\n00,100\nold,50\n").ok());
   sites[2].tables["population"] = bad;
-  auto document = RunStudyLocally(
-      testing::MakeStudy(sites, {AnalysisSpec("r", "rates", {{"table", "cases"}, {"population", "population"}})}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(
+      sites, {analysis::AnalysisSpec("r", "rates", {{"table", "cases"}, {"population", "population"}})}));
   ASSERT_FALSE(document.ok());
   std::string message(document.status().message());
   EXPECT_NE(message.find("population.csv:3"), std::string::npos) << message;
@@ -141,23 +143,23 @@ TEST_F(RegistryTest, LifeTableAndRelativeSurvivalByHand) {
   ASSERT_TRUE(WriteFileAtomically(directory + "/policy.toml",
                                   "[disclosure]\nmin_rows = 1\nmin_events = 1\nmin_cell_count = 1\n")
                   .ok());
-  std::vector<SiteConfig> sites(2);
+  std::vector<federation::SiteConfig> sites(2);
   sites[0].name = "a";
   sites[0].tables["t"] = directory + "/a.csv";
   sites[0].policy_path = directory + "/policy.toml";
   sites[1].name = "b";
   sites[1].tables["t"] = directory + "/b.csv";
   sites[1].policy_path = directory + "/policy.toml";
-  auto document =
-      RunStudyLocally(testing::MakeStudy(sites, {AnalysisSpec("lt", "life_table",
-                                                              {{"table", "t"},
-                                                               {"formula", "Surv(time, status) ~ 1"},
-                                                               {"intervals", Json::array({0, 1, 2})},
-                                                               {"time_unit", "years"},
-                                                               {"expected", directory + "/expected.csv"}})}));
+  auto document = federation::RunStudyLocally(
+      testing::MakeStudy(sites, {analysis::AnalysisSpec("lt", "life_table",
+                                                        {{"table", "t"},
+                                                         {"formula", "Surv(time, status) ~ 1"},
+                                                         {"intervals", analysis::Json::array({0, 1, 2})},
+                                                         {"time_unit", "years"},
+                                                         {"expected", directory + "/expected.csv"}})}));
   ASSERT_TRUE(document.ok()) << document.status();
   ASSERT_EQ((*document)["results"][0]["status"], "ok") << (*document)["results"][0].dump(2);
-  const Json& rows = (*document)["results"][0]["strata"][0]["intervals"];
+  const analysis::Json& rows = (*document)["results"][0]["strata"][0]["intervals"];
   ASSERT_EQ(rows.size(), 2u);
   // Interval 1: 20 enter, 3 die, 2 withdrawn -> n' = 19, p = 16/19.
   EXPECT_EQ(rows[0]["entering"], 20);
@@ -179,23 +181,24 @@ TEST_F(RegistryTest, SurvivalRefusalsForFewEventsAndFewAtRisk) {
   sites[2].policy_path = policy;
   // Two studies: in one, the Kaplan-Meier fit's rows (all) would differ from the Cox model's
   // (those with an age) by a few rows, which the differencing guard refuses first.
-  for (const AnalysisSpec& analysis :
-       {AnalysisSpec("c", "cox", {{"table", "colon"}, {"formula", "Surv(time, status) ~ age"}}),
-        AnalysisSpec("k", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}})}) {
-    auto document = RunStudyLocally(testing::MakeStudy(sites, {analysis}));
+  for (const analysis::AnalysisSpec& analysis :
+       {analysis::AnalysisSpec("c", "cox", {{"table", "colon"}, {"formula", "Surv(time, status) ~ age"}}),
+        analysis::AnalysisSpec("k", "kaplan_meier", {{"table", "colon"}, {"formula", "Surv(time, status) ~ 1"}})}) {
+    auto document = federation::RunStudyLocally(testing::MakeStudy(sites, {analysis}));
     ASSERT_TRUE(document.ok()) << document.status();
-    const Json& result = (*document)["results"][0];
+    const analysis::Json& result = (*document)["results"][0];
     EXPECT_EQ(result["status"], "refused");
     std::string reason = result["reason"];
     EXPECT_NE(reason.find("site hospital-c:"), std::string::npos) << reason;
     EXPECT_NE(reason.find("fewer than 1000 events (min_events)"), std::string::npos) << reason;
   }
   // Few at risk: requested times late in follow-up are withheld, and the curve is cut.
-  auto late = RunStudyLocally(testing::MakeStudy(
-      testing::WriteCohort(42, {200, 150, 150}),
-      {AnalysisSpec(
-          "k", "kaplan_meier",
-          {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx"}, {"times", Json::array({100, 3200})}})}));
+  auto late = federation::RunStudyLocally(
+      testing::MakeStudy(testing::WriteCohort(42, {200, 150, 150}),
+                         {analysis::AnalysisSpec("k", "kaplan_meier",
+                                                 {{"table", "colon"},
+                                                  {"formula", "Surv(time, status) ~ rx"},
+                                                  {"times", analysis::Json::array({100, 3200})}})}));
   ASSERT_TRUE(late.ok()) << late.status();
   bool withheld = false;
   for (const auto& stratum : (*late)["results"][0]["strata"]) {

@@ -16,11 +16,11 @@ namespace {
 
 // Three sites of `rows` patients each: id P<site><row>, age 30..89, cost (one outlier at site
 // 0 when `outlier`), group A/B, survival time and status, a 0/1 outcome.
-std::vector<SiteConfig> Sites(size_t rows, bool outlier = false, const std::string& policy = "",
-                              size_t missing_ages = 0) {
+std::vector<federation::SiteConfig> Sites(size_t rows, bool outlier = false, const std::string& policy = "",
+                                          size_t missing_ages = 0) {
   const std::string directory = testing::MakeTempDir("medfed_release");
   std::mt19937 random(7);
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (int s = 0; s < 3; ++s) {
     std::string text = "id,age,cost,grp,time,status,outcome\n";
     for (size_t r = 0; r < rows; ++r) {
@@ -32,7 +32,7 @@ std::vector<SiteConfig> Sites(size_t rows, bool outlier = false, const std::stri
               std::to_string(1 + random() % 3000) + "," + std::to_string(random() % 2) + "," +
               std::to_string(random() % 2) + "\n";
     }
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = "site-" + std::to_string(s);
     site.tables["cohort"] = directory + "/cohort_" + std::to_string(s) + ".csv";
     EXPECT_TRUE(WriteFileAtomically(site.tables["cohort"], text).ok());
@@ -46,25 +46,26 @@ std::vector<SiteConfig> Sites(size_t rows, bool outlier = false, const std::stri
   return sites;
 }
 
-AnalysisSpec Spec(const std::string& id, const std::string& type, Json keys) {
+analysis::AnalysisSpec Spec(const std::string& id, const std::string& type, analysis::Json keys) {
   keys["table"] = "cohort";
-  return AnalysisSpec(id, type, std::move(keys));
+  return analysis::AnalysisSpec(id, type, std::move(keys));
 }
 
-Json RunStudy(const std::vector<SiteConfig>& sites, std::vector<AnalysisSpec> analyses) {
-  auto document = RunStudyLocally(testing::MakeStudy(sites, std::move(analyses)));
+analysis::Json RunStudy(const std::vector<federation::SiteConfig>& sites,
+                        std::vector<analysis::AnalysisSpec> analyses) {
+  auto document = federation::RunStudyLocally(testing::MakeStudy(sites, std::move(analyses)));
   EXPECT_TRUE(document.ok()) << document.status();
-  return document.ok() ? *document : Json();
+  return document.ok() ? *document : analysis::Json();
 }
 
-Json RunOne(const std::vector<SiteConfig>& sites, AnalysisSpec analysis) {
-  Json document = RunStudy(sites, {std::move(analysis)});
-  return document.is_null() ? Json() : document["results"][0];
+analysis::Json RunOne(const std::vector<federation::SiteConfig>& sites, analysis::AnalysisSpec analysis) {
+  analysis::Json document = RunStudy(sites, {std::move(analysis)});
+  return document.is_null() ? analysis::Json() : document["results"][0];
 }
 
-bool RefusedBy(const Json& result, const std::string& rule) {
+bool RefusedBy(const analysis::Json& result, const std::string& rule) {
   if (result.value("status", "") != "refused") return false;
-  for (const auto& r : result.value("rules", Json::array())) {
+  for (const auto& r : result.value("rules", analysis::Json::array())) {
     if (r == rule) return true;
   }
   return false;
@@ -74,9 +75,9 @@ bool RefusedBy(const Json& result, const std::string& rule) {
 
 TEST(DifferencingTest, AllRowsThenAllButOneIsRefused) {
   auto sites = Sites(200);
-  Json all = RunOne(sites, Spec("all", "count", {}));
+  analysis::Json all = RunOne(sites, Spec("all", "count", {}));
   ASSERT_EQ(all["status"], "ok") << all.dump();
-  Json but_one = RunOne(sites, Spec("but_one", "count", {{"where", "id != \"P00007\""}}));
+  analysis::Json but_one = RunOne(sites, Spec("but_one", "count", {{"where", "id != \"P00007\""}}));
   EXPECT_TRUE(RefusedBy(but_one, "differencing")) << but_one.dump();
   // The reason says which rule and which site, not how many rows differ.
   EXPECT_NE(but_one["reason"].get<std::string>().find("site site-0"), std::string::npos);
@@ -86,7 +87,7 @@ TEST(DifferencingTest, AllRowsThenAllButOneIsRefused) {
 TEST(DifferencingTest, AWhereThatAddsOnePatientIsRefused) {
   auto sites = Sites(200);
   ASSERT_EQ(RunOne(sites, Spec("old", "count", {{"where", "grp == \"A\" & id != \"P00003\""}}))["status"], "ok");
-  Json plus_one = RunOne(sites, Spec("plus", "count", {{"where", "grp == \"A\" | id == \"P00003\""}}));
+  analysis::Json plus_one = RunOne(sites, Spec("plus", "count", {{"where", "grp == \"A\" | id == \"P00003\""}}));
   EXPECT_TRUE(RefusedBy(plus_one, "differencing")) << plus_one.dump();
 }
 
@@ -94,15 +95,15 @@ TEST(DifferencingTest, TwoOverlappingSubsetsThatDifferByOneEachWayAreRefused) {
   auto sites = Sites(200);
   const std::string common = "(grp == \"A\" & id != \"P00001\" & id != \"P00002\")";
   ASSERT_EQ(RunOne(sites, Spec("a", "count", {{"where", common + " | id == \"P00001\""}}))["status"], "ok");
-  Json b = RunOne(sites, Spec("b", "count", {{"where", common + " | id == \"P00002\""}}));
+  analysis::Json b = RunOne(sites, Spec("b", "count", {{"where", common + " | id == \"P00002\""}}));
   EXPECT_TRUE(RefusedBy(b, "differencing")) << b.dump();
 }
 
 TEST(DifferencingTest, AModelWithAndWithoutOnePatientIsRefused) {
   auto sites = Sites(200);
-  Json first = RunOne(sites, Spec("m1", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
+  analysis::Json first = RunOne(sites, Spec("m1", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
   ASSERT_EQ(first["status"], "ok") << first.dump();
-  Json second = RunOne(
+  analysis::Json second = RunOne(
       sites, Spec("m2", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}, {"where", "id != \"P10042\""}}));
   EXPECT_TRUE(RefusedBy(second, "differencing")) << second.dump();
 }
@@ -123,7 +124,8 @@ TEST(DifferencingTest, AFormulaThatDropsRowsIsAFilterToo) {
   auto sites = Sites(200);
   ASSERT_EQ(RunOne(sites, Spec("m1", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}))["status"], "ok");
   // sqrt(age - 30.5) is NaN for the few patients aged 30, which drops them as a `where` would.
-  Json second = RunOne(sites, Spec("m2", "glm", {{"formula", "outcome ~ sqrt(age - 30.5)"}, {"family", "binomial"}}));
+  analysis::Json second =
+      RunOne(sites, Spec("m2", "glm", {{"formula", "outcome ~ sqrt(age - 30.5)"}, {"family", "binomial"}}));
   EXPECT_TRUE(RefusedBy(second, "differencing")) << second.dump();
 }
 
@@ -132,7 +134,7 @@ TEST(DifferencingTest, RowsTheDataLackAValueForAreNotTheResearchersSelection) {
   // but which rows lack a value is the data's doing, not a filter, so both are released.
   auto sites = Sites(200, false, "", 3);
   ASSERT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
-  Json model = RunOne(sites, Spec("m", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
+  analysis::Json model = RunOne(sites, Spec("m", "glm", {{"formula", "outcome ~ age"}, {"family", "binomial"}}));
   EXPECT_EQ(model["status"], "ok") << model.dump();
   EXPECT_EQ(RunOne(sites, Spec("s", "summary", {{"variables", {"age", "cost"}}}))["status"], "ok");
 }
@@ -141,7 +143,7 @@ TEST(DifferencingTest, HistoryIsPerSiteStateAndSurvivesARestart) {
   auto sites = Sites(200);
   ASSERT_EQ(RunOne(sites, Spec("all", "count", {}))["status"], "ok");
   // Each RunStudyLocally is a fresh process's worth of SiteNodes; the state directory remembers.
-  Json later =
+  analysis::Json later =
       RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ 1"}, {"where", "id != \"P20150\""}}));
   EXPECT_TRUE(RefusedBy(later, "differencing")) << later.dump();
   // Without a state directory nothing is remembered between runs.
@@ -155,9 +157,9 @@ TEST(DifferencingTest, HistoryIsPerSiteStateAndSurvivesARestart) {
 // Three sites with a free-text column (unique per row, as a name typed into the wrong column
 // would be) and a group column: A and B everywhere, D common at site 0 only, C three rows at
 // site 0 only.
-std::vector<SiteConfig> LevelSites() {
+std::vector<federation::SiteConfig> LevelSites() {
   const std::string directory = testing::MakeTempDir("medfed_levels");
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (int s = 0; s < 3; ++s) {
     std::string text = "id,note,grp,time,status\n";
     auto add = [&](const std::string& group, int rows) {
@@ -171,7 +173,7 @@ std::vector<SiteConfig> LevelSites() {
     add("B", 30);
     if (s == 0) add("D", 25);
     if (s == 0) add("C", 3);
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = "site-" + std::to_string(s);
     site.tables["cohort"] = directory + "/cohort_" + std::to_string(s) + ".csv";
     EXPECT_TRUE(WriteFileAtomically(site.tables["cohort"], text).ok());
@@ -182,11 +184,11 @@ std::vector<SiteConfig> LevelSites() {
 
 TEST(LevelNamesTest, AColumnOfUniqueValuesNeverLeavesASite) {
   auto sites = LevelSites();
-  Json document = RunStudy(sites, {Spec("notes", "crosstab", {{"rows", "note"}}),
-                                   Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ note"}})});
-  const Json& table = document["results"][0];
+  analysis::Json document = RunStudy(sites, {Spec("notes", "crosstab", {{"rows", "note"}}),
+                                             Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ note"}})});
+  const analysis::Json& table = document["results"][0];
   ASSERT_EQ(table["status"], "ok") << table.dump();
-  EXPECT_EQ(table["rows"], Json::array({"(other)"}));
+  EXPECT_EQ(table["rows"], analysis::Json::array({"(other)"}));
   EXPECT_EQ(table["counts"][0][0], 3 * 70 + 28);
   // No patient's note, anywhere in what the researcher gets.
   EXPECT_EQ(document.dump().find("Zhang"), std::string::npos);
@@ -194,18 +196,18 @@ TEST(LevelNamesTest, AColumnOfUniqueValuesNeverLeavesASite) {
 
 TEST(LevelNamesTest, ALevelRareEverywhereIsPooledAndACommonOneIsNamed) {
   auto sites = LevelSites();
-  Json document = RunStudy(sites, {Spec("groups", "crosstab", {{"rows", "grp"}})});
-  const Json& table = document["results"][0];
+  analysis::Json document = RunStudy(sites, {Spec("groups", "crosstab", {{"rows", "grp"}})});
+  const analysis::Json& table = document["results"][0];
   ASSERT_EQ(table["status"], "ok") << table.dump();
   // D has 25 rows at one site: named. C has 3 rows at one site: never named, pooled.
-  EXPECT_EQ(table["rows"], Json::array({"A", "B", "D", "(other)"}));
+  EXPECT_EQ(table["rows"], analysis::Json::array({"A", "B", "D", "(other)"}));
   EXPECT_TRUE(table["counts"][3][0].is_null());  // 3 rows: a small count as well
   EXPECT_TRUE(table["counts"][2][0].is_null());  // D, the smallest other group, hides with it
   EXPECT_EQ(table["counts"][0][0], 120);
   EXPECT_EQ(document.dump().find("\"C\""), std::string::npos);
   // A model over the same groups: a site without D (or (other)) has a 0/1 column with no ones,
   // which is small, and refuses, saying neither the column nor the level.
-  Json model = RunOne(sites, Spec("cox", "cox", {{"formula", "Surv(time, status) ~ grp"}}));
+  analysis::Json model = RunOne(sites, Spec("cox", "cox", {{"formula", "Surv(time, status) ~ grp"}}));
   EXPECT_TRUE(RefusedBy(model, "min_cell_count")) << model.dump();
   EXPECT_EQ(model.dump().find("\"C\""), std::string::npos);
 }
@@ -214,14 +216,14 @@ TEST(LevelNamesTest, ALevelRareEverywhereIsPooledAndACommonOneIsNamed) {
 
 TEST(DominanceTest, ASumDominatedByOnePatientIsRefused) {
   auto sites = Sites(50, /*outlier=*/true);
-  Json summary = RunOne(sites, Spec("cost", "summary", {{"variables", {"cost"}}}));
+  analysis::Json summary = RunOne(sites, Spec("cost", "summary", {{"variables", {"cost"}}}));
   EXPECT_TRUE(RefusedBy(summary, "dominance")) << summary.dump();
   EXPECT_NE(summary["reason"].get<std::string>().find("site site-0"), std::string::npos);
   EXPECT_EQ(summary["reason"].get<std::string>().find("5000000"), std::string::npos);
   for (auto& site : sites) site.state_directory.clear();
-  Json model = RunOne(sites, Spec("glm", "glm", {{"formula", "outcome ~ cost"}, {"family", "binomial"}}));
+  analysis::Json model = RunOne(sites, Spec("glm", "glm", {{"formula", "outcome ~ cost"}, {"family", "binomial"}}));
   EXPECT_TRUE(RefusedBy(model, "dominance")) << model.dump();
-  Json survival = RunOne(sites, Spec("cox", "cox", {{"formula", "Surv(time, status) ~ cost"}}));
+  analysis::Json survival = RunOne(sites, Spec("cox", "cox", {{"formula", "Surv(time, status) ~ cost"}}));
   EXPECT_TRUE(RefusedBy(survival, "dominance")) << survival.dump();
   // Age is spread evenly: allowed.
   EXPECT_EQ(RunOne(sites, Spec("age", "summary", {{"variables", {"age"}}}))["status"], "ok");
@@ -235,7 +237,7 @@ TEST(DominanceTest, ThePolicyCanRelaxTheRule) {
 // --- Differential privacy ---------------------------------------------------------------
 
 TEST(DifferentialPrivacyTest, OtherAnalysesRefuseThePrivacyKey) {
-  auto study = ParseStudyFile(
+  auto study = federation::ParseStudyFile(
       "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
       "[[analyses]]\ntype = \"glm\"\ntable = \"t\"\nformula = \"y ~ x\"\nprivacy = { epsilon = 1.0, delta = 1e-6 }\n",
       "study.toml");
@@ -243,13 +245,13 @@ TEST(DifferentialPrivacyTest, OtherAnalysesRefuseThePrivacyKey) {
   EXPECT_NE(study.status().message().find("cannot be run with differential privacy"), std::string::npos)
       << study.status();
   EXPECT_NE(study.status().message().find("count, crosstab, summary"), std::string::npos) << study.status();
-  auto bad = ParseStudyFile(
+  auto bad = federation::ParseStudyFile(
       "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
       "[[analyses]]\ntype = \"count\"\ntable = \"t\"\nprivacy = { epsilon = 0, delta = 1e-6 }\n",
       "study.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("epsilon"), std::string::npos);
-  auto unbounded = ParseStudyFile(
+  auto unbounded = federation::ParseStudyFile(
       "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
       "[[analyses]]\ntype = \"summary\"\ntable = \"t\"\nvariables = [\"age\"]\nprivacy = { epsilon = 1, delta = 1e-6 "
       "}\n",
@@ -261,15 +263,15 @@ TEST(DifferentialPrivacyTest, OtherAnalysesRefuseThePrivacyKey) {
 TEST(DifferentialPrivacyTest, TheNoisedCountFollowsTheStatedMechanismOverTwoThousandRuns) {
   auto sites = Sites(30);
   for (auto& site : sites) site.state_directory.clear();  // a fresh budget every run
-  const PrivacyTarget target{1.0, 1e-6};
-  auto calibration = CalibrateDistributedNoise({{0, 1, 1}}, ZcdpForApproximateDp(target), 3);
+  const privacy::PrivacyTarget target{1.0, 1e-6};
+  auto calibration = privacy::CalibrateDistributedNoise({{0, 1, 1}}, privacy::ZcdpForApproximateDp(target), 3);
   ASSERT_TRUE(calibration.ok());
   const int64_t site_variance = calibration->site_variance[0];
   const int runs = 2000;
   std::map<int64_t, int> counts;
-  Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  analysis::Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
   for (int run = 0; run < runs; ++run) {
-    Json result = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
+    analysis::Json result = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
     ASSERT_EQ(result["status"], "ok") << result.dump();
     if (run == 0) {
       EXPECT_NEAR(result["noise_sd"].get<double>(), std::sqrt(3.0 * static_cast<double>(site_variance)), 1e-9);
@@ -290,22 +292,22 @@ TEST(DifferentialPrivacyTest, NoisedCrosstabAndSummaryReportTheirNoise) {
   // A budget for epsilon 8 on top of the others (the default, 5, would refuse it).
   auto sites = Sites(300, false, "[privacy]\nepsilon = 20\ndelta = 1e-5\n");
   for (auto& site : sites) site.state_directory.clear();
-  Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
-  Json table = RunOne(sites, Spec("t", "crosstab", {{"rows", "grp"}, {"privacy", privacy}}));
+  analysis::Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  analysis::Json table = RunOne(sites, Spec("t", "crosstab", {{"rows", "grp"}, {"privacy", privacy}}));
   ASSERT_EQ(table["status"], "ok") << table.dump();
   EXPECT_GT(table["noise_sd"].get<double>(), 1);
   EXPECT_NEAR(table["n"].get<double>(), 900, 8 * table["n_noise_sd"].get<double>());
   // The summary is compared with the exact one, at epsilon 1 (its interval) and at epsilon 8,
   // where the noise is small enough to check the quartiles' reading of the histogram.
-  Json exact = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}}}))["variables"][0];
+  analysis::Json exact = RunOne(sites, Spec("s", "summary", {{"variables", {"age"}}}))["variables"][0];
   for (double epsilon : {1.0, 8.0}) {
-    Json summary = RunOne(sites, Spec("s", "summary",
-                                      {{"variables", {"age"}},
-                                       {"privacy", {{"epsilon", epsilon}, {"delta", 1e-6}}},
-                                       {"bounds", {{"age", {0, 120}}}}}));
+    analysis::Json summary = RunOne(sites, Spec("s", "summary",
+                                                {{"variables", {"age"}},
+                                                 {"privacy", {{"epsilon", epsilon}, {"delta", 1e-6}}},
+                                                 {"bounds", {{"age", {0, 120}}}}}));
     ASSERT_EQ(summary["status"], "ok") << summary.dump();
     EXPECT_EQ(summary["privacy"]["mechanism"], "distributed discrete Gaussian");
-    const Json& age = summary["variables"][0];
+    const analysis::Json& age = summary["variables"][0];
     const double mean = age["mean"].get<double>();
     const double noise_of_mean =
         (age["noise_sd"]["sum"].get<double>() + mean * age["noise_sd"]["n"].get<double>()) / exact["n"].get<double>();
@@ -323,27 +325,28 @@ TEST(DifferentialPrivacyTest, NoisedCrosstabAndSummaryReportTheirNoise) {
 
 TEST(DifferentialPrivacyTest, NoisedRatesWidenTheirIntervalsByTheNoise) {
   const std::string data = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/";
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (const char* s : {"a", "b", "c"}) {
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = std::string("registry-") + s;
     site.tables["cases"] = data + "registry_" + s + "_cases.csv";
     site.tables["population"] = data + "registry_" + s + "_population.csv";
     sites.push_back(site);
   }
-  Json keys = {{"table", "cases"}, {"population", "population"}, {"by", {"sex"}}, {"standard", "china2000"}};
-  Json noised_keys = keys;
+  analysis::Json keys = {{"table", "cases"}, {"population", "population"}, {"by", {"sex"}}, {"standard", "china2000"}};
+  analysis::Json noised_keys = keys;
   noised_keys["privacy"] = {{"epsilon", 1.0}, {"delta", 1e-6}};
-  Json document = RunStudy(sites, {AnalysisSpec("exact", "rates", keys), AnalysisSpec("noised", "rates", noised_keys)});
-  const Json& exact = document["results"][0];
-  const Json& noised = document["results"][1];
+  analysis::Json document = RunStudy(
+      sites, {analysis::AnalysisSpec("exact", "rates", keys), analysis::AnalysisSpec("noised", "rates", noised_keys)});
+  const analysis::Json& exact = document["results"][0];
+  const analysis::Json& noised = document["results"][1];
   ASSERT_EQ(noised["status"], "ok") << noised.dump();
   EXPECT_EQ(noised["privacy"]["epsilon"], 1.0);
   const double sd = noised["noise_sd"].get<double>();
   EXPECT_GT(sd, 2);
   for (size_t g = 0; g < 3; ++g) {
-    const Json& e = exact["groups"][g]["age_adjusted"];
-    const Json& n = noised["groups"][g]["age_adjusted"];
+    const analysis::Json& e = exact["groups"][g]["age_adjusted"];
+    const analysis::Json& n = noised["groups"][g]["age_adjusted"];
     EXPECT_FALSE(noised["groups"][g].value("suppressed", false));
     // The noised interval is wider than the exact one, and the exact rate is well inside it.
     EXPECT_GT(n["upper"].get<double>() - n["lower"].get<double>(), e["upper"].get<double>() - e["lower"].get<double>());
@@ -354,18 +357,19 @@ TEST(DifferentialPrivacyTest, NoisedRatesWidenTheirIntervalsByTheNoise) {
 TEST(DifferentialPrivacyTest, NoisedKaplanMeierEstimatesSurvivalOnTheGridWithoutEventTimes) {
   auto sites = Sites(300);
   for (auto& site : sites) site.state_directory.clear();
-  const Json grid = {500, 1000, 2000};
-  Json exact = RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ grp"}, {"times", grid}}));
-  Json noised = RunOne(sites, Spec("km", "kaplan_meier",
-                                   {{"formula", "Surv(time, status) ~ grp"},
-                                    {"times", grid},
-                                    {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
+  const analysis::Json grid = {500, 1000, 2000};
+  analysis::Json exact =
+      RunOne(sites, Spec("km", "kaplan_meier", {{"formula", "Surv(time, status) ~ grp"}, {"times", grid}}));
+  analysis::Json noised = RunOne(sites, Spec("km", "kaplan_meier",
+                                             {{"formula", "Surv(time, status) ~ grp"},
+                                              {"times", grid},
+                                              {"privacy", {{"epsilon", 1.0}, {"delta", 1e-6}}}}));
   ASSERT_EQ(exact["status"], "ok") << exact.dump();
   ASSERT_EQ(noised["status"], "ok") << noised.dump();
   EXPECT_FALSE(noised.contains("curve"));
   ASSERT_EQ(noised["strata"].size(), 2u);
   for (size_t s = 0; s < 2; ++s) {
-    const Json& points = noised["strata"][s]["points"];
+    const analysis::Json& points = noised["strata"][s]["points"];
     ASSERT_EQ(points.size(), 3u);
     double previous = 1;
     for (size_t k = 0; k < 3; ++k) {
@@ -378,7 +382,7 @@ TEST(DifferentialPrivacyTest, NoisedKaplanMeierEstimatesSurvivalOnTheGridWithout
       EXPECT_NEAR(survival, exact["strata"][s]["points"][k]["survival"].get<double>(), 0.1) << s << "," << k;
     }
   }
-  auto without_grid = ParseStudyFile(
+  auto without_grid = federation::ParseStudyFile(
       "[study]\nname = \"x\"\n[[sites]]\nname = \"a\"\ntables.t = \"t.csv\"\n"
       "[[analyses]]\ntype = \"kaplan_meier\"\ntable = \"t\"\nformula = \"Surv(t, e) ~ 1\"\n"
       "privacy = { epsilon = 1, delta = 1e-6 }\n",
@@ -391,11 +395,11 @@ TEST(DifferentialPrivacyTest, TheBudgetIsSpentAcrossStudiesAndRefusedWithWhatIsL
   // A budget of epsilon 2 at delta 1e-5 holds rho 0.0800; each count at epsilon 1, delta 1e-6
   // costs rho 0.0175: four are granted, the fifth is refused.
   auto sites = Sites(100, false, "[privacy]\nepsilon = 2\ndelta = 1e-5\n");
-  Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
+  analysis::Json privacy = {{"epsilon", 1.0}, {"delta", 1e-6}};
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(RunOne(sites, Spec("n", "count", {{"privacy", privacy}}))["status"], "ok") << i;
   }
-  Json refused = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
+  analysis::Json refused = RunOne(sites, Spec("n", "count", {{"privacy", privacy}}));
   ASSERT_TRUE(RefusedBy(refused, "privacy_budget")) << refused.dump();
   const std::string reason = refused["reason"].get<std::string>();
   EXPECT_NE(reason.find("researcher local has epsilon"), std::string::npos) << reason;

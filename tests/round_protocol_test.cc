@@ -27,7 +27,7 @@ struct Everything {
   std::array<double, 3> classes{};
   std::vector<Cell> cells;
   Eigen::MatrixXd matrix;
-  IrlsField irls;
+  analysis::IrlsField irls;
   template <class Fields>
   void Layout(Fields& fields) {
     fields("n", n);
@@ -44,7 +44,7 @@ Everything Shaped() {
   shape.sums.resize(2);
   shape.cells.resize(2);
   shape.matrix = Eigen::MatrixXd::Zero(2, 2);
-  shape.irls = IrlsField::Shaped(2);
+  shape.irls = analysis::IrlsField::Shaped(2);
   return shape;
 }
 
@@ -60,8 +60,8 @@ TEST(ContributionLayout, PacksInDeclaredOrderAndUnpacksExactly) {
   irls.log_likelihood = -5;
   irls.crossproduct = Eigen::MatrixXd::Identity(2, 2) * 2;
   irls.right_side = Eigen::VectorXd::Ones(2);
-  sent.irls = IrlsField::Of(irls);
-  const std::vector<double> packed = PackLayout(sent);
+  sent.irls = analysis::IrlsField::Of(irls);
+  const std::vector<double> packed = analysis::PackLayout(sent);
   // 1 + 2 + 3 + 2*2 + 4 + (4 scalars, 3 of the upper triangle, 2)
   ASSERT_EQ(packed.size(), 1u + 2 + 3 + 4 + 4 + 9);
   EXPECT_EQ(std::vector<double>(packed.begin(), packed.begin() + 10),
@@ -70,7 +70,7 @@ TEST(ContributionLayout, PacksInDeclaredOrderAndUnpacksExactly) {
   EXPECT_EQ(packed[11], 3);
 
   Everything received = Shaped();
-  ASSERT_TRUE(UnpackLayout(packed, received, "test, phase all").ok());
+  ASSERT_TRUE(analysis::UnpackLayout(packed, received, "test, phase all").ok());
   EXPECT_EQ(received.n, 7);
   EXPECT_EQ(received.sums, sent.sums);
   EXPECT_EQ(received.classes, sent.classes);
@@ -80,14 +80,14 @@ TEST(ContributionLayout, PacksInDeclaredOrderAndUnpacksExactly) {
   EXPECT_EQ(received.irls.sums.crossproduct, irls.crossproduct);
   EXPECT_EQ(received.irls.sums.right_side, irls.right_side);
 
-  EXPECT_EQ(DescribeLayout(received), "n 1, sums 2, classes 3, cells[] 4, matrix 4, irls 9");
-  EXPECT_EQ(*LayoutOffset(received, "cells[]"), 6u);
-  EXPECT_FALSE(LayoutOffset(received, "nothing").ok());
+  EXPECT_EQ(analysis::DescribeLayout(received), "n 1, sums 2, classes 3, cells[] 4, matrix 4, irls 9");
+  EXPECT_EQ(*analysis::LayoutOffset(received, "cells[]"), 6u);
+  EXPECT_FALSE(analysis::LayoutOffset(received, "nothing").ok());
 }
 
 TEST(ContributionLayout, ALengthThatDoesNotMatchNamesTheFields) {
   Everything received = Shaped();
-  const Status status = UnpackLayout(std::vector<double>(22, 0.0), received, "crosstab, phase cells");
+  const Status status = analysis::UnpackLayout(std::vector<double>(22, 0.0), received, "crosstab, phase cells");
   ASSERT_FALSE(status.ok());
   const std::string message(status.message());
   EXPECT_NE(message.find("crosstab, phase cells"), std::string::npos) << message;
@@ -111,26 +111,26 @@ struct LevelSums {
     fields("cells", cells);
   }
 };
-inline constexpr Phase<RowSums> kRows{"rows"};
-inline constexpr Phase<LevelSums> kLevels{"levels"};
+inline constexpr analysis::Phase<RowSums> kRows{"rows"};
+inline constexpr analysis::Phase<LevelSums> kLevels{"levels"};
 
 class ToySite;
 class ToyHub;
-const Protocol<ToySite, ToyHub>& ToyProtocol();
+const analysis::Protocol<ToySite, ToyHub>& ToyProtocol();
 
-class ToySite : public ProtocolSite<ToySite, ToyHub> {
+class ToySite : public analysis::ProtocolSite<ToySite, ToyHub> {
  public:
   ToySite(double rows, size_t cells, bool writes_values = false)
       : ProtocolSite(ToyProtocol()), rows_(rows), cells_(cells), writes_values_(writes_values) {}
-  StatusOr<Contribution> Rows(const RoundParameters&, RowSums& sums) {
+  StatusOr<analysis::Contribution> Rows(const analysis::RoundParameters&, RowSums& sums) {
     sums.rows = rows_;
-    Contribution contribution;
+    analysis::Contribution contribution;
     if (writes_values_) contribution.values = {rows_};
     return contribution;
   }
-  StatusOr<Contribution> Levels(const RoundParameters&, LevelSums& sums) {
+  StatusOr<analysis::Contribution> Levels(const analysis::RoundParameters&, LevelSums& sums) {
     sums.cells.assign(cells_, 1.0);  // a site that builds `cells_` cells, whatever the hub asked
-    return Contribution{};
+    return analysis::Contribution{};
   }
 
  private:
@@ -139,26 +139,26 @@ class ToySite : public ProtocolSite<ToySite, ToyHub> {
   bool writes_values_;
 };
 
-class ToyHub : public ProtocolHub<ToySite, ToyHub> {
+class ToyHub : public analysis::ProtocolHub<ToySite, ToyHub> {
  public:
   ToyHub() : ProtocolHub(ToyProtocol()) {}
-  StatusOr<RoundParameters> Begin() override { return Ask(kRows); }
-  StatusOr<HubStep> AfterRows(RowSums& pooled, const PooledRound&) {
+  StatusOr<analysis::RoundParameters> Begin() override { return Ask(kRows); }
+  StatusOr<analysis::HubStep> AfterRows(RowSums& pooled, const analysis::PooledRound&) {
     rows = pooled.rows;
     LevelSums shape;
     shape.cells.resize(3);
     return Next(kLevels, {}, std::move(shape));
   }
-  StatusOr<HubStep> AfterLevels(LevelSums& pooled, const PooledRound&) {
+  StatusOr<analysis::HubStep> AfterLevels(LevelSums& pooled, const analysis::PooledRound&) {
     cells = pooled.cells;
-    return HubStep::Finish(Json{{"status", "ok"}});
+    return analysis::HubStep::Finish(analysis::Json{{"status", "ok"}});
   }
   double rows = 0;
   std::vector<double> cells;
 };
 
-const Protocol<ToySite, ToyHub>& ToyProtocol() {
-  static const auto protocol = Protocol<ToySite, ToyHub>("toy")
+const analysis::Protocol<ToySite, ToyHub>& ToyProtocol() {
+  static const auto protocol = analysis::Protocol<ToySite, ToyHub>("toy")
                                    .Add(kRows, &ToySite::Rows, &ToyHub::AfterRows)
                                    .Add(kLevels, &ToySite::Levels, &ToyHub::AfterLevels);
   return protocol;
@@ -166,19 +166,19 @@ const Protocol<ToySite, ToyHub>& ToyProtocol() {
 
 // Runs the hub against sites in one process, summing their vectors (the coordinator's job,
 // without masking).
-StatusOr<Json> RunToy(ToyHub& hub, std::vector<ToySite>& sites) {
-  ASSIGN_OR_RETURN(RoundParameters parameters, hub.Begin());
+StatusOr<analysis::Json> RunToy(ToyHub& hub, std::vector<ToySite>& sites) {
+  ASSIGN_OR_RETURN(analysis::RoundParameters parameters, hub.Begin());
   for (int round = 0; round < 10; ++round) {
-    PooledRound pooled;
+    analysis::PooledRound pooled;
     for (size_t s = 0; s < sites.size(); ++s) {
-      ASSIGN_OR_RETURN(Contribution contribution, sites[s].Local(parameters));
+      ASSIGN_OR_RETURN(analysis::Contribution contribution, sites[s].Local(parameters));
       if (pooled.sum.empty()) pooled.sum.assign(contribution.values.size(), 0.0);
       if (pooled.sum.size() != contribution.values.size()) return InvalidArgument("sites differ in length");
       for (size_t i = 0; i < pooled.sum.size(); ++i) pooled.sum[i] += contribution.values[i];
       pooled.sites.push_back("site" + std::to_string(s));
       pooled.disclosed.push_back(contribution.disclosed);
     }
-    ASSIGN_OR_RETURN(HubStep step, hub.Combine(pooled));
+    ASSIGN_OR_RETURN(analysis::HubStep step, hub.Combine(pooled));
     if (!step.next_round) return step.result;
     parameters = *step.next_round;
   }
@@ -206,20 +206,20 @@ TEST(RoundProtocol, SitesAndHubDisagreeingAboutALayoutIsAnErrorNamingAnalysisAnd
 
 TEST(RoundProtocol, ASiteRefusesAPhaseItsProtocolDoesNotDeclare) {
   ToySite site(4, 3);
-  RoundParameters parameters;
-  parameters.texts[kPhaseKey] = {"exfiltrate"};
+  analysis::RoundParameters parameters;
+  parameters.texts[analysis::kPhaseKey] = {"exfiltrate"};
   auto contribution = site.Local(parameters);
   ASSERT_FALSE(contribution.ok());
   const std::string message(contribution.status().message());
   EXPECT_NE(message.find("toy: the hub asked for phase \"exfiltrate\""), std::string::npos) << message;
   EXPECT_NE(message.find("it has rows, levels"), std::string::npos) << message;
-  EXPECT_FALSE(site.Local(RoundParameters{}).ok());  // no phase at all
+  EXPECT_FALSE(site.Local(analysis::RoundParameters{}).ok());  // no phase at all
 }
 
 TEST(RoundProtocol, OnlyTheDriverWritesTheNumbers) {
   ToySite site(4, 3, /*writes_values=*/true);
-  RoundParameters parameters;
-  parameters.texts[kPhaseKey] = {"rows"};
+  analysis::RoundParameters parameters;
+  parameters.texts[analysis::kPhaseKey] = {"rows"};
   auto contribution = site.Local(parameters);
   ASSERT_FALSE(contribution.ok());
   EXPECT_NE(std::string(contribution.status().message()).find("wrote the contribution's numbers itself"),
@@ -228,7 +228,7 @@ TEST(RoundProtocol, OnlyTheDriverWritesTheNumbers) {
 
 TEST(RoundProtocol, ARoundNobodyAskedForIsRefused) {
   ToyHub hub;
-  PooledRound pooled;
+  analysis::PooledRound pooled;
   pooled.sum = {1};
   EXPECT_FALSE(hub.Combine(pooled).ok());
 }

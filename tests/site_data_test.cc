@@ -16,7 +16,7 @@ TEST(SiteDataTest, AChangedFileIsReloadedAndAGoneOneIsAnError) {
   const std::string directory = testing::MakeTempDir("medfed_site_data");
   const std::string path = directory + "/colon.csv";
   ASSERT_TRUE(WriteFileAtomically(path, "id,age\n1,50\n2,60\n").ok());
-  SiteData data("hospital-a", {{"colon", path}});
+  analysis::SiteData data("hospital-a", {{"colon", path}});
   auto first = data.GetTable("colon");
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ((*first)->row_count(), 2u);

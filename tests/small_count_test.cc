@@ -22,11 +22,11 @@ const std::vector<std::string> kAgeGroups = {"00-14", "15-29", "30-44", "45-59",
 
 // Three sites; `grp` has common levels A and B and rare levels R1 (at one site) and R2 (a row
 // or two at each site), with random sizes 1..4.
-std::vector<SiteConfig> RareLevelSites(std::mt19937& random) {
+std::vector<federation::SiteConfig> RareLevelSites(std::mt19937& random) {
   const std::string directory = testing::MakeTempDir("medfed_small");
   std::uniform_int_distribution<int> rare(1, 4), common_size(20, 60), day(1, 2000), coin(0, 1);
   const int r1_site = static_cast<int>(random() % 3);
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (int s = 0; s < 3; ++s) {
     std::string cohort = "id,time,status,grp,age\n";
     std::string population = "age_group,grp,population\n";
@@ -46,7 +46,7 @@ std::vector<SiteConfig> RareLevelSites(std::mt19937& random) {
         population += group + "," + level + "," + std::to_string(10000 + random() % 5000) + "\n";
       }
     }
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = "site-" + std::to_string(s);
     site.tables["cohort"] = directory + "/cohort_" + std::to_string(s) + ".csv";
     site.tables["population"] = directory + "/population_" + std::to_string(s) + ".csv";
@@ -64,14 +64,14 @@ void ExpectProtectedLine(const std::vector<bool>& hidden, const std::string& wha
   EXPECT_NE(count, 1) << what << ": exactly one hidden member, recoverable from the total";
 }
 
-void CheckKaplanMeier(const Json& result) {
+void CheckKaplanMeier(const analysis::Json& result) {
   std::vector<bool> hidden;
   for (const auto& stratum : result["strata"]) {
     EXPECT_FALSE(Small(stratum["n"].get<double>())) << stratum.dump();
     hidden.push_back(false);
     for (const auto& step : stratum["curve"]) EXPECT_FALSE(Small(step["n_risk"].get<double>()));
   }
-  for (size_t i = 0; i < result.value("withheld_strata", Json::array()).size(); ++i) hidden.push_back(true);
+  for (size_t i = 0; i < result.value("withheld_strata", analysis::Json::array()).size(); ++i) hidden.push_back(true);
   ExpectProtectedLine(hidden, "kaplan_meier strata");
   for (const auto& row : result["at_risk"]["n_risk"]) {
     for (const auto& cell : row) {
@@ -82,7 +82,7 @@ void CheckKaplanMeier(const Json& result) {
   }
 }
 
-void CheckLogRank(const Json& result) {
+void CheckLogRank(const analysis::Json& result) {
   std::vector<bool> hidden;
   for (const auto& group : result["groups"]) {
     const bool suppressed = group.value("suppressed", false);
@@ -94,9 +94,9 @@ void CheckLogRank(const Json& result) {
   ExpectProtectedLine(hidden, "logrank groups");
 }
 
-void CheckCrosstab(const Json& result) {
-  const Json& counts = result["counts"];
-  const Json& suppressed = result["suppressed"];
+void CheckCrosstab(const analysis::Json& result) {
+  const analysis::Json& counts = result["counts"];
+  const analysis::Json& suppressed = result["suppressed"];
   const size_t rows = counts.size(), columns = rows ? counts[0].size() : 0;
   for (size_t r = 0; r < rows; ++r) {
     std::vector<bool> line;
@@ -115,8 +115,8 @@ void CheckCrosstab(const Json& result) {
   }
 }
 
-void CheckRates(const Json& result) {
-  const Json& groups = result["groups"];
+void CheckRates(const analysis::Json& result) {
+  const analysis::Json& groups = result["groups"];
   if (!result["cases_left_out"].is_null()) {
     EXPECT_FALSE(Small(result["cases_left_out"].get<double>()));
   }
@@ -129,7 +129,7 @@ void CheckRates(const Json& result) {
       row[ages] = false;
       size_t hidden_ages = 0;
       for (size_t g = 0; g < ages; ++g) {
-        const Json& cell = group["age_specific"][g];
+        const analysis::Json& cell = group["age_specific"][g];
         row[g] = cell.value("suppressed", false);
         hidden_ages += row[g] ? 1 : 0;
         if (!row[g]) {
@@ -151,11 +151,11 @@ void CheckRates(const Json& result) {
   }
 }
 
-void CheckLifeTable(const Json& result) {
+void CheckLifeTable(const analysis::Json& result) {
   for (const auto& stratum : result["strata"]) {
-    const Json& intervals = stratum["intervals"];
+    const analysis::Json& intervals = stratum["intervals"];
     for (size_t k = 0; k < intervals.size(); ++k) {
-      const Json& interval = intervals[k];
+      const analysis::Json& interval = intervals[k];
       if (interval.value("suppressed", false)) continue;
       EXPECT_FALSE(Small(interval["entering"].get<double>()));
       // A released interval followed by a withheld one must not give away its entering.
@@ -174,23 +174,23 @@ TEST(SmallCountTest, NoAnalysisReleasesASmallCount) {
   int kaplan_meier_withheld = 0, logrank_withheld = 0, rates_hidden = 0;
   for (int trial = 0; trial < 12; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial));
-    std::vector<SiteConfig> sites = RareLevelSites(random);
-    const std::vector<AnalysisSpec> analyses = {
-        AnalysisSpec("km", "kaplan_meier", {{"table", "cohort"}, {"formula", "Surv(time, status) ~ grp"}}),
-        AnalysisSpec("lr", "logrank", {{"table", "cohort"}, {"formula", "Surv(time, status) ~ grp"}}),
-        AnalysisSpec("xt", "crosstab", {{"table", "cohort"}, {"rows", "grp"}, {"cols", "status"}}),
-        AnalysisSpec("x1", "crosstab", {{"table", "cohort"}, {"rows", "grp"}}),
-        AnalysisSpec("rt", "rates",
-                     {{"table", "cohort"},
-                      {"population", "population"},
-                      {"by", Json::array({"grp"})},
-                      {"standard", "segi1960"}}),
-        AnalysisSpec("lt", "life_table",
-                     {{"table", "cohort"},
-                      {"formula", "Surv(time, status) ~ grp"},
-                      {"intervals", Json::array({0, 250, 500, 1000, 1500, 1900, 2000})}}),
+    std::vector<federation::SiteConfig> sites = RareLevelSites(random);
+    const std::vector<analysis::AnalysisSpec> analyses = {
+        analysis::AnalysisSpec("km", "kaplan_meier", {{"table", "cohort"}, {"formula", "Surv(time, status) ~ grp"}}),
+        analysis::AnalysisSpec("lr", "logrank", {{"table", "cohort"}, {"formula", "Surv(time, status) ~ grp"}}),
+        analysis::AnalysisSpec("xt", "crosstab", {{"table", "cohort"}, {"rows", "grp"}, {"cols", "status"}}),
+        analysis::AnalysisSpec("x1", "crosstab", {{"table", "cohort"}, {"rows", "grp"}}),
+        analysis::AnalysisSpec("rt", "rates",
+                               {{"table", "cohort"},
+                                {"population", "population"},
+                                {"by", analysis::Json::array({"grp"})},
+                                {"standard", "segi1960"}}),
+        analysis::AnalysisSpec("lt", "life_table",
+                               {{"table", "cohort"},
+                                {"formula", "Surv(time, status) ~ grp"},
+                                {"intervals", analysis::Json::array({0, 250, 500, 1000, 1500, 1900, 2000})}}),
     };
-    auto document = RunStudyLocally(testing::MakeStudy(sites, analyses), RunOptions());
+    auto document = federation::RunStudyLocally(testing::MakeStudy(sites, analyses), federation::RunOptions());
     ASSERT_TRUE(document.ok()) << document.status();
     for (const auto& result : (*document)["results"]) {
       SCOPED_TRACE(result.value("type", std::string()) + " " + result.value("id", std::string()));
@@ -198,7 +198,7 @@ TEST(SmallCountTest, NoAnalysisReleasesASmallCount) {
       const std::string type = result["type"];
       if (type == "kaplan_meier") {
         CheckKaplanMeier(result);
-        kaplan_meier_withheld += static_cast<int>(result.value("withheld_strata", Json::array()).size());
+        kaplan_meier_withheld += static_cast<int>(result.value("withheld_strata", analysis::Json::array()).size());
       } else if (type == "logrank") {
         CheckLogRank(result);
         for (const auto& group : result["groups"]) logrank_withheld += group.value("suppressed", false) ? 1 : 0;

@@ -23,7 +23,7 @@ void PrintTo(const BadStudy& bad, std::ostream* out) { *out << bad.expected; }
 class BadStudyTest : public ::testing::TestWithParam<BadStudy> {};
 
 TEST_P(BadStudyTest, NamesFileLineAndWhatToDo) {
-  auto study = ParseStudyFile(std::string(kHeader) + GetParam().analyses, "/x/study.toml");
+  auto study = federation::ParseStudyFile(std::string(kHeader) + GetParam().analyses, "/x/study.toml");
   ASSERT_FALSE(study.ok());
   std::string message(study.status().message());
   EXPECT_NE(message.find(GetParam().expected), std::string::npos) << message;
@@ -65,13 +65,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadStudy{"[[analyses]\n", "not valid TOML"}));
 
 TEST(StudyFileTest, ParsesAndResolvesPaths) {
-  auto study = ParseStudyFile(std::string(kHeader) +
-                                  "policy = \"policy_a.toml\"\n"
-                                  "[[analyses]]\ntype = \"crosstab\"\ntable = \"colon\"\n"
-                                  "rows = \"rx\"\ncols = \"sex\"\n"
-                                  "[[analyses]]\nid = \"s\"\ntype = \"summary\"\n"
-                                  "table = \"colon\"\nvariables = [\"age\", \"nodes\"]\n",
-                              "/x/study.toml");
+  auto study = federation::ParseStudyFile(std::string(kHeader) +
+                                              "policy = \"policy_a.toml\"\n"
+                                              "[[analyses]]\ntype = \"crosstab\"\ntable = \"colon\"\n"
+                                              "rows = \"rx\"\ncols = \"sex\"\n"
+                                              "[[analyses]]\nid = \"s\"\ntype = \"summary\"\n"
+                                              "table = \"colon\"\nvariables = [\"age\", \"nodes\"]\n",
+                                          "/x/study.toml");
   ASSERT_TRUE(study.ok()) << study.status();
   EXPECT_EQ(study->name, "t");
   ASSERT_EQ(study->sites.size(), 1u);
@@ -84,7 +84,7 @@ TEST(StudyFileTest, ParsesAndResolvesPaths) {
 }
 
 TEST(StudyFileTest, UnreadableFileIsNamed) {
-  auto study = LoadStudyFile("/nonexistent/study.toml");
+  auto study = federation::LoadStudyFile("/nonexistent/study.toml");
   ASSERT_FALSE(study.ok());
   EXPECT_NE(study.status().message().find("/nonexistent/study.toml"), std::string::npos);
 }

@@ -24,7 +24,7 @@ struct SurvivalCase {
 void PrintTo(const SurvivalCase& c, std::ostream* out) { *out << c.id << ": " << c.type << " " << c.formula; }
 
 std::vector<SurvivalCase> Cases() {
-  auto table = ReadCsv(kGolden + "survival_cases.csv");
+  auto table = table::ReadCsv(kGolden + "survival_cases.csv");
   EXPECT_TRUE(table.ok()) << table.status();
   std::vector<SurvivalCase> cases;
   for (size_t r = 0; r < table->row_count(); ++r) {
@@ -44,21 +44,21 @@ std::vector<SurvivalCase> Cases() {
   return cases;
 }
 
-const Json& Expected(const std::string& id) {
-  static const Json expected = [] {
+const analysis::Json& Expected(const std::string& id) {
+  static const analysis::Json expected = [] {
     auto text = ReadFileToString(kGolden + "survival_expected.json");
     EXPECT_TRUE(text.ok());
-    return Json::parse(*text);
+    return analysis::Json::parse(*text);
   }();
   for (const auto& item : expected["cases"]) {
     if (item["id"] == id) return item;
   }
-  static const Json kNone;
+  static const analysis::Json kNone;
   ADD_FAILURE() << "no expected numbers for " << id;
   return kNone;
 }
 
-void Near(const Json& ours, const Json& theirs, double tolerance, const std::string& what) {
+void Near(const analysis::Json& ours, const analysis::Json& theirs, double tolerance, const std::string& what) {
   if (theirs.is_null()) {
     EXPECT_TRUE(ours.is_null()) << what << ": R gives NA, medfed " << ours;
     return;
@@ -68,7 +68,7 @@ void Near(const Json& ours, const Json& theirs, double tolerance, const std::str
   EXPECT_LE(std::fabs(a - b), tolerance * std::fabs(b) + 1e-300) << what << ": medfed " << a << " vs R " << b;
 }
 
-void PValue(const Json& ours, const Json& theirs, const std::string& what) {
+void PValue(const analysis::Json& ours, const analysis::Json& theirs, const std::string& what) {
   if (theirs.get<double>() < 1e-12) {
     EXPECT_LT(ours.get<double>(), 1e-10) << what;
   } else {
@@ -80,7 +80,7 @@ class SurvivalEquivalenceTest : public ::testing::TestWithParam<SurvivalCase> {}
 
 TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
   const SurvivalCase& c = GetParam();
-  const Json& expected = Expected(c.id);
+  const analysis::Json& expected = Expected(c.id);
   auto sites = testing::WriteCohort(c.seed, testing::ParseRows(c.rows));
   if (c.resolution > 0) {
     // One site's policy demands coarse times; the study follows the coarsest site.
@@ -89,18 +89,18 @@ TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
         WriteFileAtomically(policy, "[disclosure]\ntime_resolution = " + FormatRoundTrip(c.resolution) + "\n").ok());
     sites[1].policy_path = policy;
   }
-  Json keys = {{"table", "colon"}, {"formula", c.formula}};
+  analysis::Json keys = {{"table", "colon"}, {"formula", c.formula}};
   if (!c.where.empty()) keys["where"] = c.where;
   if (!c.ties.empty()) keys["ties"] = c.ties;
   if (!c.times.empty()) {
-    Json times = Json::array();
+    analysis::Json times = analysis::Json::array();
     for (const auto& t : SplitString(c.times, ';')) times.push_back(std::stod(t));
     keys["times"] = times;
   }
   Progress::SetEnabled(false);
-  auto document = RunStudyLocally(testing::MakeStudy(sites, {AnalysisSpec(c.id, c.type, keys)}));
+  auto document = federation::RunStudyLocally(testing::MakeStudy(sites, {analysis::AnalysisSpec(c.id, c.type, keys)}));
   ASSERT_TRUE(document.ok()) << document.status();
-  const Json& result = (*document)["results"][0];
+  const analysis::Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   if (c.resolution > 0) {
     EXPECT_EQ(result["time_resolution"].get<double>(), c.resolution);
@@ -109,8 +109,8 @@ TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
   if (c.type == "kaplan_meier") {
     ASSERT_EQ(result["strata"].size(), expected["strata"].size());
     for (size_t s = 0; s < expected["strata"].size(); ++s) {
-      const Json& ours = result["strata"][s];
-      const Json& theirs = expected["strata"][s];
+      const analysis::Json& ours = result["strata"][s];
+      const analysis::Json& theirs = expected["strata"][s];
       // R pads the levels inside multi-variable strata labels ("stage=I  "); medfed does not.
       std::string name = theirs["stratum"];
       std::string padded = name;
@@ -126,8 +126,8 @@ TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
       Near(ours["median_upper"], theirs["median_upper"], 0, name + " median upper");
       ASSERT_EQ(ours["points"].size(), theirs["points"].size()) << name;
       for (size_t p = 0; p < theirs["points"].size(); ++p) {
-        const Json& a = ours["points"][p];
-        const Json& b = theirs["points"][p];
+        const analysis::Json& a = ours["points"][p];
+        const analysis::Json& b = theirs["points"][p];
         const std::string at = name + " at " + b["time"].dump();
         EXPECT_EQ(a["time"].get<double>(), b["time"].get<double>());
         EXPECT_EQ(a["n_risk"].get<double>(), b["n_risk"].get<double>()) << at;
@@ -160,8 +160,8 @@ TEST_P(SurvivalEquivalenceTest, MatchesRSurvival) {
   EXPECT_EQ(result["tests"]["wald"]["df"].get<double>(), expected["df"].get<double>());
   ASSERT_EQ(result["coefficients"].size(), expected["coefficients"].size());
   for (size_t j = 0; j < expected["coefficients"].size(); ++j) {
-    const Json& ours = result["coefficients"][j];
-    const Json& theirs = expected["coefficients"][j];
+    const analysis::Json& ours = result["coefficients"][j];
+    const analysis::Json& theirs = expected["coefficients"][j];
     const std::string term = theirs["term"];
     EXPECT_EQ(ours["term"], term);
     Near(ours["estimate"], theirs["estimate"], 1e-6, term + " coefficient");

@@ -43,7 +43,7 @@ std::string MakeTempDir(const std::string& prefix) {
   return path.string();
 }
 
-std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows, int extra_covariates) {
+std::vector<federation::SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows, int extra_covariates) {
   synth::CohortOptions options;
   options.seed = seed;
   options.rows = rows;
@@ -54,11 +54,11 @@ std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& ro
   options.extra_covariates = extra_covariates;
   std::vector<std::string> files = synth::GenerateColorectalCohort(options);
   std::string directory = MakeTempDir("medfed_cohort");
-  std::vector<SiteConfig> sites;
+  std::vector<federation::SiteConfig> sites;
   for (size_t s = 0; s < files.size(); ++s) {
     std::string path = directory + "/colon_" + static_cast<char>('a' + s) + ".csv";
     if (!WriteFileAtomically(path, files[s]).ok()) std::abort();
-    SiteConfig site;
+    federation::SiteConfig site;
     site.name = options.sites[s];
     site.tables["colon"] = path;
     sites.push_back(std::move(site));
@@ -66,8 +66,9 @@ std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& ro
   return sites;
 }
 
-StudyFile MakeStudy(std::vector<SiteConfig> sites, std::vector<AnalysisSpec> analyses) {
-  StudyFile study;
+federation::StudyFile MakeStudy(std::vector<federation::SiteConfig> sites,
+                                std::vector<analysis::AnalysisSpec> analyses) {
+  federation::StudyFile study;
   study.path = "test.toml";
   study.name = "test-study";
   study.sites = std::move(sites);

@@ -17,9 +17,11 @@ std::string MakeTempDir(const std::string& prefix);
 
 // Writes the synthetic cohort for (seed, rows per site) as colon_a.csv, ... into a new temp
 // directory and returns the study's sites (table "colon").
-std::vector<SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows, int extra_covariates = 0);
+std::vector<federation::SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows,
+                                                int extra_covariates = 0);
 
-StudyFile MakeStudy(std::vector<SiteConfig> sites, std::vector<AnalysisSpec> analyses);
+federation::StudyFile MakeStudy(std::vector<federation::SiteConfig> sites,
+                                std::vector<analysis::AnalysisSpec> analyses);
 
 // P(x) of the sum of `draws` independent discrete Gaussians N_Z(0, variance): the exact
 // distribution of pooled noise, for the tests of differential privacy's mechanism.

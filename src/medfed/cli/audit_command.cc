@@ -35,10 +35,10 @@ StatusOr<std::string> TrustedAuthority(const AuditArguments& arguments) {
   return *pem;
 }
 
-StatusOr<std::unique_ptr<SqliteDatabase>> OpenState(const std::string& state) {
+StatusOr<std::unique_ptr<governance::SqliteDatabase>> OpenState(const std::string& state) {
   const std::string path = state + "/medfed.db";
   if (!FileExists(path)) return NotFound(path + ": no hub or site state here (the `state` of hub.toml or site.toml)");
-  return SqliteDatabase::Open(path);
+  return governance::SqliteDatabase::Open(path);
 }
 
 std::string Summary(const nlohmann::ordered_json& entry) {
@@ -54,7 +54,7 @@ std::string Summary(const nlohmann::ordered_json& entry) {
 int Log(const AuditArguments& arguments) {
   auto database = OpenState(arguments.state);
   if (!database.ok()) return ReportError(database.status());
-  auto ledger = Ledger::Open(**database);
+  auto ledger = governance::Ledger::Open(**database);
   if (!ledger.ok()) return ReportError(ledger.status());
   auto records = (*ledger)->Read(0, (*ledger)->size());
   if (!records.ok()) return ReportError(records.status());
@@ -89,7 +89,7 @@ int Verify(const AuditArguments& arguments) {
   if (!authority.ok()) return ReportError(authority.status());
   auto database = OpenState(arguments.state);
   if (!database.ok()) return ReportError(database.status());
-  auto ledger = Ledger::Open(**database);
+  auto ledger = governance::Ledger::Open(**database);
   if (!ledger.ok()) return ReportError(Annotate(ledger.status(), "ledger: "));
   auto checked = (*ledger)->Verify(*authority);
   if (!checked.ok()) return ReportError(checked.status());

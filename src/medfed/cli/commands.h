@@ -38,13 +38,13 @@ int Present(const nlohmann::ordered_json& document, bool json, const std::string
 
 }  // namespace medfed::cli
 
-namespace medfed {
+namespace medfed::federation {
 struct StudyFile;
 }
 
 namespace medfed::cli {
 
 // `medfed demo --network`: the study through a hub and site daemons on this machine.
-int NetworkDemo(const StudyFile& study, const std::string& out);
+int NetworkDemo(const federation::StudyFile& study, const std::string& out);
 
 }  // namespace medfed::cli

@@ -51,7 +51,8 @@ StatusOr<std::string> PseudonymKey(const DeidArguments& arguments) {
   return key;
 }
 
-std::vector<std::vector<std::string>> ColumnsNamed(const TextTableData& table, const std::vector<std::string>& names,
+std::vector<std::vector<std::string>> ColumnsNamed(const privacy::TextTableData& table,
+                                                   const std::vector<std::string>& names,
                                                    const std::vector<uint8_t>* skip_rows = nullptr) {
   std::vector<std::vector<std::string>> columns;
   for (const auto& name : names) {
@@ -72,32 +73,32 @@ int RunDeid(const DeidArguments& arguments) {
                                        " is the input file; write the de-identified "
                                        "table to a new file"));
   }
-  auto policy_or =
-      arguments.policy.empty() ? StatusOr<DeidPolicy>(DeidPolicy::Default()) : LoadDeidPolicyFile(arguments.policy);
+  auto policy_or = arguments.policy.empty() ? StatusOr<privacy::DeidPolicy>(privacy::DeidPolicy::Default())
+                                            : governance::LoadDeidPolicyFile(arguments.policy);
   if (!policy_or.ok()) return ReportError(policy_or.status());
-  const DeidPolicy& policy = *policy_or;
+  const privacy::DeidPolicy& policy = *policy_or;
   auto key_or = PseudonymKey(arguments);
   if (!key_or.ok()) return ReportError(key_or.status());
   const std::string& key = *key_or;
-  CsvOptions csv;
+  table::CsvOptions csv;
   csv.all_text = true;  // values are rewritten as written: "007" stays "007"
-  auto table = ReadCsv(arguments.file, csv);
+  auto table = table::ReadCsv(arguments.file, csv);
   if (!table.ok()) return ReportError(table.status());
   if (table->row_count() == 0) {
     return ReportError(InvalidArgument(arguments.file + " has a header but no rows; there is nothing to de-identify"));
   }
   std::fprintf(stderr, "deid: scanning %zu rows x %zu columns of %s\n", table->row_count(), table->column_count(),
                arguments.file.c_str());
-  const std::vector<ColumnScan> scans = ScanTable(*table);
-  TextTableData input;
+  const std::vector<privacy::ColumnScan> scans = analysis::ScanTable(*table);
+  privacy::TextTableData input;
   for (size_t c = 0; c < table->column_count(); ++c) {
     input.names.push_back(table->column(c).name());
-    input.cells.push_back(ColumnTexts(table->column(c)));
+    input.cells.push_back(analysis::ColumnTexts(table->column(c)));
   }
   std::fprintf(stderr, "deid: searching the generalization lattice for k = %llu\n",
                static_cast<unsigned long long>(policy.k));
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = Deidentify(input, scans, policy, key);
+  auto outcome = privacy::Deidentify(input, scans, policy, key);
   const double milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!outcome.ok()) return ReportError(Annotate(outcome.status(), arguments.file + ": "));
@@ -114,9 +115,9 @@ int RunDeid(const DeidArguments& arguments) {
   nlohmann::ordered_json columns = nlohmann::ordered_json::array();
   for (const auto& column : outcome->columns) {
     nlohmann::ordered_json entry = {{"name", column.name},
-                                    {"role", ColumnRoleName(column.role)},
+                                    {"role", privacy::ColumnRoleName(column.role)},
                                     {"detected", column.detected},
-                                    {"action", DeidActionName(column.action)},
+                                    {"action", privacy::DeidActionName(column.action)},
                                     {"detail", column.detail}};
     if (column.level >= 0) {
       entry["hierarchy"] = column.hierarchy;
@@ -126,7 +127,7 @@ int RunDeid(const DeidArguments& arguments) {
     if (column.masked > 0) entry["values_masked"] = column.masked;
     columns.push_back(entry);
   }
-  const AnonymitySearchResult& search = outcome->search;
+  const privacy::AnonymitySearchResult& search = outcome->search;
   nlohmann::ordered_json report = {
       {"input", arguments.file},
       {"output", arguments.out},
@@ -151,10 +152,10 @@ int RunDeid(const DeidArguments& arguments) {
 
   std::string csv_text;
   std::vector<std::string_view> fields(outcome->output.names.begin(), outcome->output.names.end());
-  AppendCsvRecord(csv_text, fields);
+  table::AppendCsvRecord(csv_text, fields);
   for (size_t r = 0; r < outcome->rows_out; ++r) {
     for (size_t c = 0; c < fields.size(); ++c) fields[c] = outcome->output.cells[c][r];
-    AppendCsvRecord(csv_text, fields);
+    table::AppendCsvRecord(csv_text, fields);
   }
   if (Status written = WriteFileAtomically(arguments.out, csv_text); !written.ok()) return ReportError(written);
   if (!arguments.report.empty()) {
@@ -174,7 +175,7 @@ int RunDeid(const DeidArguments& arguments) {
   TextTable table_text({"column", "role", "action", "detail"}, {TextTable::Align::kLeft, TextTable::Align::kLeft,
                                                                 TextTable::Align::kLeft, TextTable::Align::kLeft});
   for (const auto& column : outcome->columns) {
-    table_text.AddRow({column.name, ColumnRoleName(column.role), DeidActionName(column.action),
+    table_text.AddRow({column.name, privacy::ColumnRoleName(column.role), privacy::DeidActionName(column.action),
                        column.detail + (column.masked ? " (" + std::to_string(column.masked) + " values)" : "")});
   }
   std::printf("%s\n", table_text.Render().c_str());

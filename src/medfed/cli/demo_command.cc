@@ -32,17 +32,17 @@ std::string FindDemoStudy() {
 
 int Demo(const DemoArguments& arguments) {
   const std::string path = arguments.study.empty() ? FindDemoStudy() : arguments.study;
-  auto study = LoadStudyFile(path);
+  auto study = federation::LoadStudyFile(path);
   if (!study.ok()) return ReportError(study.status());
   if (arguments.network) return NetworkDemo(*study, arguments.out);
   std::printf(
       "medfed demo: %zu hospitals keep their rows at home; each analysis runs in rounds "
       "whose summaries are pairwise-masked (secure aggregation).\nStudy file: %s\n\n",
       study->sites.size(), path.c_str());
-  RunOptions options;
+  federation::RunOptions options;
   options.output_directory = arguments.out;
-  options.state_home = DefaultStateHome();
-  auto document = RunStudyLocally(*study, options);
+  options.state_home = federation::DefaultStateHome();
+  auto document = federation::RunStudyLocally(*study, options);
   if (!document.ok()) return ReportError(document.status());
   Status written = WriteResultsDirectory(*document, arguments.out);
   if (!written.ok()) return ReportError(written);

@@ -11,7 +11,7 @@
 
 namespace medfed::cli {
 
-Status WriteGwasFigures(const Json& result, const std::string& tsv_path, const std::string& stem) {
+Status WriteGwasFigures(const analysis::Json& result, const std::string& tsv_path, const std::string& stem) {
   std::ifstream in(tsv_path);
   if (!in) return NotFound(tsv_path + ": cannot open the GWAS results to draw them");
   std::string line;

@@ -11,6 +11,6 @@ namespace medfed::cli {
 
 // Writes `<stem>.manhattan.svg` and `<stem>.qq.svg` for `result` (a gwas result with status ok)
 // whose TSV is at `tsv_path`.
-Status WriteGwasFigures(const Json& result, const std::string& tsv_path, const std::string& stem);
+Status WriteGwasFigures(const analysis::Json& result, const std::string& tsv_path, const std::string& stem);
 
 }  // namespace medfed::cli

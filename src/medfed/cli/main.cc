@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "medfed 0.1.0");
   std::string analyses = "Analysis types for study files:\n";
-  for (const auto* definition : medfed::AllAnalyses()) {
+  for (const auto* definition : medfed::analysis::AllAnalyses()) {
     analyses += "  " + definition->type + std::string(12 - std::min<size_t>(11, definition->type.size()), ' ') +
                 definition->description + "\n";
   }

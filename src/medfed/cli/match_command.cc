@@ -20,7 +20,7 @@ struct MatchArguments {
 
 StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  const Json query = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const analysis::Json query = analysis::Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (query.is_discarded() || !query.is_object())
     return InvalidArgument(path + R"(: not a JSON object like {"terms": ["HP:0001250"]})");
   for (const auto& [key, value] : query.items()) {
@@ -45,11 +45,11 @@ StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
 }
 
 int RunMatch(const MatchArguments& arguments) {
-  auto study = LoadStudyFile(arguments.study);
+  auto study = federation::LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
   auto terms = ReadQuery(arguments.query);
   if (!terms.ok()) return ReportError(terms.status());
-  const AnalysisSpec* match = nullptr;
+  const analysis::AnalysisSpec* match = nullptr;
   for (const auto& spec : study->analyses) {
     if (spec.type() == "phenotype_match") {
       if (match != nullptr) {
@@ -63,14 +63,14 @@ int RunMatch(const MatchArguments& arguments) {
     return ReportError(InvalidArgument(arguments.study + ": has no [[analyses]] of type \"phenotype_match\" (with "
                                                          "table, id, terms and ontology) for medfed match to run"));
   }
-  Json keys = match->keys();
+  analysis::Json keys = match->keys();
   keys["query"] = *terms;
   keys["top"] = arguments.top;
-  StudyFile query_study = *study;
-  query_study.analyses = {AnalysisSpec(match->id(), match->type(), keys)};
-  RunOptions options;
+  federation::StudyFile query_study = *study;
+  query_study.analyses = {analysis::AnalysisSpec(match->id(), match->type(), keys)};
+  federation::RunOptions options;
   if (!arguments.out.empty()) options.output_directory = arguments.out;
-  auto document = RunStudyLocally(query_study, options);
+  auto document = federation::RunStudyLocally(query_study, options);
   if (!document.ok()) return ReportError(document.status());
   for (const auto& result : (*document)["results"]) {
     if (result.contains("unknown_terms") && !result["unknown_terms"].empty()) {

@@ -42,9 +42,9 @@ void ApproveAsSteward(const net::LocalNetwork& network, const std::string& site,
 }
 
 void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>& sites) {
-  auto database = SqliteDatabase::Open(network.hub_state() + "/medfed.db");
+  auto database = governance::SqliteDatabase::Open(network.hub_state() + "/medfed.db");
   if (!database.ok()) return;
-  auto ledger = Ledger::Open(**database);
+  auto ledger = governance::Ledger::Open(**database);
   if (!ledger.ok()) return;
   auto records = (*ledger)->Read(0, (*ledger)->size());
   if (!records.ok()) return;
@@ -61,13 +61,13 @@ void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>
   // The sites receive the last entries within moments; wait for them (bounded), then verify.
   const uint64_t hub_size = records->size();
   for (const auto& site : sites) {
-    auto site_database = SqliteDatabase::Open(network.site_state(site) + "/medfed.db");
+    auto site_database = governance::SqliteDatabase::Open(network.site_state(site) + "/medfed.db");
     if (!site_database.ok()) continue;
     // Reopened each time: the daemon appends through its own connection.
-    auto replica = Ledger::Open(**site_database);
+    auto replica = governance::Ledger::Open(**site_database);
     for (int attempt = 0; attempt < 50 && replica.ok() && (*replica)->size() < hub_size; ++attempt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      replica = Ledger::Open(**site_database);
+      replica = governance::Ledger::Open(**site_database);
     }
     if (!replica.ok()) continue;
     auto verified = (*replica)->Verify(*authority);
@@ -81,7 +81,7 @@ void ShowLedger(const net::LocalNetwork& network, const std::vector<std::string>
 
 }  // namespace
 
-int NetworkDemo(const StudyFile& study, const std::string& out) {
+int NetworkDemo(const federation::StudyFile& study, const std::string& out) {
   const std::string root = (std::filesystem::absolute(out) / "network").lexically_normal().string();
   std::error_code ignored;
   std::filesystem::remove_all(root, ignored);
@@ -121,7 +121,7 @@ int NetworkDemo(const StudyFile& study, const std::string& out) {
                   .c_str());
   std::fflush(stdout);
 
-  StudyFile remote = study;
+  federation::StudyFile remote = study;
   for (auto& site : remote.sites) {
     site.tables.clear();
     site.genotypes.clear();

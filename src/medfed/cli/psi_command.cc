@@ -23,16 +23,16 @@ struct PsiArguments {
 };
 
 struct Party {
-  Table table;
-  LinkageKeys keys;
+  table::Table table;
+  analysis::LinkageKeys keys;
 };
 
 StatusOr<Party> ReadParty(const std::string& path, const std::string& column) {
-  CsvOptions options;
+  table::CsvOptions options;
   options.text_columns = {column};
   Party party;
-  ASSIGN_OR_RETURN(party.table, ReadCsv(path, options));
-  ASSIGN_OR_RETURN(party.keys, ReadLinkageKeys(party.table, column));
+  ASSIGN_OR_RETURN(party.table, table::ReadCsv(path, options));
+  ASSIGN_OR_RETURN(party.keys, analysis::ReadLinkageKeys(party.table, column));
   for (const auto& warning : party.keys.Warnings(path)) std::fprintf(stderr, "warning: %s\n", warning.c_str());
   return party;
 }
@@ -73,12 +73,12 @@ int RunPsi(const PsiArguments& arguments) {
                request->size() / 1e6, reply->size() / 1e6);
 
   // The matches as party A holds them: the text of A's file where each key first appeared.
-  const Column& a_column = **a->table.GetColumn(arguments.column);
+  const table::Column& a_column = **a->table.GetColumn(arguments.column);
   std::vector<std::string> matches;
   for (size_t index : outcome->intersection) {
     const size_t row = a->keys.first_row[index];
-    matches.push_back(a_column.type() == ColumnType::kString ? std::string(a_column.RawText(row))
-                                                             : a_column.TextValue(row));
+    matches.push_back(a_column.type() == table::ColumnType::kString ? std::string(a_column.RawText(row))
+                                                                    : a_column.TextValue(row));
   }
   nlohmann::ordered_json document = {{"mode", crypto::PsiModeName(*mode)},
                                      {"protocol", "ECDH-PSI over ristretto255 (docs/protocols/psi.md)"},

@@ -10,7 +10,7 @@
 
 namespace medfed::cli {
 
-std::string RenderResultsText(const Json& document) {
+std::string RenderResultsText(const analysis::Json& document) {
   std::string text = "Study \"" + document["study"].get<std::string>() + "\" across " +
                      std::to_string(document["sites"].size()) + " sites:";
   for (const auto& site : document["sites"]) text += " " + site["name"].get<std::string>();
@@ -32,7 +32,7 @@ std::string RenderResultsText(const Json& document) {
       continue;
     }
     text += "\n";
-    const AnalysisDefinition* definition = FindAnalysis(type);
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(type);
     if (definition != nullptr && definition->render != nullptr) {
       text += definition->render(result);
     } else {
@@ -49,7 +49,7 @@ std::string RenderResultsText(const Json& document) {
   return text;
 }
 
-Status WriteResultsDirectory(const Json& document, const std::string& directory) {
+Status WriteResultsDirectory(const analysis::Json& document, const std::string& directory) {
   RETURN_IF_ERROR(MakeDirectories(directory));
   RETURN_IF_ERROR(WriteFileAtomically(directory + "/results.json", document.dump(2) + "\n"));
   for (const auto& result : document["results"]) {

@@ -9,11 +9,11 @@
 
 namespace medfed::cli {
 
-std::string RenderResultsText(const Json& document);
+std::string RenderResultsText(const analysis::Json& document);
 
 // Writes DIR/results.json, DIR/<id>.json for every analysis, and the figures of analyses that
 // have one (DIR/<id>.svg: Kaplan-Meier curves; DIR/<id>.manhattan.svg and DIR/<id>.qq.svg: GWAS).
-Status WriteResultsDirectory(const Json& document, const std::string& directory);
+Status WriteResultsDirectory(const analysis::Json& document, const std::string& directory);
 
 // Prints an error the way every subcommand does: "medfed: error: ..." on stderr.
 int ReportError(const Status& status);

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <unordered_map>
 
 #include "medfed/core/text.h"
 #include "medfed/privacy/population_risk.h"
@@ -12,30 +11,22 @@
 namespace medfed::cli {
 namespace {
 
-constexpr char kSeparator = '\x1f';
-
-std::string JoinedKey(const std::vector<std::vector<std::string>>& values, uint64_t record) {
-  std::string key;
-  for (const auto& column : values) key += column[record] + kSeparator;
-  return key;
-}
-
 // Population class sizes of the sample's classes, from a table of (quasi-identifiers..., count).
 StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::string>& names,
                                                     const std::vector<std::vector<std::string>>& values,
                                                     uint64_t records, const RiskOptions& options) {
-  CsvOptions csv;
+  table::CsvOptions csv;
   csv.all_text = true;
-  ASSIGN_OR_RETURN(Table population, ReadCsv(options.population_table, csv));
-  const Column* count = population.FindColumn("count");
+  ASSIGN_OR_RETURN(table::Table population, table::ReadCsv(options.population_table, csv));
+  const table::Column* count = population.FindColumn("count");
   if (count == nullptr) {
     return InvalidArgument(options.population_table +
                            ": a population table needs a `count` column (people per "
                            "combination of the quasi-identifiers)");
   }
-  std::vector<const Column*> columns;
+  std::vector<const table::Column*> columns;
   for (const auto& name : names) {
-    const Column* column = population.FindColumn(name);
+    const table::Column* column = population.FindColumn(name);
     if (column == nullptr) {
       return InvalidArgument(options.population_table + ": has no column " + QuoteForMessage(name) +
                              "; a population table needs every quasi-identifier of the data (" +
@@ -43,46 +34,27 @@ StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::strin
     }
     columns.push_back(column);
   }
-  std::unordered_map<std::string, uint64_t> population_sizes;
+  std::vector<std::vector<std::string>> population_values(columns.size());
+  std::vector<uint64_t> population_counts;
   for (size_t row = 0; row < population.row_count(); ++row) {
-    std::string key;
-    for (const Column* column : columns)
-      key += std::string(column->IsMissing(row) ? "" : column->RawText(row)) + kSeparator;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      population_values[c].emplace_back(columns[c]->IsMissing(row) ? "" : columns[c]->RawText(row));
+    }
     const std::string text(count->IsMissing(row) ? "" : count->RawText(row));
     char* end = nullptr;
     const double people = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !(people >= 1) || people != std::floor(people)) {
+    if (text.empty() || *end != '\0' || !(people >= 1) || people != std::floor(people) || people > 1e15) {
       return InvalidArgument(options.population_table + ":" + std::to_string(row + 2) + ": count " +
-                             QuoteForMessage(text) + " is not a whole number of people >= 1");
+                             QuoteForMessage(text) + " is not a whole number of people from 1 to 10^15");
     }
-    population_sizes[key] += static_cast<uint64_t>(people);
+    population_counts.push_back(static_cast<uint64_t>(people));
   }
-  std::unordered_map<std::string, uint64_t> sample_sizes;
-  std::vector<std::string> keys;  // in order of first appearance, so errors name the first class
-  for (uint64_t record = 0; record < records; ++record) {
-    std::string key = JoinedKey(values, record);
-    if (sample_sizes[key]++ == 0) keys.push_back(std::move(key));
-  }
-  std::vector<uint64_t> sample, matched;
-  for (const auto& key : keys) {
-    const uint64_t size = sample_sizes[key];
-    auto found = population_sizes.find(key);
-    if (found == population_sizes.end() || found->second < size) {
-      std::string shown = key;
-      std::replace(shown.begin(), shown.end(), kSeparator, ',');
-      shown.pop_back();
-      return InvalidArgument(options.population_table + ": the population has " +
-                             (found == population_sizes.end() ? std::string("no") : std::to_string(found->second)) +
-                             " people with " + JoinStrings(names, ",") + " = " + shown + ", but the data has " +
-                             std::to_string(size) + "; the population table must cover the data");
-    }
-    sample.push_back(size);
-    matched.push_back(found->second);
-  }
-  const JournalistMarketerRisk risk = PopulationTableRisk(sample, matched, options.threshold);
-  return nlohmann::ordered_json{{"highest", risk.journalist_highest},
-                                {"records_at_risk", risk.journalist_records_at_risk},
-                                {"marketer", risk.marketer}};
+  auto risk =
+      privacy::MatchPopulationTable(names, values, records, population_values, population_counts, options.threshold);
+  if (!risk.ok()) return InvalidArgument(options.population_table + ": " + std::string(risk.status().message()));
+  return nlohmann::ordered_json{{"highest", risk->journalist_highest},
+                                {"records_at_risk", risk->journalist_records_at_risk},
+                                {"marketer", risk->marketer}};
 }
 
 }  // namespace
@@ -102,8 +74,8 @@ StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& na
                                               const std::vector<std::vector<std::string>>& values, uint64_t records,
                                               const RiskOptions& options) {
   std::vector<std::vector<uint32_t>> codes;
-  for (const auto& column : values) codes.push_back(ValueCodes(column));
-  const SampleRisk risk = ProsecutorRisk(codes, records, options.threshold);
+  for (const auto& column : values) codes.push_back(privacy::ValueCodes(column));
+  const privacy::SampleRisk risk = privacy::ProsecutorRisk(codes, records, options.threshold);
   nlohmann::ordered_json document = {{"quasi_identifiers", names},
                                      {"records", records},
                                      {"classes", risk.classes},
@@ -122,8 +94,8 @@ StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& na
       return InvalidArgument("--population-size " + FormatSignificant(options.population_size, 10) +
                              " is smaller than the " + std::to_string(records) + " records of the data");
     }
-    const PopulationUniqueness uniqueness =
-        EstimatePopulationUniqueness(EquivalenceClassSizes(codes, records), options.population_size);
+    const privacy::PopulationUniqueness uniqueness =
+        privacy::EstimatePopulationUniqueness(privacy::EquivalenceClassSizes(codes, records), options.population_size);
     auto optional = [](const std::optional<double>& value) {
       return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
     };

@@ -26,7 +26,8 @@ struct RunArguments {
 
 // The study through the hub: the same results document as a local run. Result files arrive in
 // `output_directory`.
-StatusOr<Json> RunRemotely(const StudyFile& study, const RunArguments& arguments, const std::string& output_directory) {
+StatusOr<analysis::Json> RunRemotely(const federation::StudyFile& study, const RunArguments& arguments,
+                                     const std::string& output_directory) {
   ASSIGN_OR_RETURN(net::NetworkIdentity identity,
                    net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher));
   for (const auto& site : study.sites) {
@@ -55,7 +56,7 @@ StatusOr<std::optional<StagedDirectory>> StageOutput(const std::string& out) {
 
 int Run(const RunArguments& arguments) {
   if (arguments.quiet) Progress::SetEnabled(false);
-  auto study = LoadStudyFile(arguments.study);
+  auto study = federation::LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
   if (arguments.hub.empty() != arguments.identity.empty()) {
     return ReportError(
@@ -64,15 +65,15 @@ int Run(const RunArguments& arguments) {
   auto stage = StageOutput(arguments.out);
   if (!stage.ok()) return ReportError(stage.status());
   const std::string output_directory = *stage ? (*stage)->path() : ".";
-  StatusOr<Json> document = InvalidArgument("not run");
+  StatusOr<analysis::Json> document = InvalidArgument("not run");
   if (!arguments.hub.empty()) {
     document = RunRemotely(*study, arguments, output_directory);
   } else {
-    RunOptions options;
+    federation::RunOptions options;
     options.round_timeout = std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
     options.output_directory = output_directory;
-    options.state_home = DefaultStateHome();
-    document = RunStudyLocally(*study, options);
+    options.state_home = federation::DefaultStateHome();
+    document = federation::RunStudyLocally(*study, options);
   }
   if (!document.ok()) return ReportError(document.status());
   return Present(*document, arguments.json, arguments.out, *stage ? &**stage : nullptr);
@@ -99,7 +100,7 @@ int Results(const ResultsArguments& arguments) {
 
 }  // namespace
 
-int Present(const Json& document, bool json, const std::string& out, StagedDirectory* stage) {
+int Present(const analysis::Json& document, bool json, const std::string& out, StagedDirectory* stage) {
   if (!out.empty()) {
     Status written = WriteResultsDirectory(document, stage != nullptr ? stage->path() : out);
     if (written.ok() && stage != nullptr) written = stage->Commit();

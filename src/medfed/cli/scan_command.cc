@@ -78,11 +78,11 @@ int ScanFile(const std::string& file, bool json, const std::string& report) {
 namespace {
 
 int RunScan(const ScanArguments& arguments) {
-  auto table = ReadCsv(arguments.file);
+  auto table = table::ReadCsv(arguments.file);
   if (!table.ok()) return ReportError(table.status());
   std::fprintf(stderr, "scan: %zu rows x %zu columns of %s\n", table->row_count(), table->column_count(),
                arguments.file.c_str());
-  const std::vector<ColumnScan> scans = ScanTable(*table);
+  const std::vector<privacy::ColumnScan> scans = analysis::ScanTable(*table);
 
   nlohmann::ordered_json document = {{"file", arguments.file}, {"rows", table->row_count()}};
   nlohmann::ordered_json columns = nlohmann::ordered_json::array();
@@ -90,25 +90,25 @@ int RunScan(const ScanArguments& arguments) {
   std::vector<std::vector<std::string>> quasi_values;
   std::vector<std::string> quasi_names;
   for (size_t c = 0; c < scans.size(); ++c) {
-    const ColumnScan& scan = scans[c];
+    const privacy::ColumnScan& scan = scans[c];
     grade = std::max(grade, scan.grade);
     nlohmann::ordered_json detected = nlohmann::ordered_json::array();
     for (const auto& kind : scan.detected) {
-      detected.push_back({{"kind", IdentifierKindName(kind.kind)},
+      detected.push_back({{"kind", privacy::IdentifierKindName(kind.kind)},
                           {"confidence", std::round(kind.confidence * 100) / 100},
                           {"values", kind.values},
                           {"in_text", kind.in_text}});
     }
     columns.push_back({{"name", scan.name},
-                       {"role", ColumnRoleName(scan.role)},
+                       {"role", privacy::ColumnRoleName(scan.role)},
                        {"detected", detected},
                        {"category", scan.category},
                        {"grade", scan.grade},
                        {"confidence", std::round(scan.confidence * 100) / 100},
                        {"missing", scan.missing},
                        {"distinct", scan.distinct}});
-    if (scan.role == ColumnRole::kQuasiIdentifier) {
-      quasi_values.push_back(ColumnTexts(table->column(c)));
+    if (scan.role == privacy::ColumnRole::kQuasiIdentifier) {
+      quasi_values.push_back(analysis::ColumnTexts(table->column(c)));
       quasi_names.push_back(scan.name);
     }
   }
@@ -127,7 +127,7 @@ int RunScan(const ScanArguments& arguments) {
     return 0;
   }
   std::printf("%s: %zu rows, table grade %d (%s)\n\n", arguments.file.c_str(), table->row_count(), grade,
-              GradeDescription(grade));
+              privacy::GradeDescription(grade));
   TextTable columns_table({"column", "role", "grade", "category", "detected"},
                           {TextTable::Align::kLeft, TextTable::Align::kLeft, TextTable::Align::kRight,
                            TextTable::Align::kLeft, TextTable::Align::kLeft});

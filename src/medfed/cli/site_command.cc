@@ -76,16 +76,16 @@ std::string CurrentUser() {
 int Approvals(const ApprovalArguments& arguments) {
   auto config = net::LoadSiteConfig(arguments.config);
   if (!config.ok()) return ReportError(config.status());
-  auto database = SqliteDatabase::Open(config->state + "/medfed.db");
+  auto database = governance::SqliteDatabase::Open(config->state + "/medfed.db");
   if (!database.ok()) return ReportError(database.status());
-  auto book = ApprovalBook::Open(**database);
+  auto book = governance::ApprovalBook::Open(**database);
   if (!book.ok()) return ReportError(book.status());
   if (arguments.action == "list") {
     auto records = (*book)->List();
     if (!records.ok()) return ReportError(records.status());
     TextTable table({"study", "researcher", "name", "state", "received", "decided by"}, {TextTable::Align::kLeft});
     for (const auto& record : *records) {
-      table.AddRow({record.study_id, record.researcher, record.study_name, ApprovalStateName(record.state),
+      table.AddRow({record.study_id, record.researcher, record.study_name, governance::ApprovalStateName(record.state),
                     Time(record.received_ms), record.decided_by});
     }
     std::printf("%s", records->empty() ? "no studies received yet\n" : table.Render().c_str());
@@ -98,12 +98,12 @@ int Approvals(const ApprovalArguments& arguments) {
     if (!record.ok()) return ReportError(record.status());
     if (!record->has_value())
       return ReportError(NotFound("no study " + arguments.study_id + " here; `list` shows them"));
-    const ApprovalRecord& study = **record;
+    const governance::ApprovalRecord& study = **record;
     std::printf(
         "study       %s\nname        %s\nresearcher  %s (from the certificate)\nplan digest %s\nstate       %s%s\n"
         "received    %s\nanalyses:\n%s",
         study.study_id.c_str(), study.study_name.c_str(), study.researcher.c_str(), study.plan_digest.c_str(),
-        ApprovalStateName(study.state),
+        governance::ApprovalStateName(study.state),
         study.decided_by.empty()
             ? ""
             : (" by " + study.decided_by + (study.reason.empty() ? "" : ": " + study.reason)).c_str(),

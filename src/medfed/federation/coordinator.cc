@@ -14,7 +14,7 @@
 #include "medfed/crypto/sodium.h"
 #include "medfed/federation/wire.h"
 
-namespace medfed {
+namespace medfed::federation {
 namespace {
 
 std::string RandomSessionId() { return crypto::RandomHex(16); }
@@ -53,7 +53,8 @@ void Coordinator::CloseSession() {
   (void)ignored;
 }
 
-StatusOr<Json> Coordinator::Run(const std::string& study_name, const std::vector<AnalysisSpec>& analyses) {
+StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
+                                          const std::vector<analysis::AnalysisSpec>& analyses) {
   RETURN_IF_ERROR(crypto::EnsureSodium());
   if (sites_.empty()) return InvalidArgument("the study lists no sites");
   session_id_ = options_.session_id.empty() ? RandomSessionId() : options_.session_id;
@@ -95,12 +96,12 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name, const std::vector
     return accepted.status();
   }
 
-  Json document;
+  analysis::Json document;
   document["study"] = study_name;
-  Json sites = Json::array();
+  analysis::Json sites = analysis::Json::array();
   for (const auto& site : sites_) sites.push_back({{"name", site}, {"status", "ok"}});
   document["sites"] = std::move(sites);
-  Json results = Json::array();
+  analysis::Json results = analysis::Json::array();
   for (const auto& spec : analyses) {
     auto result = RunAnalysis(spec);
     if (!result.ok()) {
@@ -108,10 +109,10 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name, const std::vector
       return Annotate(result.status(), spec.Describe() + ": ");
     }
     if (options_.observer) {
-      Json release = {{"event", "release"},
-                      {"analysis", spec.id()},
-                      {"analysis_type", spec.type()},
-                      {"status", (*result)["status"]}};
+      analysis::Json release = {{"event", "release"},
+                                {"analysis", spec.id()},
+                                {"analysis_type", spec.type()},
+                                {"status", (*result)["status"]}};
       // What a noised release spent, for the ledger every site keeps.
       if (result->contains("privacy")) {
         release["privacy"] = {{"epsilon", (*result)["privacy"]["epsilon"]}, {"delta", (*result)["privacy"]["delta"]}};
@@ -125,14 +126,14 @@ StatusOr<Json> Coordinator::Run(const std::string& study_name, const std::vector
   return document;
 }
 
-StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
-  const AnalysisDefinition* definition = FindAnalysis(spec.type());
+StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& spec) {
+  const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(spec.type());
   if (definition == nullptr) return InvalidArgument("unknown analysis type " + spec.type());
-  HubContext context{sites_, DisclosurePolicy::Strictest(policies_), options_.output_directory};
-  ASSIGN_OR_RETURN(std::unique_ptr<HubAnalysis> hub, definition->create_hub(spec, context));
-  ASSIGN_OR_RETURN(RoundParameters parameters, hub->Begin());
+  analysis::HubContext context{sites_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory};
+  ASSIGN_OR_RETURN(std::unique_ptr<analysis::HubAnalysis> hub, definition->create_hub(spec, context));
+  ASSIGN_OR_RETURN(analysis::RoundParameters parameters, hub->Begin());
   Progress progress(spec.Describe(), 0, "rounds");
-  Json result;
+  analysis::Json result;
   result["id"] = spec.id();
   result["type"] = spec.type();
   std::map<std::string, std::string> budget_left;  // site -> what the researcher has left there
@@ -155,14 +156,14 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
       }
     }
     if (!refusals.empty()) {
-      Json refused = RefusedResult(JoinStrings(refusals, "; "));
+      analysis::Json refused = analysis::RefusedResult(JoinStrings(refusals, "; "));
       refused["rules"] = std::vector<std::string>(rules.begin(), rules.end());
       result.update(refused);
       return result;
     }
     // Only masked vectors reach the hub; their sum is the only thing it can decode.
     std::vector<std::vector<crypto::RingElement>> masked;
-    PooledRound pooled;
+    analysis::PooledRound pooled;
     size_t largest_masked_bytes = 0;
     for (const auto& response : responses) {
       if (!response.round().has_contribution()) {
@@ -175,7 +176,7 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
       pooled.sites.push_back(response.site());
       std::map<std::string, std::vector<std::string>> disclosed;
       for (const auto& [key, texts] : contribution.disclosed()) {
-        if (key == kBudgetLeftKey && texts.values_size() == 1) {
+        if (key == analysis::kBudgetLeftKey && texts.values_size() == 1) {
           budget_left[response.site()] = texts.values(0);
           continue;
         }
@@ -186,7 +187,7 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
     auto sum = crypto::SumMaskedVectors(masked);
     if (!sum.ok()) return Annotate(sum.status(), "round " + std::to_string(round) + ": ");
     pooled.sum = crypto::DecodeFixedPoint(*sum);
-    ASSIGN_OR_RETURN(HubStep step, hub->Combine(pooled));
+    ASSIGN_OR_RETURN(analysis::HubStep step, hub->Combine(pooled));
     progress.Advance();
     if (options_.observer) {
       // exchange_seconds: from sending the round to the last site's masked reply (for operators'
@@ -208,4 +209,4 @@ StatusOr<Json> Coordinator::RunAnalysis(const AnalysisSpec& spec) {
   }
 }
 
-}  // namespace medfed
+}  // namespace medfed::federation

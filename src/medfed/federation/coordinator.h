@@ -16,7 +16,7 @@
 #include "medfed/analysis/engine/analysis_spec.h"
 #include "medfed/federation/transport.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 struct CoordinatorOptions {
   std::chrono::milliseconds round_timeout{60000};
@@ -26,7 +26,7 @@ struct CoordinatorOptions {
   std::string session_id;  // empty: a random one
   std::string submission, submission_signature, researcher_certificate;
   // Told of every completed round and every analysis result (the hub's ledger).
-  std::function<void(const Json& event)> observer;
+  std::function<void(const analysis::Json& event)> observer;
 };
 
 class Coordinator {
@@ -34,12 +34,12 @@ class Coordinator {
   Coordinator(Transport& transport, CoordinatorOptions options = {});
 
   // The results document of shared/spec/study.md.
-  StatusOr<Json> Run(const std::string& study_name, const std::vector<AnalysisSpec>& analyses);
+  StatusOr<analysis::Json> Run(const std::string& study_name, const std::vector<analysis::AnalysisSpec>& analyses);
 
  private:
   StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request);
   StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request, std::chrono::milliseconds timeout);
-  StatusOr<Json> RunAnalysis(const AnalysisSpec& spec);
+  StatusOr<analysis::Json> RunAnalysis(const analysis::AnalysisSpec& spec);
   void CloseSession();
 
   Transport& transport_;
@@ -47,7 +47,7 @@ class Coordinator {
   std::vector<std::string> sites_;
   std::string session_id_;
   uint64_t sequence_ = 0;
-  std::vector<DisclosurePolicy> policies_;
+  std::vector<privacy::DisclosurePolicy> policies_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::federation

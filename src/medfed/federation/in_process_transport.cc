@@ -1,6 +1,6 @@
 #include "medfed/federation/in_process_transport.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 InProcessTransport::InProcessTransport(std::vector<std::unique_ptr<SiteNode>> sites) {
   for (auto& site : sites) {
@@ -91,4 +91,4 @@ StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::Exchange(const v1::S
   return responses;
 }
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -16,7 +16,7 @@
 #include "medfed/federation/site_node.h"
 #include "medfed/federation/transport.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 class InProcessTransport : public Transport {
  public:
@@ -48,4 +48,4 @@ class InProcessTransport : public Transport {
   std::set<std::string> silenced_ ABSL_GUARDED_BY(silenced_mutex_);
 };
 
-}  // namespace medfed
+}  // namespace medfed::federation

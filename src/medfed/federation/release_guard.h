@@ -25,24 +25,25 @@
 #include "medfed/privacy/discrete_gaussian.h"
 #include "medfed/privacy/site_policy.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 class ReleaseGuard {
  public:
-  ReleaseGuard(std::shared_ptr<ReleaseStore> store, std::shared_ptr<SiteData> data, const SitePolicy& policy)
+  ReleaseGuard(std::shared_ptr<governance::ReleaseStore> store, std::shared_ptr<analysis::SiteData> data,
+               const privacy::SitePolicy& policy)
       : store_(std::move(store)), data_(std::move(data)), policy_(policy) {}
 
   // A refusal, or nullopt with the noise added to `contribution`. `what` names the release for
   // the budget's record ("study S analysis A"); `sites` is the number of sites of the study.
-  StatusOr<std::optional<Refusal>> Admit(const std::string& researcher, const std::string& what, int sites,
-                                         Contribution& contribution);
+  StatusOr<std::optional<analysis::Refusal>> Admit(const std::string& researcher, const std::string& what, int sites,
+                                                   analysis::Contribution& contribution);
 
  private:
-  std::shared_ptr<ReleaseStore> store_;
-  std::shared_ptr<SiteData> data_;
-  const SitePolicy& policy_;
+  std::shared_ptr<governance::ReleaseStore> store_;
+  std::shared_ptr<analysis::SiteData> data_;
+  const privacy::SitePolicy& policy_;
   absl::Mutex sampler_mutex_;
-  DiscreteGaussianSampler sampler_ ABSL_GUARDED_BY(sampler_mutex_);
+  privacy::DiscreteGaussianSampler sampler_ ABSL_GUARDED_BY(sampler_mutex_);
 };
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -6,14 +6,14 @@
 #include "medfed/crypto/merkle_tree.h"
 #include "medfed/federation/wire.h"
 
-namespace medfed {
+namespace medfed::federation {
 
-SiteNode::SiteNode(std::shared_ptr<SiteData> data, SitePolicy policy, SiteNodeOptions options)
+SiteNode::SiteNode(std::shared_ptr<analysis::SiteData> data, privacy::SitePolicy policy, SiteNodeOptions options)
     : data_(std::move(data)), policy_(std::move(policy)), options_(std::move(options)) {
   if (!options_.releases) {
-    auto in_memory = ReleaseStore::Open(":memory:");
+    auto in_memory = governance::ReleaseStore::Open(":memory:");
     // An in-memory SQLite database fails to open only when memory is exhausted.
-    if (in_memory.ok()) options_.releases = std::shared_ptr<ReleaseStore>(*std::move(in_memory));
+    if (in_memory.ok()) options_.releases = std::shared_ptr<governance::ReleaseStore>(*std::move(in_memory));
   }
   guard_ = std::make_unique<ReleaseGuard>(options_.releases, data_, policy_);
 }
@@ -120,27 +120,27 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
   session->last_sequence = request.sequence();
   ASSIGN_OR_RETURN(crypto::PairwiseMasker masker, crypto::PairwiseMasker::Create(request.session_id(), name()));
   session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
-  SiteContext context{*data_, policy_.disclosure, policy_.access};
+  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access};
   for (const auto& wire_spec : plan.analyses()) {
-    const AnalysisDefinition* definition = FindAnalysis(wire_spec.type());
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire_spec.type());
     if (definition == nullptr) {
       return InvalidArgument("unknown analysis type " + QuoteForMessage(wire_spec.type()));
     }
     RETURN_IF_ERROR(policy_.access.CheckAnalysis(name(), wire_spec.type()));
-    Json keys = Json::parse(wire_spec.spec_json(), nullptr, /*allow_exceptions=*/false);
+    analysis::Json keys = analysis::Json::parse(wire_spec.spec_json(), nullptr, /*allow_exceptions=*/false);
     if (keys.is_discarded() || !keys.is_object()) {
       return InvalidArgument("analysis " + wire_spec.id() + ": malformed specification");
     }
     if (!options_.accept_file_paths) {
       for (const auto& key : definition->keys) {
-        if (key.kind == KeyKind::kPath && keys.contains(key.name)) {
+        if (key.kind == analysis::KeyKind::kPath && keys.contains(key.name)) {
           return PermissionDenied("analysis " + wire_spec.id() + ": " + key.name +
                                   " names a file on the researcher's machine; over the network a site "
                                   "reads only the tables it serves");
         }
       }
     }
-    AnalysisSpec spec(wire_spec.id(), wire_spec.type(), std::move(keys));
+    analysis::AnalysisSpec spec(wire_spec.id(), wire_spec.type(), std::move(keys));
     ASSIGN_OR_RETURN(auto analysis, definition->create_site(spec, context));
     session->analyses.emplace(wire_spec.id(), std::move(analysis));
   }
@@ -198,12 +198,12 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, co
   if (found == session.analyses.end()) {
     return NotFound("the study has no analysis " + QuoteForMessage(round.analysis_id()));
   }
-  ASSIGN_OR_RETURN(Contribution contribution, found->second->Local(FromWire(round.parameters())));
+  ASSIGN_OR_RETURN(analysis::Contribution contribution, found->second->Local(FromWire(round.parameters())));
   v1::RoundReply reply;
   if (!contribution.refusal) {
     if (!options_.releases) return ResourceExhausted("the site's release store could not be opened");
     ASSIGN_OR_RETURN(
-        std::optional<Refusal> refusal,
+        std::optional<analysis::Refusal> refusal,
         guard_->Admit(session.researcher, "study " + session.plan.session_id() + " analysis " + round.analysis_id(),
                       session.plan.sites_size(), contribution));
     contribution.refusal = std::move(refusal);
@@ -224,4 +224,4 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, co
   return reply;
 }
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -26,7 +26,7 @@
 #include "medfed/privacy/site_policy.h"
 #include "medfed/v1/federation.pb.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 // Network mode: the site's certified key, with which it signs its session keys, and the CA
 // that vouches for the other sites' keys.
@@ -46,15 +46,15 @@ struct SiteNodeOptions {
   std::shared_ptr<const SiteIdentity> identity;
   // Budgets spent and row sets released, per researcher (release_guard.h). Network mode keeps
   // them in the site's state directory; without one they last as long as the SiteNode.
-  std::shared_ptr<ReleaseStore> releases;
+  std::shared_ptr<governance::ReleaseStore> releases;
 };
 
 class SiteNode {
  public:
-  SiteNode(std::shared_ptr<SiteData> data, SitePolicy policy, SiteNodeOptions options = {});
+  SiteNode(std::shared_ptr<analysis::SiteData> data, privacy::SitePolicy policy, SiteNodeOptions options = {});
 
   const std::string& name() const { return data_->site(); }
-  const SitePolicy& policy() const { return policy_; }
+  const privacy::SitePolicy& policy() const { return policy_; }
   v1::SiteResponse Handle(const v1::SiteRequest& request);
   // Drops every open session: the hub that opened them is gone (its connection ended), and a
   // restarted hub runs its studies again from the start under the same session ids. A session
@@ -70,7 +70,7 @@ class SiteNode {
     absl::Mutex mutex;  // one request of a session at a time
     v1::StudyPlan plan ABSL_GUARDED_BY(mutex);
     std::unique_ptr<crypto::PairwiseMasker> masker ABSL_GUARDED_BY(mutex);
-    std::map<std::string, std::unique_ptr<SiteAnalysis>> analyses ABSL_GUARDED_BY(mutex);
+    std::map<std::string, std::unique_ptr<analysis::SiteAnalysis>> analyses ABSL_GUARDED_BY(mutex);
     uint64_t last_sequence ABSL_GUARDED_BY(mutex) = 0;
     bool keys_agreed ABSL_GUARDED_BY(mutex) = false;
     // Who the releases go to: the researcher's certified name in network mode, "local" when
@@ -83,8 +83,8 @@ class SiteNode {
   StatusOr<v1::RoundReply> Round(Session& session, uint64_t sequence, const v1::RoundRequest& round)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
 
-  std::shared_ptr<SiteData> data_;
-  SitePolicy policy_;
+  std::shared_ptr<analysis::SiteData> data_;
+  privacy::SitePolicy policy_;
   SiteNodeOptions options_;
   std::unique_ptr<ReleaseGuard> guard_;
   absl::Mutex mutex_ ABSL_ACQUIRED_AFTER(Session::mutex);
@@ -92,4 +92,4 @@ class SiteNode {
   uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;  // incremented by CloseAllSessions
 };
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -9,7 +9,7 @@
 #include "medfed/core/text.h"
 #include "medfed/governance/toml_support.h"
 
-namespace medfed {
+namespace medfed::federation {
 namespace {
 
 class StudyParser {
@@ -17,7 +17,7 @@ class StudyParser {
   StudyParser(std::string path) : path_(std::move(path)) {}
 
   StatusOr<StudyFile> Parse(const std::string& text) {
-    auto parsed = ParseToml(text, path_);
+    auto parsed = governance::ParseToml(text, path_);
     if (!parsed.ok()) {
       return InvalidArgument(std::string(parsed.status().message()) +
                              "\n(the study file is not valid TOML; see docs/study-file.md)");
@@ -62,7 +62,7 @@ class StudyParser {
     size_t position = 0;
     for (const auto& entry : document.at("analyses").as_array()) {
       ++position;
-      ASSIGN_OR_RETURN(AnalysisSpec spec, ParseAnalysis(entry, position));
+      ASSIGN_OR_RETURN(analysis::AnalysisSpec spec, ParseAnalysis(entry, position));
       if (!ids.insert(spec.id()).second) {
         return Error(entry, "analysis id \"" + spec.id() + "\" is used twice; ids must be unique");
       }
@@ -125,35 +125,35 @@ class StudyParser {
     return site;
   }
 
-  StatusOr<Json> ToJson(const toml::value& value, const KeySpec& key) const {
+  StatusOr<analysis::Json> ToJson(const toml::value& value, const analysis::KeySpec& key) const {
     auto kind_error = [&](const std::string& expected) { return Error(value, key.name + " must be " + expected); };
     switch (key.kind) {
-      case KeyKind::kString:
+      case analysis::KeyKind::kString:
         if (!value.is_string()) return kind_error("a string");
-        return Json(std::string(value.as_string()));
-      case KeyKind::kPath:
+        return analysis::Json(std::string(value.as_string()));
+      case analysis::KeyKind::kPath:
         if (!value.is_string()) return kind_error("a file path");
-        return Json(ResolveRelativeTo(path_, value.as_string()));
-      case KeyKind::kBoolean:
+        return analysis::Json(ResolveRelativeTo(path_, value.as_string()));
+      case analysis::KeyKind::kBoolean:
         if (!value.is_boolean()) return kind_error("true or false");
-        return Json(value.as_boolean());
-      case KeyKind::kNumber:
-        if (value.is_integer()) return Json(static_cast<double>(value.as_integer()));
-        if (value.is_floating()) return Json(value.as_floating());
+        return analysis::Json(value.as_boolean());
+      case analysis::KeyKind::kNumber:
+        if (value.is_integer()) return analysis::Json(static_cast<double>(value.as_integer()));
+        if (value.is_floating()) return analysis::Json(value.as_floating());
         return kind_error("a number");
-      case KeyKind::kStringList: {
-        if (value.is_string()) return Json::array({std::string(value.as_string())});
+      case analysis::KeyKind::kStringList: {
+        if (value.is_string()) return analysis::Json::array({std::string(value.as_string())});
         if (!value.is_array()) return kind_error(R"(a list of strings, e.g. ["age", "nodes"])");
-        Json list = Json::array();
+        analysis::Json list = analysis::Json::array();
         for (const auto& item : value.as_array()) {
           if (!item.is_string()) return kind_error("a list of strings");
           list.push_back(std::string(item.as_string()));
         }
         return list;
       }
-      case KeyKind::kNumberList: {
+      case analysis::KeyKind::kNumberList: {
         if (!value.is_array()) return kind_error("a list of numbers, e.g. [365, 730]");
-        Json list = Json::array();
+        analysis::Json list = analysis::Json::array();
         for (const auto& item : value.as_array()) {
           if (item.is_integer()) {
             list.push_back(static_cast<double>(item.as_integer()));
@@ -165,16 +165,16 @@ class StudyParser {
         }
         return list;
       }
-      case KeyKind::kTable: {
+      case analysis::KeyKind::kTable: {
         if (!value.is_table()) return kind_error("a table of numbers, e.g. { epsilon = 1.0, delta = 1e-6 }");
-        Json table = Json::object();
+        analysis::Json table = analysis::Json::object();
         for (const auto& [name, item] : value.as_table()) {
           if (item.is_integer()) {
             table[name] = static_cast<double>(item.as_integer());
           } else if (item.is_floating()) {
             table[name] = item.as_floating();
           } else if (item.is_array()) {
-            KeySpec list_key{key.name + "." + name, KeyKind::kNumberList, false, ""};
+            analysis::KeySpec list_key{key.name + "." + name, analysis::KeyKind::kNumberList, false, ""};
             ASSIGN_OR_RETURN(table[name], ToJson(item, list_key));
           } else {
             return Error(item, key.name + "." + name + " must be a number or a list of numbers");
@@ -186,13 +186,13 @@ class StudyParser {
     return kind_error("a value");
   }
 
-  StatusOr<AnalysisSpec> ParseAnalysis(const toml::value& entry, size_t position) const {
+  StatusOr<analysis::AnalysisSpec> ParseAnalysis(const toml::value& entry, size_t position) const {
     if (!entry.is_table()) return Error(entry, "each [[analyses]] entry must be a table");
     ASSIGN_OR_RETURN(std::string type, RequiredString(entry, "type", "[[analyses]]"));
-    const AnalysisDefinition* definition = FindAnalysis(type);
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(type);
     if (definition == nullptr) {
       std::vector<std::string> known;
-      for (const auto* known_definition : AllAnalyses()) known.push_back(known_definition->type);
+      for (const auto* known_definition : analysis::AllAnalyses()) known.push_back(known_definition->type);
       return Error(entry.at("type"),
                    "unknown analysis type \"" + type + "\"; known types: " + JoinStrings(known, ", "));
     }
@@ -201,17 +201,17 @@ class StudyParser {
       if (!entry.at("id").is_string()) return Error(entry.at("id"), "id must be a string");
       id = entry.at("id").as_string();
     }
-    Json keys = Json::object();
+    analysis::Json keys = analysis::Json::object();
     std::vector<std::string> allowed = {"id", "type"};
     for (const auto& key : definition->keys) allowed.push_back(key.name);
     for (const auto& [name, value] : entry.as_table()) {
       if (name == "id" || name == "type") continue;
-      const KeySpec* key = nullptr;
+      const analysis::KeySpec* key = nullptr;
       for (const auto& candidate : definition->keys) {
         if (candidate.name == name) key = &candidate;
       }
       if (key == nullptr && name == "privacy") {
-        return Error(value, std::string(DifferentialPrivacyUnavailable(type).message()));
+        return Error(value, std::string(analysis::DifferentialPrivacyUnavailable(type).message()));
       }
       if (key == nullptr) {
         return Error(
@@ -224,8 +224,8 @@ class StudyParser {
         return Error(entry, "analysis \"" + id + "\" (" + type + ") needs " + key.name + " (" + key.help + ")");
       }
     }
-    AnalysisSpec spec(id, type, std::move(keys));
-    Status valid = ValidateAnalysis(*definition, spec);
+    analysis::AnalysisSpec spec(id, type, std::move(keys));
+    Status valid = analysis::ValidateAnalysis(*definition, spec);
     if (!valid.ok()) return Error(entry, spec.Describe() + ": " + std::string(valid.message()));
     return spec;
   }
@@ -248,4 +248,4 @@ StatusOr<StudyFile> LoadStudyFile(const std::string& path) {
   return ParseStudyFile(*text, path);
 }
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -12,7 +12,7 @@
 #include "medfed/analysis/engine/analysis_spec.h"
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 struct SiteConfig {
   std::string name;
@@ -29,10 +29,10 @@ struct StudyFile {
   std::string path;
   std::string name;
   std::vector<SiteConfig> sites;
-  std::vector<AnalysisSpec> analyses;
+  std::vector<analysis::AnalysisSpec> analyses;
 };
 
 StatusOr<StudyFile> LoadStudyFile(const std::string& path);
 StatusOr<StudyFile> ParseStudyFile(const std::string& text, const std::string& path);
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -7,7 +7,7 @@
 #include "medfed/federation/in_process_transport.h"
 #include "medfed/governance/policy_file.h"
 
-namespace medfed {
+namespace medfed::federation {
 namespace {
 
 // A site name as one path component.
@@ -31,27 +31,27 @@ std::string DefaultStateHome() {
   return "";
 }
 
-StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options) {
+StatusOr<analysis::Json> RunStudyLocally(const StudyFile& study, const RunOptions& options) {
   std::vector<std::unique_ptr<SiteNode>> nodes;
   for (const auto& site : study.sites) {
     if (!site.address.empty()) {
       return InvalidArgument(study.path + ": site " + site.name + " has an address (" + site.address +
                              "); remote sites are reached with medfed run --hub HOST:PORT");
     }
-    SitePolicy policy;
+    privacy::SitePolicy policy;
     if (!site.policy_path.empty()) {
-      auto loaded = LoadPolicyFile(site.policy_path);
+      auto loaded = governance::LoadPolicyFile(site.policy_path);
       if (!loaded.ok()) return Annotate(loaded.status(), "site " + site.name + ": policy: ");
       policy = *loaded;
     }
-    auto data = std::make_shared<SiteData>(site.name, site.tables, site.genotypes);
+    auto data = std::make_shared<analysis::SiteData>(site.name, site.tables, site.genotypes);
     SiteNodeOptions node_options;
     std::string state = site.state_directory;
     if (state.empty() && !options.state_home.empty()) state = options.state_home + "/sites/" + PathSafe(site.name);
     if (!state.empty()) {
-      auto releases = ReleaseStore::Open(state + "/releases.db");
+      auto releases = governance::ReleaseStore::Open(state + "/releases.db");
       if (!releases.ok()) return Annotate(releases.status(), "site " + site.name + ": state: ");
-      node_options.releases = std::shared_ptr<ReleaseStore>(*std::move(releases));
+      node_options.releases = std::shared_ptr<governance::ReleaseStore>(*std::move(releases));
     }
     nodes.push_back(std::make_unique<SiteNode>(std::move(data), std::move(policy), std::move(node_options)));
   }
@@ -63,4 +63,4 @@ StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options
   return coordinator.Run(study.name, study.analyses);
 }
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -8,7 +8,7 @@
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/federation/study_file.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 struct RunOptions {
   std::chrono::milliseconds round_timeout{60000};
@@ -24,6 +24,6 @@ struct RunOptions {
 // SHA-256, so studies of the same data share it, as they should.
 std::string DefaultStateHome();
 
-StatusOr<Json> RunStudyLocally(const StudyFile& study, const RunOptions& options = {});
+StatusOr<analysis::Json> RunStudyLocally(const StudyFile& study, const RunOptions& options = {});
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -9,7 +9,7 @@
 #include "medfed/core/status.h"
 #include "medfed/v1/federation.pb.h"
 
-namespace medfed {
+namespace medfed::federation {
 
 class Transport {
  public:
@@ -21,4 +21,4 @@ class Transport {
                                                            std::chrono::milliseconds timeout) = 0;
 };
 
-}  // namespace medfed
+}  // namespace medfed::federation

@@ -1,8 +1,8 @@
 #include "medfed/federation/wire.h"
 
-namespace medfed {
+namespace medfed::federation {
 
-void ToWire(const RoundParameters& parameters, v1::Parameters* wire) {
+void ToWire(const analysis::RoundParameters& parameters, v1::Parameters* wire) {
   for (const auto& [key, values] : parameters.numbers) {
     auto& numbers = (*wire->mutable_numbers())[key];
     numbers.mutable_values()->Add(values.begin(), values.end());
@@ -13,8 +13,8 @@ void ToWire(const RoundParameters& parameters, v1::Parameters* wire) {
   }
 }
 
-RoundParameters FromWire(const v1::Parameters& wire) {
-  RoundParameters parameters;
+analysis::RoundParameters FromWire(const v1::Parameters& wire) {
+  analysis::RoundParameters parameters;
   for (const auto& [key, numbers] : wire.numbers()) {
     parameters.numbers[key].assign(numbers.values().begin(), numbers.values().end());
   }
@@ -24,7 +24,7 @@ RoundParameters FromWire(const v1::Parameters& wire) {
   return parameters;
 }
 
-void ToWire(const DisclosurePolicy& policy, v1::DisclosurePolicy* wire) {
+void ToWire(const privacy::DisclosurePolicy& policy, v1::DisclosurePolicy* wire) {
   wire->set_min_rows(static_cast<uint32_t>(policy.min_rows));
   wire->set_min_cell_count(static_cast<uint32_t>(policy.min_cell_count));
   wire->set_glm_max_parameter_fraction(policy.glm_max_parameter_fraction);
@@ -33,8 +33,8 @@ void ToWire(const DisclosurePolicy& policy, v1::DisclosurePolicy* wire) {
   wire->set_time_resolution(policy.time_resolution);
 }
 
-DisclosurePolicy FromWire(const v1::DisclosurePolicy& wire) {
-  DisclosurePolicy policy;
+privacy::DisclosurePolicy FromWire(const v1::DisclosurePolicy& wire) {
+  privacy::DisclosurePolicy policy;
   policy.min_rows = static_cast<int>(wire.min_rows());
   policy.min_cell_count = static_cast<int>(wire.min_cell_count());
   policy.glm_max_parameter_fraction = wire.glm_max_parameter_fraction();
@@ -50,4 +50,4 @@ Status StatusFromWire(const v1::SiteError& error) {
   return Status(code, error.message());
 }
 
-}  // namespace medfed
+}  // namespace medfed::federation

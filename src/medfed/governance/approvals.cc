@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 int64_t NowMs() {
@@ -156,4 +156,4 @@ Status ApprovalBook::MarkReported(const std::string& study_id) {
   return update.Run();
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -14,7 +14,7 @@
 #include "medfed/core/status.h"
 #include "medfed/governance/sqlite_database.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 enum class ApprovalState { kPending, kApproved, kDenied };
 const char* ApprovalStateName(ApprovalState state);
@@ -55,4 +55,4 @@ class ApprovalBook {
   SqliteDatabase& database_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::governance

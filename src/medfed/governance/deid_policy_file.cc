@@ -4,28 +4,30 @@
 #include "medfed/core/text.h"
 #include "medfed/governance/toml_support.h"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
-constexpr IdentifierKind kAllKinds[] = {IdentifierKind::kResidentId, IdentifierKind::kMobilePhone,
-                                        IdentifierKind::kLandline,   IdentifierKind::kEmail,
-                                        IdentifierKind::kBankCard,   IdentifierKind::kPassport,
-                                        IdentifierKind::kIpAddress,  IdentifierKind::kChineseName,
-                                        IdentifierKind::kAddress,    IdentifierKind::kMedicalRecordNumber,
-                                        IdentifierKind::kUniqueCode, IdentifierKind::kDate,
-                                        IdentifierKind::kAge,        IdentifierKind::kSex,
-                                        IdentifierKind::kPostalCode, IdentifierKind::kRegion,
-                                        IdentifierKind::kEthnicity,  IdentifierKind::kOccupation,
-                                        IdentifierKind::kDiagnosis,  IdentifierKind::kSpecialDisease};
+constexpr privacy::IdentifierKind kAllKinds[] = {
+    privacy::IdentifierKind::kResidentId, privacy::IdentifierKind::kMobilePhone,
+    privacy::IdentifierKind::kLandline,   privacy::IdentifierKind::kEmail,
+    privacy::IdentifierKind::kBankCard,   privacy::IdentifierKind::kPassport,
+    privacy::IdentifierKind::kIpAddress,  privacy::IdentifierKind::kChineseName,
+    privacy::IdentifierKind::kAddress,    privacy::IdentifierKind::kMedicalRecordNumber,
+    privacy::IdentifierKind::kUniqueCode, privacy::IdentifierKind::kDate,
+    privacy::IdentifierKind::kAge,        privacy::IdentifierKind::kSex,
+    privacy::IdentifierKind::kPostalCode, privacy::IdentifierKind::kRegion,
+    privacy::IdentifierKind::kEthnicity,  privacy::IdentifierKind::kOccupation,
+    privacy::IdentifierKind::kDiagnosis,  privacy::IdentifierKind::kSpecialDisease};
 
 std::string KindNames() {
   std::string names;
-  for (IdentifierKind kind : kAllKinds) names += (names.empty() ? "" : ", ") + std::string(IdentifierKindName(kind));
+  for (privacy::IdentifierKind kind : kAllKinds)
+    names += (names.empty() ? "" : ", ") + std::string(privacy::IdentifierKindName(kind));
   return names;
 }
 
 // A hierarchy file: value,level1,level2,... per line.
-StatusOr<GeneralizationHierarchy> LoadHierarchy(const std::string& path) {
+StatusOr<privacy::GeneralizationHierarchy> LoadHierarchy(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   std::map<std::string, std::vector<std::string>> rows;
   size_t width = 0, line_number = 0;
@@ -53,12 +55,12 @@ StatusOr<GeneralizationHierarchy> LoadHierarchy(const std::string& path) {
     }
   }
   if (rows.empty()) return InvalidArgument(path + ": the hierarchy file is empty");
-  return MappingHierarchy(path, std::move(rows));
+  return privacy::MappingHierarchy(path, std::move(rows));
 }
 
-StatusOr<DeidRule> ParseRule(const std::string& source, const std::string& key, const toml::value& value,
-                             std::string* hierarchy) {
-  DeidRule rule;
+StatusOr<privacy::DeidRule> ParseRule(const std::string& source, const std::string& key, const toml::value& value,
+                                      std::string* hierarchy) {
+  privacy::DeidRule rule;
   std::string action;
   if (value.is_string()) {
     action = value.as_string();
@@ -81,13 +83,13 @@ StatusOr<DeidRule> ParseRule(const std::string& source, const std::string& key, 
     return InvalidArgument(Where(source, value) + ": " + key +
                            R"( must be an action in quotes or { action = "generalize", level = "..." })");
   }
-  const std::optional<DeidAction> parsed = ParseDeidAction(action);
+  const std::optional<privacy::DeidAction> parsed = privacy::ParseDeidAction(action);
   if (!parsed) {
     return InvalidArgument(Where(source, value) + ": " + key + ": unknown action " + QuoteForMessage(action) +
                            "; known: keep, drop, pseudonym, generalize, mask");
   }
   rule.action = *parsed;
-  if (!rule.level.empty() && rule.action != DeidAction::kGeneralize) {
+  if (!rule.level.empty() && rule.action != privacy::DeidAction::kGeneralize) {
     return InvalidArgument(Where(source, value) + ": " + key + ": a level only applies to action \"generalize\"");
   }
   return rule;
@@ -95,9 +97,9 @@ StatusOr<DeidRule> ParseRule(const std::string& source, const std::string& key, 
 
 }  // namespace
 
-StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string& source) {
+StatusOr<privacy::DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string& source) {
   ASSIGN_OR_RETURN(toml::value document, ParseToml(text, source));
-  DeidPolicy policy = DeidPolicy::Default();
+  privacy::DeidPolicy policy = privacy::DeidPolicy::Default();
   for (const auto& [key, value] : document.as_table()) {
     if (key == "k") {
       ASSIGN_OR_RETURN(double k, NumberSetting(source, key, value, 1));
@@ -109,9 +111,9 @@ StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string&
       policy.suppression_limit = limit;
     } else if (key == "kinds" && value.is_table()) {
       for (const auto& [kind_name, setting] : value.as_table()) {
-        const IdentifierKind* kind = nullptr;
-        for (const IdentifierKind& candidate : kAllKinds) {
-          if (kind_name == IdentifierKindName(candidate)) kind = &candidate;
+        const privacy::IdentifierKind* kind = nullptr;
+        for (const privacy::IdentifierKind& candidate : kAllKinds) {
+          if (kind_name == privacy::IdentifierKindName(candidate)) kind = &candidate;
         }
         if (kind == nullptr) {
           return InvalidArgument(Where(source, setting) + ": unknown kind \"" + kind_name +
@@ -124,7 +126,8 @@ StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string&
         std::string hierarchy;
         ASSIGN_OR_RETURN(policy.columns[column], ParseRule(source, "columns." + column, setting, &hierarchy));
         if (!hierarchy.empty()) {
-          ASSIGN_OR_RETURN(GeneralizationHierarchy loaded, LoadHierarchy(ResolveRelativeTo(source, hierarchy)));
+          ASSIGN_OR_RETURN(privacy::GeneralizationHierarchy loaded,
+                           LoadHierarchy(ResolveRelativeTo(source, hierarchy)));
           policy.hierarchies.insert_or_assign(column, std::move(loaded));
         }
       }
@@ -136,9 +139,9 @@ StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string&
   return policy;
 }
 
-StatusOr<DeidPolicy> LoadDeidPolicyFile(const std::string& path) {
+StatusOr<privacy::DeidPolicy> LoadDeidPolicyFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   return ParseDeidPolicy(text, path);
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

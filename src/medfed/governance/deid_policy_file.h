@@ -23,9 +23,9 @@
 #include "medfed/core/status.h"
 #include "medfed/privacy/deidentification.h"
 
-namespace medfed {
+namespace medfed::governance {
 
-StatusOr<DeidPolicy> LoadDeidPolicyFile(const std::string& path);
-StatusOr<DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string& source);
+StatusOr<privacy::DeidPolicy> LoadDeidPolicyFile(const std::string& path);
+StatusOr<privacy::DeidPolicy> ParseDeidPolicy(const std::string& text, const std::string& source);
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 crypto::MerkleHash HashFromBlob(const std::string& blob) {
@@ -301,4 +301,4 @@ std::optional<std::string> Ledger::Meta(const std::string& key) const {
   return statement->Text(0);
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

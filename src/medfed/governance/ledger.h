@@ -21,7 +21,7 @@
 #include "medfed/governance/sqlite_database.h"
 #include "nlohmann/json.hpp"
 
-namespace medfed {
+namespace medfed::governance {
 
 struct LedgerRecord {
   uint64_t index = 0;   // 0-based; the tree head after it has size index + 1
@@ -87,4 +87,4 @@ class Ledger {
   crypto::CompactMerkleTree tree_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -6,7 +6,7 @@
 #include "medfed/governance/approvals.h"
 #include "medfed/governance/study_store.h"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 std::string TempPath(const std::string& name) {
@@ -336,4 +336,4 @@ TEST(StudyStoreTest, SurvivesRestartAndRequeuesRunningStudies) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -7,7 +7,7 @@
 #include "medfed/core/file.h"
 #include "medfed/governance/toml_support.h"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 StatusOr<std::set<std::string>> NameList(const std::string& source, const std::string& key, const toml::value& value) {
@@ -20,7 +20,7 @@ StatusOr<std::set<std::string>> NameList(const std::string& source, const std::s
   return names;
 }
 
-Status ParseAccess(const std::string& source, const toml::value& section, AccessPolicy& access) {
+Status ParseAccess(const std::string& source, const toml::value& section, privacy::AccessPolicy& access) {
   for (const auto& [key, setting] : section.as_table()) {
     if (key == "researchers") {
       ASSIGN_OR_RETURN(access.researchers, NameList(source, key, setting));
@@ -55,7 +55,7 @@ Status ParseAccess(const std::string& source, const toml::value& section, Access
 }
 
 // [privacy]: the budget each researcher may spend here, as (epsilon, delta).
-Status ParsePrivacyBudget(const std::string& source, const toml::value& section, PrivacyTarget& budget) {
+Status ParsePrivacyBudget(const std::string& source, const toml::value& section, privacy::PrivacyTarget& budget) {
   for (const auto& [key, setting] : section.as_table()) {
     if (key == "epsilon") {
       ASSIGN_OR_RETURN(budget.epsilon, NumberSetting(source, key, setting, 0));
@@ -66,7 +66,7 @@ Status ParsePrivacyBudget(const std::string& source, const toml::value& section,
                              "\" in [privacy]; known: epsilon, delta (each researcher's budget at this site)");
     }
   }
-  Status valid = ValidatePrivacyTarget(budget);
+  Status valid = privacy::ValidatePrivacyTarget(budget);
   if (!valid.ok())
     return InvalidArgument(Where(source, section) + ": [privacy] budget: " + std::string(valid.message()));
   return absl::OkStatus();
@@ -74,10 +74,10 @@ Status ParsePrivacyBudget(const std::string& source, const toml::value& section,
 
 }  // namespace
 
-StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& source) {
+StatusOr<privacy::SitePolicy> ParsePolicy(const std::string& text, const std::string& source) {
   ASSIGN_OR_RETURN(toml::value document, ParseToml(text, source));
-  SitePolicy site_policy;
-  DisclosurePolicy& policy = site_policy.disclosure;
+  privacy::SitePolicy site_policy;
+  privacy::DisclosurePolicy& policy = site_policy.disclosure;
   for (const auto& [section, value] : document.as_table()) {
     if (section != "disclosure" && section != "access" && section != "privacy") {
       return InvalidArgument(Where(source, value) + ": unknown section [" + section +
@@ -134,9 +134,9 @@ StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& sou
   return site_policy;
 }
 
-StatusOr<SitePolicy> LoadPolicyFile(const std::string& path) {
+StatusOr<privacy::SitePolicy> LoadPolicyFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   return ParsePolicy(text, path);
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

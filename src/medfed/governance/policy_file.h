@@ -24,9 +24,9 @@
 #include "medfed/core/status.h"
 #include "medfed/privacy/site_policy.h"
 
-namespace medfed {
+namespace medfed::governance {
 
-StatusOr<SitePolicy> LoadPolicyFile(const std::string& path);
-StatusOr<SitePolicy> ParsePolicy(const std::string& text, const std::string& source);
+StatusOr<privacy::SitePolicy> LoadPolicyFile(const std::string& path);
+StatusOr<privacy::SitePolicy> ParsePolicy(const std::string& text, const std::string& source);
 
-}  // namespace medfed
+}  // namespace medfed::governance

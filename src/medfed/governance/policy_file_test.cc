@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 TEST(PolicyFileTest, DefaultsAndOverrides) {
@@ -29,7 +29,7 @@ TEST(PolicyFileTest, AccessSection) {
       "columns.colon = [\"age\", \"rx\"]\napproval = \"automatic\"\n",
       "site_a.toml");
   ASSERT_TRUE(policy.ok()) << policy.status();
-  const AccessPolicy& access = policy->access;
+  const privacy::AccessPolicy& access = policy->access;
   EXPECT_TRUE(access.CheckResearcher("hospital-a", "bob").ok());
   auto refused = access.CheckResearcher("hospital-a", "mallory");
   EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied);
@@ -64,13 +64,13 @@ TEST(PolicyFileTest, RejectsNonsense) {
 }
 
 TEST(PolicyFileTest, StrictestCombination) {
-  DisclosurePolicy a, b;
+  privacy::DisclosurePolicy a, b;
   a.min_cell_count = 11;
   b.glm_max_parameter_fraction = 0.1;
-  DisclosurePolicy strictest = DisclosurePolicy::Strictest({a, b});
+  privacy::DisclosurePolicy strictest = privacy::DisclosurePolicy::Strictest({a, b});
   EXPECT_EQ(strictest.min_cell_count, 11);
   EXPECT_DOUBLE_EQ(strictest.glm_max_parameter_fraction, 0.1);
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -6,7 +6,7 @@
 
 #include "medfed/crypto/sodium.h"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 std::string Bitmap(const std::vector<uint32_t>& rows, uint32_t table_rows) {
@@ -116,4 +116,4 @@ Status ReleaseStore::RecordRows(const std::string& researcher, const std::string
   return insert.Run();
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -18,7 +18,7 @@
 #include "medfed/core/status.h"
 #include "medfed/governance/sqlite_database.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 class ReleaseStore {
  public:
@@ -51,4 +51,4 @@ class ReleaseStore {
   std::unique_ptr<SqliteDatabase> database_;  // its mutex() serialises each read-compare-write
 };
 
-}  // namespace medfed
+}  // namespace medfed::governance

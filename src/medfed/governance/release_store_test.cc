@@ -4,7 +4,7 @@
 
 #include "gtest/gtest.h"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 std::string TempDatabase() {
@@ -72,4 +72,4 @@ TEST(ReleaseStoreTest, DifferencesAreCountedAgainstEveryEarlierSetOfTheSameTable
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::governance

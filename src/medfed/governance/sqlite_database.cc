@@ -7,7 +7,7 @@
 #include "medfed/core/file.h"
 #include "medfed/core/secret_file.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
 
@@ -117,4 +117,4 @@ Status SqliteDatabase::Transaction(const std::function<Status()>& body) {
   return Execute("COMMIT");
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -16,7 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 class SqliteStatement {
  public:
@@ -72,4 +72,4 @@ class SqliteDatabase {
   absl::Mutex mutex_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -4,7 +4,7 @@
 
 #include "nlohmann/json.hpp"
 
-namespace medfed {
+namespace medfed::governance {
 namespace {
 
 int64_t NowMs() {
@@ -144,4 +144,4 @@ Status StudyStore::RequeueRunning() {
   return database_.Execute("UPDATE studies SET state = 'ready' WHERE state = 'running'");
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

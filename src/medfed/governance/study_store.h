@@ -13,7 +13,7 @@
 #include "medfed/core/status.h"
 #include "medfed/governance/sqlite_database.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 enum class StudyState { kAwaitingApproval, kReady, kRunning, kDone, kFailed, kDenied };
 const char* StudyStateName(StudyState state);
@@ -49,4 +49,4 @@ class StudyStore {
   SqliteDatabase& database_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::governance

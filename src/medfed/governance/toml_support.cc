@@ -6,7 +6,7 @@
 
 #include "medfed/core/utf8.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 std::string Where(const std::string& source, const toml::value& value) {
   return source + ":" + std::to_string(value.location().line());
@@ -211,4 +211,4 @@ StatusOr<toml::value> ParseToml(const std::string& text, const std::string& sour
   }
 }
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -7,7 +7,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::governance {
 
 // "policy.toml:12", for error messages about `value`.
 std::string Where(const std::string& source, const toml::value& value);
@@ -27,4 +27,4 @@ Status CheckTomlLimits(const std::string& text, const std::string& source);
 // Parses TOML text after CheckTomlLimits; a syntax error names the file and line.
 StatusOr<toml::value> ParseToml(const std::string& text, const std::string& source);
 
-}  // namespace medfed
+}  // namespace medfed::governance

@@ -11,14 +11,15 @@ namespace {
 
 StatusOr<toml::value> ParseTomlFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  return ParseToml(text, path);
+  return governance::ParseToml(text, path);
 }
 
 // The one section a daemon's file has.
 StatusOr<toml::value> Section(const std::string& path, const toml::value& document, const std::string& name) {
   for (const auto& [section, value] : document.as_table()) {
     if (section != name) {
-      return InvalidArgument(Where(path, value) + ": unknown section [" + section + "]; the file has [" + name + "]");
+      return InvalidArgument(governance::Where(path, value) + ": unknown section [" + section + "]; the file has [" +
+                             name + "]");
     }
   }
   if (!document.contains(name) || !document.at(name).is_table()) {
@@ -28,13 +29,13 @@ StatusOr<toml::value> Section(const std::string& path, const toml::value& docume
 }
 
 StatusOr<std::string> Text(const std::string& path, const std::string& key, const toml::value& value) {
-  if (!value.is_string()) return InvalidArgument(Where(path, value) + ": " + key + " must be a string");
+  if (!value.is_string()) return InvalidArgument(governance::Where(path, value) + ": " + key + " must be a string");
   return value.as_string();
 }
 
 StatusOr<int> Whole(const std::string& path, const std::string& key, const toml::value& value, int minimum) {
   if (!value.is_integer() || value.as_integer() < minimum) {
-    return InvalidArgument(Where(path, value) + ": " + key + " must be a whole number of at least " +
+    return InvalidArgument(governance::Where(path, value) + ": " + key + " must be a whole number of at least " +
                            std::to_string(minimum));
   }
   return static_cast<int>(value.as_integer());
@@ -68,7 +69,7 @@ StatusOr<HubConfig> LoadHubConfig(const std::string& path) {
     } else if (key == "max_concurrent_studies") {
       ASSIGN_OR_RETURN(config.max_concurrent_studies, Whole(path, key, value, 1));
     } else {
-      return InvalidArgument(Where(path, value) + ": unknown key \"" + key +
+      return InvalidArgument(governance::Where(path, value) + ": unknown key \"" + key +
                              "\" in [hub]; known: listen, identity, state, round_timeout_seconds, max_message_mb, "
                              "max_concurrent_studies");
     }
@@ -94,7 +95,8 @@ StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
        : key == "state"  ? config.state
                          : config.policy) = ResolveRelativeTo(path, text);
     } else if (key == "tables" || key == "genotypes") {
-      if (!value.is_table()) return InvalidArgument(Where(path, value) + ": " + key + " must be a table of paths");
+      if (!value.is_table())
+        return InvalidArgument(governance::Where(path, value) + ": " + key + " must be a table of paths");
       for (const auto& [name, file] : value.as_table()) {
         ASSIGN_OR_RETURN(std::string text, Text(path, key + "." + name, file));
         (key == "tables" ? config.tables : config.genotypes)[name] = ResolveRelativeTo(path, text);
@@ -102,7 +104,7 @@ StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
     } else if (key == "max_message_mb") {
       ASSIGN_OR_RETURN(config.max_message_mb, Whole(path, key, value, 1));
     } else {
-      return InvalidArgument(Where(path, value) + ": unknown key \"" + key +
+      return InvalidArgument(governance::Where(path, value) + ": unknown key \"" + key +
                              "\" in [site]; known: name, hub, identity, state, policy, tables, genotypes, "
                              "max_message_mb");
     }

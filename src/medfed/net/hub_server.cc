@@ -20,9 +20,9 @@ StatusOr<std::unique_ptr<HubServer>> HubServer::Start(const HubConfig& config) {
   ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(hub->identity_.key));
   hub->signer_ = std::make_unique<crypto::Signer>(std::move(signer));
   RETURN_IF_ERROR(MakeDirectories(config.state));
-  ASSIGN_OR_RETURN(hub->database_, SqliteDatabase::Open(config.state + "/medfed.db"));
-  ASSIGN_OR_RETURN(hub->ledger_, Ledger::Open(*hub->database_));
-  ASSIGN_OR_RETURN(hub->studies_, StudyStore::Open(*hub->database_));
+  ASSIGN_OR_RETURN(hub->database_, governance::SqliteDatabase::Open(config.state + "/medfed.db"));
+  ASSIGN_OR_RETURN(hub->ledger_, governance::Ledger::Open(*hub->database_));
+  ASSIGN_OR_RETURN(hub->studies_, governance::StudyStore::Open(*hub->database_));
   RETURN_IF_ERROR(hub->ledger_->SetMeta("role", "hub"));
   RETURN_IF_ERROR(hub->ledger_->SetMeta("hub_certificate", hub->identity_.certificate_pem));
   RETURN_IF_ERROR(hub->ledger_->SetMeta("authority_certificate", hub->identity_.authority_pem));

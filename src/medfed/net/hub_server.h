@@ -48,9 +48,9 @@ class HubServer {
   HubConfig config_;
   NetworkIdentity identity_;
   std::unique_ptr<crypto::Signer> signer_;
-  std::unique_ptr<SqliteDatabase> database_;
-  std::unique_ptr<Ledger> ledger_;
-  std::unique_ptr<StudyStore> studies_;
+  std::unique_ptr<governance::SqliteDatabase> database_;
+  std::unique_ptr<governance::Ledger> ledger_;
+  std::unique_ptr<governance::StudyStore> studies_;
   SiteDirectory sites_;
   std::unique_ptr<LedgerReplicator> replicator_;
   std::unique_ptr<StudyScheduler> scheduler_;

@@ -16,7 +16,7 @@ grpc::Status ToGrpc(const Status& status) {
 
 }  // namespace
 
-HubService::HubService(const HubConfig& config, const NetworkIdentity& identity, StudyStore& studies,
+HubService::HubService(const HubConfig& config, const NetworkIdentity& identity, governance::StudyStore& studies,
                        SiteDirectory& sites, StudyScheduler& scheduler, LedgerReplicator& ledger)
     : config_(config), identity_(identity), studies_(studies), sites_(sites), scheduler_(scheduler), ledger_(ledger) {}
 
@@ -139,7 +139,8 @@ grpc::Status HubService::Follow(grpc::ServerContext* context, const std::string&
     }
   }
   loaded = studies_.Get(study_id);
-  if (!loaded.ok() || !loaded->has_value() || (*loaded)->state != StudyState::kDone) return grpc::Status::OK;
+  if (!loaded.ok() || !loaded->has_value() || (*loaded)->state != governance::StudyState::kDone)
+    return grpc::Status::OK;
   v1::StudyEvent results;
   results.set_study_id(study_id);
   results.set_results_json((*loaded)->result_json);

@@ -25,8 +25,8 @@ namespace medfed::net {
 
 class HubService final : public v1::Hub::Service {
  public:
-  HubService(const HubConfig& config, const NetworkIdentity& identity, StudyStore& studies, SiteDirectory& sites,
-             StudyScheduler& scheduler, LedgerReplicator& ledger);
+  HubService(const HubConfig& config, const NetworkIdentity& identity, governance::StudyStore& studies,
+             SiteDirectory& sites, StudyScheduler& scheduler, LedgerReplicator& ledger);
 
   // Ends site streams and researchers' follows at their next message or poll.
   void Stop() { stopping_ = true; }
@@ -47,7 +47,7 @@ class HubService final : public v1::Hub::Service {
 
   const HubConfig& config_;
   const NetworkIdentity& identity_;
-  StudyStore& studies_;
+  governance::StudyStore& studies_;
   SiteDirectory& sites_;
   StudyScheduler& scheduler_;
   LedgerReplicator& ledger_;

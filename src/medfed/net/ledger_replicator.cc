@@ -7,7 +7,7 @@
 
 namespace medfed::net {
 
-LedgerReplicator::LedgerReplicator(Ledger& ledger, const crypto::Signer& signer, const SiteDirectory& sites)
+LedgerReplicator::LedgerReplicator(governance::Ledger& ledger, const crypto::Signer& signer, const SiteDirectory& sites)
     : ledger_(ledger), signer_(signer), sites_(sites) {}
 
 LedgerReplicator::~LedgerReplicator() { Stop(); }

@@ -23,7 +23,7 @@ namespace medfed::net {
 
 class LedgerReplicator {
  public:
-  LedgerReplicator(Ledger& ledger, const crypto::Signer& signer, const SiteDirectory& sites);
+  LedgerReplicator(governance::Ledger& ledger, const crypto::Signer& signer, const SiteDirectory& sites);
   ~LedgerReplicator();
   LedgerReplicator(const LedgerReplicator&) = delete;
   LedgerReplicator& operator=(const LedgerReplicator&) = delete;
@@ -53,7 +53,7 @@ class LedgerReplicator {
   bool Woken() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return dirty_ || stopping_; }
   void Push(const std::shared_ptr<SiteLink>& link);
 
-  Ledger& ledger_;
+  governance::Ledger& ledger_;
   const crypto::Signer& signer_;
   const SiteDirectory& sites_;
 

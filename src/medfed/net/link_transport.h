@@ -8,7 +8,7 @@
 
 namespace medfed::net {
 
-class LinkTransport : public Transport {
+class LinkTransport : public federation::Transport {
  public:
   LinkTransport(SiteDirectory& directory, std::vector<std::string> sites)
       : directory_(directory), sites_(std::move(sites)) {}

@@ -55,7 +55,7 @@ StatusOr<RemoteStudy> Follow(grpc::ClientReader<v1::StudyEvent>& reader, const C
         if (options.on_progress) options.on_progress(event.progress());
         break;
       case v1::StudyEvent::kResultsJson: {
-        outcome.document = Json::parse(event.results_json(), nullptr, false);
+        outcome.document = analysis::Json::parse(event.results_json(), nullptr, false);
         if (outcome.document.is_discarded()) return DataLoss("the hub sent a malformed results document");
         have_results = true;
         break;
@@ -104,7 +104,7 @@ std::unique_ptr<v1::Hub::Stub> Connect(const NetworkIdentity& identity, const st
 
 }  // namespace
 
-StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity,
+StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& study, const NetworkIdentity& identity,
                                   const ClientOptions& options) {
   ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(identity.key));
   v1::SubmitRequest request;

@@ -14,7 +14,7 @@ namespace medfed::net {
 
 struct RemoteStudy {
   std::string study_id;
-  Json document;
+  analysis::Json document;
 };
 
 struct ClientOptions {
@@ -25,7 +25,7 @@ struct ClientOptions {
   std::function<void(const std::string& progress)> on_progress;  // e.g. "running"
 };
 
-StatusOr<RemoteStudy> SubmitStudy(const StudyFile& study, const NetworkIdentity& identity,
+StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& study, const NetworkIdentity& identity,
                                   const ClientOptions& options);
 // Follows a study submitted earlier (after a disconnection or a hub restart) to its results.
 StatusOr<RemoteStudy> WatchStudy(const std::string& study_id, const NetworkIdentity& identity,

@@ -21,18 +21,18 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
     return PermissionDenied(config.path + ": name is " + config.name + " but the certificate in " + config.identity +
                             " is for " + agent->identity_.party.name);
   }
-  SitePolicy policy;
+  privacy::SitePolicy policy;
   if (!config.policy.empty()) {
-    auto loaded = LoadPolicyFile(config.policy);
+    auto loaded = governance::LoadPolicyFile(config.policy);
     if (!loaded.ok()) return loaded.status();
     policy = *std::move(loaded);
   }
   ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(agent->identity_.key));
-  agent->site_identity_ = std::make_shared<SiteIdentity>(
-      SiteIdentity{std::move(signer), agent->identity_.certificate_pem, agent->identity_.authority_pem});
-  ASSIGN_OR_RETURN(agent->database_, SqliteDatabase::Open(config.state + "/medfed.db"));
-  ASSIGN_OR_RETURN(agent->ledger_, Ledger::Open(*agent->database_));
-  ASSIGN_OR_RETURN(agent->approvals_, ApprovalBook::Open(*agent->database_));
+  agent->site_identity_ = std::make_shared<federation::SiteIdentity>(
+      federation::SiteIdentity{std::move(signer), agent->identity_.certificate_pem, agent->identity_.authority_pem});
+  ASSIGN_OR_RETURN(agent->database_, governance::SqliteDatabase::Open(config.state + "/medfed.db"));
+  ASSIGN_OR_RETURN(agent->ledger_, governance::Ledger::Open(*agent->database_));
+  ASSIGN_OR_RETURN(agent->approvals_, governance::ApprovalBook::Open(*agent->database_));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("role", "site"));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("site", config.name));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("authority_certificate", agent->identity_.authority_pem));
@@ -40,14 +40,14 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
     absl::MutexLock lock(&agent->stream_mutex_);  // no other thread yet; the lock keeps the rule simple
     agent->hub_certificate_ = agent->ledger_->Meta("hub_certificate").value_or("");
   }
-  agent->data_ = std::make_shared<SiteData>(config.name, config.tables, config.genotypes);
-  SiteNodeOptions options;
+  agent->data_ = std::make_shared<analysis::SiteData>(config.name, config.tables, config.genotypes);
+  federation::SiteNodeOptions options;
   options.accept_file_paths = false;
   options.identity = agent->site_identity_;
   options.admit = [raw = agent.get()](const v1::StudyPlan& plan) { return raw->Admit(plan); };
-  ASSIGN_OR_RETURN(auto releases, ReleaseStore::Open(config.state + "/releases.db"));
-  options.releases = std::shared_ptr<ReleaseStore>(std::move(releases));
-  agent->node_ = std::make_unique<SiteNode>(agent->data_, std::move(policy), std::move(options));
+  ASSIGN_OR_RETURN(auto releases, governance::ReleaseStore::Open(config.state + "/releases.db"));
+  options.releases = std::shared_ptr<governance::ReleaseStore>(std::move(releases));
+  agent->node_ = std::make_unique<federation::SiteNode>(agent->data_, std::move(policy), std::move(options));
   for (int i = 0; i < kWorkers; ++i) agent->workers_.emplace_back([raw = agent.get()] { raw->WorkerLoop(); });
   agent->decisions_ = std::thread([raw = agent.get()] {
     while (!raw->stopping_) {
@@ -196,7 +196,7 @@ void SiteAgent::HandleHello(const v1::HubHello& hello) {
 }
 
 std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Submission& submission) const {
-  const AccessPolicy& access = node_->policy().access;
+  const privacy::AccessPolicy& access = node_->policy().access;
   Status allowed = access.CheckResearcher(config_.name, researcher);
   if (!allowed.ok()) return MessageOf(allowed);
   bool listed = false;
@@ -205,12 +205,12 @@ std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Su
   for (const auto& analysis : submission.analyses()) {
     allowed = access.CheckAnalysis(config_.name, analysis.type());
     if (!allowed.ok()) return MessageOf(allowed);
-    const AnalysisDefinition* definition = FindAnalysis(analysis.type());
-    Json keys = Json::parse(analysis.spec_json(), nullptr, false);
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(analysis.type());
+    analysis::Json keys = analysis::Json::parse(analysis.spec_json(), nullptr, false);
     if (definition == nullptr || !keys.is_object()) return "analysis " + analysis.id() + " is malformed";
     for (const auto& key : definition->keys) {
       if (!keys.contains(key.name)) continue;
-      if (key.kind == KeyKind::kPath) {
+      if (key.kind == analysis::KeyKind::kPath) {
         return "analysis " + analysis.id() + ": " + key.name +
                " names a file on the researcher's machine; over the network a site reads only the tables it serves";
       }
@@ -233,7 +233,7 @@ void SiteAgent::HandleReview(const v1::ReviewRequest& review) {
   auto verified = VerifySubmission(review.submission(), review.submission_signature(), review.researcher_certificate(),
                                    identity_.authority_pem);
   std::string refusal;
-  ApprovalRecord study;
+  governance::ApprovalRecord study;
   study.study_id = review.study_id();
   if (!verified.ok()) {
     refusal = "the study's signature or contents do not check out: " + MessageOf(verified.status());
@@ -253,7 +253,7 @@ void SiteAgent::HandleReview(const v1::ReviewRequest& review) {
     LogLine("site " + config_.name, "study " + review.study_id() + ": " + MessageOf(record.status()));
     return;
   }
-  if (record->state == ApprovalState::kPending) {
+  if (record->state == governance::ApprovalState::kPending) {
     LogLine("site " + config_.name, "study " + record->study_id + " from " + record->researcher +
                                         " awaits approval: medfed site approvals --config " + config_.path + " show " +
                                         record->study_id);
@@ -264,7 +264,7 @@ void SiteAgent::HandleReview(const v1::ReviewRequest& review) {
   v1::SiteToHub message;
   v1::ReviewDecision* decision = message.mutable_decision();
   decision->set_study_id(record->study_id);
-  decision->set_approved(record->state == ApprovalState::kApproved);
+  decision->set_approved(record->state == governance::ApprovalState::kApproved);
   decision->set_reason(record->reason);
   decision->set_decided_by(record->decided_by);
   if (Send(message).ok()) (void)approvals_->MarkReported(record->study_id);
@@ -277,7 +277,7 @@ void SiteAgent::ReportDecisions() {
     v1::SiteToHub message;
     v1::ReviewDecision* decision = message.mutable_decision();
     decision->set_study_id(record.study_id);
-    decision->set_approved(record.state == ApprovalState::kApproved);
+    decision->set_approved(record.state == governance::ApprovalState::kApproved);
     decision->set_reason(record.reason);
     decision->set_decided_by(record.decided_by);
     if (!Send(message).ok()) return;  // not connected: next time
@@ -293,9 +293,9 @@ void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
   }
   v1::SiteToHub reply;
   v1::LedgerAck* ack = reply.mutable_ledger_ack();
-  std::vector<LedgerRecord> records;
+  std::vector<governance::LedgerRecord> records;
   for (const auto& entry : update.entries()) {
-    LedgerRecord record;
+    governance::LedgerRecord record;
     record.index = entry.index();
     record.body = entry.body();
     record.time_ms = entry.time_ms();
@@ -318,7 +318,7 @@ void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {
     const uint64_t size = ledger_->size();
     ack->set_size(size);
     ack->set_countersignature(
-        site_identity_->signer.Sign(Ledger::CountersignatureMessage(config_.name, size, ledger_->root())));
+        site_identity_->signer.Sign(governance::Ledger::CountersignatureMessage(config_.name, size, ledger_->root())));
     // Kept in the site's own replica too: `audit verify` then knows this site has seen `size`
     // entries, so a replica cut short later is reported as truncated.
     Status kept = ledger_->AddCountersignature(size, config_.name, identity_.certificate_pem, ack->countersignature());
@@ -347,9 +347,10 @@ Status SiteAgent::Admit(const v1::StudyPlan& plan) {
   if (!verified.ok()) return Annotate(verified.status(), "the session carries no valid signed study: ");
   if (verified->id != plan.session_id()) return PermissionDenied("the session is not the study it claims to be");
   ASSIGN_OR_RETURN(auto record, approvals_->Get(verified->id));
-  if (!record || record->state != ApprovalState::kApproved) {
-    return PermissionDenied("study " + verified->id + " is not approved here" +
-                            (record ? std::string(" (") + ApprovalStateName(record->state) + ")" : std::string()));
+  if (!record || record->state != governance::ApprovalState::kApproved) {
+    return PermissionDenied(
+        "study " + verified->id + " is not approved here" +
+        (record ? std::string(" (") + governance::ApprovalStateName(record->state) + ")" : std::string()));
   }
   if (record->plan_digest != verified->digest) return PermissionDenied("the plan differs from the one approved here");
   const std::string refusal = PolicyRefusal(verified->researcher, verified->submission);

@@ -54,12 +54,12 @@ class SiteAgent {
 
   SiteDaemonConfig config_;
   NetworkIdentity identity_;
-  std::shared_ptr<SiteIdentity> site_identity_;
-  std::unique_ptr<SqliteDatabase> database_;
-  std::unique_ptr<Ledger> ledger_;
-  std::unique_ptr<ApprovalBook> approvals_;
-  std::unique_ptr<SiteNode> node_;
-  std::shared_ptr<SiteData> data_;
+  std::shared_ptr<federation::SiteIdentity> site_identity_;
+  std::unique_ptr<governance::SqliteDatabase> database_;
+  std::unique_ptr<governance::Ledger> ledger_;
+  std::unique_ptr<governance::ApprovalBook> approvals_;
+  std::unique_ptr<federation::SiteNode> node_;
+  std::shared_ptr<analysis::SiteData> data_;
 
   bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_) { return stopping_ || !work_.empty(); }
 

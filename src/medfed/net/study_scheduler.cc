@@ -28,8 +28,8 @@ std::string JoinSites(const std::vector<std::string>& sites) {
 
 }  // namespace
 
-StudyScheduler::StudyScheduler(const HubConfig& config, const NetworkIdentity& identity, StudyStore& studies,
-                               SiteDirectory& sites, LedgerReplicator& ledger)
+StudyScheduler::StudyScheduler(const HubConfig& config, const NetworkIdentity& identity,
+                               governance::StudyStore& studies, SiteDirectory& sites, LedgerReplicator& ledger)
     : config_(config), identity_(identity), studies_(studies), sites_(sites), ledger_(ledger) {}
 
 StudyScheduler::~StudyScheduler() { Stop(); }
@@ -61,7 +61,7 @@ StatusOr<std::string> StudyScheduler::Submit(const v1::SubmitRequest& request, c
                                                                  caller.certificate_pem, identity_.authority_pem));
   ASSIGN_OR_RETURN(auto existing, studies_.Get(verified.id));
   if (existing) return verified.id;  // the same signed submission again: follow it
-  StudyRecord study;
+  governance::StudyRecord study;
   study.id = verified.id;
   study.researcher = verified.researcher;
   study.submission = request.submission();
@@ -94,7 +94,7 @@ StatusOr<std::string> StudyScheduler::Submit(const v1::SubmitRequest& request, c
 }
 
 void StudyScheduler::SendReviews(const std::shared_ptr<SiteLink>& link) {
-  auto awaiting = studies_.WithState(StudyState::kAwaitingApproval);
+  auto awaiting = studies_.WithState(governance::StudyState::kAwaitingApproval);
   if (!awaiting.ok()) return;
   for (const auto& study : *awaiting) {
     auto decision = study.decisions.find(link->site());
@@ -109,7 +109,7 @@ void StudyScheduler::SendReviews(const std::shared_ptr<SiteLink>& link) {
   }
 }
 
-Status StudyScheduler::SaveAndPublish(StudyRecord& study, v1::StudyEvent event, bool finished) {
+Status StudyScheduler::SaveAndPublish(governance::StudyRecord& study, v1::StudyEvent event, bool finished) {
   Status saved = studies_.Save(study);
   if (!saved.ok()) LogLine("hub", "cannot save study " + study.id + ": " + MessageOf(saved));
   auto channel = board_.Channel(study.id);
@@ -125,13 +125,13 @@ void StudyScheduler::OnDecision(const std::string& site, const v1::ReviewDecisio
     LogLine("hub", "site " + site + " decided on unknown study " + decision.study_id() + "; ignored");
     return;
   }
-  StudyRecord study = **loaded;
+  governance::StudyRecord study = **loaded;
   auto slot = study.decisions.find(site);
   if (slot == study.decisions.end()) {
     LogLine("hub", "site " + site + " decided on study " + study.id + ", which does not include it; ignored");
     return;
   }
-  if (slot->second != "pending" || study.state != StudyState::kAwaitingApproval) return;  // repeated
+  if (slot->second != "pending" || study.state != governance::StudyState::kAwaitingApproval) return;  // repeated
   slot->second = decision.approved() ? "approved" : "denied: " + decision.reason();
   ledger_.Record({{"type", decision.approved() ? "approval" : "denial"},
                   {"study", study.id},
@@ -145,7 +145,7 @@ void StudyScheduler::OnDecision(const std::string& site, const v1::ReviewDecisio
   event.mutable_decision()->set_decision(decision.approved() ? "approved" : "denied");
   event.mutable_decision()->set_reason(decision.reason());
   if (!decision.approved()) {
-    study.state = StudyState::kDenied;
+    study.state = governance::StudyState::kDenied;
     study.error = "site " + site + " denied the study (" + decision.decided_by() + "): " + decision.reason();
     (void)SaveAndPublish(study, event, false);
     v1::StudyEvent denied = Event(study.id);
@@ -155,7 +155,7 @@ void StudyScheduler::OnDecision(const std::string& site, const v1::ReviewDecisio
   }
   bool all = true;
   for (const auto& [name, state] : study.decisions) all = all && state == "approved";
-  if (all) study.state = StudyState::kReady;
+  if (all) study.state = governance::StudyState::kReady;
   (void)SaveAndPublish(study, event, false);
   if (all) {
     v1::StudyEvent queued = Event(study.id);
@@ -173,7 +173,7 @@ void StudyScheduler::Loop() {
       wake_ = false;
     }
     if (stopping_) return;
-    auto ready = studies_.WithState(StudyState::kReady);
+    auto ready = studies_.WithState(governance::StudyState::kReady);
     if (!ready.ok()) continue;
     for (auto& study : *ready) {
       if (!TryStart(std::move(study))) break;
@@ -181,7 +181,7 @@ void StudyScheduler::Loop() {
   }
 }
 
-bool StudyScheduler::TryStart(StudyRecord study) {
+bool StudyScheduler::TryStart(governance::StudyRecord study) {
   std::vector<std::string> missing;
   for (const auto& [site, decision] : study.decisions) {
     if (!sites_.Get(site)) missing.push_back(site);
@@ -214,7 +214,7 @@ bool StudyScheduler::TryStart(StudyRecord study) {
     board_.Channel(study.id)->Publish(waiting);
   }
   if (now - since > std::chrono::seconds(config_.round_timeout_seconds)) {
-    study.state = StudyState::kFailed;
+    study.state = governance::StudyState::kFailed;
     study.error = "site " + JoinSites(missing) + " is not connected to the hub (waited " +
                   std::to_string(config_.round_timeout_seconds) + " s); run the study again when it is";
     ledger_.Record({{"type", "failure"}, {"study", study.id}, {"reason", study.error}});
@@ -225,8 +225,8 @@ bool StudyScheduler::TryStart(StudyRecord study) {
   return true;
 }
 
-void StudyScheduler::Run(StudyRecord study) {
-  study.state = StudyState::kRunning;
+void StudyScheduler::Run(governance::StudyRecord study) {
+  study.state = governance::StudyState::kRunning;
   v1::StudyEvent running = Event(study.id);
   running.set_progress("running");
   (void)SaveAndPublish(study, running, false);
@@ -236,7 +236,7 @@ void StudyScheduler::Run(StudyRecord study) {
   std::vector<std::string> sites(submission.sites().begin(), submission.sites().end());
   auto analyses = AnalysesOf(submission);
   Status outcome = analyses.status();
-  StatusOr<Json> document = Internal("the study did not run");
+  StatusOr<analysis::Json> document = Internal("the study did not run");
   if (outcome.ok()) {
     const std::string directory = StudyDirectory(study.id);
     std::error_code ignored;
@@ -244,14 +244,14 @@ void StudyScheduler::Run(StudyRecord study) {
     outcome = MakeDirectories(directory);
     if (outcome.ok()) {
       LinkTransport transport(sites_, sites);
-      CoordinatorOptions options;
+      federation::CoordinatorOptions options;
       options.round_timeout = std::chrono::seconds(config_.round_timeout_seconds);
       options.output_directory = directory;
       options.session_id = study.id;
       options.submission = study.submission;
       options.submission_signature = study.submission_signature;
       options.researcher_certificate = study.researcher_certificate;
-      options.observer = [&](const Json& event) {
+      options.observer = [&](const analysis::Json& event) {
         nlohmann::ordered_json entry = {{"type", event["event"]}, {"study", study.id}};
         for (const auto& [key, value] : event.items()) {
           // Timings and sizes are operational, not governance: the log has them, the ledger not.
@@ -273,19 +273,19 @@ void StudyScheduler::Run(StudyRecord study) {
           board_.Channel(study.id)->Publish(progress);
         }
       };
-      Coordinator coordinator(transport, options);
+      federation::Coordinator coordinator(transport, options);
       document = coordinator.Run(submission.study_name(), *analyses);
       outcome = document.status();
     }
   }
   if (outcome.ok()) {
-    study.state = StudyState::kDone;
+    study.state = governance::StudyState::kDone;
     study.result_json = document->dump();
     ledger_.Record({{"type", "completion"}, {"study", study.id}});
     LogLine("hub", "study " + study.id + " done");
     (void)SaveAndPublish(study, v1::StudyEvent(), true);
   } else {
-    study.state = StudyState::kFailed;
+    study.state = governance::StudyState::kFailed;
     study.error = MessageOf(outcome);
     ledger_.Record({{"type", "failure"}, {"study", study.id}, {"reason", study.error}});
     LogLine("hub", "study " + study.id + " failed: " + study.error);
@@ -298,13 +298,13 @@ void StudyScheduler::Run(StudyRecord study) {
   wake_ = true;
 }
 
-std::shared_ptr<StudyChannel> StudyScheduler::ChannelFor(const StudyRecord& study) {
+std::shared_ptr<StudyChannel> StudyScheduler::ChannelFor(const governance::StudyRecord& study) {
   bool created = false;
   auto channel = board_.Channel(study.id, &created);
   if (!created) return channel;
   // A study from before a restart: its story so far, from the store.
   v1::StudyEvent accepted = Event(study.id);
-  accepted.set_accepted("study " + study.id + " (" + StudyStateName(study.state) + ")");
+  accepted.set_accepted("study " + study.id + " (" + governance::StudyStateName(study.state) + ")");
   channel->Publish(accepted);
   for (const auto& [site, decision] : study.decisions) {
     v1::StudyEvent event = Event(study.id);
@@ -312,16 +312,17 @@ std::shared_ptr<StudyChannel> StudyScheduler::ChannelFor(const StudyRecord& stud
     event.mutable_decision()->set_decision(decision.rfind("denied", 0) == 0 ? "denied" : decision);
     channel->Publish(event);
   }
-  if (study.state == StudyState::kFailed || study.state == StudyState::kDenied) {
+  if (study.state == governance::StudyState::kFailed || study.state == governance::StudyState::kDenied) {
     v1::StudyEvent ended = Event(study.id);
-    if (study.state == StudyState::kFailed) {
+    if (study.state == governance::StudyState::kFailed) {
       ended.set_failed(study.error);
     } else {
       ended.set_denied(study.error);
     }
     channel->Publish(ended);
   }
-  if (study.state == StudyState::kDone || study.state == StudyState::kFailed || study.state == StudyState::kDenied) {
+  if (study.state == governance::StudyState::kDone || study.state == governance::StudyState::kFailed ||
+      study.state == governance::StudyState::kDenied) {
     channel->Finish();
   }
   return channel;

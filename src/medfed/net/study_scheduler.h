@@ -30,8 +30,8 @@ namespace medfed::net {
 
 class StudyScheduler {
  public:
-  StudyScheduler(const HubConfig& config, const NetworkIdentity& identity, StudyStore& studies, SiteDirectory& sites,
-                 LedgerReplicator& ledger);
+  StudyScheduler(const HubConfig& config, const NetworkIdentity& identity, governance::StudyStore& studies,
+                 SiteDirectory& sites, LedgerReplicator& ledger);
   ~StudyScheduler();
   StudyScheduler(const StudyScheduler&) = delete;
   StudyScheduler& operator=(const StudyScheduler&) = delete;
@@ -53,7 +53,7 @@ class StudyScheduler {
   void Wake();
 
   // A study's channel of events; a study from before a restart gets its story from the store.
-  std::shared_ptr<StudyChannel> ChannelFor(const StudyRecord& study);
+  std::shared_ptr<StudyChannel> ChannelFor(const governance::StudyRecord& study);
   // Where a study's analyses write their files.
   std::string StudyDirectory(const std::string& study_id) const;
   bool stopping() const { return stopping_; }
@@ -64,13 +64,13 @@ class StudyScheduler {
   bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return running_.empty(); }
   // Starts `study` if its sites are connected and a slot is free; fails it if its sites stayed
   // away longer than a round's timeout. Returns false when no slot is free.
-  bool TryStart(StudyRecord study);
-  void Run(StudyRecord study);
-  Status SaveAndPublish(StudyRecord& study, v1::StudyEvent event, bool finished);
+  bool TryStart(governance::StudyRecord study);
+  void Run(governance::StudyRecord study);
+  Status SaveAndPublish(governance::StudyRecord& study, v1::StudyEvent event, bool finished);
 
   const HubConfig& config_;
   const NetworkIdentity& identity_;
-  StudyStore& studies_;
+  governance::StudyStore& studies_;
   SiteDirectory& sites_;
   LedgerReplicator& ledger_;
   StudyBoard board_;

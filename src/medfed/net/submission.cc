@@ -12,7 +12,7 @@
 
 namespace medfed::net {
 
-std::string BuildSubmission(const StudyFile& study) {
+std::string BuildSubmission(const federation::StudyFile& study) {
   v1::Submission submission;
   submission.set_study_name(study.name);
   for (const auto& site : study.sites) submission.add_sites(site.name);
@@ -35,16 +35,16 @@ std::string SubmissionDigest(const std::string& submission) { return crypto::Sha
 
 std::string StudyIdOf(const std::string& submission) { return SubmissionDigest(submission).substr(0, 24); }
 
-StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission) {
-  std::vector<AnalysisSpec> analyses;
+StatusOr<std::vector<analysis::AnalysisSpec>> AnalysesOf(const v1::Submission& submission) {
+  std::vector<analysis::AnalysisSpec> analyses;
   std::set<std::string> ids;
   for (const auto& wire : submission.analyses()) {
-    const AnalysisDefinition* definition = FindAnalysis(wire.type());
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire.type());
     if (definition == nullptr) return InvalidArgument("analysis " + wire.id() + ": unknown type " + wire.type());
     if (wire.id().empty() || !ids.insert(wire.id()).second) {
       return InvalidArgument("analysis ids must be present and unique (" + wire.id() + ")");
     }
-    Json keys = Json::parse(wire.spec_json(), nullptr, /*allow_exceptions=*/false);
+    analysis::Json keys = analysis::Json::parse(wire.spec_json(), nullptr, /*allow_exceptions=*/false);
     if (keys.is_discarded() || !keys.is_object()) return InvalidArgument("analysis " + wire.id() + ": malformed keys");
     // Files an analysis writes land in the hub's directory for the study: a name, not a path.
     if (keys.contains("output")) {
@@ -58,8 +58,8 @@ StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission)
                                output);
       }
     }
-    AnalysisSpec spec(wire.id(), wire.type(), std::move(keys));
-    Status valid = ValidateAnalysis(*definition, spec);
+    analysis::AnalysisSpec spec(wire.id(), wire.type(), std::move(keys));
+    Status valid = analysis::ValidateAnalysis(*definition, spec);
     if (!valid.ok()) return Annotate(valid, "analysis " + wire.id() + ": ");
     analyses.push_back(std::move(spec));
   }

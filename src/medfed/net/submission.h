@@ -13,7 +13,7 @@
 namespace medfed::net {
 
 // Serialised v1::Submission for the study (sites by name; their data stays with them).
-std::string BuildSubmission(const StudyFile& study);
+std::string BuildSubmission(const federation::StudyFile& study);
 
 std::string SubmissionDigest(const std::string& submission);  // hex SHA-256
 std::string StudyIdOf(const std::string& submission);         // first 24 hex digits of the digest
@@ -32,7 +32,7 @@ StatusOr<VerifiedSubmission> VerifySubmission(const std::string& submission, con
                                               const std::string& authority_pem);
 
 // The analyses as AnalysisSpecs (for the hub's coordinator).
-StatusOr<std::vector<AnalysisSpec>> AnalysesOf(const v1::Submission& submission);
+StatusOr<std::vector<analysis::AnalysisSpec>> AnalysesOf(const v1::Submission& submission);
 
 // One line per analysis, for the person approving it at a site.
 std::string DescribeSubmission(const v1::Submission& submission);

@@ -1,6 +1,6 @@
 #include "medfed/privacy/access_policy.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 std::string List(const std::set<std::string>& names) {
@@ -57,4 +57,4 @@ Status AccessPolicy::CheckGrade(const std::string& site, const std::string& tabl
   return absl::OkStatus();
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -11,7 +11,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct AccessPolicy {
   // Researcher names (certificate CN) allowed to submit; unset = nobody (network mode).
@@ -39,4 +39,4 @@ struct AccessPolicy {
                     const std::string& why) const;
 };
 
-}  // namespace medfed
+}  // namespace medfed::privacy

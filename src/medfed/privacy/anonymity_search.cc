@@ -4,7 +4,7 @@
 #include <chrono>
 #include <numeric>
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 // Counts equal 64-bit keys with open addressing: the class of each record in one pass, without
@@ -296,4 +296,4 @@ AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifie
   return result;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 // One quasi-identifier, prepared from its distinct values: row_value[r] is row r's distinct
 // value; generalized[level][v] is the code of distinct value v at `level` (codes at a level are
@@ -54,4 +54,4 @@ struct AnonymitySearchResult {
 AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifierLevels>& quasi_identifiers,
                                                 uint64_t rows, const AnonymitySearchOptions& options);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 // A QI whose distinct values 0..distinct-1 generalize by integer division: level L maps v to
@@ -141,4 +141,4 @@ TEST(AnonymitySearch, FewerRowsThanKCannotBeAnonymous) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

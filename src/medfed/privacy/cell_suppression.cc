@@ -6,7 +6,7 @@
 
 #include "medfed/privacy/disclosure_policy.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 int HiddenInRow(const SuppressedTable& table, size_t row) {
@@ -99,4 +99,4 @@ SuppressedLine SuppressSmallGroups(const std::vector<double>& counts, int min_ce
   return line;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

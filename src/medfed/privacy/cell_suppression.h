@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct SuppressedTable {
   std::vector<std::vector<double>> counts;  // original counts
@@ -38,4 +38,4 @@ struct SuppressedLine {
 };
 SuppressedLine SuppressSmallGroups(const std::vector<double>& counts, int min_cell_count);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 // True when no hidden cell can be recomputed from its row or column total: every row and
@@ -81,4 +81,4 @@ TEST(CellSuppressionTest, ProtectsRandomTables) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -7,7 +7,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 bool HeaderHas(const std::string& header, std::initializer_list<std::string_view> words) {
@@ -387,4 +387,4 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
   return scan;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

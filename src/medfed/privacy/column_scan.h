@@ -12,7 +12,7 @@
 
 #include "medfed/privacy/identifier_detectors.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 enum class ColumnRole { kDirectIdentifier, kQuasiIdentifier, kSensitive, kOther };
 const char* ColumnRoleName(ColumnRole role);
@@ -42,4 +42,4 @@ ColumnScan ScanColumn(const std::string& header, const std::vector<std::string_v
 // The six categories of GB/T 39725-2020 §6.1, as report names.
 const char* GradeDescription(int grade);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

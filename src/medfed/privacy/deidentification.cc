@@ -8,7 +8,7 @@
 #include "medfed/crypto/keyed_hash.h"
 #include "medfed/privacy/identifier_detectors.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 std::string Placeholder(IdentifierKind kind) { return std::string("[") + IdentifierKindName(kind) + "]"; }
@@ -401,4 +401,4 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
   return outcome;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

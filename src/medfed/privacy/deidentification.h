@@ -26,7 +26,7 @@
 #include "medfed/privacy/generalization_hierarchy.h"
 #include "medfed/privacy/reidentification_risk.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 enum class DeidAction { kKeep, kDrop, kPseudonym, kGeneralize, kMask };
 const char* DeidActionName(DeidAction action);
@@ -91,4 +91,4 @@ std::optional<std::string> FindDirectIdentifier(const TextTableData& table, cons
 // letter from "abcdefghijkmnpqr" (no digits, so no detector mistakes it for a number).
 std::string KeyedPseudonym(std::string_view key, std::string_view value);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 const std::string kKey(32, 'k');
@@ -143,4 +143,4 @@ TEST(Deidentify, RefusesOutputThatStillHoldsAnIdentifier) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

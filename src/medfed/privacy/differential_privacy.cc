@@ -5,7 +5,7 @@
 
 #include "medfed/privacy/discrete_gaussian.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -98,4 +98,4 @@ std::string DescribePrivacy(double rho, double delta) {
   return text;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -27,7 +27,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct PrivacyTarget {
   double epsilon = 0;
@@ -66,4 +66,4 @@ double DistributedGaussianRho(const std::vector<NoiseGroup>& groups, const std::
 // "epsilon 1, delta 1e-06" for messages.
 std::string DescribePrivacy(double rho, double delta);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

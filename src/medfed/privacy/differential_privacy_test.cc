@@ -7,7 +7,7 @@
 #include "medfed/privacy/discrete_gaussian.h"
 #include "medfed/stats/goodness_of_fit.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 // P(x) of N_Z(0, variance), normalised over |x| <= 40 sigma (the rest is below 1e-300).
@@ -131,4 +131,4 @@ TEST(PrivacyAccountingTest, SharesProtectAgainstTheHubAndOneSite) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 constexpr size_t kMaxGroupDigits = 24;
@@ -183,4 +183,4 @@ std::string NormalizeDigitText(std::string_view text) {
   return out;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

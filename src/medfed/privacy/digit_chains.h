@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct DigitGroup {
   std::string digits;  // ASCII 0-9, and X at the end when one follows (a resident ID's check character)
@@ -31,4 +31,4 @@ std::vector<DigitChain> FindDigitChains(std::string_view text);
 // ASCII ("（０５７１）８７６５－４３２１" -> "(0571)8765-4321"); other characters unchanged.
 std::string NormalizeDigitText(std::string_view text);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

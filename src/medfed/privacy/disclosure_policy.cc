@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace medfed {
+namespace medfed::privacy {
 
 DisclosurePolicy DisclosurePolicy::Strictest(const std::vector<DisclosurePolicy>& policies) {
   if (policies.empty()) return DisclosurePolicy();
@@ -21,4 +21,4 @@ DisclosurePolicy DisclosurePolicy::Strictest(const std::vector<DisclosurePolicy>
   return strictest;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -7,7 +7,7 @@
 
 #include "medfed/privacy/dominance.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct DisclosurePolicy {
   // No analysis runs on fewer rows than this at a site.
@@ -37,4 +37,4 @@ struct DisclosurePolicy {
 // oracle). A minimum of 1 switches the rule off.
 inline bool IsSmallCount(double count, int minimum) { return minimum > 1 && count < minimum; }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

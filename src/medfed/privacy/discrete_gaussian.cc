@@ -4,7 +4,7 @@
 
 #include "medfed/crypto/secure_random.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 int64_t IntegerSquareRoot(int64_t value) {
@@ -85,4 +85,4 @@ StatusOr<int64_t> DiscreteGaussianSampler::Sample(int64_t variance) {
   }
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -12,7 +12,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 class DiscreteGaussianSampler {
  public:
@@ -36,4 +36,4 @@ class DiscreteGaussianSampler {
   std::function<uint64_t()> random64_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::privacy

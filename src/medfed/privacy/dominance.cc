@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 bool IsDominated(std::span<const double> values, const DominanceRule& rule) {
   if (rule.n <= 0 || values.empty()) return false;
@@ -30,4 +30,4 @@ bool IsDominated(std::span<const double> values, const DominanceRule& rule) {
   return largest > rule.k * total || largest_squares > rule.k * total_squares;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

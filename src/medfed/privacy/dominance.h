@@ -7,7 +7,7 @@
 
 #include <span>
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct DominanceRule {
   int n = 2;        // 0 switches the rule off
@@ -18,4 +18,4 @@ struct DominanceRule {
 // (the sum of squares a variance or a regression releases). All-zero values are not dominated.
 bool IsDominated(std::span<const double> values, const DominanceRule& rule);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -8,7 +8,7 @@
 #include "medfed/core/text.h"
 #include "medfed/privacy/identifier_detectors.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 constexpr const char* kStar = "*";
@@ -220,4 +220,4 @@ GeneralizationHierarchy MappingHierarchy(std::string source, std::map<std::strin
   return hierarchy;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct GeneralizationHierarchy {
   std::string name;                      // "date", "age", ... or the mapping's source
@@ -48,4 +48,4 @@ struct AddressParts {
 };
 AddressParts ParseAddressPrefix(std::string_view address);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

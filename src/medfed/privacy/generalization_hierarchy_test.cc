@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 TEST(DateHierarchy, ReadsEveryCommonFormatAndGeneralizes) {
@@ -74,4 +74,4 @@ TEST(EthnicityAndMappingHierarchies, Generalize) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

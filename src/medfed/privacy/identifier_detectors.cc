@@ -10,7 +10,7 @@
 #include "medfed/core/text.h"
 #include "medfed/privacy/digit_chains.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 // --- UTF-8 -----------------------------------------------------------------------------------
@@ -584,4 +584,4 @@ std::vector<TextFinding> FindIdentifiersInText(std::string_view text) {
   return findings;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 enum class IdentifierKind {
   kResidentId,   // 居民身份证号 (GB 11643-1999), 18 or legacy 15 characters
@@ -82,4 +82,4 @@ struct TextFinding {
 };
 std::vector<TextFinding> FindIdentifiersInText(std::string_view text);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -6,7 +6,7 @@
 #include "medfed/privacy/column_scan.h"
 #include "medfed/privacy/reidentification_risk.h"
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 // An 18-digit ID with its ISO 7064 MOD 11-2 check character computed here.
@@ -221,4 +221,4 @@ TEST(ReidentificationRiskTest, HandComputedExample) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

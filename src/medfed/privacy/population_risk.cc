@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
-namespace medfed {
+#include "medfed/core/text.h"
+
+namespace medfed::privacy {
 namespace {
 
 double Digamma(double x) {
@@ -230,6 +233,61 @@ JournalistMarketerRisk PopulationTableRisk(const std::vector<uint64_t>& sample_s
   return risk;
 }
 
+namespace {
+
+// One class's values as a map key: each value length-prefixed, so no value can pose as two.
+std::string ClassKey(const std::vector<std::vector<std::string>>& columns, uint64_t row) {
+  std::string key;
+  for (const auto& column : columns) {
+    const std::string& value = column[row];
+    key += std::to_string(value.size());
+    key += ':';
+    key += value;
+  }
+  return key;
+}
+
+}  // namespace
+
+StatusOr<JournalistMarketerRisk> MatchPopulationTable(const std::vector<std::string>& names,
+                                                      const std::vector<std::vector<std::string>>& sample,
+                                                      uint64_t records,
+                                                      const std::vector<std::vector<std::string>>& population,
+                                                      const std::vector<uint64_t>& population_counts,
+                                                      double threshold) {
+  std::unordered_map<std::string, uint64_t> population_sizes;
+  for (uint64_t row = 0; row < population_counts.size(); ++row) {
+    uint64_t& people = population_sizes[ClassKey(population, row)];
+    if (population_counts[row] > UINT64_MAX - people) {
+      return InvalidArgument("row " + std::to_string(row + 1) + " takes a class's people past 2^64");
+    }
+    people += population_counts[row];
+  }
+  std::unordered_map<std::string, uint64_t> sample_sizes;
+  std::vector<std::pair<std::string, uint64_t>> classes;  // key and first record, in order of appearance
+  for (uint64_t record = 0; record < records; ++record) {
+    std::string key = ClassKey(sample, record);
+    if (sample_sizes[key]++ == 0) classes.emplace_back(std::move(key), record);
+  }
+  std::vector<uint64_t> sizes, matched;
+  for (const auto& [key, first] : classes) {
+    const uint64_t size = sample_sizes[key];
+    const auto found = population_sizes.find(key);
+    if (found == population_sizes.end() || found->second < size) {
+      std::vector<std::string> shown;
+      for (const auto& column : sample) shown.push_back(column[first]);
+      return InvalidArgument("the population has " +
+                             (found == population_sizes.end() ? std::string("no") : std::to_string(found->second)) +
+                             " people with " + JoinStrings(names, ",") + " = " + JoinStrings(shown, ",") +
+                             ", but the data has " + std::to_string(size) +
+                             "; the population table must cover the data");
+    }
+    sizes.push_back(size);
+    matched.push_back(found->second);
+  }
+  return PopulationTableRisk(sizes, matched, threshold);
+}
+
 PopulationUniqueness EstimatePopulationUniqueness(const std::vector<uint64_t>& class_sizes, double population) {
   const SampleSummary summary = Summarize(class_sizes);
   PopulationUniqueness result;
@@ -261,4 +319,4 @@ PopulationUniqueness EstimatePopulationUniqueness(const std::vector<uint64_t>& c
   return result;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -25,7 +25,9 @@
 #include <string>
 #include <vector>
 
-namespace medfed {
+#include "medfed/core/status.h"
+
+namespace medfed::privacy {
 
 struct JournalistMarketerRisk {
   double journalist_highest = 0;
@@ -36,6 +38,19 @@ struct JournalistMarketerRisk {
 // `sample_sizes[j]` and `population_sizes[j]` of each sample class j (population >= sample).
 JournalistMarketerRisk PopulationTableRisk(const std::vector<uint64_t>& sample_sizes,
                                            const std::vector<uint64_t>& population_sizes, double threshold = 0.2);
+
+// Journalist and marketer risk of a sample against a population table, matched on the text of
+// the quasi-identifiers `names`. `sample[c][r]` is quasi-identifier c of record r (`records`
+// of them); `population[c][p]` the same for population row p, which counts
+// `population_counts[p]` people (equal rows add up). Every sample class must be in the
+// population with at least as many people; otherwise InvalidArgument names the first class that
+// is not and both counts.
+StatusOr<JournalistMarketerRisk> MatchPopulationTable(const std::vector<std::string>& names,
+                                                      const std::vector<std::vector<std::string>>& sample,
+                                                      uint64_t records,
+                                                      const std::vector<std::vector<std::string>>& population,
+                                                      const std::vector<uint64_t>& population_counts,
+                                                      double threshold = 0.2);
 
 struct PopulationUniqueness {
   double population = 0, sampling_fraction = 0;
@@ -49,4 +64,4 @@ struct PopulationUniqueness {
 // population the sample was drawn from (>= the sample).
 PopulationUniqueness EstimatePopulationUniqueness(const std::vector<uint64_t>& class_sizes, double population);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace medfed {
+namespace medfed::privacy {
 namespace {
 
 std::vector<uint64_t> ReferenceClasses() {
@@ -53,5 +53,46 @@ TEST(PopulationTableRisk, HandComputedExample) {
   EXPECT_DOUBLE_EQ(risk.marketer, 0.225);
 }
 
+// The case tests/cli_test.cc runs through `medfed scan --population`, hand-computed: population
+// classes 10, 2 (two rows of 1 add up) and 4 for sample classes 2, 1, 1.
+TEST(PopulationTableMatch, JournalistAndMarketerRiskFromTheMatchedClasses) {
+  const std::vector<std::string> names = {"sex", "age"};
+  const std::vector<std::vector<std::string>> sample = {{"m", "m", "f", "f"}, {"40", "40", "50", "60"}};
+  const std::vector<std::vector<std::string>> population = {{"m", "f", "f", "f"}, {"40", "50", "60", "50"}};
+  auto risk = MatchPopulationTable(names, sample, 4, population, {10, 1, 4, 1});
+  ASSERT_TRUE(risk.ok()) << risk.status();
+  EXPECT_DOUBLE_EQ(risk->journalist_highest, 0.5);
+  EXPECT_DOUBLE_EQ(risk->journalist_records_at_risk, 0.5);  // 1/F > 0.2 for F = 2 and F = 4
+  EXPECT_DOUBLE_EQ(risk->marketer, (2.0 / 10 + 1.0 / 2 + 1.0 / 4) / 4);
+}
+
+TEST(PopulationTableMatch, AClassTheTableDoesNotCoverIsNamed) {
+  const std::vector<std::string> names = {"sex", "age"};
+  const std::vector<std::vector<std::string>> sample = {{"m", "m", "f"}, {"40", "40", "50"}};
+  auto missing = MatchPopulationTable(names, sample, 3, {{"m"}, {"40"}}, {10});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(),
+            "the population has no people with sex,age = f,50, but the data has 1; the population table must cover "
+            "the data");
+  auto fewer = MatchPopulationTable(names, sample, 3, {{"m", "f"}, {"40", "50"}}, {1, 5});
+  ASSERT_FALSE(fewer.ok());
+  EXPECT_NE(fewer.status().message().find("has 1 people with sex,age = m,40, but the data has 2"), std::string::npos)
+      << fewer.status();
+}
+
+// Values are matched whole: a value holding a separator cannot pose as two values.
+TEST(PopulationTableMatch, ValuesAreNotConfusedAcrossColumns) {
+  const std::vector<std::string> names = {"a", "b"};
+  const std::vector<std::vector<std::string>> sample = {{"x\x1fy"}, {"z"}};
+  auto risk = MatchPopulationTable(names, sample, 1, {{"x"}, {"y\x1fz"}}, {3});
+  EXPECT_FALSE(risk.ok());
+}
+
+TEST(PopulationTableMatch, CountsThatWouldWrapAreRefused) {
+  auto risk = MatchPopulationTable({"a"}, {{"x"}}, 1, {{"x", "x"}}, {UINT64_MAX - 1, 2});
+  ASSERT_FALSE(risk.ok());
+  EXPECT_NE(risk.status().message().find("past 2^64"), std::string::npos);
+}
+
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace medfed {
+namespace medfed::privacy {
 
 std::vector<uint32_t> ValueCodes(const std::vector<std::string>& values) {
   std::unordered_map<std::string_view, uint32_t> codes;
@@ -57,4 +57,4 @@ SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uin
   return risk;
 }
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct SampleRisk {
   uint64_t records = 0, classes = 0, k = 0;
@@ -31,4 +31,4 @@ std::vector<uint64_t> EquivalenceClassSizes(const std::vector<std::vector<uint32
 // `columns[c][r]`: the code of record r's value in quasi-identifier c (missing is a code too).
 SampleRisk ProsecutorRisk(const std::vector<std::vector<uint32_t>>& columns, uint64_t records, double threshold = 0.2);
 
-}  // namespace medfed
+}  // namespace medfed::privacy

@@ -6,7 +6,7 @@
 #include "medfed/privacy/differential_privacy.h"
 #include "medfed/privacy/disclosure_policy.h"
 
-namespace medfed {
+namespace medfed::privacy {
 
 struct SitePolicy {
   DisclosurePolicy disclosure;
@@ -16,4 +16,4 @@ struct SitePolicy {
   PrivacyTarget privacy_budget = {5.0, 1e-5};
 };
 
-}  // namespace medfed
+}  // namespace medfed::privacy

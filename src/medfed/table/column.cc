@@ -6,7 +6,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 
 const char* ColumnTypeName(ColumnType type) {
   switch (type) {
@@ -174,4 +174,4 @@ std::string Column::TextValue(size_t row) const {
   return "";
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace medfed {
+namespace medfed::table {
 
 enum class ColumnType { kInteger, kFloat, kBoolean, kString };
 
@@ -105,4 +105,4 @@ class Column {
   std::optional<NonNumericValue> non_numeric_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::table

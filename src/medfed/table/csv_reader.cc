@@ -13,7 +13,7 @@
 #include "medfed/core/text.h"
 #include "medfed/core/utf8.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 // A field as it appears in the text: `escaped` when it was quoted and holds doubled quotes
@@ -582,4 +582,4 @@ StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options) {
   return ParseCsvText(shared, shared->view(), path, options);
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

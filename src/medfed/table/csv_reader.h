@@ -19,7 +19,7 @@
 #include "medfed/core/status.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::table {
 
 struct CsvOptions {
   char delimiter = ',';
@@ -35,4 +35,4 @@ StatusOr<Table> ReadCsv(const std::string& path, const CsvOptions& options = {})
 // Parses CSV text held in memory; `source` names it in error messages.
 StatusOr<Table> ParseCsv(std::string_view text, const std::string& source, const CsvOptions& options = {});
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -4,7 +4,7 @@
 
 #include "gtest/gtest.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 TEST(CsvReaderTest, InfersColumnTypes) {
@@ -140,9 +140,9 @@ TEST(CsvReaderTest, ReadsFromDiskAndReportsMissingFile) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::table
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 TEST(CsvReaderTest, DecimalsAreParsedExactly) {
@@ -199,4 +199,4 @@ TEST(CsvReaderTest, LongRunsOfZerosAfterThePointAreParsedExactly) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::table

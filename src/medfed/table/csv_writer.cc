@@ -1,6 +1,6 @@
 #include "medfed/table/csv_writer.h"
 
-namespace medfed {
+namespace medfed::table {
 
 void AppendCsvField(std::string& out, std::string_view field) {
   // Leading or trailing blanks are quoted too: the reader trims unquoted fields.
@@ -26,4 +26,4 @@ void AppendCsvRecord(std::string& out, const std::vector<std::string_view>& fiel
   out.push_back('\n');
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-namespace medfed {
+namespace medfed::table {
 
 void AppendCsvField(std::string& out, std::string_view field);
 // Appends the fields of one record and a line feed.
 void AppendCsvRecord(std::string& out, const std::vector<std::string_view>& fields);
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -4,7 +4,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 const VariableSchema& SchemaOf(const Formula& formula, const GlobalLevels& levels, int variable) {
@@ -151,4 +151,4 @@ StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formu
   return design;
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

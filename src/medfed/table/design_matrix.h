@@ -17,7 +17,7 @@
 #include "medfed/table/formula.h"
 #include "medfed/table/model_frame.h"
 
-namespace medfed {
+namespace medfed::table {
 
 enum class VariableCoding { kNumeric, kContrasts, kIndicators };
 
@@ -44,4 +44,4 @@ StatusOr<DesignLayout> MakeDesignLayout(const Formula& formula, const GlobalLeve
 StatusOr<Eigen::MatrixXd> BuildDesignMatrix(const ModelFrame& frame, const Formula& formula, const DesignLayout& layout,
                                             const GlobalLevels& levels);
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -3,7 +3,7 @@
 #include "gtest/gtest.h"
 #include "medfed/table/csv_reader.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 // Column names as R's model.matrix gives them on the same data (checked by hand in R 4.2).
@@ -113,4 +113,4 @@ TEST(DesignMatrixTest, MissingValuesAreLeftOut) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::table

@@ -6,7 +6,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 // A value during evaluation: either per-row (RowValues) or a scalar literal / literal list.
@@ -623,4 +623,4 @@ void SortLevels(std::vector<std::string>& levels, RowValues::LevelOrder order) {
   levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

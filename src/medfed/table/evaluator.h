@@ -10,7 +10,7 @@
 #include "medfed/table/expression.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::table {
 
 struct RowValues {
   enum class Kind { kNumeric, kLogical, kFactor };
@@ -41,4 +41,4 @@ Status NotNumericError(const Table& table, const Column& column);
 // Sorts level texts in the order `order` prescribes.
 void SortLevels(std::vector<std::string>& levels, RowValues::LevelOrder order);
 
-}  // namespace medfed
+}  // namespace medfed::table

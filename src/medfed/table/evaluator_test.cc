@@ -3,7 +3,7 @@
 #include "gtest/gtest.h"
 #include "medfed/table/csv_reader.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 Table Patients() {
@@ -118,4 +118,4 @@ TEST(ExpressionTest, FormatsNumbersAsRDoes) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::table

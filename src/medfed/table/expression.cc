@@ -8,7 +8,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 enum class TokenKind { kNumber, kString, kName, kOperator, kEnd };
@@ -465,4 +465,4 @@ void Expression::CollectNames(std::vector<std::string>& names) const {
   for (const auto& argument : arguments) argument.CollectNames(names);
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

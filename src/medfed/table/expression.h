@@ -13,7 +13,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::table {
 
 // Limits on what a researcher may write (docs/threat-model.md). Every walk over an expression
 // (deparse, evaluation, formula expansion, destruction) recurses, so the tree's height is
@@ -53,4 +53,4 @@ StatusOr<Expression> ParseExpression(const std::string& source, const std::strin
 // is shorter ("1e+05", "0.5", "61").
 std::string RNumberToString(double value);
 
-}  // namespace medfed
+}  // namespace medfed::table

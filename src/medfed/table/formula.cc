@@ -5,7 +5,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 using TermList = std::vector<std::vector<int>>;
@@ -233,4 +233,4 @@ Formula Formula::WithoutStrata() const {
   return copy;
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -10,7 +10,7 @@
 #include "medfed/core/status.h"
 #include "medfed/table/expression.h"
 
-namespace medfed {
+namespace medfed::table {
 
 // A formula may expand to at most this many terms (`a*b*c*...` doubles them with each factor).
 inline constexpr size_t kMaxFormulaTerms = 1024;
@@ -38,4 +38,4 @@ struct Formula {
 
 StatusOr<Formula> ParseFormula(const std::string& text);
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 
-namespace medfed {
+namespace medfed::table {
 namespace {
 
 std::vector<std::string> Labels(const std::string& text, bool* intercept = nullptr) {
@@ -71,4 +71,4 @@ TEST(FormulaTest, RejectsMalformedFormulas) {
 }
 
 }  // namespace
-}  // namespace medfed
+}  // namespace medfed::table

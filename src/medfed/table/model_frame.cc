@@ -6,7 +6,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 
 RowValues SubsetRows(const RowValues& values, const std::vector<uint32_t>& rows) {
   RowValues subset;
@@ -299,4 +299,4 @@ StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor, const std
   return codes;
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

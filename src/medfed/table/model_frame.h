@@ -15,7 +15,7 @@
 #include "medfed/table/formula.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::table {
 
 // What a site reveals about one variable so that the sites can agree on the coding: whether it
 // is numeric or a factor and which levels occur among the rows used.
@@ -92,4 +92,4 @@ RowValues SubsetRows(const RowValues& values, const std::vector<uint32_t>& rows)
 StatusOr<std::vector<int32_t>> RecodeToGlobal(const RowValues& factor, const std::vector<std::string>& global_levels,
                                               const std::string& label, bool unknown_is_missing = false);
 
-}  // namespace medfed
+}  // namespace medfed::table

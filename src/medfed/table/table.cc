@@ -2,7 +2,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::table {
 
 Table::Table(std::string source, std::vector<Column> columns, std::vector<uint64_t> lines)
     : source_(std::move(source)), columns_(std::move(columns)), lines_(std::move(lines)) {
@@ -23,4 +23,4 @@ StatusOr<const Column*> Table::GetColumn(const std::string& name) const {
                   "; the columns are: " + JoinStrings(names, ", "));
 }
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -8,7 +8,7 @@
 #include "medfed/core/status.h"
 #include "medfed/table/column.h"
 
-namespace medfed {
+namespace medfed::table {
 
 class Table {
  public:
@@ -39,4 +39,4 @@ class Table {
   size_t row_count_ = 0;
 };
 
-}  // namespace medfed
+}  // namespace medfed::table

@@ -11,11 +11,11 @@
 #include "medfed/core/text.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 // One count: one person changes it by one.
-const std::vector<NoiseGroup> kCountNoise = {{0, 1, 1}};
+const std::vector<privacy::NoiseGroup> kCountNoise = {{0, 1, 1}};
 
 // The protocol: one round, each site's number of selected rows.
 struct CountSums {
@@ -33,8 +33,8 @@ const Protocol<CountSite, CountHub>& CountProtocol();
 
 class CountSite : public ProtocolSite<CountSite, CountHub> {
  public:
-  CountSite(std::shared_ptr<const Table> table, const AnalysisSpec& spec, std::optional<PrivacyTarget> privacy,
-            SiteContext& context)
+  CountSite(std::shared_ptr<const table::Table> table, const AnalysisSpec& spec,
+            std::optional<privacy::PrivacyTarget> privacy, SiteContext& context)
       : ProtocolSite(CountProtocol()),
         table_(std::move(table)),
         where_(spec.String("where")),
@@ -42,7 +42,7 @@ class CountSite : public ProtocolSite<CountSite, CountHub> {
         context_(context) {}
 
   StatusOr<Contribution> Count(const RoundParameters&, CountSums& sums) {
-    ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(where_, *table_));
+    ASSIGN_OR_RETURN(std::vector<uint32_t> rows, table::SelectRows(where_, *table_));
     if (auto refusal = RefuseIfTooFewRows(rows.size(), context_)) return *refusal;
     Contribution contribution;
     sums.rows = static_cast<double>(rows.size());
@@ -52,15 +52,15 @@ class CountSite : public ProtocolSite<CountSite, CountHub> {
   }
 
  private:
-  std::shared_ptr<const Table> table_;
+  std::shared_ptr<const table::Table> table_;
   std::string where_;
-  std::optional<PrivacyTarget> privacy_;
+  std::optional<privacy::PrivacyTarget> privacy_;
   SiteContext context_;
 };
 
 class CountHub : public ProtocolHub<CountSite, CountHub> {
  public:
-  CountHub(std::optional<PrivacyTarget> privacy, const HubContext& context)
+  CountHub(std::optional<privacy::PrivacyTarget> privacy, const HubContext& context)
       : ProtocolHub(CountProtocol()), privacy_(privacy), context_(context) {}
   StatusOr<RoundParameters> Begin() override { return Ask(kCountPhase); }
 
@@ -69,7 +69,7 @@ class CountHub : public ProtocolHub<CountSite, CountHub> {
     Json result;
     result["status"] = "ok";
     if (privacy_) {
-      ASSIGN_OR_RETURN(NoiseCalibration noise, PooledNoise(kCountNoise, *privacy_, context_.sites.size()));
+      ASSIGN_OR_RETURN(privacy::NoiseCalibration noise, PooledNoise(kCountNoise, *privacy_, context_.sites.size()));
       const double sd = std::sqrt(noise.pooled_variance[0]);
       result["n"] = static_cast<int64_t>(std::llround(n));
       result["noise_sd"] = sd;
@@ -77,7 +77,7 @@ class CountHub : public ProtocolHub<CountSite, CountHub> {
       result["privacy"] = PrivacyJson(*privacy_, context_.sites.size());
       return HubStep::Finish(std::move(result));
     }
-    if (IsSmallCount(n, context_.policy.min_cell_count)) {
+    if (privacy::IsSmallCount(n, context_.policy.min_cell_count)) {
       result["n"] = nullptr;
       result["suppressed"] = true;
       result["note"] =
@@ -90,7 +90,7 @@ class CountHub : public ProtocolHub<CountSite, CountHub> {
   }
 
  private:
-  std::optional<PrivacyTarget> privacy_;
+  std::optional<privacy::PrivacyTarget> privacy_;
   HubContext context_;
 };
 
@@ -101,13 +101,13 @@ const Protocol<CountSite, CountHub>& CountProtocol() {
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {}));
   return std::unique_ptr<SiteAnalysis>(new CountSite(table, spec, privacy, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   return std::unique_ptr<HubAnalysis>(new CountHub(privacy, context));
 }
 
@@ -143,4 +143,4 @@ const AnalysisDefinition& CountDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

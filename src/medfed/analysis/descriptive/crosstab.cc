@@ -16,18 +16,18 @@
 #include "medfed/privacy/cell_suppression.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr char kRows[] = "rows";
 constexpr char kCols[] = "cols";
 
 // factor(expression): counts are always over levels, as table() does.
-StatusOr<Expression> AsFactor(const std::string& text, const std::string& key) {
-  ASSIGN_OR_RETURN(Expression inner, ParseExpression(text, key));
+StatusOr<table::Expression> AsFactor(const std::string& text, const std::string& key) {
+  ASSIGN_OR_RETURN(table::Expression inner, table::ParseExpression(text, key));
   if (inner.IsCall("factor")) return inner;
-  Expression call;
-  call.kind = Expression::Kind::kCall;
+  table::Expression call;
+  call.kind = table::Expression::Kind::kCall;
   call.text = "factor";
   call.arguments.push_back(std::move(inner));
   return call;
@@ -54,8 +54,8 @@ const Protocol<CrosstabSite, CrosstabHub>& CrosstabProtocol();
 
 class CrosstabSite : public ProtocolSite<CrosstabSite, CrosstabHub> {
  public:
-  CrosstabSite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
-               std::optional<PrivacyTarget> privacy, SiteContext& context)
+  CrosstabSite(std::shared_ptr<const table::Table> table, std::vector<table::Expression> variables,
+               const AnalysisSpec& spec, std::optional<privacy::PrivacyTarget> privacy, SiteContext& context)
       : ProtocolSite(CrosstabProtocol()),
         table_(std::move(table)),
         variables_(std::move(variables)),
@@ -64,12 +64,12 @@ class CrosstabSite : public ProtocolSite<CrosstabSite, CrosstabHub> {
         context_(context) {}
 
   StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) {
-    ASSIGN_OR_RETURN(rows_, SelectRows(where_, *table_));
-    ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::BuildFromExpressions(variables_, *table_, rows_));
-    frame_ = std::make_unique<ModelFrame>(std::move(frame));
+    ASSIGN_OR_RETURN(rows_, table::SelectRows(where_, *table_));
+    ASSIGN_OR_RETURN(table::ModelFrame frame, table::ModelFrame::BuildFromExpressions(variables_, *table_, rows_));
+    frame_ = std::make_unique<table::ModelFrame>(std::move(frame));
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
     Contribution contribution;
-    std::vector<VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
+    std::vector<table::VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
     schemas[0].label = kRows;
     if (schemas.size() > 1) schemas[1].label = kCols;
     DiscloseSchemas(schemas, contribution);
@@ -84,15 +84,15 @@ class CrosstabSite : public ProtocolSite<CrosstabSite, CrosstabHub> {
     if (!frame_) return FailedPrecondition("crosstab: the cells round came before the schema round");
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
     Contribution contribution;
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
     const auto& row_levels = levels[kRows].levels;
-    ASSIGN_OR_RETURN(std::vector<int32_t> row_codes, RecodeToGlobal(frame_->variables()[0], row_levels, kRows));
+    ASSIGN_OR_RETURN(std::vector<int32_t> row_codes, table::RecodeToGlobal(frame_->variables()[0], row_levels, kRows));
     std::vector<int32_t> col_codes(row_codes.size(), 0);
     size_t col_count = 1;
     if (variables_.size() > 1) {
       const auto& col_levels = levels[kCols].levels;
       col_count = col_levels.size();
-      ASSIGN_OR_RETURN(col_codes, RecodeToGlobal(frame_->variables()[1], col_levels, kCols));
+      ASSIGN_OR_RETURN(col_codes, table::RecodeToGlobal(frame_->variables()[1], col_levels, kCols));
     }
     sums.cells.assign(row_levels.size() * col_count, 0.0);
     for (size_t i = 0; i < row_codes.size(); ++i) {
@@ -109,18 +109,18 @@ class CrosstabSite : public ProtocolSite<CrosstabSite, CrosstabHub> {
   }
 
  private:
-  std::shared_ptr<const Table> table_;
-  std::vector<Expression> variables_;
+  std::shared_ptr<const table::Table> table_;
+  std::vector<table::Expression> variables_;
   std::string where_;
-  std::optional<PrivacyTarget> privacy_;
+  std::optional<privacy::PrivacyTarget> privacy_;
   SiteContext context_;
   std::vector<uint32_t> rows_;  // under `where`
-  std::unique_ptr<ModelFrame> frame_;
+  std::unique_ptr<table::ModelFrame> frame_;
 };
 
 class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
  public:
-  CrosstabHub(const HubContext& context, bool two_way, std::optional<PrivacyTarget> privacy)
+  CrosstabHub(const HubContext& context, bool two_way, std::optional<privacy::PrivacyTarget> privacy)
       : ProtocolHub(CrosstabProtocol()), context_(context), two_way_(two_way), privacy_(privacy) {}
 
   StatusOr<RoundParameters> Begin() override { return Ask(kSchema); }
@@ -128,7 +128,7 @@ class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
   StatusOr<HubStep> AfterSchema(FrameCountSums& pooled, const PooledRound& round) {
     n_ = pooled.rows;
     missing_ = pooled.missing;
-    ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(round));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, UniteDisclosedSchemas(round));
     levels_ = std::move(levels);
     RoundParameters parameters;
     PutGlobalLevels(*levels_, parameters);
@@ -147,13 +147,13 @@ class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
     }
     if (privacy_) return Noised(rows, cols, counts, pooled.noised_missing[0]);
     // One-way tables are protected along their single dimension.
-    SuppressedTable table;
+    privacy::SuppressedTable table;
     if (two_way_) {
-      table = SuppressSmallCells(counts, context_.policy.min_cell_count);
+      table = privacy::SuppressSmallCells(counts, context_.policy.min_cell_count);
     } else {
       std::vector<double> line;
       for (const auto& row : counts) line.push_back(row[0]);
-      SuppressedLine one = SuppressSmallGroups(line, context_.policy.min_cell_count);
+      privacy::SuppressedLine one = privacy::SuppressSmallGroups(line, context_.policy.min_cell_count);
       table.counts = counts;
       table.primary = one.primary;
       table.complementary = one.complementary;
@@ -197,7 +197,8 @@ class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
   StatusOr<HubStep> Noised(const std::vector<std::string>& rows, const std::vector<std::string>& cols,
                            const std::vector<std::vector<double>>& counts, double missing) {
     const size_t cells = rows.size() * cols.size();
-    ASSIGN_OR_RETURN(NoiseCalibration noise, PooledNoise({{0, cells + 1, 1}}, *privacy_, context_.sites.size()));
+    ASSIGN_OR_RETURN(privacy::NoiseCalibration noise,
+                     PooledNoise({{0, cells + 1, 1}}, *privacy_, context_.sites.size()));
     const double sd = std::sqrt(noise.pooled_variance[0]);
     Json result;
     result["status"] = "ok";
@@ -231,18 +232,18 @@ class CrosstabHub : public ProtocolHub<CrosstabSite, CrosstabHub> {
 
   HubContext context_;
   bool two_way_;
-  std::optional<PrivacyTarget> privacy_;
+  std::optional<privacy::PrivacyTarget> privacy_;
   double n_ = 0;
   double missing_ = 0;
-  std::optional<GlobalLevels> levels_;
+  std::optional<table::GlobalLevels> levels_;
 };
 
-StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
-  std::vector<Expression> variables;
-  ASSIGN_OR_RETURN(Expression rows, AsFactor(spec.String("rows"), "rows"));
+StatusOr<std::vector<table::Expression>> Variables(const AnalysisSpec& spec) {
+  std::vector<table::Expression> variables;
+  ASSIGN_OR_RETURN(table::Expression rows, AsFactor(spec.String("rows"), "rows"));
   variables.push_back(std::move(rows));
   if (spec.Has("cols")) {
-    ASSIGN_OR_RETURN(Expression cols, AsFactor(spec.String("cols"), "cols"));
+    ASSIGN_OR_RETURN(table::Expression cols, AsFactor(spec.String("cols"), "cols"));
     variables.push_back(std::move(cols));
   }
   return variables;
@@ -261,16 +262,16 @@ Status Validate(const AnalysisSpec& spec) {
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
-  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  ASSIGN_OR_RETURN(std::vector<table::Expression> variables, Variables(spec));
   std::vector<std::string> columns;
   for (const auto& variable : variables) variable.CollectNames(columns);
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   return std::unique_ptr<SiteAnalysis>(new CrosstabSite(table, std::move(variables), spec, privacy, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   return std::unique_ptr<HubAnalysis>(new CrosstabHub(context, spec.Has("cols"), privacy));
 }
 
@@ -312,4 +313,4 @@ const AnalysisDefinition& CrosstabDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -10,7 +10,7 @@
 #include "medfed/core/text.h"
 #include "medfed/crypto/secure_random.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr double kGrid = 1024;  // sum sensitivity in grid units
@@ -51,8 +51,8 @@ inline constexpr Phase<NoisedSummarySums> kNoisedSummary{"noised_summary"};
 // Coordinates per variable: present, missing | sum | sum of squares | kBins histogram.
 constexpr size_t kBlock = 4 + kBins;
 
-std::vector<NoiseGroup> Groups(size_t variables) {
-  std::vector<NoiseGroup> groups;
+std::vector<privacy::NoiseGroup> Groups(size_t variables) {
+  std::vector<privacy::NoiseGroup> groups;
   for (size_t v = 0; v < variables; ++v) {
     const size_t base = v * kBlock;
     groups.push_back({base, 2, 1});
@@ -109,8 +109,9 @@ const Protocol<NoisedSummarySite, NoisedSummaryHub>& NoisedSummaryProtocol();
 
 class NoisedSummarySite : public ProtocolSite<NoisedSummarySite, NoisedSummaryHub> {
  public:
-  NoisedSummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
-                    std::vector<Bounds> bounds, PrivacyTarget privacy, SiteContext context)
+  NoisedSummarySite(std::shared_ptr<const table::Table> table, std::vector<table::Expression> variables,
+                    const AnalysisSpec& spec, std::vector<Bounds> bounds, privacy::PrivacyTarget privacy,
+                    SiteContext context)
       : ProtocolSite(NoisedSummaryProtocol()),
         table_(std::move(table)),
         variables_(std::move(variables)),
@@ -144,17 +145,17 @@ class NoisedSummarySite : public ProtocolSite<NoisedSummarySite, NoisedSummaryHu
   }
 
  private:
-  std::shared_ptr<const Table> table_;
-  std::vector<Expression> variables_;
+  std::shared_ptr<const table::Table> table_;
+  std::vector<table::Expression> variables_;
   std::string where_;
   std::vector<Bounds> bounds_;
-  PrivacyTarget privacy_;
+  privacy::PrivacyTarget privacy_;
   SiteContext context_;
 };
 
 class NoisedSummaryHub : public ProtocolHub<NoisedSummarySite, NoisedSummaryHub> {
  public:
-  NoisedSummaryHub(std::vector<std::string> labels, std::vector<Bounds> bounds, PrivacyTarget privacy,
+  NoisedSummaryHub(std::vector<std::string> labels, std::vector<Bounds> bounds, privacy::PrivacyTarget privacy,
                    const HubContext& context)
       : ProtocolHub(NoisedSummaryProtocol()),
         labels_(std::move(labels)),
@@ -169,7 +170,8 @@ class NoisedSummaryHub : public ProtocolHub<NoisedSummarySite, NoisedSummaryHub>
   }
 
   StatusOr<HubStep> AfterRelease(NoisedSummarySums& pooled, const PooledRound&) {
-    ASSIGN_OR_RETURN(NoiseCalibration noise, PooledNoise(Groups(labels_.size()), privacy_, context_.sites.size()));
+    ASSIGN_OR_RETURN(privacy::NoiseCalibration noise,
+                     PooledNoise(Groups(labels_.size()), privacy_, context_.sites.size()));
     Json variables = Json::array();
     for (size_t v = 0; v < labels_.size(); ++v) {
       const NoisedVariableSums& block = pooled.variables[v];
@@ -243,7 +245,7 @@ class NoisedSummaryHub : public ProtocolHub<NoisedSummarySite, NoisedSummaryHub>
 
   std::vector<std::string> labels_;
   std::vector<Bounds> bounds_;
-  PrivacyTarget privacy_;
+  privacy::PrivacyTarget privacy_;
   HubContext context_;
 };
 
@@ -260,9 +262,9 @@ Status ValidateNoisedSummary(const AnalysisSpec& spec, const std::vector<std::st
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedSummarySite(const AnalysisSpec& spec, SiteContext& context,
-                                                                std::shared_ptr<const Table> table,
-                                                                std::vector<Expression> variables) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+                                                                std::shared_ptr<const table::Table> table,
+                                                                std::vector<table::Expression> variables) {
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   ASSIGN_OR_RETURN(std::vector<Bounds> bounds, BoundsOf(spec, spec.Strings("variables")));
   return std::unique_ptr<SiteAnalysis>(
       new NoisedSummarySite(std::move(table), std::move(variables), spec, std::move(bounds), *privacy, context));
@@ -270,9 +272,9 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedSummarySite(const AnalysisSp
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateNoisedSummaryHub(const AnalysisSpec& spec, const HubContext& context,
                                                               std::vector<std::string> labels) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   ASSIGN_OR_RETURN(std::vector<Bounds> bounds, BoundsOf(spec, labels));
   return std::unique_ptr<HubAnalysis>(new NoisedSummaryHub(std::move(labels), std::move(bounds), *privacy, context));
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -17,15 +17,15 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/table/expression.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 // Checks `bounds` against `variables` (every variable bounded, L < U, finite).
 Status ValidateNoisedSummary(const AnalysisSpec& spec, const std::vector<std::string>& labels);
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedSummarySite(const AnalysisSpec& spec, SiteContext& context,
-                                                                std::shared_ptr<const Table> table,
-                                                                std::vector<Expression> variables);
+                                                                std::shared_ptr<const table::Table> table,
+                                                                std::vector<table::Expression> variables);
 StatusOr<std::unique_ptr<HubAnalysis>> CreateNoisedSummaryHub(const AnalysisSpec& spec, const HubContext& context,
                                                               std::vector<std::string> labels);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

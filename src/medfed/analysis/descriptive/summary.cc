@@ -23,7 +23,7 @@
 #include "medfed/stats/quantile.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 const std::vector<double> kProbabilities = {0.25, 0.5, 0.75};
@@ -88,8 +88,8 @@ const Protocol<SummarySite, SummaryHub>& SummaryProtocol();
 
 class SummarySite : public ProtocolSite<SummarySite, SummaryHub> {
  public:
-  SummarySite(std::shared_ptr<const Table> table, std::vector<Expression> variables, const AnalysisSpec& spec,
-              SiteContext context)
+  SummarySite(std::shared_ptr<const table::Table> table, std::vector<table::Expression> variables,
+              const AnalysisSpec& spec, SiteContext context)
       : ProtocolSite(SummaryProtocol()),
         table_(std::move(table)),
         variables_(std::move(variables)),
@@ -106,7 +106,7 @@ class SummarySite : public ProtocolSite<SummarySite, SummaryHub> {
               RefuseIfTooFewRows(values[v].size(), context_, "non-missing values of " + columns_->labels[v])) {
         return *refusal;
       }
-      if (IsDominated(values[v], context_.policy.dominance)) {
+      if (privacy::IsDominated(values[v], context_.policy.dominance)) {
         return Contribution::Refuse("dominance", DominanceReason(context_, columns_->labels[v]));
       }
     }
@@ -154,8 +154,8 @@ class SummarySite : public ProtocolSite<SummarySite, SummaryHub> {
   }
 
  private:
-  std::shared_ptr<const Table> table_;
-  std::vector<Expression> variables_;
+  std::shared_ptr<const table::Table> table_;
+  std::vector<table::Expression> variables_;
   std::string where_;
   SiteContext context_;
   std::optional<SummaryColumns> columns_;
@@ -312,25 +312,25 @@ const Protocol<SummarySite, SummaryHub>& SummaryProtocol() {
   return protocol;
 }
 
-StatusOr<std::vector<Expression>> Variables(const AnalysisSpec& spec) {
-  std::vector<Expression> variables;
+StatusOr<std::vector<table::Expression>> Variables(const AnalysisSpec& spec) {
+  std::vector<table::Expression> variables;
   for (const auto& text : spec.Strings("variables")) {
-    ASSIGN_OR_RETURN(Expression variable, ParseExpression(text, "variable"));
+    ASSIGN_OR_RETURN(table::Expression variable, table::ParseExpression(text, "variable"));
     variables.push_back(std::move(variable));
   }
   if (variables.empty()) return InvalidArgument(spec.Describe() + ": variables is empty");
   return variables;
 }
 
-std::vector<std::string> Labels(const std::vector<Expression>& variables) {
+std::vector<std::string> Labels(const std::vector<table::Expression>& variables) {
   std::vector<std::string> labels;
   for (const auto& variable : variables) labels.push_back(variable.Deparse());
   return labels;
 }
 
 Status Validate(const AnalysisSpec& spec) {
-  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::vector<table::Expression> variables, Variables(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   if (privacy) return ValidateNoisedSummary(spec, spec.Strings("variables"));
   if (spec.Has("bounds")) {
     return InvalidArgument(
@@ -341,7 +341,7 @@ Status Validate(const AnalysisSpec& spec) {
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
-  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  ASSIGN_OR_RETURN(std::vector<table::Expression> variables, Variables(spec));
   std::vector<std::string> columns;
   for (const auto& variable : variables) variable.CollectNames(columns);
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
@@ -350,7 +350,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
-  ASSIGN_OR_RETURN(std::vector<Expression> variables, Variables(spec));
+  ASSIGN_OR_RETURN(std::vector<table::Expression> variables, Variables(spec));
   if (spec.Has("privacy")) return CreateNoisedSummaryHub(spec, context, spec.Strings("variables"));
   return std::unique_ptr<HubAnalysis>(new SummaryHub(Labels(variables), context));
 }
@@ -406,4 +406,4 @@ const AnalysisDefinition& SummaryDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

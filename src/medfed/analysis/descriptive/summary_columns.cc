@@ -4,19 +4,19 @@
 
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
-StatusOr<SummaryColumns> ReadSummaryColumns(const Table& table, const std::vector<Expression>& variables,
+StatusOr<SummaryColumns> ReadSummaryColumns(const table::Table& table, const std::vector<table::Expression>& variables,
                                             const std::string& where, const SiteContext& context) {
   SummaryColumns columns;
-  ASSIGN_OR_RETURN(columns.rows, SelectRows(where, table));
+  ASSIGN_OR_RETURN(columns.rows, table::SelectRows(where, table));
   for (const auto& variable : variables) {
-    ASSIGN_OR_RETURN(RowValues values, EvaluateRows(variable, table));
-    if (values.kind == RowValues::Kind::kFactor) {
+    ASSIGN_OR_RETURN(table::RowValues values, table::EvaluateRows(variable, table));
+    if (values.kind == table::RowValues::Kind::kFactor) {
       if (variable.IsName()) {
-        const Column* column = table.FindColumn(variable.text);
+        const table::Column* column = table.FindColumn(variable.text);
         if (column && column->non_numeric() && column->non_numeric()->numeric_values > 0) {
-          return NotNumericError(table, *column);
+          return table::NotNumericError(table, *column);
         }
       }
       return InvalidArgument("site " + context.data.site() + ": " + variable.Deparse() +
@@ -26,7 +26,7 @@ StatusOr<SummaryColumns> ReadSummaryColumns(const Table& table, const std::vecto
     std::vector<uint32_t> present_rows;
     size_t missing = 0;
     for (uint32_t row : columns.rows) {
-      double x = values.kind == RowValues::Kind::kNumeric
+      double x = values.kind == table::RowValues::Kind::kNumeric
                      ? values.numbers[row]
                      : (values.logicals[row] < 0 ? std::nan("") : values.logicals[row]);
       if (std::isnan(x)) {
@@ -44,4 +44,4 @@ StatusOr<SummaryColumns> ReadSummaryColumns(const Table& table, const std::vecto
   return columns;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

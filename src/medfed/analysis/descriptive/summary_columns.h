@@ -10,7 +10,7 @@
 #include "medfed/table/expression.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 struct SummaryColumns {
   std::vector<uint32_t> rows;                       // under `where`
@@ -21,7 +21,7 @@ struct SummaryColumns {
 };
 
 // A categorical variable is an error naming the site and suggesting a crosstab.
-StatusOr<SummaryColumns> ReadSummaryColumns(const Table& table, const std::vector<Expression>& variables,
+StatusOr<SummaryColumns> ReadSummaryColumns(const table::Table& table, const std::vector<table::Expression>& variables,
                                             const std::string& where, const SiteContext& context);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

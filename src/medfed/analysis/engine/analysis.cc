@@ -1,6 +1,6 @@
 #include "medfed/analysis/engine/analysis.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 StatusOr<double> RoundParameters::Number(const std::string& key) const {
   auto found = numbers.find(key);
@@ -30,4 +30,4 @@ StatusOr<std::vector<std::string>> RoundParameters::Texts(const std::string& key
   return found->second;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

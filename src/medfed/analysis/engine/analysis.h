@@ -25,7 +25,7 @@
 #include "medfed/privacy/differential_privacy.h"
 #include "medfed/privacy/disclosure_policy.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 using Json = nlohmann::ordered_json;
 
@@ -68,8 +68,8 @@ struct ReleasedRows {
 // (`charge` 1, so the budget is checked once, before anything noised leaves) while later rounds
 // charge only what goes beyond it (a hub that asks for a block twice pays twice).
 struct NoiseRequest {
-  std::vector<NoiseGroup> groups;
-  PrivacyTarget target;
+  std::vector<privacy::NoiseGroup> groups;
+  privacy::PrivacyTarget target;
   double share = 1;   // fraction of the target's rho this round's noise is sized for
   double charge = 1;  // fraction of the target's rho charged to the budget now (0: prepaid)
 };
@@ -133,4 +133,4 @@ class HubAnalysis {
   virtual StatusOr<HubStep> Combine(const PooledRound& pooled) = 0;
 };
 
-}  // namespace medfed
+}  // namespace medfed::analysis

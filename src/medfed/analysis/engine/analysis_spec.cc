@@ -1,6 +1,6 @@
 #include "medfed/analysis/engine/analysis_spec.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 std::string AnalysisSpec::String(const std::string& key, const std::string& fallback) const {
   auto found = keys_.find(key);
@@ -42,4 +42,4 @@ bool AnalysisSpec::Boolean(const std::string& key, bool fallback) const {
   return found->get<bool>();
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -8,7 +8,7 @@
 
 #include "medfed/analysis/engine/analysis.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 class AnalysisSpec {
  public:
@@ -36,4 +36,4 @@ class AnalysisSpec {
   Json keys_ = Json::object();
 };
 
-}  // namespace medfed
+}  // namespace medfed::analysis

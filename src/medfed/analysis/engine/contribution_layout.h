@@ -32,7 +32,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace layout_internal {
 
 template <class T, class Visitor, class = void>
@@ -221,4 +221,4 @@ Status UnpackLayout(const std::vector<double>& packed, Layout& shaped, const std
   return absl::OkStatus();
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -6,48 +6,48 @@
 #include "medfed/privacy/dominance.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr char kSchemaPrefix[] = "schema:";
 
-const char* OrderName(RowValues::LevelOrder order) {
+const char* OrderName(table::RowValues::LevelOrder order) {
   switch (order) {
-    case RowValues::LevelOrder::kText:
+    case table::RowValues::LevelOrder::kText:
       return "text";
-    case RowValues::LevelOrder::kNumeric:
+    case table::RowValues::LevelOrder::kNumeric:
       return "numeric";
-    case RowValues::LevelOrder::kLogical:
+    case table::RowValues::LevelOrder::kLogical:
       return "logical";
   }
   return "text";
 }
 
-RowValues::LevelOrder OrderFromName(const std::string& name) {
-  if (name == "numeric") return RowValues::LevelOrder::kNumeric;
-  if (name == "logical") return RowValues::LevelOrder::kLogical;
-  return RowValues::LevelOrder::kText;
+table::RowValues::LevelOrder OrderFromName(const std::string& name) {
+  if (name == "numeric") return table::RowValues::LevelOrder::kNumeric;
+  if (name == "logical") return table::RowValues::LevelOrder::kLogical;
+  return table::RowValues::LevelOrder::kText;
 }
 
-std::vector<std::string> EncodeSchema(const VariableSchema& schema) {
+std::vector<std::string> EncodeSchema(const table::VariableSchema& schema) {
   std::vector<std::string> encoded = {schema.is_factor ? "factor" : "numeric", OrderName(schema.level_order)};
   encoded.insert(encoded.end(), schema.levels.begin(), schema.levels.end());
   return encoded;
 }
 
-VariableSchema DecodeSchema(const std::string& label, const std::vector<std::string>& encoded) {
-  VariableSchema schema;
+table::VariableSchema DecodeSchema(const std::string& label, const std::vector<std::string>& encoded) {
+  table::VariableSchema schema;
   schema.label = label;
   schema.is_factor = !encoded.empty() && encoded[0] == "factor";
-  schema.level_order = encoded.size() > 1 ? OrderFromName(encoded[1]) : RowValues::LevelOrder::kText;
+  schema.level_order = encoded.size() > 1 ? OrderFromName(encoded[1]) : table::RowValues::LevelOrder::kText;
   if (encoded.size() > 2) schema.levels.assign(encoded.begin() + 2, encoded.end());
   return schema;
 }
 
 }  // namespace
 
-StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec, SiteContext& context,
-                                                         const std::vector<std::string>& columns) {
+StatusOr<std::shared_ptr<const table::Table>> LoadAnalysisTable(const AnalysisSpec& spec, SiteContext& context,
+                                                                const std::vector<std::string>& columns) {
   const std::string table_name = spec.String("table");
   RETURN_IF_ERROR(context.access.CheckTable(context.data.site(), table_name));
   auto table = context.data.GetTable(table_name);
@@ -55,7 +55,7 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
   std::vector<std::string> needed = columns;
   const std::string where = spec.String("where");
   if (!TrimWhitespace(where).empty()) {
-    ASSIGN_OR_RETURN(Expression filter, ParseExpression(where, "where"));
+    ASSIGN_OR_RETURN(table::Expression filter, table::ParseExpression(where, "where"));
     filter.CollectNames(needed);
   }
   std::shared_ptr<const TableGrades> grades;
@@ -96,7 +96,7 @@ StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spe
   return table;
 }
 
-std::vector<std::string> FormulaColumns(const Formula& formula) {
+std::vector<std::string> FormulaColumns(const table::Formula& formula) {
   std::vector<std::string> names;
   if (formula.response) formula.response->CollectNames(names);
   for (const auto& variable : formula.variables) variable.CollectNames(names);
@@ -106,7 +106,7 @@ std::vector<std::string> FormulaColumns(const Formula& formula) {
 
 std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context, const std::string& what) {
   const auto minimum = static_cast<size_t>(context.policy.min_rows);
-  if (IsSmallCount(static_cast<double>(rows), static_cast<int>(minimum))) {
+  if (privacy::IsSmallCount(static_cast<double>(rows), static_cast<int>(minimum))) {
     // The reason names the rule and the site, never the site's count (a count under a filter
     // that isolates a patient would tell whether the patient is there).
     return Contribution::Refuse("min_rows", "site " + context.data.site() + ": fewer than " + std::to_string(minimum) +
@@ -115,7 +115,7 @@ std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& c
   return std::nullopt;
 }
 
-ReleasedRows MakeReleasedRows(const Table& table, std::vector<uint32_t> rows) {
+ReleasedRows MakeReleasedRows(const table::Table& table, std::vector<uint32_t> rows) {
   std::sort(rows.begin(), rows.end());
   ReleasedRows released;
   released.table = table.source();
@@ -125,7 +125,7 @@ ReleasedRows MakeReleasedRows(const Table& table, std::vector<uint32_t> rows) {
 }
 
 std::string DominanceReason(const SiteContext& context, const std::string& what) {
-  const DominanceRule& rule = context.policy.dominance;
+  const privacy::DominanceRule& rule = context.policy.dominance;
   return "site " + context.data.site() + ": the " + std::to_string(rule.n) + " largest values of " + what +
          " make up more than " + FormatSignificant(100 * rule.k, 3) + "% of its total there (dominance)";
 }
@@ -136,7 +136,8 @@ std::optional<Contribution> RefuseIfDominated(const Eigen::MatrixXd& design, con
   auto dominated = [&](const double* values, Eigen::Index size) {
     bool binary = true;
     for (Eigen::Index i = 0; i < size && binary; ++i) binary = values[i] == 0 || values[i] == 1;
-    return !binary && IsDominated(std::span<const double>(values, static_cast<size_t>(size)), context.policy.dominance);
+    return !binary &&
+           privacy::IsDominated(std::span<const double>(values, static_cast<size_t>(size)), context.policy.dominance);
   };
   for (Eigen::Index j = 0; j < design.cols(); ++j) {
     if (dominated(design.col(j).data(), design.rows())) {
@@ -151,11 +152,11 @@ std::optional<Contribution> RefuseIfDominated(const Eigen::MatrixXd& design, con
   return std::nullopt;
 }
 
-ReleasedRows MakeSelectedRows(const Table& table, const std::vector<uint32_t>& selected,
+ReleasedRows MakeSelectedRows(const table::Table& table, const std::vector<uint32_t>& selected,
                               const std::vector<uint32_t>& used, const std::vector<std::string>& columns) {
-  std::vector<const Column*> read;
+  std::vector<const table::Column*> read;
   for (const auto& name : columns) {
-    if (const Column* column = table.FindColumn(name)) read.push_back(column);
+    if (const table::Column* column = table.FindColumn(name)) read.push_back(column);
   }
   std::vector<uint32_t> in_use(used);
   std::sort(in_use.begin(), in_use.end());
@@ -163,39 +164,39 @@ ReleasedRows MakeSelectedRows(const Table& table, const std::vector<uint32_t>& s
   rows.reserve(selected.size());
   for (uint32_t row : selected) {
     const bool data_lack_a_value =
-        std::any_of(read.begin(), read.end(), [row](const Column* column) { return column->IsMissing(row); });
+        std::any_of(read.begin(), read.end(), [row](const table::Column* column) { return column->IsMissing(row); });
     if (data_lack_a_value || std::binary_search(in_use.begin(), in_use.end(), row)) rows.push_back(row);
   }
   return MakeReleasedRows(table, std::move(rows));
 }
 
-void DiscloseSchemas(const std::vector<VariableSchema>& schemas, Contribution& contribution) {
+void DiscloseSchemas(const std::vector<table::VariableSchema>& schemas, Contribution& contribution) {
   for (const auto& schema : schemas) {
     contribution.disclosed[kSchemaPrefix + schema.label] = EncodeSchema(schema);
   }
 }
 
-StatusOr<GlobalLevels> UniteDisclosedSchemas(const PooledRound& pooled) {
-  std::vector<std::vector<VariableSchema>> per_site;
+StatusOr<table::GlobalLevels> UniteDisclosedSchemas(const PooledRound& pooled) {
+  std::vector<std::vector<table::VariableSchema>> per_site;
   for (const auto& disclosed : pooled.disclosed) {
-    std::vector<VariableSchema> schemas;
+    std::vector<table::VariableSchema> schemas;
     for (const auto& [key, encoded] : disclosed) {
       if (!StartsWith(key, kSchemaPrefix)) continue;
       schemas.push_back(DecodeSchema(key.substr(sizeof(kSchemaPrefix) - 1), encoded));
     }
     per_site.push_back(std::move(schemas));
   }
-  return UniteSchemas(per_site, pooled.sites);
+  return table::UniteSchemas(per_site, pooled.sites);
 }
 
-void PutGlobalLevels(const GlobalLevels& levels, RoundParameters& parameters) {
+void PutGlobalLevels(const table::GlobalLevels& levels, RoundParameters& parameters) {
   for (const auto& [label, schema] : levels) {
     parameters.texts[kSchemaPrefix + label] = EncodeSchema(schema);
   }
 }
 
-StatusOr<GlobalLevels> GetGlobalLevels(const RoundParameters& parameters) {
-  GlobalLevels levels;
+StatusOr<table::GlobalLevels> GetGlobalLevels(const RoundParameters& parameters) {
+  table::GlobalLevels levels;
   for (const auto& [key, encoded] : parameters.texts) {
     if (!StartsWith(key, kSchemaPrefix)) continue;
     std::string label = key.substr(sizeof(kSchemaPrefix) - 1);
@@ -211,4 +212,4 @@ Json RefusedResult(const std::string& reason) {
   return result;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -17,15 +17,15 @@
 #include "medfed/table/formula.h"
 #include "medfed/table/model_frame.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 // Loads the spec's `table` at the site and checks that `columns` and the columns of `where`
 // exist; errors name the site, the analysis, the file and the columns it has.
-StatusOr<std::shared_ptr<const Table>> LoadAnalysisTable(const AnalysisSpec& spec, SiteContext& context,
-                                                         const std::vector<std::string>& columns);
+StatusOr<std::shared_ptr<const table::Table>> LoadAnalysisTable(const AnalysisSpec& spec, SiteContext& context,
+                                                                const std::vector<std::string>& columns);
 
 // Columns a formula reads (response, variables, offsets).
-std::vector<std::string> FormulaColumns(const Formula& formula);
+std::vector<std::string> FormulaColumns(const table::Formula& formula);
 
 // The refusal for 0 < rows < policy.min_rows (a site with no rows contributes nothing).
 std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& context,
@@ -33,7 +33,7 @@ std::optional<Contribution> RefuseIfTooFewRows(size_t rows, const SiteContext& c
 
 // The rows of `table` behind a release, for the site's differencing guard
 // (federation/release_guard.h); `rows` need not be sorted.
-ReleasedRows MakeReleasedRows(const Table& table, std::vector<uint32_t> rows);
+ReleasedRows MakeReleasedRows(const table::Table& table, std::vector<uint32_t> rows);
 
 // The rows a researcher selected for a release: the rows under `where` (`selected`), less those
 // the analysis' own expressions dropped although every column they read (`columns`) has a value
@@ -41,7 +41,7 @@ ReleasedRows MakeReleasedRows(const Table& table, std::vector<uint32_t> rows);
 // value are not the researcher's choice and stay in the set, so analyses of the same selection
 // with different variables do not differ by the few rows each happens to lack
 // (docs/privacy/disclosure-control.md, differencing).
-ReleasedRows MakeSelectedRows(const Table& table, const std::vector<uint32_t>& selected,
+ReleasedRows MakeSelectedRows(const table::Table& table, const std::vector<uint32_t>& selected,
                               const std::vector<uint32_t>& used, const std::vector<std::string>& columns);
 
 // The refusal reason of the dominance rule for `what` (a variable or model column, as the
@@ -100,12 +100,12 @@ struct IrlsField {
 };
 
 // Schema round: disclose the schemas, unite them at the hub, send them back.
-void DiscloseSchemas(const std::vector<VariableSchema>& schemas, Contribution& contribution);
-StatusOr<GlobalLevels> UniteDisclosedSchemas(const PooledRound& pooled);
-void PutGlobalLevels(const GlobalLevels& levels, RoundParameters& parameters);
-StatusOr<GlobalLevels> GetGlobalLevels(const RoundParameters& parameters);
+void DiscloseSchemas(const std::vector<table::VariableSchema>& schemas, Contribution& contribution);
+StatusOr<table::GlobalLevels> UniteDisclosedSchemas(const PooledRound& pooled);
+void PutGlobalLevels(const table::GlobalLevels& levels, RoundParameters& parameters);
+StatusOr<table::GlobalLevels> GetGlobalLevels(const RoundParameters& parameters);
 
 // The result of a refused analysis: {"id","type","status":"refused","reason"}.
 Json RefusedResult(const std::string& reason);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -1,6 +1,6 @@
 #include "medfed/analysis/engine/noised_release.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 KeySpec PrivacyKeySpec() {
   return {"privacy", KeyKind::kTable, false,
@@ -8,10 +8,10 @@ KeySpec PrivacyKeySpec() {
           "budget at each site"};
 }
 
-StatusOr<std::optional<PrivacyTarget>> PrivacyTargetOf(const AnalysisSpec& spec) {
-  if (!spec.Has("privacy")) return std::optional<PrivacyTarget>();
+StatusOr<std::optional<privacy::PrivacyTarget>> PrivacyTargetOf(const AnalysisSpec& spec) {
+  if (!spec.Has("privacy")) return std::optional<privacy::PrivacyTarget>();
   const Json& keys = spec.keys().at("privacy");
-  PrivacyTarget target;
+  privacy::PrivacyTarget target;
   for (const auto& [name, value] : keys.items()) {
     if (name != "epsilon" && name != "delta") {
       return InvalidArgument("privacy has no key \"" + name.substr(0, 64) + "\"; it takes epsilon and delta");
@@ -22,12 +22,12 @@ StatusOr<std::optional<PrivacyTarget>> PrivacyTargetOf(const AnalysisSpec& spec)
   if (!keys.contains("epsilon") || !keys.contains("delta")) {
     return InvalidArgument("privacy needs both epsilon and delta, e.g. privacy = { epsilon = 1.0, delta = 1e-6 }");
   }
-  RETURN_IF_ERROR(ValidatePrivacyTarget(target));
-  return std::optional<PrivacyTarget>(target);
+  RETURN_IF_ERROR(privacy::ValidatePrivacyTarget(target));
+  return std::optional<privacy::PrivacyTarget>(target);
 }
 
-NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarget& target, double share,
-                              double charge) {
+NoiseRequest MakeNoiseRequest(std::vector<privacy::NoiseGroup> groups, const privacy::PrivacyTarget& target,
+                              double share, double charge) {
   NoiseRequest request;
   request.groups = std::move(groups);
   request.target = target;
@@ -36,17 +36,18 @@ NoiseRequest MakeNoiseRequest(std::vector<NoiseGroup> groups, const PrivacyTarge
   return request;
 }
 
-StatusOr<NoiseCalibration> PooledNoise(const std::vector<NoiseGroup>& groups, const PrivacyTarget& target, size_t sites,
-                                       double share) {
-  return CalibrateDistributedNoise(groups, share * ZcdpForApproximateDp(target), static_cast<int>(sites));
+StatusOr<privacy::NoiseCalibration> PooledNoise(const std::vector<privacy::NoiseGroup>& groups,
+                                                const privacy::PrivacyTarget& target, size_t sites, double share) {
+  return privacy::CalibrateDistributedNoise(groups, share * privacy::ZcdpForApproximateDp(target),
+                                            static_cast<int>(sites));
 }
 
-Json PrivacyJson(const PrivacyTarget& target, size_t sites) {
+Json PrivacyJson(const privacy::PrivacyTarget& target, size_t sites) {
   Json privacy;
   privacy["mechanism"] = "distributed discrete Gaussian";
   privacy["epsilon"] = target.epsilon;
   privacy["delta"] = target.delta;
-  privacy["rho"] = ZcdpForApproximateDp(target);
+  privacy["rho"] = privacy::ZcdpForApproximateDp(target);
   privacy["sites"] = sites;
   privacy["note"] =
       "noised: each site added its share of discrete Gaussian noise before secure aggregation; "
@@ -54,4 +55,4 @@ Json PrivacyJson(const PrivacyTarget& target, size_t sites) {
   return privacy;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -5,7 +5,7 @@
 #include "medfed/core/text.h"
 #include "medfed/table/expression.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 namespace {
 
@@ -124,7 +124,7 @@ Status ValidateAnalysis(const AnalysisDefinition& definition, const AnalysisSpec
   RETURN_IF_ERROR(CheckKeys(definition, spec));
   if (definition.validate != nullptr) RETURN_IF_ERROR(definition.validate(spec));
   if (spec.Has("where")) {
-    auto where = ParseExpression(spec.String("where"), "where");
+    auto where = table::ParseExpression(spec.String("where"), "where");
     if (!where.ok()) return where.status();
   }
   return absl::OkStatus();
@@ -147,4 +147,4 @@ const AnalysisDefinition* FindAnalysis(const std::string& type) {
   return nullptr;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

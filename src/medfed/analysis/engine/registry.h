@@ -13,17 +13,17 @@
 #include "medfed/privacy/access_policy.h"
 #include "medfed/privacy/disclosure_policy.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 struct SiteContext {
   SiteData& data;
-  const DisclosurePolicy& policy;
-  const AccessPolicy& access;  // tables and columns the site releases (checked on load)
+  const privacy::DisclosurePolicy& policy;
+  const privacy::AccessPolicy& access;  // tables and columns the site releases (checked on load)
 };
 
 struct HubContext {
   std::vector<std::string> sites;
-  DisclosurePolicy policy;  // the strictest of the sites' policies
+  privacy::DisclosurePolicy policy;  // the strictest of the sites' policies
   // Where an analysis' `output` files go: --out DIR, or the working directory.
   std::string output_directory = ".";
 };
@@ -78,4 +78,4 @@ const AnalysisDefinition& DistinctCountDefinition();
 const AnalysisDefinition& PsiDefinition();
 const AnalysisDefinition& PhenotypeMatchDefinition();
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -1,9 +1,9 @@
 #include "medfed/analysis/engine/released_count.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 Json ReleasedCount(double count, int min_cell_count) {
-  if (IsSmallCount(count, min_cell_count)) return Json(nullptr);
+  if (privacy::IsSmallCount(count, min_cell_count)) return Json(nullptr);
   return Json(static_cast<int64_t>(count));
 }
 
@@ -12,4 +12,4 @@ std::string ReleasedCountText(const Json& count) {
   return std::to_string(count.get<int64_t>());
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

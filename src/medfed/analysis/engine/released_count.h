@@ -7,7 +7,7 @@
 
 #include "medfed/analysis/engine/analysis.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 // The count as JSON, or null when 0 < count < min_cell_count.
 Json ReleasedCount(double count, int min_cell_count);
@@ -15,4 +15,4 @@ Json ReleasedCount(double count, int min_cell_count);
 // "12", "0", or "withheld" for a withheld count (null).
 std::string ReleasedCountText(const Json& count);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

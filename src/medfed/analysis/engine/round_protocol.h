@@ -34,7 +34,7 @@
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/analysis/engine/contribution_layout.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 // The round parameter that names the phase; only the driver reads or writes it.
 inline constexpr char kPhaseKey[] = "phase";
@@ -176,4 +176,4 @@ class ProtocolHub : public HubAnalysis {
   std::shared_ptr<void> pending_shape_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -11,13 +11,13 @@
 #include "medfed/crypto/sodium.h"
 #include "medfed/table/csv_reader.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 SiteData::SiteData(std::string site, std::map<std::string, std::string> table_paths,
                    std::map<std::string, std::string> genotype_paths)
     : site_(std::move(site)), table_paths_(std::move(table_paths)), genotype_paths_(std::move(genotype_paths)) {}
 
-StatusOr<std::shared_ptr<const Table>> SiteData::GetTable(const std::string& name) {
+StatusOr<std::shared_ptr<const table::Table>> SiteData::GetTable(const std::string& name) {
   auto path = table_paths_.find(name);
   if (path == table_paths_.end()) {
     std::vector<std::string> names;
@@ -48,7 +48,7 @@ StatusOr<std::shared_ptr<const Table>> SiteData::GetTable(const std::string& nam
     cached->second.stamp = *stamp;
     return cached->second.table;
   }
-  auto table = ReadCsv(path->second);
+  auto table = table::ReadCsv(path->second);
   if (!table.ok()) {
     if (cached != loaded_.end()) {
       return Annotate(table.status(), "site " + site_ + ": table " + name +
@@ -64,7 +64,7 @@ StatusOr<std::shared_ptr<const Table>> SiteData::GetTable(const std::string& nam
                                  sha256.substr(0, 12) + "); reloaded, studies from now on use the new data");
     grades_.erase(name);
   }
-  LoadedTable loaded{std::make_shared<const Table>(*std::move(table)), *stamp, sha256};
+  LoadedTable loaded{std::make_shared<const table::Table>(*std::move(table)), *stamp, sha256};
   loaded_[name] = loaded;
   return loaded.table;
 }
@@ -82,7 +82,7 @@ StatusOr<SiteData::FileStamp> SiteData::StampOf(const std::string& path) {
 }
 
 StatusOr<std::shared_ptr<const TableGrades>> SiteData::GetTableGrades(const std::string& name) {
-  ASSIGN_OR_RETURN(std::shared_ptr<const Table> table, GetTable(name));
+  ASSIGN_OR_RETURN(std::shared_ptr<const table::Table> table, GetTable(name));
   absl::MutexLock lock(&mutex_);
   auto cached = grades_.find(name);
   if (cached != grades_.end()) return cached->second;
@@ -117,4 +117,4 @@ std::string SiteData::DigestOfSource(const std::string& source) {
   return "";
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -18,7 +18,7 @@
 #include "medfed/core/status.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 class SiteData {
  public:
@@ -30,7 +30,7 @@ class SiteData {
   const std::map<std::string, std::string>& genotype_paths() const { return genotype_paths_; }
 
   // The table named `name` in the study file; NotFound names the site and the tables it has.
-  StatusOr<std::shared_ptr<const Table>> GetTable(const std::string& name);
+  StatusOr<std::shared_ptr<const table::Table>> GetTable(const std::string& name);
   // The GB/T 39725 grade of every column of table `name`: from the data officer's scan file
   // beside the CSV (FILE.csv.scan.json, the JSON of `medfed scan FILE.csv --json`) when there is
   // one, else from scanning the table once.
@@ -52,7 +52,7 @@ class SiteData {
     bool operator==(const FileStamp&) const = default;
   };
   struct LoadedTable {
-    std::shared_ptr<const Table> table;
+    std::shared_ptr<const table::Table> table;
     FileStamp stamp;
     std::string sha256;
   };
@@ -63,4 +63,4 @@ class SiteData {
   std::map<std::string, std::shared_ptr<const TableGrades>> grades_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -7,14 +7,14 @@
 #include "medfed/core/text.h"
 #include "nlohmann/json.hpp"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 // Column values as text: string columns as in the file, integers printed; floats and booleans
 // carry no identifiers and are scanned by header only (their values are not needed).
-std::vector<std::string> NumericTexts(const Column& column) {
+std::vector<std::string> NumericTexts(const table::Column& column) {
   std::vector<std::string> texts;
-  if (column.type() != ColumnType::kInteger) return texts;
+  if (column.type() != table::ColumnType::kInteger) return texts;
   texts.reserve(column.size());
   for (size_t row = 0; row < column.size(); ++row) {
     if (!column.IsMissing(row)) texts.push_back(std::to_string(column.integers()[row]));
@@ -24,11 +24,11 @@ std::vector<std::string> NumericTexts(const Column& column) {
 
 }  // namespace
 
-ColumnScan ScanTableColumn(const Column& column) {
+privacy::ColumnScan ScanTableColumn(const table::Column& column) {
   uint64_t missing = 0;
   std::vector<std::string_view> values;
   std::vector<std::string> owned = NumericTexts(column);
-  if (column.type() == ColumnType::kString) {
+  if (column.type() == table::ColumnType::kString) {
     values.reserve(column.size());
     for (size_t row = 0; row < column.size(); ++row) {
       if (column.IsMissing(row)) {
@@ -41,16 +41,16 @@ ColumnScan ScanTableColumn(const Column& column) {
     for (size_t row = 0; row < column.size(); ++row) missing += column.IsMissing(row);
     values.assign(owned.begin(), owned.end());
   }
-  return ScanColumn(column.name(), values, missing);
+  return privacy::ScanColumn(column.name(), values, missing);
 }
 
-std::vector<std::string> ColumnTexts(const Column& column) {
+std::vector<std::string> ColumnTexts(const table::Column& column) {
   std::vector<std::string> texts(column.size());
   for (size_t row = 0; row < column.size(); ++row) {
     if (column.IsMissing(row)) continue;
-    if (column.type() == ColumnType::kString) {
+    if (column.type() == table::ColumnType::kString) {
       texts[row] = std::string(column.RawText(row));
-    } else if (column.type() == ColumnType::kInteger) {
+    } else if (column.type() == table::ColumnType::kInteger) {
       texts[row] = std::to_string(column.integers()[row]);
     } else {
       texts[row] = FormatRoundTrip(column.NumericValue(row));
@@ -59,8 +59,8 @@ std::vector<std::string> ColumnTexts(const Column& column) {
   return texts;
 }
 
-std::vector<ColumnScan> ScanTable(const Table& table) {
-  std::vector<ColumnScan> scans(table.column_count());
+std::vector<privacy::ColumnScan> ScanTable(const table::Table& table) {
+  std::vector<privacy::ColumnScan> scans(table.column_count());
   ParallelFor(table.column_count(), HardwareThreads(), [&](size_t begin, size_t end) {
     for (size_t c = begin; c < end; ++c) scans[c] = ScanTableColumn(table.column(c));
   });
@@ -96,15 +96,15 @@ StatusOr<TableGrades> LoadScanFile(const std::string& path) {
   return grades;
 }
 
-TableGrades GradesOfTable(const Table& table) {
+TableGrades GradesOfTable(const table::Table& table) {
   TableGrades grades;
-  for (const ColumnScan& scan : ScanTable(table)) {
-    ColumnGrade grade{scan.grade, ColumnRoleName(scan.role), ""};
+  for (const privacy::ColumnScan& scan : ScanTable(table)) {
+    ColumnGrade grade{scan.grade, privacy::ColumnRoleName(scan.role), ""};
     for (const auto& kind : scan.detected)
-      grade.why += (grade.why.empty() ? "" : ", ") + std::string(IdentifierKindName(kind.kind));
+      grade.why += (grade.why.empty() ? "" : ", ") + std::string(privacy::IdentifierKindName(kind.kind));
     grades[scan.name] = grade;
   }
   return grades;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -11,13 +11,13 @@
 #include "medfed/privacy/column_scan.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
-ColumnScan ScanTableColumn(const Column& column);
-std::vector<ColumnScan> ScanTable(const Table& table);
+privacy::ColumnScan ScanTableColumn(const table::Column& column);
+std::vector<privacy::ColumnScan> ScanTable(const table::Table& table);
 
 // Each row's value as text (missing as ""), for equivalence classes and de-identification.
-std::vector<std::string> ColumnTexts(const Column& column);
+std::vector<std::string> ColumnTexts(const table::Column& column);
 
 struct ColumnGrade {
   int grade = 1;
@@ -29,6 +29,6 @@ using TableGrades = std::map<std::string, ColumnGrade>;  // by column name
 // Grades from a scan file (the JSON `medfed scan --json` prints); errors name the file.
 StatusOr<TableGrades> LoadScanFile(const std::string& path);
 // Grades from scanning the table.
-TableGrades GradesOfTable(const Table& table);
+TableGrades GradesOfTable(const table::Table& table);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -9,7 +9,7 @@
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace gwas {
 
 const Protocol<GwasSite, GwasHub>& GwasProtocol() {
@@ -136,4 +136,4 @@ const AnalysisDefinition& GwasDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -10,7 +10,7 @@
 #include "medfed/stats/distributions.h"
 #include "medfed/stats/gwas_tests.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 namespace {
 
 std::string OutputPath(const std::string& directory, const std::string& output) {
@@ -105,7 +105,7 @@ StatusOr<HubStep> GwasHub::AfterCanonical(EmptySums&, const PooledRound&) {
   DesignSums shape;
   if (!spec_.privacy) {
     // The covariate columns of the design (without the intercept), as every site builds it.
-    ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.formula, levels_));
+    ASSIGN_OR_RETURN(table::DesignLayout layout, table::MakeDesignLayout(spec_.formula, levels_));
     shape.covariate_sums.resize(layout.columns() - 1);
   }
   return Next(kDesign, std::move(parameters), std::move(shape));
@@ -121,7 +121,7 @@ StatusOr<HubStep> GwasHub::AfterDesign(DesignSums& pooled, const PooledRound&) {
     cases_ = std::max(0.0, std::nearbyint(cases_));
     controls_ = std::max(0.0, std::nearbyint(controls_));
     samples_ = cases_ + controls_;
-    ASSIGN_OR_RETURN(NoiseCalibration noise,
+    ASSIGN_OR_RETURN(privacy::NoiseCalibration noise,
                      PooledNoise({{0, 1, 1}}, *spec_.privacy, context_.sites.size(),
                                  1.0 / static_cast<double>(NoisedGroups(spec_, canonical_.size()))));
     count_noise_sd_ = std::sqrt(noise.pooled_variance[0]);
@@ -237,7 +237,7 @@ StatusOr<HubStep> GwasHub::StartBlock() {
 bool GwasHub::RevealsSmallCount(const std::array<double, 3>& a1_cases, const std::array<double, 3>& a1_controls,
                                 const std::array<double, 3>& a1_all, const std::array<double, 3>& founders) const {
   const double min_cell = context_.policy.min_cell_count;
-  auto small = [min_cell](double count) { return IsSmallCount(count, static_cast<int>(min_cell)); };
+  auto small = [min_cell](double count) { return privacy::IsSmallCount(count, static_cast<int>(min_cell)); };
   auto allele_count = [](const std::array<double, 3>& dosage) { return 2 * dosage[2] + dosage[1]; };
   switch (spec_.test) {
     case Test::kAllelic:
@@ -586,4 +586,4 @@ Json GwasHub::Result() {
   return result;
 }
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

@@ -16,7 +16,7 @@
 #include "medfed/stats/logistic_newton.h"
 #include "medfed/table/model_frame.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 class GwasHub : public ProtocolHub<GwasSite, GwasHub> {
  public:
@@ -63,7 +63,7 @@ class GwasHub : public ProtocolHub<GwasSite, GwasHub> {
   GwasSpec spec_;
   HubContext context_;
   std::string coding_ = "01";
-  GlobalLevels levels_;
+  table::GlobalLevels levels_;
   std::vector<genomics::VariantRecord> canonical_;
   bool identical_lists_ = false;
   std::vector<std::string> left_out_, strand_ambiguous_;
@@ -91,4 +91,4 @@ class GwasHub : public ProtocolHub<GwasSite, GwasHub> {
   std::unique_ptr<Progress> progress_;
 };
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

@@ -10,7 +10,7 @@
 #include "medfed/core/text.h"
 #include "medfed/stats/distributions.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 std::string GwasHeader(Test test) {
   switch (test) {
@@ -130,4 +130,4 @@ Json GwasOutput::Chromosomes() const {
   return list;
 }
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

@@ -11,7 +11,7 @@
 #include "medfed/analysis/gwas/gwas_spec.h"
 #include "medfed/genomics/genotype_matrix.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 class GwasOutput {
  public:
@@ -57,4 +57,4 @@ std::string GwasHeader(Test test);
 // plink's number style: 6 significant digits, "NA" for missing.
 std::string PlinkNumber(double value);
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

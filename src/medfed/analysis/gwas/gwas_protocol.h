@@ -19,7 +19,7 @@
 #include "medfed/analysis/engine/model_rounds.h"
 #include "medfed/analysis/engine/round_protocol.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 class GwasSite;
 class GwasHub;
@@ -141,4 +141,4 @@ inline constexpr Phase<BlockCountSums> kCounts{"counts"};
 inline constexpr Phase<RegressionSums> kLinear{"linear"};
 inline constexpr Phase<RegressionSums> kLogistic{"logistic"};
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

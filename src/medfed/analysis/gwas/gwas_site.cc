@@ -16,7 +16,7 @@
 #include "medfed/table/design_matrix.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 namespace {
 
 constexpr char kPhenotypeValues[] = "phenotype_values";
@@ -31,7 +31,7 @@ std::string Digest(const std::vector<genomics::VariantRecord>& variants) {
 
 }  // namespace
 
-GwasSite::GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
+GwasSite::GwasSite(GwasSpec spec, std::shared_ptr<const table::Table> table,
                    std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context)
     : ProtocolSite(GwasProtocol()),
       spec_(std::move(spec)),
@@ -40,10 +40,10 @@ GwasSite::GwasSite(GwasSpec spec, std::shared_ptr<const Table> table,
       context_(context) {}
 
 StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sums) {
-  ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectRows(spec_.where, *table_));
-  ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(spec_.formula, *table_, selected));
-  frame_ = std::make_unique<ModelFrame>(std::move(frame));
-  ASSIGN_OR_RETURN(const Column* ids, table_->GetColumn(spec_.sample_id));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> selected, table::SelectRows(spec_.where, *table_));
+  ASSIGN_OR_RETURN(table::ModelFrame frame, table::ModelFrame::Build(spec_.formula, *table_, selected));
+  frame_ = std::make_unique<table::ModelFrame>(std::move(frame));
+  ASSIGN_OR_RETURN(const table::Column* ids, table_->GetColumn(spec_.sample_id));
   std::unordered_map<std::string, size_t> frame_row_of;
   for (size_t r = 0; r < frame_->rows(); ++r) {
     std::string id = ids->TextValue(frame_->source_rows()[r]);
@@ -52,7 +52,7 @@ StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sum
                              ": sample " + QuoteForMessage(id) + " appears twice in the table");
     }
   }
-  const RowValues& phenotype = frame_->response_parts().at(0);
+  const table::RowValues& phenotype = frame_->response_parts().at(0);
   std::set<std::string> values;
   genotype_index_.clear();
   frame_row_.clear();
@@ -62,14 +62,14 @@ StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sum
     if (found == frame_row_of.end()) continue;
     const size_t r = found->second;
     if (spec_.case_control()) {
-      double value = phenotype.kind == RowValues::Kind::kLogical   ? phenotype.logicals[r]
-                     : phenotype.kind == RowValues::Kind::kNumeric ? phenotype.numbers[r]
-                                                                   : std::nan("");
+      double value = phenotype.kind == table::RowValues::Kind::kLogical   ? phenotype.logicals[r]
+                     : phenotype.kind == table::RowValues::Kind::kNumeric ? phenotype.numbers[r]
+                                                                          : std::nan("");
       if (!(value == 0 || value == 1 || value == 2 || value == -9)) {
         return InvalidArgument(table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[r])) +
                                ": phenotype " + spec_.phenotype + " is " +
                                (std::isnan(value)
-                                    ? QuoteForMessage(phenotype.kind == RowValues::Kind::kFactor
+                                    ? QuoteForMessage(phenotype.kind == table::RowValues::Kind::kFactor
                                                           ? phenotype.levels[static_cast<size_t>(phenotype.codes[r])]
                                                           : std::string("text"))
                                     : FormatSignificant(value, 6)) +
@@ -77,7 +77,7 @@ StatusOr<Contribution> GwasSite::Samples(const RoundParameters&, SampleSums& sum
                                "-9 missing)");
       }
       values.insert(FormatSignificant(value, 3));
-    } else if (phenotype.kind == RowValues::Kind::kFactor) {
+    } else if (phenotype.kind == table::RowValues::Kind::kFactor) {
       return InvalidArgument(table_->source() + ": phenotype " + spec_.phenotype +
                              " is text; a linear test needs a numeric phenotype");
     }
@@ -143,18 +143,18 @@ StatusOr<Contribution> GwasSite::Canonical(const RoundParameters& parameters, Em
 
 StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters, DesignSums& sums) {
   if (!frame_) return FailedPrecondition("gwas: the design round came before the samples round");
-  ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+  ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
   ASSIGN_OR_RETURN(std::string coding, parameters.Text("coding"));
-  ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.formula, levels));
-  ASSIGN_OR_RETURN(Eigen::MatrixXd design, BuildDesignMatrix(*frame_, spec_.formula, layout, levels));
-  const RowValues& phenotype = frame_->response_parts().at(0);
+  ASSIGN_OR_RETURN(table::DesignLayout layout, table::MakeDesignLayout(spec_.formula, levels));
+  ASSIGN_OR_RETURN(Eigen::MatrixXd design, table::BuildDesignMatrix(*frame_, spec_.formula, layout, levels));
+  const table::RowValues& phenotype = frame_->response_parts().at(0);
   // Keep the samples with a usable phenotype, in genotype order.
   std::vector<uint32_t> kept_genotype;
   std::vector<double> y;
   std::vector<Eigen::Index> rows;
   for (size_t i = 0; i < genotype_index_.size(); ++i) {
     const uint32_t r = frame_row_[i];
-    double value = phenotype.kind == RowValues::Kind::kLogical ? phenotype.logicals[r] : phenotype.numbers[r];
+    double value = phenotype.kind == table::RowValues::Kind::kLogical ? phenotype.logicals[r] : phenotype.numbers[r];
     if (spec_.case_control()) {
       if (coding == "12") {
         if (value != 1 && value != 2) continue;  // 0 and -9 are missing in plink's coding
@@ -185,7 +185,7 @@ StatusOr<Contribution> GwasSite::Design(const RoundParameters& parameters, Desig
   // Binary-phenotype disclosure rule, as for GLMs.
   if (spec_.case_control()) {
     for (size_t count : {cases.size(), controls.size()}) {
-      if (IsSmallCount(static_cast<double>(count), context_.policy.min_cell_count)) {
+      if (privacy::IsSmallCount(static_cast<double>(count), context_.policy.min_cell_count)) {
         return Contribution::Refuse("min_cell_count", "site " + context_.data.site() + ": fewer than " +
                                                           std::to_string(context_.policy.min_cell_count) +
                                                           (count == cases.size() ? " cases" : " controls") +
@@ -281,7 +281,7 @@ StatusOr<Contribution> GwasSite::Counts(const RoundParameters& parameters, Block
     }
   });
   if (spec_.privacy && count > 0) {
-    std::vector<NoiseGroup> groups = CountNoise(spec_, count);
+    std::vector<privacy::NoiseGroup> groups = CountNoise(spec_, count);
     if (spec_.hwe == 0) {
       // No HWE filter: the founders' classes are not released at all.
       for (VariantCounts& counts : sums.variants) counts.founders = {};
@@ -420,4 +420,4 @@ StatusOr<Contribution> GwasSite::Logistic(const RoundParameters& parameters, Reg
   return Contribution{};
 }
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

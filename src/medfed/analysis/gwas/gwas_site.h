@@ -13,12 +13,12 @@
 #include "medfed/genomics/genotype_matrix.h"
 #include "medfed/genomics/variant_harmonisation.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 class GwasSite : public ProtocolSite<GwasSite, GwasHub> {
  public:
-  GwasSite(GwasSpec spec, std::shared_ptr<const Table> table, std::unique_ptr<genomics::GenotypeMatrix> genotypes,
-           SiteContext context);
+  GwasSite(GwasSpec spec, std::shared_ptr<const table::Table> table,
+           std::unique_ptr<genomics::GenotypeMatrix> genotypes, SiteContext context);
 
  private:
   friend const Protocol<GwasSite, GwasHub>& GwasProtocol();
@@ -41,10 +41,10 @@ class GwasSite : public ProtocolSite<GwasSite, GwasHub> {
   void Dosages(size_t variant, std::vector<int8_t>& out) const;
 
   GwasSpec spec_;
-  std::shared_ptr<const Table> table_;
+  std::shared_ptr<const table::Table> table_;
   std::unique_ptr<genomics::GenotypeMatrix> genotypes_;
   SiteContext context_;
-  std::unique_ptr<ModelFrame> frame_;
+  std::unique_ptr<table::ModelFrame> frame_;
   std::vector<uint32_t> genotype_index_;  // analysis samples: index in the genotype file
   std::vector<uint32_t> frame_row_;       // and row of the model frame
   Eigen::VectorXd y_;
@@ -58,4 +58,4 @@ class GwasSite : public ProtocolSite<GwasSite, GwasHub> {
   size_t prepaid_groups_ = 0;
 };
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

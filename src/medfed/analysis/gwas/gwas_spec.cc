@@ -6,7 +6,7 @@
 #include "medfed/analysis/engine/noised_release.h"
 #include "medfed/core/text.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 const char* TestName(Test test) {
   switch (test) {
@@ -83,9 +83,9 @@ StatusOr<GwasSpec> ParseGwasSpec(const AnalysisSpec& spec) {
     for (const auto& covariate : parsed.covariates) terms.push_back(covariate);
     formula += JoinStrings(terms, " + ");
   }
-  ASSIGN_OR_RETURN(parsed.formula, ParseFormula(formula));
+  ASSIGN_OR_RETURN(parsed.formula, table::ParseFormula(formula));
   if (!TrimWhitespace(parsed.where).empty()) {
-    auto where = ParseExpression(parsed.where, "where");
+    auto where = table::ParseExpression(parsed.where, "where");
     if (!where.ok()) return where.status();
   }
   return parsed;
@@ -95,8 +95,8 @@ size_t NoiseGroupsPerVariant(const GwasSpec& spec) { return spec.hwe > 0 ? 2 : 1
 
 size_t NoisedGroups(const GwasSpec& spec, size_t variants) { return 1 + variants * NoiseGroupsPerVariant(spec); }
 
-std::vector<NoiseGroup> CountNoise(const GwasSpec& spec, size_t variants) {
-  std::vector<NoiseGroup> groups;
+std::vector<privacy::NoiseGroup> CountNoise(const GwasSpec& spec, size_t variants) {
+  std::vector<privacy::NoiseGroup> groups;
   groups.reserve(variants * NoiseGroupsPerVariant(spec));
   for (size_t k = 0; k < variants; ++k) {
     groups.push_back({k * kCountsPerVariant, 8, 1});
@@ -105,4 +105,4 @@ std::vector<NoiseGroup> CountNoise(const GwasSpec& spec, size_t variants) {
   return groups;
 }
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

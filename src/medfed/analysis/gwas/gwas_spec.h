@@ -10,7 +10,7 @@
 #include "medfed/privacy/differential_privacy.h"
 #include "medfed/table/formula.h"
 
-namespace medfed::gwas {
+namespace medfed::analysis::gwas {
 
 enum class Test { kLogistic, kLinear, kAllelic, kTrend, kQc };
 
@@ -25,14 +25,14 @@ struct GwasSpec {
   std::string output;
   double maf = 0, geno = 1, hwe = 0;  // filters (off by default)
   int top = 10;
-  size_t block_size = 8192;              // variants per counting round
-  std::vector<std::string> extract;      // variant IDs to test (plink --extract); empty: all
-  std::optional<PrivacyTarget> privacy;  // noised counts (allelic and trend tests only)
+  size_t block_size = 8192;                       // variants per counting round
+  std::vector<std::string> extract;               // variant IDs to test (plink --extract); empty: all
+  std::optional<privacy::PrivacyTarget> privacy;  // noised counts (allelic and trend tests only)
 
   bool case_control() const { return test != Test::kLinear && test != Test::kQc; }
   bool regression() const { return test == Test::kLogistic || test == Test::kLinear; }
   // "phenotype ~ covariates" (or "~ 1"), evaluated by the model-frame machinery.
-  Formula formula;
+  table::Formula formula;
 };
 
 StatusOr<GwasSpec> ParseGwasSpec(const AnalysisSpec& spec);
@@ -55,10 +55,10 @@ inline size_t LogisticValuesPerVariant(size_t q) { return 2 + q + q * (q + 1) / 
 // needs them, the founders' classes (3 values; zeros otherwise). The target's cost is split
 // evenly over all these groups, so a counting block of k variants carries the share k *
 // groups-per-variant / NoisedGroups of it.
-inline constexpr NoiseGroup kDesignNoise = {1, 2, 1};
+inline constexpr privacy::NoiseGroup kDesignNoise = {1, 2, 1};
 size_t NoiseGroupsPerVariant(const GwasSpec& spec);
 size_t NoisedGroups(const GwasSpec& spec, size_t variants);
 // The groups of a counting round of `variants` variants.
-std::vector<NoiseGroup> CountNoise(const GwasSpec& spec, size_t variants);
+std::vector<privacy::NoiseGroup> CountNoise(const GwasSpec& spec, size_t variants);
 
-}  // namespace medfed::gwas
+}  // namespace medfed::analysis::gwas

@@ -25,7 +25,7 @@
 #include "medfed/table/csv_reader.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr char kDomain[] = "medfed-linkage-v1";
@@ -129,7 +129,7 @@ class KeyBlindingHub : public ProtocolHub<KeyBlindingSite, KeyBlindingHub> {
  private:
   // A released count: suppressed when 0 < n < min_cell_count.
   void Release(Json& into, const std::string& key, uint64_t n) const {
-    if (IsSmallCount(static_cast<double>(n), context_.policy.min_cell_count)) {
+    if (privacy::IsSmallCount(static_cast<double>(n), context_.policy.min_cell_count)) {
       into[key] = nullptr;
       suppressed_ = true;
     } else {
@@ -196,12 +196,12 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   }
   const std::string column = spec.String("column");
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {column}));
-  ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(spec.String("where"), *table));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> rows, table::SelectRows(spec.String("where"), *table));
   // Keys as the file has them ("007" is not 7): the key column again, as text.
   const std::string table_name = spec.String("table");
-  CsvOptions options;
+  table::CsvOptions options;
   options.text_columns = {column};
-  ASSIGN_OR_RETURN(Table as_text, ReadCsv(context.data.table_paths().at(table_name), options));
+  ASSIGN_OR_RETURN(table::Table as_text, table::ReadCsv(context.data.table_paths().at(table_name), options));
   ASSIGN_OR_RETURN(LinkageKeys keys, ReadLinkageKeys(as_text, column, &rows));
   ASSIGN_OR_RETURN(crypto::PsiScalar secret, crypto::PsiScalar::Random());
   return std::unique_ptr<SiteAnalysis>(
@@ -285,4 +285,4 @@ const AnalysisDefinition& PsiDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 // Length of a white-space character at the start (forward) or end (backward) of `text`, or 0.
@@ -51,9 +51,9 @@ std::vector<std::string> LinkageKeys::Warnings(const std::string& source) const 
   return warnings;
 }
 
-StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& column_name,
+StatusOr<LinkageKeys> ReadLinkageKeys(const table::Table& table, const std::string& column_name,
                                       const std::vector<uint32_t>* rows) {
-  ASSIGN_OR_RETURN(const Column* column, table.GetColumn(column_name));
+  ASSIGN_OR_RETURN(const table::Column* column, table.GetColumn(column_name));
   LinkageKeys result;
   result.rows = rows != nullptr ? rows->size() : table.row_count();
   std::unordered_map<std::string, size_t> seen;
@@ -66,7 +66,7 @@ StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& col
     }
     // Text columns keep the file's bytes ("007" stays "007"); a numeric column prints its value.
     const std::string text =
-        column->type() == ColumnType::kString ? std::string(column->RawText(row)) : column->TextValue(row);
+        column->type() == table::ColumnType::kString ? std::string(column->RawText(row)) : column->TextValue(row);
     const std::string_view key = TrimKey(text);
     if (key.empty()) {
       ++result.empty;
@@ -83,4 +83,4 @@ StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& col
   return result;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

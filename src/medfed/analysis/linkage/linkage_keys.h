@@ -11,7 +11,7 @@
 #include "medfed/core/status.h"
 #include "medfed/table/table.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 struct LinkageKeys {
   std::vector<std::string> keys;  // distinct, normalised, in order of first appearance
@@ -32,7 +32,7 @@ std::string_view TrimKey(std::string_view key);
 // The key column of `table`, which must exist (the error lists the columns there are); only
 // `rows` (ascending row indices) when given. Read the table with CsvOptions::text_columns =
 // {column}, so that "007" stays "007".
-StatusOr<LinkageKeys> ReadLinkageKeys(const Table& table, const std::string& column,
+StatusOr<LinkageKeys> ReadLinkageKeys(const table::Table& table, const std::string& column,
                                       const std::vector<uint32_t>* rows = nullptr);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -36,7 +36,7 @@
 #include "medfed/crypto/sodium.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr int kSlotBits = 24;
@@ -291,7 +291,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   ASSIGN_OR_RETURN(const crypto::SecretBytes key, HandleKey(context.data.table_paths().at(spec.String("table"))));
   const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
   const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
-  ASSIGN_OR_RETURN(std::vector<uint32_t> rows, SelectRows(spec.String("where"), *table));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> rows, table::SelectRows(spec.String("where"), *table));
   std::vector<std::vector<uint32_t>> closures;
   std::vector<std::string> handles;
   for (uint32_t row : rows) {
@@ -391,4 +391,4 @@ const AnalysisDefinition& PhenotypeMatchDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -5,7 +5,7 @@
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, const std::string& source) {
   struct Stanza {
@@ -127,4 +127,4 @@ std::vector<uint32_t> PhenotypeOntology::Closure(const std::vector<uint32_t>& te
   return closure;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -12,7 +12,7 @@
 
 #include "medfed/core/status.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 class PhenotypeOntology {
  public:
@@ -34,4 +34,4 @@ class PhenotypeOntology {
   std::map<std::string, uint32_t, std::less<>> index_;
 };
 
-}  // namespace medfed
+}  // namespace medfed::analysis

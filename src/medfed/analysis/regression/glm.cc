@@ -27,14 +27,14 @@
 #include "medfed/table/design_matrix.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 using stats::GlmFamily;
 
 constexpr char kResponseLabel[] = "(response)";
 
-int InterceptColumn(const DesignLayout& layout) { return layout.intercept ? 0 : -1; }
+int InterceptColumn(const table::DesignLayout& layout) { return layout.intercept ? 0 : -1; }
 
 // The protocol's layouts (the rounds are described at the top of this file).
 struct MomentSums {
@@ -77,7 +77,8 @@ const Protocol<GlmSite, GlmHub>& GlmProtocol();
 
 class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
  public:
-  GlmSite(std::shared_ptr<const Table> table, Formula formula, std::string where, GlmFamily family, SiteContext context)
+  GlmSite(std::shared_ptr<const table::Table> table, table::Formula formula, std::string where, GlmFamily family,
+          SiteContext context)
       : ProtocolSite(GlmProtocol()),
         table_(std::move(table)),
         formula_(std::move(formula)),
@@ -86,15 +87,15 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
         context_(context) {}
 
   StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) {
-    ASSIGN_OR_RETURN(selected_, SelectRows(where_, *table_));
-    ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, selected_));
-    frame_ = std::make_unique<ModelFrame>(std::move(frame));
+    ASSIGN_OR_RETURN(selected_, table::SelectRows(where_, *table_));
+    ASSIGN_OR_RETURN(table::ModelFrame frame, table::ModelFrame::Build(formula_, *table_, selected_));
+    frame_ = std::make_unique<table::ModelFrame>(std::move(frame));
     if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
     Contribution contribution;
-    std::vector<VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
-    const RowValues& response = frame_->response_parts().at(0);
-    if (response.kind == RowValues::Kind::kFactor) {
-      VariableSchema schema;
+    std::vector<table::VariableSchema> schemas = frame_->Schemas(context_.policy.min_cell_count);
+    const table::RowValues& response = frame_->response_parts().at(0);
+    if (response.kind == table::RowValues::Kind::kFactor) {
+      table::VariableSchema schema;
       schema.label = kResponseLabel;
       schema.is_factor = true;
       schema.level_order = response.level_order;
@@ -108,15 +109,15 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
   }
 
   // The response as numbers, validated for the family; errors name the file and line.
-  StatusOr<Eigen::VectorXd> Response(const GlobalLevels& levels) {
-    const RowValues& response = frame_->response_parts().at(0);
+  StatusOr<Eigen::VectorXd> Response(const table::GlobalLevels& levels) {
+    const table::RowValues& response = frame_->response_parts().at(0);
     const size_t n = frame_->rows();
     Eigen::VectorXd y(static_cast<Eigen::Index>(n));
     const std::string what = "response " + formula_.response->Deparse();
     auto line_of = [&](size_t i) {
       return table_->source() + ":" + std::to_string(table_->LineOfRow(frame_->source_rows()[i]));
     };
-    if (response.kind == RowValues::Kind::kFactor) {
+    if (response.kind == table::RowValues::Kind::kFactor) {
       if (family_ != GlmFamily::kBinomial) {
         return InvalidArgument(formula_.text + ": " + what + " is categorical; a " + stats::GlmFamilyName(family_) +
                                " GLM needs a numeric response");
@@ -134,7 +135,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
       return y;
     }
     for (size_t i = 0; i < n; ++i) {
-      double value = response.kind == RowValues::Kind::kNumeric ? response.numbers[i] : response.logicals[i];
+      double value = response.kind == table::RowValues::Kind::kNumeric ? response.numbers[i] : response.logicals[i];
       if (family_ == GlmFamily::kBinomial && (value < 0 || value > 1)) {
         return InvalidArgument(line_of(i) + ": " + what + " is " + FormatSignificant(value, 6) +
                                "; a binomial GLM needs 0/1, TRUE/FALSE or a two-level factor "
@@ -151,9 +152,9 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
 
   StatusOr<Contribution> Moments(const RoundParameters& parameters, MomentSums& sums) {
     if (!frame_) return FailedPrecondition("glm: the moments round came before the schema round");
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
-    ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(formula_, levels));
-    ASSIGN_OR_RETURN(design_, BuildDesignMatrix(*frame_, formula_, layout, levels));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::DesignLayout layout, table::MakeDesignLayout(formula_, levels));
+    ASSIGN_OR_RETURN(design_, table::BuildDesignMatrix(*frame_, formula_, layout, levels));
     ASSIGN_OR_RETURN(response_, Response(levels));
     offset_ = Eigen::Map<const Eigen::VectorXd>(frame_->offset().data(), static_cast<Eigen::Index>(frame_->rows()));
     const size_t n = frame_->rows();
@@ -183,7 +184,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
 
   // DataSHIELD's rule: a binary column (or binary response) with fewer than min_cell_count
   // rows of either value at a site could single out those rows.
-  std::optional<Contribution> CheckBinaryCounts(const DesignLayout& layout) {
+  std::optional<Contribution> CheckBinaryCounts(const table::DesignLayout& layout) {
     const double minimum = context_.policy.min_cell_count;
     // The reason names neither the column nor its level: a level's name and a count under a
     // filter would both describe the few patients behind it.
@@ -195,7 +196,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
       }
       double zeros = static_cast<double>(column.size()) - ones;
       for (double count : {ones, zeros}) {
-        if (IsSmallCount(count, static_cast<int>(minimum))) {
+        if (privacy::IsSmallCount(count, static_cast<int>(minimum))) {
           return Contribution::Refuse("min_cell_count",
                                       "site " + context_.data.site() + ": a 0/1 column of the model or the response " +
                                           "has fewer than " + std::to_string(static_cast<int>(minimum)) +
@@ -278,12 +279,12 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
   }
 
  private:
-  std::shared_ptr<const Table> table_;
-  Formula formula_;
+  std::shared_ptr<const table::Table> table_;
+  table::Formula formula_;
   std::string where_;
   GlmFamily family_;
   SiteContext context_;
-  std::unique_ptr<ModelFrame> frame_;
+  std::unique_ptr<table::ModelFrame> frame_;
   std::vector<uint32_t> selected_;  // rows under `where`
   Eigen::MatrixXd design_;
   Eigen::VectorXd response_;
@@ -294,7 +295,7 @@ class GlmSite : public ProtocolSite<GlmSite, GlmHub> {
 
 class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
  public:
-  GlmHub(Formula formula, GlmFamily family, double epsilon, int max_iterations, const HubContext& context)
+  GlmHub(table::Formula formula, GlmFamily family, double epsilon, int max_iterations, const HubContext& context)
       : ProtocolHub(GlmProtocol()),
         formula_(std::move(formula)),
         family_(family),
@@ -308,7 +309,7 @@ class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
     n_ = pooled.rows;
     missing_ = pooled.missing;
     ASSIGN_OR_RETURN(levels_, UniteDisclosedSchemas(round));
-    ASSIGN_OR_RETURN(layout_, MakeDesignLayout(formula_, levels_));
+    ASSIGN_OR_RETURN(layout_, table::MakeDesignLayout(formula_, levels_));
     if (n_ == 0) {
       std::vector<std::string> variables;
       if (formula_.response) variables.push_back(formula_.response->Deparse());
@@ -317,7 +318,7 @@ class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
       }
       return InvalidArgument("no rows are left at any site: every row lacks a value of at least one of " +
                              JoinStrings(variables, ", ") + ", or the where filter selects none" +
-                             DescribeVariablesWithoutValues(levels_));
+                             table::DescribeVariablesWithoutValues(levels_));
     }
     MomentSums shape;
     shape.column_sums.resize(layout_.columns());
@@ -439,7 +440,7 @@ class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
     return result;
   }
 
-  Formula formula_;
+  table::Formula formula_;
   GlmFamily family_;
   double epsilon_;
   int max_iterations_;
@@ -448,8 +449,8 @@ class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
   double missing_ = 0;
   double sum_y_ = 0;
   double null_deviance_ = 0;
-  GlobalLevels levels_;
-  DesignLayout layout_;
+  table::GlobalLevels levels_;
+  table::DesignLayout layout_;
   stats::ColumnStandardization standardization_;
   std::optional<stats::IrlsController> controller_;
   std::optional<stats::IrlsController> null_controller_;
@@ -465,8 +466,8 @@ const Protocol<GlmSite, GlmHub>& GlmProtocol() {
   return protocol;
 }
 
-StatusOr<Formula> ParseGlmFormula(const AnalysisSpec& spec) {
-  ASSIGN_OR_RETURN(Formula formula, ParseFormula(spec.String("formula")));
+StatusOr<table::Formula> ParseGlmFormula(const AnalysisSpec& spec) {
+  ASSIGN_OR_RETURN(table::Formula formula, table::ParseFormula(spec.String("formula")));
   if (!formula.response) {
     return InvalidArgument("formula " + QuoteForMessage(formula.text) + " has no response; write y ~ terms");
   }
@@ -510,14 +511,14 @@ Status Validate(const AnalysisSpec& spec) {
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
-  ASSIGN_OR_RETURN(Formula formula, ParseGlmFormula(spec));
+  ASSIGN_OR_RETURN(table::Formula formula, ParseGlmFormula(spec));
   ASSIGN_OR_RETURN(GlmFamily family, stats::ParseGlmFamily(spec.String("family", "gaussian")));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(formula)));
   return std::unique_ptr<SiteAnalysis>(new GlmSite(table, std::move(formula), spec.String("where"), family, context));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
-  ASSIGN_OR_RETURN(Formula formula, ParseGlmFormula(spec));
+  ASSIGN_OR_RETURN(table::Formula formula, ParseGlmFormula(spec));
   ASSIGN_OR_RETURN(GlmFamily family, stats::ParseGlmFamily(spec.String("family", "gaussian")));
   ASSIGN_OR_RETURN(GlmControl control, ParseGlmControl(spec));
   return std::unique_ptr<HubAnalysis>(
@@ -575,4 +576,4 @@ const AnalysisDefinition& GlmDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

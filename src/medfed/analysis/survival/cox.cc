@@ -18,14 +18,14 @@
 #include "medfed/stats/standardization.h"
 #include "medfed/table/design_matrix.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 using stats::CoxTies;
 
 struct CoxSpec {
-  Formula formula;     // as written (for labels)
-  Formula covariates;  // without strata(), intercept forced for R's coding
+  table::Formula formula;     // as written (for labels)
+  table::Formula covariates;  // without strata(), intercept forced for R's coding
   SurvivalTerms terms;
   CoxTies ties = CoxTies::kEfron;
 };
@@ -95,9 +95,10 @@ class CoxSite : public ProtocolSite<CoxSite, CoxHub> {
   StatusOr<Contribution> Times(const RoundParameters& parameters, CoxTimesSums& sums) {
     ASSIGN_OR_RETURN(Contribution contribution, survival_.Times(parameters, sums.times));
     if (contribution.refusal) return contribution;
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
-    ASSIGN_OR_RETURN(DesignLayout layout, MakeDesignLayout(spec_.covariates, levels));
-    ASSIGN_OR_RETURN(Eigen::MatrixXd design, BuildDesignMatrix(survival_.frame(), spec_.covariates, layout, levels));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::DesignLayout layout, table::MakeDesignLayout(spec_.covariates, levels));
+    ASSIGN_OR_RETURN(Eigen::MatrixXd design,
+                     table::BuildDesignMatrix(survival_.frame(), spec_.covariates, layout, levels));
     design_ = design.rightCols(design.cols() - 1);  // drop the intercept, as coxph
     names_.assign(layout.column_names.begin() + 1, layout.column_names.end());
     ASSIGN_OR_RETURN(strata_, survival_.CombinationIndex(spec_.terms.strata, levels));
@@ -121,7 +122,7 @@ class CoxSite : public ProtocolSite<CoxSite, CoxHub> {
       if (!binary) continue;
       const double zeros = static_cast<double>(n) - ones;
       for (double count : {ones, zeros}) {
-        if (IsSmallCount(count, context.policy.min_cell_count)) {
+        if (privacy::IsSmallCount(count, context.policy.min_cell_count)) {
           return Contribution::Refuse("min_cell_count", "site " + context.data.site() +
                                                             ": a 0/1 column of the model has fewer than " +
                                                             std::to_string(context.policy.min_cell_count) +
@@ -181,7 +182,7 @@ class CoxHub : public ProtocolHub<CoxSite, CoxHub> {
 
   StatusOr<HubStep> AfterSchema(FrameCountSums& pooled, const PooledRound& round) {
     RETURN_IF_ERROR(survival_.AfterSchema(pooled, round));
-    ASSIGN_OR_RETURN(layout_, MakeDesignLayout(spec_.covariates, survival_.levels()));
+    ASSIGN_OR_RETURN(layout_, table::MakeDesignLayout(spec_.covariates, survival_.levels()));
     CoxTimesSums shape;
     shape.column_sums.resize(layout_.columns() - 1);
     shape.column_squares.resize(layout_.columns() - 1);
@@ -296,7 +297,7 @@ class CoxHub : public ProtocolHub<CoxSite, CoxHub> {
 
   CoxSpec spec_;
   SurvivalHub survival_;
-  DesignLayout layout_;
+  table::DesignLayout layout_;
   std::vector<double> centers_, scales_;
   size_t strata_ = 1;
   stats::CoxSumsLayout layout_sums_;
@@ -316,7 +317,7 @@ const Protocol<CoxSite, CoxHub>& CoxProtocol() {
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(CoxSpec parsed, ParseSpec(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(parsed.formula)));
-  Formula formula = parsed.formula;
+  table::Formula formula = parsed.formula;
   return std::unique_ptr<SiteAnalysis>(
       new CoxSite(SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
 }
@@ -376,4 +377,4 @@ const AnalysisDefinition& CoxDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -17,11 +17,11 @@
 #include "medfed/privacy/cell_suppression.h"
 #include "medfed/stats/kaplan_meier.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 struct KmSpec {
-  Formula formula;
+  table::Formula formula;
   std::vector<std::string> names;  // grouping variables as written
   std::vector<double> times;       // requested times
 };
@@ -52,7 +52,7 @@ class KaplanMeierSite : public ProtocolSite<KaplanMeierSite, KaplanMeierHub> {
   SurvivalSite& survival() { return survival_; }
 
   StatusOr<Contribution> Counts(const RoundParameters& parameters, RiskCountSums& sums) {
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
     ASSIGN_OR_RETURN(std::vector<double> extra_times, parameters.Numbers("extra_times"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
@@ -127,7 +127,7 @@ class KaplanMeierHub : public ProtocolHub<KaplanMeierSite, KaplanMeierHub> {
     // withheld with a lone small one (privacy/cell_suppression.h).
     std::vector<double> stratum_sizes;
     for (size_t s = 0; s < labels_.size(); ++s) stratum_sizes.push_back(sum[s * per_stratum]);
-    const SuppressedLine hidden = SuppressSmallGroups(stratum_sizes, static_cast<int>(min_cell));
+    const privacy::SuppressedLine hidden = privacy::SuppressSmallGroups(stratum_sizes, static_cast<int>(min_cell));
     Json withheld = Json::array();
     Json strata = Json::array();
     Json at_risk_rows = Json::array();
@@ -212,7 +212,7 @@ class KaplanMeierHub : public ProtocolHub<KaplanMeierSite, KaplanMeierHub> {
       Json row = Json::array();
       for (size_t j = 0; j < ticks_.size(); ++j) {
         double at_risk = block[1 + 2 * k_count + requested + j];
-        row.push_back(IsSmallCount(at_risk, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(at_risk)));
+        row.push_back(privacy::IsSmallCount(at_risk, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(at_risk)));
       }
       at_risk_rows.push_back(std::move(row));
       at_risk_labels.push_back(labels_.size() == 1 && labels_[0].empty() ? "all" : labels_[s]);
@@ -236,7 +236,7 @@ class KaplanMeierHub : public ProtocolHub<KaplanMeierSite, KaplanMeierHub> {
 
 Status Validate(const AnalysisSpec& spec) {
   RETURN_IF_ERROR(ParseSpec(spec).status());
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   return privacy ? ValidateNoisedKaplanMeier(spec) : absl::OkStatus();
 }
 
@@ -323,4 +323,4 @@ const AnalysisDefinition& KaplanMeierDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -16,11 +16,11 @@
 #include "medfed/stats/life_table.h"
 #include "medfed/table/csv_reader.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 struct LifeTableSpec {
-  Formula formula;
+  table::Formula formula;
   std::vector<std::string> names;
   std::vector<double> boundaries;
   std::string expected_path;
@@ -144,7 +144,7 @@ class LifeTableSite : public ProtocolSite<LifeTableSite, LifeTableHub> {
   SurvivalSite& survival() { return survival_; }
 
   StatusOr<Contribution> Counts(const RoundParameters& parameters, LifeTableSums& sums) {
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
     ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.StratumIndex(levels));
     const bool relative = parameters.Has("expected_age");
@@ -157,10 +157,10 @@ class LifeTableSite : public ProtocolSite<LifeTableSite, LifeTableHub> {
     const size_t intervals = bounds.size() - 1;
     sums.cells.assign(static_cast<size_t>(strata) * intervals, IntervalSums{});
     const SurvivalRows& rows = survival_.rows();
-    const Table& table = survival_.table();
-    const Column* age = relative ? table.FindColumn(spec_.age) : nullptr;
-    const Column* sex = relative ? table.FindColumn(spec_.sex) : nullptr;
-    const Column* year = relative ? table.FindColumn(spec_.year) : nullptr;
+    const table::Table& table = survival_.table();
+    const table::Column* age = relative ? table.FindColumn(spec_.age) : nullptr;
+    const table::Column* sex = relative ? table.FindColumn(spec_.sex) : nullptr;
+    const table::Column* year = relative ? table.FindColumn(spec_.year) : nullptr;
     for (size_t i = 0; i < rows.time.size(); ++i) {
       const uint32_t source = survival_.frame().source_rows()[i];
       double age_value = 0, year_value = 0;
@@ -252,7 +252,7 @@ class LifeTableHub : public ProtocolHub<LifeTableSite, LifeTableHub> {
         Json entry = {{"start", row.start}, {"end", row.end}};
         // An interval entered by fewer than min_cell_count is withheld, and so is the one before
         // it: its entering minus withdrawn and died is the next interval's entering.
-        const bool next_is_small = k + 1 < rows.size() && IsSmallCount(rows[k + 1].entering, min_cell);
+        const bool next_is_small = k + 1 < rows.size() && privacy::IsSmallCount(rows[k + 1].entering, min_cell);
         if (row.entering < min_cell || next_is_small) {
           entry["suppressed"] = true;
           entry["note"] = row.entering < min_cell
@@ -304,7 +304,7 @@ const Protocol<LifeTableSite, LifeTableHub>& LifeTableProtocol() {
 StatusOr<RoundParameters> LoadExpected(const std::string& path) {
   RoundParameters parameters;
   if (path.empty()) return parameters;
-  ASSIGN_OR_RETURN(Table table, ReadCsv(path));
+  ASSIGN_OR_RETURN(table::Table table, table::ReadCsv(path));
   for (const char* column : {"age", "sex", "year", "survival"}) {
     if (table.FindColumn(column) == nullptr) {
       return InvalidArgument(path +
@@ -313,10 +313,10 @@ StatusOr<RoundParameters> LoadExpected(const std::string& path) {
                              std::string(column) + " is missing");
     }
   }
-  const Column& age = *table.FindColumn("age");
-  const Column& sex = *table.FindColumn("sex");
-  const Column& year = *table.FindColumn("year");
-  const Column& survival = *table.FindColumn("survival");
+  const table::Column& age = *table.FindColumn("age");
+  const table::Column& sex = *table.FindColumn("sex");
+  const table::Column& year = *table.FindColumn("year");
+  const table::Column& survival = *table.FindColumn("survival");
   for (size_t r = 0; r < table.row_count(); ++r) {
     double p = survival.NumericValue(r);
     if (!(p > 0 && p <= 1) || std::isnan(age.NumericValue(r)) || std::isnan(year.NumericValue(r))) {
@@ -344,7 +344,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
     columns.insert(columns.end(), {parsed.age, parsed.sex, parsed.year});
   }
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
-  Formula formula = parsed.formula;
+  table::Formula formula = parsed.formula;
   return std::unique_ptr<SiteAnalysis>(
       new LifeTableSite(SurvivalSite(table, std::move(formula), spec.String("where"), context), std::move(parsed)));
 }
@@ -411,4 +411,4 @@ const AnalysisDefinition& LifeTableDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

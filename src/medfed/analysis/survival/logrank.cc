@@ -9,11 +9,11 @@
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 struct LogRankSpec {
-  Formula formula;
+  table::Formula formula;
   std::vector<std::string> names;
   SurvivalTerms terms;
 };
@@ -30,7 +30,7 @@ StatusOr<LogRankSpec> ParseSpec(const AnalysisSpec& spec) {
   return parsed;
 }
 
-std::vector<std::string> KeysOf(const Formula& formula, const std::vector<int>& variables) {
+std::vector<std::string> KeysOf(const table::Formula& formula, const std::vector<int>& variables) {
   std::vector<std::string> keys;
   for (int v : variables) keys.push_back(formula.VariableLabel(v));
   return keys;
@@ -57,7 +57,7 @@ class LogRankSite : public ProtocolSite<LogRankSite, LogRankHub> {
   SurvivalSite& survival() { return survival_; }
 
   StatusOr<Contribution> Counts(const RoundParameters& parameters, RiskCountSums& sums) {
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> event_times, parameters.Numbers("event_times"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
     ASSIGN_OR_RETURN(double groups, parameters.Number("groups"));
@@ -157,7 +157,7 @@ class LogRankHub : public ProtocolHub<LogRankSite, LogRankHub> {
     // the totals are released. The test itself is over every group, as survdiff's.
     std::vector<double> present_sizes;
     for (size_t g : present) present_sizes.push_back(n[g]);
-    const SuppressedLine hidden = SuppressSmallGroups(present_sizes, min_cell_count_);
+    const privacy::SuppressedLine hidden = privacy::SuppressSmallGroups(present_sizes, min_cell_count_);
     Json group_rows = Json::array();
     for (size_t i = 0; i < present.size(); ++i) {
       if (hidden.suppressed[i]) {
@@ -241,4 +241,4 @@ const AnalysisDefinition& LogRankDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

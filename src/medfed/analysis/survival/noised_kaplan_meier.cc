@@ -8,7 +8,7 @@
 #include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 // The protocol: the survival schema round with its counts zeroed (n and missing come noised,
@@ -32,7 +32,7 @@ struct GridSums {
 inline constexpr Phase<GridSums> kGridCounts{"grid_counts"};
 
 // [events, censorings] per interval per stratum: one group.
-std::vector<NoiseGroup> GridNoise(size_t strata, size_t intervals) { return {{0, strata * intervals * 2, 1}}; }
+std::vector<privacy::NoiseGroup> GridNoise(size_t strata, size_t intervals) { return {{0, strata * intervals * 2, 1}}; }
 
 class NoisedKaplanMeierSite;
 class NoisedKaplanMeierHub;
@@ -40,7 +40,7 @@ const Protocol<NoisedKaplanMeierSite, NoisedKaplanMeierHub>& NoisedKaplanMeierPr
 
 class NoisedKaplanMeierSite : public ProtocolSite<NoisedKaplanMeierSite, NoisedKaplanMeierHub> {
  public:
-  NoisedKaplanMeierSite(SurvivalSite survival, PrivacyTarget privacy)
+  NoisedKaplanMeierSite(SurvivalSite survival, privacy::PrivacyTarget privacy)
       : ProtocolSite(NoisedKaplanMeierProtocol()), survival_(std::move(survival)), privacy_(privacy) {}
 
   StatusOr<Contribution> Schema(const RoundParameters&, FrameCountSums& sums) {
@@ -56,7 +56,7 @@ class NoisedKaplanMeierSite : public ProtocolSite<NoisedKaplanMeierSite, NoisedK
     EventSums events;
     ASSIGN_OR_RETURN(Contribution times, survival_.Times(parameters, events, /*disclose_event_times=*/false));
     if (times.refusal) return times;
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> grid, parameters.Numbers("grid"));
     ASSIGN_OR_RETURN(double strata, parameters.Number("strata"));
     ASSIGN_OR_RETURN(std::vector<int32_t> stratum, survival_.StratumIndex(levels));
@@ -76,13 +76,13 @@ class NoisedKaplanMeierSite : public ProtocolSite<NoisedKaplanMeierSite, NoisedK
 
  private:
   SurvivalSite survival_;
-  PrivacyTarget privacy_;
+  privacy::PrivacyTarget privacy_;
 };
 
 class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKaplanMeierHub> {
  public:
   NoisedKaplanMeierHub(std::string formula_text, std::vector<std::string> keys, std::vector<std::string> names,
-                       std::vector<double> grid, PrivacyTarget privacy, const HubContext& context)
+                       std::vector<double> grid, privacy::PrivacyTarget privacy, const HubContext& context)
       : ProtocolHub(NoisedKaplanMeierProtocol()),
         formula_text_(std::move(formula_text)),
         keys_(std::move(keys)),
@@ -113,7 +113,7 @@ class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKap
  private:
   StatusOr<Json> Result(const std::vector<GridCell>& cells) const {
     const size_t intervals = grid_.size() + 1;
-    ASSIGN_OR_RETURN(NoiseCalibration noise,
+    ASSIGN_OR_RETURN(privacy::NoiseCalibration noise,
                      PooledNoise(GridNoise(labels_.size(), intervals), privacy_, context_.sites.size()));
     const double variance = noise.pooled_variance[0];
     Json strata = Json::array();
@@ -192,7 +192,7 @@ class NoisedKaplanMeierHub : public ProtocolHub<NoisedKaplanMeierSite, NoisedKap
   std::string formula_text_;
   std::vector<std::string> keys_, names_;
   std::vector<double> grid_;
-  PrivacyTarget privacy_;
+  privacy::PrivacyTarget privacy_;
   HubContext context_;
   SurvivalHub survival_;
   std::vector<std::string> labels_;
@@ -229,20 +229,21 @@ Status ValidateNoisedKaplanMeier(const AnalysisSpec& spec) {
 }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedKaplanMeierSite(const AnalysisSpec& spec, SiteContext& context,
-                                                                    Formula formula) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+                                                                    table::Formula formula) {
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, FormulaColumns(formula)));
   return std::unique_ptr<SiteAnalysis>(
       new NoisedKaplanMeierSite(SurvivalSite(table, std::move(formula), spec.String("where"), context), *privacy));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateNoisedKaplanMeierHub(const AnalysisSpec& spec, const HubContext& context,
-                                                                  Formula formula, std::vector<std::string> names) {
-  ASSIGN_OR_RETURN(std::optional<PrivacyTarget> privacy, PrivacyTargetOf(spec));
+                                                                  table::Formula formula,
+                                                                  std::vector<std::string> names) {
+  ASSIGN_OR_RETURN(std::optional<privacy::PrivacyTarget> privacy, PrivacyTargetOf(spec));
   std::vector<std::string> keys;
   for (size_t v = 0; v < formula.variables.size(); ++v) keys.push_back(formula.VariableLabel(static_cast<int>(v)));
   return std::unique_ptr<HubAnalysis>(
       new NoisedKaplanMeierHub(formula.text, std::move(keys), std::move(names), GridOf(spec), *privacy, context));
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

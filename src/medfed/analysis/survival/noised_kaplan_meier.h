@@ -17,14 +17,15 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/table/formula.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 // Checks that a noised fit has a grid: `times`, ascending and positive.
 Status ValidateNoisedKaplanMeier(const AnalysisSpec& spec);
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateNoisedKaplanMeierSite(const AnalysisSpec& spec, SiteContext& context,
-                                                                    Formula formula);
+                                                                    table::Formula formula);
 StatusOr<std::unique_ptr<HubAnalysis>> CreateNoisedKaplanMeierHub(const AnalysisSpec& spec, const HubContext& context,
-                                                                  Formula formula, std::vector<std::string> names);
+                                                                  table::Formula formula,
+                                                                  std::vector<std::string> names);
 
-}  // namespace medfed
+}  // namespace medfed::analysis

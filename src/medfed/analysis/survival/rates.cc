@@ -20,7 +20,7 @@
 #include "medfed/stats/rates.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr char kAgeGroupsKey[] = "age_groups";
@@ -32,13 +32,13 @@ struct RatesSpec {
   std::string where, population_where;
   const stats::StandardPopulation* standard = nullptr;
   double per = 1e5;
-  std::optional<PrivacyTarget> privacy;  // noised case counts
+  std::optional<privacy::PrivacyTarget> privacy;  // noised case counts
 };
 
 // With `privacy`: each case is in one (group, age) cell or left out, so the case counts are one
 // noise group (every other coordinate, between the populations, which are public and not
 // noised) and the left-out count another.
-std::vector<NoiseGroup> CaseNoise(size_t cells) { return {{0, cells, 1, 2}, {2 * cells, 1, 1}}; }
+std::vector<privacy::NoiseGroup> CaseNoise(size_t cells) { return {{0, cells, 1, 2}, {2 * cells, 1, 1}}; }
 
 StatusOr<RatesSpec> ParseSpec(const AnalysisSpec& spec) {
   RatesSpec parsed;
@@ -56,7 +56,7 @@ StatusOr<RatesSpec> ParseSpec(const AnalysisSpec& spec) {
   ASSIGN_OR_RETURN(parsed.privacy, PrivacyTargetOf(spec));
   for (const std::string& where : {parsed.where, parsed.population_where}) {
     if (!TrimWhitespace(where).empty()) {
-      auto parsed_where = ParseExpression(where, "where");
+      auto parsed_where = table::ParseExpression(where, "where");
       if (!parsed_where.ok()) return parsed_where.status();
     }
   }
@@ -65,7 +65,7 @@ StatusOr<RatesSpec> ParseSpec(const AnalysisSpec& spec) {
 
 // The lower bound of the age group of a value in an age column: numbers are ages (or group
 // lower bounds), text is a group label.
-StatusOr<double> AgeLowerBound(const Column& column, size_t row) {
+StatusOr<double> AgeLowerBound(const table::Column& column, size_t row) {
   if (column.IsNumeric()) return column.NumericValue(row);
   return stats::AgeGroupLowerBound(std::string(column.RawText(row)));
 }
@@ -107,7 +107,7 @@ const Protocol<RatesSite, RatesHub>& RatesProtocol();
 
 class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
  public:
-  RatesSite(RatesSpec spec, std::shared_ptr<const Table> cases, std::shared_ptr<const Table> population,
+  RatesSite(RatesSpec spec, std::shared_ptr<const table::Table> cases, std::shared_ptr<const table::Table> population,
             SiteContext& context)
       : ProtocolSite(RatesProtocol()),
         spec_(std::move(spec)),
@@ -116,25 +116,25 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
         context_(context) {}
 
   // factor(column) of both tables.
-  StatusOr<RowValues> GroupValues(const Table& table, const std::string& column) {
-    Expression call;
-    call.kind = Expression::Kind::kCall;
+  StatusOr<table::RowValues> GroupValues(const table::Table& table, const std::string& column) {
+    table::Expression call;
+    call.kind = table::Expression::Kind::kCall;
     call.text = "factor";
-    Expression name;
-    name.kind = Expression::Kind::kName;
+    table::Expression name;
+    name.kind = table::Expression::Kind::kName;
     name.text = column;
     call.arguments.push_back(name);
-    return EvaluateRows(call, table);
+    return table::EvaluateRows(call, table);
   }
 
   StatusOr<Contribution> Schema(const RoundParameters&, SchemaSums& sums) {
-    ASSIGN_OR_RETURN(case_rows_, SelectRows(spec_.where, *cases_));
-    ASSIGN_OR_RETURN(population_rows_, SelectRows(spec_.population_where, *population_));
+    ASSIGN_OR_RETURN(case_rows_, table::SelectRows(spec_.where, *cases_));
+    ASSIGN_OR_RETURN(population_rows_, table::SelectRows(spec_.population_where, *population_));
     Contribution contribution;
     for (const auto& variable : spec_.by) {
       std::set<std::string> levels;
-      ASSIGN_OR_RETURN(RowValues in_cases, GroupValues(*cases_, variable));
-      ASSIGN_OR_RETURN(RowValues in_population, GroupValues(*population_, variable));
+      ASSIGN_OR_RETURN(table::RowValues in_cases, GroupValues(*cases_, variable));
+      ASSIGN_OR_RETURN(table::RowValues in_population, GroupValues(*population_, variable));
       // The population table's groups are public (census figures); a group only the cases name
       // is named when it has min_cell_count cases here, else its cases are left out (and
       // counted in cases_left_out), so a rare or mistyped value never leaves the site.
@@ -150,14 +150,14 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
           levels.insert(in_population.levels[static_cast<size_t>(in_population.codes[r])]);
         }
       }
-      VariableSchema schema;
+      table::VariableSchema schema;
       schema.label = variable;
       schema.is_factor = true;
       schema.level_order = in_population.level_order;
       schema.levels.assign(levels.begin(), levels.end());
       DiscloseSchemas({schema}, contribution);
     }
-    const Column& age = *population_->FindColumn(spec_.population_age);
+    const table::Column& age = *population_->FindColumn(spec_.population_age);
     std::set<double> bounds;
     for (uint32_t r : population_rows_) {
       if (age.IsMissing(r)) continue;
@@ -173,7 +173,7 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
   }
 
   StatusOr<Contribution> Counts(const RoundParameters& parameters, CountSums& sums) {
-    ASSIGN_OR_RETURN(GlobalLevels levels, GetGlobalLevels(parameters));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, GetGlobalLevels(parameters));
     ASSIGN_OR_RETURN(std::vector<double> bounds, parameters.Numbers("age_bounds"));
     const size_t age_groups = bounds.size();
     auto age_group_of = [&](double age) -> int64_t {
@@ -182,12 +182,13 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
       return g == 0 ? -1 : static_cast<int64_t>(g - 1);
     };
     // Combination index of the grouping variables, per table.
-    auto combination = [&](const Table& table, const std::vector<uint32_t>& rows) -> StatusOr<std::vector<int64_t>> {
+    auto combination = [&](const table::Table& table,
+                           const std::vector<uint32_t>& rows) -> StatusOr<std::vector<int64_t>> {
       std::vector<int64_t> index(table.row_count(), 0);
       for (const auto& variable : spec_.by) {
-        ASSIGN_OR_RETURN(RowValues values, GroupValues(table, variable));
+        ASSIGN_OR_RETURN(table::RowValues values, GroupValues(table, variable));
         ASSIGN_OR_RETURN(std::vector<int32_t> codes,
-                         RecodeToGlobal(values, levels[variable].levels, variable, /*unknown_is_missing=*/true));
+                         table::RecodeToGlobal(values, levels[variable].levels, variable, /*unknown_is_missing=*/true));
         const auto radix = static_cast<int64_t>(levels[variable].levels.size());
         for (uint32_t r : rows) index[r] = codes[r] < 0 ? -1 : (index[r] < 0 ? -1 : index[r] * radix + codes[r]);
       }
@@ -199,7 +200,7 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
     ASSIGN_OR_RETURN(std::vector<int64_t> population_group, combination(*population_, population_rows_));
     Contribution contribution;
     sums.cells.assign(combinations * age_groups, AgeCell{});
-    const Column& case_age = *cases_->FindColumn(spec_.age);
+    const table::Column& case_age = *cases_->FindColumn(spec_.age);
     for (uint32_t r : case_rows_) {
       double age = std::nan("");
       if (!case_age.IsMissing(r)) {
@@ -216,9 +217,9 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
       }
       sums.cells[static_cast<size_t>(case_group[r]) * age_groups + static_cast<size_t>(g)].cases += 1;
     }
-    const Column& population_age = *population_->FindColumn(spec_.population_age);
-    const Column& count = *population_->FindColumn(spec_.population_count);
-    if (!count.IsNumeric()) return NotNumericError(*population_, count);
+    const table::Column& population_age = *population_->FindColumn(spec_.population_age);
+    const table::Column& count = *population_->FindColumn(spec_.population_count);
+    if (!count.IsNumeric()) return table::NotNumericError(*population_, count);
     for (uint32_t r : population_rows_) {
       double persons = count.NumericValue(r);
       if (std::isnan(persons)) continue;
@@ -241,7 +242,7 @@ class RatesSite : public ProtocolSite<RatesSite, RatesHub> {
 
  private:
   RatesSpec spec_;
-  std::shared_ptr<const Table> cases_, population_;
+  std::shared_ptr<const table::Table> cases_, population_;
   std::vector<uint32_t> case_rows_, population_rows_;
   SiteContext context_;
 };
@@ -272,7 +273,7 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
   // so small cells and their complements are hidden as in a crosstab (cell_suppression.h). A row
   // whose age-adjusted rate is shown gives a second equation on its hidden age cells, so such a
   // row hides at least three of them (or all its non-zero ones).
-  SuppressedTable ProtectRateTable(const std::vector<std::vector<double>>& cases_by_row) const {
+  privacy::SuppressedTable ProtectRateTable(const std::vector<std::vector<double>>& cases_by_row) const {
     std::vector<std::vector<double>> counts;
     for (const auto& cases : cases_by_row) {
       std::vector<double> row = cases;
@@ -281,7 +282,7 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
       row.push_back(total);
       counts.push_back(std::move(row));
     }
-    SuppressedTable table = SuppressSmallCells(counts, context_.policy.min_cell_count);
+    privacy::SuppressedTable table = privacy::SuppressSmallCells(counts, context_.policy.min_cell_count);
     const size_t ages = cases_by_row.empty() ? 0 : cases_by_row[0].size();
     bool changed = true;
     while (changed) {
@@ -305,7 +306,7 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
           changed = true;
         }
       }
-      if (changed) ProtectLines(table);
+      if (changed) privacy::ProtectLines(table);
     }
     return table;
   }
@@ -354,7 +355,7 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
   }
 
   StatusOr<HubStep> AfterSchema(SchemaSums&, const PooledRound& round) {
-    ASSIGN_OR_RETURN(GlobalLevels levels, UniteDisclosedSchemas(round));
+    ASSIGN_OR_RETURN(table::GlobalLevels levels, UniteDisclosedSchemas(round));
     levels_ = std::move(levels);
     std::set<double> bounds;
     for (const auto& disclosed : round.disclosed) {
@@ -403,7 +404,8 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
     }();
     const double left_out = pooled.cases_left_out;
     const int min_cell = context_.policy.min_cell_count;
-    result["cases_left_out"] = IsSmallCount(left_out, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(left_out));
+    result["cases_left_out"] =
+        privacy::IsSmallCount(left_out, min_cell) ? Json(nullptr) : Json(static_cast<int64_t>(left_out));
     // Cases and population per group (row 0: all groups together) and common age group.
     std::vector<std::string> row_labels = {"all"};
     std::vector<std::vector<double>> cases_by_row(1, std::vector<double>(common, 0));
@@ -425,11 +427,11 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
       population_by_row.push_back(std::move(population));
     }
     if (spec_.privacy) {
-      ASSIGN_OR_RETURN(NoiseCalibration noise,
+      ASSIGN_OR_RETURN(privacy::NoiseCalibration noise,
                        PooledNoise(CaseNoise(labels.size() * age_groups), *spec_.privacy, context_.sites.size()));
       return Noised(std::move(result), row_labels, cases_by_row, population_by_row, noise, left_out);
     }
-    const SuppressedTable hidden = ProtectRateTable(cases_by_row);
+    const privacy::SuppressedTable hidden = ProtectRateTable(cases_by_row);
     Json groups = Json::array();
     for (size_t r = 0; r < row_labels.size(); ++r) {
       ASSIGN_OR_RETURN(Json group,
@@ -446,8 +448,8 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
   // of the cases (Tiwari's gamma intervals assume exact counts).
   StatusOr<HubStep> Noised(Json result, const std::vector<std::string>& row_labels,
                            const std::vector<std::vector<double>>& cases_by_row,
-                           const std::vector<std::vector<double>>& population_by_row, const NoiseCalibration& noise,
-                           double left_out) const {
+                           const std::vector<std::vector<double>>& population_by_row,
+                           const privacy::NoiseCalibration& noise, double left_out) const {
     const double cell_variance = noise.pooled_variance[0];
     // How many noised cells each released cell sums: the data's age groups per common group,
     // times the groups for the `all` row.
@@ -511,7 +513,7 @@ class RatesHub : public ProtocolHub<RatesSite, RatesHub> {
 
   RatesSpec spec_;
   HubContext context_;
-  std::optional<GlobalLevels> levels_;
+  std::optional<table::GlobalLevels> levels_;
   std::vector<double> bounds_;
   stats::AgeAlignment alignment_;
 };
@@ -601,4 +603,4 @@ const AnalysisDefinition& RatesDefinition() {
   return definition;
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

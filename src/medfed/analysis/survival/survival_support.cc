@@ -6,7 +6,7 @@
 
 #include "medfed/core/text.h"
 
-namespace medfed {
+namespace medfed::analysis {
 namespace {
 
 constexpr char kStatusKey[] = "status_values";
@@ -26,8 +26,8 @@ size_t SurvivalRows::events() const {
   return count;
 }
 
-StatusOr<Formula> ParseSurvivalFormula(const std::string& text) {
-  ASSIGN_OR_RETURN(Formula formula, ParseFormula(text));
+StatusOr<table::Formula> ParseSurvivalFormula(const std::string& text) {
+  ASSIGN_OR_RETURN(table::Formula formula, table::ParseFormula(text));
   if (!formula.response || !formula.response->IsCall("Surv") || formula.response->arguments.size() != 2) {
     return InvalidArgument("formula " + QuoteForMessage(text) +
                            " needs Surv(time, event) on the left, e.g. Surv(time, status) ~ rx");
@@ -38,7 +38,7 @@ StatusOr<Formula> ParseSurvivalFormula(const std::string& text) {
   return formula;
 }
 
-SurvivalTerms SplitSurvivalTerms(const Formula& formula) {
+SurvivalTerms SplitSurvivalTerms(const table::Formula& formula) {
   SurvivalTerms terms;
   for (const auto& term : formula.terms) {
     for (int v : term.variables) {
@@ -100,7 +100,7 @@ std::vector<std::string> TimesToTexts(const std::vector<double>& times) {
 }
 
 std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys, const std::vector<std::string>& names,
-                                           const GlobalLevels& levels) {
+                                           const table::GlobalLevels& levels) {
   std::vector<std::string> combinations = {""};
   for (size_t v = 0; v < keys.size(); ++v) {
     auto found = levels.find(keys[v]);
@@ -118,13 +118,13 @@ std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys,
   return combinations;
 }
 
-std::vector<std::string> MakeGroupingFactors(Formula& formula) {
+std::vector<std::string> MakeGroupingFactors(table::Formula& formula) {
   std::vector<std::string> names;
   for (auto& variable : formula.variables) {
     names.push_back(variable.Deparse());
     if (variable.IsCall("factor") || variable.IsCall("strata")) continue;
-    Expression call;
-    call.kind = Expression::Kind::kCall;
+    table::Expression call;
+    call.kind = table::Expression::Kind::kCall;
     call.text = "factor";
     call.arguments.push_back(variable);
     variable = std::move(call);
@@ -132,18 +132,19 @@ std::vector<std::string> MakeGroupingFactors(Formula& formula) {
   return names;
 }
 
-SurvivalSite::SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where, SiteContext context)
+SurvivalSite::SurvivalSite(std::shared_ptr<const table::Table> table, table::Formula formula, std::string where,
+                           SiteContext context)
     : table_(std::move(table)), formula_(std::move(formula)), where_(std::move(where)), context_(context) {}
 
 StatusOr<Contribution> SurvivalSite::Schema(FrameCountSums& sums) {
-  ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectRows(where_, *table_));
-  ASSIGN_OR_RETURN(ModelFrame frame, ModelFrame::Build(formula_, *table_, selected));
-  frame_ = std::make_unique<ModelFrame>(std::move(frame));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> selected, table::SelectRows(where_, *table_));
+  ASSIGN_OR_RETURN(table::ModelFrame frame, table::ModelFrame::Build(formula_, *table_, selected));
+  frame_ = std::make_unique<table::ModelFrame>(std::move(frame));
   if (auto refusal = RefuseIfTooFewRows(frame_->rows(), context_)) return *refusal;
-  const RowValues& time = frame_->response_parts()[0];
-  const RowValues& status = frame_->response_parts()[1];
+  const table::RowValues& time = frame_->response_parts()[0];
+  const table::RowValues& status = frame_->response_parts()[1];
   const std::string where_is = table_->source() + ":";
-  if (time.kind != RowValues::Kind::kNumeric) {
+  if (time.kind != table::RowValues::Kind::kNumeric) {
     return InvalidArgument(formula_.text + ": the survival time " + formula_.response->arguments[0].Deparse() +
                            " must be numeric");
   }
@@ -155,9 +156,9 @@ StatusOr<Contribution> SurvivalSite::Schema(FrameCountSums& sums) {
     }
   }
   std::set<std::string> values;
-  if (status.kind == RowValues::Kind::kLogical) {
+  if (status.kind == table::RowValues::Kind::kLogical) {
     for (int8_t x : status.logicals) values.insert(x ? "TRUE" : "FALSE");
-  } else if (status.kind == RowValues::Kind::kNumeric) {
+  } else if (status.kind == table::RowValues::Kind::kNumeric) {
     for (size_t i = 0; i < status.numbers.size(); ++i) {
       double x = status.numbers[i];
       if (x != 0 && x != 1 && x != 2) {
@@ -191,21 +192,21 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters, Ev
                                                        FormatSignificant(context_.policy.time_resolution, 6) +
                                                        ", the study asked for " + FormatSignificant(resolution, 6));
   }
-  const RowValues& time = frame_->response_parts()[0];
-  const RowValues& status = frame_->response_parts()[1];
+  const table::RowValues& time = frame_->response_parts()[0];
+  const table::RowValues& status = frame_->response_parts()[1];
   const size_t n = frame_->rows();
   rows_.time.resize(n);
   rows_.event.resize(n);
   std::set<double> event_times;
   for (size_t i = 0; i < n; ++i) {
     rows_.time[i] = Coarsen(time.numbers[i], resolution);
-    double code = status.kind == RowValues::Kind::kLogical ? status.logicals[i] : status.numbers[i];
+    double code = status.kind == table::RowValues::Kind::kLogical ? status.logicals[i] : status.numbers[i];
     rows_.event[i] = coding == "12" ? (code == 2) : (code == 1);
     if (rows_.event[i]) event_times.insert(rows_.time[i]);
   }
   const size_t events = rows_.events();
   const auto minimum = static_cast<size_t>(context_.policy.min_events);
-  if (IsSmallCount(static_cast<double>(events), static_cast<int>(minimum))) {
+  if (privacy::IsSmallCount(static_cast<double>(events), static_cast<int>(minimum))) {
     return Contribution::Refuse("min_events", "site " + context_.data.site() + ": fewer than " +
                                                   std::to_string(minimum) + " events (min_events)");
   }
@@ -218,7 +219,7 @@ StatusOr<Contribution> SurvivalSite::Times(const RoundParameters& parameters, Ev
 }
 
 StatusOr<std::vector<int32_t>> SurvivalSite::CombinationIndex(const std::vector<int>& variables,
-                                                              const GlobalLevels& levels) const {
+                                                              const table::GlobalLevels& levels) const {
   std::vector<int32_t> index(frame_->rows(), 0);
   for (int variable : variables) {
     const std::string label = formula_.VariableLabel(variable);
@@ -228,15 +229,16 @@ StatusOr<std::vector<int32_t>> SurvivalSite::CombinationIndex(const std::vector<
                              " must be categorical here; wrap a numeric variable in "
                              "factor()");
     }
-    ASSIGN_OR_RETURN(std::vector<int32_t> codes,
-                     RecodeToGlobal(frame_->variables()[static_cast<size_t>(variable)], found->second.levels, label));
+    ASSIGN_OR_RETURN(
+        std::vector<int32_t> codes,
+        table::RecodeToGlobal(frame_->variables()[static_cast<size_t>(variable)], found->second.levels, label));
     const auto radix = static_cast<int32_t>(found->second.levels.size());
     for (size_t i = 0; i < index.size(); ++i) index[i] = index[i] * radix + codes[i];
   }
   return index;
 }
 
-StatusOr<std::vector<int32_t>> SurvivalSite::StratumIndex(const GlobalLevels& levels) const {
+StatusOr<std::vector<int32_t>> SurvivalSite::StratumIndex(const table::GlobalLevels& levels) const {
   std::vector<int> all(formula_.variables.size());
   for (size_t v = 0; v < all.size(); ++v) all[v] = static_cast<int>(v);
   return CombinationIndex(all, levels);
@@ -255,7 +257,7 @@ Status SurvivalHub::AfterSchema(const FrameCountSums& pooled, const PooledRound&
   coding_ = values.count("2") ? "12" : "01";
   if (counts_released && n_ == 0) {
     return InvalidArgument("no rows are left at any site (after where and missing values)" +
-                           DescribeVariablesWithoutValues(levels_));
+                           table::DescribeVariablesWithoutValues(levels_));
   }
   return absl::OkStatus();
 }
@@ -289,4 +291,4 @@ void SurvivalHub::AddTimeNote(Json& result) const {
   }
 }
 
-}  // namespace medfed
+}  // namespace medfed::analysis

@@ -19,7 +19,7 @@
 #include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/table/evaluator.h"
 
-namespace medfed {
+namespace medfed::analysis {
 
 // What the times round sends besides the disclosed event times: the site's events.
 struct EventSums {
@@ -49,7 +49,8 @@ struct SurvivalRows {
 
 class SurvivalSite {
  public:
-  SurvivalSite(std::shared_ptr<const Table> table, Formula formula, std::string where, SiteContext context);
+  SurvivalSite(std::shared_ptr<const table::Table> table, table::Formula formula, std::string where,
+               SiteContext context);
 
   // The schema round: builds the frame, discloses levels and status values. Returns a refusal
   // contribution if the site has too few rows.
@@ -58,24 +59,25 @@ class SurvivalSite {
   // site's distinct event times unless `disclose_event_times` is false (life tables).
   StatusOr<Contribution> Times(const RoundParameters& parameters, EventSums& sums, bool disclose_event_times = true);
 
-  const ModelFrame& frame() const { return *frame_; }
+  const table::ModelFrame& frame() const { return *frame_; }
   const SurvivalRows& rows() const { return rows_; }
-  const Formula& formula() const { return formula_; }
-  const Table& table() const { return *table_; }
+  const table::Formula& formula() const { return formula_; }
+  const table::Table& table() const { return *table_; }
   const SiteContext& context() const { return context_; }
 
   // Index of each row's combination of the factor variables `variables` (formula variable
   // indices) under the united levels, in the order CombinationLabels enumerates them.
-  StatusOr<std::vector<int32_t>> CombinationIndex(const std::vector<int>& variables, const GlobalLevels& levels) const;
+  StatusOr<std::vector<int32_t>> CombinationIndex(const std::vector<int>& variables,
+                                                  const table::GlobalLevels& levels) const;
   // The combination of all the formula's variables: the strata of a curve or a life table.
-  StatusOr<std::vector<int32_t>> StratumIndex(const GlobalLevels& levels) const;
+  StatusOr<std::vector<int32_t>> StratumIndex(const table::GlobalLevels& levels) const;
 
  private:
-  std::shared_ptr<const Table> table_;
-  Formula formula_;
+  std::shared_ptr<const table::Table> table_;
+  table::Formula formula_;
   std::string where_;
   SiteContext context_;
-  std::unique_ptr<ModelFrame> frame_;
+  std::unique_ptr<table::ModelFrame> frame_;
   SurvivalRows rows_;
 };
 
@@ -95,7 +97,7 @@ class SurvivalHub {
   double n() const { return n_; }
   double missing() const { return missing_; }
   double events() const { return events_; }
-  const GlobalLevels& levels() const { return levels_; }
+  const table::GlobalLevels& levels() const { return levels_; }
   const std::vector<double>& event_times() const { return event_times_; }
   double time_resolution() const { return context_.policy.time_resolution; }
   int min_cell_count() const { return context_.policy.min_cell_count; }
@@ -105,7 +107,7 @@ class SurvivalHub {
  private:
   HubContext context_;
   double n_ = 0, missing_ = 0, events_ = 0;
-  GlobalLevels levels_;
+  table::GlobalLevels levels_;
   std::string coding_ = "01";
   std::vector<double> event_times_;
 };
@@ -140,21 +142,21 @@ Protocol<Site, Hub> SurvivalProtocol(const std::string& analysis, bool disclose_
 // (survival's strata() order). `keys` index the united levels; `names` are what the labels
 // show (the variables as the user wrote them).
 std::vector<std::string> CombinationLabels(const std::vector<std::string>& keys, const std::vector<std::string>& names,
-                                           const GlobalLevels& levels);
+                                           const table::GlobalLevels& levels);
 
 // Grouping variables of survfit/survdiff may be numeric (each value a group): wraps every
 // variable that is not already factor() or strata() in factor(). Returns the names to show.
-std::vector<std::string> MakeGroupingFactors(Formula& formula);
+std::vector<std::string> MakeGroupingFactors(table::Formula& formula);
 
 // The formula's variables used as strata (inside strata()) and the others.
 struct SurvivalTerms {
   std::vector<int> strata;  // variable indices of strata(...) terms
   std::vector<int> others;  // variable indices of the remaining main-effect terms
 };
-SurvivalTerms SplitSurvivalTerms(const Formula& formula);
+SurvivalTerms SplitSurvivalTerms(const table::Formula& formula);
 
 // Parses and checks a survival formula: Surv(time, event) on the left.
-StatusOr<Formula> ParseSurvivalFormula(const std::string& text);
+StatusOr<table::Formula> ParseSurvivalFormula(const std::string& text);
 
 // Per group g (of `groups`), the block [n, then (n at risk, events) at every event time, then
 // n at risk at every extra time], written into `out` (size groups * block, zero-filled).
@@ -166,4 +168,4 @@ void AppendRiskCounts(const SurvivalRows& rows, const std::vector<int32_t>& grou
 // Numbers <-> exact text for disclosed time sets.
 std::vector<std::string> TimesToTexts(const std::vector<double>& times);
 
-}  // namespace medfed
+}  // namespace medfed::analysis
