@@ -496,5 +496,34 @@ TEST(CliTest, DemoRuns) {
   EXPECT_NE(outcome.out.find("[gwas] gwas"), std::string::npos);
 }
 
+// `medfed demo --network`: the demo study through a hub and three site daemons (one approving
+// by hand, played by the demo), then every replica verified; every result file but the noised
+// count is byte for byte the embedded run's.
+TEST(CliTest, NetworkDemoEqualsTheEmbeddedRun) {
+  const std::string network = testing::MakeTempDir("medfed_demo_network");
+  const std::string embedded = testing::MakeTempDir("medfed_demo_embedded");
+  Outcome remote = RunMedfed("demo --network --out " + network);
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  EXPECT_NE(remote.out.find("the demo plays its data steward"), std::string::npos) << remote.out;
+  for (const char* site : {"hospital-a", "hospital-b", "hospital-c"}) {
+    EXPECT_NE(
+        remote.out.find(std::string(site) + "'s replica: 80 entries, every tree head and countersignature verified"),
+        std::string::npos)
+        << site << "\n"
+        << remote.out;
+  }
+  Outcome local = RunMedfed("run " + std::string(MEDFED_SOURCE_DIR) + "/examples/demo/study.toml --out " + embedded);
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(embedded)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "results.json" || name.find("noised") != std::string::npos) continue;
+    EXPECT_EQ(ReadFileToString(network + "/" + name).value_or("missing"), ReadFileToString(entry.path()).value_or(""))
+        << name;
+    ++compared;
+  }
+  EXPECT_GE(compared, 18u);  // 11 results, 2 GWAS tables, 5 figures
+}
+
 }  // namespace
 }  // namespace medfed
