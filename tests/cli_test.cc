@@ -476,10 +476,24 @@ TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
   EXPECT_NE(bad.err.find("bad.json: unknown key \"term\""), std::string::npos) << bad.err;
 }
 
+// Every file under `root` with its size and modification time.
+std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>> Snapshot(const std::string& root) {
+  std::map<std::string, std::pair<uintmax_t, std::filesystem::file_time_type>> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) files[entry.path().string()] = {entry.file_size(), entry.last_write_time()};
+  }
+  return files;
+}
+
 TEST(CliTest, DemoRuns) {
   std::string out_dir = testing::MakeTempDir("medfed_demo");
+  const std::string examples = std::string(MEDFED_SOURCE_DIR) + "/examples";
+  const auto before = Snapshot(examples);
   Outcome outcome = RunMedfed("demo --out " + out_dir);
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  // The demo writes nothing into the source tree: the clinics' match keys are in their state
+  // directories, the de-identification key under --out.
+  EXPECT_EQ(Snapshot(examples), before);
   EXPECT_NE(outcome.out.find("recurrence ~ rx"), std::string::npos);
   EXPECT_NE(outcome.out.find("results.json"), std::string::npos);
   EXPECT_TRUE(FileExists(out_dir + "/results.json"));
@@ -523,6 +537,43 @@ TEST(CliTest, NetworkDemoEqualsTheEmbeddedRun) {
     ++compared;
   }
   EXPECT_GE(compared, 18u);  // 11 results, 2 GWAS tables, 5 figures
+}
+
+// Numbers outside what an option means are refused by name before any work: no wrap-around of
+// "-5" into 2^64 - 5 rows (which crashed synth), no silent truncation of 2.5 matches.
+TEST(CliTest, NumbersOutsideTheirRangeAreRefusedNamingTheOption) {
+  const std::string directory = testing::MakeTempDir("medfed_cli_ranges");
+  const std::string out = " --out " + directory + "/out";
+  const std::string demo = std::string(MEDFED_SOURCE_DIR) + "/examples/";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"synth genotypes --rows 10,-5" + out, "--rows"},
+      {"synth genotypes --variants -5" + out, "--variants"},
+      {"synth genotypes --variants 2.5" + out, "--variants"},
+      {"synth colorectal --covariates -3" + out, "--covariates"},
+      {"synth colorectal --seed -1" + out, "--seed"},
+      {"match " + demo + "rare/study.toml --query " + demo + "rare/data/query.json --top 2.5", "--top"},
+      {"match " + demo + "rare/study.toml --query " + demo + "rare/data/query.json --top 0", "--top"},
+      {"run " + demo + "demo/study.toml --timeout 1e300" + out, "--timeout"},
+      {"ca init " + directory + "/ca --days 0", "--days"},
+      {"scan " + demo + "demo/data/colon_a.csv --threshold 2", "--threshold"},
+  };
+  for (const auto& [arguments, option] : cases) {
+    Outcome outcome = RunMedfed(arguments);
+    EXPECT_GT(outcome.exit_code, 0) << arguments << "\n" << outcome.err;  // -1: killed by a signal
+    EXPECT_NE(outcome.err.find(option), std::string::npos) << arguments << "\n" << outcome.err;
+  }
+  EXPECT_FALSE(FileExists(directory + "/out"));
+  EXPECT_FALSE(FileExists(directory + "/ca"));
+}
+
+TEST(CliTest, AnUnknownCommandNamesTheNearestOne) {
+  Outcome typo = RunMedfed("rnu study.toml");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("unknown command \"rnu\"; did you mean \"run\"?"), std::string::npos) << typo.err;
+  Outcome unknown = RunMedfed("regress study.toml");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command \"regress\"; the commands are run, results, demo"), std::string::npos)
+      << unknown.err;
 }
 
 }  // namespace

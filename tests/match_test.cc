@@ -1,6 +1,8 @@
 // Encrypted similar-patient queries (analysis/matching/phenotype_match.cc): the encrypted ranking equals
 // the plaintext one computed here from the sites' files, and the sites see ciphertext only.
 #include <sodium.h>
+#include <filesystem>
+#include <set>
 
 #include <algorithm>
 #include <cmath>
@@ -131,6 +133,41 @@ TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
   EXPECT_EQ((*top)["results"][0]["matches"].size(), 3u);
   EXPECT_DOUBLE_EQ((*top)["results"][0]["matches"][0]["score"].get<double>(),
                    result["matches"][0]["score"].get<double>());
+}
+
+// The handle key lives in the site's state directory (mode 0700), not beside the data; a key an
+// earlier version made beside the table is carried over, so handles already given out resolve.
+TEST(PhenotypeMatch, TheHandleKeyLivesInTheSiteStateAndALegacyKeyIsCarriedOver) {
+  ASSERT_TRUE(crypto::EnsureSodium().ok());
+  const Network network = WriteNetwork({40, 30});
+  const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413"};
+  const federation::StudyFile study = testing::MakeStudy(network.sites, {MatchSpec(network, query, 70)});
+  auto handles = [](const StatusOr<analysis::Json>& document) {
+    std::set<std::string> all;
+    if (document.ok()) {
+      for (const auto& match : (*document)["results"][0]["matches"]) all.insert(match["handle"].get<std::string>());
+    }
+    return all;
+  };
+  // No state directory (as earlier versions ran): the key beside the table.
+  const auto legacy = handles(federation::RunStudyLocally(study));
+  ASSERT_EQ(legacy.size(), 70u);
+  const std::string beside = network.sites[0].tables.at("patients") + ".match.key";
+  ASSERT_TRUE(FileExists(beside));
+  federation::RunOptions options;
+  options.state_home = testing::MakeTempDir("medfed_match_state");
+  EXPECT_EQ(handles(federation::RunStudyLocally(study, options)), legacy);
+  const std::string kept = options.state_home + "/sites/clinic-a/match-keys/patients.key";
+  ASSERT_TRUE(FileExists(kept));
+  EXPECT_EQ(ReadFileToString(kept).value_or("kept"), ReadFileToString(beside).value_or("beside"));
+  // A site with no key beside its data makes one in its state only.
+  for (const auto& site : network.sites) std::filesystem::remove(site.tables.at("patients") + ".match.key");
+  options.state_home = testing::MakeTempDir("medfed_match_state");
+  const auto fresh = handles(federation::RunStudyLocally(study, options));
+  ASSERT_EQ(fresh.size(), 70u);
+  for (const auto& handle : fresh) EXPECT_EQ(legacy.count(handle), 0u) << handle;
+  EXPECT_FALSE(FileExists(beside));
+  EXPECT_TRUE(FileExists(options.state_home + "/sites/clinic-b/match-keys/patients.key"));
 }
 
 // What a site receives in the query round: the key and one same-sized ciphertext per ontology

@@ -70,7 +70,7 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   CLI::App* init_command = ca->add_subcommand("init", "Create the network's CA (an Ed25519 key and certificate)");
   init_command->add_option("directory", init->directory, "where ca.crt and ca.key go")->required();
   init_command->add_option("--name", init->name, "the CA's name")->default_val("medfed-network");
-  init_command->add_option("--days", init->days, "validity in days")->default_val(825);
+  init_command->add_option("--days", init->days, "validity in days")->default_val(825)->check(CLI::Range(1, 36500));
   init_command->callback([init, &exit_code] { exit_code = Init(*init); });
 
   auto issue = std::make_shared<CaArguments>();
@@ -82,7 +82,7 @@ void AddCaCommand(CLI::App& app, int& exit_code) {
   issue_command->add_option("--host", issue->hosts,
                             "hub: DNS names or IPs it serves on (default localhost, 127.0.0.1)");
   issue_command->add_option("--out", issue->out, "identity directory to write (default CA_DIR/NAME)");
-  issue_command->add_option("--days", issue->days, "validity in days")->default_val(825);
+  issue_command->add_option("--days", issue->days, "validity in days")->default_val(825)->check(CLI::Range(1, 36500));
   issue_command->callback([issue, &exit_code] { exit_code = Issue(*issue); });
 }
 

@@ -1,12 +1,16 @@
 // medfed: federated analysis of hospital data without pooling records.
 #include <malloc.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/cli/commands.h"
+#include "medfed/core/text.h"
 
 int main(int argc, char** argv) {
   // Rounds allocate and free vectors of many megabytes (Cox risk-set sums, GWAS blocks). By
@@ -41,6 +45,19 @@ int main(int argc, char** argv) {
              "\nSee README.md and docs/ for the study file and the protocols; docs/deployment.md for\n"
              "the network (ca, hub, site, audit, run --hub).");
   app.get_subcommand("run")->footer(analyses + "\nSee docs/study-file.md for every key.");
+  // An unknown command: name it and the nearest one, rather than CLI11's "a subcommand is required".
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* command : app.get_subcommands({})) commands.push_back(command->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const std::string nearest = medfed::NearestName(argv[1], commands);
+      std::fprintf(stderr, "medfed: unknown command %s%s; the commands are %s (medfed --help)\n",
+                   medfed::QuoteForMessage(argv[1]).c_str(),
+                   nearest.empty() ? "" : ("; did you mean \"" + nearest + "\"?").c_str(),
+                   medfed::JoinStrings(commands, ", ").c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -14,7 +14,7 @@ namespace {
 
 struct MatchArguments {
   std::string study, query, out;
-  double top = 10;
+  int top = 10;
   bool json = false;
 };
 
@@ -70,6 +70,8 @@ int RunMatch(const MatchArguments& arguments) {
   query_study.analyses = {analysis::AnalysisSpec(match->id(), match->type(), keys)};
   federation::RunOptions options;
   if (!arguments.out.empty()) options.output_directory = arguments.out;
+  // Each site's handle key lives in its state directory (as its release history does for run).
+  options.state_home = federation::DefaultStateHome();
   auto document = federation::RunStudyLocally(query_study, options);
   if (!document.ok()) return ReportError(document.status());
   for (const auto& result : (*document)["results"]) {
@@ -100,7 +102,9 @@ void AddMatchCommand(CLI::App& app, int& exit_code) {
   command->add_option("study", arguments->study, "the study file (its sites and a phenotype_match analysis)")
       ->required();
   command->add_option("--query", arguments->query, R"(the query: JSON {"terms": ["HP:...", ...]})")->required();
-  command->add_option("--top", arguments->top, "how many best matches to return")->default_val(10);
+  command->add_option("--top", arguments->top, "how many best matches to return")
+      ->default_val(10)
+      ->check(CLI::Range(1, 100000));
   command->add_flag("--json", arguments->json, "print the results document as JSON");
   command->add_option("--out", arguments->out, "also write the results to DIR");
   command->callback([arguments, &exit_code] { exit_code = RunMatch(*arguments); });

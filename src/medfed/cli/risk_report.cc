@@ -61,13 +61,16 @@ StatusOr<nlohmann::ordered_json> JournalistMarketer(const std::vector<std::strin
 
 void AddRiskOptions(CLI::App* command, RiskOptions& options) {
   command->add_option("--threshold", options.threshold, "risk above which a record counts as at risk")
-      ->default_val(0.2);
+      ->default_val(0.2)
+      ->check(CLI::Range(0.0, 1.0));
   command->add_option("--population", options.population_table,
                       "a population table (CSV: the quasi-identifier columns and `count`) for journalist and "
                       "marketer risk");
-  command->add_option("--population-size", options.population_size,
-                      "people in the population the file was drawn from, for population uniqueness (Zayatz, "
-                      "Pitman, SNB, Dankar's rule)");
+  command
+      ->add_option("--population-size", options.population_size,
+                   "people in the population the file was drawn from, for population uniqueness (Zayatz, "
+                   "Pitman, SNB, Dankar's rule)")
+      ->check(CLI::Range(0.0, 1e11));
 }
 
 StatusOr<nlohmann::ordered_json> RiskDocument(const std::vector<std::string>& names,

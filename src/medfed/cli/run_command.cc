@@ -127,7 +127,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   command
       ->add_option("--timeout", arguments->timeout_seconds,
                    "seconds a site may take to answer a round before the study is aborted")
-      ->default_val(60);
+      ->default_val(60)
+      ->check(CLI::Range(0.1, 86400.0));
   command->add_flag("--quiet", arguments->quiet, "no progress on stderr");
   command->add_option("--hub", arguments->hub,
                       "run through the hub at HOST:PORT (network mode; sites are named, not given data)");

@@ -147,14 +147,21 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
           "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
           "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv; ontology.obo, rare_a.csv, ..., query.json)")
       ->required();
-  command->add_option("--seed", arguments->seed,
-                      "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes, "
-                      "20240801 for messy, 20240901 for rare)");
+  command
+      ->add_option("--seed", arguments->seed,
+                   "random seed (default: 20240501 for colorectal, 20240601 for registry, 20240701 for genotypes, "
+                   "20240801 for messy, 20240901 for rare)")
+      ->check(CLI::NonNegativeNumber);
   CLI::Option* rows =
       command->add_option("--rows", arguments->rows, "rows (genotypes: samples) per site, e.g. --rows 1200,900,600")
-          ->delimiter(',');
-  command->add_option("--variants", arguments->variants, "genotypes: number of variants")->default_val(6000);
-  command->add_option("--covariates", arguments->covariates, "extra standard-normal covariates x1..xK")->default_val(0);
+          ->delimiter(',')
+          ->check(CLI::Range(1, 10000000));
+  command->add_option("--variants", arguments->variants, "genotypes: number of variants")
+      ->default_val(6000)
+      ->check(CLI::Range(1, 10000000));
+  command->add_option("--covariates", arguments->covariates, "extra standard-normal covariates x1..xK")
+      ->default_val(0)
+      ->check(CLI::Range(0, 100));
   command->add_flag("--pooled", arguments->pooled, "also write colon_pooled.csv (all sites)");
   command->callback([arguments, rows, &exit_code] {
     arguments->rows_given = rows->count() > 0;

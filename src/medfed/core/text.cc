@@ -1,5 +1,6 @@
 #include "medfed/core/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -126,6 +127,35 @@ std::string QuoteForMessage(std::string_view text) {
   }
   quoted += '"';
   return quoted;
+}
+
+std::string NearestName(std::string_view word, const std::vector<std::string>& names) {
+  // Optimal string alignment distance (Levenshtein plus adjacent transpositions, Damerau 1964):
+  // "rnu" is one edit from "run". Words past 64 bytes are no typo of a name.
+  if (word.empty() || word.size() > 64) return "";
+  const size_t allowed = std::max<size_t>(1, word.size() / 3);
+  std::string nearest;
+  size_t best = allowed + 1;
+  for (const std::string& name : names) {
+    if (name.size() > 64) continue;
+    std::vector<std::vector<size_t>> d(word.size() + 1, std::vector<size_t>(name.size() + 1));
+    for (size_t i = 0; i <= word.size(); ++i) d[i][0] = i;
+    for (size_t j = 0; j <= name.size(); ++j) d[0][j] = j;
+    for (size_t i = 1; i <= word.size(); ++i) {
+      for (size_t j = 1; j <= name.size(); ++j) {
+        const size_t cost = word[i - 1] == name[j - 1] ? 0 : 1;
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+        if (i > 1 && j > 1 && word[i - 1] == name[j - 2] && word[i - 2] == name[j - 1]) {
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    if (d[word.size()][name.size()] < best) {
+      best = d[word.size()][name.size()];
+      nearest = name;
+    }
+  }
+  return nearest;
 }
 
 }  // namespace medfed

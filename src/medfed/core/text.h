@@ -28,4 +28,9 @@ std::string FormatRoundTrip(double value);
 // values shortened.
 std::string QuoteForMessage(std::string_view text);
 
+// The name in `names` closest to `word` by edit distance (Levenshtein, on bytes), if it is close
+// enough to be a likely typo (at most a third of the word's length, and at least one edit
+// allowed); empty otherwise. For "did you mean ...?" in messages.
+std::string NearestName(std::string_view word, const std::vector<std::string>& names);
+
 }  // namespace medfed

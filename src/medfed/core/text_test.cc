@@ -45,5 +45,17 @@ TEST(TextTableTest, AlignsWideCharacters) {
   EXPECT_EQ(rendered, "name    n\n---------\n医院    5\nab    123\n");
 }
 
+TEST(TextTest, NearestNameSuggestsOnlyLikelyTypos) {
+  const std::vector<std::string> commands = {"run", "demo", "synth", "scan", "deid", "match", "site"};
+  EXPECT_EQ(NearestName("rnu", commands), "run");  // a transposition is one edit
+  EXPECT_EQ(NearestName("deom", commands), "demo");
+  EXPECT_EQ(NearestName("synht", commands), "synth");
+  EXPECT_EQ(NearestName("sythn", commands), "");  // two edits in five letters: not a likely typo
+  EXPECT_EQ(NearestName("mach", commands), "match");
+  EXPECT_EQ(NearestName("", commands), "");
+  EXPECT_EQ(NearestName("regression", commands), "");  // nothing like it
+  EXPECT_EQ(NearestName("scna", commands), "scan");
+}
+
 }  // namespace
 }  // namespace medfed

@@ -49,6 +49,7 @@ StatusOr<analysis::Json> RunStudyLocally(const StudyFile& study, const RunOption
     std::string state = site.state_directory;
     if (state.empty() && !options.state_home.empty()) state = options.state_home + "/sites/" + PathSafe(site.name);
     if (!state.empty()) {
+      data->set_state_directory(state);
       auto releases = governance::ReleaseStore::Open(state + "/releases.db");
       if (!releases.ok()) return Annotate(releases.status(), "site " + site.name + ": state: ");
       node_options.releases = std::shared_ptr<governance::ReleaseStore>(*std::move(releases));

@@ -41,6 +41,7 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
     agent->hub_certificate_ = agent->ledger_->Meta("hub_certificate").value_or("");
   }
   agent->data_ = std::make_shared<analysis::SiteData>(config.name, config.tables, config.genotypes);
+  agent->data_->set_state_directory(config.state);
   federation::SiteNodeOptions options;
   options.accept_file_paths = false;
   options.identity = agent->site_identity_;

@@ -28,6 +28,10 @@ class SiteData {
   const std::string& site() const { return site_; }
   const std::map<std::string, std::string>& table_paths() const { return table_paths_; }
   const std::map<std::string, std::string>& genotype_paths() const { return genotype_paths_; }
+  // The site's private state directory (mode 0700: release history, keys), "" when it has none.
+  // Set once, before the first session.
+  const std::string& state_directory() const { return state_directory_; }
+  void set_state_directory(std::string directory) { state_directory_ = std::move(directory); }
 
   // The table named `name` in the study file; NotFound names the site and the tables it has.
   StatusOr<std::shared_ptr<const table::Table>> GetTable(const std::string& name);
@@ -43,6 +47,7 @@ class SiteData {
 
  private:
   std::string site_;
+  std::string state_directory_;
   std::map<std::string, std::string> table_paths_;
   std::map<std::string, std::string> genotype_paths_;
   // What identifies a file's contents on disk without reading it.

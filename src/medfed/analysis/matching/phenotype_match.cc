@@ -17,6 +17,7 @@
 // so only the site can find the patient for follow-up, as in Matchmaker Exchange).
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "absl/synchronization/mutex.h"
@@ -43,10 +44,34 @@ constexpr int kSlotBits = 24;
 constexpr int kSlots = 28;
 constexpr double kWeightScale = 100;  // IC in hundredths of a nat
 
-// The site's handle key, kept beside the table (created once, readable by the site only), and
-// wiped from memory when the analysis has its handles.
-StatusOr<crypto::SecretBytes> HandleKey(const std::string& table_path) {
-  const std::string path = table_path + ".match.key";
+// The site's handle key for table `table`, created once and readable by the site only, and wiped
+// from memory when the analysis has its handles. It lives in the site's state directory
+// (match-keys/TABLE.key), never beside the data: a data directory may be shared, read-only or a
+// source tree. A key made beside the table by an earlier version is carried over, so that
+// handles already given out still resolve; without a state directory (a bare embedded run) the
+// key stays beside the table as before.
+StatusOr<crypto::SecretBytes> HandleKey(const SiteData& data, const std::string& table) {
+  const std::string legacy = data.table_paths().at(table) + ".match.key";
+  std::string path = legacy;
+  if (!data.state_directory().empty()) {
+    // The table's name as a file name: letters, digits, '_' and '-' kept, every other byte %XX.
+    std::string file;
+    for (const unsigned char c : table) {
+      if (std::isalnum(c) != 0 || c == '_' || c == '-') {
+        file += static_cast<char>(c);
+      } else {
+        constexpr char kHex[] = "0123456789ABCDEF";
+        file += {'%', kHex[c >> 4], kHex[c & 15]};
+      }
+    }
+    path = data.state_directory() + "/match-keys/" + file + ".key";
+    if (!FileExists(path) && FileExists(legacy)) {
+      ASSIGN_OR_RETURN(std::string carried, ReadSecretFile(legacy, "match handle key", 32, KeyFormat::kBinary));
+      const crypto::SecretBytes key = crypto::SecretBytes::FromText(carried);
+      crypto::WipeString(carried);
+      RETURN_IF_ERROR(WriteSecretFile(path, key.view()));
+    }
+  }
   if (!FileExists(path)) {
     const crypto::SecretBytes key = crypto::RandomSecret(32);
     RETURN_IF_ERROR(WriteSecretFile(path, key.view()));
@@ -288,7 +313,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   const std::string id_column = spec.String("id_column"), terms_column = spec.String("terms");
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {id_column, terms_column}));
   ASSIGN_OR_RETURN(PhenotypeOntology ontology, PhenotypeOntology::LoadObo(spec.String("ontology")));
-  ASSIGN_OR_RETURN(const crypto::SecretBytes key, HandleKey(context.data.table_paths().at(spec.String("table"))));
+  ASSIGN_OR_RETURN(const crypto::SecretBytes key, HandleKey(context.data, spec.String("table")));
   const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
   const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
   ASSIGN_OR_RETURN(std::vector<uint32_t> rows, table::SelectRows(spec.String("where"), *table));
@@ -344,7 +369,10 @@ Status Validate(const AnalysisSpec& spec) {
   if (spec.Has("query") && spec.Strings("query").empty()) {
     return InvalidArgument(spec.Describe() + ": query needs at least one term");
   }
-  if (spec.Number("top", 10) < 1) return InvalidArgument(spec.Describe() + ": top must be at least 1");
+  const double top = spec.Number("top", 10);
+  if (!(top >= 1 && top <= 100000) || top != std::floor(top)) {
+    return InvalidArgument(spec.Describe() + ": top must be a whole number from 1 to 100000");
+  }
   return absl::OkStatus();
 }
 
