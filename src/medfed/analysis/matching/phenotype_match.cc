@@ -44,6 +44,13 @@ constexpr int kSlotBits = 24;
 constexpr int kSlots = 28;
 constexpr double kWeightScale = 100;  // IC in hundredths of a nat
 
+StatusOr<crypto::SecretBytes> ReadHandleKey(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path, "match handle key", 32, KeyFormat::kBinary));
+  crypto::SecretBytes key = crypto::SecretBytes::FromText(text);
+  crypto::WipeString(text);
+  return key;
+}
+
 // The site's handle key for table `table`, created once and readable by the site only, and wiped
 // from memory when the analysis has its handles. It lives in the site's state directory
 // (match-keys/TABLE.key), never beside the data: a data directory may be shared, read-only or a
@@ -66,20 +73,15 @@ StatusOr<crypto::SecretBytes> HandleKey(const SiteData& data, const std::string&
     }
     path = data.state_directory() + "/match-keys/" + file + ".key";
     if (!FileExists(path) && FileExists(legacy)) {
-      ASSIGN_OR_RETURN(std::string carried, ReadSecretFile(legacy, "match handle key", 32, KeyFormat::kBinary));
-      const crypto::SecretBytes key = crypto::SecretBytes::FromText(carried);
-      crypto::WipeString(carried);
-      RETURN_IF_ERROR(WriteSecretFile(path, key.view()));
+      ASSIGN_OR_RETURN(const crypto::SecretBytes carried, ReadHandleKey(legacy));
+      RETURN_IF_ERROR(WriteSecretFile(path, carried.view()));
     }
   }
   if (!FileExists(path)) {
     const crypto::SecretBytes key = crypto::RandomSecret(32);
     RETURN_IF_ERROR(WriteSecretFile(path, key.view()));
   }
-  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path, "match handle key", 32, KeyFormat::kBinary));
-  crypto::SecretBytes key = crypto::SecretBytes::FromText(text);
-  crypto::WipeString(text);
-  return key;
+  return ReadHandleKey(path);
 }
 
 // A patient's handle: the first 128 bits of HMAC-SHA-256 under the site's key, in hex.
