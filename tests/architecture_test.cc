@@ -145,3 +145,16 @@ TEST(ArchitectureTest, NamespacesFollowTheModules) {
   EXPECT_GT(checked, 200u);
   EXPECT_EQ(offenders, std::vector<std::string>{});
 }
+
+// A binary built on one hospital's machine must run on another's: nothing in the build asks for
+// the build machine's CPU (hot loops pick wider instructions at run time, docs/protocols/gwas.md).
+TEST(ArchitectureTest, TheBuildTargetsTheX8664BaselineNotTheBuildMachine) {
+  for (const char* file : {"CMakeLists.txt", "CMakePresets.json"}) {
+    std::ifstream in(fs::path(MEDFED_SOURCE_DIR) / file);
+    ASSERT_TRUE(in) << file;
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str().find("-march=native"), std::string::npos) << file;
+    EXPECT_EQ(text.str().find("-mavx"), std::string::npos) << file;
+  }
+}
