@@ -178,9 +178,11 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
   const analysis::PhenotypeOntology ontology =
       *analysis::PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   auto second_round = [&](const std::vector<std::string>& query) {
+    const federation::StudyFile study = testing::MakeStudy(network.sites, {MatchSpec(network, query, 5)});
     analysis::HubContext context;
     context.sites = {"a", "b"};
-    auto hub = analysis::PhenotypeMatchDefinition().create_hub(MatchSpec(network, query, 5), context);
+    context.references = analysis::ReferenceData("the hub", study.references);
+    auto hub = analysis::PhenotypeMatchDefinition().create_hub(study.analyses[0], context);
     EXPECT_TRUE(hub.ok()) << hub.status();
     EXPECT_TRUE((*hub)->Begin().ok());
     analysis::PooledRound counts;

@@ -3,6 +3,7 @@
 // in time and stops its processes.
 #include <signal.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -15,7 +16,9 @@
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
 #include "medfed/core/subprocess.h"
+#include "medfed/core/text.h"
 #include "medfed/crypto/certificates.h"
+#include "medfed/crypto/sodium.h"
 #include "medfed/federation/study_file.h"
 #include "medfed/federation/study_runner.h"
 #include "medfed/governance/ledger.h"
@@ -61,12 +64,14 @@ class NetworkTest : public ::testing::Test {
     options.researchers = {"alice", "bob"};
     options.round_timeout_seconds = round_timeout_seconds;
     options.max_message_mb = max_message_mb;
+    options.hub_references = hub_references_;
     for (size_t s = 0; s < cohort_.size(); ++s) {
       net::LocalSite site;
       site.name = cohort_[s].name;
       site.tables = cohort_[s].tables;
       site.genotypes = cohort_[s].genotypes;
       site.policy_toml = s < policies.size() ? policies[s] : Policy();
+      if (site_references_.count(site.name)) site.references = site_references_.at(site.name);
       options.sites.push_back(site);
     }
     auto network = net::LocalNetwork::Create(options);
@@ -119,7 +124,60 @@ class NetworkTest : public ::testing::Test {
 
   std::vector<federation::SiteConfig> cohort_;
   std::unique_ptr<net::LocalNetwork> network_;
+  // Points the study's sites at fresh state directories holding copies of the daemons' handle
+  // keys for table `table`, so that an embedded run gives phenotype_match's handles as they did.
+  void UseDaemonHandleKeys(federation::StudyFile& study, const std::string& table) {
+    const std::string scratch = testing::MakeTempDir("medfed_keys");
+    for (auto& site : study.sites) {
+      site.state_directory = scratch + "/" + site.name;
+      const std::string key = "/match-keys/" + table + ".key";
+      auto copied = ReadFileToString(network_->site_state(site.name) + key);
+      ASSERT_TRUE(copied.ok()) << copied.status();
+      ASSERT_TRUE(WriteFileAtomically(site.state_directory + key, *copied, 0600).ok());
+    }
+  }
+
+  // Reference directories, set before StartNetworkOn: by site name, and the hub's.
+  std::map<std::string, std::string> site_references_;
+  std::string hub_references_;
 };
+
+const std::string kRareData = std::string(MEDFED_SOURCE_DIR) + "/examples/rare/data/";
+
+// The colon tables with a calendar year of diagnosis (2012-2017) added, for relative survival;
+// returns the new files by site, in `directory`.
+std::map<std::string, std::string> WriteDatedColon(const std::vector<federation::SiteConfig>& sites,
+                                                   const std::string& directory) {
+  std::map<std::string, std::string> dated;
+  for (const auto& site : sites) {
+    const std::vector<std::string> lines = SplitString(*ReadFileToString(site.tables.at("colon")), '\n');
+    std::string text = lines[0] + ",year\n";
+    for (size_t l = 1; l < lines.size(); ++l) {
+      if (!lines[l].empty()) text += lines[l] + "," + std::to_string(2012 + l % 6) + "\n";
+    }
+    dated[site.name] = directory + "/colon_dated_" + site.name + ".csv";
+    EXPECT_TRUE(WriteFileAtomically(dated[site.name], text).ok());
+  }
+  return dated;
+}
+
+// One-year survival by age (0-110), sex and year (2010-2025): a Gompertz hazard, men a little
+// higher, falling a little each year.
+std::string WriteExpectedSurvival(const std::string& directory) {
+  std::string text = "age,sex,year,survival\n";
+  for (int age = 0; age <= 110; ++age) {
+    for (const char* sex : {"M", "F"}) {
+      for (int year = 2010; year <= 2025; ++year) {
+        const double hazard = std::exp(-9.6 + 0.088 * age + (sex[0] == 'M' ? 0.35 : 0.0) - 0.015 * (year - 2010));
+        text += std::to_string(age) + "," + sex + "," + std::to_string(year) + "," +
+                FormatSignificant(std::exp(-hazard), 10) + "\n";
+      }
+    }
+  }
+  const std::string path = directory + "/expected_survival.csv";
+  EXPECT_TRUE(WriteFileAtomically(path, text).ok());
+  return path;
+}
 
 std::vector<analysis::AnalysisSpec> ManyAnalyses() {
   return {analysis::AnalysisSpec("n", "count", {{"table", "colon"}}),
@@ -157,12 +215,16 @@ TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
 // The bundled demo network (examples/demo) and every analysis type a daemon can run from its own
 // tables: through the hub and three daemons the document equals the embedded run's to the last
 // digit. Noised analyses draw fresh noise at every run, so for them the status and the fields are
-// compared. (phenotype_match and relative survival read a reference file by path, which daemons
-// refuse; they follow when reference data travels by content.)
+// compared. Relative survival's expected table and phenotype_match's ontology travel inside the
+// signed study; phenotype_match runs on the bundled rare-disease clinics' tables, and the embedded
+// run is given the daemons' handle keys so that the handles compare.
 TEST_F(NetworkTest, EveryAnalysisTypeEqualsTheEmbeddedRun) {
   const std::string demo = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/study.toml";
   auto demo_text = ReadFileToString(demo);
   ASSERT_TRUE(demo_text.ok()) << demo_text.status();
+  const std::string scratch = testing::MakeTempDir("medfed_parity");
+  const std::string expected_table = WriteExpectedSurvival(scratch);
+  const std::string query = "[\"SYN:0010803\", \"SYN:0010413\", \"SYN:0001083\"]";
   const std::string noise = "privacy = { epsilon = 0.5, delta = 1e-6 }\n";
   const std::string more = R"(
 [[analyses]]
@@ -178,6 +240,26 @@ type = "life_table"
 table = "colon"
 formula = "Surv(time, status) ~ rx"
 intervals = [0, 365, 730, 1095, 1826]
+
+[[analyses]]
+id = "relative_survival"
+type = "life_table"
+table = "colon_dated"
+formula = "Surv(time, status) ~ sex"
+intervals = [0, 365, 730, 1095, 1826]
+expected = ")" + expected_table +
+                           R"("
+
+[[analyses]]
+id = "similar_patients"
+type = "phenotype_match"
+table = "patients"
+id_column = "patient_id"
+terms = "terms"
+ontology = ")" + kRareData +
+                           R"(ontology.obo"
+query = )" + query + R"(
+top = 8
 
 [[analyses]]
 id = "bmi_model"
@@ -233,10 +315,16 @@ test = "qc"
                            "formula = \"Surv(time, status) ~ rx\"\ntimes = [365, 730, 1095, 1826]\n" + noise;
   auto study = federation::ParseStudyFile(*demo_text + more, demo);
   ASSERT_TRUE(study.ok()) << study.status();
+  EXPECT_EQ(study->references.size(), 2u);  // carried, not named by path
   std::set<std::string> types;
   for (const auto& analysis : study->analyses) types.insert(analysis.type());
-  // Every registered type but phenotype_match (its ontology is a file).
-  EXPECT_EQ(types.size() + 1, analysis::AllAnalyses().size());
+  EXPECT_EQ(types.size(), analysis::AllAnalyses().size());
+  const auto dated = WriteDatedColon(study->sites, scratch);
+  const char* clinics[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
+  for (size_t s = 0; s < study->sites.size(); ++s) {
+    study->sites[s].tables["colon_dated"] = dated.at(study->sites[s].name);
+    study->sites[s].tables["patients"] = kRareData + clinics[s];
+  }
   StartNetworkOn(study->sites);
 
   federation::StudyFile remote_study = *study;
@@ -246,6 +334,7 @@ test = "qc"
   }
   auto remote = Submit(remote_study);
   ASSERT_TRUE(remote.ok()) << remote.status();
+  UseDaemonHandleKeys(*study, "patients");
   federation::RunOptions options;
   options.output_directory = testing::MakeTempDir("medfed_local_out");
   auto embedded = federation::RunStudyLocally(*study, options);
@@ -258,6 +347,9 @@ test = "qc"
   for (size_t i = 0; i < study->analyses.size(); ++i) {
     const std::string id = study->analyses[i].id();
     EXPECT_EQ(remote_results[i]["status"], "ok") << id << ": " << remote_results[i].dump();
+    if (id == "relative_survival")
+      EXPECT_NE(remote_results[i]["method"].get<std::string>().find("relative"), std::string::npos);
+    if (id == "similar_patients") EXPECT_EQ(remote_results[i]["matches"].size(), 8u);
     if (!study->analyses[i].Has("privacy")) {
       EXPECT_EQ(remote_results[i].dump(), local_results[i].dump()) << id;
       continue;
@@ -268,6 +360,85 @@ test = "qc"
     for (const auto& [key, value] : local_results[i].items()) local_keys.push_back(key);
     EXPECT_EQ(remote_keys, local_keys) << id;
   }
+}
+
+// Reference data named by its SHA-256 instead of carried: the hub and clinics a and b serve the
+// ontology from their reference directories (under a name of their own), clinic c does not and
+// refuses the study at review, naming the hash; the hub refuses a study whose hub half needs a
+// hash it lacks. The ledger records the hash, and the result equals the embedded run with the
+// ontology carried (the same content).
+TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
+  const std::string ontology = *ReadFileToString(kRareData + "ontology.obo");
+  const std::string digest = crypto::Sha256Hex(ontology);
+  const std::string served = testing::MakeTempDir("medfed_references");
+  ASSERT_TRUE(WriteFileAtomically(served + "/phenotypes-2026.obo", ontology).ok());
+  ASSERT_TRUE(WriteFileAtomically(served + "/unrelated.txt", "not an ontology\n").ok());
+  std::vector<federation::SiteConfig> clinics(3);
+  const char* names[] = {"clinic-a", "clinic-b", "clinic-c"};
+  const char* files[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
+  for (int s = 0; s < 3; ++s) {
+    clinics[s].name = names[s];
+    clinics[s].tables["patients"] = kRareData + files[s];
+  }
+  site_references_ = {{"clinic-a", served}, {"clinic-b", served}};
+  hub_references_ = served;
+  StartNetworkOn(clinics);
+  auto match = [&](const std::string& ontology_value) {
+    return analysis::AnalysisSpec("similar", "phenotype_match",
+                                  {{"table", "patients"},
+                                   {"id_column", "patient_id"},
+                                   {"terms", "terms"},
+                                   {"ontology", ontology_value},
+                                   {"query", {"SYN:0010803", "SYN:0010413"}},
+                                   {"top", 6}});
+  };
+  const std::string named = "sha256:" + digest;
+
+  auto refused = Submit(Study({match(named)}));
+  ASSERT_FALSE(refused.ok());
+  const std::string said(refused.status().message());
+  EXPECT_NE(said.find("clinic-c"), std::string::npos) << said;
+  EXPECT_NE(said.find("lacks reference data sha256:" + digest), std::string::npos) << said;
+
+  federation::StudyFile two = Study({match(named)});
+  two.sites.pop_back();
+  auto remote = Submit(two);
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  ASSERT_EQ(remote->document["results"][0]["status"], "ok") << remote->document.dump();
+  EXPECT_EQ(remote->document["results"][0]["network_patients"], 400 + 300);
+
+  federation::StudyFile carried = testing::MakeStudy({clinics[0], clinics[1]}, {match(kRareData + "ontology.obo")});
+  ASSERT_EQ(carried.analyses[0].String("ontology"), named);  // the same content, so the same key
+  UseDaemonHandleKeys(carried, "patients");
+  auto embedded = federation::RunStudyLocally(carried);
+  ASSERT_TRUE(embedded.ok()) << embedded.status();
+  EXPECT_EQ(remote->document["results"][0].dump(), (*embedded)["results"][0].dump());
+
+  // The hub half of a relative life table reads its expected table; the hub has no such content.
+  const std::string unknown = "sha256:" + std::string(64, 'e');
+  auto hub_refused = Submit(Study({analysis::AnalysisSpec("lt", "life_table",
+                                                          {{"table", "patients"},
+                                                           {"formula", "Surv(time, status) ~ 1"},
+                                                           {"intervals", {0, 1, 2}},
+                                                           {"expected", unknown}})}));
+  ASSERT_FALSE(hub_refused.ok());
+  EXPECT_NE(std::string(hub_refused.status().message()).find("the hub lacks reference data " + unknown),
+            std::string::npos)
+      << hub_refused.status();
+
+  // The ledger every site holds says which content the study used.
+  auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+  ASSERT_TRUE(database.ok());
+  auto ledger = *governance::Ledger::Open(**database);
+  auto records = ledger->Read(0, ledger->size());
+  ASSERT_TRUE(records.ok());
+  int naming = 0;
+  for (const auto& record : *records) {
+    const analysis::Json body = analysis::Json::parse(record.body);
+    if (body["type"] == "submission" && body.dump().find(named) != std::string::npos) ++naming;
+    EXPECT_EQ(record.body.find("format-version"), std::string::npos);  // never the content
+  }
+  EXPECT_EQ(naming, 2);  // the refused study and the one that ran
 }
 
 TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgainLater) {

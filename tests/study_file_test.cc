@@ -1,7 +1,11 @@
 // Bad study files: one clear error each, naming the file, the line and what to write.
 #include "medfed/federation/study_file.h"
 
+#include <filesystem>
+
 #include "gtest/gtest.h"
+#include "medfed/core/file.h"
+#include "medfed/crypto/sodium.h"
 
 namespace medfed {
 namespace {
@@ -61,8 +65,42 @@ INSTANTIATE_TEST_SUITE_P(
                  "site \"a\" is listed twice"},
         BadStudy{"[[sites]]\nname = \"b\"\ntabels.x = \"b.csv\"\n",
                  "/x/study.toml:8: unknown key \"tabels\" in [[sites]] \"b\""},
-        BadStudy{"[output]\nx = 1\n", "unknown top-level key \"output\""},
-        BadStudy{"[[analyses]\n", "not valid TOML"}));
+        BadStudy{"[output]\nx = 1\n", "unknown top-level key \"output\""}, BadStudy{"[[analyses]\n", "not valid TOML"},
+        BadStudy{"[[analyses]]\ntype = \"phenotype_match\"\ntable = \"colon\"\nid_column = \"id\"\n"
+                 "terms = \"t\"\nontology = \"sha256:12ab\"\n",
+                 "/x/study.toml:11: ontology = \"sha256:12ab\" is not \"sha256:\" and 64 hex digits"},
+        BadStudy{"[[analyses]]\ntype = \"phenotype_match\"\ntable = \"colon\"\nid_column = \"id\"\n"
+                 "terms = \"t\"\nontology = \"missing.obo\"\n",
+                 "/x/study.toml:11: ontology: /x/missing.obo: cannot open"},
+        BadStudy{"[[analyses]]\ntype = \"phenotype_match\"\ntable = \"colon\"\nid_column = \"id\"\n"
+                 "terms = \"t\"\nontology = \"/dev/zero\"\n",
+                 "/x/study.toml:11: ontology: /dev/zero is not a regular file"}));
+
+// Reference data given by path is read once, hashed and carried; the key then holds the hash.
+// Given as "sha256:HEX" it is named only, for the parties to serve.
+TEST(StudyFileTest, ReferenceFilesTravelByContentAndKeysHoldTheirHash) {
+  const std::string directory = ::testing::TempDir() + "/medfed_study_references";
+  std::filesystem::create_directories(directory);
+  const std::string obo = "format-version: 1.2\n\n[Term]\nid: X:1\nname: root\n";
+  ASSERT_TRUE(WriteFileAtomically(directory + "/onto.obo", obo).ok());
+  const std::string digest = crypto::Sha256Hex(obo);
+  const std::string named = "sha256:" + std::string(64, 'A');
+  const std::string match =
+      "[[analyses]]\ntype = \"phenotype_match\"\ntable = \"colon\"\nid_column = \"id\"\n"
+      "terms = \"t\"\nontology = ";
+  auto study = federation::ParseStudyFile(
+      std::string(kHeader) + match + "\"onto.obo\"\n" + match + "\"./onto.obo\"\n" + match + "\"" + named + "\"\n",
+      directory + "/study.toml");
+  ASSERT_TRUE(study.ok()) << study.status();
+  ASSERT_EQ(study->references.size(), 1u);  // the same file twice is carried once
+  EXPECT_EQ(study->references[0].name, "onto.obo");
+  EXPECT_EQ(study->references[0].sha256, digest);
+  EXPECT_EQ(*study->references[0].content, obo);
+  EXPECT_EQ(study->analyses[0].String("ontology"), "sha256:" + digest);
+  EXPECT_EQ(study->analyses[1].String("ontology"), "sha256:" + digest);
+  EXPECT_EQ(study->analyses[2].String("ontology"), "sha256:" + std::string(64, 'a'));  // lower case
+  for (const auto& spec : study->analyses) EXPECT_EQ(spec.keys().dump().find(directory), std::string::npos);
+}
 
 TEST(StudyFileTest, ParsesAndResolvesPaths) {
   auto study = federation::ParseStudyFile(std::string(kHeader) +

@@ -8,8 +8,10 @@
 #include <filesystem>
 
 #include "gtest/gtest.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/sodium.h"
 #include "medfed/stats/goodness_of_fit.h"
 #include "medfed/synth/colorectal_cohort.h"
 
@@ -72,8 +74,30 @@ federation::StudyFile MakeStudy(std::vector<federation::SiteConfig> sites,
   study.path = "test.toml";
   study.name = "test-study";
   study.sites = std::move(sites);
+  for (auto& spec : analyses) {
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(spec.type());
+    if (definition == nullptr) continue;
+    analysis::Json keys = spec.keys();
+    for (const auto& key : definition->keys) {
+      if (key.kind != analysis::KeyKind::kReference || !keys.contains(key.name)) continue;
+      const std::string value = keys[key.name].get<std::string>();
+      if (analysis::ReferenceDigest(value)) continue;
+      analysis::ReferenceFile file = ReadReferenceFile(value);
+      keys[key.name] = analysis::ReferenceKeyValue(file.sha256);
+      study.references.push_back(std::move(file));
+    }
+    spec = analysis::AnalysisSpec(spec.id(), spec.type(), std::move(keys));
+  }
   study.analyses = std::move(analyses);
   return study;
+}
+
+analysis::ReferenceFile ReadReferenceFile(const std::string& path) {
+  auto content = ReadFileToString(path);
+  EXPECT_TRUE(content.ok()) << content.status();
+  const std::string text = content.value_or("");
+  return {std::filesystem::path(path).filename().string(), crypto::Sha256Hex(text),
+          std::make_shared<const std::string>(text)};
 }
 
 std::vector<size_t> ParseRows(const std::string& text) {

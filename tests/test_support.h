@@ -20,8 +20,12 @@ std::string MakeTempDir(const std::string& prefix);
 std::vector<federation::SiteConfig> WriteCohort(uint64_t seed, const std::vector<size_t>& rows,
                                                 int extra_covariates = 0);
 
+// As the study file reader does, reference keys given as a file's path (an ontology, an
+// expected-survival table) are read, carried in the study and replaced by "sha256:HEX".
 federation::StudyFile MakeStudy(std::vector<federation::SiteConfig> sites,
                                 std::vector<analysis::AnalysisSpec> analyses);
+// The file at `path` as a carried reference file.
+analysis::ReferenceFile ReadReferenceFile(const std::string& path);
 
 // P(x) of the sum of `draws` independent discrete Gaussians N_Z(0, variance): the exact
 // distribution of pooled noise, for the tests of differential privacy's mechanism.

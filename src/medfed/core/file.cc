@@ -18,6 +18,10 @@ std::string ErrnoText() { return std::strerror(errno); }
 }  // namespace
 
 StatusOr<std::string> ReadFileToString(const std::string& path) {
+  return ReadFileToString(path, std::string::npos - 1);
+}
+
+StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NotFound(path + ": cannot open: " + ErrnoText());
   std::string contents;
@@ -32,6 +36,11 @@ StatusOr<std::string> ReadFileToString(const std::string& path) {
     }
     if (got == 0) break;
     contents.append(buffer, static_cast<size_t>(got));
+    if (contents.size() > max_bytes) {
+      ::close(fd);
+      return ResourceExhausted(path + " is larger than " + std::to_string(max_bytes >> 20) + " MiB (" +
+                               std::to_string(max_bytes) + " bytes), the limit for this file");
+    }
   }
   ::close(fd);
   return contents;

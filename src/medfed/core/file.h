@@ -12,6 +12,9 @@
 namespace medfed {
 
 StatusOr<std::string> ReadFileToString(const std::string& path);
+// As above, but a file longer than `max_bytes` is an error (ResourceExhausted) naming the file
+// and the limit; at most max_bytes + 1 bytes are read.
+StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes);
 
 // Writes `contents` to `path` atomically: readers see the old file or the new one, never a
 // partial one. Creates missing parent directories. `mode` is applied before the rename.

@@ -68,6 +68,9 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
   plan->set_submission(options_.submission);
   plan->set_submission_signature(options_.submission_signature);
   plan->set_researcher_certificate(options_.researcher_certificate);
+  ToWire(options_.references, plan->mutable_references());
+  references_ =
+      analysis::ReferenceData("the hub", options_.references, options_.served_references, options_.served_from);
   for (const auto& spec : analyses) {
     v1::AnalysisSpec* wire = plan->add_analyses();
     wire->set_id(spec.id());
@@ -129,7 +132,8 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
 StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& spec) {
   const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(spec.type());
   if (definition == nullptr) return InvalidArgument("unknown analysis type " + spec.type());
-  analysis::HubContext context{sites_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory};
+  analysis::HubContext context{sites_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory,
+                               references_};
   ASSIGN_OR_RETURN(std::unique_ptr<analysis::HubAnalysis> hub, definition->create_hub(spec, context));
   ASSIGN_OR_RETURN(analysis::RoundParameters parameters, hub->Begin());
   Progress progress(spec.Describe(), 0, "rounds");

@@ -14,6 +14,7 @@
 
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/reference_data.h"
 #include "medfed/federation/transport.h"
 
 namespace medfed::federation {
@@ -25,6 +26,11 @@ struct CoordinatorOptions {
   // researcher's signed submission for the sites to check.
   std::string session_id;  // empty: a random one
   std::string submission, submission_signature, researcher_certificate;
+  // The reference data the study carries (sent to every site with the plan), and what the hub
+  // serves by hash besides (network mode: the hub's reference directory).
+  std::vector<analysis::ReferenceFile> references;
+  analysis::ReferenceData::Lookup served_references;
+  std::string served_from;
   // Told of every completed round and every analysis result (the hub's ledger).
   std::function<void(const analysis::Json& event)> observer;
 };
@@ -48,6 +54,7 @@ class Coordinator {
   std::string session_id_;
   uint64_t sequence_ = 0;
   std::vector<privacy::DisclosurePolicy> policies_;
+  analysis::ReferenceData references_;  // for the hub halves
 };
 
 }  // namespace medfed::federation

@@ -1,5 +1,7 @@
 #include "medfed/federation/site_node.h"
 
+#include <limits>
+
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/fixed_point.h"
@@ -120,7 +122,13 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
   session->last_sequence = request.sequence();
   ASSIGN_OR_RETURN(crypto::PairwiseMasker masker, crypto::PairwiseMasker::Create(request.session_id(), name()));
   session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
-  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access};
+  // Embedded mode trusts the study file's reader; network mode has checked the submission's size
+  // (Admit). The hashes are checked either way.
+  ASSIGN_OR_RETURN(std::vector<analysis::ReferenceFile> carried,
+                   ReferencesFromWire(plan.references(), std::numeric_limits<size_t>::max()));
+  session->references =
+      analysis::ReferenceData("site " + name(), std::move(carried), options_.served_references, options_.served_from);
+  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access, session->references};
   for (const auto& wire_spec : plan.analyses()) {
     const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire_spec.type());
     if (definition == nullptr) {
@@ -130,15 +138,6 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
     analysis::Json keys = analysis::Json::parse(wire_spec.spec_json(), nullptr, /*allow_exceptions=*/false);
     if (keys.is_discarded() || !keys.is_object()) {
       return InvalidArgument("analysis " + wire_spec.id() + ": malformed specification");
-    }
-    if (!options_.accept_file_paths) {
-      for (const auto& key : definition->keys) {
-        if (key.kind == analysis::KeyKind::kPath && keys.contains(key.name)) {
-          return PermissionDenied("analysis " + wire_spec.id() + ": " + key.name +
-                                  " names a file on the researcher's machine; over the network a site "
-                                  "reads only the tables it serves");
-        }
-      }
     }
     analysis::AnalysisSpec spec(wire_spec.id(), wire_spec.type(), std::move(keys));
     ASSIGN_OR_RETURN(auto analysis, definition->create_site(spec, context));

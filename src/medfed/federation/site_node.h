@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/reference_data.h"
 #include "medfed/analysis/engine/site_data.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/secure_aggregation.h"
@@ -37,9 +38,10 @@ struct SiteIdentity {
 };
 
 struct SiteNodeOptions {
-  // Analysis keys naming files (life_table's `expected`) come from the researcher's machine in
-  // network mode and are refused there.
-  bool accept_file_paths = true;
+  // Reference data the site serves by hash, besides what a study carries (network mode: the
+  // site's reference directory), and where it lives, for messages.
+  analysis::ReferenceData::Lookup served_references;
+  std::string served_from;
   // Called before a session opens (network mode: the study must be approved, the researcher
   // allowed, the ledger healthy); an error refuses the session.
   std::function<Status(const v1::StudyPlan&)> admit;
@@ -70,6 +72,7 @@ class SiteNode {
     absl::Mutex mutex;  // one request of a session at a time
     v1::StudyPlan plan ABSL_GUARDED_BY(mutex);
     std::unique_ptr<crypto::PairwiseMasker> masker ABSL_GUARDED_BY(mutex);
+    analysis::ReferenceData references ABSL_GUARDED_BY(mutex);  // read by the analyses as they open
     std::map<std::string, std::unique_ptr<analysis::SiteAnalysis>> analyses ABSL_GUARDED_BY(mutex);
     uint64_t last_sequence ABSL_GUARDED_BY(mutex) = 0;
     bool keys_agreed ABSL_GUARDED_BY(mutex) = false;

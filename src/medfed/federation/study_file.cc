@@ -1,5 +1,6 @@
 #include "medfed/federation/study_file.h"
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
@@ -7,6 +8,7 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/sodium.h"
 #include "medfed/governance/toml_support.h"
 
 namespace medfed::federation {
@@ -68,6 +70,7 @@ class StudyParser {
       }
       study.analyses.push_back(std::move(spec));
     }
+    study.references = std::move(references_);
     return study;
   }
 
@@ -125,15 +128,42 @@ class StudyParser {
     return site;
   }
 
-  StatusOr<analysis::Json> ToJson(const toml::value& value, const analysis::KeySpec& key) const {
+  // A reference key: "sha256:HEX" as it is, or a file's path, read (bounded), hashed and carried.
+  StatusOr<analysis::Json> Reference(const toml::value& value, const analysis::KeySpec& key) {
+    if (!value.is_string()) {
+      return Error(value, key.name + " must be a file's path or \"sha256:\" and the file's 64-hex-digit SHA-256");
+    }
+    const std::string text = value.as_string();
+    if (auto digest = analysis::ReferenceDigest(text)) return analysis::Json(analysis::ReferenceKeyValue(*digest));
+    if (text.rfind("sha256:", 0) == 0) {
+      return Error(value, key.name + " = \"" + text.substr(0, 80) +
+                              "\" is not \"sha256:\" and 64 hex digits (a SHA-256, as sha256sum prints it)");
+    }
+    const std::string path = ResolveRelativeTo(path_, text);
+    std::error_code error;
+    if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error)) {
+      return Error(value, key.name + ": " + path + " is not a regular file");  // a FIFO, a device
+    }
+    auto content = ReadFileToString(path, analysis::kMaxReferenceFileBytes);
+    if (!content.ok()) return Error(value, key.name + ": " + std::string(content.status().message()));
+    const std::string digest = crypto::Sha256Hex(*content);
+    bool known = false;
+    for (const auto& file : references_) known = known || file.sha256 == digest;
+    if (!known) {
+      references_.push_back({std::filesystem::path(path).filename().string(), digest,
+                             std::make_shared<const std::string>(*std::move(content))});
+    }
+    return analysis::Json(analysis::ReferenceKeyValue(digest));
+  }
+
+  StatusOr<analysis::Json> ToJson(const toml::value& value, const analysis::KeySpec& key) {
     auto kind_error = [&](const std::string& expected) { return Error(value, key.name + " must be " + expected); };
     switch (key.kind) {
       case analysis::KeyKind::kString:
         if (!value.is_string()) return kind_error("a string");
         return analysis::Json(std::string(value.as_string()));
-      case analysis::KeyKind::kPath:
-        if (!value.is_string()) return kind_error("a file path");
-        return analysis::Json(ResolveRelativeTo(path_, value.as_string()));
+      case analysis::KeyKind::kReference:
+        return Reference(value, key);
       case analysis::KeyKind::kBoolean:
         if (!value.is_boolean()) return kind_error("true or false");
         return analysis::Json(value.as_boolean());
@@ -186,7 +216,7 @@ class StudyParser {
     return kind_error("a value");
   }
 
-  StatusOr<analysis::AnalysisSpec> ParseAnalysis(const toml::value& entry, size_t position) const {
+  StatusOr<analysis::AnalysisSpec> ParseAnalysis(const toml::value& entry, size_t position) {
     if (!entry.is_table()) return Error(entry, "each [[analyses]] entry must be a table");
     ASSIGN_OR_RETURN(std::string type, RequiredString(entry, "type", "[[analyses]]"));
     const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(type);
@@ -231,6 +261,7 @@ class StudyParser {
   }
 
   std::string path_;
+  std::vector<analysis::ReferenceFile> references_;
 };
 
 }  // namespace

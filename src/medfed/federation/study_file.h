@@ -2,7 +2,8 @@
 //
 // Every key is checked: an unknown key, a missing required key, a value of the wrong kind or an
 // unknown analysis type is an error naming the file, the line and what to write instead.
-// Paths are resolved relative to the study file.
+// Paths are resolved relative to the study file. Reference data given by path (an ontology, an
+// expected-survival table) is read here, once, and travels with the study by content.
 #pragma once
 
 #include <map>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/reference_data.h"
 #include "medfed/core/status.h"
 
 namespace medfed::federation {
@@ -30,6 +32,9 @@ struct StudyFile {
   std::string name;
   std::vector<SiteConfig> sites;
   std::vector<analysis::AnalysisSpec> analyses;
+  // Reference files the analyses name by path, read and hashed (each once); the analyses' keys
+  // hold their hashes (analysis/engine/reference_data.h).
+  std::vector<analysis::ReferenceFile> references;
 };
 
 StatusOr<StudyFile> LoadStudyFile(const std::string& path);

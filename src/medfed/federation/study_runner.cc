@@ -60,6 +60,7 @@ StatusOr<analysis::Json> RunStudyLocally(const StudyFile& study, const RunOption
   CoordinatorOptions coordinator_options;
   coordinator_options.round_timeout = options.round_timeout;
   coordinator_options.output_directory = options.output_directory;
+  coordinator_options.references = study.references;
   Coordinator coordinator(transport, coordinator_options);
   return coordinator.Run(study.name, study.analyses);
 }

@@ -1,5 +1,10 @@
 #include "medfed/federation/wire.h"
 
+#include <set>
+
+#include "medfed/core/text.h"
+#include "medfed/crypto/sodium.h"
+
 namespace medfed::federation {
 
 void ToWire(const analysis::RoundParameters& parameters, v1::Parameters* wire) {
@@ -48,6 +53,45 @@ Status StatusFromWire(const v1::SiteError& error) {
   auto code = static_cast<absl::StatusCode>(error.code());
   if (code == absl::StatusCode::kOk) code = absl::StatusCode::kUnknown;
   return Status(code, error.message());
+}
+
+void ToWire(const std::vector<analysis::ReferenceFile>& files,
+            google::protobuf::RepeatedPtrField<v1::ReferenceFile>* wire) {
+  for (const auto& file : files) {
+    v1::ReferenceFile* entry = wire->Add();
+    entry->set_name(file.name);
+    entry->set_sha256(file.sha256);
+    entry->set_content(*file.content);
+  }
+}
+
+StatusOr<std::vector<analysis::ReferenceFile>> ReferencesFromWire(
+    const google::protobuf::RepeatedPtrField<v1::ReferenceFile>& wire, size_t max_total_bytes) {
+  std::vector<analysis::ReferenceFile> files;
+  std::set<std::string> hashes;
+  size_t total = 0;
+  for (const auto& entry : wire) {
+    const std::string name = QuoteForMessage(entry.name().substr(0, 120));
+    if (entry.content().size() > analysis::kMaxReferenceFileBytes) {
+      return ResourceExhausted("reference file " + name + " is larger than the limit of " +
+                               std::to_string(analysis::kMaxReferenceFileBytes >> 20) + " MiB");
+    }
+    total += entry.content().size();
+    if (total > max_total_bytes) {
+      return ResourceExhausted("the study carries more than " + std::to_string(max_total_bytes >> 20) +
+                               " MiB of reference data (reached at " + name +
+                               "); name large files by their SHA-256 instead and have every party serve them "
+                               "from its reference directory");
+    }
+    const std::string digest = crypto::Sha256Hex(entry.content());
+    if (digest != entry.sha256()) {
+      return InvalidArgument("reference file " + name + " does not hash to the SHA-256 it claims (" +
+                             entry.sha256().substr(0, 64) + "); refused");
+    }
+    if (!hashes.insert(digest).second) return InvalidArgument("reference file " + name + " is carried twice");
+    files.push_back({entry.name(), digest, std::make_shared<const std::string>(entry.content())});
+  }
+  return files;
 }
 
 }  // namespace medfed::federation

@@ -59,9 +59,9 @@ StatusOr<HubConfig> LoadHubConfig(const std::string& path) {
     } else if (key == "identity") {
       ASSIGN_OR_RETURN(std::string text, Text(path, key, value));
       config.identity = ResolveRelativeTo(path, text);
-    } else if (key == "state") {
+    } else if (key == "state" || key == "references") {
       ASSIGN_OR_RETURN(std::string text, Text(path, key, value));
-      config.state = ResolveRelativeTo(path, text);
+      (key == "state" ? config.state : config.references) = ResolveRelativeTo(path, text);
     } else if (key == "round_timeout_seconds") {
       ASSIGN_OR_RETURN(config.round_timeout_seconds, Whole(path, key, value, 1));
     } else if (key == "max_message_mb") {
@@ -70,8 +70,8 @@ StatusOr<HubConfig> LoadHubConfig(const std::string& path) {
       ASSIGN_OR_RETURN(config.max_concurrent_studies, Whole(path, key, value, 1));
     } else {
       return InvalidArgument(governance::Where(path, value) + ": unknown key \"" + key +
-                             "\" in [hub]; known: listen, identity, state, round_timeout_seconds, max_message_mb, "
-                             "max_concurrent_studies");
+                             "\" in [hub]; known: listen, identity, state, references, round_timeout_seconds, "
+                             "max_message_mb, max_concurrent_studies");
     }
   }
   RETURN_IF_ERROR(Require(path, "hub", "identity", config.identity));
@@ -89,11 +89,12 @@ StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
       ASSIGN_OR_RETURN(config.name, Text(path, key, value));
     } else if (key == "hub") {
       ASSIGN_OR_RETURN(config.hub, Text(path, key, value));
-    } else if (key == "identity" || key == "state" || key == "policy") {
+    } else if (key == "identity" || key == "state" || key == "policy" || key == "references") {
       ASSIGN_OR_RETURN(std::string text, Text(path, key, value));
       (key == "identity" ? config.identity
        : key == "state"  ? config.state
-                         : config.policy) = ResolveRelativeTo(path, text);
+       : key == "policy" ? config.policy
+                         : config.references) = ResolveRelativeTo(path, text);
     } else if (key == "tables" || key == "genotypes") {
       if (!value.is_table())
         return InvalidArgument(governance::Where(path, value) + ": " + key + " must be a table of paths");
@@ -106,7 +107,7 @@ StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
     } else {
       return InvalidArgument(governance::Where(path, value) + ": unknown key \"" + key +
                              "\" in [site]; known: name, hub, identity, state, policy, tables, genotypes, "
-                             "max_message_mb");
+                             "references, max_message_mb");
     }
   }
   RETURN_IF_ERROR(Require(path, "site", "name", config.name));

@@ -9,8 +9,12 @@
 //   round_timeout_seconds = 60                state = "state/hospital-a"
 //   max_message_mb = 256                      policy = "policy.toml"
 //   max_concurrent_studies = 4                tables.colon = "data/colon.csv"
-//                                             genotypes.chip = "data/chip"
+//   references = "reference"                  genotypes.chip = "data/chip"
+//                                             references = "reference"
 //                                             max_message_mb = 256
+//
+// `references`: a directory of reference files (ontologies, expected-survival tables) served by
+// their SHA-256 to studies that name them so (net/reference_directory.h).
 #pragma once
 
 #include <map>
@@ -27,12 +31,14 @@ struct HubConfig {
   int round_timeout_seconds = 60;
   int max_message_mb = 256;
   int max_concurrent_studies = 4;
+  std::string references;  // "": serves no reference data
 };
 
 struct SiteDaemonConfig {
   std::string path;
   std::string name, hub, identity, state, policy;
   std::map<std::string, std::string> tables, genotypes;
+  std::string references;  // "": serves no reference data
   int max_message_mb = 256;
 };
 

@@ -28,9 +28,14 @@ StatusOr<std::unique_ptr<HubServer>> HubServer::Start(const HubConfig& config) {
   RETURN_IF_ERROR(hub->ledger_->SetMeta("authority_certificate", hub->identity_.authority_pem));
   RETURN_IF_ERROR(hub->studies_->RequeueRunning());
 
+  std::shared_ptr<ReferenceDirectory> references;
+  if (!config.references.empty()) {
+    ASSIGN_OR_RETURN(references, ReferenceDirectory::Open(config.references));
+    LogLine("hub", "serves " + std::to_string(references->size()) + " reference files from " + config.references);
+  }
   hub->replicator_ = std::make_unique<LedgerReplicator>(*hub->ledger_, *hub->signer_, hub->sites_);
-  hub->scheduler_ =
-      std::make_unique<StudyScheduler>(hub->config_, hub->identity_, *hub->studies_, hub->sites_, *hub->replicator_);
+  hub->scheduler_ = std::make_unique<StudyScheduler>(hub->config_, hub->identity_, *hub->studies_, hub->sites_,
+                                                     *hub->replicator_, std::move(references));
   hub->service_ = std::make_unique<HubService>(hub->config_, hub->identity_, *hub->studies_, hub->sites_,
                                                *hub->scheduler_, *hub->replicator_);
   grpc::ServerBuilder builder;

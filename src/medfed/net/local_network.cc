@@ -57,11 +57,13 @@ StatusOr<std::unique_ptr<LocalNetwork>> LocalNetwork::Create(LocalNetworkOptions
 LocalNetwork::~LocalNetwork() { StopAll(); }
 
 Status LocalNetwork::WriteHubConfig() {
-  const std::string text = "[hub]\nlisten = " + Quoted("127.0.0.1:" + std::to_string(port_)) +
-                           "\nidentity = " + Quoted(identity("hub")) + "\nstate = " + Quoted(hub_state()) +
-                           "\nround_timeout_seconds = " + std::to_string(options_.round_timeout_seconds) +
-                           "\nmax_concurrent_studies = " + std::to_string(options_.max_concurrent_studies) +
-                           "\nmax_message_mb = " + std::to_string(options_.max_message_mb) + "\n";
+  const std::string text =
+      "[hub]\nlisten = " + Quoted("127.0.0.1:" + std::to_string(port_)) + "\nidentity = " + Quoted(identity("hub")) +
+      "\nstate = " + Quoted(hub_state()) +
+      "\nround_timeout_seconds = " + std::to_string(options_.round_timeout_seconds) +
+      "\nmax_concurrent_studies = " + std::to_string(options_.max_concurrent_studies) +
+      "\nmax_message_mb = " + std::to_string(options_.max_message_mb) + "\n" +
+      (options_.hub_references.empty() ? "" : "references = " + Quoted(options_.hub_references) + "\n");
   RETURN_IF_ERROR(MakeDirectories(options_.directory + "/hub"));
   return WriteFileAtomically(options_.directory + "/hub/hub.toml", text);
 }
@@ -114,6 +116,7 @@ Status LocalNetwork::StartSite(const std::string& name) {
   auto absolute = [](const std::string& path) { return std::filesystem::absolute(path).lexically_normal().string(); };
   for (const auto& [table, path] : site->tables) text += "tables." + table + " = " + Quoted(absolute(path)) + "\n";
   for (const auto& [set, path] : site->genotypes) text += "genotypes." + set + " = " + Quoted(absolute(path)) + "\n";
+  if (!site->references.empty()) text += "references = " + Quoted(absolute(site->references)) + "\n";
   RETURN_IF_ERROR(WriteFileAtomically(site_config(name), text));
   ASSIGN_OR_RETURN(sites_[name],
                    Subprocess::Start({options_.executable, "site", "serve", "--config", site_config(name)}, log(name)));

@@ -19,6 +19,7 @@ struct LocalSite {
   std::string name;
   std::map<std::string, std::string> tables, genotypes;  // paths (made absolute)
   std::string policy_toml;                               // the site's policy file contents
+  std::string references;                                // its reference directory ("": none)
 };
 
 struct LocalNetworkOptions {
@@ -29,6 +30,7 @@ struct LocalNetworkOptions {
   int round_timeout_seconds = 60;
   int max_concurrent_studies = 4;
   int max_message_mb = 256;
+  std::string hub_references;  // the hub's reference directory ("": none)
 };
 
 class LocalNetwork {

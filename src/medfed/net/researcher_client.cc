@@ -108,7 +108,8 @@ StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& study, const Netw
                                   const ClientOptions& options) {
   ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(identity.key));
   v1::SubmitRequest request;
-  request.set_submission(BuildSubmission(study));
+  ASSIGN_OR_RETURN(std::string submission, BuildSubmission(study));
+  request.set_submission(std::move(submission));
   request.set_signature(signer.Sign(request.submission()));
   auto stub = Connect(identity, options.hub);
   grpc::ClientContext context;

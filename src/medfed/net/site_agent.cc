@@ -2,6 +2,7 @@
 
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/log.h"
+#include "medfed/federation/wire.h"
 #include "medfed/governance/policy_file.h"
 #include "medfed/net/framing.h"
 #include "medfed/net/submission.h"
@@ -43,7 +44,13 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
   agent->data_ = std::make_shared<analysis::SiteData>(config.name, config.tables, config.genotypes);
   agent->data_->set_state_directory(config.state);
   federation::SiteNodeOptions options;
-  options.accept_file_paths = false;
+  if (!config.references.empty()) {
+    ASSIGN_OR_RETURN(agent->references_, ReferenceDirectory::Open(config.references));
+    options.served_references = agent->references_->Lookup();
+    options.served_from = config.references;
+    LogLine("site " + config.name,
+            "serves " + std::to_string(agent->references_->size()) + " reference files from " + config.references);
+  }
   options.identity = agent->site_identity_;
   options.admit = [raw = agent.get()](const v1::StudyPlan& plan) { return raw->Admit(plan); };
   ASSIGN_OR_RETURN(auto releases, governance::ReleaseStore::Open(config.state + "/releases.db"));
@@ -211,10 +218,6 @@ std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Su
     if (definition == nullptr || !keys.is_object()) return "analysis " + analysis.id() + " is malformed";
     for (const auto& key : definition->keys) {
       if (!keys.contains(key.name)) continue;
-      if (key.kind == analysis::KeyKind::kPath) {
-        return "analysis " + analysis.id() + ": " + key.name +
-               " names a file on the researcher's machine; over the network a site reads only the tables it serves";
-      }
       const bool table_key = key.name == "table" || key.name == "population";
       const bool genotype_key = key.name == "genotypes";
       if ((!table_key && !genotype_key) || !keys[key.name].is_string()) continue;
@@ -227,6 +230,13 @@ std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Su
       }
     }
   }
+  // Reference data the site's halves read: carried in the study, or in this site's directory.
+  auto carried = federation::ReferencesFromWire(submission.references(), analysis::kMaxCarriedReferenceBytes);
+  if (!carried.ok()) return MessageOf(carried.status());
+  const analysis::ReferenceData references("site " + config_.name, *std::move(carried),
+                                           references_ ? references_->Lookup() : nullptr, config_.references);
+  allowed = CheckReferences(submission, references, ReferenceReader::kSite);
+  if (!allowed.ok()) return MessageOf(allowed);
   return "";
 }
 
@@ -364,7 +374,12 @@ Status SiteAgent::Admit(const v1::StudyPlan& plan) {
            plan.analyses(i).spec_json() == submission.analyses(i).spec_json();
   }
   for (int i = 0; same && i < plan.sites_size(); ++i) same = plan.sites(i) == submission.sites(i);
-  if (!same) return PermissionDenied("the session's analyses or sites differ from the approved study");
+  same = same && plan.references_size() == submission.references_size();
+  for (int i = 0; same && i < plan.references_size(); ++i) {
+    same = plan.references(i).sha256() == submission.references(i).sha256() &&
+           plan.references(i).content() == submission.references(i).content();
+  }
+  if (!same) return PermissionDenied("the session's analyses, sites or reference data differ from the approved study");
   return absl::OkStatus();
 }
 

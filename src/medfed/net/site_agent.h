@@ -24,6 +24,7 @@
 #include "medfed/governance/sqlite_database.h"
 #include "medfed/net/daemon_config.h"
 #include "medfed/net/identity.h"
+#include "medfed/net/reference_directory.h"
 #include "medfed/v1/network.grpc.pb.h"
 
 namespace medfed::net {
@@ -59,6 +60,7 @@ class SiteAgent {
   std::unique_ptr<governance::Ledger> ledger_;
   std::unique_ptr<governance::ApprovalBook> approvals_;
   std::unique_ptr<federation::SiteNode> node_;
+  std::shared_ptr<ReferenceDirectory> references_;  // null: serves none
   std::shared_ptr<analysis::SiteData> data_;
 
   bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_) { return stopping_ || !work_.empty(); }

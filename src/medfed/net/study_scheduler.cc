@@ -8,6 +8,7 @@
 #include "medfed/core/file.h"
 #include "medfed/core/log.h"
 #include "medfed/federation/coordinator.h"
+#include "medfed/federation/wire.h"
 #include "medfed/net/link_transport.h"
 #include "medfed/net/submission.h"
 
@@ -29,8 +30,19 @@ std::string JoinSites(const std::vector<std::string>& sites) {
 }  // namespace
 
 StudyScheduler::StudyScheduler(const HubConfig& config, const NetworkIdentity& identity,
-                               governance::StudyStore& studies, SiteDirectory& sites, LedgerReplicator& ledger)
-    : config_(config), identity_(identity), studies_(studies), sites_(sites), ledger_(ledger) {}
+                               governance::StudyStore& studies, SiteDirectory& sites, LedgerReplicator& ledger,
+                               std::shared_ptr<ReferenceDirectory> references)
+    : config_(config),
+      identity_(identity),
+      studies_(studies),
+      sites_(sites),
+      ledger_(ledger),
+      references_(std::move(references)) {}
+
+analysis::ReferenceData StudyScheduler::HubReferences(std::vector<analysis::ReferenceFile> carried) const {
+  return analysis::ReferenceData("the hub", std::move(carried), references_ ? references_->Lookup() : nullptr,
+                                 config_.references);
+}
 
 StudyScheduler::~StudyScheduler() { Stop(); }
 
@@ -61,6 +73,8 @@ StatusOr<std::string> StudyScheduler::Submit(const v1::SubmitRequest& request, c
                                                                  caller.certificate_pem, identity_.authority_pem));
   ASSIGN_OR_RETURN(auto existing, studies_.Get(verified.id));
   if (existing) return verified.id;  // the same signed submission again: follow it
+  // The hub halves need their reference data; refuse now rather than after every approval.
+  RETURN_IF_ERROR(CheckReferences(verified.submission, HubReferences(verified.references), ReferenceReader::kHub));
   governance::StudyRecord study;
   study.id = verified.id;
   study.researcher = verified.researcher;
@@ -76,12 +90,18 @@ StatusOr<std::string> StudyScheduler::Submit(const v1::SubmitRequest& request, c
                         {"type", analysis.type()},
                         {"keys", nlohmann::ordered_json::parse(analysis.spec_json(), nullptr, false)}});
   }
+  // The content the study carries, by name, size and hash (the analyses' keys name the hashes).
+  nlohmann::ordered_json references = nlohmann::ordered_json::array();
+  for (const auto& file : verified.references) {
+    references.push_back({{"name", file.name}, {"bytes", file.content->size()}, {"sha256", file.sha256}});
+  }
   ledger_.Record({{"type", "submission"},
                   {"study", study.id},
                   {"researcher", study.researcher},
                   {"study_name", verified.submission.study_name()},
                   {"sites", sites},
                   {"analyses", analyses},
+                  {"references", references},
                   {"digest", verified.digest}});
   LogLine("hub", "study " + study.id + " submitted by " + study.researcher + " for " + JoinSites(sites));
   v1::StudyEvent accepted = Event(study.id);
@@ -235,7 +255,8 @@ void StudyScheduler::Run(governance::StudyRecord study) {
   submission.ParseFromString(study.submission);
   std::vector<std::string> sites(submission.sites().begin(), submission.sites().end());
   auto analyses = AnalysesOf(submission);
-  Status outcome = analyses.status();
+  auto carried = federation::ReferencesFromWire(submission.references(), analysis::kMaxCarriedReferenceBytes);
+  Status outcome = analyses.ok() ? carried.status() : analyses.status();
   StatusOr<analysis::Json> document = Internal("the study did not run");
   if (outcome.ok()) {
     const std::string directory = StudyDirectory(study.id);
@@ -251,6 +272,9 @@ void StudyScheduler::Run(governance::StudyRecord study) {
       options.submission = study.submission;
       options.submission_signature = study.submission_signature;
       options.researcher_certificate = study.researcher_certificate;
+      options.references = *carried;
+      if (references_) options.served_references = references_->Lookup();
+      options.served_from = config_.references;
       options.observer = [&](const analysis::Json& event) {
         nlohmann::ordered_json entry = {{"type", event["event"]}, {"study", study.id}};
         for (const auto& [key, value] : event.items()) {

@@ -22,6 +22,7 @@
 #include "medfed/net/daemon_config.h"
 #include "medfed/net/identity.h"
 #include "medfed/net/ledger_replicator.h"
+#include "medfed/net/reference_directory.h"
 #include "medfed/net/site_link.h"
 #include "medfed/net/study_board.h"
 #include "medfed/v1/network.pb.h"
@@ -30,8 +31,9 @@ namespace medfed::net {
 
 class StudyScheduler {
  public:
+  // `references`: the hub's reference directory (null: it serves none).
   StudyScheduler(const HubConfig& config, const NetworkIdentity& identity, governance::StudyStore& studies,
-                 SiteDirectory& sites, LedgerReplicator& ledger);
+                 SiteDirectory& sites, LedgerReplicator& ledger, std::shared_ptr<ReferenceDirectory> references);
   ~StudyScheduler();
   StudyScheduler(const StudyScheduler&) = delete;
   StudyScheduler& operator=(const StudyScheduler&) = delete;
@@ -67,12 +69,15 @@ class StudyScheduler {
   bool TryStart(governance::StudyRecord study);
   void Run(governance::StudyRecord study);
   Status SaveAndPublish(governance::StudyRecord& study, v1::StudyEvent event, bool finished);
+  // What the hub halves read: the study's carried files, and the hub's directory.
+  analysis::ReferenceData HubReferences(std::vector<analysis::ReferenceFile> carried) const;
 
   const HubConfig& config_;
   const NetworkIdentity& identity_;
   governance::StudyStore& studies_;
   SiteDirectory& sites_;
   LedgerReplicator& ledger_;
+  const std::shared_ptr<ReferenceDirectory> references_;
   StudyBoard board_;
   std::atomic<bool> stopping_{false};  // read without the lock by followers and the loop
 

@@ -9,10 +9,24 @@
 #include "medfed/crypto/merkle_tree.h"
 #include "medfed/crypto/secure_random.h"
 #include "medfed/crypto/sodium.h"
+#include "medfed/federation/wire.h"
 
 namespace medfed::net {
 
-std::string BuildSubmission(const federation::StudyFile& study) {
+StatusOr<std::string> BuildSubmission(const federation::StudyFile& study) {
+  size_t carried = 0;
+  for (const auto& file : study.references) {
+    carried += file.content->size();
+    if (carried > analysis::kMaxCarriedReferenceBytes) {
+      return ResourceExhausted(
+          study.path + ": the reference files given by path come to more than " +
+          std::to_string(analysis::kMaxCarriedReferenceBytes >> 20) + " MiB (reached at " + file.name +
+          "), more than a study can carry over the network. Name the large ones by their hash instead (" + file.name +
+          ": \"sha256:" + file.sha256 +
+          "\") and ask the hub's and the sites' operators to place the file in their reference directories "
+          "(references = \"DIR\" in hub.toml and site.toml; docs/deployment.md)");
+    }
+  }
   v1::Submission submission;
   submission.set_study_name(study.name);
   for (const auto& site : study.sites) submission.add_sites(site.name);
@@ -22,6 +36,7 @@ std::string BuildSubmission(const federation::StudyFile& study) {
     wire->set_type(spec.type());
     wire->set_spec_json(spec.keys().dump());
   }
+  federation::ToWire(study.references, submission.mutable_references());
   submission.set_nonce(crypto::RandomHex(16));
   submission.set_submitted_ms(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -90,6 +105,8 @@ StatusOr<VerifiedSubmission> VerifySubmission(const std::string& submission, con
     if (!sites.insert(site).second) return InvalidArgument("site " + site + " is listed twice");
   }
   RETURN_IF_ERROR(AnalysesOf(verified.submission).status());
+  ASSIGN_OR_RETURN(verified.references, federation::ReferencesFromWire(verified.submission.references(),
+                                                                       analysis::kMaxCarriedReferenceBytes));
   return verified;
 }
 
@@ -98,7 +115,27 @@ std::string DescribeSubmission(const v1::Submission& submission) {
   for (const auto& analysis : submission.analyses()) {
     text += analysis.id() + " (" + analysis.type() + "): " + analysis.spec_json() + "\n";
   }
+  for (const auto& file : submission.references()) {
+    text += "carries " + file.name() + ": " + std::to_string(file.content().size()) +
+            " bytes, sha256:" + file.sha256() + "\n";
+  }
   return text;
+}
+
+Status CheckReferences(const v1::Submission& submission, const analysis::ReferenceData& references,
+                       ReferenceReader reader) {
+  for (const auto& wire : submission.analyses()) {
+    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire.type());
+    const analysis::Json keys = analysis::Json::parse(wire.spec_json(), nullptr, /*allow_exceptions=*/false);
+    if (definition == nullptr || !keys.is_object()) return InvalidArgument("analysis " + wire.id() + " is malformed");
+    const analysis::AnalysisSpec spec(wire.id(), wire.type(), keys);
+    for (const auto& key : definition->keys) {
+      if (key.kind != analysis::KeyKind::kReference || !keys.contains(key.name)) continue;
+      if (reader == ReferenceReader::kSite && !key.read_by_sites) continue;
+      RETURN_IF_ERROR(references.Read(spec, key.name).status());
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace medfed::net

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "medfed/crypto/sodium.h"
+#include "medfed/federation/wire.h"
 
 namespace medfed::net {
 namespace {
@@ -38,6 +40,12 @@ TEST(SubmissionTest, KeysAreCheckedByNameKindAndSize) {
        "table is 70000 characters long; the limit is 65536"},
       {"gwas", R"({"table": "t", "genotypes": "g", "phenotype": "y", "output": "../../etc/passwd"})",
        "output must be a relative file name"},
+      // Reference data is named by its hash; a path chosen by a researcher never reaches a site.
+      {"phenotype_match", R"({"table": "t", "id_column": "i", "terms": "x", "ontology": "/etc/passwd"})",
+       "ontology must be reference data named by its hash"},
+      {"life_table",
+       R"({"table": "t", "formula": "Surv(t, e) ~ 1", "intervals": [0, 1], "expected": "sha256:../../x"})",
+       "expected must be reference data named by its hash"},
   };
   for (const auto& c : cases) {
     auto analyses = AnalysesOf(WithAnalysis(c.type, c.spec));
@@ -46,6 +54,61 @@ TEST(SubmissionTest, KeysAreCheckedByNameKindAndSize) {
     EXPECT_EQ(analyses.status().message().rfind("analysis a1: ", 0), 0u) << analyses.status().message();
   }
   EXPECT_TRUE(AnalysesOf(WithAnalysis("count", R"({"table": "colon", "where": "age > 50"})")).ok());
+}
+
+federation::StudyFile StudyCarrying(const std::string& content) {
+  federation::StudyFile study;
+  study.path = "study.toml";
+  study.name = "s";
+  study.sites.resize(1);
+  study.sites[0].name = "hospital-a";
+  const std::string digest = crypto::Sha256Hex(content);
+  study.analyses.emplace_back(
+      "lt", "life_table",
+      analysis::Json{
+          {"table", "t"}, {"formula", "Surv(t, e) ~ 1"}, {"intervals", {0, 1}}, {"expected", "sha256:" + digest}});
+  study.references.push_back({"expected.csv", digest, std::make_shared<const std::string>(content)});
+  return study;
+}
+
+TEST(SubmissionTest, CarriedReferenceFilesHashRightAndFitTheLimit) {
+  // Within the limit: carried byte for byte.
+  const std::string small = "age,sex,year,survival\n70,F,2010,0.98\n";
+  auto built = BuildSubmission(StudyCarrying(small));
+  ASSERT_TRUE(built.ok()) << built.status();
+  v1::Submission submission;
+  ASSERT_TRUE(submission.ParseFromString(*built));
+  auto carried = federation::ReferencesFromWire(submission.references(), analysis::kMaxCarriedReferenceBytes);
+  ASSERT_TRUE(carried.ok()) << carried.status();
+  ASSERT_EQ(carried->size(), 1u);
+  EXPECT_EQ(*(*carried)[0].content, small);
+  EXPECT_EQ((*carried)[0].name, "expected.csv");
+
+  // Too large to carry: the researcher is told to name it by hash, and which hash.
+  const std::string large(analysis::kMaxCarriedReferenceBytes + 1, 'x');
+  auto refused = BuildSubmission(StudyCarrying(large));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("\"sha256:" + crypto::Sha256Hex(large) + "\""), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("reference directories"), std::string::npos);
+
+  // What the hub and the sites check in a submission that did not come from this client.
+  v1::Submission tampered = submission;
+  tampered.mutable_references(0)->set_content(small + "71,F,2010,0.01\n");
+  auto mismatch = federation::ReferencesFromWire(tampered.references(), analysis::kMaxCarriedReferenceBytes);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.status().message().find("does not hash to the SHA-256 it claims"), std::string::npos);
+  v1::Submission twice = submission;
+  *twice.add_references() = submission.references(0);
+  auto repeated = federation::ReferencesFromWire(twice.references(), analysis::kMaxCarriedReferenceBytes);
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.status().message().find("carried twice"), std::string::npos);
+  v1::Submission oversized = submission;
+  oversized.mutable_references(0)->set_content(large);
+  oversized.mutable_references(0)->set_sha256(crypto::Sha256Hex(large));
+  auto over = federation::ReferencesFromWire(oversized.references(), analysis::kMaxCarriedReferenceBytes);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

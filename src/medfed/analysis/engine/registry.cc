@@ -20,8 +20,9 @@ constexpr size_t kMaxKeyTable = 1000;
 bool HasKind(const Json& value, KeyKind kind) {
   switch (kind) {
     case KeyKind::kString:
-    case KeyKind::kPath:
       return value.is_string();
+    case KeyKind::kReference:
+      return value.is_string() && ReferenceDigest(value.get<std::string>()).has_value();
     case KeyKind::kBoolean:
       return value.is_boolean();
     case KeyKind::kNumber:
@@ -52,8 +53,8 @@ const char* KindName(KeyKind kind) {
   switch (kind) {
     case KeyKind::kString:
       return "a string";
-    case KeyKind::kPath:
-      return "a file path";
+    case KeyKind::kReference:
+      return "reference data named by its hash, \"sha256:\" and 64 hex digits (a study file may give a path)";
     case KeyKind::kBoolean:
       return "true or false";
     case KeyKind::kNumber:

@@ -9,6 +9,7 @@
 
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/analysis/engine/analysis_spec.h"
+#include "medfed/analysis/engine/reference_data.h"
 #include "medfed/analysis/engine/site_data.h"
 #include "medfed/privacy/access_policy.h"
 #include "medfed/privacy/disclosure_policy.h"
@@ -19,6 +20,7 @@ struct SiteContext {
   SiteData& data;
   const privacy::DisclosurePolicy& policy;
   const privacy::AccessPolicy& access;  // tables and columns the site releases (checked on load)
+  const ReferenceData& references;      // carried in the study or served by the site
 };
 
 struct HubContext {
@@ -26,18 +28,24 @@ struct HubContext {
   privacy::DisclosurePolicy policy;  // the strictest of the sites' policies
   // Where an analysis' `output` files go: --out DIR, or the working directory.
   std::string output_directory = ".";
+  ReferenceData references;  // carried in the study or served by the hub
 };
 
-// kPath: a file path, resolved relative to the study file when it is read.
+// kReference: reference data (reference_data.h). A study file gives a file's path, relative to
+// the study file, and the file travels with the study; or "sha256:HEX", served by the parties.
+// Everywhere after the study file the key's value is "sha256:HEX".
 // kTable: a table of numbers or lists of numbers ({ epsilon = 1.0, delta = 1e-6 },
 // { age = [0, 100] }).
-enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean, kPath, kTable };
+enum class KeyKind { kString, kStringList, kNumber, kNumberList, kBoolean, kReference, kTable };
 
 struct KeySpec {
   std::string name;
   KeyKind kind = KeyKind::kString;
   bool required = false;
   std::string help;
+  // kReference: whether the sites read the content (else only the hub does), so that a site
+  // that lacks it refuses the study when it is asked to approve it.
+  bool read_by_sites = false;
 };
 
 struct AnalysisDefinition {

@@ -310,11 +310,17 @@ const Protocol<MatchSite, MatchHub>& MatchProtocol() {
   return protocol;
 }
 
+// The ontology the study names (carried in it, or served by this party by its hash).
+StatusOr<PhenotypeOntology> LoadOntology(const AnalysisSpec& spec, const ReferenceData& references) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, references.Read(spec, "ontology"));
+  return PhenotypeOntology::ParseObo(*text, references.Describe(spec, "ontology"));
+}
+
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   RETURN_IF_ERROR(crypto::EnsureSodium());
   const std::string id_column = spec.String("id_column"), terms_column = spec.String("terms");
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {id_column, terms_column}));
-  ASSIGN_OR_RETURN(PhenotypeOntology ontology, PhenotypeOntology::LoadObo(spec.String("ontology")));
+  ASSIGN_OR_RETURN(PhenotypeOntology ontology, LoadOntology(spec, context.references));
   ASSIGN_OR_RETURN(const crypto::SecretBytes key, HandleKey(context.data, spec.String("table")));
   const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
   const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
@@ -343,8 +349,8 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
       new MatchSite(ontology.size(), std::move(closures), std::move(handles), std::move(refusal)));
 }
 
-StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext&) {
-  ASSIGN_OR_RETURN(PhenotypeOntology ontology, PhenotypeOntology::LoadObo(spec.String("ontology")));
+StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  ASSIGN_OR_RETURN(PhenotypeOntology ontology, LoadOntology(spec, context.references));
   std::vector<uint32_t> query;
   std::vector<std::string> unknown;
   for (const std::string& term : spec.Strings("query")) {
@@ -359,7 +365,7 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   }
   if (query.empty()) {
     return InvalidArgument(spec.Describe() + ": none of the query's terms is in the ontology " +
-                           spec.String("ontology") +
+                           context.references.Describe(spec, "ontology") +
                            (unknown.empty() ? "" : " (unknown: " + JoinStrings(unknown, ", ") + ")"));
   }
   const double top = spec.Number("top", 10);
@@ -400,7 +406,9 @@ const std::vector<KeySpec>& Keys() {
       {"id_column", KeyKind::kString, true,
        "the patient id column (only the site sees it; handles are derived from it)"},
       {"terms", KeyKind::kString, true, "the column of phenotype terms, separated by ';' (HP:0001250;HP:0000252)"},
-      {"ontology", KeyKind::kPath, true, "the ontology (OBO), the same file at every site"},
+      {"ontology", KeyKind::kReference, true,
+       "the ontology (OBO): a file that travels with the study, or sha256:HEX served by every party",
+       /*read_by_sites=*/true},
       {"query", KeyKind::kStringList, false, "the query's terms (or `medfed match --query QUERY.json`)"},
       {"top", KeyKind::kNumber, false, "how many best matches to return (default 10)"},
       {"where", KeyKind::kString, false, "row filter"}};

@@ -101,11 +101,6 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
   return ontology;
 }
 
-StatusOr<PhenotypeOntology> PhenotypeOntology::LoadObo(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  return ParseObo(text, path);
-}
-
 std::optional<uint32_t> PhenotypeOntology::Find(std::string_view id) const {
   auto found = index_.find(id);
   if (found == index_.end()) return std::nullopt;

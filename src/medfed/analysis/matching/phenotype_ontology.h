@@ -18,7 +18,6 @@ class PhenotypeOntology {
  public:
   // Errors name the file and line: an is_a to an unknown term, a cycle, a term without an id.
   static StatusOr<PhenotypeOntology> ParseObo(std::string_view text, const std::string& source);
-  static StatusOr<PhenotypeOntology> LoadObo(const std::string& path);
 
   size_t size() const { return ids_.size(); }
   const std::string& id(uint32_t term) const { return ids_[term]; }

@@ -23,7 +23,7 @@ struct LifeTableSpec {
   table::Formula formula;
   std::vector<std::string> names;
   std::vector<double> boundaries;
-  std::string expected_path;
+  bool relative = false;  // an expected-survival table is given
   std::string age, sex, year;
   double years_per_unit = 1 / 365.25;
 };
@@ -51,7 +51,7 @@ StatusOr<LifeTableSpec> ParseSpec(const AnalysisSpec& spec) {
   } else {
     return InvalidArgument("time_unit = " + QuoteForMessage(unit) + " is not known; use days, months or years");
   }
-  parsed.expected_path = spec.String("expected");
+  parsed.relative = spec.Has("expected");
   parsed.age = spec.String("age", "age");
   parsed.sex = spec.String("sex", "sex");
   parsed.year = spec.String("year", "year");
@@ -300,11 +300,14 @@ const Protocol<LifeTableSite, LifeTableHub>& LifeTableProtocol() {
   return protocol;
 }
 
-// Reads the expected-survival table into round parameters.
-StatusOr<RoundParameters> LoadExpected(const std::string& path) {
+// Reads the expected-survival table (reference data the study carries or the hub serves) into
+// round parameters.
+StatusOr<RoundParameters> LoadExpected(const AnalysisSpec& spec, const ReferenceData& references) {
   RoundParameters parameters;
-  if (path.empty()) return parameters;
-  ASSIGN_OR_RETURN(table::Table table, table::ReadCsv(path));
+  if (!spec.Has("expected")) return parameters;
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::string> text, references.Read(spec, "expected"));
+  const std::string path = references.Describe(spec, "expected");
+  ASSIGN_OR_RETURN(table::Table table, table::ParseCsv(*text, path));
   for (const char* column : {"age", "sex", "year", "survival"}) {
     if (table.FindColumn(column) == nullptr) {
       return InvalidArgument(path +
@@ -331,16 +334,12 @@ StatusOr<RoundParameters> LoadExpected(const std::string& path) {
   return parameters;
 }
 
-Status Validate(const AnalysisSpec& spec) {
-  auto parsed = ParseSpec(spec);
-  if (!parsed.ok()) return parsed.status();
-  return LoadExpected(parsed->expected_path).status();
-}
+Status Validate(const AnalysisSpec& spec) { return ParseSpec(spec).status(); }
 
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   ASSIGN_OR_RETURN(LifeTableSpec parsed, ParseSpec(spec));
   std::vector<std::string> columns = FormulaColumns(parsed.formula);
-  if (!parsed.expected_path.empty()) {
+  if (parsed.relative) {
     columns.insert(columns.end(), {parsed.age, parsed.sex, parsed.year});
   }
   ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
@@ -351,7 +350,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
   ASSIGN_OR_RETURN(LifeTableSpec parsed, ParseSpec(spec));
-  ASSIGN_OR_RETURN(RoundParameters expected, LoadExpected(parsed.expected_path));
+  ASSIGN_OR_RETURN(RoundParameters expected, LoadExpected(spec, context.references));
   return std::unique_ptr<HubAnalysis>(new LifeTableHub(std::move(parsed), std::move(expected), context));
 }
 
@@ -399,7 +398,9 @@ const AnalysisDefinition& LifeTableDefinition() {
        {"formula", KeyKind::kString, true, "Surv(time, event) ~ strata, or ~ 1"},
        {"intervals", KeyKind::kNumberList, true, "interval boundaries, e.g. [0, 365, 730, 1095]"},
        {"time_unit", KeyKind::kString, false, "days (default), months or years"},
-       {"expected", KeyKind::kPath, false, "CSV of one-year survival by age, sex, year"},
+       {"expected", KeyKind::kReference, false,
+        "CSV of one-year survival by age, sex, year: a file that travels with the study, or sha256:HEX served by "
+        "the hub"},
        {"age", KeyKind::kString, false, "age at diagnosis column (default age)"},
        {"sex", KeyKind::kString, false, "sex column, matching the expected table (default sex)"},
        {"year", KeyKind::kString, false, "calendar year of diagnosis column (default year)"},
