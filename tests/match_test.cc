@@ -14,6 +14,7 @@
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
 #include "medfed/crypto/sodium.h"
+#include "medfed/federation/querier.h"
 #include "medfed/federation/study_runner.h"
 #include "medfed/synth/rare_disease_cohort.h"
 #include "test_support.h"
@@ -178,7 +179,9 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
   const analysis::PhenotypeOntology ontology =
       *analysis::PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   auto second_round = [&](const std::vector<std::string>& query) {
-    const federation::StudyFile study = testing::MakeStudy(network.sites, {MatchSpec(network, query, 5)});
+    federation::StudyFile study = testing::MakeStudy(network.sites, {MatchSpec(network, query, 5)});
+    auto secrets = federation::SealStudy(study);  // as the researcher's machine does
+    EXPECT_TRUE(secrets.ok()) << secrets.status();
     analysis::HubContext context;
     context.sites = {"a", "b"};
     context.references = analysis::ReferenceData("the hub", study.references);

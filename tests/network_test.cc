@@ -101,8 +101,10 @@ class NetworkTest : public ::testing::Test {
 
   StatusOr<net::RemoteStudy> Submit(const federation::StudyFile& study, const std::string& researcher = "alice",
                                     std::string out = "", std::function<void(const std::string&)> on_accepted = {},
-                                    std::function<void(const std::string&)> on_progress = {}) {
+                                    std::function<void(const std::string&)> on_progress = {},
+                                    const std::string& references = "") {
     net::ClientOptions options;
+    options.references_directory = references;
     options.hub = network_->hub_address();
     options.output_directory = out;
     options.quiet = true;
@@ -394,7 +396,8 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
   };
   const std::string named = "sha256:" + digest;
 
-  auto refused = Submit(Study({match(named)}));
+  // The researcher has the file too (the query is encrypted against it on their machine).
+  auto refused = Submit(Study({match(named)}), "alice", "", {}, {}, served);
   ASSERT_FALSE(refused.ok());
   const std::string said(refused.status().message());
   EXPECT_NE(said.find("clinic-c"), std::string::npos) << said;
@@ -402,7 +405,7 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
 
   federation::StudyFile two = Study({match(named)});
   two.sites.pop_back();
-  auto remote = Submit(two);
+  auto remote = Submit(two, "alice", "", {}, {}, served);
   ASSERT_TRUE(remote.ok()) << remote.status();
   ASSERT_EQ(remote->document["results"][0]["status"], "ok") << remote->document.dump();
   EXPECT_EQ(remote->document["results"][0]["network_patients"], 400 + 300);
@@ -439,6 +442,79 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
     EXPECT_EQ(record.body.find("format-version"), std::string::npos);  // never the content
   }
   EXPECT_EQ(naming, 2);  // the refused study and the one that ran
+}
+
+// Key custody (docs/protocols/match.md): the researcher's client makes the Okamoto-Uchiyama key,
+// encrypts the query, and decrypts and ranks; the hub relays and scales ciphertexts. Everything
+// the hub keeps — its database (studies, ledger), its study directories and its log — is read
+// as a curious operator would: no query term, no score, no ranked match is in it, and the result
+// it stored is sealed. The researcher's opened result equals the embedded run's.
+TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
+  const std::string ontology = *ReadFileToString(kRareData + "ontology.obo");
+  const std::string served = testing::MakeTempDir("medfed_references");
+  ASSERT_TRUE(WriteFileAtomically(served + "/ontology.obo", ontology).ok());
+  std::vector<federation::SiteConfig> clinics(3);
+  const char* names[] = {"clinic-a", "clinic-b", "clinic-c"};
+  const char* files[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
+  for (int s = 0; s < 3; ++s) {
+    clinics[s].name = names[s];
+    clinics[s].tables["patients"] = kRareData + files[s];
+  }
+  // Named by hash, so that the ontology's own text (every term id) is not in the submission.
+  for (const char* name : names) site_references_[name] = served;
+  hub_references_ = served;
+  StartNetworkOn(clinics);
+  const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413", "SYN:0001083"};
+  const analysis::AnalysisSpec match("similar", "phenotype_match",
+                                     {{"table", "patients"},
+                                      {"id_column", "patient_id"},
+                                      {"terms", "terms"},
+                                      {"ontology", "sha256:" + crypto::Sha256Hex(ontology)},
+                                      {"query", query},
+                                      {"top", 5}});
+  const std::string out = testing::MakeTempDir("medfed_match_out");
+  auto remote = Submit(Study({match}), "alice", out, {}, {}, served);
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  const analysis::Json& result = remote->document["results"][0];
+  ASSERT_EQ(result["status"], "ok") << result.dump();
+  ASSERT_EQ(result["matches"].size(), 5u);
+  EXPECT_EQ(result["query_terms"], analysis::Json(query));
+
+  // What the hub holds.
+  std::string held = ReadFileToString(network_->log("hub")).value_or("");
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(network_->hub_state())) {
+    if (entry.is_regular_file()) held += ReadFileToString(entry.path().string()).value_or("");
+  }
+  ASSERT_GT(held.size(), 10000u);
+  for (const auto& term : query) {
+    EXPECT_EQ(held.find(term), std::string::npos) << term;
+    EXPECT_EQ(held.find(term.substr(4)), std::string::npos) << term;  // the digits alone
+  }
+  EXPECT_EQ(held.find("\"matches\""), std::string::npos);
+  EXPECT_EQ(held.find("fraction_of_query"), std::string::npos);
+  EXPECT_EQ(held.find("query_information_content"), std::string::npos);
+  EXPECT_NE(held.find("\"sealed\""), std::string::npos);  // what it stored for the study
+
+  // The same study in one process, with the daemons' handle keys: the same answer.
+  analysis::Json carried_keys = match.keys();
+  carried_keys["ontology"] = kRareData + "ontology.obo";  // carried, in one process
+  federation::StudyFile embedded_study =
+      testing::MakeStudy(clinics, {analysis::AnalysisSpec("similar", "phenotype_match", carried_keys)});
+  UseDaemonHandleKeys(embedded_study, "patients");
+  auto embedded = federation::RunStudyLocally(embedded_study);
+  ASSERT_TRUE(embedded.ok()) << embedded.status();
+  EXPECT_EQ(result.dump(), (*embedded)["results"][0].dump());
+
+  // The command a clinician runs: medfed match --hub, on the bundled rare-disease study.
+  const auto [status, output] = Medfed({"match", std::string(MEDFED_SOURCE_DIR) + "/examples/rare/study.toml",
+                                        "--query", kRareData + "query.json", "--hub", network_->hub_address(),
+                                        "--identity", network_->identity("alice"), "--top", "3", "--json"});
+  ASSERT_EQ(status, 0) << output;
+  const analysis::Json printed = analysis::Json::parse(output.substr(output.find('{')), nullptr, false);
+  ASSERT_FALSE(printed.is_discarded()) << output;
+  EXPECT_EQ(printed["results"][0]["status"], "ok") << output;
+  EXPECT_EQ(printed["results"][0]["matches"].size(), 3u) << output;
+  EXPECT_EQ(printed["results"][0]["network_patients"], 1000) << output;
 }
 
 TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgainLater) {

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "medfed/core/status.h"
 #include "nlohmann/json.hpp"
 
 namespace medfed {
@@ -46,5 +47,19 @@ namespace medfed::cli {
 
 // `medfed demo --network`: the study through a hub and site daemons on this machine.
 int NetworkDemo(const federation::StudyFile& study, const std::string& out);
+
+// The network options of run and match: the hub, the researcher's identity, and reference files
+// on this machine (for a study that names an ontology by hash).
+struct HubArguments {
+  std::string hub, identity, references;
+  bool quiet = false;
+};
+void AddHubOptions(CLI::App& command, HubArguments& arguments);
+// `--hub` and `--identity` both or neither.
+Status CheckHubArguments(const HubArguments& arguments);
+// The study through the hub: the same results document as a local run (queries that must stay
+// with the researcher sealed here and opened here). Result files arrive in `output_directory`.
+StatusOr<nlohmann::ordered_json> RunThroughHub(const federation::StudyFile& study, const HubArguments& arguments,
+                                               const std::string& output_directory);
 
 }  // namespace medfed::cli

@@ -1,6 +1,8 @@
 // medfed match STUDY.toml --query QUERY.json [--top K] [--json] [--out DIR]
+//                          [--hub HOST:PORT --identity DIR [--references DIR]]
 // Runs the study's phenotype_match analysis with the query of QUERY.json ({"terms": [...]}):
-// the query is encrypted before it leaves this process (analysis/matching/phenotype_match.cc).
+// the query is encrypted under a key made in this process, and only this process decrypts the
+// scores, in one process or through a hub (analysis/matching/phenotype_match.cc).
 #include <cstdio>
 
 #include "medfed/cli/commands.h"
@@ -16,6 +18,7 @@ struct MatchArguments {
   std::string study, query, out;
   int top = 10;
   bool json = false;
+  HubArguments network;
 };
 
 StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
@@ -45,6 +48,7 @@ StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
 }
 
 int RunMatch(const MatchArguments& arguments) {
+  if (Status checked = CheckHubArguments(arguments.network); !checked.ok()) return ReportError(checked);
   auto study = federation::LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
   auto terms = ReadQuery(arguments.query);
@@ -68,11 +72,18 @@ int RunMatch(const MatchArguments& arguments) {
   keys["top"] = arguments.top;
   federation::StudyFile query_study = *study;
   query_study.analyses = {analysis::AnalysisSpec(match->id(), match->type(), keys)};
-  federation::RunOptions options;
-  if (!arguments.out.empty()) options.output_directory = arguments.out;
-  // Each site's handle key lives in its state directory (as its release history does for run).
-  options.state_home = federation::DefaultStateHome();
-  auto document = federation::RunStudyLocally(query_study, options);
+  StatusOr<analysis::Json> document = InvalidArgument("not run");
+  if (!arguments.network.hub.empty()) {
+    HubArguments network = arguments.network;
+    network.quiet = arguments.json;
+    document = RunThroughHub(query_study, network, arguments.out);
+  } else {
+    federation::RunOptions options;
+    if (!arguments.out.empty()) options.output_directory = arguments.out;
+    // Each site's handle key lives in its state directory (as its release history does for run).
+    options.state_home = federation::DefaultStateHome();
+    document = federation::RunStudyLocally(query_study, options);
+  }
   if (!document.ok()) return ReportError(document.status());
   for (const auto& result : (*document)["results"]) {
     if (result.contains("unknown_terms") && !result["unknown_terms"].empty()) {
@@ -107,6 +118,7 @@ void AddMatchCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100000));
   command->add_flag("--json", arguments->json, "print the results document as JSON");
   command->add_option("--out", arguments->out, "also write the results to DIR");
+  AddHubOptions(*command, arguments->network);
   command->callback([arguments, &exit_code] { exit_code = RunMatch(*arguments); });
 }
 

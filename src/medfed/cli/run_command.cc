@@ -21,13 +21,32 @@ struct RunArguments {
   std::string out;
   double timeout_seconds = 60;
   bool quiet = false;
-  std::string hub, identity;
+  HubArguments network;
 };
 
-// The study through the hub: the same results document as a local run. Result files arrive in
-// `output_directory`.
-StatusOr<analysis::Json> RunRemotely(const federation::StudyFile& study, const RunArguments& arguments,
-                                     const std::string& output_directory) {
+}  // namespace
+
+void AddHubOptions(CLI::App& command, HubArguments& arguments) {
+  command.add_option("--hub", arguments.hub,
+                     "run through the hub at HOST:PORT (network mode; sites are named, not given data)");
+  command.add_option("--identity", arguments.identity, "your researcher identity directory (medfed ca issue)");
+  command.add_option("--references", arguments.references,
+                     "a directory of reference files on this machine, for a study that names an ontology by its "
+                     "sha256 (the query is encrypted against it here)");
+}
+
+Status CheckHubArguments(const HubArguments& arguments) {
+  if (arguments.hub.empty() != arguments.identity.empty()) {
+    return InvalidArgument("--hub and --identity go together (the hub's address and your identity directory)");
+  }
+  if (arguments.hub.empty() && !arguments.references.empty()) {
+    return InvalidArgument("--references is for --hub: in one process give the ontology's path in the study file");
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<analysis::Json> RunThroughHub(const federation::StudyFile& study, const HubArguments& arguments,
+                                       const std::string& output_directory) {
   ASSIGN_OR_RETURN(net::NetworkIdentity identity,
                    net::LoadIdentity(arguments.identity, crypto::PartyRole::kResearcher));
   for (const auto& site : study.sites) {
@@ -41,10 +60,13 @@ StatusOr<analysis::Json> RunRemotely(const federation::StudyFile& study, const R
   net::ClientOptions options;
   options.hub = arguments.hub;
   options.output_directory = output_directory;
-  options.quiet = arguments.quiet || arguments.json;
+  options.quiet = arguments.quiet;
+  options.references_directory = arguments.references;
   ASSIGN_OR_RETURN(net::RemoteStudy remote, net::SubmitStudy(study, identity, options));
   return remote.document;
 }
+
+namespace {
 
 // With --out, everything the study writes goes into a stage that replaces DIR only once the
 // whole results directory is written; without it, result files (GWAS tables) go to ".".
@@ -58,16 +80,15 @@ int Run(const RunArguments& arguments) {
   if (arguments.quiet) Progress::SetEnabled(false);
   auto study = federation::LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
-  if (arguments.hub.empty() != arguments.identity.empty()) {
-    return ReportError(
-        InvalidArgument("--hub and --identity go together (the hub's address and your identity directory)"));
-  }
+  if (Status checked = CheckHubArguments(arguments.network); !checked.ok()) return ReportError(checked);
   auto stage = StageOutput(arguments.out);
   if (!stage.ok()) return ReportError(stage.status());
   const std::string output_directory = *stage ? (*stage)->path() : ".";
   StatusOr<analysis::Json> document = InvalidArgument("not run");
-  if (!arguments.hub.empty()) {
-    document = RunRemotely(*study, arguments, output_directory);
+  if (!arguments.network.hub.empty()) {
+    HubArguments network = arguments.network;
+    network.quiet = arguments.quiet || arguments.json;
+    document = RunThroughHub(*study, network, output_directory);
   } else {
     federation::RunOptions options;
     options.round_timeout = std::chrono::milliseconds(static_cast<int64_t>(arguments.timeout_seconds * 1000));
@@ -130,9 +151,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->default_val(60)
       ->check(CLI::Range(0.1, 86400.0));
   command->add_flag("--quiet", arguments->quiet, "no progress on stderr");
-  command->add_option("--hub", arguments->hub,
-                      "run through the hub at HOST:PORT (network mode; sites are named, not given data)");
-  command->add_option("--identity", arguments->identity, "your researcher identity directory (medfed ca issue)");
+  AddHubOptions(*command, arguments->network);
   command->footer(
       "Local sites keep your privacy budget and the rows behind earlier results (the differencing guard) in\n"
       "[[sites]] state = DIR, else $MEDFED_STATE_HOME/sites/SITE (default ~/.local/state/medfed;\n"

@@ -14,9 +14,11 @@ namespace {
 
 std::string FreshDir(const std::string& name) {
   static int counter = 0;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("medfed_secret_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++)) / name;
-  return dir.string();
+  const auto parent = std::filesystem::temp_directory_path() /
+                      ("medfed_secret_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  // A process id comes round again: a directory an earlier run left under it is not fresh.
+  std::filesystem::remove_all(parent);
+  return (parent / name).string();
 }
 
 unsigned ModeOf(const std::string& path) {

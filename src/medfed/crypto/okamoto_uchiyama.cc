@@ -151,6 +151,15 @@ OuCiphertext OuPublicKey::Rerandomize(const OuCiphertext& ciphertext) const {
   return Finish(c.get(), modulus_bytes_);
 }
 
+StatusOr<OuCiphertext> OuPublicKey::Multiply(const OuCiphertext& ciphertext, uint64_t k) const {
+  ASSIGN_OR_RETURN(Bn value, ParseCiphertext(*numbers_, ciphertext, modulus_bytes_));
+  Ctx context(BN_CTX_new());
+  Bn exponent = NewBn(), product = NewBn();
+  BN_set_word(exponent.get(), k);
+  BN_mod_exp_mont(product.get(), value.get(), exponent.get(), numbers_->n.get(), context.get(), numbers_->mont.get());
+  return Rerandomize(Finish(product.get(), modulus_bytes_));
+}
+
 OuAccumulator::OuAccumulator(const OuPublicKey& key) : state_(std::make_unique<State>()) {
   state_->numbers = key.numbers();
   state_->modulus_bytes = key.ciphertext_bytes();

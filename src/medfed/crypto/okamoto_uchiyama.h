@@ -36,6 +36,9 @@ class OuPublicKey {
   // ciphertexts were combined into it from the key owner: distinguishing needs a 256-bit
   // short-exponent discrete logarithm.
   OuCiphertext Rerandomize(const OuCiphertext& ciphertext) const;
+  // E(k m) from E(m): c^k mod n, re-randomised, so that k = 0 does not show as the number 1. An
+  // error when `ciphertext` is not one of this key's.
+  StatusOr<OuCiphertext> Multiply(const OuCiphertext& ciphertext, uint64_t k) const;
 
   // Plaintext bits available: messages and packed sums must stay below 2^(plaintext_bits).
   int plaintext_bits() const { return plaintext_bits_; }

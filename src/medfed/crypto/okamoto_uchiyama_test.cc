@@ -49,6 +49,22 @@ TEST(OkamotoUchiyama, PacksSlots) {
   EXPECT_FALSE(Keys().DecryptPacked(sum.Result(), 24, 1000).ok());
 }
 
+// What the hub does with a querier's encrypted 0/1 query: scales by a weight it knows, without
+// learning the bit; a zero weight or a zero bit gives a fresh-looking E(0), never the number 1.
+TEST(OkamotoUchiyama, MultipliesByAPlaintextAndHidesZero) {
+  const OuPublicKey& key = Keys().public_key();
+  const OuCiphertext one = key.Encrypt(1), zero = key.Encrypt(0);
+  EXPECT_EQ(*Keys().Decrypt(*key.Multiply(one, 537)), 537u);
+  EXPECT_EQ(*Keys().Decrypt(*key.Multiply(zero, 537)), 0u);
+  const OuCiphertext scaled_to_zero = *key.Multiply(one, 0);
+  EXPECT_EQ(*Keys().Decrypt(scaled_to_zero), 0u);
+  std::string number_one(key.ciphertext_bytes(), '\0');
+  number_one.back() = 1;
+  EXPECT_NE(scaled_to_zero, number_one);
+  EXPECT_NE(*key.Multiply(one, 0), scaled_to_zero);  // re-randomised every time
+  EXPECT_FALSE(key.Multiply("short", 2).ok());
+}
+
 // What the sites see: the same message encrypts differently each time, and a re-randomised sum
 // is a new number; a ciphertext reveals nothing in its bytes about the message.
 TEST(OkamotoUchiyama, CiphertextsAreRandomised) {

@@ -5,6 +5,7 @@
 
 #include "medfed/federation/coordinator.h"
 #include "medfed/federation/in_process_transport.h"
+#include "medfed/federation/querier.h"
 #include "medfed/governance/policy_file.h"
 
 namespace medfed::federation {
@@ -31,7 +32,10 @@ std::string DefaultStateHome() {
   return "";
 }
 
-StatusOr<analysis::Json> RunStudyLocally(const StudyFile& study, const RunOptions& options) {
+StatusOr<analysis::Json> RunStudyLocally(const StudyFile& unsealed, const RunOptions& options) {
+  // Even in one process the hub half computes on a sealed query; the key stays here.
+  StudyFile study = unsealed;
+  ASSIGN_OR_RETURN(QuerierSecrets secrets, SealStudy(study));
   std::vector<std::unique_ptr<SiteNode>> nodes;
   for (const auto& site : study.sites) {
     if (!site.address.empty()) {
@@ -62,7 +66,9 @@ StatusOr<analysis::Json> RunStudyLocally(const StudyFile& study, const RunOption
   coordinator_options.output_directory = options.output_directory;
   coordinator_options.references = study.references;
   Coordinator coordinator(transport, coordinator_options);
-  return coordinator.Run(study.name, study.analyses);
+  ASSIGN_OR_RETURN(analysis::Json document, coordinator.Run(study.name, study.analyses));
+  RETURN_IF_ERROR(OpenResults(document, secrets));
+  return document;
 }
 
 }  // namespace medfed::federation

@@ -14,6 +14,10 @@
 namespace medfed::net {
 
 inline constexpr size_t kFrameBytes = 1 << 20;
+// gRPC's per-message limit on every channel: a frame, or a researcher's whole submission, which
+// may carry up to analysis::kMaxCarriedReferenceBytes of reference data (an ontology, an
+// encrypted query) besides its analyses.
+inline constexpr int kGrpcMessageBytes = 32 << 20;
 
 // The frames of one message.
 std::vector<v1::Frame> SplitIntoFrames(const google::protobuf::MessageLite& message, uint64_t message_id);

@@ -5,12 +5,12 @@
 
 #include "medfed/core/file.h"
 #include "medfed/core/log.h"
+#include "medfed/net/framing.h"
 
 namespace medfed::net {
 namespace {
 
 // A frame plus protobuf overhead: the largest single gRPC message on a site stream.
-constexpr int kGrpcMessageLimit = 4 << 20;
 
 }  // namespace
 
@@ -41,8 +41,8 @@ StatusOr<std::unique_ptr<HubServer>> HubServer::Start(const HubConfig& config) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, MutualTlsServerCredentials(hub->identity_), &hub->port_);
   builder.RegisterService(hub->service_.get());
-  builder.SetMaxReceiveMessageSize(kGrpcMessageLimit);
-  builder.SetMaxSendMessageSize(kGrpcMessageLimit);
+  builder.SetMaxReceiveMessageSize(kGrpcMessageBytes);
+  builder.SetMaxSendMessageSize(kGrpcMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   hub->server_ = builder.BuildAndStart();

@@ -5,13 +5,14 @@
 #include <fstream>
 
 #include "medfed/core/file.h"
+#include "medfed/federation/querier.h"
+#include "medfed/net/framing.h"
+#include "medfed/net/reference_directory.h"
 #include "medfed/net/submission.h"
 #include "medfed/v1/network.grpc.pb.h"
 
 namespace medfed::net {
 namespace {
-
-constexpr int kGrpcMessageLimit = 4 << 20;
 
 Status FromGrpc(const grpc::Status& status, const std::string& hub) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
@@ -98,15 +99,24 @@ StatusOr<RemoteStudy> Follow(grpc::ClientReader<v1::StudyEvent>& reader, const C
 
 std::unique_ptr<v1::Hub::Stub> Connect(const NetworkIdentity& identity, const std::string& hub) {
   auto channel =
-      grpc::CreateCustomChannel(hub, MutualTlsChannelCredentials(identity), ChannelArgumentsFor(kGrpcMessageLimit));
+      grpc::CreateCustomChannel(hub, MutualTlsChannelCredentials(identity), ChannelArgumentsFor(kGrpcMessageBytes));
   return v1::Hub::NewStub(channel);
 }
 
 }  // namespace
 
-StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& study, const NetworkIdentity& identity,
+StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& unsealed, const NetworkIdentity& identity,
                                   const ClientOptions& options) {
   ASSIGN_OR_RETURN(crypto::Signer signer, crypto::Signer::FromPem(identity.key));
+  // Queries that must stay with the researcher are encrypted here; the key never leaves.
+  federation::StudyFile study = unsealed;
+  analysis::ReferenceData::Lookup local;
+  if (!options.references_directory.empty()) {
+    ASSIGN_OR_RETURN(auto directory, ReferenceDirectory::Open(options.references_directory));
+    local = directory->Lookup();
+  }
+  ASSIGN_OR_RETURN(federation::QuerierSecrets secrets,
+                   federation::SealStudy(study, std::move(local), options.references_directory));
   v1::SubmitRequest request;
   ASSIGN_OR_RETURN(std::string submission, BuildSubmission(study));
   request.set_submission(std::move(submission));
@@ -115,7 +125,9 @@ StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& study, const Netw
   grpc::ClientContext context;
   context.set_wait_for_ready(false);
   auto reader = stub->Submit(&context, request);
-  return Follow(*reader, options);
+  ASSIGN_OR_RETURN(RemoteStudy remote, Follow(*reader, options));
+  RETURN_IF_ERROR(federation::OpenResults(remote.document, secrets));
+  return remote;
 }
 
 StatusOr<RemoteStudy> WatchStudy(const std::string& study_id, const NetworkIdentity& identity,

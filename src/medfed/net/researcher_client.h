@@ -20,7 +20,10 @@ struct RemoteStudy {
 struct ClientOptions {
   std::string hub;               // host:port
   std::string output_directory;  // where result files go ("": not written)
-  bool quiet = false;            // no progress on stderr
+  // Reference files on this machine, for a study that names by hash an ontology it encrypts a
+  // query against ("": none).
+  std::string references_directory;
+  bool quiet = false;  // no progress on stderr
   std::function<void(const std::string& study_id)> on_accepted;
   std::function<void(const std::string& progress)> on_progress;  // e.g. "running"
 };

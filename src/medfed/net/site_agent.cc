@@ -11,7 +11,6 @@ namespace medfed::net {
 namespace {
 
 constexpr int kWorkers = 4;
-constexpr int kGrpcMessageLimit = 4 << 20;
 
 }  // namespace
 
@@ -96,7 +95,7 @@ void SiteAgent::Run() {
 
 Status SiteAgent::Serve() {
   auto channel = grpc::CreateCustomChannel(config_.hub, MutualTlsChannelCredentials(identity_),
-                                           ChannelArgumentsFor(kGrpcMessageLimit));
+                                           ChannelArgumentsFor(kGrpcMessageBytes));
   auto stub = v1::Hub::NewStub(channel);
   grpc::ClientContext context;
   std::unique_ptr<Stream> stream = stub->Connect(&context);

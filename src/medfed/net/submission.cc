@@ -61,6 +61,15 @@ StatusOr<std::vector<analysis::AnalysisSpec>> AnalysesOf(const v1::Submission& s
     }
     analysis::Json keys = analysis::Json::parse(wire.spec_json(), nullptr, /*allow_exceptions=*/false);
     if (keys.is_discarded() || !keys.is_object()) return InvalidArgument("analysis " + wire.id() + ": malformed keys");
+    // A query that must stay with the researcher arrives sealed, or the study is refused before
+    // anything (the ledger, a site) sees it.
+    for (const auto& key : definition->keys) {
+      if (key.querier_only && keys.contains(key.name)) {
+        return InvalidArgument("analysis " + wire.id() + ": " + key.name +
+                               " must not leave the researcher's machine; medfed encrypts it there before it "
+                               "submits the study (medfed match --hub)");
+      }
+    }
     // Files an analysis writes land in the hub's directory for the study: a name, not a path.
     if (keys.contains("output")) {
       const std::string output = keys["output"].is_string() ? keys["output"].get<std::string>() : "";

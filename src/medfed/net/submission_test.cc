@@ -46,6 +46,11 @@ TEST(SubmissionTest, KeysAreCheckedByNameKindAndSize) {
       {"life_table",
        R"({"table": "t", "formula": "Surv(t, e) ~ 1", "intervals": [0, 1], "expected": "sha256:../../x"})",
        "expected must be reference data named by its hash"},
+      // A plaintext query never reaches the hub's ledger.
+      {"phenotype_match",
+       R"({"table": "t", "id_column": "i", "terms": "x", "ontology": "sha256:)" + std::string(64, 'a') +
+           R"(", "query": ["HP:0001250"]})",
+       "query must not leave the researcher's machine"},
   };
   for (const auto& c : cases) {
     auto analyses = AnalysesOf(WithAnalysis(c.type, c.spec));

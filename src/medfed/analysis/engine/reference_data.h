@@ -19,9 +19,10 @@
 
 namespace medfed::analysis {
 
-// At most this much reference data travels inside a study over the network (the hub accepts a
-// submission of at most 4 MiB); larger files are named by hash and served by the parties.
-inline constexpr size_t kMaxCarriedReferenceBytes = 3u << 20;
+// At most this much reference data travels inside a study over the network (a submission is one
+// gRPC message of at most 32 MiB): room for an ontology of HPO's size (~10 MiB) and its encrypted
+// query (256 bytes per term, ~4.5 MiB for HPO). Larger files are named by hash and served.
+inline constexpr size_t kMaxCarriedReferenceBytes = 24u << 20;
 // No single reference file, carried or served, may be larger (an OBO of all of HPO is ~10 MiB).
 inline constexpr size_t kMaxReferenceFileBytes = 256u << 20;
 

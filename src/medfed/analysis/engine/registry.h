@@ -46,6 +46,15 @@ struct KeySpec {
   // kReference: whether the sites read the content (else only the hub does), so that a site
   // that lacks it refuses the study when it is asked to approve it.
   bool read_by_sites = false;
+  // A key that never leaves the researcher's machine (phenotype_match's plaintext query): the
+  // analysis' `seal` replaces it, and a submission that holds it is refused.
+  bool querier_only = false;
+};
+
+// What only the researcher keeps of a sealed analysis (a private key), between `seal` and `open`.
+class QuerierSecret {
+ public:
+  virtual ~QuerierSecret() = default;
 };
 
 struct AnalysisDefinition {
@@ -60,6 +69,16 @@ struct AnalysisDefinition {
   StatusOr<std::unique_ptr<HubAnalysis>> (*create_hub)(const AnalysisSpec& spec, const HubContext& context) = nullptr;
   // Human-readable rendering of an "ok" result.
   std::string (*render)(const Json& result) = nullptr;
+  // The querier's half, for an analysis whose query must stay with the researcher
+  // (phenotype_match). `seal` runs on the researcher's machine before the study leaves it: it
+  // replaces the plaintext query in `spec` by an encrypted one (carried in `references`) and
+  // returns what only the researcher keeps; the hub half then computes on ciphertexts, and
+  // `open`, again on the researcher's machine, turns the hub's sealed result into the result.
+  // `available`: the reference data the researcher's machine can read (carried, or its own
+  // directory); `carried`: what the study carries, to which `seal` may add.
+  StatusOr<std::unique_ptr<QuerierSecret>> (*seal)(AnalysisSpec& spec, const ReferenceData& available,
+                                                   std::vector<ReferenceFile>& carried) = nullptr;
+  StatusOr<Json> (*open)(const Json& sealed_result, const QuerierSecret& secret) = nullptr;
 };
 
 const std::vector<const AnalysisDefinition*>& AllAnalyses();

@@ -1,20 +1,24 @@
 // `phenotype_match`: "who has seen a patient like this?" answered without showing the query to
-// the sites or the sites' patients to anyone (docs/protocols/match.md).
+// the hub or the sites, or the sites' patients to anyone (docs/protocols/match.md).
 //
+//   seal      querier (the researcher's machine): a fresh Okamoto-Uchiyama key; for every
+//             ontology term E(1) if it is in the closure of the query, else E(0). The public key
+//             and the encrypted query go into the signed study; the private key never leaves.
 //   round 1   sites: for every ontology term, how many of their patients have it (with
 //             ancestors) -> summed under secure aggregation; the hub turns the network's counts
-//             into information content IC(t) = -ln(count_t / N)
-//   round 2   querier (the hub half): weights w_t = round(100 IC(t)) for the terms of the query's
-//             closure, 0 for every other term, each encrypted under its own fresh
-//             Okamoto-Uchiyama key -> every site sees one ciphertext per ontology term
+//             into weights w_t = round(100 IC(t)), IC(t) = -ln(count_t / N)
+//   round 2   hub: E(q_t)^w_t = E(q_t w_t) for every term, re-randomised -> every site sees one
+//             ciphertext per ontology term; the hub cannot tell which are in the query
 //             sites: for each patient, the product of the ciphertexts of its closure's terms =
 //             E(sum of the weights the patient shares with the query); 28 patients packed per
 //             ciphertext (24-bit slots), re-randomised, with an opaque handle per patient
-//             querier: decrypts, ranks, keeps the best `top`
+//             hub: the encrypted scores and E(sum of the query's weights), sealed, to the querier
+//   open      querier: decrypts, ranks, keeps the best `top`
 //
-// A site learns the ontology size only; the querier learns every patient's score and the
-// handles of the best matches (HMAC-SHA-256 of the patient id under a key only the site holds,
-// so only the site can find the patient for follow-up, as in Matchmaker Exchange).
+// A site learns the ontology size only; the hub learns the network's term counts (as it sees
+// every pooled sum) and nothing of the query or the scores; the querier learns every patient's
+// score and the handles of the best matches (HMAC-SHA-256 of the patient id under a key only the
+// site holds, so only the site can find the patient for follow-up, as in Matchmaker Exchange).
 
 #include <algorithm>
 #include <cctype>
@@ -183,59 +187,65 @@ class MatchSite : public ProtocolSite<MatchSite, MatchHub> {
   std::optional<Contribution> refusal_;          // too few patients under `where`
 };
 
+// The hub half computes on ciphertexts only: it turns the network's term counts into weights
+// w_t and scales the querier's encrypted 0/1 query by them, E(q_t)^w_t = E(q_t w_t); it sends
+// the sites one such ciphertext per term, and hands the sites' encrypted scores back sealed.
 class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
  public:
-  MatchHub(PhenotypeOntology ontology, std::vector<uint32_t> query, std::vector<std::string> unknown, size_t top)
+  MatchHub(size_t terms, crypto::OuPublicKey key, std::string encrypted_query)
       : ProtocolHub(MatchProtocol()),
-        ontology_(std::move(ontology)),
-        query_(std::move(query)),
-        unknown_(std::move(unknown)),
-        top_(top) {}
+        terms_(terms),
+        key_(std::move(key)),
+        encrypted_query_(std::move(encrypted_query)) {}
 
   StatusOr<RoundParameters> Begin() override {
     FrequencySums shape;
-    shape.term_patients.resize(ontology_.size());
+    shape.term_patients.resize(terms_);
     return Ask(kFrequencies, {}, std::move(shape));
   }
 
   StatusOr<HubStep> AfterFrequencies(FrequencySums& pooled, const PooledRound&) {
     const double patients = pooled.patients;
     if (patients < 1) return FailedPrecondition("phenotype_match: the sites hold no patients with ontology terms");
-    weights_.assign(ontology_.size(), 0);
-    uint64_t bound = 0;
-    for (uint32_t term : ontology_.Closure(query_)) {
-      const double count = pooled.term_patients[term];
-      if (count < 1) continue;  // no patient has it: it cannot add to any score
-      weights_[term] = static_cast<uint64_t>(std::llround(kWeightScale * std::log(patients / count)));
-      bound += weights_[term];
-    }
-    query_weight_ = bound;
-    if (bound >= (uint64_t{1} << kSlotBits)) {
-      return InvalidArgument("phenotype_match: the query's terms weigh " + std::to_string(bound) +
-                             " in all, more than a 24-bit slot holds; use fewer terms");
-    }
-    ASSIGN_OR_RETURN(keys_, crypto::OuKeyPair::Generate(2048));
-    const crypto::OuPublicKey& key = keys_->public_key();
-    std::vector<std::string> ciphertexts(ontology_.size());
-    ParallelFor(ontology_.size(), HardwareThreads(), [&](size_t begin, size_t end) {
-      for (size_t term = begin; term < end; ++term) ciphertexts[term] = key.Encrypt(weights_[term]);
+    const size_t width = key_.ciphertext_bytes();
+    std::vector<std::string> scaled(terms_);
+    Status failed;
+    absl::Mutex mutex;
+    ParallelFor(terms_, HardwareThreads(), [&](size_t begin, size_t end) {
+      for (size_t term = begin; term < end; ++term) {
+        const double count = pooled.term_patients[term];
+        // A term no patient has cannot add to any score: weight 0.
+        const uint64_t weight =
+            count < 1 ? 0 : static_cast<uint64_t>(std::llround(kWeightScale * std::log(patients / count)));
+        auto product = key_.Multiply(encrypted_query_.substr(term * width, width), weight);
+        if (!product.ok()) {
+          absl::MutexLock lock(&mutex);
+          failed = product.status();
+          continue;
+        }
+        scaled[term] = *std::move(product);
+      }
     });
+    if (!failed.ok()) return Annotate(failed, "phenotype_match: the encrypted query: ");
+    // E(sum of the query's weights), for the querier's "fraction of the query" and its check
+    // that no score outgrew its slot.
+    crypto::OuAccumulator total(key_);
     std::string packed;
-    for (const auto& ciphertext : ciphertexts) packed += ciphertext;
+    for (const auto& ciphertext : scaled) {
+      ASSIGN_OR_RETURN(auto operand, total.Prepare(ciphertext));
+      total.Add(*operand);
+      packed += ciphertext;
+    }
+    query_weight_ = key_.Rerandomize(total.Result());
     RoundParameters parameters;
-    parameters.texts["public_key"] = {crypto::EncodeBase64(key.Serialize())};
+    parameters.texts["public_key"] = {crypto::EncodeBase64(key_.Serialize())};
     parameters.texts["weights"] = {crypto::EncodeBase64(packed)};
     network_patients_ = static_cast<uint64_t>(patients);
     return Next(kScore, std::move(parameters));
   }
 
-  StatusOr<HubStep> Rank(NoSums&, const PooledRound& pooled) {
-    struct Match {
-      std::string site, handle;
-      uint64_t score;
-    };
-    std::vector<Match> matches;
-    const size_t width = keys_->public_key().ciphertext_bytes();
+  StatusOr<HubStep> Seal(NoSums&, const PooledRound& pooled) {
+    Json sites = Json::array();
     for (size_t s = 0; s < pooled.sites.size(); ++s) {
       const auto& disclosed = pooled.disclosed[s];
       auto blocks = disclosed.find("blocks");
@@ -243,70 +253,28 @@ class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
       if (blocks == disclosed.end() || handles == disclosed.end() || blocks->second.size() != 1) {
         return InvalidArgument("phenotype_match: site " + pooled.sites[s] + " sent no encrypted scores");
       }
-      ASSIGN_OR_RETURN(std::string packed,
-                       crypto::DecodeBase64(blocks->second[0], "site " + pooled.sites[s] + "'s scores"));
-      const size_t patients = handles->second.size();
-      if (packed.size() != width * ((patients + kSlots - 1) / kSlots)) {
-        return InvalidArgument("phenotype_match: site " + pooled.sites[s] +
-                               " sent scores for a different number of "
-                               "patients than handles");
-      }
-      std::vector<uint64_t> scores(patients);
-      Status failed;
-      absl::Mutex mutex;
-      ParallelFor(packed.size() / width, HardwareThreads(), [&](size_t begin, size_t end) {
-        for (size_t block = begin; block < end; ++block) {
-          auto slots = keys_->DecryptPacked(packed.substr(block * width, width), kSlotBits, kSlots);
-          if (!slots.ok()) {
-            absl::MutexLock lock(&mutex);
-            failed = slots.status();
-            continue;
-          }
-          for (size_t slot = 0; slot < kSlots && block * kSlots + slot < patients; ++slot) {
-            scores[block * kSlots + slot] = (*slots)[slot];
-          }
-        }
-      });
-      if (!failed.ok()) return Annotate(failed, "phenotype_match: site " + pooled.sites[s] + ": ");
-      for (size_t p = 0; p < patients; ++p) matches.push_back({pooled.sites[s], handles->second[p], scores[p]});
+      sites.push_back({{"site", pooled.sites[s]}, {"handles", handles->second}, {"blocks", blocks->second[0]}});
     }
-    std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-      return a.score != b.score ? a.score > b.score : std::tie(a.site, a.handle) < std::tie(b.site, b.handle);
-    });
-    const uint64_t best = query_weight_;
-    Json result = {{"status", "ok"},
-                   {"query_terms", Json::array()},
-                   {"unknown_terms", unknown_},
-                   {"network_patients", network_patients_},
-                   {"query_information_content", static_cast<double>(best) / kWeightScale},
-                   {"matches", Json::array()}};
-    for (uint32_t term : query_) result["query_terms"].push_back(ontology_.id(term));
-    for (size_t i = 0; i < std::min(top_, matches.size()); ++i) {
-      result["matches"].push_back(
-          {{"rank", i + 1},
-           {"site", matches[i].site},
-           {"handle", matches[i].handle},
-           {"score", static_cast<double>(matches[i].score) / kWeightScale},
-           {"fraction_of_query", best == 0 ? 0.0 : static_cast<double>(matches[i].score) / static_cast<double>(best)}});
-    }
-    return HubStep::Finish(std::move(result));
+    return HubStep::Finish({{"status", "ok"},
+                            {"network_patients", network_patients_},
+                            {"sealed",
+                             {{"query_weight", crypto::EncodeBase64(query_weight_)},
+                              {"key", crypto::Sha256Hex(key_.Serialize()).substr(0, 16)},
+                              {"sites", std::move(sites)}}}});
   }
 
  private:
-  PhenotypeOntology ontology_;
-  std::vector<uint32_t> query_;
-  std::vector<std::string> unknown_;
-  size_t top_;
-  std::vector<uint64_t> weights_;
-  uint64_t query_weight_ = 0;  // the sum of the query's weights: a full match's score
-  std::optional<crypto::OuKeyPair> keys_;
+  size_t terms_;
+  crypto::OuPublicKey key_;
+  std::string encrypted_query_;  // one ciphertext per ontology term: E(1) in the query's closure, else E(0)
+  crypto::OuCiphertext query_weight_;
   uint64_t network_patients_ = 0;
 };
 
 const Protocol<MatchSite, MatchHub>& MatchProtocol() {
   static const auto protocol = Protocol<MatchSite, MatchHub>("phenotype_match")
                                    .Add(kFrequencies, &MatchSite::Frequencies, &MatchHub::AfterFrequencies)
-                                   .Add(kScore, &MatchSite::Score, &MatchHub::Rank);
+                                   .Add(kScore, &MatchSite::Score, &MatchHub::Seal);
   return protocol;
 }
 
@@ -350,32 +318,166 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
+  if (!spec.Has("query") && !spec.Has("query_key")) {
+    return InvalidArgument(spec.Describe() + ": no query; give query = [terms] or run it with medfed match --query");
+  }
+  if (spec.Has("query") || !spec.Has("query_key") || !spec.Has("encrypted_query")) {
+    return InvalidArgument(spec.Describe() +
+                           ": the query must arrive sealed (encrypted on the researcher's machine by medfed match "
+                           "or medfed run); the hub never sees it in the clear");
+  }
   ASSIGN_OR_RETURN(PhenotypeOntology ontology, LoadOntology(spec, context.references));
+  ASSIGN_OR_RETURN(std::string key_bytes, crypto::DecodeBase64(spec.String("query_key"), "the querier's public key"));
+  ASSIGN_OR_RETURN(crypto::OuPublicKey key, crypto::OuPublicKey::Deserialize(key_bytes));
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::string> encrypted, context.references.Read(spec, "encrypted_query"));
+  if (encrypted->size() != key.ciphertext_bytes() * ontology.size()) {
+    return InvalidArgument(spec.Describe() + ": the encrypted query holds " +
+                           std::to_string(encrypted->size() / key.ciphertext_bytes()) + " terms; the ontology has " +
+                           std::to_string(ontology.size()));
+  }
+  return std::unique_ptr<HubAnalysis>(new MatchHub(ontology.size(), std::move(key), *encrypted));
+}
+
+// What the researcher keeps between sealing and opening: the private key and the query as read.
+class MatchSecret : public QuerierSecret {
+ public:
+  MatchSecret(crypto::OuKeyPair keys, std::vector<std::string> query_terms, std::vector<std::string> unknown,
+              size_t top)
+      : keys(std::move(keys)), query_terms(std::move(query_terms)), unknown(std::move(unknown)), top(top) {}
+  crypto::OuKeyPair keys;
+  std::vector<std::string> query_terms;  // as the ontology names them
+  std::vector<std::string> unknown;      // not in the ontology, ignored
+  size_t top;
+};
+
+// On the researcher's machine: a fresh Okamoto-Uchiyama key, and for every ontology term E(1)
+// if it is in the closure of the query, else E(0). The encrypted query travels as carried
+// reference data (the ledger records its hash, never the terms); the key's public half as a key.
+StatusOr<std::unique_ptr<QuerierSecret>> Seal(AnalysisSpec& spec, const ReferenceData& available,
+                                              std::vector<ReferenceFile>& carried) {
+  if (!spec.Has("query")) {
+    return InvalidArgument(spec.Describe() + ": no query; give query = [terms] or run it with medfed match --query");
+  }
+  auto ontology = LoadOntology(spec, available);
+  if (!ontology.ok()) {
+    return Annotate(ontology.status(),
+                    "the query is encrypted on this machine, which needs the ontology: give its path in the study "
+                    "file, or name it by hash and give medfed --references DIR holding it: ");
+  }
   std::vector<uint32_t> query;
-  std::vector<std::string> unknown;
+  std::vector<std::string> known, unknown;
   for (const std::string& term : spec.Strings("query")) {
-    if (auto found = ontology.Find(TrimWhitespace(term))) {
+    if (auto found = ontology->Find(TrimWhitespace(term))) {
       query.push_back(*found);
+      known.push_back(ontology->id(*found));
     } else {
       unknown.push_back(term);
     }
   }
-  if (!spec.Has("query")) {
-    return InvalidArgument(spec.Describe() + ": no query; give query = [terms] or run it with medfed match --query");
-  }
   if (query.empty()) {
     return InvalidArgument(spec.Describe() + ": none of the query's terms is in the ontology " +
-                           context.references.Describe(spec, "ontology") +
+                           available.Describe(spec, "ontology") +
                            (unknown.empty() ? "" : " (unknown: " + JoinStrings(unknown, ", ") + ")"));
   }
-  const double top = spec.Number("top", 10);
-  return std::unique_ptr<HubAnalysis>(
-      new MatchHub(std::move(ontology), std::move(query), std::move(unknown), static_cast<size_t>(std::max(1.0, top))));
+  std::vector<uint8_t> in_query(ontology->size(), 0);
+  for (uint32_t term : ontology->Closure(query)) in_query[term] = 1;
+  ASSIGN_OR_RETURN(crypto::OuKeyPair keys, crypto::OuKeyPair::Generate(2048));
+  const crypto::OuPublicKey& key = keys.public_key();
+  std::vector<std::string> ciphertexts(ontology->size());
+  ParallelFor(ontology->size(), HardwareThreads(), [&](size_t begin, size_t end) {
+    for (size_t term = begin; term < end; ++term) ciphertexts[term] = key.Encrypt(in_query[term]);
+  });
+  auto encrypted = std::make_shared<std::string>();
+  for (const auto& ciphertext : ciphertexts) *encrypted += ciphertext;
+  const std::string digest = crypto::Sha256Hex(*encrypted);
+  carried.push_back({"encrypted-query-" + spec.id(), digest, std::move(encrypted)});
+  Json keys_json = spec.keys();
+  keys_json.erase("query");
+  keys_json["query_key"] = crypto::EncodeBase64(key.Serialize());
+  keys_json["encrypted_query"] = ReferenceKeyValue(digest);
+  const auto top = static_cast<size_t>(std::max(1.0, spec.Number("top", 10)));
+  spec = AnalysisSpec(spec.id(), spec.type(), std::move(keys_json));
+  return std::unique_ptr<QuerierSecret>(new MatchSecret(std::move(keys), std::move(known), std::move(unknown), top));
+}
+
+// On the researcher's machine: decrypts every patient's score, ranks, keeps the best `top`.
+StatusOr<Json> Open(const Json& sealed_result, const QuerierSecret& secret_base) {
+  const auto& secret = static_cast<const MatchSecret&>(secret_base);
+  if (!sealed_result.contains("sealed") || !sealed_result["sealed"].is_object()) return sealed_result;
+  const Json& sealed = sealed_result["sealed"];
+  auto text = [&](const Json& value, const std::string& what) -> StatusOr<std::string> {
+    if (!value.is_string()) return DataLoss("phenotype_match: the sealed result's " + what + " is not text");
+    return crypto::DecodeBase64(value.get<std::string>(), what);
+  };
+  ASSIGN_OR_RETURN(std::string weight_ciphertext, text(sealed.value("query_weight", Json()), "query weight"));
+  ASSIGN_OR_RETURN(const uint64_t query_weight, secret.keys.Decrypt(weight_ciphertext));
+  if (query_weight >= (uint64_t{1} << kSlotBits)) {
+    return InvalidArgument("phenotype_match: the query's terms weigh " + std::to_string(query_weight) +
+                           " in all, more than a 24-bit slot holds; use fewer terms");
+  }
+  struct Match {
+    std::string site, handle;
+    uint64_t score;
+  };
+  std::vector<Match> matches;
+  const size_t width = secret.keys.public_key().ciphertext_bytes();
+  for (const auto& entry : sealed.value("sites", Json::array())) {
+    const std::string site = entry.value("site", "");
+    ASSIGN_OR_RETURN(std::string packed, text(entry.value("blocks", Json()), "site " + site + "'s scores"));
+    const Json handles = entry.value("handles", Json::array());
+    if (!handles.is_array() || packed.size() != width * ((handles.size() + kSlots - 1) / kSlots)) {
+      return DataLoss("phenotype_match: site " + site + " sent scores for a different number of patients than handles");
+    }
+    const size_t patients = handles.size();
+    std::vector<uint64_t> scores(patients);
+    Status failed;
+    absl::Mutex mutex;
+    ParallelFor(packed.size() / width, HardwareThreads(), [&](size_t begin, size_t end) {
+      for (size_t block = begin; block < end; ++block) {
+        auto slots = secret.keys.DecryptPacked(packed.substr(block * width, width), kSlotBits, kSlots);
+        if (!slots.ok()) {
+          absl::MutexLock lock(&mutex);
+          failed = slots.status();
+          continue;
+        }
+        for (size_t slot = 0; slot < kSlots && block * kSlots + slot < patients; ++slot) {
+          scores[block * kSlots + slot] = (*slots)[slot];
+        }
+      }
+    });
+    if (!failed.ok()) return Annotate(failed, "phenotype_match: site " + site + ": ");
+    for (size_t p = 0; p < patients; ++p) {
+      if (!handles[p].is_string()) return DataLoss("phenotype_match: site " + site + " sent a malformed handle");
+      matches.push_back({site, handles[p].get<std::string>(), scores[p]});
+    }
+  }
+  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    return a.score != b.score ? a.score > b.score : std::tie(a.site, a.handle) < std::tie(b.site, b.handle);
+  });
+  Json result = sealed_result;
+  result.erase("sealed");
+  result["query_terms"] = secret.query_terms;
+  result["unknown_terms"] = secret.unknown;
+  result["query_information_content"] = static_cast<double>(query_weight) / kWeightScale;
+  result["matches"] = Json::array();
+  for (size_t i = 0; i < std::min(secret.top, matches.size()); ++i) {
+    result["matches"].push_back(
+        {{"rank", i + 1},
+         {"site", matches[i].site},
+         {"handle", matches[i].handle},
+         {"score", static_cast<double>(matches[i].score) / kWeightScale},
+         {"fraction_of_query",
+          query_weight == 0 ? 0.0 : static_cast<double>(matches[i].score) / static_cast<double>(query_weight)}});
+  }
+  return result;
 }
 
 Status Validate(const AnalysisSpec& spec) {
   if (spec.Has("query") && spec.Strings("query").empty()) {
     return InvalidArgument(spec.Describe() + ": query needs at least one term");
+  }
+  if (spec.Has("query_key") != spec.Has("encrypted_query") || (spec.Has("query") && spec.Has("query_key"))) {
+    return InvalidArgument(spec.Describe() + ": a sealed query has query_key and encrypted_query and no query");
   }
   const double top = spec.Number("top", 10);
   if (!(top >= 1 && top <= 100000) || top != std::floor(top)) {
@@ -385,6 +487,10 @@ Status Validate(const AnalysisSpec& spec) {
 }
 
 std::string Render(const Json& result) {
+  if (result.contains("sealed")) {
+    return "  encrypted scores of " + std::to_string(result.value("network_patients", uint64_t{0})) +
+           " patients: only the key of the medfed process that sealed the query opens them\n";
+  }
   std::string text = "  query: " + JoinStrings(result["query_terms"].get<std::vector<std::string>>(), ", ") + " (" +
                      FormatSignificant(result["query_information_content"].get<double>(), 4) + " nats)\n";
   if (!result["unknown_terms"].empty()) {
@@ -409,7 +515,11 @@ const std::vector<KeySpec>& Keys() {
       {"ontology", KeyKind::kReference, true,
        "the ontology (OBO): a file that travels with the study, or sha256:HEX served by every party",
        /*read_by_sites=*/true},
-      {"query", KeyKind::kStringList, false, "the query's terms (or `medfed match --query QUERY.json`)"},
+      {"query", KeyKind::kStringList, false,
+       "the query's terms (or `medfed match --query QUERY.json`); encrypted on the researcher's machine, never sent",
+       /*read_by_sites=*/false, /*querier_only=*/true},
+      {"query_key", KeyKind::kString, false, "set by medfed: the querier's public key"},
+      {"encrypted_query", KeyKind::kReference, false, "set by medfed: the query, encrypted (one ciphertext per term)"},
       {"top", KeyKind::kNumber, false, "how many best matches to return (default 10)"},
       {"where", KeyKind::kString, false, "row filter"}};
   return keys;
@@ -425,7 +535,9 @@ const AnalysisDefinition& PhenotypeMatchDefinition() {
       Validate,
       CreateSite,
       CreateHub,
-      Render};
+      Render,
+      Seal,
+      Open};
   return definition;
 }
 
