@@ -10,6 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "medfed/analysis/engine/registry.h"
+#include "medfed/analysis/matching/match_handles.h"
 #include "medfed/analysis/matching/phenotype_ontology.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
@@ -54,10 +55,15 @@ analysis::AnalysisSpec MatchSpec(const Network& network, const std::vector<std::
                                  {"top", top}});
 }
 
-std::string Hmac(const std::string& key, const std::string& patient) {
+// A handle by its definition: HMAC-SHA-256(key, be32(|query id|) || query id || patient id), 128 bits.
+std::string Hmac(const std::string& key, const std::string& query_id, const std::string& patient) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  const unsigned char length[4] = {0, 0, static_cast<unsigned char>(query_id.size() >> 8),
+                                   static_cast<unsigned char>(query_id.size() & 0xff)};
+  crypto_auth_hmacsha256_update(&state, length, 4);
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(query_id.data()), query_id.size());
   crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(patient.data()), patient.size());
   crypto_auth_hmacsha256_final(&state, mac);
   char hex[33];
@@ -65,9 +71,11 @@ std::string Hmac(const std::string& key, const std::string& patient) {
   return hex;
 }
 
-// The plaintext score of every patient, keyed by (site, handle): the definition, from the files.
-std::map<std::pair<std::string, std::string>, double> PlaintextScores(const Network& network,
-                                                                      const std::vector<std::string>& query) {
+// The plaintext score of every patient, keyed by (site, handle in query `query_id`): the
+// definition, from the files. `patients_by_handle`, when given, gets each handle's patient id.
+std::map<std::pair<std::string, std::string>, double> PlaintextScores(
+    const Network& network, const std::vector<std::string>& query, const std::string& query_id,
+    std::map<std::string, std::string>* patients_by_handle = nullptr) {
   const analysis::PhenotypeOntology ontology =
       *analysis::PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   struct Patient {
@@ -85,7 +93,8 @@ std::map<std::pair<std::string, std::string>, double> PlaintextScores(const Netw
       const std::vector<std::string> fields = SplitString(lines[l], ',');
       std::vector<uint32_t> terms;
       for (const auto& term : SplitString(fields[1], ';')) terms.push_back(*ontology.Find(term));
-      patients.push_back({site.name, Hmac(key, fields[0]), ontology.Closure(terms)});
+      patients.push_back({site.name, Hmac(key, query_id, fields[0]), ontology.Closure(terms)});
+      if (patients_by_handle != nullptr) (*patients_by_handle)[patients.back().handle] = fields[0];
       for (uint32_t term : patients.back().closure) counts[term] += 1;
     }
   }
@@ -116,7 +125,7 @@ TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
   const analysis::Json& result = (*document)["results"][0];
   ASSERT_EQ(result["status"], "ok") << result.dump(2);
   EXPECT_EQ(result["network_patients"], 281);
-  const auto expected = PlaintextScores(network, query);
+  const auto expected = PlaintextScores(network, query, result["query_id"].get<std::string>());
   ASSERT_EQ(result["matches"].size(), expected.size());
   double previous = 1e300;
   for (const auto& match : result["matches"]) {
@@ -137,38 +146,69 @@ TEST(PhenotypeMatch, EncryptedRankingEqualsThePlaintextRanking) {
 }
 
 // The handle key lives in the site's state directory (mode 0700), not beside the data; a key an
-// earlier version made beside the table is carried over, so handles already given out resolve.
-TEST(PhenotypeMatch, TheHandleKeyLivesInTheSiteStateAndALegacyKeyIsCarriedOver) {
+// earlier version made beside the table is carried over. Handles are fresh per query, so two
+// queries' results share none; the site, and only with its key, resolves each to its patient.
+TEST(PhenotypeMatch, HandlesAreFreshPerQueryAndTheSiteResolvesThem) {
   ASSERT_TRUE(crypto::EnsureSodium().ok());
   const Network network = WriteNetwork({40, 30});
   const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413"};
   const federation::StudyFile study = testing::MakeStudy(network.sites, {MatchSpec(network, query, 70)});
-  auto handles = [](const StatusOr<analysis::Json>& document) {
+  auto handles = [](const analysis::Json& result) {
     std::set<std::string> all;
-    if (document.ok()) {
-      for (const auto& match : (*document)["results"][0]["matches"]) all.insert(match["handle"].get<std::string>());
-    }
+    for (const auto& match : result["matches"]) all.insert(match["handle"].get<std::string>());
     return all;
   };
   // No state directory (as earlier versions ran): the key beside the table.
-  const auto legacy = handles(federation::RunStudyLocally(study));
-  ASSERT_EQ(legacy.size(), 70u);
+  auto legacy = federation::RunStudyLocally(study);
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  const analysis::Json& first = (*legacy)["results"][0];
+  ASSERT_EQ(handles(first).size(), 70u);
   const std::string beside = network.sites[0].tables.at("patients") + ".match.key";
   ASSERT_TRUE(FileExists(beside));
+  std::map<std::string, std::string> patients;
+  const auto scores = PlaintextScores(network, query, first["query_id"].get<std::string>(), &patients);
+  ASSERT_EQ(scores.size(), 70u);
+
+  // With a state directory the key is carried over; the same query again has other handles.
   federation::RunOptions options;
   options.state_home = testing::MakeTempDir("medfed_match_state");
-  EXPECT_EQ(handles(federation::RunStudyLocally(study, options)), legacy);
+  auto again = federation::RunStudyLocally(study, options);
+  ASSERT_TRUE(again.ok()) << again.status();
+  const analysis::Json& second = (*again)["results"][0];
+  EXPECT_NE(second["query_id"], first["query_id"]);
+  for (const auto& handle : handles(second)) EXPECT_EQ(handles(first).count(handle), 0u) << handle;
   const std::string kept = options.state_home + "/sites/clinic-a/match-keys/patients.key";
   ASSERT_TRUE(FileExists(kept));
   EXPECT_EQ(ReadFileToString(kept).value_or("kept"), ReadFileToString(beside).value_or("beside"));
-  // A site with no key beside its data makes one in its state only.
-  for (const auto& site : network.sites) std::filesystem::remove(site.tables.at("patients") + ".match.key");
-  options.state_home = testing::MakeTempDir("medfed_match_state");
-  const auto fresh = handles(federation::RunStudyLocally(study, options));
-  ASSERT_EQ(fresh.size(), 70u);
-  for (const auto& handle : fresh) EXPECT_EQ(legacy.count(handle), 0u) << handle;
-  EXPECT_FALSE(FileExists(beside));
-  EXPECT_TRUE(FileExists(options.state_home + "/sites/clinic-b/match-keys/patients.key"));
+
+  // The steward's resolution: every handle of either query leads to its patient.
+  for (const auto* result : {&first, &second}) {
+    std::map<std::string, std::string> by_handle;
+    PlaintextScores(network, query, (*result)["query_id"].get<std::string>(), &by_handle);
+    for (const auto& match : (*result)["matches"]) {
+      const std::string site = match["site"].get<std::string>();
+      const auto& config = site == "clinic-a" ? network.sites[0] : network.sites[1];
+      analysis::SiteData data(site, config.tables);
+      data.set_state_directory(options.state_home + "/sites/" + site);
+      auto patient = analysis::ResolveHandle(data, "patients", "patient_id", (*result)["query_id"].get<std::string>(),
+                                             match["handle"].get<std::string>());
+      ASSERT_TRUE(patient.ok()) << patient.status();
+      ASSERT_TRUE(patient->has_value()) << match.dump();
+      EXPECT_EQ(**patient, by_handle.at(match["handle"].get<std::string>()));
+    }
+  }
+  // A handle of another query, or with no key, finds nobody.
+  analysis::SiteData data("clinic-a", network.sites[0].tables);
+  data.set_state_directory(options.state_home + "/sites/clinic-a");
+  auto wrong_query = analysis::ResolveHandle(data, "patients", "patient_id", "another-query",
+                                             first["matches"][0]["handle"].get<std::string>());
+  ASSERT_TRUE(wrong_query.ok());
+  EXPECT_FALSE(wrong_query->has_value());
+  analysis::SiteData keyless("clinic-a", network.sites[0].tables);
+  keyless.set_state_directory(testing::MakeTempDir("medfed_no_key"));
+  std::filesystem::remove(beside);
+  EXPECT_EQ(analysis::ResolveHandle(keyless, "patients", "patient_id", "q", "00").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 // What a site receives in the query round: the key and one same-sized ciphertext per ontology

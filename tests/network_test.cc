@@ -126,25 +126,22 @@ class NetworkTest : public ::testing::Test {
 
   std::vector<federation::SiteConfig> cohort_;
   std::unique_ptr<net::LocalNetwork> network_;
-  // Points the study's sites at fresh state directories holding copies of the daemons' handle
-  // keys for table `table`, so that an embedded run gives phenotype_match's handles as they did.
-  void UseDaemonHandleKeys(federation::StudyFile& study, const std::string& table) {
-    const std::string scratch = testing::MakeTempDir("medfed_keys");
-    for (auto& site : study.sites) {
-      site.state_directory = scratch + "/" + site.name;
-      const std::string key = "/match-keys/" + table + ".key";
-      auto copied = ReadFileToString(network_->site_state(site.name) + key);
-      ASSERT_TRUE(copied.ok()) << copied.status();
-      ASSERT_TRUE(WriteFileAtomically(site.state_directory + key, *copied, 0600).ok());
-    }
-  }
-
   // Reference directories, set before StartNetworkOn: by site name, and the hub's.
   std::map<std::string, std::string> site_references_;
   std::string hub_references_;
 };
 
 const std::string kRareData = std::string(MEDFED_SOURCE_DIR) + "/examples/rare/data/";
+
+// A phenotype_match result without what is fresh for every query (its id, and the handles bound
+// to it): what an embedded run and a network run of the same query share.
+analysis::Json WithoutHandles(analysis::Json result) {
+  result.erase("query_id");
+  if (result.contains("matches")) {
+    for (auto& match : result["matches"]) match.erase("handle");
+  }
+  return result;
+}
 
 // The colon tables with a calendar year of diagnosis (2012-2017) added, for relative survival;
 // returns the new files by site, in `directory`.
@@ -218,8 +215,8 @@ TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
 // tables: through the hub and three daemons the document equals the embedded run's to the last
 // digit. Noised analyses draw fresh noise at every run, so for them the status and the fields are
 // compared. Relative survival's expected table and phenotype_match's ontology travel inside the
-// signed study; phenotype_match runs on the bundled rare-disease clinics' tables, and the embedded
-// run is given the daemons' handle keys so that the handles compare.
+// signed study; phenotype_match runs on the bundled rare-disease clinics' tables (its handles are
+// fresh per query, so they are left out of the comparison).
 TEST_F(NetworkTest, EveryAnalysisTypeEqualsTheEmbeddedRun) {
   const std::string demo = std::string(MEDFED_SOURCE_DIR) + "/examples/demo/study.toml";
   auto demo_text = ReadFileToString(demo);
@@ -336,7 +333,6 @@ test = "qc"
   }
   auto remote = Submit(remote_study);
   ASSERT_TRUE(remote.ok()) << remote.status();
-  UseDaemonHandleKeys(*study, "patients");
   federation::RunOptions options;
   options.output_directory = testing::MakeTempDir("medfed_local_out");
   auto embedded = federation::RunStudyLocally(*study, options);
@@ -353,7 +349,7 @@ test = "qc"
       EXPECT_NE(remote_results[i]["method"].get<std::string>().find("relative"), std::string::npos);
     if (id == "similar_patients") EXPECT_EQ(remote_results[i]["matches"].size(), 8u);
     if (!study->analyses[i].Has("privacy")) {
-      EXPECT_EQ(remote_results[i].dump(), local_results[i].dump()) << id;
+      EXPECT_EQ(WithoutHandles(remote_results[i]).dump(), WithoutHandles(local_results[i]).dump()) << id;
       continue;
     }
     EXPECT_EQ(local_results[i]["status"], "ok") << id;
@@ -412,10 +408,9 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
 
   federation::StudyFile carried = testing::MakeStudy({clinics[0], clinics[1]}, {match(kRareData + "ontology.obo")});
   ASSERT_EQ(carried.analyses[0].String("ontology"), named);  // the same content, so the same key
-  UseDaemonHandleKeys(carried, "patients");
   auto embedded = federation::RunStudyLocally(carried);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
-  EXPECT_EQ(remote->document["results"][0].dump(), (*embedded)["results"][0].dump());
+  EXPECT_EQ(WithoutHandles(remote->document["results"][0]).dump(), WithoutHandles((*embedded)["results"][0]).dump());
 
   // The hub half of a relative life table reads its expected table; the hub has no such content.
   const std::string unknown = "sha256:" + std::string(64, 'e');
@@ -444,11 +439,13 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
   EXPECT_EQ(naming, 2);  // the refused study and the one that ran
 }
 
-// Key custody (docs/protocols/match.md): the researcher's client makes the Okamoto-Uchiyama key,
+// Key custody and follow-up (docs/protocols/match.md): the researcher's client makes the Okamoto-Uchiyama key,
 // encrypts the query, and decrypts and ranks; the hub relays and scales ciphertexts. Everything
 // the hub keeps — its database (studies, ledger), its study directories and its log — is read
 // as a curious operator would: no query term, no score, no ranked match is in it, and the result
-// it stored is sealed. The researcher's opened result equals the embedded run's.
+// it stored is sealed. The researcher's opened result equals the embedded run's. The steward of
+// the best match's site resolves its handle with `medfed site resolve`, which the ledger records
+// (without the patient).
 TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   const std::string ontology = *ReadFileToString(kRareData + "ontology.obo");
   const std::string served = testing::MakeTempDir("medfed_references");
@@ -495,15 +492,14 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   EXPECT_EQ(held.find("query_information_content"), std::string::npos);
   EXPECT_NE(held.find("\"sealed\""), std::string::npos);  // what it stored for the study
 
-  // The same study in one process, with the daemons' handle keys: the same answer.
+  // The same study in one process: the same answer (but for the handles, fresh per query).
   analysis::Json carried_keys = match.keys();
   carried_keys["ontology"] = kRareData + "ontology.obo";  // carried, in one process
   federation::StudyFile embedded_study =
       testing::MakeStudy(clinics, {analysis::AnalysisSpec("similar", "phenotype_match", carried_keys)});
-  UseDaemonHandleKeys(embedded_study, "patients");
   auto embedded = federation::RunStudyLocally(embedded_study);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
-  EXPECT_EQ(result.dump(), (*embedded)["results"][0].dump());
+  EXPECT_EQ(WithoutHandles(result).dump(), WithoutHandles((*embedded)["results"][0]).dump());
 
   // The command a clinician runs: medfed match --hub, on the bundled rare-disease study.
   const auto [status, output] = Medfed({"match", std::string(MEDFED_SOURCE_DIR) + "/examples/rare/study.toml",
@@ -515,6 +511,44 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   EXPECT_EQ(printed["results"][0]["status"], "ok") << output;
   EXPECT_EQ(printed["results"][0]["matches"].size(), 3u) << output;
   EXPECT_EQ(printed["results"][0]["network_patients"], 1000) << output;
+
+  // Follow-up: the steward of the top match's site resolves its handle; the ledger says so.
+  EXPECT_EQ(result["query_id"], remote->study_id);
+  const std::string site = result["matches"][0]["site"].get<std::string>();
+  const std::string handle = result["matches"][0]["handle"].get<std::string>();
+  const auto [resolved, said] =
+      Medfed({"site", "resolve", "--config", network_->site_config(site), remote->study_id, handle, "--reason",
+              "the researcher asks to contact the family", "--by", "dr. wu"});
+  ASSERT_EQ(resolved, 0) << said;
+  const size_t named = said.find("patient ");
+  ASSERT_NE(named, std::string::npos) << said;
+  const std::string patient = said.substr(named + 8, said.find(' ', named + 8) - named - 8);
+  const std::string table = *ReadFileToString(kRareData + std::string(files[site.back() - 'a']));
+  EXPECT_NE(table.find("\n" + patient + ","), std::string::npos) << patient;
+  const auto [wrong, wrong_said] = Medfed({"site", "resolve", "--config", network_->site_config(site), remote->study_id,
+                                           std::string(32, '0'), "--reason", "x"});
+  EXPECT_NE(wrong, 0);
+  EXPECT_NE(wrong_said.find("names none of site " + site + "'s patients"), std::string::npos) << wrong_said;
+  bool recorded = false;
+  for (int attempt = 0; attempt < 100 && !recorded; ++attempt) {
+    auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    ASSERT_TRUE(database.ok());
+    auto ledger = *governance::Ledger::Open(**database);
+    auto records = ledger->Read(0, ledger->size());
+    ASSERT_TRUE(records.ok()) << records.status();
+    for (const auto& record : *records) {
+      const analysis::Json body = analysis::Json::parse(record.body, nullptr, false);
+      if (!body.is_object() || body["type"] != "resolution") continue;
+      recorded = true;
+      EXPECT_EQ(body["study"], remote->study_id);
+      EXPECT_EQ(body["site"], site);
+      EXPECT_EQ(body["handle"], handle);
+      EXPECT_EQ(body["by"], "dr. wu");
+      EXPECT_EQ(record.body.find(patient), std::string::npos);  // the patient is not named
+    }
+    if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(recorded) << "no resolution entry in the hub's ledger";
 }
 
 TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgainLater) {

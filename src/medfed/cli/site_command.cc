@@ -1,5 +1,6 @@
 // medfed site serve --config site.toml
 // medfed site approvals --config site.toml list | show ID | approve ID [--by NAME] | deny ID --reason TEXT
+// medfed site resolve --config site.toml QUERY HANDLE --reason TEXT [--by NAME]
 #include <pwd.h>
 #include <unistd.h>
 
@@ -7,13 +8,16 @@
 #include <ctime>
 
 #include "absl/synchronization/mutex.h"
+#include "medfed/analysis/matching/match_handles.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/daemon_signals.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/log.h"
 #include "medfed/core/progress.h"
+#include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/governance/approvals.h"
+#include "medfed/governance/resolution_book.h"
 #include "medfed/net/site_agent.h"
 
 namespace medfed::cli {
@@ -119,6 +123,59 @@ int Approvals(const ApprovalArguments& arguments) {
   return 0;
 }
 
+struct ResolveArguments {
+  std::string config, query, handle, reason, by;
+};
+
+// The steward's side of a phenotype_match follow-up: which of this site's patients a handle of
+// query QUERY (the study's id) names. Only a study this site approved can be resolved; the
+// resolution is recorded and the daemon reports it to the hub's ledger (without the patient).
+int Resolve(const ResolveArguments& arguments) {
+  auto config = net::LoadSiteConfig(arguments.config);
+  if (!config.ok()) return ReportError(config.status());
+  auto database = governance::SqliteDatabase::Open(config->state + "/medfed.db");
+  if (!database.ok()) return ReportError(database.status());
+  auto book = governance::ApprovalBook::Open(**database);
+  if (!book.ok()) return ReportError(book.status());
+  auto record = (*book)->Get(arguments.query);
+  if (!record.ok()) return ReportError(record.status());
+  if (!record->has_value() || (*record)->state != governance::ApprovalState::kApproved) {
+    return ReportError(NotFound("site " + config->name + " approved no study " + arguments.query +
+                                "; `medfed site approvals --config " + arguments.config + " list` shows its studies"));
+  }
+  // The study's phenotype_match analyses, from the plan the site approved.
+  analysis::SiteData data(config->name, config->tables, config->genotypes);
+  data.set_state_directory(config->state);
+  const std::string marker = " (phenotype_match): ";
+  bool any = false;
+  for (const std::string& line : SplitString((*record)->summary, '\n')) {
+    const size_t at = line.find(marker);
+    if (at == std::string::npos) continue;
+    const analysis::Json keys = analysis::Json::parse(line.substr(at + marker.size()), nullptr, false);
+    if (!keys.is_object() || !keys.contains("table") || !keys.contains("id_column")) continue;
+    any = true;
+    const std::string table = keys["table"].get<std::string>();
+    auto patient =
+        analysis::ResolveHandle(data, table, keys["id_column"].get<std::string>(), arguments.query, arguments.handle);
+    if (!patient.ok()) return ReportError(patient.status());
+    if (!patient->has_value()) continue;
+    auto resolutions = governance::ResolutionBook::Open(**database);
+    if (!resolutions.ok()) return ReportError(resolutions.status());
+    const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
+    Status recorded = (*resolutions)->Record(arguments.query, arguments.handle, by, arguments.reason);
+    if (!recorded.ok()) return ReportError(recorded);
+    std::printf(
+        "handle %s of study %s: patient %s (table %s)\nrecorded as resolved by %s; the site daemon reports "
+        "it to the ledger (without the patient)\n",
+        arguments.handle.c_str(), arguments.query.c_str(), (*patient)->c_str(), table.c_str(), by.c_str());
+    return 0;
+  }
+  return ReportError(NotFound(any ? "handle " + arguments.handle + " names none of site " + config->name +
+                                        "'s patients in study " + arguments.query +
+                                        " (handles are fresh for every query: use the one from that study's result)"
+                                  : "study " + arguments.query + " has no phenotype_match analysis"));
+}
+
 }  // namespace
 
 void AddSiteCommand(CLI::App& app, int& exit_code) {
@@ -140,6 +197,18 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
   approvals->add_option("--reason", arguments->reason, "deny: why (the researcher reads it)");
   approvals->add_option("--by", arguments->by, "who decides (default: the login name)");
   approvals->callback([arguments, &exit_code] { exit_code = Approvals(*arguments); });
+
+  auto resolve = std::make_shared<ResolveArguments>();
+  CLI::App* resolving = site->add_subcommand(
+      "resolve",
+      "Find the patient behind a phenotype_match handle of a study this site approved (recorded in the ledger)");
+  resolving->add_option("--config", resolve->config, "site.toml")->required();
+  resolving->add_option("query", resolve->query, "the study's id (the match result's query_id)")->required();
+  resolving->add_option("handle", resolve->handle, "the handle from the match result")->required();
+  resolving->add_option("--reason", resolve->reason, "why (e.g. the researcher's contact request); recorded")
+      ->required();
+  resolving->add_option("--by", resolve->by, "who resolves (default: the login name)");
+  resolving->callback([resolve, &exit_code] { exit_code = Resolve(*resolve); });
 }
 
 }  // namespace medfed::cli

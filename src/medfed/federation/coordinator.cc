@@ -133,7 +133,7 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
   const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(spec.type());
   if (definition == nullptr) return InvalidArgument("unknown analysis type " + spec.type());
   analysis::HubContext context{sites_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory,
-                               references_};
+                               references_, session_id_};
   ASSIGN_OR_RETURN(std::unique_ptr<analysis::HubAnalysis> hub, definition->create_hub(spec, context));
   ASSIGN_OR_RETURN(analysis::RoundParameters parameters, hub->Begin());
   Progress progress(spec.Describe(), 0, "rounds");

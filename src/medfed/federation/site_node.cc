@@ -128,7 +128,7 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
                    ReferencesFromWire(plan.references(), std::numeric_limits<size_t>::max()));
   session->references =
       analysis::ReferenceData("site " + name(), std::move(carried), options_.served_references, options_.served_from);
-  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access, session->references};
+  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access, session->references, request.session_id()};
   for (const auto& wire_spec : plan.analyses()) {
     const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire_spec.type());
     if (definition == nullptr) {

@@ -71,6 +71,9 @@ void HubService::OnSiteMessage(const std::shared_ptr<SiteLink>& link, v1::SiteTo
     case v1::SiteToHub::kResponse:
       link->Deliver(std::move(*message.mutable_response()));
       break;
+    case v1::SiteToHub::kResolution:
+      scheduler_.OnResolution(link->site(), message.resolution());
+      break;
     case v1::SiteToHub::kDecision:
       scheduler_.OnDecision(link->site(), message.decision());
       break;

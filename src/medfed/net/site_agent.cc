@@ -33,6 +33,7 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
   ASSIGN_OR_RETURN(agent->database_, governance::SqliteDatabase::Open(config.state + "/medfed.db"));
   ASSIGN_OR_RETURN(agent->ledger_, governance::Ledger::Open(*agent->database_));
   ASSIGN_OR_RETURN(agent->approvals_, governance::ApprovalBook::Open(*agent->database_));
+  ASSIGN_OR_RETURN(agent->resolutions_, governance::ResolutionBook::Open(*agent->database_));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("role", "site"));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("site", config.name));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("authority_certificate", agent->identity_.authority_pem));
@@ -292,6 +293,19 @@ void SiteAgent::ReportDecisions() {
     decision->set_decided_by(record.decided_by);
     if (!Send(message).ok()) return;  // not connected: next time
     (void)approvals_->MarkReported(record.study_id);
+  }
+  // Handle resolutions by the site's stewards, for the ledger.
+  auto resolved = resolutions_->Unreported();
+  if (!resolved.ok()) return;
+  for (const auto& resolution : *resolved) {
+    v1::SiteToHub message;
+    v1::HandleResolution* report = message.mutable_resolution();
+    report->set_study_id(resolution.study_id);
+    report->set_handle(resolution.handle);
+    report->set_resolved_by(resolution.resolved_by);
+    report->set_reason(resolution.reason);
+    if (!Send(message).ok()) return;
+    (void)resolutions_->MarkReported(resolution.id);
   }
 }
 

@@ -21,6 +21,7 @@
 #include "medfed/federation/site_node.h"
 #include "medfed/governance/approvals.h"
 #include "medfed/governance/ledger.h"
+#include "medfed/governance/resolution_book.h"
 #include "medfed/governance/sqlite_database.h"
 #include "medfed/net/daemon_config.h"
 #include "medfed/net/identity.h"
@@ -59,6 +60,7 @@ class SiteAgent {
   std::unique_ptr<governance::SqliteDatabase> database_;
   std::unique_ptr<governance::Ledger> ledger_;
   std::unique_ptr<governance::ApprovalBook> approvals_;
+  std::unique_ptr<governance::ResolutionBook> resolutions_;
   std::unique_ptr<federation::SiteNode> node_;
   std::shared_ptr<ReferenceDirectory> references_;  // null: serves none
   std::shared_ptr<analysis::SiteData> data_;

@@ -138,6 +138,23 @@ Status StudyScheduler::SaveAndPublish(governance::StudyRecord& study, v1::StudyE
   return saved;
 }
 
+void StudyScheduler::OnResolution(const std::string& site, const v1::HandleResolution& resolution) {
+  auto loaded = studies_.Get(resolution.study_id());
+  if (!loaded.ok() || !loaded->has_value() || !(*loaded)->decisions.count(site)) {
+    LogLine("hub", "site " + site + " resolved a handle of study " + resolution.study_id().substr(0, 64) +
+                       ", which is not one of its studies; ignored");
+    return;
+  }
+  // Bounded: a site's report goes into every site's ledger.
+  ledger_.Record({{"type", "resolution"},
+                  {"study", resolution.study_id()},
+                  {"site", site},
+                  {"handle", resolution.handle().substr(0, 64)},
+                  {"by", resolution.resolved_by().substr(0, 200)},
+                  {"reason", resolution.reason().substr(0, 2000)}});
+  LogLine("hub", "site " + site + " resolved a handle of study " + resolution.study_id());
+}
+
 void StudyScheduler::OnDecision(const std::string& site, const v1::ReviewDecision& decision) {
   absl::MutexLock serialised(&decision_mutex_);
   auto loaded = studies_.Get(decision.study_id());

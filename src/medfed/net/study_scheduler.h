@@ -51,6 +51,8 @@ class StudyScheduler {
   // Sends a site every study that awaits its decision (on connect, and on a new submission).
   void SendReviews(const std::shared_ptr<SiteLink>& link);
   void OnDecision(const std::string& site, const v1::ReviewDecision& decision);
+  // A site's steward resolved a handle of one of the site's studies: recorded in the ledger.
+  void OnResolution(const std::string& site, const v1::HandleResolution& resolution);
   // Something changed that may let a waiting study start (a site connected).
   void Wake();
 

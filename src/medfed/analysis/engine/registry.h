@@ -21,6 +21,8 @@ struct SiteContext {
   const privacy::DisclosurePolicy& policy;
   const privacy::AccessPolicy& access;  // tables and columns the site releases (checked on load)
   const ReferenceData& references;      // carried in the study or served by the site
+  // The study's session (network mode: the study's id), e.g. to make handles fresh per query.
+  std::string session_id;
 };
 
 struct HubContext {
@@ -29,6 +31,7 @@ struct HubContext {
   // Where an analysis' `output` files go: --out DIR, or the working directory.
   std::string output_directory = ".";
   ReferenceData references;  // carried in the study or served by the hub
+  std::string session_id;    // as in SiteContext
 };
 
 // kReference: reference data (reference_data.h). A study file gives a file's path, relative to

@@ -29,6 +29,7 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/analysis/engine/table_scan.h"
+#include "medfed/analysis/matching/match_handles.h"
 #include "medfed/analysis/matching/phenotype_ontology.h"
 #include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
@@ -47,52 +48,6 @@ namespace {
 constexpr int kSlotBits = 24;
 constexpr int kSlots = 28;
 constexpr double kWeightScale = 100;  // IC in hundredths of a nat
-
-StatusOr<crypto::SecretBytes> ReadHandleKey(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadSecretFile(path, "match handle key", 32, KeyFormat::kBinary));
-  crypto::SecretBytes key = crypto::SecretBytes::FromText(text);
-  crypto::WipeString(text);
-  return key;
-}
-
-// The site's handle key for table `table`, created once and readable by the site only, and wiped
-// from memory when the analysis has its handles. It lives in the site's state directory
-// (match-keys/TABLE.key), never beside the data: a data directory may be shared, read-only or a
-// source tree. A key made beside the table by an earlier version is carried over, so that
-// handles already given out still resolve; without a state directory (a bare embedded run) the
-// key stays beside the table as before.
-StatusOr<crypto::SecretBytes> HandleKey(const SiteData& data, const std::string& table) {
-  const std::string legacy = data.table_paths().at(table) + ".match.key";
-  std::string path = legacy;
-  if (!data.state_directory().empty()) {
-    // The table's name as a file name: letters, digits, '_' and '-' kept, every other byte %XX.
-    std::string file;
-    for (const unsigned char c : table) {
-      if (std::isalnum(c) != 0 || c == '_' || c == '-') {
-        file += static_cast<char>(c);
-      } else {
-        constexpr char kHex[] = "0123456789ABCDEF";
-        file += {'%', kHex[c >> 4], kHex[c & 15]};
-      }
-    }
-    path = data.state_directory() + "/match-keys/" + file + ".key";
-    if (!FileExists(path) && FileExists(legacy)) {
-      ASSIGN_OR_RETURN(const crypto::SecretBytes carried, ReadHandleKey(legacy));
-      RETURN_IF_ERROR(WriteSecretFile(path, carried.view()));
-    }
-  }
-  if (!FileExists(path)) {
-    const crypto::SecretBytes key = crypto::RandomSecret(32);
-    RETURN_IF_ERROR(WriteSecretFile(path, key.view()));
-  }
-  return ReadHandleKey(path);
-}
-
-// A patient's handle: the first 128 bits of HMAC-SHA-256 under the site's key, in hex.
-std::string Handle(const crypto::SecretBytes& key, const std::string& patient) {
-  const std::array<uint8_t, 32> mac = crypto::HmacSha256(key.view(), patient);
-  return crypto::HexOf(std::span<const uint8_t>(mac.data(), 16));
-}
 
 // The protocol. Frequencies: per ontology term, the patients whose annotations imply it, and the
 // patients; the hub turns them into information-content weights. Score: the sites' encrypted
@@ -192,8 +147,9 @@ class MatchSite : public ProtocolSite<MatchSite, MatchHub> {
 // the sites one such ciphertext per term, and hands the sites' encrypted scores back sealed.
 class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
  public:
-  MatchHub(size_t terms, crypto::OuPublicKey key, std::string encrypted_query)
+  MatchHub(std::string query_id, size_t terms, crypto::OuPublicKey key, std::string encrypted_query)
       : ProtocolHub(MatchProtocol()),
+        query_id_(std::move(query_id)),
         terms_(terms),
         key_(std::move(key)),
         encrypted_query_(std::move(encrypted_query)) {}
@@ -257,6 +213,8 @@ class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
     }
     return HubStep::Finish({{"status", "ok"},
                             {"network_patients", network_patients_},
+                            // What the handles are bound to; a site's steward resolves a handle with it.
+                            {"query_id", query_id_},
                             {"sealed",
                              {{"query_weight", crypto::EncodeBase64(query_weight_)},
                               {"key", crypto::Sha256Hex(key_.Serialize()).substr(0, 16)},
@@ -264,6 +222,7 @@ class MatchHub : public ProtocolHub<MatchSite, MatchHub> {
   }
 
  private:
+  std::string query_id_;
   size_t terms_;
   crypto::OuPublicKey key_;
   std::string encrypted_query_;  // one ciphertext per ontology term: E(1) in the query's closure, else E(0)
@@ -302,7 +261,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
     }
     if (known.empty() || ids[row].empty()) continue;
     closures.push_back(ontology.Closure(known));
-    handles.push_back(Handle(key, ids[row]));
+    handles.push_back(MatchHandle(key, context.session_id, ids[row]));
   }
   // A random order, so that slot positions say nothing about row order.
   for (size_t i = closures.size(); i > 1; --i) {
@@ -335,7 +294,7 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
                            std::to_string(encrypted->size() / key.ciphertext_bytes()) + " terms; the ontology has " +
                            std::to_string(ontology.size()));
   }
-  return std::unique_ptr<HubAnalysis>(new MatchHub(ontology.size(), std::move(key), *encrypted));
+  return std::unique_ptr<HubAnalysis>(new MatchHub(context.session_id, ontology.size(), std::move(key), *encrypted));
 }
 
 // What the researcher keeps between sealing and opening: the private key and the query as read.
