@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# medfed match end to end (the whole process: reading three sites' tables, the round of
-# securely aggregated term counts, key generation, encrypting the query's weight for every
-# ontology term, the sites' encrypted scoring of every patient, decryption and ranking):
+# medfed match end to end (the whole process: key generation and encrypting the 0/1 query for
+# every ontology term, reading three sites' tables, the round of securely aggregated term counts,
+# the hub scaling the encrypted query by the weights, the sites' encrypted scoring of every
+# patient, decryption and ranking):
 # 3 sites, 100,000 patients in all, a 20-term query. The issue's target is at most 5 s on this
 # machine; there is no reference tool for encrypted matching to run beside it.
 source "$(dirname "$0")/lib.sh"

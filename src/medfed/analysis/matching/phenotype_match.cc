@@ -17,11 +17,10 @@
 //
 // A site learns the ontology size only; the hub learns the network's term counts (as it sees
 // every pooled sum) and nothing of the query or the scores; the querier learns every patient's
-// score and the handles of the best matches (HMAC-SHA-256 of the patient id under a key only the
-// site holds, so only the site can find the patient for follow-up, as in Matchmaker Exchange).
+// score and the handles of the best matches (match_handles.h: fresh for every query, and only the
+// site, which holds the key, can find the patient for follow-up, as in Matchmaker Exchange).
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include "absl/synchronization/mutex.h"
@@ -31,12 +30,8 @@
 #include "medfed/analysis/engine/table_scan.h"
 #include "medfed/analysis/matching/match_handles.h"
 #include "medfed/analysis/matching/phenotype_ontology.h"
-#include "medfed/core/file.h"
 #include "medfed/core/parallel.h"
-#include "medfed/core/secret_file.h"
 #include "medfed/core/text.h"
-#include "medfed/crypto/keyed_hash.h"
-#include "medfed/crypto/merkle_tree.h"
 #include "medfed/crypto/okamoto_uchiyama.h"
 #include "medfed/crypto/secure_random.h"
 #include "medfed/crypto/sodium.h"

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "medfed/core/file.h"
 #include "medfed/core/text.h"
 
 namespace medfed::analysis {
