@@ -131,13 +131,13 @@ class StudyParser {
   // A reference key: "sha256:HEX" as it is, or a file's path, read (bounded), hashed and carried.
   StatusOr<analysis::Json> Reference(const toml::value& value, const analysis::KeySpec& key) {
     if (!value.is_string()) {
-      return Error(value, key.name + " must be a file's path or \"sha256:\" and the file's 64-hex-digit SHA-256");
+      return Error(value, key.name + R"( must be a file's path or "sha256:" and the file's 64-hex-digit SHA-256)");
     }
     const std::string text = value.as_string();
     if (auto digest = analysis::ReferenceDigest(text)) return analysis::Json(analysis::ReferenceKeyValue(*digest));
     if (text.rfind("sha256:", 0) == 0) {
       return Error(value, key.name + " = \"" + text.substr(0, 80) +
-                              "\" is not \"sha256:\" and 64 hex digits (a SHA-256, as sha256sum prints it)");
+                              R"(" is not "sha256:" and 64 hex digits (a SHA-256, as sha256sum prints it))");
     }
     const std::string path = ResolveRelativeTo(path_, text);
     std::error_code error;
