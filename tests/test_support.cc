@@ -11,7 +11,6 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
-#include "medfed/crypto/sodium.h"
 #include "medfed/stats/goodness_of_fit.h"
 #include "medfed/synth/colorectal_cohort.h"
 
@@ -82,22 +81,14 @@ federation::StudyFile MakeStudy(std::vector<federation::SiteConfig> sites,
       if (key.kind != analysis::KeyKind::kReference || !keys.contains(key.name)) continue;
       const std::string value = keys[key.name].get<std::string>();
       if (analysis::ReferenceDigest(value)) continue;
-      analysis::ReferenceFile file = ReadReferenceFile(value);
-      keys[key.name] = analysis::ReferenceKeyValue(file.sha256);
-      study.references.push_back(std::move(file));
+      auto carried = federation::CarryReferenceFile(value, study.references);
+      EXPECT_TRUE(carried.ok()) << carried.status();
+      keys[key.name] = carried.value_or("");
     }
     spec = analysis::AnalysisSpec(spec.id(), spec.type(), std::move(keys));
   }
   study.analyses = std::move(analyses);
   return study;
-}
-
-analysis::ReferenceFile ReadReferenceFile(const std::string& path) {
-  auto content = ReadFileToString(path);
-  EXPECT_TRUE(content.ok()) << content.status();
-  const std::string text = content.value_or("");
-  return {std::filesystem::path(path).filename().string(), crypto::Sha256Hex(text),
-          std::make_shared<const std::string>(text)};
 }
 
 std::vector<size_t> ParseRows(const std::string& text) {

@@ -24,8 +24,6 @@ std::vector<federation::SiteConfig> WriteCohort(uint64_t seed, const std::vector
 // expected-survival table) are read, carried in the study and replaced by "sha256:HEX".
 federation::StudyFile MakeStudy(std::vector<federation::SiteConfig> sites,
                                 std::vector<analysis::AnalysisSpec> analyses);
-// The file at `path` as a carried reference file.
-analysis::ReferenceFile ReadReferenceFile(const std::string& path);
 
 // P(x) of the sum of `draws` independent discrete Gaussians N_Z(0, variance): the exact
 // distribution of pooled noise, for the tests of differential privacy's mechanism.

@@ -77,15 +77,27 @@ std::string CurrentUser() {
   return entry != nullptr ? entry->pw_name : "unknown";
 }
 
+// What a steward's command opens: the site's configuration, its database and approval book.
+struct SiteBooks {
+  net::SiteDaemonConfig config;
+  std::unique_ptr<governance::SqliteDatabase> database;
+  std::unique_ptr<governance::ApprovalBook> approvals;
+};
+
+StatusOr<SiteBooks> OpenSiteBooks(const std::string& config_path) {
+  SiteBooks books;
+  ASSIGN_OR_RETURN(books.config, net::LoadSiteConfig(config_path));
+  ASSIGN_OR_RETURN(books.database, governance::SqliteDatabase::Open(books.config.state + "/medfed.db"));
+  ASSIGN_OR_RETURN(books.approvals, governance::ApprovalBook::Open(*books.database));
+  return books;
+}
+
 int Approvals(const ApprovalArguments& arguments) {
-  auto config = net::LoadSiteConfig(arguments.config);
-  if (!config.ok()) return ReportError(config.status());
-  auto database = governance::SqliteDatabase::Open(config->state + "/medfed.db");
-  if (!database.ok()) return ReportError(database.status());
-  auto book = governance::ApprovalBook::Open(**database);
-  if (!book.ok()) return ReportError(book.status());
+  auto opened = OpenSiteBooks(arguments.config);
+  if (!opened.ok()) return ReportError(opened.status());
+  governance::ApprovalBook* book = opened->approvals.get();
   if (arguments.action == "list") {
-    auto records = (*book)->List();
+    auto records = book->List();
     if (!records.ok()) return ReportError(records.status());
     TextTable table({"study", "researcher", "name", "state", "received", "decided by"}, {TextTable::Align::kLeft});
     for (const auto& record : *records) {
@@ -98,7 +110,7 @@ int Approvals(const ApprovalArguments& arguments) {
   if (arguments.study_id.empty())
     return ReportError(InvalidArgument(arguments.action + " needs a study id; `list` shows them"));
   if (arguments.action == "show") {
-    auto record = (*book)->Get(arguments.study_id);
+    auto record = book->Get(arguments.study_id);
     if (!record.ok()) return ReportError(record.status());
     if (!record->has_value())
       return ReportError(NotFound("no study " + arguments.study_id + " here; `list` shows them"));
@@ -116,7 +128,7 @@ int Approvals(const ApprovalArguments& arguments) {
   }
   const bool approve = arguments.action == "approve";
   const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
-  auto decided = (*book)->Decide(arguments.study_id, approve, by, arguments.reason);
+  auto decided = book->Decide(arguments.study_id, approve, by, arguments.reason);
   if (!decided.ok()) return ReportError(decided.status());
   std::printf("study %s %s by %s; the site daemon tells the hub\n", arguments.study_id.c_str(),
               approve ? "approved" : "denied", by.c_str());
@@ -131,13 +143,10 @@ struct ResolveArguments {
 // query QUERY (the study's id) names. Only a study this site approved can be resolved; the
 // resolution is recorded and the daemon reports it to the hub's ledger (without the patient).
 int Resolve(const ResolveArguments& arguments) {
-  auto config = net::LoadSiteConfig(arguments.config);
-  if (!config.ok()) return ReportError(config.status());
-  auto database = governance::SqliteDatabase::Open(config->state + "/medfed.db");
-  if (!database.ok()) return ReportError(database.status());
-  auto book = governance::ApprovalBook::Open(**database);
-  if (!book.ok()) return ReportError(book.status());
-  auto record = (*book)->Get(arguments.query);
+  auto opened = OpenSiteBooks(arguments.config);
+  if (!opened.ok()) return ReportError(opened.status());
+  const net::SiteDaemonConfig* config = &opened->config;
+  auto record = opened->approvals->Get(arguments.query);
   if (!record.ok()) return ReportError(record.status());
   if (!record->has_value() || (*record)->state != governance::ApprovalState::kApproved) {
     return ReportError(NotFound("site " + config->name + " approved no study " + arguments.query +
@@ -159,7 +168,7 @@ int Resolve(const ResolveArguments& arguments) {
         analysis::ResolveHandle(data, table, keys["id_column"].get<std::string>(), arguments.query, arguments.handle);
     if (!patient.ok()) return ReportError(patient.status());
     if (!patient->has_value()) continue;
-    auto resolutions = governance::ResolutionBook::Open(**database);
+    auto resolutions = governance::ResolutionBook::Open(*opened->database);
     if (!resolutions.ok()) return ReportError(resolutions.status());
     const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
     Status recorded = (*resolutions)->Record(arguments.query, arguments.handle, by, arguments.reason);

@@ -139,21 +139,9 @@ class StudyParser {
       return Error(value, key.name + " = \"" + text.substr(0, 80) +
                               R"(" is not "sha256:" and 64 hex digits (a SHA-256, as sha256sum prints it))");
     }
-    const std::string path = ResolveRelativeTo(path_, text);
-    std::error_code error;
-    if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error)) {
-      return Error(value, key.name + ": " + path + " is not a regular file");  // a FIFO, a device
-    }
-    auto content = ReadFileToString(path, analysis::kMaxReferenceFileBytes);
-    if (!content.ok()) return Error(value, key.name + ": " + std::string(content.status().message()));
-    const std::string digest = crypto::Sha256Hex(*content);
-    bool known = false;
-    for (const auto& file : references_) known = known || file.sha256 == digest;
-    if (!known) {
-      references_.push_back({std::filesystem::path(path).filename().string(), digest,
-                             std::make_shared<const std::string>(*std::move(content))});
-    }
-    return analysis::Json(analysis::ReferenceKeyValue(digest));
+    auto carried = CarryReferenceFile(ResolveRelativeTo(path_, text), references_);
+    if (!carried.ok()) return Error(value, key.name + ": " + std::string(carried.status().message()));
+    return analysis::Json(*std::move(carried));
   }
 
   StatusOr<analysis::Json> ToJson(const toml::value& value, const analysis::KeySpec& key) {
@@ -269,6 +257,22 @@ class StudyParser {
 StatusOr<StudyFile> ParseStudyFile(const std::string& text, const std::string& path) {
   StudyParser parser(path);
   return parser.Parse(text);
+}
+
+StatusOr<std::string> CarryReferenceFile(const std::string& path, std::vector<analysis::ReferenceFile>& references) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error)) {
+    return InvalidArgument(path + " is not a regular file");  // a FIFO, a device
+  }
+  ASSIGN_OR_RETURN(std::string content, ReadFileToString(path, analysis::kMaxReferenceFileBytes));
+  const std::string digest = crypto::Sha256Hex(content);
+  bool known = false;
+  for (const auto& file : references) known = known || file.sha256 == digest;
+  if (!known) {
+    references.push_back({std::filesystem::path(path).filename().string(), digest,
+                          std::make_shared<const std::string>(std::move(content))});
+  }
+  return analysis::ReferenceKeyValue(digest);
 }
 
 StatusOr<StudyFile> LoadStudyFile(const std::string& path) {

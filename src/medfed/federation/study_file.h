@@ -38,6 +38,10 @@ struct StudyFile {
 };
 
 StatusOr<StudyFile> LoadStudyFile(const std::string& path);
+// Reads the reference file at `path` (a regular file of at most kMaxReferenceFileBytes), adds it
+// to `references` unless a file with its hash is there already, and returns its key value
+// "sha256:HEX".
+StatusOr<std::string> CarryReferenceFile(const std::string& path, std::vector<analysis::ReferenceFile>& references);
 StatusOr<StudyFile> ParseStudyFile(const std::string& text, const std::string& path);
 
 }  // namespace medfed::federation

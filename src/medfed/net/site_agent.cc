@@ -2,7 +2,6 @@
 
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/log.h"
-#include "medfed/federation/wire.h"
 #include "medfed/governance/policy_file.h"
 #include "medfed/net/framing.h"
 #include "medfed/net/submission.h"
@@ -203,7 +202,9 @@ void SiteAgent::HandleHello(const v1::HubHello& hello) {
   (void)ledger_->SetMeta("hub_certificate", hub_certificate_);
 }
 
-std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Submission& submission) const {
+std::string SiteAgent::PolicyRefusal(const VerifiedSubmission& verified) const {
+  const std::string& researcher = verified.researcher;
+  const v1::Submission& submission = verified.submission;
   const privacy::AccessPolicy& access = node_->policy().access;
   Status allowed = access.CheckResearcher(config_.name, researcher);
   if (!allowed.ok()) return MessageOf(allowed);
@@ -230,10 +231,9 @@ std::string SiteAgent::PolicyRefusal(const std::string& researcher, const v1::Su
       }
     }
   }
-  // Reference data the site's halves read: carried in the study, or in this site's directory.
-  auto carried = federation::ReferencesFromWire(submission.references(), analysis::kMaxCarriedReferenceBytes);
-  if (!carried.ok()) return MessageOf(carried.status());
-  const analysis::ReferenceData references("site " + config_.name, *std::move(carried),
+  // Reference data the site's halves read: carried in the study (checked with the signature), or
+  // in this site's directory.
+  const analysis::ReferenceData references("site " + config_.name, verified.references,
                                            references_ ? references_->Lookup() : nullptr, config_.references);
   allowed = CheckReferences(submission, references, ReferenceReader::kSite);
   if (!allowed.ok()) return MessageOf(allowed);
@@ -253,7 +253,7 @@ void SiteAgent::HandleReview(const v1::ReviewRequest& review) {
     study.plan_digest = SubmissionDigest(review.submission());
   } else {
     if (verified->id != review.study_id()) refusal = "the study id does not match its submission";
-    if (refusal.empty()) refusal = PolicyRefusal(verified->researcher, verified->submission);
+    if (refusal.empty()) refusal = PolicyRefusal(*verified);
     study.researcher = verified->researcher;
     study.study_name = verified->submission.study_name();
     study.plan_digest = verified->digest;
@@ -377,7 +377,7 @@ Status SiteAgent::Admit(const v1::StudyPlan& plan) {
         (record ? std::string(" (") + governance::ApprovalStateName(record->state) + ")" : std::string()));
   }
   if (record->plan_digest != verified->digest) return PermissionDenied("the plan differs from the one approved here");
-  const std::string refusal = PolicyRefusal(verified->researcher, verified->submission);
+  const std::string refusal = PolicyRefusal(*verified);
   if (!refusal.empty()) return PermissionDenied(refusal);
   const v1::Submission& submission = verified->submission;
   bool same = plan.analyses_size() == submission.analyses_size() && plan.sites_size() == submission.sites_size();

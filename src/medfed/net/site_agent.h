@@ -26,6 +26,7 @@
 #include "medfed/net/daemon_config.h"
 #include "medfed/net/identity.h"
 #include "medfed/net/reference_directory.h"
+#include "medfed/net/submission.h"
 #include "medfed/v1/network.grpc.pb.h"
 
 namespace medfed::net {
@@ -52,7 +53,7 @@ class SiteAgent {
   void WorkerLoop();
   Status Admit(const v1::StudyPlan& plan);
   // Why the policy refuses a study ("" if it allows it).
-  std::string PolicyRefusal(const std::string& researcher, const v1::Submission& submission) const;
+  std::string PolicyRefusal(const VerifiedSubmission& verified) const;
 
   SiteDaemonConfig config_;
   NetworkIdentity identity_;
