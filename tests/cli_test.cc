@@ -456,7 +456,7 @@ TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
                                   "[study]\nname = \"m\"\n[[sites]]\nname = \"a\"\ntables.p = \"rare_a.csv\"\n"
                                   "[[sites]]\nname = \"b\"\ntables.p = \"rare_b.csv\"\n[[analyses]]\nid = \"similar\"\n"
                                   "type = \"phenotype_match\"\ntable = \"p\"\nid_column = \"patient_id\"\n"
-                                  "terms = \"terms\"\nontology = \"ontology.obo\"\n")
+                                  "terms = \"terms\"\ngenes = \"genes\"\nontology = \"ontology.obo\"\n")
                   .ok());
   Outcome json = RunMedfed("match " + directory + "/study.toml --query " + directory + "/query.json --top 4 --json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
@@ -474,6 +474,14 @@ TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
   Outcome bad = RunMedfed("match " + directory + "/study.toml --query " + directory + "/bad.json");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("bad.json: unknown key \"term\""), std::string::npos) << bad.err;
+  // A query with genes for sites whose study names no genes column: refused, saying what to add.
+  const std::string study = *ReadFileToString(directory + "/study.toml");
+  ASSERT_TRUE(WriteFileAtomically(directory + "/no_genes.toml",
+                                  study.substr(0, study.find("genes =")) + study.substr(study.find("ontology =")))
+                  .ok());
+  Outcome no_genes = RunMedfed("match " + directory + "/no_genes.toml --query " + directory + "/query.json");
+  EXPECT_NE(no_genes.exit_code, 0);
+  EXPECT_NE(no_genes.err.find("names no genes column; add genes = \"COLUMN\""), std::string::npos) << no_genes.err;
 }
 
 // Every file under `root` with its size and modification time.

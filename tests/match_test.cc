@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "gtest/gtest.h"
 #include "medfed/analysis/engine/registry.h"
@@ -45,14 +46,27 @@ Network WriteNetwork(std::vector<size_t> patients) {
   return network;
 }
 
-analysis::AnalysisSpec MatchSpec(const Network& network, const std::vector<std::string>& query, int top) {
-  return analysis::AnalysisSpec("m", "phenotype_match",
-                                {{"table", "patients"},
-                                 {"id_column", "patient_id"},
-                                 {"terms", "terms"},
-                                 {"ontology", network.directory + "/ontology.obo"},
-                                 {"query", query},
-                                 {"top", top}});
+// `genes`: the query's genes, matched against the tables' genes column (given or not).
+analysis::AnalysisSpec MatchSpec(const Network& network, const std::vector<std::string>& query, int top,
+                                 const std::optional<std::vector<std::string>>& genes = std::nullopt) {
+  analysis::Json keys = {{"table", "patients"}, {"id_column", "patient_id"},
+                         {"terms", "terms"},    {"ontology", network.directory + "/ontology.obo"},
+                         {"query", query},      {"top", top}};
+  if (genes) {
+    keys["genes"] = "genes";
+    if (!genes->empty()) keys["query_genes"] = *genes;
+  }
+  return analysis::AnalysisSpec("m", "phenotype_match", keys);
+}
+
+// A gene's bucket by its definition: SHA-256("medfed gene bucket v1" 0x00 SYMBOL), first four
+// bytes big-endian, modulo the study's 1024 buckets.
+uint32_t Bucket(std::string symbol) {
+  std::transform(symbol.begin(), symbol.end(), symbol.begin(), [](unsigned char c) { return std::toupper(c); });
+  const std::string message = std::string("medfed gene bucket v1") + '\0' + symbol;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  return (uint32_t{digest[0]} << 24 | uint32_t{digest[1]} << 16 | uint32_t{digest[2]} << 8 | digest[3]) % 1024;
 }
 
 // A handle by its definition: HMAC-SHA-256(key, be32(|query id|) || query id || patient id), 128 bits.
@@ -73,9 +87,11 @@ std::string Hmac(const std::string& key, const std::string& query_id, const std:
 
 // The plaintext score of every patient, keyed by (site, handle in query `query_id`): the
 // definition, from the files. `patients_by_handle`, when given, gets each handle's patient id.
+// With `query_genes`, genes count too: a gene bucket is an item after the ontology's terms.
 std::map<std::pair<std::string, std::string>, double> PlaintextScores(
     const Network& network, const std::vector<std::string>& query, const std::string& query_id,
-    std::map<std::string, std::string>* patients_by_handle = nullptr) {
+    std::map<std::string, std::string>* patients_by_handle = nullptr,
+    const std::optional<std::vector<std::string>>& query_genes = std::nullopt) {
   const analysis::PhenotypeOntology ontology =
       *analysis::PhenotypeOntology::ParseObo(network.data.ontology_obo, "ontology");
   struct Patient {
@@ -83,7 +99,8 @@ std::map<std::pair<std::string, std::string>, double> PlaintextScores(
     std::vector<uint32_t> closure;
   };
   std::vector<Patient> patients;
-  std::vector<double> counts(ontology.size(), 0);
+  const size_t items = ontology.size() + (query_genes ? 1024 : 0);
+  std::vector<double> counts(items, 0);
   for (const auto& site : network.sites) {
     const std::string key = *ReadFileToString(site.tables.at("patients") + ".match.key");
     const std::string csv = *ReadFileToString(site.tables.at("patients"));
@@ -93,7 +110,15 @@ std::map<std::pair<std::string, std::string>, double> PlaintextScores(
       const std::vector<std::string> fields = SplitString(lines[l], ',');
       std::vector<uint32_t> terms;
       for (const auto& term : SplitString(fields[1], ';')) terms.push_back(*ontology.Find(term));
-      patients.push_back({site.name, Hmac(key, query_id, fields[0]), ontology.Closure(terms)});
+      std::vector<uint32_t> closure = ontology.Closure(terms);
+      if (query_genes && fields.size() > 3) {
+        std::set<uint32_t> buckets;
+        for (const auto& gene : SplitString(fields[3], ';')) {
+          if (!gene.empty()) buckets.insert(static_cast<uint32_t>(ontology.size()) + Bucket(gene));
+        }
+        closure.insert(closure.end(), buckets.begin(), buckets.end());
+      }
+      patients.push_back({site.name, Hmac(key, query_id, fields[0]), closure});
       if (patients_by_handle != nullptr) (*patients_by_handle)[patients.back().handle] = fields[0];
       for (uint32_t term : patients.back().closure) counts[term] += 1;
     }
@@ -102,10 +127,16 @@ std::map<std::pair<std::string, std::string>, double> PlaintextScores(
   for (const auto& term : query) {
     if (auto found = ontology.Find(term)) query_terms.push_back(*found);
   }
-  std::vector<double> weight(ontology.size(), 0);
-  for (uint32_t term : ontology.Closure(query_terms)) {
-    if (counts[term] > 0)
-      weight[term] = std::llround(100 * std::log(static_cast<double>(patients.size()) / counts[term]));
+  std::vector<uint32_t> query_items = ontology.Closure(query_terms);
+  if (query_genes) {
+    std::set<uint32_t> buckets;
+    for (const auto& gene : *query_genes) buckets.insert(static_cast<uint32_t>(ontology.size()) + Bucket(gene));
+    query_items.insert(query_items.end(), buckets.begin(), buckets.end());
+  }
+  std::vector<double> weight(items, 0);
+  for (uint32_t item : query_items) {
+    if (counts[item] > 0)
+      weight[item] = std::llround(100 * std::log(static_cast<double>(patients.size()) / counts[item]));
   }
   std::map<std::pair<std::string, std::string>, double> scores;
   for (const auto& patient : patients) {
@@ -254,6 +285,71 @@ TEST(PhenotypeMatch, SitesSeeCiphertextOnly) {
   }
   EXPECT_EQ(first.texts.at("weights")[0].size(), other.texts.at("weights")[0].size());
   EXPECT_NE(first.texts.at("weights")[0], other.texts.at("weights")[0]);
+}
+
+// Candidate genes: hashed into buckets every party computes alike, encrypted like terms, and
+// weighted by their frequency in the network; a patient with the query's gene rises. A query
+// naming genes for sites that hold none, or a symbol that is no symbol, is refused clearly.
+TEST(PhenotypeMatch, GenesInTheQueryAreMatchedUnderEncryptionAsTermsAre) {
+  ASSERT_TRUE(crypto::EnsureSodium().ok());
+  const Network network = WriteNetwork({150, 100});
+  const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413"};
+  const std::vector<std::string> genes = {" syng07", "SYNG07", "SYNG12"};  // written as clinicians do
+  auto document =
+      federation::RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 250, genes)}));
+  ASSERT_TRUE(document.ok()) << document.status();
+  const analysis::Json& result = (*document)["results"][0];
+  ASSERT_EQ(result["status"], "ok") << result.dump(2);
+  EXPECT_EQ(result["query_genes"], analysis::Json::array({"SYNG07", "SYNG07", "SYNG12"}));
+  std::map<std::string, std::string> by_handle;
+  const auto expected = PlaintextScores(network, query, result["query_id"].get<std::string>(), &by_handle,
+                                        std::vector<std::string>{"SYNG07", "SYNG12"});
+  ASSERT_EQ(result["matches"].size(), expected.size());
+  for (const auto& match : result["matches"]) {
+    const auto key = std::make_pair(match["site"].get<std::string>(), match["handle"].get<std::string>());
+    ASSERT_TRUE(expected.count(key)) << "unknown handle " << key.second;
+    EXPECT_DOUBLE_EQ(match["score"].get<double>(), expected.at(key)) << key.second;
+  }
+  // Without the genes: some patients carry a query gene, and none of them scores as high.
+  auto terms_only = federation::RunStudyLocally(testing::MakeStudy(network.sites, {MatchSpec(network, query, 250)}));
+  ASSERT_TRUE(terms_only.ok()) << terms_only.status();
+  const auto without = PlaintextScores(network, query, (*terms_only)["results"][0]["query_id"].get<std::string>());
+  size_t carriers = 0;
+  for (const auto& match : result["matches"]) {
+    const std::string patient = by_handle.at(match["handle"].get<std::string>());
+    const std::string csv = *ReadFileToString(network.sites[patient[1] - 'A'].tables.at("patients"));
+    const size_t line = csv.find("\n" + patient + ",");
+    const std::string row = csv.substr(line + 1, csv.find('\n', line + 1) - line - 1);
+    if (row.find("SYNG07") == std::string::npos && row.find("SYNG12") == std::string::npos) continue;
+    ++carriers;
+  }
+  ASSERT_GT(carriers, 0u);
+  // The best match carries a query gene, and no terms-only score reaches it.
+  const std::string best = by_handle.at(result["matches"][0]["handle"].get<std::string>());
+  const std::string best_csv = *ReadFileToString(network.sites[best[1] - 'A'].tables.at("patients"));
+  const size_t best_line = best_csv.find("\n" + best + ",");
+  const std::string best_row = best_csv.substr(best_line + 1, best_csv.find('\n', best_line + 1) - best_line - 1);
+  EXPECT_TRUE(best_row.find("SYNG07") != std::string::npos || best_row.find("SYNG12") != std::string::npos) << best_row;
+  double best_without = 0;
+  for (const auto& [key, score] : without) best_without = std::max(best_without, score);
+  EXPECT_GT(result["matches"][0]["score"].get<double>(), best_without);
+  EXPECT_GT(result["query_information_content"].get<double>(),
+            (*terms_only)["results"][0]["query_information_content"].get<double>());
+
+  // Genes for sites that name no genes column; a symbol that is no symbol.
+  analysis::AnalysisSpec no_column = MatchSpec(network, query, 3);
+  analysis::Json keys = no_column.keys();
+  keys["query_genes"] = {"SCN1A"};
+  auto refused = federation::RunStudyLocally(
+      testing::MakeStudy(network.sites, {analysis::AnalysisSpec("m", "phenotype_match", keys)}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(std::string(refused.status().message()).find("names no genes column"), std::string::npos)
+      << refused.status();
+  auto garbled = federation::RunStudyLocally(
+      testing::MakeStudy(network.sites, {MatchSpec(network, query, 3, std::vector<std::string>{"SCN1A; rm -rf"})}));
+  ASSERT_FALSE(garbled.ok());
+  EXPECT_NE(std::string(garbled.status().message()).find("is not a gene symbol"), std::string::npos)
+      << garbled.status();
 }
 
 TEST(PhenotypeMatch, UnknownTermsAreReportedAndAQueryOfOnlyUnknownTermsFails) {

@@ -206,6 +206,7 @@ TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
   local.sites = cohort_;
   federation::RunOptions options;
   options.output_directory = testing::MakeTempDir("medfed_local_out");
+  options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
   auto embedded = federation::RunStudyLocally(local, options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(remote->document.dump(), embedded->dump());
@@ -339,6 +340,7 @@ test = "qc"
   ASSERT_TRUE(remote.ok()) << remote.status();
   federation::RunOptions options;
   options.output_directory = testing::MakeTempDir("medfed_local_out");
+  options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
   auto embedded = federation::RunStudyLocally(*study, options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
 
@@ -412,7 +414,9 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
 
   federation::StudyFile carried = testing::MakeStudy({clinics[0], clinics[1]}, {match(kRareData + "ontology.obo")});
   ASSERT_EQ(carried.analyses[0].String("ontology"), named);  // the same content, so the same key
-  auto embedded = federation::RunStudyLocally(carried);
+  federation::RunOptions local_options;
+  local_options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
+  auto embedded = federation::RunStudyLocally(carried, local_options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(WithoutHandles(remote->document["results"][0]).dump(), WithoutHandles((*embedded)["results"][0]).dump());
 
@@ -501,7 +505,9 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   carried_keys["ontology"] = kRareData + "ontology.obo";  // carried, in one process
   federation::StudyFile embedded_study =
       testing::MakeStudy(clinics, {analysis::AnalysisSpec("similar", "phenotype_match", carried_keys)});
-  auto embedded = federation::RunStudyLocally(embedded_study);
+  federation::RunOptions local_options;
+  local_options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
+  auto embedded = federation::RunStudyLocally(embedded_study, local_options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(WithoutHandles(result).dump(), WithoutHandles((*embedded)["results"][0]).dump());
 

@@ -1,6 +1,7 @@
 // medfed match STUDY.toml --query QUERY.json [--top K] [--json] [--out DIR]
 //                          [--hub HOST:PORT --identity DIR [--references DIR]]
-// Runs the study's phenotype_match analysis with the query of QUERY.json ({"terms": [...]}):
+// Runs the study's phenotype_match analysis with the query of QUERY.json ({"terms": [...],
+// "genes": [...]}):
 // the query is encrypted under a key made in this process, and only this process decrypts the
 // scores, in one process or through a hub (analysis/matching/phenotype_match.cc).
 #include <cstdio>
@@ -21,38 +22,48 @@ struct MatchArguments {
   HubArguments network;
 };
 
-StatusOr<std::vector<std::string>> ReadQuery(const std::string& path) {
+struct Query {
+  std::vector<std::string> terms, genes;
+};
+
+// Reads a list of strings under `key` of a query file; `example` shows one in the error.
+StatusOr<std::vector<std::string>> ReadStrings(const analysis::Json& query, const std::string& path,
+                                               const std::string& key, const std::string& example) {
+  std::vector<std::string> values;
+  if (!query.contains(key)) return values;
+  if (!query[key].is_array())
+    return InvalidArgument(path + ": \"" + key + "\" must be a list such as [\"" + example + "\"]");
+  for (const auto& value : query[key]) {
+    if (!value.is_string())
+      return InvalidArgument(path + ": every entry of \"" + key + "\" must be a string such as \"" + example + "\"");
+    values.push_back(value.get<std::string>());
+  }
+  return values;
+}
+
+StatusOr<Query> ReadQuery(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   const analysis::Json query = analysis::Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (query.is_discarded() || !query.is_object())
     return InvalidArgument(path + R"(: not a JSON object like {"terms": ["HP:0001250"]})");
   for (const auto& [key, value] : query.items()) {
     if (key != "terms" && key != "genes") {
-      return InvalidArgument(path + ": unknown key \"" + key +
-                             R"("; a query has "terms" (and, not used yet, "genes"))");
+      return InvalidArgument(path + ": unknown key \"" + key + R"("; a query has "terms" and, optionally, "genes")");
     }
   }
-  if (!query.contains("terms") || !query["terms"].is_array() || query["terms"].empty()) {
-    return InvalidArgument(path + ": \"terms\" must be a non-empty list of ontology term ids");
-  }
-  std::vector<std::string> terms;
-  for (const auto& term : query["terms"]) {
-    if (!term.is_string()) return InvalidArgument(path + ": every term must be a string such as \"HP:0001250\"");
-    terms.push_back(term.get<std::string>());
-  }
-  if (query.contains("genes") && !query["genes"].empty()) {
-    std::fprintf(stderr, "match: warning: %s lists genes; matching by genes is not implemented yet, they are ignored\n",
-                 path.c_str());
-  }
-  return terms;
+  Query read;
+  ASSIGN_OR_RETURN(read.terms, ReadStrings(query, path, "terms", "HP:0001250"));
+  ASSIGN_OR_RETURN(read.genes, ReadStrings(query, path, "genes", "SCN1A"));
+  if (read.terms.empty()) return InvalidArgument(path + ": \"terms\" must be a non-empty list of ontology term ids");
+  return read;
 }
 
 int RunMatch(const MatchArguments& arguments) {
   if (Status checked = CheckHubArguments(arguments.network); !checked.ok()) return ReportError(checked);
   auto study = federation::LoadStudyFile(arguments.study);
   if (!study.ok()) return ReportError(study.status());
-  auto terms = ReadQuery(arguments.query);
-  if (!terms.ok()) return ReportError(terms.status());
+  auto query = ReadQuery(arguments.query);
+  if (!query.ok()) return ReportError(query.status());
   const analysis::AnalysisSpec* match = nullptr;
   for (const auto& spec : study->analyses) {
     if (spec.type() == "phenotype_match") {
@@ -68,7 +79,8 @@ int RunMatch(const MatchArguments& arguments) {
                                                          "table, id, terms and ontology) for medfed match to run"));
   }
   analysis::Json keys = match->keys();
-  keys["query"] = *terms;
+  keys["query"] = query->terms;
+  if (!query->genes.empty()) keys["query_genes"] = query->genes;
   keys["top"] = arguments.top;
   federation::StudyFile query_study = *study;
   query_study.analyses = {analysis::AnalysisSpec(match->id(), match->type(), keys)};
@@ -112,7 +124,10 @@ void AddMatchCommand(CLI::App& app, int& exit_code) {
       "match", "Find patients like a phenotype query across the sites, with the query encrypted (phenotype_match)");
   command->add_option("study", arguments->study, "the study file (its sites and a phenotype_match analysis)")
       ->required();
-  command->add_option("--query", arguments->query, R"(the query: JSON {"terms": ["HP:...", ...]})")->required();
+  command
+      ->add_option("--query", arguments->query,
+                   R"(the query: JSON {"terms": ["HP:...", ...], "genes": ["SCN1A", ...]})")
+      ->required();
   command->add_option("--top", arguments->top, "how many best matches to return")
       ->default_val(10)
       ->check(CLI::Range(1, 100000));

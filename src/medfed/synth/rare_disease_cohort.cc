@@ -17,6 +17,12 @@ std::string Id(int number) {
 int SystemId(int system) { return 100 + system; }
 int GroupId(int system, int group) { return 1000 + system * 10 + group; }
 int FeatureId(int system, int group, int feature) { return 10000 + system * 100 + group * 10 + feature; }
+// Disease d's causal gene: a synthetic symbol, shaped like HGNC's but not one of them.
+std::string Gene(int disease) {
+  char text[16];
+  std::snprintf(text, sizeof text, "SYNG%02d", disease + 1);
+  return text;
+}
 
 }  // namespace
 
@@ -52,9 +58,11 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
     }
   }
   std::uniform_real_distribution<double> uniform(0, 1);
+  // Genes draw from their own stream, so the phenotypes are those of the generator before genes.
+  std::mt19937_64 gene_random(options.seed ^ 0x67656e6573ULL);
   int next_patient = 1;
   for (size_t site = 0; site < options.patients.size(); ++site) {
-    std::string csv = "patient_id,terms,disease\n";
+    std::string csv = "patient_id,terms,disease,genes\n";
     for (size_t p = 0; p < options.patients[site]; ++p) {
       // Rare diseases are rare unequally: disease d with weight 1 / (d + 1).
       int disease = 0;
@@ -77,13 +85,19 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
       }
       char id[32];
       std::snprintf(id, sizeof id, "P%c%06d", static_cast<char>('A' + site), next_patient++);
-      csv += std::string(id) + "," + terms + ",D" + std::to_string(disease + 1) + "\n";
+      // A third of the patients have their causal gene from sequencing; one in ten carries a
+      // variant of uncertain significance in another disease's gene.
+      std::string genes = uniform(gene_random) < 0.35 ? Gene(disease) : "";
+      if (uniform(gene_random) < 0.1) {
+        genes += (genes.empty() ? "" : ";") + Gene(static_cast<int>(gene_random() % kDiseases));
+      }
+      csv += std::string(id) + "," + terms + ",D" + std::to_string(disease + 1) + "," + genes + "\n";
     }
     network.site_csv.push_back(std::move(csv));
   }
   std::string query = "{\"terms\": [";
   for (size_t i = 0; i < 4; ++i) query += (i ? ", \"" : "\"") + Id(diseases[6][i]) + "\"";
-  query += "]}\n";
+  query += R"(], "genes": [")" + Gene(6) + "\"]}\n";
   network.example_query_json = query;
   return network;
 }

@@ -18,8 +18,8 @@ struct RareDiseaseOptions {
 
 struct RareDiseaseNetwork {
   std::string ontology_obo;
-  std::vector<std::string> site_csv;  // patient_id,terms,disease
-  std::string example_query_json;     // features of disease 7, as a clinician might enter them
+  std::vector<std::string> site_csv;  // patient_id,terms,disease,genes
+  std::string example_query_json;     // features and gene of disease 7, as a clinician might enter them
 };
 
 RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options);

@@ -2,11 +2,14 @@
 // the hub or the sites, or the sites' patients to anyone (docs/protocols/match.md).
 //
 //   seal      querier (the researcher's machine): a fresh Okamoto-Uchiyama key; for every
-//             ontology term E(1) if it is in the closure of the query, else E(0). The public key
-//             and the encrypted query go into the signed study; the private key never leaves.
-//   round 1   sites: for every ontology term, how many of their patients have it (with
-//             ancestors) -> summed under secure aggregation; the hub turns the network's counts
-//             into weights w_t = round(100 IC(t)), IC(t) = -ln(count_t / N)
+//             ontology term E(1) if it is in the closure of the query, else E(0), and when the
+//             study names a genes column, likewise for every gene bucket (gene_buckets.h). The
+//             public key and the encrypted query go into the signed study; the private key
+//             never leaves.
+//   round 1   sites: for every item (ontology term, gene bucket), how many of their patients
+//             have it (terms with ancestors) -> summed under secure aggregation; the hub turns
+//             the network's counts into weights w_t = round(100 IC(t)), IC(t) = -ln(count_t / N):
+//             a shared gene weighs what a term as frequent in the network weighs
 //   round 2   hub: E(q_t)^w_t = E(q_t w_t) for every term, re-randomised -> every site sees one
 //             ciphertext per ontology term; the hub cannot tell which are in the query
 //             sites: for each patient, the product of the ciphertexts of its closure's terms =
@@ -28,6 +31,7 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/analysis/engine/round_protocol.h"
 #include "medfed/analysis/engine/table_scan.h"
+#include "medfed/analysis/matching/gene_buckets.h"
 #include "medfed/analysis/matching/match_handles.h"
 #include "medfed/analysis/matching/phenotype_ontology.h"
 #include "medfed/core/parallel.h"
@@ -48,7 +52,7 @@ constexpr double kWeightScale = 100;  // IC in hundredths of a nat
 // patients; the hub turns them into information-content weights. Score: the sites' encrypted
 // scores travel as disclosed sets (the numbers are a placeholder).
 struct FrequencySums {
-  std::vector<double> term_patients;  // one per ontology term
+  std::vector<double> term_patients;  // one per item: ontology term, then gene bucket
   double patients = 0;
   template <class Fields>
   void Layout(Fields& fields) {
@@ -238,14 +242,47 @@ StatusOr<PhenotypeOntology> LoadOntology(const AnalysisSpec& spec, const Referen
   return PhenotypeOntology::ParseObo(*text, references.Describe(spec, "ontology"));
 }
 
+// The study's gene buckets: none without a genes column.
+uint32_t GeneBuckets(const AnalysisSpec& spec) {
+  return spec.Has("genes") ? static_cast<uint32_t>(spec.Number("gene_buckets", kDefaultGeneBuckets)) : 0;
+}
+
+// The items a query and a patient are compared on: the ontology's terms, then the gene buckets.
+size_t ItemCount(const AnalysisSpec& spec, const PhenotypeOntology& ontology) {
+  return ontology.size() + GeneBuckets(spec);
+}
+
+// The gene buckets of a list of symbols, as item numbers after the ontology's terms.
+StatusOr<std::vector<uint32_t>> GeneItems(const AnalysisSpec& spec, const std::vector<std::string>& symbols,
+                                          const PhenotypeOntology& ontology,
+                                          std::vector<std::string>* normalized = nullptr) {
+  std::vector<uint32_t> items;
+  const uint32_t buckets = GeneBuckets(spec);
+  for (const std::string& text : symbols) {
+    ASSIGN_OR_RETURN(std::optional<std::string> symbol, NormalizeGeneSymbol(text));
+    if (!symbol) continue;
+    if (normalized != nullptr) normalized->push_back(*symbol);
+    if (buckets == 0) continue;  // the caller says genes need a column
+    items.push_back(static_cast<uint32_t>(ontology.size()) + GeneBucket(*symbol, buckets));
+  }
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  return items;
+}
+
 StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, SiteContext& context) {
   RETURN_IF_ERROR(crypto::EnsureSodium());
   const std::string id_column = spec.String("id_column"), terms_column = spec.String("terms");
-  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, {id_column, terms_column}));
+  const std::string genes_column = spec.String("genes");
+  std::vector<std::string> columns = {id_column, terms_column};
+  if (!genes_column.empty()) columns.push_back(genes_column);
+  ASSIGN_OR_RETURN(auto table, LoadAnalysisTable(spec, context, columns));
   ASSIGN_OR_RETURN(PhenotypeOntology ontology, LoadOntology(spec, context.references));
   ASSIGN_OR_RETURN(const crypto::SecretBytes key, HandleKey(context.data, spec.String("table")));
   const std::vector<std::string> ids = ColumnTexts(*table->FindColumn(id_column));
   const std::vector<std::string> terms = ColumnTexts(*table->FindColumn(terms_column));
+  const std::vector<std::string> genes =
+      genes_column.empty() ? std::vector<std::string>() : ColumnTexts(*table->FindColumn(genes_column));
   ASSIGN_OR_RETURN(std::vector<uint32_t> rows, table::SelectRows(spec.String("where"), *table));
   std::vector<std::vector<uint32_t>> closures;
   std::vector<std::string> handles;
@@ -254,8 +291,17 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
     for (const std::string& term : SplitString(terms[row], ';')) {
       if (auto found = ontology.Find(TrimWhitespace(term))) known.push_back(*found);
     }
-    if (known.empty() || ids[row].empty()) continue;
-    closures.push_back(ontology.Closure(known));
+    std::vector<uint32_t> items = known.empty() ? std::vector<uint32_t>() : ontology.Closure(known);
+    if (!genes.empty()) {
+      auto gene_items = GeneItems(spec, SplitString(genes[row], ';'), ontology);
+      if (!gene_items.ok()) {
+        return Annotate(gene_items.status(), spec.Describe() + ": table " + spec.String("table") + ", column " +
+                                                 genes_column + ", data row " + std::to_string(row + 1) + ": ");
+      }
+      items.insert(items.end(), gene_items->begin(), gene_items->end());
+    }
+    if (items.empty() || ids[row].empty()) continue;
+    closures.push_back(std::move(items));
     handles.push_back(MatchHandle(key, context.session_id, ids[row]));
   }
   // A random order, so that slot positions say nothing about row order.
@@ -268,7 +314,7 @@ StatusOr<std::unique_ptr<SiteAnalysis>> CreateSite(const AnalysisSpec& spec, Sit
   // than min_rows (none included) refuses, the same way whether a given patient is there or not.
   std::optional<Contribution> refusal = RefuseIfTooFewRows(rows.size(), context, "patients");
   return std::unique_ptr<SiteAnalysis>(
-      new MatchSite(ontology.size(), std::move(closures), std::move(handles), std::move(refusal)));
+      new MatchSite(ItemCount(spec, ontology), std::move(closures), std::move(handles), std::move(refusal)));
 }
 
 StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const HubContext& context) {
@@ -284,23 +330,29 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   ASSIGN_OR_RETURN(std::string key_bytes, crypto::DecodeBase64(spec.String("query_key"), "the querier's public key"));
   ASSIGN_OR_RETURN(crypto::OuPublicKey key, crypto::OuPublicKey::Deserialize(key_bytes));
   ASSIGN_OR_RETURN(std::shared_ptr<const std::string> encrypted, context.references.Read(spec, "encrypted_query"));
-  if (encrypted->size() != key.ciphertext_bytes() * ontology.size()) {
+  const size_t items = ItemCount(spec, ontology);
+  if (encrypted->size() != key.ciphertext_bytes() * items) {
     return InvalidArgument(spec.Describe() + ": the encrypted query holds " +
-                           std::to_string(encrypted->size() / key.ciphertext_bytes()) + " terms; the ontology has " +
-                           std::to_string(ontology.size()));
+                           std::to_string(encrypted->size() / key.ciphertext_bytes()) +
+                           " items; the ontology and gene buckets make " + std::to_string(items));
   }
-  return std::unique_ptr<HubAnalysis>(new MatchHub(context.session_id, ontology.size(), std::move(key), *encrypted));
+  return std::unique_ptr<HubAnalysis>(new MatchHub(context.session_id, items, std::move(key), *encrypted));
 }
 
 // What the researcher keeps between sealing and opening: the private key and the query as read.
 class MatchSecret : public QuerierSecret {
  public:
   MatchSecret(crypto::OuKeyPair keys, std::vector<std::string> query_terms, std::vector<std::string> unknown,
-              size_t top)
-      : keys(std::move(keys)), query_terms(std::move(query_terms)), unknown(std::move(unknown)), top(top) {}
+              std::vector<std::string> query_genes, size_t top)
+      : keys(std::move(keys)),
+        query_terms(std::move(query_terms)),
+        unknown(std::move(unknown)),
+        query_genes(std::move(query_genes)),
+        top(top) {}
   crypto::OuKeyPair keys;
   std::vector<std::string> query_terms;  // as the ontology names them
   std::vector<std::string> unknown;      // not in the ontology, ignored
+  std::vector<std::string> query_genes;  // normalised symbols
   size_t top;
 };
 
@@ -333,12 +385,24 @@ StatusOr<std::unique_ptr<QuerierSecret>> Seal(AnalysisSpec& spec, const Referenc
                            available.Describe(spec, "ontology") +
                            (unknown.empty() ? "" : " (unknown: " + JoinStrings(unknown, ", ") + ")"));
   }
-  std::vector<uint8_t> in_query(ontology->size(), 0);
+  std::vector<std::string> genes;
+  const std::vector<std::string> gene_texts =
+      spec.Has("query_genes") ? spec.Strings("query_genes") : std::vector<std::string>();
+  auto gene_items = GeneItems(spec, gene_texts, *ontology, &genes);
+  if (!gene_items.ok()) return Annotate(gene_items.status(), spec.Describe() + ": the query's genes: ");
+  if (!genes.empty() && !spec.Has("genes")) {
+    return InvalidArgument(spec.Describe() + ": the query names genes (" + JoinStrings(genes, ", ") +
+                           ") but the analysis names no genes column; add genes = \"COLUMN\" (the sites' column of "
+                           "candidate or causal genes) or leave the genes out of the query");
+  }
+  const size_t items = ItemCount(spec, *ontology);
+  std::vector<uint8_t> in_query(items, 0);
   for (uint32_t term : ontology->Closure(query)) in_query[term] = 1;
+  for (uint32_t item : *gene_items) in_query[item] = 1;
   ASSIGN_OR_RETURN(crypto::OuKeyPair keys, crypto::OuKeyPair::Generate(2048));
   const crypto::OuPublicKey& key = keys.public_key();
-  std::vector<std::string> ciphertexts(ontology->size());
-  ParallelFor(ontology->size(), HardwareThreads(), [&](size_t begin, size_t end) {
+  std::vector<std::string> ciphertexts(items);
+  ParallelFor(items, HardwareThreads(), [&](size_t begin, size_t end) {
     for (size_t term = begin; term < end; ++term) ciphertexts[term] = key.Encrypt(in_query[term]);
   });
   auto encrypted = std::make_shared<std::string>();
@@ -347,11 +411,13 @@ StatusOr<std::unique_ptr<QuerierSecret>> Seal(AnalysisSpec& spec, const Referenc
   carried.push_back({"encrypted-query-" + spec.id(), digest, std::move(encrypted)});
   Json keys_json = spec.keys();
   keys_json.erase("query");
+  keys_json.erase("query_genes");
   keys_json["query_key"] = crypto::EncodeBase64(key.Serialize());
   keys_json["encrypted_query"] = ReferenceKeyValue(digest);
   const auto top = static_cast<size_t>(std::max(1.0, spec.Number("top", 10)));
   spec = AnalysisSpec(spec.id(), spec.type(), std::move(keys_json));
-  return std::unique_ptr<QuerierSecret>(new MatchSecret(std::move(keys), std::move(known), std::move(unknown), top));
+  return std::unique_ptr<QuerierSecret>(
+      new MatchSecret(std::move(keys), std::move(known), std::move(unknown), std::move(genes), top));
 }
 
 // On the researcher's machine: decrypts every patient's score, ranks, keeps the best `top`.
@@ -412,6 +478,7 @@ StatusOr<Json> Open(const Json& sealed_result, const QuerierSecret& secret_base)
   result.erase("sealed");
   result["query_terms"] = secret.query_terms;
   result["unknown_terms"] = secret.unknown;
+  result["query_genes"] = secret.query_genes;
   result["query_information_content"] = static_cast<double>(query_weight) / kWeightScale;
   result["matches"] = Json::array();
   for (size_t i = 0; i < std::min(secret.top, matches.size()); ++i) {
@@ -430,8 +497,20 @@ Status Validate(const AnalysisSpec& spec) {
   if (spec.Has("query") && spec.Strings("query").empty()) {
     return InvalidArgument(spec.Describe() + ": query needs at least one term");
   }
+  if (spec.Has("query_genes")) {
+    for (const std::string& gene : spec.Strings("query_genes")) {
+      if (auto symbol = NormalizeGeneSymbol(gene); !symbol.ok()) {
+        return Annotate(symbol.status(), spec.Describe() + ": query_genes: ");
+      }
+    }
+  }
   if (spec.Has("query_key") != spec.Has("encrypted_query") || (spec.Has("query") && spec.Has("query_key"))) {
     return InvalidArgument(spec.Describe() + ": a sealed query has query_key and encrypted_query and no query");
+  }
+  const double buckets = spec.Number("gene_buckets", kDefaultGeneBuckets);
+  if (!(buckets >= kMinGeneBuckets && buckets <= kMaxGeneBuckets) || buckets != std::floor(buckets)) {
+    return InvalidArgument(spec.Describe() + ": gene_buckets must be a whole number from " +
+                           std::to_string(kMinGeneBuckets) + " to " + std::to_string(kMaxGeneBuckets));
   }
   const double top = spec.Number("top", 10);
   if (!(top >= 1 && top <= 100000) || top != std::floor(top)) {
@@ -447,6 +526,9 @@ std::string Render(const Json& result) {
   }
   std::string text = "  query: " + JoinStrings(result["query_terms"].get<std::vector<std::string>>(), ", ") + " (" +
                      FormatSignificant(result["query_information_content"].get<double>(), 4) + " nats)\n";
+  if (result.contains("query_genes") && !result["query_genes"].empty()) {
+    text += "  genes: " + JoinStrings(result["query_genes"].get<std::vector<std::string>>(), ", ") + "\n";
+  }
   if (!result["unknown_terms"].empty()) {
     text += "  unknown terms, ignored: " + JoinStrings(result["unknown_terms"].get<std::vector<std::string>>(), ", ") +
             "\n";
@@ -472,8 +554,19 @@ const std::vector<KeySpec>& Keys() {
       {"query", KeyKind::kStringList, false,
        "the query's terms (or `medfed match --query QUERY.json`); encrypted on the researcher's machine, never sent",
        /*read_by_sites=*/false, /*querier_only=*/true},
+      {"genes", KeyKind::kString, false,
+       "the column of candidate or causal genes, HGNC symbols separated by ';' (SCN1A;KCNQ2): with it, the query's "
+       "genes are matched too, in hashed buckets"},
+      {"gene_buckets", KeyKind::kNumber, false,
+       "how many buckets gene symbols are hashed into (default 1024; more: fewer chance meetings, one more "
+       "encryption per bucket for the querier)"},
+      {"query_genes", KeyKind::kStringList, false,
+       "the query's candidate genes (or \"genes\" in medfed match's QUERY.json); encrypted on the researcher's "
+       "machine, never sent",
+       /*read_by_sites=*/false, /*querier_only=*/true},
       {"query_key", KeyKind::kString, false, "set by medfed: the querier's public key"},
-      {"encrypted_query", KeyKind::kReference, false, "set by medfed: the query, encrypted (one ciphertext per term)"},
+      {"encrypted_query", KeyKind::kReference, false,
+       "set by medfed: the query, encrypted (one ciphertext per ontology term and gene bucket)"},
       {"top", KeyKind::kNumber, false, "how many best matches to return (default 10)"},
       {"where", KeyKind::kString, false, "row filter"}};
   return keys;
