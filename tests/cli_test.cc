@@ -474,6 +474,33 @@ TEST(CliTest, MatchRanksPatientsAndWarnsAboutUnknownTerms) {
   Outcome bad = RunMedfed("match " + directory + "/study.toml --query " + directory + "/bad.json");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("bad.json: unknown key \"term\""), std::string::npos) << bad.err;
+  // A clinician's note: --dry-run shows what it found and skipped and sends nothing; without it
+  // the found terms are the query.
+  ASSERT_TRUE(WriteFileAtomically(directory + "/note.txt",
+                                  "7-year-old girl with focal seizures and hypotonia.\nNo scoliosis.\n"
+                                  "Her mother has cataract.\n")
+                  .ok());
+  Outcome dry = RunMedfed("match " + directory + "/study.toml --note " + directory + "/note.txt --dry-run --json");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  const auto shown = nlohmann::json::parse(dry.out);
+  ASSERT_EQ(shown["terms"].size(), 2u) << dry.out;
+  EXPECT_EQ(shown["terms"][0]["name"], "Focal seizure");
+  EXPECT_EQ(shown["terms"][0]["text"], "focal seizures");
+  EXPECT_EQ(shown["terms"][1]["name"], "Hypotonia");
+  ASSERT_EQ(shown["skipped"].size(), 2u) << dry.out;
+  EXPECT_EQ(shown["skipped"][0]["reason"], "negated");
+  EXPECT_EQ(shown["skipped"][0]["cue"], "No");
+  EXPECT_EQ(shown["skipped"][1]["reason"], "family history");
+  EXPECT_EQ(dry.out.find("\"matches\""), std::string::npos);
+  Outcome from_note = RunMedfed("match " + directory + "/study.toml --note " + directory + "/note.txt --top 2 --json");
+  ASSERT_EQ(from_note.exit_code, 0) << from_note.err;
+  const auto noted = nlohmann::json::parse(from_note.out)["results"][0];
+  EXPECT_EQ(noted["query_terms"].size(), 2u) << noted.dump();
+  EXPECT_EQ(noted["matches"].size(), 2u);
+  ASSERT_TRUE(WriteFileAtomically(directory + "/empty_note.txt", "No scoliosis.\n").ok());
+  Outcome nothing = RunMedfed("match " + directory + "/study.toml --note " + directory + "/empty_note.txt");
+  EXPECT_NE(nothing.exit_code, 0);
+  EXPECT_NE(nothing.err.find("no ontology term is mentioned as present"), std::string::npos) << nothing.err;
   // A query with genes for sites whose study names no genes column: refused, saying what to add.
   const std::string study = *ReadFileToString(directory + "/study.toml");
   ASSERT_TRUE(WriteFileAtomically(directory + "/no_genes.toml",

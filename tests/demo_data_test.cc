@@ -3,6 +3,7 @@
 // `medfed synth rare --out examples/rare/data`).
 #include "gtest/gtest.h"
 #include "medfed/core/file.h"
+#include "medfed/synth/clinical_notes.h"
 #include "medfed/synth/colorectal_cohort.h"
 #include "medfed/synth/genotype_cohort.h"
 #include "medfed/synth/messy_extract.h"
@@ -52,6 +53,13 @@ TEST(DemoDataTest, RareDiseaseNetworkMatchesTheGenerator) {
                 network.site_csv[s])
         << "rare_" << static_cast<char>('a' + s) << ".csv differs from the generator's output";
   }
+  const std::vector<synth::LabelledNote> notes = synth::GenerateClinicalNotes(network, 60);
+  ASSERT_EQ(notes.size(), 120u);
+  for (const auto& note : notes) {
+    EXPECT_TRUE(ReadFileToString(rare + "notes/" + note.name + ".txt").value_or("") == note.text)
+        << "notes/" << note.name << ".txt differs from the generator's output";
+  }
+  EXPECT_TRUE(ReadFileToString(rare + "notes/labels.tsv").value_or("") == synth::NoteLabelsTsv(notes));
 }
 
 TEST(DemoDataTest, GenotypeFilesMatchTheGenerator) {

@@ -8,6 +8,7 @@
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
 #include "medfed/core/file.h"
+#include "medfed/synth/clinical_notes.h"
 #include "medfed/synth/colorectal_cohort.h"
 #include "medfed/synth/genotype_cohort.h"
 #include "medfed/synth/messy_extract.h"
@@ -88,7 +89,12 @@ int SynthesizeRareDiseaseNetwork(const SynthArguments& arguments) {
   for (size_t s = 0; s < network.site_csv.size(); ++s)
     names.push_back(std::string("rare_") + static_cast<char>('a' + s) + ".csv");
   for (size_t s = 0; s < names.size(); ++s) files.emplace_back(names[s], &network.site_csv[s]);
-  Status written = MakeDirectories(arguments.out);
+  // Labelled clinical notes for medfed match --note, 60 in each language.
+  const std::vector<synth::LabelledNote> notes = synth::GenerateClinicalNotes(network, 60);
+  const std::string labels = synth::NoteLabelsTsv(notes);
+  for (const auto& note : notes) files.emplace_back("notes/" + note.name + ".txt", &note.text);
+  files.emplace_back("notes/labels.tsv", &labels);
+  Status written = MakeDirectories(arguments.out + "/notes");
   for (const auto& [name, contents] : files) {
     if (written.ok()) written = WriteFileAtomically(arguments.out + "/" + name, *contents);
     if (!written.ok()) return ReportError(written);
@@ -142,10 +148,10 @@ void AddSynthCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"colorectal", "registry", "genotypes", "messy", "rare"}))
       ->default_val("colorectal");
   command
-      ->add_option(
-          "--out", arguments->out,
-          "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
-          "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv; ontology.obo, rare_a.csv, ..., query.json)")
+      ->add_option("--out", arguments->out,
+                   "directory for colon_a.csv, ... (registry_a_cases.csv, registry_a_population.csv, ...; "
+                   "chip_a.bed/.bim/.fam, chip_pheno_a.csv, ...; messy_extract.csv; ontology.obo, rare_a.csv, ..., "
+                   "query.json, notes/)")
       ->required();
   command
       ->add_option("--seed", arguments->seed,

@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <random>
 
+#include "medfed/synth/phenotype_vocabulary.h"
+
 namespace medfed::synth {
 namespace {
 
-constexpr int kSystems = 10, kGroups = 4, kFeatures = 6, kDiseases = 60, kDiseaseFeatures = 6;
+constexpr int kSystems = kVocabularySystems, kGroups = kVocabularyGroups, kFeatures = kVocabularyFeatures;
+constexpr int kDiseases = 60, kDiseaseFeatures = 6;
 
 std::string Id(int number) {
   char text[16];
@@ -24,25 +27,28 @@ std::string Gene(int disease) {
   return text;
 }
 
+// A [Term] stanza: its English name, and its English synonym and Chinese name as synonyms (as
+// HPO's translations give them), so that notes in either language find it.
+std::string Stanza(int id, const PhenotypeName& name, int parent) {
+  std::string stanza = "[Term]\nid: " + Id(id) + "\nname: " + name.english + "\n";
+  if (*name.synonym != '\0') stanza += "synonym: \"" + std::string(name.synonym) + "\" EXACT []\n";
+  stanza += "synonym: \"" + std::string(name.chinese) + "\" EXACT [zh]\n";
+  return stanza + "is_a: " + Id(parent) + "\n\n";
+}
+
 }  // namespace
 
 RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options) {
   RareDiseaseNetwork network;
-  const char* systems[kSystems] = {"nervous system", "skeletal system", "eye",        "ear",   "heart", "kidney",
-                                   "skin",           "immune system",   "metabolism", "growth"};
   std::string& obo = network.ontology_obo;
   obo = "format-version: 1.2\nontology: syn\n! Synthetic phenotype ontology for medfed's demo and tests (not HPO).\n\n";
   obo += "[Term]\nid: " + Id(1) + "\nname: All\n\n";
-  obo += "[Term]\nid: " + Id(2) + "\nname: Phenotypic abnormality\nis_a: " + Id(1) + " ! All\n\n";
+  obo += Stanza(2, {"Phenotypic abnormality", "表型异常", ""}, 1);
   for (int s = 0; s < kSystems; ++s) {
-    obo += "[Term]\nid: " + Id(SystemId(s)) + "\nname: Abnormality of the " + systems[s] + "\nis_a: " + Id(2) + "\n\n";
+    obo += Stanza(SystemId(s), SystemName(s), 2);
     for (int g = 0; g < kGroups; ++g) {
-      obo += "[Term]\nid: " + Id(GroupId(s, g)) + "\nname: " + systems[s] + " abnormality, group " +
-             std::to_string(g + 1) + "\nis_a: " + Id(SystemId(s)) + "\n\n";
-      for (int f = 0; f < kFeatures; ++f) {
-        obo += "[Term]\nid: " + Id(FeatureId(s, g, f)) + "\nname: " + systems[s] + " feature " + std::to_string(g + 1) +
-               "." + std::to_string(f + 1) + "\nis_a: " + Id(GroupId(s, g)) + "\n\n";
-      }
+      obo += Stanza(GroupId(s, g), GroupName(s, g), SystemId(s));
+      for (int f = 0; f < kFeatures; ++f) obo += Stanza(FeatureId(s, g, f), FeatureName(s, g, f), GroupId(s, g));
     }
   }
   std::mt19937_64 random(options.seed);
@@ -99,6 +105,7 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
   for (size_t i = 0; i < 4; ++i) query += (i ? ", \"" : "\"") + Id(diseases[6][i]) + "\"";
   query += R"(], "genes": [")" + Gene(6) + "\"]}\n";
   network.example_query_json = query;
+  network.disease_features = diseases;
   return network;
 }
 

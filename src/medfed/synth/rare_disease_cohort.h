@@ -19,7 +19,9 @@ struct RareDiseaseOptions {
 struct RareDiseaseNetwork {
   std::string ontology_obo;
   std::vector<std::string> site_csv;  // patient_id,terms,disease,genes
-  std::string example_query_json;     // features and gene of disease 7, as a clinician might enter them
+  std::string example_query_json;
+  // Each disease's features, as numbers (SYN:0010000 + 100 system + 10 group + feature).
+  std::vector<std::vector<int>> disease_features;  // features and gene of disease 7, as a clinician might enter them
 };
 
 RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options);

@@ -5,11 +5,32 @@
 #include "medfed/core/text.h"
 
 namespace medfed::analysis {
+namespace {
+
+// The text of `synonym: "TEXT" SCOPE [xrefs]` (OBO 1.2, section 4.1: \" and \\ escaped inside
+// the quotes), unless its scope is BROAD; nullopt for a malformed line, which is skipped.
+std::optional<std::string> QuotedSynonym(std::string_view value) {
+  value = TrimWhitespace(value);
+  if (value.empty() || value.front() != '"') return std::nullopt;
+  std::string text;
+  size_t i = 1;
+  for (; i < value.size() && value[i] != '"'; ++i) {
+    if (value[i] == '\\' && i + 1 < value.size()) ++i;
+    text += value[i];
+  }
+  if (i >= value.size()) return std::nullopt;
+  const std::string_view rest = TrimWhitespace(value.substr(i + 1));
+  if (rest.substr(0, 5) == "BROAD") return std::nullopt;
+  if (TrimWhitespace(text).empty()) return std::nullopt;
+  return std::string(TrimWhitespace(text));
+}
+
+}  // namespace
 
 StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, const std::string& source) {
   struct Stanza {
     std::string id, name;
-    std::vector<std::string> alt_ids;
+    std::vector<std::string> alt_ids, synonyms;
     std::vector<std::pair<std::string, size_t>> parents;  // id, line
     bool obsolete = false;
     size_t line = 0;
@@ -41,6 +62,9 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
     if (tag == "id") stanza.id = std::string(value);
     if (tag == "name") stanza.name = std::string(value);
     if (tag == "alt_id") stanza.alt_ids.emplace_back(value);
+    if (tag == "synonym") {
+      if (auto synonym = QuotedSynonym(line.substr(colon + 1))) stanza.synonyms.push_back(*std::move(synonym));
+    }
     if (tag == "is_a") stanza.parents.emplace_back(std::string(value), line_number);
     if (tag == "is_obsolete" && value == "true") stanza.obsolete = true;
   }
@@ -55,6 +79,7 @@ StatusOr<PhenotypeOntology> PhenotypeOntology::ParseObo(std::string_view text, c
     }
     ontology.ids_.push_back(stanza.id);
     ontology.names_.push_back(stanza.name);
+    ontology.synonyms_.push_back(stanza.synonyms);
   }
   for (const Stanza& stanza : stanzas) {
     if (stanza.obsolete) continue;
