@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"csv expression study_toml plink obo frames"}
+targets=${FUZZ_TARGETS:-"csv expression study_toml plink obo note frames"}
 passed=0
 failed=0
 for target in $targets; do
