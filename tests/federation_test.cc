@@ -1,5 +1,7 @@
 // The round engine end to end: faults, refusals, replay protection and what the hub sees.
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "gtest/gtest.h"
 #include "medfed/core/file.h"
@@ -52,17 +54,54 @@ class RecordingTransport : public federation::Transport {
  public:
   explicit RecordingTransport(federation::Transport& inner) : inner_(inner) {}
   std::vector<std::string> Sites() const override { return inner_.Sites(); }
-  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
-                                                   std::chrono::milliseconds timeout) override {
-    auto responses = inner_.Exchange(request, timeout);
+  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                       std::chrono::milliseconds timeout) override {
+    sent.push_back(requests);
+    auto responses = inner_.ExchangeEach(requests, timeout);
     if (responses.ok()) recorded.insert(recorded.end(), responses->begin(), responses->end());
     return responses;
   }
   std::vector<v1::SiteResponse> recorded;
+  std::vector<std::vector<v1::SiteRequest>> sent;  // each exchange's requests, in Sites() order
 
  private:
   federation::Transport& inner_;
 };
+
+// distinct_count with three sites: after the first round each member is sent the one list it
+// blinds next, and no other (docs/protocols/psi.md): no site can raise another site's list by its
+// own secret and compare, and every list crosses the wire once per round instead of to everyone.
+TEST_F(FederationTest, DistinctCountSendsEachSiteOnlyTheListItBlinds) {
+  federation::InProcessTransport inner(Nodes(testing::WriteCohort(3, {60, 50, 40})));
+  RecordingTransport transport(inner);
+  federation::Coordinator coordinator(transport);
+  auto document = coordinator.Run(
+      "s", {analysis::AnalysisSpec("d", "distinct_count", {{"table", "colon"}, {"column", "pseudonym"}})});
+  ASSERT_TRUE(document.ok()) << document.status();
+  ASSERT_EQ((*document)["results"][0]["status"], "ok") << document->dump();
+  EXPECT_EQ((*document)["results"][0]["keys"], 150);
+  size_t reblind_rounds = 0;
+  std::map<std::string, std::set<std::string>> lists_seen;  // site -> lists it was sent
+  std::set<std::string> every_list;
+  for (const auto& exchange : transport.sent) {
+    if (!exchange[0].has_round() || exchange[0].round().round() < 2) continue;
+    ++reblind_rounds;
+    std::set<std::string> this_round;
+    for (size_t s = 0; s < exchange.size(); ++s) {
+      const auto& texts = exchange[s].round().parameters().texts();
+      EXPECT_EQ(texts.count("lists"), 0u);
+      ASSERT_EQ(texts.count("list"), 1u) << "site " << s;
+      ASSERT_EQ(texts.at("list").values_size(), 1);
+      const std::string& list = texts.at("list").values(0);
+      EXPECT_TRUE(this_round.insert(list).second) << "two sites were sent the same list";
+      EXPECT_TRUE(lists_seen[transport.Sites()[s]].insert(list).second);
+      every_list.insert(list);
+    }
+  }
+  EXPECT_EQ(reblind_rounds, 2u);  // k - 1 for k = 3
+  EXPECT_EQ(every_list.size(), 6u);
+  for (const auto& [site, lists] : lists_seen) EXPECT_EQ(lists.size(), 2u) << site;
+}
 
 TEST_F(FederationTest, HubSeesOnlyMaskedVectors) {
   // Site row counts are 40, 30, 20; the hub must learn 90 and nothing about 40, 30 or 20.

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include <grpc/grpc.h>
+
 #include "gtest/gtest.h"
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
@@ -33,6 +35,20 @@ namespace medfed {
 namespace {
 
 const std::string kMedfed = std::string(MEDFED_BINARY_DIR) + "/medfed";
+
+// gRPC shuts down asynchronously: a channel's last reconnection can still be running on a gRPC
+// executor thread when main returns, and that thread's per-thread OpenSSL random generators then
+// show as leaks under LeakSanitizer (seen in CI after the hub-restart test). Once every test is
+// done, take gRPC down and wait for its threads.
+class GrpcShutdownEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    grpc_init();
+    grpc_shutdown_blocking();
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kGrpcShutdown =
+    ::testing::AddGlobalTestEnvironment(new GrpcShutdownEnvironment);
 const std::string kGwasData = std::string(MEDFED_SOURCE_DIR) + "/tests/golden/gwas/data/";
 
 std::string Policy(const std::string& extra = "", const std::string& approval = "automatic") {

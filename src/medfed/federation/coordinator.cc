@@ -30,9 +30,18 @@ StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& r
 
 StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request,
                                                               std::chrono::milliseconds timeout) {
-  request.set_session_id(session_id_);
-  request.set_sequence(++sequence_);
-  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, transport_.Exchange(request, timeout));
+  std::vector<v1::SiteRequest> requests(sites_.size(), request);
+  return ExchangeEach(requests, timeout);
+}
+
+StatusOr<std::vector<v1::SiteResponse>> Coordinator::ExchangeEach(std::vector<v1::SiteRequest>& requests,
+                                                                  std::chrono::milliseconds timeout) {
+  ++sequence_;
+  for (v1::SiteRequest& request : requests) {
+    request.set_session_id(session_id_);
+    request.set_sequence(sequence_);
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, transport_.ExchangeEach(requests, timeout));
   for (size_t i = 0; i < responses.size(); ++i) {
     const v1::SiteResponse& response = responses[i];
     if (response.has_error()) return StatusFromWire(response.error());
@@ -135,20 +144,28 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
   analysis::HubContext context{sites_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory,
                                references_, session_id_};
   ASSIGN_OR_RETURN(std::unique_ptr<analysis::HubAnalysis> hub, definition->create_hub(spec, context));
-  ASSIGN_OR_RETURN(analysis::RoundParameters parameters, hub->Begin());
+  ASSIGN_OR_RETURN(analysis::RoundParameters first, hub->Begin());
+  analysis::HubStep next = analysis::HubStep::Next(std::move(first));
   Progress progress(spec.Describe(), 0, "rounds");
   analysis::Json result;
   result["id"] = spec.id();
   result["type"] = spec.type();
   std::map<std::string, std::string> budget_left;  // site -> what the researcher has left there
   for (uint32_t round = 1;; ++round) {
-    v1::SiteRequest request;
-    v1::RoundRequest* wire = request.mutable_round();
-    wire->set_analysis_id(spec.id());
-    wire->set_round(round);
-    ToWire(parameters, wire->mutable_parameters());
+    // Each site's request: the round's parameters, and what the hub has for that site alone.
+    std::vector<v1::SiteRequest> requests(sites_.size());
+    for (size_t s = 0; s < sites_.size(); ++s) {
+      v1::RoundRequest* wire = requests[s].mutable_round();
+      wire->set_analysis_id(spec.id());
+      wire->set_round(round);
+      if (s > 0 && next.per_site.empty()) {
+        *wire->mutable_parameters() = requests[0].round().parameters();
+      } else {
+        ToWire(next.ForSite(sites_[s]), wire->mutable_parameters());
+      }
+    }
     const auto sent = std::chrono::steady_clock::now();
-    ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, Exchange(request));
+    ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, ExchangeEach(requests, options_.round_timeout));
     const double exchange_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
 
     std::vector<std::string> refusals;
@@ -191,7 +208,7 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
     auto sum = crypto::SumMaskedVectors(masked);
     if (!sum.ok()) return Annotate(sum.status(), "round " + std::to_string(round) + ": ");
     pooled.sum = crypto::DecodeFixedPoint(*sum);
-    ASSIGN_OR_RETURN(analysis::HubStep step, hub->Combine(pooled));
+    ASSIGN_OR_RETURN(next, hub->Combine(pooled));
     progress.Advance();
     if (options_.observer) {
       // exchange_seconds: from sending the round to the last site's masked reply (for operators'
@@ -203,13 +220,12 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
                          {"masked_bytes_per_site", largest_masked_bytes},
                          {"exchange_seconds", exchange_seconds}});
     }
-    if (!step.next_round) {
-      result.update(step.result);
+    if (!next.next_round) {
+      result.update(next.result);
       result["rounds"] = round;
       if (!budget_left.empty()) result["privacy_budget_left"] = budget_left;
       return result;
     }
-    parameters = std::move(*step.next_round);
   }
 }
 

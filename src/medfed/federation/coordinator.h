@@ -45,6 +45,9 @@ class Coordinator {
  private:
   StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request);
   StatusOr<std::vector<v1::SiteResponse>> Exchange(v1::SiteRequest& request, std::chrono::milliseconds timeout);
+  // One request per site, in sites_ order (a round with per-site parameters).
+  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(std::vector<v1::SiteRequest>& requests,
+                                                       std::chrono::milliseconds timeout);
   StatusOr<analysis::Json> RunAnalysis(const analysis::AnalysisSpec& spec);
   void CloseSession();
 

@@ -57,16 +57,20 @@ void InProcessTransport::Serve(Worker* worker) {
   }
 }
 
-StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::Exchange(const v1::SiteRequest& request,
-                                                                     std::chrono::milliseconds timeout) {
-  const std::string bytes = request.SerializeAsString();
+StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                                         std::chrono::milliseconds timeout) {
+  if (requests.size() != workers_.size()) {
+    return Internal("an exchange of " + std::to_string(requests.size()) + " requests for " +
+                    std::to_string(workers_.size()) + " sites");
+  }
   std::vector<std::future<std::string>> replies;
-  for (auto& worker : workers_) {
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    auto& worker = workers_[i];
     auto promise = std::make_shared<std::promise<std::string>>();
     replies.push_back(promise->get_future());
     {
       absl::MutexLock lock(&worker->mutex);
-      worker->queue.emplace_back(bytes, std::move(promise));
+      worker->queue.emplace_back(requests[i].SerializeAsString(), std::move(promise));
     }
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;

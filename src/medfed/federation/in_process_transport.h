@@ -24,8 +24,8 @@ class InProcessTransport : public Transport {
   ~InProcessTransport() override;
 
   std::vector<std::string> Sites() const override;
-  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
-                                                   std::chrono::milliseconds timeout) override;
+  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                       std::chrono::milliseconds timeout) override;
 
   // Fault injection for tests: the site still receives requests but its replies are lost, as
   // when a hospital's machine hangs mid-study.

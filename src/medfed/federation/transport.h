@@ -15,10 +15,15 @@ class Transport {
  public:
   virtual ~Transport() = default;
   virtual std::vector<std::string> Sites() const = 0;
-  // Sends `request` to every site and returns their responses in Sites() order. Fails, naming
-  // the site, when a site does not answer within `timeout` or cannot be reached.
-  virtual StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
-                                                           std::chrono::milliseconds timeout) = 0;
+  // Sends requests[i] to site Sites()[i] (each its own: a round's per-site parameters), all at
+  // once, and returns their responses in Sites() order. Fails, naming the site, when a site does
+  // not answer within `timeout` or cannot be reached.
+  virtual StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                               std::chrono::milliseconds timeout) = 0;
+  // The same request to every site.
+  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request, std::chrono::milliseconds timeout) {
+    return ExchangeEach(std::vector<v1::SiteRequest>(Sites().size(), request), timeout);
+  }
 };
 
 }  // namespace medfed::federation

@@ -2,8 +2,14 @@
 
 namespace medfed::net {
 
-StatusOr<std::vector<v1::SiteResponse>> LinkTransport::Exchange(const v1::SiteRequest& request,
-                                                                std::chrono::milliseconds timeout) {
+StatusOr<std::vector<v1::SiteResponse>> LinkTransport::ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                                    std::chrono::milliseconds timeout) {
+  if (requests.size() != sites_.size()) {
+    return Internal("an exchange of " + std::to_string(requests.size()) + " requests for " +
+                    std::to_string(sites_.size()) + " sites");
+  }
+  if (requests.empty()) return std::vector<v1::SiteResponse>();
+  const v1::SiteRequest& request = requests.front();  // session and sequence are the same for all
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<std::shared_ptr<SiteLink>> links;
   for (const auto& site : sites_) {
@@ -12,12 +18,12 @@ StatusOr<std::vector<v1::SiteResponse>> LinkTransport::Exchange(const v1::SiteRe
     links.push_back(std::move(link));
   }
   std::vector<std::shared_ptr<PendingResponse>> pending;
-  v1::HubToSite message;
-  *message.mutable_request() = request;
   Status sent = absl::OkStatus();
-  for (auto& link : links) {
-    pending.push_back(link->Expect(request.session_id(), request.sequence()));
-    if (sent.ok()) sent = link->Send(message);
+  for (size_t i = 0; i < links.size(); ++i) {
+    pending.push_back(links[i]->Expect(request.session_id(), request.sequence()));
+    v1::HubToSite message;
+    *message.mutable_request() = requests[i];
+    if (sent.ok()) sent = links[i]->Send(message);
   }
   std::vector<v1::SiteResponse> responses;
   Status failure = sent;

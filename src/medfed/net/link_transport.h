@@ -1,5 +1,5 @@
-// The Transport of a study run by the hub: each request goes to every site of the study over
-// its stream (all at once), and the responses are collected until the round's deadline. A site
+// The Transport of a study run by the hub: each site's request goes to it over its stream (all at
+// once), and the responses are collected until the round's deadline. A site
 // that is not connected, drops its connection or stays silent fails the exchange, named.
 #pragma once
 
@@ -14,8 +14,8 @@ class LinkTransport : public federation::Transport {
       : directory_(directory), sites_(std::move(sites)) {}
 
   std::vector<std::string> Sites() const override { return sites_; }
-  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request,
-                                                   std::chrono::milliseconds timeout) override;
+  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                       std::chrono::milliseconds timeout) override;
 
  private:
   SiteDirectory& directory_;

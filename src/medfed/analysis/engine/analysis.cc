@@ -2,6 +2,15 @@
 
 namespace medfed::analysis {
 
+RoundParameters HubStep::ForSite(const std::string& site) const {
+  RoundParameters parameters = next_round.value_or(RoundParameters());
+  auto own = per_site.find(site);
+  if (own == per_site.end()) return parameters;
+  for (const auto& [key, values] : own->second.numbers) parameters.numbers[key] = values;
+  for (const auto& [key, values] : own->second.texts) parameters.texts[key] = values;
+  return parameters;
+}
+
 StatusOr<double> RoundParameters::Number(const std::string& key) const {
   auto found = numbers.find(key);
   if (found == numbers.end() || found->second.size() != 1) {

@@ -104,7 +104,14 @@ struct PooledRound {
 
 struct HubStep {
   std::optional<RoundParameters> next_round;
+  // Parameters one site alone receives in the next round, besides next_round: what a site must
+  // not see of another's (distinct_count's blinded lists). A site not named here gets
+  // next_round only.
+  std::map<std::string, RoundParameters> per_site;
   Json result;  // set when next_round is empty
+
+  // next_round as `site` receives it: its own parameters added (they win over common ones).
+  RoundParameters ForSite(const std::string& site) const;
 
   static HubStep Next(RoundParameters parameters) {
     HubStep step;

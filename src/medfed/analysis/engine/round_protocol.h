@@ -168,6 +168,15 @@ class ProtocolHub : public HubAnalysis {
   HubStep Next(const Phase<Sums>& phase, RoundParameters parameters = {}, Sums shape = Sums{}) {
     return HubStep::Next(Ask(phase, std::move(parameters), std::move(shape)));
   }
+  // A round of `phase` in which each site named in `per_site` also receives its own parameters,
+  // which no other site sees.
+  template <class Sums>
+  HubStep NextEach(const Phase<Sums>& phase, RoundParameters common, std::map<std::string, RoundParameters> per_site,
+                   Sums shape = Sums{}) {
+    HubStep step = HubStep::Next(Ask(phase, std::move(common), std::move(shape)));
+    step.per_site = std::move(per_site);
+    return step;
+  }
 
  private:
   const Protocol<Site, Hub>& protocol_;

@@ -5,14 +5,16 @@
 //
 //   round 1        every member site i: its keys, normalised and deduplicated, hashed to the
 //                  group and blinded with its fresh secret s_i, shuffled  -> L_i
-//   rounds 2 .. k  list L_j goes to site (j + r - 1) mod k, which blinds it with its own secret
-//                  and shuffles it again; after k rounds every list is blinded by every secret
+//   rounds 2 .. k  list L_j goes to site (j + r - 1) mod k, and to that site alone (per-site
+//                  round parameters), which blinds it with its own secret and shuffles it again;
+//                  after k rounds every list is blinded by every secret
 //   hub            compares the fully blinded lists: equal elements are the same key
 //
 // The hub learns each member's list size and how the fully blinded lists overlap (never a key);
 // the released result is the totals only, with small counts suppressed.
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "medfed/analysis/engine/model_rounds.h"
@@ -66,21 +68,17 @@ class KeyBlindingSite : public ProtocolSite<KeyBlindingSite, KeyBlindingHub> {
     return contribution;
   }
 
+  // The one list this site is sent (no other member's).
   StatusOr<Contribution> Reblind(const RoundParameters& parameters, NoSums&) {
     Contribution contribution;
     if (!member_) return contribution;
-    ASSIGN_OR_RETURN(std::vector<std::string> assignees, parameters.Texts("assignee"));
-    ASSIGN_OR_RETURN(std::vector<std::string> lists, parameters.Texts("lists"));
-    if (assignees.size() != lists.size()) return InvalidArgument("distinct_count: malformed round parameters");
-    for (size_t j = 0; j < assignees.size(); ++j) {
-      if (assignees[j] != site_) continue;
-      ASSIGN_OR_RETURN(std::vector<crypto::GroupElement> list, crypto::DecodeElements(lists[j]));
-      RETURN_IF_ERROR(crypto::Exponentiate(list, secret_, HardwareThreads()));
-      crypto::Shuffle(list);
-      contribution.disclosed["blinded"] = {crypto::EncodeElements(list)};
-      return contribution;
-    }
-    return InvalidArgument("distinct_count: the round assigns no list to site " + site_);
+    if (!parameters.Has("list")) return InvalidArgument("distinct_count: the round assigns no list to site " + site_);
+    ASSIGN_OR_RETURN(std::string text, parameters.Text("list"));
+    ASSIGN_OR_RETURN(std::vector<crypto::GroupElement> list, crypto::DecodeElements(text));
+    RETURN_IF_ERROR(crypto::Exponentiate(list, secret_, HardwareThreads()));
+    crypto::Shuffle(list);
+    contribution.disclosed["blinded"] = {crypto::EncodeElements(list)};
+    return contribution;
   }
 
  private:
@@ -120,10 +118,10 @@ class KeyBlindingHub : public ProtocolHub<KeyBlindingSite, KeyBlindingHub> {
       ASSIGN_OR_RETURN(Json result, Count());
       return HubStep::Finish(std::move(result));
     }
-    RoundParameters next;
-    for (size_t j = 0; j < k; ++j) next.texts["assignee"].push_back(members_[(j + pass_) % k]);
-    next.texts["lists"] = lists_;
-    return Next(kReblind, std::move(next));
+    // Each list to the member that blinds it next, and to nobody else.
+    std::map<std::string, RoundParameters> per_site;
+    for (size_t j = 0; j < k; ++j) per_site[members_[(j + pass_) % k]].texts["list"] = {lists_[j]};
+    return NextEach(kReblind, {}, std::move(per_site));
   }
 
  private:
