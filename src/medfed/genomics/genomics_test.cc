@@ -14,6 +14,7 @@ std::string TempDir() {
   static int counter = 0;
   auto path = std::filesystem::temp_directory_path() /
               ("medfed_genomics_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  std::filesystem::remove_all(path);  // a directory a finished process with this pid left
   std::filesystem::create_directories(path);
   return path.string();
 }

@@ -13,6 +13,7 @@ std::string TempPath(const std::string& name) {
   static int counter = 0;
   auto directory = std::filesystem::temp_directory_path() /
                    ("medfed_ledger_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  std::filesystem::remove_all(directory);  // a directory a finished process with this pid left
   std::filesystem::create_directories(directory);
   return (directory / name).string();
 }
