@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "medfed/core/utf8.h"
+
 namespace medfed::analysis {
 namespace {
 
@@ -40,33 +42,21 @@ bool IsHan(uint32_t code) {
          (code >= 0xF900 && code <= 0xFAFF) || (code >= 0x20000 && code <= 0x2FFFF);
 }
 
-// Decodes one UTF-8 sequence at `at`; nullopt if it is not well formed (RFC 3629).
-std::optional<std::pair<uint32_t, size_t>> DecodeUtf8(std::string_view text, size_t at) {
+// The code point of the UTF-8 sequence at `at` of text FindInvalidUtf8 accepted, and its length.
+std::pair<uint32_t, size_t> DecodeUtf8(std::string_view text, size_t at) {
   const auto lead = static_cast<unsigned char>(text[at]);
-  if (lead < 0x80) return std::make_pair(uint32_t{lead}, size_t{1});
-  size_t length = 0;
-  uint32_t code = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, code = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, code = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, code = lead & 0x07;
-  } else {
-    return std::nullopt;
-  }
-  if (at + length > text.size()) return std::nullopt;
-  for (size_t i = 1; i < length; ++i) {
-    const auto byte = static_cast<unsigned char>(text[at + i]);
-    if ((byte & 0xC0) != 0x80) return std::nullopt;
-    code = code << 6 | (byte & 0x3F);
-  }
-  static constexpr uint32_t kSmallest[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return std::nullopt;
-  return std::make_pair(code, length);
+  if (lead < 0x80) return {lead, 1};
+  const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  uint32_t code = lead & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) code = code << 6 | (static_cast<unsigned char>(text[at + i]) & 0x3F);
+  return {code, length};
 }
 
 StatusOr<std::vector<Unit>> Tokenize(std::string_view text, const std::string& source) {
+  if (const size_t invalid = FindInvalidUtf8(text); invalid != std::string_view::npos) {
+    return InvalidArgument(source + ": byte " + std::to_string(invalid + 1) +
+                           " is not UTF-8; save the note as UTF-8 (iconv -f GB18030 -t UTF-8 converts one)");
+  }
   std::vector<Unit> units;
   std::string word;
   size_t word_begin = 0, line = 1;
@@ -80,12 +70,7 @@ StatusOr<std::vector<Unit>> Tokenize(std::string_view text, const std::string& s
     units.push_back({std::string(text.substr(at, length)), type, at, at + length, line});
   };
   for (size_t at = 0; at < text.size();) {
-    auto decoded = DecodeUtf8(text, at);
-    if (!decoded) {
-      return InvalidArgument(source + ": byte " + std::to_string(at + 1) +
-                             " is not UTF-8; save the note as UTF-8 (iconv -f GB18030 -t UTF-8 converts one)");
-    }
-    const auto [code, length] = *decoded;
+    const auto [code, length] = DecodeUtf8(text, at);
     if (code < 0x80) {
       const char c = static_cast<char>(code);
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
@@ -263,6 +248,28 @@ constexpr CueWord kCues[] = {
     {"先证者", CueKind::kPatient},
 };
 
+// The value and length of the longest phrase of `index` that starts at unit `at` and lies on
+// units `usable` accepts; nullopt when none does.
+template <class Usable>
+std::optional<std::pair<uint32_t, size_t>> LongestAt(
+    const std::vector<std::pair<std::vector<std::string>, uint32_t>>& phrases,
+    const std::unordered_map<std::string, std::vector<size_t>>& by_first_unit, const std::vector<Unit>& units,
+    size_t at, Usable usable) {
+  if (!usable(at)) return std::nullopt;
+  auto candidates = by_first_unit.find(units[at].text);
+  if (candidates == by_first_unit.end()) return std::nullopt;
+  for (size_t index : candidates->second) {
+    const auto& [sequence, value] = phrases[index];
+    if (at + sequence.size() > units.size()) continue;
+    bool whole = true;
+    for (size_t k = 0; k < sequence.size() && whole; ++k) {
+      whole = usable(at + k) && units[at + k].text == sequence[k];
+    }
+    if (whole) return std::make_pair(value, sequence.size());
+  }
+  return std::nullopt;
+}
+
 constexpr size_t kNegationWords = 10;  // NegEx's window, in English words
 constexpr size_t kNegationHan = 30;    // in Chinese characters
 
@@ -273,18 +280,25 @@ struct Span {
 
 }  // namespace
 
-NoteTermFinder::NoteTermFinder(const PhenotypeOntology& ontology) : ontology_(&ontology) {
-  for (uint32_t term = 0; term < ontology.size(); ++term) {
-    std::vector<std::string> texts = ontology.synonyms(term);
-    texts.push_back(ontology.name(term));
-    for (const std::string& text : texts) {
-      std::vector<std::string> units = ContentUnits(text);
-      if (!units.empty()) entries_.push_back({std::move(units), term});
-    }
+NoteTermFinder::PhraseIndex NoteTermFinder::Index(const std::vector<std::pair<std::string, uint32_t>>& texts) {
+  PhraseIndex index;
+  for (const auto& [text, value] : texts) {
+    std::vector<std::string> units = ContentUnits(text);
+    if (!units.empty()) index.phrases.emplace_back(std::move(units), value);
   }
-  std::stable_sort(entries_.begin(), entries_.end(),
-                   [](const Entry& a, const Entry& b) { return a.units.size() > b.units.size(); });
-  for (size_t i = 0; i < entries_.size(); ++i) by_first_unit_[entries_[i].units.front()].push_back(i);
+  std::stable_sort(index.phrases.begin(), index.phrases.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (size_t i = 0; i < index.phrases.size(); ++i) index.by_first_unit[index.phrases[i].first.front()].push_back(i);
+  return index;
+}
+
+NoteTermFinder::NoteTermFinder(const PhenotypeOntology& ontology) {
+  std::vector<std::pair<std::string, uint32_t>> texts;
+  for (uint32_t term = 0; term < ontology.size(); ++term) {
+    for (const std::string& synonym : ontology.synonyms(term)) texts.emplace_back(synonym, term);
+    texts.emplace_back(ontology.name(term), term);
+  }
+  terms_ = Index(texts);
 }
 
 StatusOr<std::vector<NoteMention>> NoteTermFinder::Find(std::string_view note, const std::string& source) const {
@@ -293,13 +307,6 @@ StatusOr<std::vector<NoteMention>> NoteTermFinder::Find(std::string_view note, c
                            std::to_string(kMaxNoteBytes) + "; give the part that describes the patient");
   }
   ASSIGN_OR_RETURN(const std::vector<Unit> units, Tokenize(note, source));
-  auto matches = [&](size_t at, const std::vector<std::string>& sequence) {
-    if (at + sequence.size() > units.size()) return false;
-    for (size_t k = 0; k < sequence.size(); ++k) {
-      if (!IsContent(units[at + k]) || units[at + k].text != sequence[k]) return false;
-    }
-    return true;
-  };
   // Terms, longest first, left to right.
   struct Found {
     size_t begin, end;
@@ -307,50 +314,31 @@ StatusOr<std::vector<NoteMention>> NoteTermFinder::Find(std::string_view note, c
   };
   std::vector<Found> found;
   std::vector<uint8_t> covered(units.size(), 0);
+  const auto content = [&](size_t k) { return IsContent(units[k]); };
   for (size_t at = 0; at < units.size();) {
-    size_t length = 0;
-    if (IsContent(units[at])) {
-      if (auto candidates = by_first_unit_.find(units[at].text); candidates != by_first_unit_.end()) {
-        for (size_t index : candidates->second) {
-          if (matches(at, entries_[index].units)) {
-            length = entries_[index].units.size();
-            found.push_back({at, at + length, entries_[index].term});
-            break;
-          }
-        }
-      }
-    }
-    if (length == 0) {
+    const auto term = LongestAt(terms_.phrases, terms_.by_first_unit, units, at, content);
+    if (!term) {
       ++at;
       continue;
     }
+    const auto [id, length] = *term;
+    found.push_back({at, at + length, id});
     std::fill(covered.begin() + static_cast<std::ptrdiff_t>(at),
               covered.begin() + static_cast<std::ptrdiff_t>(at + length), 1);
     at += length;
   }
   // Cues, longest first, outside the terms.
-  static const auto* const cue_units = [] {
-    auto* sequences = new std::vector<std::pair<std::vector<std::string>, CueKind>>();
-    for (const CueWord& cue : kCues) sequences->emplace_back(ContentUnits(cue.text), cue.kind);
-    std::stable_sort(sequences->begin(), sequences->end(),
-                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-    return sequences;
+  static const PhraseIndex* const cue_index = [] {
+    std::vector<std::pair<std::string, uint32_t>> texts;
+    for (const CueWord& cue : kCues) texts.emplace_back(cue.text, static_cast<uint32_t>(cue.kind));
+    return new PhraseIndex(Index(texts));
   }();
+  const auto outside_terms = [&](size_t k) { return IsContent(units[k]) && !covered[k]; };
   std::vector<Span> cues;
   for (size_t at = 0; at < units.size();) {
-    size_t length = 0;
-    if (!covered[at]) {
-      for (const auto& [sequence, kind] : *cue_units) {
-        if (!matches(at, sequence)) continue;
-        bool inside_term = false;
-        for (size_t k = at; k < at + sequence.size(); ++k) inside_term = inside_term || covered[k];
-        if (inside_term) continue;
-        length = sequence.size();
-        cues.push_back({at, at + length, kind});
-        break;
-      }
-    }
-    at += std::max<size_t>(length, 1);
+    const auto cue = LongestAt(cue_index->phrases, cue_index->by_first_unit, units, at, outside_terms);
+    if (cue) cues.push_back({at, at + cue->second, static_cast<CueKind>(cue->first)});
+    at += cue ? cue->second : 1;
   }
   auto text_of = [&](size_t begin, size_t end) {
     return std::string(note.substr(units[begin].begin, units[end - 1].end - units[begin].begin));

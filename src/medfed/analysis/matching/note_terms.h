@@ -47,13 +47,16 @@ class NoteTermFinder {
   static std::vector<uint32_t> PresentTerms(const std::vector<NoteMention>& mentions);
 
  private:
-  struct Entry {
-    std::vector<std::string> units;
-    uint32_t term;
+  // Phrases as sequences of units (words, Chinese characters), each with a value, indexed by
+  // their first unit and longest first: the ontology's names and synonyms (value: the term), and
+  // the negation and family cues (value: the cue's kind).
+  struct PhraseIndex {
+    std::vector<std::pair<std::vector<std::string>, uint32_t>> phrases;
+    std::unordered_map<std::string, std::vector<size_t>> by_first_unit;  // into phrases
   };
-  const PhenotypeOntology* ontology_;
-  std::vector<Entry> entries_;                                          // longest first
-  std::unordered_map<std::string, std::vector<size_t>> by_first_unit_;  // into entries_, longest first
+  static PhraseIndex Index(const std::vector<std::pair<std::string, uint32_t>>& texts);
+
+  PhraseIndex terms_;
 };
 
 }  // namespace medfed::analysis
