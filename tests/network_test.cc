@@ -153,6 +153,15 @@ class NetworkTest : public ::testing::Test {
 
 const std::string kRareData = std::string(MEDFED_SOURCE_DIR) + "/examples/rare/data/";
 
+// Options for the embedded run a network run is compared with: its own output directory, and a
+// state directory of its own, so that sites' match keys never land beside examples/.
+federation::RunOptions EmbeddedRun() {
+  federation::RunOptions options;
+  options.output_directory = testing::MakeTempDir("medfed_local_out");
+  options.state_home = testing::MakeTempDir("medfed_local_state");
+  return options;
+}
+
 // A phenotype_match result without what is fresh for every query (its id, and the handles bound
 // to it): what an embedded run and a network run of the same query share.
 analysis::Json WithoutHandles(analysis::Json result) {
@@ -220,9 +229,7 @@ TEST_F(NetworkTest, ResultsEqualTheEmbeddedRunToTheLastDigit) {
   ASSERT_TRUE(remote.ok()) << remote.status();
   federation::StudyFile local = Study(ManyAnalyses());
   local.sites = cohort_;
-  federation::RunOptions options;
-  options.output_directory = testing::MakeTempDir("medfed_local_out");
-  options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
+  const federation::RunOptions options = EmbeddedRun();
   auto embedded = federation::RunStudyLocally(local, options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(remote->document.dump(), embedded->dump());
@@ -354,9 +361,7 @@ test = "qc"
   }
   auto remote = Submit(remote_study);
   ASSERT_TRUE(remote.ok()) << remote.status();
-  federation::RunOptions options;
-  options.output_directory = testing::MakeTempDir("medfed_local_out");
-  options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
+  const federation::RunOptions options = EmbeddedRun();
   auto embedded = federation::RunStudyLocally(*study, options);
   ASSERT_TRUE(embedded.ok()) << embedded.status();
 
@@ -430,9 +435,7 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
 
   federation::StudyFile carried = testing::MakeStudy({clinics[0], clinics[1]}, {match(kRareData + "ontology.obo")});
   ASSERT_EQ(carried.analyses[0].String("ontology"), named);  // the same content, so the same key
-  federation::RunOptions local_options;
-  local_options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
-  auto embedded = federation::RunStudyLocally(carried, local_options);
+  auto embedded = federation::RunStudyLocally(carried, EmbeddedRun());
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(WithoutHandles(remote->document["results"][0]).dump(), WithoutHandles((*embedded)["results"][0]).dump());
 
@@ -521,9 +524,7 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   carried_keys["ontology"] = kRareData + "ontology.obo";  // carried, in one process
   federation::StudyFile embedded_study =
       testing::MakeStudy(clinics, {analysis::AnalysisSpec("similar", "phenotype_match", carried_keys)});
-  federation::RunOptions local_options;
-  local_options.state_home = testing::MakeTempDir("medfed_local_state");  // match keys: never beside examples/
-  auto embedded = federation::RunStudyLocally(embedded_study, local_options);
+  auto embedded = federation::RunStudyLocally(embedded_study, EmbeddedRun());
   ASSERT_TRUE(embedded.ok()) << embedded.status();
   EXPECT_EQ(WithoutHandles(result).dump(), WithoutHandles((*embedded)["results"][0]).dump());
 

@@ -20,10 +20,6 @@ class Transport {
   // not answer within `timeout` or cannot be reached.
   virtual StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
                                                                std::chrono::milliseconds timeout) = 0;
-  // The same request to every site.
-  StatusOr<std::vector<v1::SiteResponse>> Exchange(const v1::SiteRequest& request, std::chrono::milliseconds timeout) {
-    return ExchangeEach(std::vector<v1::SiteRequest>(Sites().size(), request), timeout);
-  }
 };
 
 }  // namespace medfed::federation
