@@ -10,12 +10,6 @@
 namespace medfed::synth {
 namespace {
 
-std::string Id(int number) {
-  char text[16];
-  std::snprintf(text, sizeof text, "SYN:%07d", number);
-  return text;
-}
-
 // A finding as the note names it: a feature, or (sometimes) only its group.
 struct Finding {
   int id;
@@ -116,11 +110,11 @@ std::vector<LabelledNote> GenerateClinicalNotes(const RareDiseaseNetwork& networ
       std::vector<Finding> relative(writer.Chance(0.6) ? 1 : 0);
       for (auto& finding : relative) finding = elsewhere();
       std::set<std::string> labels;
-      for (const auto& finding : present) labels.insert(Id(finding.id));
+      for (const auto& finding : present) labels.insert(SyntheticTermId(finding.id));
       // A finding both looked for and present would make the label ambiguous: drop it.
       auto unlabelled = [&](std::vector<Finding>& findings) {
         findings.erase(std::remove_if(findings.begin(), findings.end(),
-                                      [&](const Finding& f) { return labels.count(Id(f.id)) > 0; }),
+                                      [&](const Finding& f) { return labels.count(SyntheticTermId(f.id)) > 0; }),
                        findings.end());
       };
       unlabelled(absent);

@@ -12,11 +12,6 @@ namespace {
 constexpr int kSystems = kVocabularySystems, kGroups = kVocabularyGroups, kFeatures = kVocabularyFeatures;
 constexpr int kDiseases = 60, kDiseaseFeatures = 6;
 
-std::string Id(int number) {
-  char text[16];
-  std::snprintf(text, sizeof text, "SYN:%07d", number);
-  return text;
-}
 int SystemId(int system) { return 100 + system; }
 int GroupId(int system, int group) { return 1000 + system * 10 + group; }
 int FeatureId(int system, int group, int feature) { return 10000 + system * 100 + group * 10 + feature; }
@@ -30,10 +25,10 @@ std::string Gene(int disease) {
 // A [Term] stanza: its English name, and its English synonym and Chinese name as synonyms (as
 // HPO's translations give them), so that notes in either language find it.
 std::string Stanza(int id, const PhenotypeName& name, int parent) {
-  std::string stanza = "[Term]\nid: " + Id(id) + "\nname: " + name.english + "\n";
+  std::string stanza = "[Term]\nid: " + SyntheticTermId(id) + "\nname: " + name.english + "\n";
   if (*name.synonym != '\0') stanza += "synonym: \"" + std::string(name.synonym) + "\" EXACT []\n";
   stanza += "synonym: \"" + std::string(name.chinese) + "\" EXACT [zh]\n";
-  return stanza + "is_a: " + Id(parent) + "\n\n";
+  return stanza + "is_a: " + SyntheticTermId(parent) + "\n\n";
 }
 
 }  // namespace
@@ -42,7 +37,7 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
   RareDiseaseNetwork network;
   std::string& obo = network.ontology_obo;
   obo = "format-version: 1.2\nontology: syn\n! Synthetic phenotype ontology for medfed's demo and tests (not HPO).\n\n";
-  obo += "[Term]\nid: " + Id(1) + "\nname: All\n\n";
+  obo += "[Term]\nid: " + SyntheticTermId(1) + "\nname: All\n\n";
   obo += Stanza(2, {"Phenotypic abnormality", "表型异常", ""}, 1);
   for (int s = 0; s < kSystems; ++s) {
     obo += Stanza(SystemId(s), SystemName(s), 2);
@@ -81,13 +76,13 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
         if (uniform(random) > 0.7) continue;
         // Sometimes recorded only as the group ("seizure" rather than "focal seizure").
         const int recorded = uniform(random) < 0.2 ? 1000 + (feature - 10000) / 10 : feature;
-        terms += (terms.empty() ? "" : ";") + Id(recorded);
+        terms += (terms.empty() ? "" : ";") + SyntheticTermId(recorded);
       }
       const int noise = 1 + static_cast<int>(random() % 2);
       for (int n = 0; n < noise; ++n) {
         terms += (terms.empty() ? "" : ";") +
-                 Id(FeatureId(static_cast<int>(random() % kSystems), static_cast<int>(random() % kGroups),
-                              static_cast<int>(random() % kFeatures)));
+                 SyntheticTermId(FeatureId(static_cast<int>(random() % kSystems), static_cast<int>(random() % kGroups),
+                                           static_cast<int>(random() % kFeatures)));
       }
       char id[32];
       std::snprintf(id, sizeof id, "P%c%06d", static_cast<char>('A' + site), next_patient++);
@@ -102,11 +97,17 @@ RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options)
     network.site_csv.push_back(std::move(csv));
   }
   std::string query = "{\"terms\": [";
-  for (size_t i = 0; i < 4; ++i) query += (i ? ", \"" : "\"") + Id(diseases[6][i]) + "\"";
+  for (size_t i = 0; i < 4; ++i) query += (i ? ", \"" : "\"") + SyntheticTermId(diseases[6][i]) + "\"";
   query += R"(], "genes": [")" + Gene(6) + "\"]}\n";
   network.example_query_json = query;
   network.disease_features = diseases;
   return network;
+}
+
+std::string SyntheticTermId(int number) {
+  char text[16];
+  std::snprintf(text, sizeof text, "SYN:%07d", number);
+  return text;
 }
 
 }  // namespace medfed::synth

@@ -26,4 +26,7 @@ struct RareDiseaseNetwork {
 
 RareDiseaseNetwork GenerateRareDiseaseNetwork(const RareDiseaseOptions& options);
 
+// A term's id in the synthetic ontology: SYN:0010803 for number 10803.
+std::string SyntheticTermId(int number);
+
 }  // namespace medfed::synth
