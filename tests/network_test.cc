@@ -88,6 +88,7 @@ class NetworkTest : public ::testing::Test {
       site.genotypes = cohort_[s].genotypes;
       site.policy_toml = s < policies.size() ? policies[s] : Policy();
       if (site_references_.count(site.name)) site.references = site_references_.at(site.name);
+      if (customize_site_) customize_site_(site);
       options.sites.push_back(site);
     }
     auto network = net::LocalNetwork::Create(options);
@@ -149,6 +150,7 @@ class NetworkTest : public ::testing::Test {
   // Reference directories, set before StartNetworkOn: by site name, and the hub's.
   std::map<std::string, std::string> site_references_;
   std::string hub_references_;
+  std::function<void(net::LocalSite&)> customize_site_;  // set before StartNetworkOn
 };
 
 const std::string kRareData = std::string(MEDFED_SOURCE_DIR) + "/examples/rare/data/";
@@ -372,9 +374,12 @@ test = "qc"
   for (size_t i = 0; i < study->analyses.size(); ++i) {
     const std::string id = study->analyses[i].id();
     EXPECT_EQ(remote_results[i]["status"], "ok") << id << ": " << remote_results[i].dump();
-    if (id == "relative_survival")
+    if (id == "relative_survival") {
       EXPECT_NE(remote_results[i]["method"].get<std::string>().find("relative"), std::string::npos);
-    if (id == "similar_patients") EXPECT_EQ(remote_results[i]["matches"].size(), 8u);
+    }
+    if (id == "similar_patients") {
+      EXPECT_EQ(remote_results[i]["matches"].size(), 8u);
+    }
     if (!study->analyses[i].Has("privacy")) {
       EXPECT_EQ(WithoutHandles(remote_results[i]).dump(), WithoutHandles(local_results[i]).dump()) << id;
       continue;
@@ -577,6 +582,169 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
     if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(recorded) << "no resolution entry in the hub's ledger";
+}
+
+// From match to contact (docs/protocols/match.md): the researcher asks the site of the best match
+// for the patient's diagnosis, phenotype and a contact. The site's steward sees the patient and
+// exactly what would leave, and approves part of it; the researcher opens the released details
+// (signed by the site, sealed to the researcher) and the hub, which relayed them, holds none of
+// them. The ledger records the request and the decision. A handle that names none of the site's
+// patients is refused without a person; a denial reaches the researcher with its reason; another
+// researcher can neither read nor ask about the study.
+TEST_F(NetworkTest, AContactRequestIsDecidedByTheStewardAndOnlyTheResearcherReadsTheAnswer) {
+  const std::string contact = "Dr. Zhang Min, clinical genetics, +86-10-5555-0101";
+  std::vector<federation::SiteConfig> clinics(3);
+  const char* names[] = {"clinic-a", "clinic-b", "clinic-c"};
+  const char* files[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
+  for (int s = 0; s < 3; ++s) {
+    clinics[s].name = names[s];
+    clinics[s].tables["patients"] = kRareData + files[s];
+  }
+  customize_site_ = [&](net::LocalSite& site) {
+    site.contact = contact + " (" + site.name + ")";
+    site.diagnoses["patients"] = "disease";
+  };
+  StartNetworkOn(clinics);
+  const analysis::AnalysisSpec match("similar", "phenotype_match",
+                                     {{"table", "patients"},
+                                      {"id_column", "patient_id"},
+                                      {"terms", "terms"},
+                                      {"genes", "genes"},
+                                      {"ontology", kRareData + "ontology.obo"},
+                                      {"query", {"SYN:0010803", "SYN:0010413", "SYN:0001083"}},
+                                      {"top", 3}});
+  auto remote = Submit(testing::MakeStudy(clinics, {match}));
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  const analysis::Json& best = remote->document["results"][0]["matches"][0];
+  const std::string site = best["site"].get<std::string>();
+  const std::string handle = best["handle"].get<std::string>();
+  const std::string hub = network_->hub_address();
+  auto request = [&](const std::string& researcher, const std::string& which, const std::string& fields) {
+    return Medfed({"contact", "request", remote->study_id, site, which, "--fields", fields, "--reason",
+                   "a family with the same presentation asks to be put in touch", "--hub", hub, "--identity",
+                   network_->identity(researcher), "--json"},
+                  /*stdout_only=*/true);
+  };
+  auto show = [&](const std::string& researcher, const std::string& id) {
+    return Medfed(
+        {"contact", "show", id, "--hub", hub, "--identity", network_->identity(researcher), "--wait", "30", "--json"},
+        /*stdout_only=*/true);
+  };
+  auto parse = [](const std::string& text) {
+    analysis::Json json = analysis::Json::parse(text, nullptr, false);
+    EXPECT_TRUE(json.is_object()) << text;
+    return json.is_object() ? json : analysis::Json::object();
+  };
+
+  // The request: pending until a person decides.
+  const auto [asked, asked_out] = request("alice", handle, "phenotype,genes,diagnosis,contact");
+  ASSERT_EQ(asked, 0) << asked_out;
+  const analysis::Json pending = parse(asked_out);
+  EXPECT_EQ(pending["state"], "pending");
+  const std::string id = pending["request"].get<std::string>();
+  // Another researcher: neither the request nor the study is theirs.
+  const auto [peeked, peeked_out] =
+      Medfed({"contact", "show", id, "--hub", hub, "--identity", network_->identity("bob")});
+  EXPECT_NE(peeked, 0);
+  EXPECT_NE(peeked_out.find("no contact request " + id + " of yours"), std::string::npos) << peeked_out;
+  const auto [borrowed, borrowed_out] = Medfed({"contact", "request", remote->study_id, site, handle, "--reason", "x",
+                                                "--hub", hub, "--identity", network_->identity("bob")});
+  EXPECT_NE(borrowed, 0);
+  EXPECT_NE(borrowed_out.find("no study " + remote->study_id + " of yours"), std::string::npos) << borrowed_out;
+  // A handle that names none of the site's patients: refused by the site without a person.
+  const auto [stray, stray_out] = request("alice", std::string(32, 'f'), "contact");
+  ASSERT_EQ(stray, 0) << stray_out;
+  const auto [refused, refused_out] = show("alice", parse(stray_out)["request"].get<std::string>());
+  ASSERT_EQ(refused, 0) << refused_out;
+  EXPECT_EQ(parse(refused_out)["state"], "denied") << refused_out;
+  EXPECT_EQ(parse(refused_out)["decided_by"], "policy") << refused_out;
+  EXPECT_NE(refused_out.find("names none of site " + site + "'s patients"), std::string::npos) << refused_out;
+
+  // The steward sees the patient and exactly what would leave.
+  const std::string config = network_->site_config(site);
+  std::string listed;
+  for (int attempt = 0; attempt < 100 && listed.find(id) == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    listed = Medfed({"site", "contacts", "--config", config, "list"}).second;
+  }
+  ASSERT_NE(listed.find(id), std::string::npos) << listed;
+  const auto [shown, preview] = Medfed({"site", "contacts", "--config", config, "show", id});
+  ASSERT_EQ(shown, 0) << preview;
+  const size_t named = preview.find("patient     ");
+  ASSERT_NE(named, std::string::npos) << preview;
+  const std::string patient = preview.substr(named + 12, preview.find(' ', named + 12) - named - 12);
+  EXPECT_NE(preview.find(contact), std::string::npos) << preview;
+  std::string row;
+  for (const std::string& line : SplitString(*ReadFileToString(kRareData + files[site.back() - 'a']), '\n')) {
+    if (line.rfind(patient + ",", 0) == 0) row = line;
+  }
+  ASSERT_FALSE(row.empty()) << patient;
+  const std::vector<std::string> cells = SplitString(row, ',');  // patient_id, terms, disease, genes
+  EXPECT_NE(preview.find(cells[2]), std::string::npos) << preview;
+
+  // Approved in part: the diagnosis and the contact, not the phenotype or the genes.
+  const auto [approved, approved_out] = Medfed({"site", "contacts", "--config", config, "approve", id, "--fields",
+                                                "diagnosis,contact", "--by", "dr. wu", "--reason", "consent on file"});
+  ASSERT_EQ(approved, 0) << approved_out;
+  const auto [again, again_out] = Medfed({"site", "contacts", "--config", config, "deny", id, "--reason", "x"});
+  EXPECT_NE(again, 0);
+  EXPECT_NE(again_out.find("already approved by dr. wu"), std::string::npos) << again_out;
+  const auto [answered, answered_out] = show("alice", id);
+  ASSERT_EQ(answered, 0) << answered_out;
+  const analysis::Json answer = parse(answered_out);
+  EXPECT_EQ(answer["state"], "approved") << answered_out;
+  EXPECT_EQ(answer["decided_by"], "dr. wu");
+  EXPECT_EQ(answer["released"], analysis::Json({"diagnosis", "contact"}));
+  EXPECT_EQ(answer["details"]["diagnosis"], cells[2]);
+  EXPECT_EQ(answer["details"]["contact"], contact + " (" + site + ")");
+  EXPECT_FALSE(answer["details"].contains("phenotype"));
+  EXPECT_FALSE(answer["details"].contains("genes"));
+
+  // A denial reaches the researcher with the steward's reason.
+  const auto [second, second_out] = request("alice", handle, "contact");
+  ASSERT_EQ(second, 0) << second_out;
+  const std::string second_id = parse(second_out)["request"].get<std::string>();
+  std::string denied_out;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto [code, out] = Medfed({"site", "contacts", "--config", config, "deny", second_id, "--reason",
+                               "the family has declined further contact", "--by", "dr. wu"});
+    denied_out = out;
+    if (code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // not arrived yet
+  }
+  const auto [told, told_out] = show("alice", second_id);
+  ASSERT_EQ(told, 0) << told_out;
+  EXPECT_EQ(parse(told_out)["state"], "denied") << told_out << denied_out;
+  EXPECT_EQ(parse(told_out)["reason"], "the family has declined further contact");
+
+  // The hub relayed the answer and holds none of it; its ledger says who asked and what left.
+  std::string held = ReadFileToString(network_->log("hub")).value_or("");
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(network_->hub_state())) {
+    if (entry.is_regular_file()) held += ReadFileToString(entry.path().string()).value_or("");
+  }
+  EXPECT_EQ(held.find("5555-0101"), std::string::npos);
+  EXPECT_EQ(held.find(patient), std::string::npos);
+  std::map<std::string, analysis::Json> entries;
+  auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+  ASSERT_TRUE(database.ok());
+  auto ledger = *governance::Ledger::Open(**database);
+  std::string bodies;
+  auto records = ledger->Read(0, ledger->size());
+  ASSERT_TRUE(records.ok()) << records.status();
+  for (const auto& record : *records) {
+    const analysis::Json body = analysis::Json::parse(record.body, nullptr, false);
+    bodies += record.body + "\n";
+    if (body.is_object() && body.contains("request") && body["request"] == id) {
+      entries[body["type"].get<std::string>()] = body;
+    }
+  }
+  ASSERT_TRUE(entries.count("contact_request") && entries.count("contact_decision")) << bodies;
+  EXPECT_EQ(entries["contact_request"]["researcher"], "alice");
+  EXPECT_EQ(entries["contact_request"]["handle"], handle);
+  EXPECT_EQ(entries["contact_request"]["fields"], analysis::Json({"phenotype", "genes", "diagnosis", "contact"}));
+  EXPECT_EQ(entries["contact_decision"]["decision"], "approved");
+  EXPECT_EQ(entries["contact_decision"]["by"], "dr. wu");
+  EXPECT_EQ(entries["contact_decision"]["released"], analysis::Json({"diagnosis", "contact"}));
 }
 
 TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgainLater) {

@@ -27,6 +27,7 @@ void AddScanCommand(CLI::App& app, int& exit_code);
 int ScanFile(const std::string& file, bool json, const std::string& report);
 void AddDeidCommand(CLI::App& app, int& exit_code);
 void AddMatchCommand(CLI::App& app, int& exit_code);
+void AddContactCommand(CLI::App& app, int& exit_code);
 // `medfed match STUDY --query QUERY --top N` (also run by the demo).
 int MatchQuery(const std::string& study, const std::string& query, int top);
 // `medfed deid FILE --out OUT --report REPORT --key KEY --create-key` (also run by the demo).

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   medfed::cli::AddScanCommand(app, exit_code);
   medfed::cli::AddDeidCommand(app, exit_code);
   medfed::cli::AddMatchCommand(app, exit_code);
+  medfed::cli::AddContactCommand(app, exit_code);
   // Set after the subcommands exist, so that only `medfed --help` and `medfed run --help` carry it.
   app.footer(analyses +
              "\nSee README.md and docs/ for the study file and the protocols; docs/deployment.md for\n"

@@ -208,7 +208,18 @@ int RunMatch(const MatchArguments& arguments) {
       std::fprintf(stderr, "match: warning: terms not in the ontology, ignored: %s\n", unknown.c_str());
     }
   }
-  return Present(*document, arguments.json, arguments.out);
+  const int presented = Present(*document, arguments.json, arguments.out);
+  if (presented == 0 && !arguments.json && !arguments.network.hub.empty()) {
+    for (const auto& result : (*document)["results"]) {
+      if (!result.contains("query_id") || !result.contains("matches") || result["matches"].empty()) continue;
+      std::fprintf(stderr,
+                   "to follow up a match, ask its site (its steward decides): medfed contact request %s SITE HANDLE "
+                   "--fields phenotype,genes,diagnosis,contact --reason \"...\" --hub %s --identity %s\n",
+                   result["query_id"].get<std::string>().c_str(), arguments.network.hub.c_str(),
+                   arguments.network.identity.c_str());
+    }
+  }
+  return presented;
 }
 
 }  // namespace

@@ -1,14 +1,17 @@
 // medfed site serve --config site.toml
 // medfed site approvals --config site.toml list | show ID | approve ID [--by NAME] | deny ID --reason TEXT
 // medfed site resolve --config site.toml QUERY HANDLE --reason TEXT [--by NAME]
+// medfed site contacts --config site.toml list | show ID | approve ID [--fields F,..] [--by NAME] | deny ID --reason
+// TEXT
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
 #include "absl/synchronization/mutex.h"
-#include "medfed/analysis/matching/match_handles.h"
+#include "medfed/analysis/matching/contact_details.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/daemon_signals.h"
 #include "medfed/cli/results_output.h"
@@ -16,8 +19,11 @@
 #include "medfed/core/progress.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
+#include "medfed/crypto/sealed_box.h"
 #include "medfed/governance/approvals.h"
+#include "medfed/governance/contact_book.h"
 #include "medfed/governance/resolution_book.h"
+#include "medfed/net/matched_patient.h"
 #include "medfed/net/site_agent.h"
 
 namespace medfed::cli {
@@ -146,43 +152,157 @@ int Resolve(const ResolveArguments& arguments) {
   auto opened = OpenSiteBooks(arguments.config);
   if (!opened.ok()) return ReportError(opened.status());
   const net::SiteDaemonConfig* config = &opened->config;
-  auto record = opened->approvals->Get(arguments.query);
-  if (!record.ok()) return ReportError(record.status());
-  if (!record->has_value() || (*record)->state != governance::ApprovalState::kApproved) {
-    return ReportError(NotFound("site " + config->name + " approved no study " + arguments.query +
-                                "; `medfed site approvals --config " + arguments.config + " list` shows its studies"));
-  }
-  // The study's phenotype_match analyses, from the plan the site approved.
   analysis::SiteData data(config->name, config->tables, config->genotypes);
   data.set_state_directory(config->state);
-  const std::string marker = " (phenotype_match): ";
-  bool any = false;
-  for (const std::string& line : SplitString((*record)->summary, '\n')) {
-    const size_t at = line.find(marker);
-    if (at == std::string::npos) continue;
-    const analysis::Json keys = analysis::Json::parse(line.substr(at + marker.size()), nullptr, false);
-    if (!keys.is_object() || !keys.contains("table") || !keys.contains("id_column")) continue;
-    any = true;
-    const std::string table = keys["table"].get<std::string>();
-    auto patient =
-        analysis::ResolveHandle(data, table, keys["id_column"].get<std::string>(), arguments.query, arguments.handle);
-    if (!patient.ok()) return ReportError(patient.status());
-    if (!patient->has_value()) continue;
-    auto resolutions = governance::ResolutionBook::Open(*opened->database);
-    if (!resolutions.ok()) return ReportError(resolutions.status());
-    const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
-    Status recorded = (*resolutions)->Record(arguments.query, arguments.handle, by, arguments.reason);
-    if (!recorded.ok()) return ReportError(recorded);
-    std::printf(
-        "handle %s of study %s: patient %s (table %s)\nrecorded as resolved by %s; the site daemon reports "
-        "it to the ledger (without the patient)\n",
-        arguments.handle.c_str(), arguments.query.c_str(), (*patient)->c_str(), table.c_str(), by.c_str());
+  auto matched = net::FindMatchedPatient(*config, *opened->approvals, data, arguments.query, arguments.handle);
+  if (!matched.ok()) return ReportError(matched.status());
+  auto resolutions = governance::ResolutionBook::Open(*opened->database);
+  if (!resolutions.ok()) return ReportError(resolutions.status());
+  const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
+  Status recorded = (*resolutions)->Record(arguments.query, arguments.handle, by, arguments.reason);
+  if (!recorded.ok()) return ReportError(recorded);
+  std::printf(
+      "handle %s of study %s: patient %s (table %s)\nrecorded as resolved by %s; the site daemon reports "
+      "it to the ledger (without the patient)\n",
+      arguments.handle.c_str(), arguments.query.c_str(), matched->patient.c_str(), matched->sources.table.c_str(),
+      by.c_str());
+  return 0;
+}
+
+struct ContactArguments {
+  std::string config, action, request_id, fields, reason, by;
+};
+
+std::string JoinComma(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const auto& item : items) joined += (joined.empty() ? "" : ", ") + item;
+  return joined;
+}
+
+// A contact request's patient and the details each requested field would release, for the
+// steward deciding on it.
+struct ContactPreview {
+  net::MatchedPatient matched;
+  analysis::Json details;           // the fields the site holds
+  std::vector<std::string> absent;  // requested, not held
+};
+
+StatusOr<ContactPreview> PreviewContact(const net::SiteDaemonConfig& config, const governance::ApprovalBook& approvals,
+                                        const governance::ContactRecord& record) {
+  analysis::SiteData data(config.name, config.tables, config.genotypes);
+  data.set_state_directory(config.state);
+  ContactPreview preview;
+  ASSIGN_OR_RETURN(preview.matched, net::FindMatchedPatient(config, approvals, data, record.study_id, record.handle));
+  const std::vector<std::string> held = analysis::HeldContactFields(preview.matched.sources, record.fields);
+  for (const auto& field : record.fields) {
+    if (std::find(held.begin(), held.end(), field) == held.end()) preview.absent.push_back(field);
+  }
+  ASSIGN_OR_RETURN(preview.details,
+                   analysis::ContactDetails(data, preview.matched.sources, preview.matched.patient, held));
+  return preview;
+}
+
+// The steward's side of "from match to contact": list, show (the patient and exactly what would
+// leave), approve (all requested fields the site holds, or --fields), deny (--reason).
+int Contacts(const ContactArguments& arguments) {
+  auto opened = OpenSiteBooks(arguments.config);
+  if (!opened.ok()) return ReportError(opened.status());
+  auto book = governance::ContactBook::Open(*opened->database);
+  if (!book.ok()) return ReportError(book.status());
+  if (arguments.action == "list") {
+    auto records = (*book)->List();
+    if (!records.ok()) return ReportError(records.status());
+    TextTable table({"request", "researcher", "study", "fields", "state", "received", "decided by"},
+                    {TextTable::Align::kLeft});
+    for (const auto& record : *records) {
+      table.AddRow({record.request_id, record.researcher, record.study_id, JoinComma(record.fields),
+                    governance::ApprovalStateName(record.state), Time(record.received_ms), record.decided_by});
+    }
+    std::printf("%s", records->empty() ? "no contact requests received yet\n" : table.Render().c_str());
     return 0;
   }
-  return ReportError(NotFound(any ? "handle " + arguments.handle + " names none of site " + config->name +
-                                        "'s patients in study " + arguments.query +
-                                        " (handles are fresh for every query: use the one from that study's result)"
-                                  : "study " + arguments.query + " has no phenotype_match analysis"));
+  if (arguments.request_id.empty()) {
+    return ReportError(InvalidArgument(arguments.action + " needs a request id; `list` shows them"));
+  }
+  auto found = (*book)->Get(arguments.request_id);
+  if (!found.ok()) return ReportError(found.status());
+  if (!found->has_value()) {
+    return ReportError(NotFound("no contact request " + arguments.request_id +
+                                " here; `medfed site contacts --config " + arguments.config + " list` shows them"));
+  }
+  const governance::ContactRecord& record = **found;
+  if (arguments.action == "show") {
+    std::printf(
+        "request     %s\nresearcher  %s (from the certificate)\nstudy       %s\nhandle      %s\nreason      %s\n"
+        "asks for    %s\nstate       %s%s\nreceived    %s\n",
+        record.request_id.c_str(), record.researcher.c_str(), record.study_id.c_str(), record.handle.c_str(),
+        record.reason.c_str(), JoinComma(record.fields).c_str(), governance::ApprovalStateName(record.state),
+        record.decided_by.empty()
+            ? ""
+            : (" by " + record.decided_by + (record.decision_reason.empty() ? "" : ": " + record.decision_reason))
+                  .c_str(),
+        Time(record.received_ms).c_str());
+    if (record.state == governance::ApprovalState::kPending) {
+      auto preview = PreviewContact(opened->config, *opened->approvals, record);
+      if (!preview.ok()) return ReportError(preview.status());
+      std::printf("patient     %s (table %s; not released)\nwould leave, sealed to %s:\n%s\n",
+                  preview->matched.patient.c_str(), preview->matched.sources.table.c_str(), record.researcher.c_str(),
+                  preview->details.dump(2).c_str());
+      if (!preview->absent.empty()) {
+        std::printf("not held by this site (not released): %s\n", JoinComma(preview->absent).c_str());
+      }
+    } else if (!record.released_fields.empty()) {
+      std::printf("released    %s\n", JoinComma(record.released_fields).c_str());
+    }
+    return 0;
+  }
+  if (record.state != governance::ApprovalState::kPending) {
+    return ReportError(FailedPrecondition("contact request " + record.request_id + " was already " +
+                                          governance::ApprovalStateName(record.state) + " by " + record.decided_by));
+  }
+  const std::string by = arguments.by.empty() ? CurrentUser() : arguments.by;
+  if (arguments.action == "deny") {
+    auto decided = (*book)->Decide(record.request_id, /*approve=*/false, by, arguments.reason, {}, "");
+    if (!decided.ok()) return ReportError(decided.status());
+    std::printf("contact request %s denied by %s; the site daemon tells the hub\n", record.request_id.c_str(),
+                by.c_str());
+    return 0;
+  }
+  auto preview = PreviewContact(opened->config, *opened->approvals, record);
+  if (!preview.ok()) return ReportError(preview.status());
+  // What leaves: the requested fields the site holds, or the steward's narrower choice.
+  std::vector<std::string> released;
+  for (auto it = preview->details.begin(); it != preview->details.end(); ++it) released.push_back(it.key());
+  if (!arguments.fields.empty()) {
+    std::vector<std::string> chosen;
+    for (const std::string& field : SplitString(arguments.fields, ',')) {
+      const std::string name(TrimWhitespace(field));
+      if (!preview->details.contains(name)) {
+        return ReportError(InvalidArgument(
+            "--fields: " + name + " is not among the requested fields this site holds (" + JoinComma(released) + ")"));
+      }
+      chosen.push_back(name);
+    }
+    released = chosen;
+  }
+  if (released.empty()) {
+    return ReportError(FailedPrecondition("this site holds none of the fields the request asks for (" +
+                                          JoinComma(record.fields) + "); deny it with a reason"));
+  }
+  analysis::Json details = analysis::Json::object();
+  for (const auto& field : released) details[field] = preview->details[field];
+  v1::SignedContactRequest signed_request;
+  v1::ContactRequest request;
+  if (!signed_request.ParseFromString(record.signed_request) || !request.ParseFromString(signed_request.request())) {
+    return ReportError(Internal("the site's copy of contact request " + record.request_id + " is unreadable"));
+  }
+  auto sealed = crypto::SealTo(request.reply_key(), details.dump());
+  if (!sealed.ok()) return ReportError(sealed.status());
+  auto decided = (*book)->Decide(record.request_id, /*approve=*/true, by, arguments.reason, released, *sealed);
+  if (!decided.ok()) return ReportError(decided.status());
+  std::printf("contact request %s approved by %s: %s leave, sealed to %s; the site daemon sends them\n",
+              record.request_id.c_str(), by.c_str(), JoinComma(released).c_str(), record.researcher.c_str());
+  return 0;
 }
 
 }  // namespace
@@ -218,6 +338,26 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       ->required();
   resolving->add_option("--by", resolve->by, "who resolves (default: the login name)");
   resolving->callback([resolve, &exit_code] { exit_code = Resolve(*resolve); });
+
+  auto contact = std::make_shared<ContactArguments>();
+  CLI::App* contacts = site->add_subcommand(
+      "contacts", "List, show, approve or deny researchers' contact requests for matched patients (always a person)");
+  contacts->add_option("--config", contact->config, "site.toml")->required();
+  contacts->add_option("action", contact->action, "list, show, approve or deny")
+      ->required()
+      ->check(CLI::IsMember({"list", "show", "approve", "deny"}));
+  contacts->add_option("request", contact->request_id, "request id (show, approve, deny)");
+  contacts->add_option("--fields", contact->fields,
+                       "approve: release only these (comma-separated; default: every requested field the site holds)");
+  contacts->add_option("--reason", contact->reason, "why (the researcher reads it; required to deny)");
+  contacts->add_option("--by", contact->by, "who decides (default: the login name)");
+  contacts->callback([contact, &exit_code] {
+    if (contact->action == "deny" && contact->reason.empty()) {
+      exit_code = ReportError(InvalidArgument("deny needs --reason: the researcher reads it"));
+      return;
+    }
+    exit_code = Contacts(*contact);
+  });
 }
 
 }  // namespace medfed::cli

@@ -102,18 +102,34 @@ StatusOr<SiteDaemonConfig> LoadSiteConfig(const std::string& path) {
         ASSIGN_OR_RETURN(std::string text, Text(path, key + "." + name, file));
         (key == "tables" ? config.tables : config.genotypes)[name] = ResolveRelativeTo(path, text);
       }
+    } else if (key == "diagnoses") {
+      if (!value.is_table()) {
+        return InvalidArgument(governance::Where(path, value) +
+                               ": diagnoses must be a table of column names (diagnoses.patients = \"disease\")");
+      }
+      for (const auto& [name, column] : value.as_table()) {
+        ASSIGN_OR_RETURN(config.diagnoses[name], Text(path, key + "." + name, column));
+      }
+    } else if (key == "contact") {
+      ASSIGN_OR_RETURN(config.contact, Text(path, key, value));
     } else if (key == "max_message_mb") {
       ASSIGN_OR_RETURN(config.max_message_mb, Whole(path, key, value, 1));
     } else {
       return InvalidArgument(governance::Where(path, value) + ": unknown key \"" + key +
                              "\" in [site]; known: name, hub, identity, state, policy, tables, genotypes, "
-                             "references, max_message_mb");
+                             "references, max_message_mb, contact, diagnoses");
     }
   }
   RETURN_IF_ERROR(Require(path, "site", "name", config.name));
   RETURN_IF_ERROR(Require(path, "site", "hub", config.hub));
   RETURN_IF_ERROR(Require(path, "site", "identity", config.identity));
   RETURN_IF_ERROR(Require(path, "site", "state", config.state));
+  for (const auto& [table, column] : config.diagnoses) {
+    if (!config.tables.count(table)) {
+      return InvalidArgument(path + ": diagnoses." + table + " names a table the site does not have (tables." + table +
+                             ")");
+    }
+  }
   return config;
 }
 

@@ -12,9 +12,13 @@
 //   references = "reference"                  genotypes.chip = "data/chip"
 //                                             references = "reference"
 //                                             max_message_mb = 256
+//                                             contact = "Dr. Li, genetics clinic, +86 ..."
+//                                             diagnoses.patients = "disease"
 //
 // `references`: a directory of reference files (ontologies, expected-survival tables) served by
-// their SHA-256 to studies that name them so (net/reference_directory.h).
+// their SHA-256 to studies that name them so (net/reference_directory.h). `contact` and
+// `diagnoses` (a column per table) are what the site's steward can release when approving a
+// contact request for a matched patient (docs/protocols/match.md).
 #pragma once
 
 #include <map>
@@ -40,6 +44,8 @@ struct SiteDaemonConfig {
   std::map<std::string, std::string> tables, genotypes;
   std::string references;  // "": serves no reference data
   int max_message_mb = 256;
+  std::string contact;                           // a contact at the clinic ("": none to release)
+  std::map<std::string, std::string> diagnoses;  // table -> its diagnosis column
 };
 
 StatusOr<HubConfig> LoadHubConfig(const std::string& path);

@@ -36,8 +36,11 @@ StatusOr<std::unique_ptr<HubServer>> HubServer::Start(const HubConfig& config) {
   hub->replicator_ = std::make_unique<LedgerReplicator>(*hub->ledger_, *hub->signer_, hub->sites_);
   hub->scheduler_ = std::make_unique<StudyScheduler>(hub->config_, hub->identity_, *hub->studies_, hub->sites_,
                                                      *hub->replicator_, std::move(references));
+  ASSIGN_OR_RETURN(hub->contacts_, governance::ContactBook::Open(*hub->database_));
+  hub->contact_desk_ =
+      std::make_unique<ContactDesk>(hub->identity_, *hub->studies_, *hub->contacts_, hub->sites_, *hub->replicator_);
   hub->service_ = std::make_unique<HubService>(hub->config_, hub->identity_, *hub->studies_, hub->sites_,
-                                               *hub->scheduler_, *hub->replicator_);
+                                               *hub->scheduler_, *hub->replicator_, *hub->contact_desk_);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, MutualTlsServerCredentials(hub->identity_), &hub->port_);
   builder.RegisterService(hub->service_.get());

@@ -1,9 +1,11 @@
-// The hub daemon (`medfed hub serve`), put together from three parts:
+// The hub daemon (`medfed hub serve`), put together from four parts:
 //   HubService       the gRPC service sites connect to and researchers submit to (hub_service.h)
 //   StudyScheduler   the persistent study queue: reviews, decisions, running approved studies
 //                    over the sites' streams with the round engine (study_scheduler.h)
 //   LedgerReplicator the ledger the hub appends to and replicates to every site
 //                    (ledger_replicator.h)
+//   ContactDesk      researchers' contact requests for matched patients, relayed to the sites and
+//                    answered sealed (contact_desk.h)
 // This class owns them, their shared state (the database, the connected sites) and their order
 // of starting and stopping.
 //
@@ -18,6 +20,7 @@
 #include <memory>
 
 #include "medfed/core/status.h"
+#include "medfed/governance/contact_book.h"
 #include "medfed/governance/ledger.h"
 #include "medfed/governance/sqlite_database.h"
 #include "medfed/governance/study_store.h"
@@ -54,6 +57,8 @@ class HubServer {
   SiteDirectory sites_;
   std::unique_ptr<LedgerReplicator> replicator_;
   std::unique_ptr<StudyScheduler> scheduler_;
+  std::unique_ptr<governance::ContactBook> contacts_;
+  std::unique_ptr<ContactDesk> contact_desk_;
   std::unique_ptr<HubService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -17,8 +17,14 @@ grpc::Status ToGrpc(const Status& status) {
 }  // namespace
 
 HubService::HubService(const HubConfig& config, const NetworkIdentity& identity, governance::StudyStore& studies,
-                       SiteDirectory& sites, StudyScheduler& scheduler, LedgerReplicator& ledger)
-    : config_(config), identity_(identity), studies_(studies), sites_(sites), scheduler_(scheduler), ledger_(ledger) {}
+                       SiteDirectory& sites, StudyScheduler& scheduler, LedgerReplicator& ledger, ContactDesk& contacts)
+    : config_(config),
+      identity_(identity),
+      studies_(studies),
+      sites_(sites),
+      scheduler_(scheduler),
+      ledger_(ledger),
+      contacts_(contacts) {}
 
 grpc::Status HubService::Connect(grpc::ServerContext* context, grpc::ServerReaderWriter<v1::Frame, v1::Frame>* stream) {
   auto caller = CallerOf(*context, identity_.authority_pem);
@@ -63,6 +69,7 @@ void HubService::OnSiteConnected(const std::shared_ptr<SiteLink>& link) {
   hello.mutable_hello()->set_hub_certificate(identity_.certificate_pem);
   (void)link->Send(hello);
   scheduler_.SendReviews(link);
+  contacts_.SendPending(link);
   scheduler_.Wake();
 }
 
@@ -73,6 +80,9 @@ void HubService::OnSiteMessage(const std::shared_ptr<SiteLink>& link, v1::SiteTo
       break;
     case v1::SiteToHub::kResolution:
       scheduler_.OnResolution(link->site(), message.resolution());
+      break;
+    case v1::SiteToHub::kContactAnswer:
+      contacts_.OnAnswer(*link, message.contact_answer());
       break;
     case v1::SiteToHub::kDecision:
       scheduler_.OnDecision(link->site(), message.decision());
@@ -111,6 +121,29 @@ grpc::Status HubService::Watch(grpc::ServerContext* context, const v1::WatchRequ
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "no study " + request->study_id() + " of yours");
   }
   return Follow(context, request->study_id(), writer);
+}
+
+grpc::Status HubService::RequestContact(grpc::ServerContext* context, const v1::SignedContactRequest* request,
+                                        v1::ContactStatus* status) {
+  auto caller = Researcher(*context);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto answered = contacts_.Request(*request, *caller);
+  if (!answered.ok()) {
+    LogLine("hub", "refused a contact request from " + caller->party.name + ": " + MessageOf(answered.status()));
+    return ToGrpc(answered.status());
+  }
+  *status = *std::move(answered);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::GetContact(grpc::ServerContext* context, const v1::ContactLookup* lookup,
+                                    v1::ContactStatus* status) {
+  auto caller = Researcher(*context);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  auto found = contacts_.Lookup(lookup->request_id().substr(0, 64), *caller);
+  if (!found.ok()) return ToGrpc(found.status());
+  *status = *std::move(found);
+  return grpc::Status::OK;
 }
 
 StatusOr<Caller> HubService::Researcher(const grpc::ServerContext& context) {

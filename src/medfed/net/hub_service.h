@@ -2,8 +2,8 @@
 // by its client certificate: only sites open a site stream, only researchers submit and watch,
 // and a researcher watches only their own studies. A site's stream is read here and its
 // messages routed: responses to the round waiting for them, decisions to the scheduler, ledger
-// hellos and acknowledgements to the replicator. A researcher following a study gets its events
-// and, at the end, its results and files.
+// hellos and acknowledgements to the replicator, answers to contact requests to the contact desk. A researcher
+// following a study gets its events and, at the end, its results and files.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -14,6 +14,7 @@
 
 #include "medfed/core/status.h"
 #include "medfed/governance/study_store.h"
+#include "medfed/net/contact_desk.h"
 #include "medfed/net/daemon_config.h"
 #include "medfed/net/identity.h"
 #include "medfed/net/ledger_replicator.h"
@@ -26,7 +27,7 @@ namespace medfed::net {
 class HubService final : public v1::Hub::Service {
  public:
   HubService(const HubConfig& config, const NetworkIdentity& identity, governance::StudyStore& studies,
-             SiteDirectory& sites, StudyScheduler& scheduler, LedgerReplicator& ledger);
+             SiteDirectory& sites, StudyScheduler& scheduler, LedgerReplicator& ledger, ContactDesk& contacts);
 
   // Ends site streams and researchers' follows at their next message or poll.
   void Stop() { stopping_ = true; }
@@ -36,6 +37,10 @@ class HubService final : public v1::Hub::Service {
                       grpc::ServerWriter<v1::StudyEvent>* writer) override;
   grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
                      grpc::ServerWriter<v1::StudyEvent>* writer) override;
+  grpc::Status RequestContact(grpc::ServerContext* context, const v1::SignedContactRequest* request,
+                              v1::ContactStatus* status) override;
+  grpc::Status GetContact(grpc::ServerContext* context, const v1::ContactLookup* lookup,
+                          v1::ContactStatus* status) override;
 
  private:
   void OnSiteConnected(const std::shared_ptr<SiteLink>& link);
@@ -51,6 +56,7 @@ class HubService final : public v1::Hub::Service {
   SiteDirectory& sites_;
   StudyScheduler& scheduler_;
   LedgerReplicator& ledger_;
+  ContactDesk& contacts_;
   std::atomic<bool> stopping_{false};
 };
 

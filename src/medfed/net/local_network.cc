@@ -21,7 +21,15 @@ Status WriteIdentity(const crypto::KeyAndCertificate& authority, const std::stri
   return WriteFileAtomically(directory + "/ca.crt", authority.certificate_pem);
 }
 
-std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+// A TOML basic string.
+std::string Quoted(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
 
 std::string LastLines(const std::string& path) {
   auto text = ReadFileToString(path);
@@ -117,6 +125,8 @@ Status LocalNetwork::StartSite(const std::string& name) {
   for (const auto& [table, path] : site->tables) text += "tables." + table + " = " + Quoted(absolute(path)) + "\n";
   for (const auto& [set, path] : site->genotypes) text += "genotypes." + set + " = " + Quoted(absolute(path)) + "\n";
   if (!site->references.empty()) text += "references = " + Quoted(absolute(site->references)) + "\n";
+  if (!site->contact.empty()) text += "contact = " + Quoted(site->contact) + "\n";
+  for (const auto& [table, column] : site->diagnoses) text += "diagnoses." + table + " = " + Quoted(column) + "\n";
   RETURN_IF_ERROR(WriteFileAtomically(site_config(name), text));
   ASSIGN_OR_RETURN(sites_[name],
                    Subprocess::Start({options_.executable, "site", "serve", "--config", site_config(name)}, log(name)));

@@ -20,6 +20,8 @@ struct LocalSite {
   std::map<std::string, std::string> tables, genotypes;  // paths (made absolute)
   std::string policy_toml;                               // the site's policy file contents
   std::string references;                                // its reference directory ("": none)
+  std::string contact;                                   // released on approved contact requests
+  std::map<std::string, std::string> diagnoses;          // table -> diagnosis column
 };
 
 struct LocalNetworkOptions {

@@ -141,3 +141,32 @@ StatusOr<RemoteStudy> WatchStudy(const std::string& study_id, const NetworkIdent
 }
 
 }  // namespace medfed::net
+
+namespace medfed::net {
+
+StatusOr<v1::ContactStatus> RequestContact(const ContactQuestion& question, const NetworkIdentity& identity,
+                                           const std::string& hub) {
+  ASSIGN_OR_RETURN(v1::SignedContactRequest request, BuildContactRequest(question, identity));
+  auto stub = Connect(identity, hub);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  v1::ContactStatus status;
+  grpc::Status sent = stub->RequestContact(&context, request, &status);
+  if (!sent.ok()) return FromGrpc(sent, hub);
+  return status;
+}
+
+StatusOr<v1::ContactStatus> LookupContact(const std::string& request_id, const NetworkIdentity& identity,
+                                          const std::string& hub) {
+  v1::ContactLookup lookup;
+  lookup.set_request_id(request_id);
+  auto stub = Connect(identity, hub);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  v1::ContactStatus status;
+  grpc::Status got = stub->GetContact(&context, lookup, &status);
+  if (!got.ok()) return FromGrpc(got, hub);
+  return status;
+}
+
+}  // namespace medfed::net

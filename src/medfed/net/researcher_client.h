@@ -1,6 +1,7 @@
 // The researcher's side (`medfed run STUDY.toml --hub HOST:PORT --identity DIR`): signs the
 // study, submits it, reports the sites' decisions and progress on stderr, and receives the
-// results document and the files the analyses wrote (written under `output_directory`).
+// results document and the files the analyses wrote (written under `output_directory`); and asks
+// a site, through the hub, for more about one match.
 #pragma once
 
 #include <string>
@@ -8,7 +9,9 @@
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/core/status.h"
 #include "medfed/federation/study_file.h"
+#include "medfed/net/contact_request.h"
 #include "medfed/net/identity.h"
+#include "medfed/v1/network.pb.h"
 
 namespace medfed::net {
 
@@ -33,5 +36,13 @@ StatusOr<RemoteStudy> SubmitStudy(const federation::StudyFile& study, const Netw
 // Follows a study submitted earlier (after a disconnection or a hub restart) to its results.
 StatusOr<RemoteStudy> WatchStudy(const std::string& study_id, const NetworkIdentity& identity,
                                  const ClientOptions& options);
+
+// From match to contact (docs/protocols/match.md): signs a contact request for one match and
+// sends it to the hub, or looks one up; OpenContactAnswer (contact_request.h) checks and opens
+// the site's answer.
+StatusOr<v1::ContactStatus> RequestContact(const ContactQuestion& question, const NetworkIdentity& identity,
+                                           const std::string& hub);
+StatusOr<v1::ContactStatus> LookupContact(const std::string& request_id, const NetworkIdentity& identity,
+                                          const std::string& hub);
 
 }  // namespace medfed::net

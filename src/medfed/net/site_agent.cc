@@ -3,7 +3,9 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/log.h"
 #include "medfed/governance/policy_file.h"
+#include "medfed/net/contact_request.h"
 #include "medfed/net/framing.h"
+#include "medfed/net/matched_patient.h"
 #include "medfed/net/submission.h"
 
 namespace medfed::net {
@@ -33,6 +35,7 @@ StatusOr<std::unique_ptr<SiteAgent>> SiteAgent::Create(const SiteDaemonConfig& c
   ASSIGN_OR_RETURN(agent->ledger_, governance::Ledger::Open(*agent->database_));
   ASSIGN_OR_RETURN(agent->approvals_, governance::ApprovalBook::Open(*agent->database_));
   ASSIGN_OR_RETURN(agent->resolutions_, governance::ResolutionBook::Open(*agent->database_));
+  ASSIGN_OR_RETURN(agent->contacts_, governance::ContactBook::Open(*agent->database_));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("role", "site"));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("site", config.name));
   RETURN_IF_ERROR(agent->ledger_->SetMeta("authority_certificate", agent->identity_.authority_pem));
@@ -140,6 +143,9 @@ Status SiteAgent::Serve() {
         break;
       case v1::HubToSite::kLedger:
         HandleLedger(message.ledger());
+        break;
+      case v1::HubToSite::kContact:
+        HandleContact(message.contact());
         break;
       default:
         LogLine("site " + config_.name, "the hub sent an empty message; ignored");
@@ -307,6 +313,76 @@ void SiteAgent::ReportDecisions() {
     if (!Send(message).ok()) return;
     (void)resolutions_->MarkReported(resolution.id);
   }
+  // Contact requests the steward decided.
+  auto answered = contacts_->DecidedUnreported();
+  if (!answered.ok()) return;
+  for (const auto& record : *answered) {
+    if (!ReportContact(record).ok()) return;
+  }
+}
+
+void SiteAgent::HandleContact(const v1::ContactReview& review) {
+  auto verified =
+      VerifyContactRequest(review.signed_request(), review.researcher_certificate(), identity_.authority_pem);
+  if (!verified.ok()) {
+    LogLine("site " + config_.name,
+            "refused contact request " + review.request_id().substr(0, 64) + ": " + MessageOf(verified.status()));
+    return;  // nothing trustworthy to record or answer
+  }
+  const v1::ContactRequest& request = verified->request;
+  governance::ContactRecord record;
+  record.request_id = verified->id;
+  record.study_id = request.study_id();
+  record.site = config_.name;
+  record.researcher = verified->researcher;
+  record.handle = request.handle();
+  record.fields.assign(request.fields().begin(), request.fields().end());
+  record.reason = request.reason();
+  review.signed_request().SerializeToString(&record.signed_request);
+  record.researcher_certificate = review.researcher_certificate();
+  auto received = contacts_->Receive(std::move(record));
+  if (!received.ok()) {
+    LogLine("site " + config_.name, "contact request " + verified->id + ": " + MessageOf(received.status()));
+    return;
+  }
+  if (received->state != governance::ApprovalState::kPending) {
+    (void)ReportContact(*received);  // decided before: the hub asks again because it lacks the answer
+    return;
+  }
+  // Refusals that need no person.
+  std::string refusal;
+  if (request.site() != config_.name) refusal = "the request is for site " + request.site();
+  if (refusal.empty()) {
+    Status allowed = node_->policy().access.CheckResearcher(config_.name, verified->researcher);
+    if (!allowed.ok()) refusal = MessageOf(allowed);
+  }
+  if (refusal.empty()) {
+    auto matched = FindMatchedPatient(config_, *approvals_, *data_, request.study_id(), request.handle());
+    if (!matched.ok()) refusal = MessageOf(matched.status());
+  }
+  if (!refusal.empty()) {
+    LogLine("site " + config_.name, "denied contact request " + verified->id + ": " + refusal);
+    auto decided = contacts_->Decide(verified->id, /*approve=*/false, "policy", refusal, {}, "");
+    if (decided.ok()) (void)ReportContact(*decided);
+    return;
+  }
+  LogLine("site " + config_.name, "contact request " + verified->id + " from " + verified->researcher +
+                                      " awaits a steward: medfed site contacts --config " + config_.path + " show " +
+                                      verified->id);
+}
+
+Status SiteAgent::ReportContact(const governance::ContactRecord& record) {
+  v1::SiteToHub message;
+  v1::ContactAnswer* answer = message.mutable_contact_answer();
+  answer->set_request_id(record.request_id);
+  answer->set_approved(record.state == governance::ApprovalState::kApproved);
+  answer->set_reason(record.decision_reason);
+  answer->set_decided_by(record.decided_by);
+  for (const auto& field : record.released_fields) answer->add_released_fields(field);
+  answer->set_sealed(record.answer);
+  answer->set_site_signature(site_identity_->signer.Sign(ContactAnswerMessage(config_.name, *answer)));
+  RETURN_IF_ERROR(Send(message));
+  return contacts_->MarkReported(record.request_id);
 }
 
 void SiteAgent::HandleLedger(const v1::LedgerUpdate& update) {

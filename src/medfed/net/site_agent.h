@@ -2,8 +2,9 @@
 // stream open (reconnecting with backoff), answers study sessions with its SiteNode, reviews
 // submitted studies against its policy (recording them in its approval book for a person to
 // decide, or deciding by policy), and keeps its replica of the ledger, countersigning every
-// tree head it accepts. It never runs a session that is not an approved study, signed by a
-// researcher its policy accepts, with exactly the approved plan.
+// tree head it accepts. Contact requests for matched patients wait for its steward
+// (`medfed site contacts`), always: a contact discloses one patient. It never runs a session that is not an approved
+// study, signed by a researcher its policy accepts, with exactly the approved plan.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -20,6 +21,7 @@
 #include "medfed/core/status.h"
 #include "medfed/federation/site_node.h"
 #include "medfed/governance/approvals.h"
+#include "medfed/governance/contact_book.h"
 #include "medfed/governance/ledger.h"
 #include "medfed/governance/resolution_book.h"
 #include "medfed/governance/sqlite_database.h"
@@ -47,6 +49,11 @@ class SiteAgent {
   Status Serve();  // one connection, until it ends
   Status Send(const v1::SiteToHub& message);
   void HandleReview(const v1::ReviewRequest& review);
+  // A contact request for a matched patient: recorded for the steward, or refused at once (not
+  // this site's, a researcher the policy does not accept, a handle naming none of its patients).
+  void HandleContact(const v1::ContactReview& review);
+  // Sends the hub a decided contact request's answer, signed by the site.
+  Status ReportContact(const governance::ContactRecord& record);
   void HandleLedger(const v1::LedgerUpdate& update);
   void HandleHello(const v1::HubHello& hello);
   void ReportDecisions();
@@ -62,6 +69,7 @@ class SiteAgent {
   std::unique_ptr<governance::Ledger> ledger_;
   std::unique_ptr<governance::ApprovalBook> approvals_;
   std::unique_ptr<governance::ResolutionBook> resolutions_;
+  std::unique_ptr<governance::ContactBook> contacts_;
   std::unique_ptr<federation::SiteNode> node_;
   std::shared_ptr<ReferenceDirectory> references_;  // null: serves none
   std::shared_ptr<analysis::SiteData> data_;
