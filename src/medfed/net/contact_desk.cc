@@ -1,5 +1,7 @@
 #include "medfed/net/contact_desk.h"
 
+#include <algorithm>
+
 #include "medfed/core/log.h"
 #include "medfed/crypto/certificates.h"
 #include "medfed/crypto/sodium.h"
@@ -113,16 +115,23 @@ void ContactDesk::OnAnswer(const SiteLink& link, const v1::ContactAnswer& answer
     LogLine("hub", "site " + link.site() + "'s answer to contact request " + id + " is not signed by it; ignored");
     return;
   }
+  const std::vector<std::string> released(answer.released_fields().begin(), answer.released_fields().end());
+  for (const auto& field : released) {
+    if (std::find((*record)->fields.begin(), (*record)->fields.end(), field) == (*record)->fields.end()) {
+      LogLine("hub", "site " + link.site() + " released " + field.substr(0, 40) + " on contact request " + id +
+                         ", which did not ask for it; ignored");
+      return;
+    }
+  }
   std::string stored;
   answer.SerializeToString(&stored);
-  const std::vector<std::string> released(answer.released_fields().begin(), answer.released_fields().end());
   auto decided = contacts_.Decide(id, answer.approved(), answer.decided_by().substr(0, 200),
                                   answer.reason().substr(0, 2000), released, stored, link.certificate());
   if (!decided.ok()) {
     LogLine("hub", "contact request " + id + ": " + MessageOf(decided.status()));
     return;
   }
-  // What left the site, by name and size; the sealed details themselves by their hash only.
+  // What left the site: the fields by name, the sealed details by their hash only.
   ledger_.Record({{"type", "contact_decision"},
                   {"request", id},
                   {"site", link.site()},
