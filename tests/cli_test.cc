@@ -382,6 +382,29 @@ TEST(CliTest, DeidentifiesTheMessyExtract) {
   EXPECT_EQ(report["risk_before"]["k"], 1);
   EXPECT_LE(report["rows_suppressed"].get<int>(), 100);  // 5% of 2000
   EXPECT_TRUE(report["risk_before"].contains("population_uniqueness"));
+  // Dates keep epidemiological value, and every generalized column says what it paid.
+  std::map<std::string, nlohmann::json> columns;
+  for (const auto& column : report["columns"]) columns[column["name"]] = column;
+  for (const char* date : {"出生日期", "诊断日期"}) {
+    const std::string level = columns[date]["level_name"];
+    EXPECT_TRUE(level == "year" || level == "5-year") << date << ": " << level;
+  }
+  for (const auto& [name, column] : columns) {
+    if (column["action"] != "generalize") continue;
+    EXPECT_GE(column["information_loss"].get<double>(), 0) << name;
+    EXPECT_LE(column["information_loss"].get<double>(), 1) << name;
+  }
+  EXPECT_NE(outcome.out.find("loss"), std::string::npos) << outcome.out;
+  // Without the preference (coarsest "*"), the least-loss answer drops both dates entirely.
+  ASSERT_TRUE(WriteFileAtomically(directory + "/any_date.toml",
+                                  "[kinds]\ndate = { action = \"generalize\", level = \"year\", coarsest = \"*\" }\n")
+                  .ok());
+  Outcome any_date = RunMedfed("deid " + extract + " --out " + directory + "/any_date.csv --policy " + directory +
+                               "/any_date.toml --key " + directory + "/site.key --json");
+  ASSERT_EQ(any_date.exit_code, 0) << any_date.err;
+  for (const auto& column : nlohmann::json::parse(any_date.out)["columns"]) {
+    if (column["name"] == "出生日期" || column["name"] == "诊断日期") EXPECT_EQ(column["level_name"], "*");
+  }
 
   // Re-scanning the output finds no direct identifier but the pseudonym columns.
   Outcome rescan = RunMedfed("scan " + directory + "/out.csv --json");
@@ -411,6 +434,14 @@ TEST(CliTest, DeidentifiesTheMessyExtract) {
   EXPECT_NE(typo.exit_code, 0);
   EXPECT_NE(typo.err.find("policy.toml:3"), std::string::npos) << typo.err;
   EXPECT_NE(typo.err.find("unknown action \"generalise\""), std::string::npos) << typo.err;
+  ASSERT_TRUE(WriteFileAtomically(directory + "/mask_level.toml",
+                                  "[columns]\n\"备注\" = { action = \"mask\", coarsest = \"year\" }\n")
+                  .ok());
+  Outcome mask_level = RunMedfed("deid " + extract + " --out " + directory + "/mask_level.csv --policy " + directory +
+                                 "/mask_level.toml --key " + directory + "/site.key");
+  EXPECT_NE(mask_level.exit_code, 0);
+  EXPECT_NE(mask_level.err.find("mask_level.toml:2"), std::string::npos) << mask_level.err;
+  EXPECT_NE(mask_level.err.find("only applies to action \"generalize\""), std::string::npos) << mask_level.err;
   Outcome no_key = RunMedfed("deid " + extract + " --out " + directory + "/nokey.csv");
   EXPECT_NE(no_key.exit_code, 0);
   EXPECT_NE(no_key.err.find("--key"), std::string::npos) << no_key.err;

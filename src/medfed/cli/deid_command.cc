@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "absl/strings/str_format.h"
 #include "medfed/analysis/engine/table_scan.h"
 #include "medfed/cli/commands.h"
 #include "medfed/cli/results_output.h"
@@ -124,6 +125,10 @@ int RunDeid(const DeidArguments& arguments) {
       entry["level"] = column.level;
       entry["level_name"] = column.level_name;
     }
+    if (column.loss >= 0) {
+      entry["information_loss"] = column.loss;
+      entry["beyond_preferred_coarsest"] = column.beyond_coarsest;
+    }
     if (column.masked > 0) entry["values_masked"] = column.masked;
     columns.push_back(entry);
   }
@@ -172,10 +177,14 @@ int RunDeid(const DeidArguments& arguments) {
               static_cast<unsigned long long>(outcome->rows_out),
               static_cast<unsigned long long>(outcome->rows_in - outcome->rows_out),
               static_cast<unsigned long long>(outcome->after.k), outcome->quasi_identifiers.size());
-  TextTable table_text({"column", "role", "action", "detail"}, {TextTable::Align::kLeft, TextTable::Align::kLeft,
-                                                                TextTable::Align::kLeft, TextTable::Align::kLeft});
+  // The loss of a generalized column (its cells' mean, suppressed rows losing everything), so the
+  // reader sees what each column paid for k.
+  TextTable table_text({"column", "role", "action", "loss", "detail"},
+                       {TextTable::Align::kLeft, TextTable::Align::kLeft, TextTable::Align::kLeft,
+                        TextTable::Align::kRight, TextTable::Align::kLeft});
   for (const auto& column : outcome->columns) {
     table_text.AddRow({column.name, privacy::ColumnRoleName(column.role), privacy::DeidActionName(column.action),
+                       column.loss >= 0 ? absl::StrFormat("%.3f", column.loss) : "",
                        column.detail + (column.masked ? " (" + std::to_string(column.masked) + " values)" : "")});
   }
   std::printf("%s\n", table_text.Render().c_str());

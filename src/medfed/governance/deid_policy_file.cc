@@ -72,11 +72,13 @@ StatusOr<privacy::DeidRule> ParseRule(const std::string& source, const std::stri
         action = setting.as_string();
       } else if (field == "level") {
         rule.level = setting.as_string();
+      } else if (field == "coarsest") {
+        rule.coarsest = setting.as_string();
       } else if (field == "hierarchy" && hierarchy != nullptr) {
         *hierarchy = setting.as_string();
       } else {
         return InvalidArgument(Where(source, setting) + ": unknown field \"" + field + "\" for " + key +
-                               "; known: action, level" + (hierarchy != nullptr ? ", hierarchy" : ""));
+                               "; known: action, level, coarsest" + (hierarchy != nullptr ? ", hierarchy" : ""));
       }
     }
   } else {
@@ -89,8 +91,9 @@ StatusOr<privacy::DeidRule> ParseRule(const std::string& source, const std::stri
                            "; known: keep, drop, pseudonym, generalize, mask");
   }
   rule.action = *parsed;
-  if (!rule.level.empty() && rule.action != privacy::DeidAction::kGeneralize) {
-    return InvalidArgument(Where(source, value) + ": " + key + ": a level only applies to action \"generalize\"");
+  if ((!rule.level.empty() || !rule.coarsest.empty()) && rule.action != privacy::DeidAction::kGeneralize) {
+    return InvalidArgument(Where(source, value) + ": " + key +
+                           ": a level or coarsest level only applies to action \"generalize\"");
   }
   return rule;
 }

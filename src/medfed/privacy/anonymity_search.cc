@@ -84,6 +84,15 @@ class Lattice {
     return total;
   }
 
+  // Loss of one quasi-identifier's cells at `level`, suppressed records losing 1, as a fraction.
+  double ColumnLoss(size_t column, int level, const std::vector<uint8_t>& suppress_row) const {
+    double total = level_total_[column][level];
+    for (uint64_t r = 0; r < rows_ && !suppress_row.empty(); ++r) {
+      if (suppress_row[r]) total += 1.0 - cell_loss_[column][level][qis_[column].row_value[r]];
+    }
+    return rows_ == 0 ? 0.0 : total / static_cast<double>(rows_);
+  }
+
   // Loss of a node whose suppressed records are `evaluation.suppress_row`, as a fraction.
   double Loss(const std::vector<int>& levels, const Evaluation& evaluation) const {
     const double cells = static_cast<double>(rows_) * static_cast<double>(std::max<size_t>(qis_.size(), 1));
@@ -167,12 +176,14 @@ AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifie
   const size_t width = quasi_identifiers.size();
   const auto allowed = static_cast<uint64_t>(options.suppression_limit * static_cast<double>(rows) + 1e-9);
 
-  // The lattice: every combination of levels between each QI's minimum and its top.
+  // The lattice: every combination of levels between each QI's minimum and its cap (or top).
   std::vector<int> low(width), span(width);
   uint64_t nodes = 1;
   for (size_t c = 0; c < width; ++c) {
-    low[c] = std::clamp(quasi_identifiers[c].min_level, 0, quasi_identifiers[c].max_level());
-    span[c] = quasi_identifiers[c].max_level() - low[c] + 1;
+    const QuasiIdentifierLevels& qi = quasi_identifiers[c];
+    low[c] = std::clamp(qi.min_level, 0, qi.max_level());
+    const int high = qi.cap_level < 0 ? qi.max_level() : std::clamp(qi.cap_level, low[c], qi.max_level());
+    span[c] = high - low[c] + 1;
     if (nodes > options.max_nodes / static_cast<uint64_t>(span[c])) {
       result.lattice_nodes = UINT64_MAX;
       return result;
@@ -291,6 +302,11 @@ AnonymitySearchResult FindOptimalGeneralization(const std::vector<QuasiIdentifie
     if (result.found && bound[index] / cells >= best_loss) break;  // no later node can do better
     if (status[index] == kUnknown) resolve(index);
     if (status[index] == kAnonymous && known_loss[index] < 0) check(index);
+  }
+  if (result.found) {
+    for (size_t c = 0; c < width; ++c) {
+      result.column_loss.push_back(lattice.ColumnLoss(c, result.levels[c], result.suppress_row));
+    }
   }
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;

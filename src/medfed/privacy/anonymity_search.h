@@ -23,13 +23,16 @@ namespace medfed::privacy {
 
 // One quasi-identifier, prepared from its distinct values: row_value[r] is row r's distinct
 // value; generalized[level][v] is the code of distinct value v at `level` (codes at a level are
-// 0..code_count[level]-1). Levels below min_level are not allowed by the policy.
+// 0..code_count[level]-1). Levels below min_level are not allowed by the policy, nor are levels
+// above cap_level when it is set (a date kept at least as a 5-year band); the loss of a cell is
+// measured against the whole hierarchy either way.
 struct QuasiIdentifierLevels {
   std::string name;
   std::vector<uint32_t> row_value;
   std::vector<std::vector<uint32_t>> generalized;
   std::vector<uint32_t> code_count;
   int min_level = 0;
+  int cap_level = -1;  // the coarsest level the search may choose; -1: the top
   int max_level() const { return static_cast<int>(generalized.size()) - 1; }
 };
 
@@ -43,6 +46,7 @@ struct AnonymitySearchResult {
   bool found = false;
   std::vector<int> levels;                   // per quasi-identifier
   double loss = 0;                           // of the chosen node, 0..1
+  std::vector<double> column_loss;           // per quasi-identifier: the mean loss of its cells, 0..1
   uint64_t suppressed = 0;                   // records in classes smaller than k
   std::vector<uint8_t> suppress_row;         // 1 for each suppressed record
   uint64_t classes = 0, smallest_class = 0;  // among the kept records

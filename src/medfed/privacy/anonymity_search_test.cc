@@ -60,7 +60,8 @@ Reference BruteForce(const std::vector<QuasiIdentifierLevels>& qis, uint64_t row
     loss /= static_cast<double>(rows * qis.size());
     if (suppressed <= allowed && loss < best.loss) best = {loss, suppressed};
     size_t c = 0;
-    while (c < qis.size() && ++levels[c] > qis[c].max_level()) levels[c] = qis[c].min_level, ++c;
+    auto high = [&](size_t q) { return qis[q].cap_level < 0 ? qis[q].max_level() : qis[q].cap_level; };
+    while (c < qis.size() && ++levels[c] > high(c)) levels[c] = qis[c].min_level, ++c;
     if (c == qis.size()) break;
   }
   return best;
@@ -97,6 +98,23 @@ TEST_P(AnonymitySearchRandom, FindsTheSameOptimumAsExhaustiveSearch) {
     EXPECT_LE(result.suppressed, allowed);
     EXPECT_GE(result.smallest_class, options.k);
     EXPECT_LT(result.checks, result.lattice_nodes);  // tagging and the loss bound pruned something
+    // The node's loss is the mean of its columns' losses.
+    ASSERT_EQ(result.column_loss.size(), qis.size());
+    double mean = 0;
+    for (double loss : result.column_loss) mean += loss / static_cast<double>(qis.size());
+    EXPECT_NEAR(mean, result.loss, 1e-12);
+  }
+  // With the age-like column capped at its 10-wide bands: the optimum of the smaller lattice.
+  qis[0].cap_level = 2;
+  AnonymitySearchOptions options;
+  options.k = 2 + GetParam() % 5;
+  options.suppression_limit = 0.02;
+  const AnonymitySearchResult capped = FindOptimalGeneralization(qis, rows, options);
+  const Reference reference = BruteForce(qis, rows, options.k, static_cast<uint64_t>(0.02 * rows + 1e-9));
+  ASSERT_EQ(capped.found, reference.loss <= 1);
+  if (capped.found) {
+    EXPECT_LE(capped.levels[0], 2);
+    EXPECT_NEAR(capped.loss, reference.loss, 1e-12);
   }
 }
 

@@ -126,10 +126,11 @@ struct PreparedQuasiIdentifier {
 };
 
 PreparedQuasiIdentifier Prepare(const TextTableData& input, size_t column, GeneralizationHierarchy hierarchy,
-                                int min_level) {
+                                int min_level, int cap_level) {
   PreparedQuasiIdentifier prepared;
   prepared.levels.name = input.names[column];
   prepared.levels.min_level = min_level;
+  prepared.levels.cap_level = cap_level;
   std::unordered_map<std::string_view, uint32_t> distinct;
   std::vector<std::string_view> values;
   const auto& cells = input.cells[column];
@@ -203,8 +204,10 @@ DeidPolicy DeidPolicy::Default() {
     policy.kinds[kind] = {DeidAction::kPseudonym, ""};
   policy.kinds[K::kAddress] = {DeidAction::kGeneralize, "city"};
   policy.kinds[K::kRegion] = {DeidAction::kGeneralize, "full"};
-  policy.kinds[K::kDate] = {DeidAction::kGeneralize, "year"};
-  policy.kinds[K::kAge] = {DeidAction::kGeneralize, "year"};  // 90+ already at level 0
+  // Dates and ages keep epidemiological value: a year of birth or diagnosis, else a 5-year band,
+  // before a date goes entirely; ages to 10-year bands before they go.
+  policy.kinds[K::kDate] = {DeidAction::kGeneralize, "year", "5-year"};
+  policy.kinds[K::kAge] = {DeidAction::kGeneralize, "year", "10-year"};  // 90+ already at level 0
   policy.kinds[K::kPostalCode] = {DeidAction::kGeneralize, "3-digit"};
   for (K kind : {K::kSex, K::kEthnicity, K::kOccupation}) policy.kinds[kind] = {DeidAction::kGeneralize, "0"};
   return policy;
@@ -274,6 +277,14 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
     }
   }
   const std::unordered_set<std::string_view> names(known_names.begin(), known_names.end());
+  // A missing key is reported before any work, not after the search.
+  for (size_t c = 0; c < input.names.size(); ++c) {
+    if (rules[c].action == DeidAction::kPseudonym && pseudonym_key.size() < 32) {
+      return FailedPrecondition("de-identification: column " + input.names[c] +
+                                " is pseudonymised, which needs the site's secret key (at least 32 bytes): give "
+                                "--key FILE (--create-key makes one)");
+    }
+  }
 
   // Quasi-identifiers: every generalized column.
   std::vector<PreparedQuasiIdentifier> prepared;
@@ -291,15 +302,28 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
                              hierarchy.name + " hierarchy, which has no level " + QuoteForMessage(level_text) +
                              "; its levels are " + hierarchy.DescribeLevels());
     }
-    prepared.push_back(Prepare(input, c, std::move(hierarchy), *level));
+    int cap = -1;
+    if (!rules[c].coarsest.empty()) {
+      const std::optional<int> coarsest = hierarchy.FindLevel(rules[c].coarsest);
+      if (!coarsest || *coarsest < *level) {
+        return InvalidArgument("de-identification policy: column " + input.names[c] + " is generalized with the " +
+                               hierarchy.name + " hierarchy, whose levels are " + hierarchy.DescribeLevels() +
+                               "; coarsest " + QuoteForMessage(rules[c].coarsest) + " is not one of them at or above " +
+                               QuoteForMessage(level_text));
+      }
+      cap = *coarsest;
+    }
+    prepared.push_back(Prepare(input, c, std::move(hierarchy), *level, cap));
     outcome.quasi_identifiers.push_back(input.names[c]);
   }
 
   // The search reads the levels; the output below reads them there too (no second copy).
   std::vector<QuasiIdentifierLevels> levels;
   std::vector<std::vector<uint32_t>> raw_codes;
+  std::vector<int> preferred_cap;  // kept: a relaxed search clears the caps in `levels`
   for (auto& qi : prepared) {
     raw_codes.push_back(qi.levels.row_value);
+    preferred_cap.push_back(qi.levels.cap_level);
     levels.push_back(std::move(qi.levels));
   }
   outcome.before = ProsecutorRisk(raw_codes, rows);
@@ -307,6 +331,13 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
   options.k = policy.k;
   options.suppression_limit = policy.suppression_limit;
   outcome.search = FindOptimalGeneralization(levels, rows, options);
+  // No generalization within the preferred coarsest levels reaches k: the whole lattice.
+  bool capped = false;
+  for (const auto& qi : levels) capped = capped || qi.cap_level >= 0;
+  if (capped && outcome.search.lattice_nodes != UINT64_MAX && !outcome.search.found) {
+    for (auto& qi : levels) qi.cap_level = -1;
+    outcome.search = FindOptimalGeneralization(levels, rows, options);
+  }
   if (outcome.search.lattice_nodes == UINT64_MAX) {
     return FailedPrecondition("de-identification: the generalization lattice of the " + std::to_string(levels.size()) +
                               " quasi-identifiers (" + JoinStrings(outcome.quasi_identifiers, ", ") +
@@ -344,11 +375,6 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
         outcome.columns.push_back(std::move(column));
         continue;
       case DeidAction::kPseudonym:
-        if (pseudonym_key.size() < 32) {
-          return FailedPrecondition("de-identification: column " + input.names[c] +
-                                    " is pseudonymised, which needs the site's secret key (at least 32 bytes): give "
-                                    "--key FILE (--create-key makes one)");
-        }
         for (size_t r : kept_rows)
           written.push_back(TrimWhitespace(cells[r]).empty() ? "" : KeyedPseudonym(pseudonym_key, cells[r]));
         column.detail = "HMAC-SHA-256 pseudonym under the site key";
@@ -357,14 +383,23 @@ StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<C
       case DeidAction::kGeneralize: {
         const PreparedQuasiIdentifier& qi = prepared[qi_index];
         const QuasiIdentifierLevels& qi_levels = levels[qi_index];
+        column.loss = outcome.search.column_loss[qi_index];
         const int level = outcome.search.levels[qi_index++];
+        const int cap = preferred_cap[qi_index - 1];
+        column.beyond_coarsest = cap >= 0 && level > cap;
         for (size_t r : kept_rows)
           written.push_back(qi.text[level][qi_levels.generalized[level][qi_levels.row_value[r]]]);
         column.hierarchy = qi.hierarchy.name;
         column.level = level;
         column.level_name = qi.hierarchy.level_names[level];
         column.detail = "generalized to " + column.level_name + " (" + qi.hierarchy.name +
-                        " hierarchy; policy allows " + qi.hierarchy.level_names[qi_levels.min_level] + " or coarser)";
+                        " hierarchy; policy allows " + qi.hierarchy.level_names[qi_levels.min_level] + " or coarser";
+        if (cap >= 0) {
+          column.detail += column.beyond_coarsest ? "; no generalization kept it at " + qi.hierarchy.level_names[cap] +
+                                                        " or finer within the suppression limit"
+                                                  : ", " + qi.hierarchy.level_names[cap] + " at most";
+        }
+        column.detail += ")";
         break;
       }
       case DeidAction::kKeep:

@@ -35,6 +35,10 @@ std::optional<DeidAction> ParseDeidAction(std::string_view name);
 struct DeidRule {
   DeidAction action = DeidAction::kKeep;
   std::string level;  // kGeneralize: the finest level allowed ("year", "5-year", "city", "3-digit")
+  // kGeneralize: the coarsest level preferred ("": up to "*"). The search first keeps every
+  // column at or below its preferred level; only when no such generalization reaches k does it
+  // go further, and the report names the columns it had to take further.
+  std::string coarsest;
 };
 
 struct DeidPolicy {
@@ -65,6 +69,8 @@ struct DeidColumnOutcome {
   std::string hierarchy;
   int level = -1;  // chosen level, for generalized columns
   std::string level_name;
+  double loss = -1;              // generalized columns: the mean information loss of their cells, 0..1
+  bool beyond_coarsest = false;  // generalized further than the policy's preferred coarsest level
 };
 
 struct DeidOutcome {
@@ -77,8 +83,9 @@ struct DeidOutcome {
 };
 
 // `scans[c]` is the scan of column c. `pseudonym_key` (at least 32 bytes) is needed only when a
-// column is pseudonymised. Fails with a reason when k cannot be reached within the suppression
-// limit or when the output would still hold a direct identifier.
+// column is pseudonymised, and its absence is reported before any search. Fails with a reason
+// when k cannot be reached within the suppression limit or when the output would still hold a
+// direct identifier.
 StatusOr<DeidOutcome> Deidentify(const TextTableData& input, const std::vector<ColumnScan>& scans,
                                  const DeidPolicy& policy, std::string_view pseudonym_key);
 
