@@ -5,6 +5,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
 #include "medfed/core/text.h"
@@ -116,6 +117,55 @@ TEST_P(GlmEquivalenceTest, MatchesRGlmOnPooledData) {
 
 INSTANTIATE_TEST_SUITE_P(Golden, GlmEquivalenceTest, ::testing::ValuesIn(GlmCases()),
                          [](const ::testing::TestParamInfo<GlmCase>& info) { return info.param.id; });
+
+// The printout an R user reads, line for line: summary(fit) from "Coefficients:" to the Fisher
+// scoring line (digits, notation, p-value wording, stars, dispersion, deviances, missingness)
+// and exp(coef) with Wald intervals, against R on the bundled demo hospitals pooled
+// (tests/golden/glm_printout.R wrote glm_printout.txt).
+TEST(GlmPrintout, ReadsAsRPrintsIt) {
+  const std::string text = ReadFileToString(kGolden + "glm_printout.txt").value_or("");
+  std::map<std::string, std::vector<std::string>> expected;
+  std::string section;
+  for (const std::string& line : SplitString(text, '\n')) {
+    if (line.rfind("### ", 0) == 0) {
+      section = line.substr(4);
+    } else if (!section.empty()) {
+      expected[section].push_back(line);
+    }
+  }
+  ASSERT_EQ(expected.size(), 3u);
+  std::vector<federation::SiteConfig> sites(3);
+  for (int s = 0; s < 3; ++s) {
+    sites[s].name = std::string("hospital-") + static_cast<char>('a' + s);
+    sites[s].tables["colon"] =
+        std::string(MEDFED_SOURCE_DIR) + "/examples/demo/data/colon_" + static_cast<char>('a' + s) + ".csv";
+  }
+  const std::map<std::string, std::string> formulas = {
+      {"binomial", "recurrence ~ rx + age + sex + stage + nodes + obstruct"},
+      {"poisson", "nodes ~ rx + age"},
+      {"gaussian", "age ~ rx + sex"}};
+  for (const auto& [family, formula] : formulas) {
+    const analysis::Json result = RunOne(
+        sites, analysis::AnalysisSpec("m", "glm", {{"table", "colon"}, {"formula", formula}, {"family", family}}));
+    ASSERT_EQ(result["status"], "ok") << result.dump();
+    const std::string rendered = analysis::FindAnalysis("glm")->render(result);
+    // medfed indents by two, opens with the formula and titles the ratio table; R does neither.
+    std::vector<std::string> lines;
+    const std::vector<std::string> printed = SplitString(rendered, '\n');
+    for (size_t i = 1; i < printed.size(); ++i) {
+      std::string line = printed[i].rfind("  ", 0) == 0 ? printed[i].substr(2) : printed[i];
+      if (line.find("ratios with 95% Wald intervals") != std::string::npos) {
+        if (!lines.empty() && lines.back().empty()) lines.pop_back();
+        continue;
+      }
+      lines.push_back(line);
+    }
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    std::vector<std::string> want = expected[family];
+    while (!want.empty() && want.back().empty()) want.pop_back();
+    EXPECT_EQ(lines, want) << family << "\n" << rendered;
+  }
+}
 
 struct DescriptiveCase {
   std::string id, rows, kind, row_variable, col_variable, variables, where;

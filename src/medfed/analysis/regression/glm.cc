@@ -18,8 +18,10 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/analysis/engine/released_count.h"
 #include "medfed/analysis/engine/round_protocol.h"
+#include "medfed/core/r_format.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
+#include "medfed/stats/distributions.h"
 #include "medfed/stats/glm_family.h"
 #include "medfed/stats/glm_irls.h"
 #include "medfed/stats/glm_summary.h"
@@ -33,6 +35,14 @@ namespace {
 using stats::GlmFamily;
 
 constexpr char kResponseLabel[] = "(response)";
+
+// What exp(coefficient) is for a family and link: an odds ratio (logit), a rate ratio (log);
+// "" where exponentiating means nothing in particular.
+std::string RatioName(const std::string& family, const std::string& link) {
+  if (link == "logit") return "OR";
+  if (link == "log") return family == "poisson" ? "RR" : "";
+  return "";
+}
 
 int InterceptColumn(const table::DesignLayout& layout) { return layout.intercept ? 0 : -1; }
 
@@ -432,6 +442,15 @@ class GlmHub : public ProtocolHub<GlmSite, GlmHub> {
         coefficient["std_error"] = row.std_error;
         coefficient["statistic"] = row.statistic;
         coefficient["p_value"] = row.p_value;
+        // 95% Wald interval, as R's confint.default(); exponentiated for log and logit links.
+        const double z = stats::NormalQuantile(0.975);
+        coefficient["conf_low"] = row.estimate - z * row.std_error;
+        coefficient["conf_high"] = row.estimate + z * row.std_error;
+        if (!RatioName(stats::GlmFamilyName(family_), stats::GlmLinkName(family_)).empty()) {
+          coefficient["exp_estimate"] = std::exp(row.estimate);
+          coefficient["exp_conf_low"] = std::exp(row.estimate - z * row.std_error);
+          coefficient["exp_conf_high"] = std::exp(row.estimate + z * row.std_error);
+        }
       }
       coefficients.push_back(std::move(coefficient));
     }
@@ -525,33 +544,142 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
       new GlmHub(std::move(formula), family, control.epsilon, control.max_iterations, context));
 }
 
-std::string Render(const Json& result) {
-  const bool gaussian = result["family"] == "gaussian";
-  TextTable table({"", "Estimate", "Std. Error", gaussian ? "t value" : "z value", gaussian ? "Pr(>|t|)" : "Pr(>|z|)"},
-                  {TextTable::Align::kLeft});
-  for (const auto& coefficient : result["coefficients"]) {
-    if (coefficient.value("aliased", false)) {
-      table.AddRow({coefficient["term"].get<std::string>(), "NA", "NA", "NA", "NA"});
-      continue;
-    }
-    table.AddRow({coefficient["term"].get<std::string>(), FormatSignificant(coefficient["estimate"].get<double>(), 6),
-                  FormatSignificant(coefficient["std_error"].get<double>(), 6),
-                  FormatSignificant(coefficient["statistic"].get<double>(), 4),
-                  FormatPValue(coefficient["p_value"].get<double>())});
+// A character matrix as R's print.default(quote = FALSE, right = TRUE) prints it: row names
+// left-aligned, each column right-aligned to its widest entry or name, one space between; lines
+// end without trailing blanks.
+std::string PrintMatrixLikeR(const std::vector<std::string>& row_names, const std::vector<std::string>& column_names,
+                             const std::vector<std::vector<std::string>>& columns, const std::string& indent) {
+  size_t name_width = 0;
+  for (const auto& name : row_names) name_width = std::max(name_width, DisplayWidth(name));
+  std::vector<size_t> widths;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    size_t width = DisplayWidth(column_names[c]);
+    for (const auto& cell : columns[c]) width = std::max(width, DisplayWidth(cell));
+    widths.push_back(width);
   }
-  std::string text = "  " + result["formula"].get<std::string>() + "  (family " + result["family"].get<std::string>() +
-                     ", link " + result["link"].get<std::string>() + ")\n";
-  text += table.Render();
-  text += "  Null deviance: " + FormatSignificant(result["null_deviance"].get<double>(), 7) + " on " +
-          FormatSignificant(result["df_null"].get<double>(), 10) + " degrees of freedom\n";
-  text += "  Residual deviance: " + FormatSignificant(result["deviance"].get<double>(), 7) + " on " +
-          FormatSignificant(result["df_residual"].get<double>(), 10) + " degrees of freedom\n";
-  text += "  AIC: " + FormatSignificant(result["aic"].get<double>(), 7) +
-          "   n = " + std::to_string(result["n"].get<int64_t>()) + " (" + ReleasedCountText(result["missing"]) +
-          " left out for missing values)\n";
+  auto pad_left = [](const std::string& text, size_t width) {
+    return std::string(width - std::min(width, DisplayWidth(text)), ' ') + text;
+  };
+  auto finish = [](std::string line) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line + "\n";
+  };
+  std::string header = indent + std::string(name_width, ' ');
+  for (size_t c = 0; c < columns.size(); ++c) header += " " + pad_left(column_names[c], widths[c]);
+  std::string text = finish(header);
+  for (size_t r = 0; r < row_names.size(); ++r) {
+    std::string line = indent + row_names[r] + std::string(name_width - DisplayWidth(row_names[r]), ' ');
+    for (size_t c = 0; c < columns.size(); ++c) line += " " + pad_left(columns[c][r], widths[c]);
+    text += finish(line);
+  }
+  return text;
+}
+
+// The number a JSON field holds, NaN for null (an aliased coefficient).
+double NumberOrNan(const Json& value) { return value.is_number() ? value.get<double>() : std::nan(""); }
+
+// summary.glm's printout, as R 4 prints it (print.summary.glm with digits = 4, printCoefmat),
+// followed by exp(coef) with Wald intervals for log and logit links.
+std::string Render(const Json& result) {
+  constexpr int kDigits = 4, kTestDigits = 3;  // max(3, getOption("digits") - 3); max(1, min(5, digits - 1))
+  const std::string family = result["family"].get<std::string>();
+  const std::string link = result["link"].get<std::string>();
+  const bool t_statistics = family == "gaussian";
+  std::vector<std::string> terms;
+  std::vector<double> estimates, errors, statistics, p_values;
+  for (const auto& coefficient : result["coefficients"]) {
+    terms.push_back(coefficient["term"].get<std::string>());
+    estimates.push_back(NumberOrNan(coefficient["estimate"]));
+    errors.push_back(NumberOrNan(coefficient["std_error"]));
+    statistics.push_back(NumberOrNan(coefficient["statistic"]));
+    p_values.push_back(NumberOrNan(coefficient["p_value"]));
+  }
+  // Estimates and standard errors together: rounded to as many decimals as the smallest needs
+  // for `digits` significant ones, then formatted as one vector (printCoefmat's cs.ind columns).
+  double smallest = INFINITY, largest = 0;
+  for (const auto* column : {&estimates, &errors}) {
+    for (double value : *column) {
+      if (std::isfinite(value) && value != 0) {
+        smallest = std::min(smallest, std::fabs(value));
+        largest = std::max(largest, std::fabs(value));
+      }
+    }
+  }
+  const int decimals =
+      largest > 0 ? std::max(1, kDigits - (1 + static_cast<int>(std::floor(std::log10(smallest))))) : 1;
+  std::vector<double> both;
+  for (const auto* column : {&estimates, &errors}) {
+    for (double value : *column) both.push_back(std::isfinite(value) ? RoundLikeR(value, decimals) : value);
+  }
+  std::vector<std::string> formatted = FormatLikeR(both, kDigits);
+  const size_t rows = terms.size();
+  for (size_t i = 0; i < both.size(); ++i) {
+    // A non-zero value the common format shows as zero is written on its own (printCoefmat).
+    const double original = i < rows ? estimates[i] : errors[i - rows];
+    if (std::isfinite(original) && original != 0 && std::strtod(formatted[i].c_str(), nullptr) == 0) {
+      formatted[i] = FormatLikeR({original}, kDigits - 1)[0];
+    }
+  }
+  std::vector<std::string> estimate_text(formatted.begin(), formatted.begin() + static_cast<long>(rows));
+  std::vector<std::string> error_text(formatted.begin() + static_cast<long>(rows), formatted.end());
+  std::vector<double> rounded_statistics;
+  for (double value : statistics) rounded_statistics.push_back(RoundLikeR(value, kTestDigits));
+  const std::vector<std::string> statistic_text = FormatLikeR(rounded_statistics, kDigits);
+  const std::vector<std::string> p_text = FormatPValuesLikeR(p_values, kTestDigits);
+  bool stars = false;
+  for (double p : p_values) stars = stars || (std::isfinite(p) && p < 0.1);
+  std::vector<std::vector<std::string>> columns = {estimate_text, error_text, statistic_text, p_text};
+  std::vector<std::string> names = {"Estimate", "Std. Error", t_statistics ? "t value" : "z value",
+                                    t_statistics ? "Pr(>|t|)" : "Pr(>|z|)"};
+  if (stars) {
+    std::vector<std::string> codes;
+    for (double p : p_values) {
+      codes.emplace_back(!std::isfinite(p) ? "   "
+                         : p <= 0.001      ? "***"
+                         : p <= 0.01       ? "** "
+                         : p <= 0.05       ? "*  "
+                         : p <= 0.1        ? ".  "
+                                           : "   ");
+    }
+    columns.push_back(codes);
+    names.emplace_back("");
+  }
+
+  std::string text = "  " + result["formula"].get<std::string>() + "  (family " + family + ", link " + link + ")\n";
+  text += "  Coefficients:\n" + PrintMatrixLikeR(terms, names, columns, "  ");
+  if (stars) text += "  ---\n  Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1\n";
+  text += "\n  (Dispersion parameter for " + family + " family taken to be " +
+          FormatLikeR({result["dispersion"].get<double>()}, 7)[0] + ")\n\n";
+  std::vector<std::string> deviances =
+      FormatLikeR({result["null_deviance"].get<double>(), result["deviance"].get<double>()}, kDigits + 1);
+  std::vector<std::string> dfs = FormatLikeR({result["df_null"].get<double>(), result["df_residual"].get<double>()}, 7);
+  for (auto* pair : {&deviances, &dfs}) {
+    const size_t width = std::max((*pair)[0].size(), (*pair)[1].size());
+    for (auto& entry : *pair) entry = std::string(width - entry.size(), ' ') + entry;
+  }
+  text += "      Null deviance: " + deviances[0] + "  on " + dfs[0] + "  degrees of freedom\n";
+  text += "  Residual deviance: " + deviances[1] + "  on " + dfs[1] + "  degrees of freedom\n";
+  if (!result["missing"].is_number() || result["missing"].get<int64_t>() > 0) {
+    text += "    (" + ReleasedCountText(result["missing"]) + " observations deleted due to missingness)\n";
+  }
+  text += "  AIC: " + FormatLikeR({result["aic"].get<double>()}, std::max(4, kDigits + 1))[0] + "\n\n";
   text += "  Number of Fisher Scoring iterations: " + std::to_string(result["iterations"].get<int>()) + "\n";
   if (result.contains("warnings")) {
     for (const auto& warning : result["warnings"]) text += "  Warning: " + warning.get<std::string>() + "\n";
+  }
+  // Ratios with their 95% Wald intervals, each column formatted as print() formats a matrix's.
+  const std::string ratio = RatioName(family, link);
+  if (!ratio.empty()) {
+    std::vector<double> point, low, high;
+    for (const auto& coefficient : result["coefficients"]) {
+      point.push_back(NumberOrNan(coefficient.value("exp_estimate", Json())));
+      low.push_back(NumberOrNan(coefficient.value("exp_conf_low", Json())));
+      high.push_back(NumberOrNan(coefficient.value("exp_conf_high", Json())));
+    }
+    text += "\n  " + std::string(ratio == "OR" ? "Odds" : "Rate") + " ratios with 95% Wald intervals (R: exp(cbind(" +
+            ratio + " = coef(fit), confint.default(fit)))):\n" +
+            PrintMatrixLikeR(terms, {ratio, "2.5 %", "97.5 %"},
+                             {FormatLikeR(point, 7), FormatLikeR(low, 7), FormatLikeR(high, 7)}, "  ");
   }
   return text;
 }
