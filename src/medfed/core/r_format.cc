@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "medfed/core/text_table.h"
+
 namespace medfed {
 namespace {
 
@@ -131,6 +133,111 @@ double RoundLikeR(double value, int digits) {
   char buffer[400];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
   return std::strtod(buffer, nullptr);
+}
+
+std::string PrintMatrixLikeR(const std::vector<std::string>& row_names, const std::vector<std::string>& column_names,
+                             const std::vector<std::vector<std::string>>& columns, const std::string& indent) {
+  size_t name_width = 0;
+  for (const auto& name : row_names) name_width = std::max(name_width, DisplayWidth(name));
+  std::vector<size_t> widths;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    size_t width = DisplayWidth(column_names[c]);
+    for (const auto& cell : columns[c]) width = std::max(width, DisplayWidth(cell));
+    widths.push_back(width);
+  }
+  auto pad_left = [](const std::string& text, size_t width) {
+    return std::string(width - std::min(width, DisplayWidth(text)), ' ') + text;
+  };
+  auto finish = [](std::string line) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line + "\n";
+  };
+  std::string header = indent + std::string(name_width, ' ');
+  for (size_t c = 0; c < columns.size(); ++c) header += " " + pad_left(column_names[c], widths[c]);
+  std::string text = finish(header);
+  for (size_t r = 0; r < row_names.size(); ++r) {
+    std::string line = indent + row_names[r] + std::string(name_width - DisplayWidth(row_names[r]), ' ');
+    for (size_t c = 0; c < columns.size(); ++c) line += " " + pad_left(columns[c][r], widths[c]);
+    text += finish(line);
+  }
+  return text;
+}
+
+std::string PrintNumericMatrixLikeR(const std::vector<std::string>& row_names,
+                                    const std::vector<std::string>& column_names,
+                                    const std::vector<std::vector<double>>& columns, int digits,
+                                    const std::string& indent) {
+  std::vector<std::vector<std::string>> formatted;
+  for (const auto& column : columns) formatted.push_back(FormatLikeR(column, digits));
+  return PrintMatrixLikeR(row_names, column_names, formatted, indent);
+}
+
+std::string PrintCoefficientTableLikeR(const CoefficientTable& table, int digits, const std::string& indent) {
+  const size_t count = table.columns.size();
+  if (count < 3) return PrintNumericMatrixLikeR(table.row_names, table.column_names, table.columns, digits, indent);
+  const size_t estimate_columns = count - 2;
+  const size_t rows = table.row_names.size();
+  const int test_digits = std::max(1, std::min(5, digits - 1));
+  // The estimate columns together: rounded to as many decimals as their smallest non-zero
+  // magnitude needs for `digits` significant ones, formatted as one vector.
+  double smallest = INFINITY;
+  for (size_t c = 0; c < estimate_columns; ++c) {
+    for (double value : table.columns[c]) {
+      if (std::isfinite(value) && value != 0) smallest = std::min(smallest, std::fabs(value));
+    }
+  }
+  const int decimals =
+      std::isfinite(smallest) ? std::max(1, digits - (1 + static_cast<int>(std::floor(std::log10(smallest))))) : 1;
+  std::vector<double> together;
+  for (size_t c = 0; c < estimate_columns; ++c) {
+    for (double value : table.columns[c])
+      together.push_back(std::isfinite(value) ? RoundLikeR(value, decimals) : value);
+  }
+  std::vector<std::string> formatted = FormatLikeR(together, digits);
+  std::vector<std::vector<std::string>> columns(count);
+  for (size_t c = 0; c < estimate_columns; ++c) {
+    for (size_t r = 0; r < rows; ++r) {
+      std::string cell = formatted[c * rows + r];
+      // A non-zero value the common format shows as zero is written on its own.
+      const double original = table.columns[c][r];
+      if (std::isfinite(original) && original != 0 && std::strtod(cell.c_str(), nullptr) == 0) {
+        cell = FormatLikeR({original}, std::max(1, digits - 1))[0];
+      }
+      columns[c].push_back(cell);
+    }
+  }
+  // format() pads a matrix's entries to one width: the estimate columns share it.
+  size_t common = 0;
+  for (size_t c = 0; c < estimate_columns; ++c) {
+    for (const auto& cell : columns[c]) common = std::max(common, cell.size());
+  }
+  for (size_t c = 0; c < estimate_columns; ++c) {
+    for (auto& cell : columns[c]) cell = std::string(common - cell.size(), ' ') + cell;
+  }
+  std::vector<double> statistics;
+  for (double value : table.columns[count - 2]) statistics.push_back(RoundLikeR(value, test_digits));
+  columns[count - 2] = FormatLikeR(statistics, digits);
+  const std::vector<double>& p_values = table.columns[count - 1];
+  columns[count - 1] = FormatPValuesLikeR(p_values, test_digits);
+  std::vector<std::string> names = table.column_names;
+  bool stars = false;
+  for (double p : p_values) stars = stars || (std::isfinite(p) && p < 0.1);
+  if (stars) {
+    std::vector<std::string> codes;
+    for (double p : p_values) {
+      codes.emplace_back(!std::isfinite(p) ? "   "
+                         : p <= 0.001      ? "***"
+                         : p <= 0.01       ? "** "
+                         : p <= 0.05       ? "*  "
+                         : p <= 0.1        ? ".  "
+                                           : "   ");
+    }
+    columns.push_back(std::move(codes));
+    names.emplace_back("");
+  }
+  std::string text = PrintMatrixLikeR(table.row_names, names, columns, indent);
+  if (stars) text += indent + "---\n" + indent + "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1\n";
+  return text;
 }
 
 }  // namespace medfed

@@ -21,4 +21,27 @@ std::vector<std::string> FormatPValuesLikeR(const std::vector<double>& values, i
 // R's round(x, digits) for digits >= 0.
 double RoundLikeR(double value, int digits);
 
+// A character matrix as R's print.default(quote = FALSE, right = TRUE) prints it: row names
+// left-aligned, each column right-aligned to its widest entry or name, one space between;
+// every line starts with `indent` and ends without trailing blanks.
+std::string PrintMatrixLikeR(const std::vector<std::string>& row_names, const std::vector<std::string>& column_names,
+                             const std::vector<std::vector<std::string>>& columns, const std::string& indent);
+
+// A numeric matrix as print() prints it: each column formatted on its own with `digits`.
+std::string PrintNumericMatrixLikeR(const std::vector<std::string>& row_names,
+                                    const std::vector<std::string>& column_names,
+                                    const std::vector<std::vector<double>>& columns, int digits,
+                                    const std::string& indent);
+
+// R's printCoefmat(x, digits) for a coefficient table: the first columns (estimates, standard
+// errors, ...) formatted together, rounded to the decimals the smallest needs; then a test
+// statistic column rounded to digits - 1 decimals; then p-values as format.pval(digits - 1);
+// significance stars and their legend when any p-value is under 0.1. NaN is NA.
+struct CoefficientTable {
+  std::vector<std::string> row_names;
+  std::vector<std::string> column_names;     // every column, the statistic and p-value last
+  std::vector<std::vector<double>> columns;  // as many as column_names
+};
+std::string PrintCoefficientTableLikeR(const CoefficientTable& table, int digits, const std::string& indent);
+
 }  // namespace medfed

@@ -544,44 +544,13 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
       new GlmHub(std::move(formula), family, control.epsilon, control.max_iterations, context));
 }
 
-// A character matrix as R's print.default(quote = FALSE, right = TRUE) prints it: row names
-// left-aligned, each column right-aligned to its widest entry or name, one space between; lines
-// end without trailing blanks.
-std::string PrintMatrixLikeR(const std::vector<std::string>& row_names, const std::vector<std::string>& column_names,
-                             const std::vector<std::vector<std::string>>& columns, const std::string& indent) {
-  size_t name_width = 0;
-  for (const auto& name : row_names) name_width = std::max(name_width, DisplayWidth(name));
-  std::vector<size_t> widths;
-  for (size_t c = 0; c < columns.size(); ++c) {
-    size_t width = DisplayWidth(column_names[c]);
-    for (const auto& cell : columns[c]) width = std::max(width, DisplayWidth(cell));
-    widths.push_back(width);
-  }
-  auto pad_left = [](const std::string& text, size_t width) {
-    return std::string(width - std::min(width, DisplayWidth(text)), ' ') + text;
-  };
-  auto finish = [](std::string line) {
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    return line + "\n";
-  };
-  std::string header = indent + std::string(name_width, ' ');
-  for (size_t c = 0; c < columns.size(); ++c) header += " " + pad_left(column_names[c], widths[c]);
-  std::string text = finish(header);
-  for (size_t r = 0; r < row_names.size(); ++r) {
-    std::string line = indent + row_names[r] + std::string(name_width - DisplayWidth(row_names[r]), ' ');
-    for (size_t c = 0; c < columns.size(); ++c) line += " " + pad_left(columns[c][r], widths[c]);
-    text += finish(line);
-  }
-  return text;
-}
-
 // The number a JSON field holds, NaN for null (an aliased coefficient).
 double NumberOrNan(const Json& value) { return value.is_number() ? value.get<double>() : std::nan(""); }
 
 // summary.glm's printout, as R 4 prints it (print.summary.glm with digits = 4, printCoefmat),
 // followed by exp(coef) with Wald intervals for log and logit links.
 std::string Render(const Json& result) {
-  constexpr int kDigits = 4, kTestDigits = 3;  // max(3, getOption("digits") - 3); max(1, min(5, digits - 1))
+  constexpr int kDigits = 4;  // print.summary.glm: max(3, getOption("digits") - 3)
   const std::string family = result["family"].get<std::string>();
   const std::string link = result["link"].get<std::string>();
   const bool t_statistics = family == "gaussian";
@@ -594,60 +563,13 @@ std::string Render(const Json& result) {
     statistics.push_back(NumberOrNan(coefficient["statistic"]));
     p_values.push_back(NumberOrNan(coefficient["p_value"]));
   }
-  // Estimates and standard errors together: rounded to as many decimals as the smallest needs
-  // for `digits` significant ones, then formatted as one vector (printCoefmat's cs.ind columns).
-  double smallest = INFINITY, largest = 0;
-  for (const auto* column : {&estimates, &errors}) {
-    for (double value : *column) {
-      if (std::isfinite(value) && value != 0) {
-        smallest = std::min(smallest, std::fabs(value));
-        largest = std::max(largest, std::fabs(value));
-      }
-    }
-  }
-  const int decimals =
-      largest > 0 ? std::max(1, kDigits - (1 + static_cast<int>(std::floor(std::log10(smallest))))) : 1;
-  std::vector<double> both;
-  for (const auto* column : {&estimates, &errors}) {
-    for (double value : *column) both.push_back(std::isfinite(value) ? RoundLikeR(value, decimals) : value);
-  }
-  std::vector<std::string> formatted = FormatLikeR(both, kDigits);
-  const size_t rows = terms.size();
-  for (size_t i = 0; i < both.size(); ++i) {
-    // A non-zero value the common format shows as zero is written on its own (printCoefmat).
-    const double original = i < rows ? estimates[i] : errors[i - rows];
-    if (std::isfinite(original) && original != 0 && std::strtod(formatted[i].c_str(), nullptr) == 0) {
-      formatted[i] = FormatLikeR({original}, kDigits - 1)[0];
-    }
-  }
-  std::vector<std::string> estimate_text(formatted.begin(), formatted.begin() + static_cast<long>(rows));
-  std::vector<std::string> error_text(formatted.begin() + static_cast<long>(rows), formatted.end());
-  std::vector<double> rounded_statistics;
-  for (double value : statistics) rounded_statistics.push_back(RoundLikeR(value, kTestDigits));
-  const std::vector<std::string> statistic_text = FormatLikeR(rounded_statistics, kDigits);
-  const std::vector<std::string> p_text = FormatPValuesLikeR(p_values, kTestDigits);
-  bool stars = false;
-  for (double p : p_values) stars = stars || (std::isfinite(p) && p < 0.1);
-  std::vector<std::vector<std::string>> columns = {estimate_text, error_text, statistic_text, p_text};
-  std::vector<std::string> names = {"Estimate", "Std. Error", t_statistics ? "t value" : "z value",
-                                    t_statistics ? "Pr(>|t|)" : "Pr(>|z|)"};
-  if (stars) {
-    std::vector<std::string> codes;
-    for (double p : p_values) {
-      codes.emplace_back(!std::isfinite(p) ? "   "
-                         : p <= 0.001      ? "***"
-                         : p <= 0.01       ? "** "
-                         : p <= 0.05       ? "*  "
-                         : p <= 0.1        ? ".  "
-                                           : "   ");
-    }
-    columns.push_back(codes);
-    names.emplace_back("");
-  }
-
   std::string text = "  " + result["formula"].get<std::string>() + "  (family " + family + ", link " + link + ")\n";
-  text += "  Coefficients:\n" + PrintMatrixLikeR(terms, names, columns, "  ");
-  if (stars) text += "  ---\n  Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1\n";
+  CoefficientTable table;
+  table.row_names = terms;
+  table.column_names = {"Estimate", "Std. Error", t_statistics ? "t value" : "z value",
+                        t_statistics ? "Pr(>|t|)" : "Pr(>|z|)"};
+  table.columns = {estimates, errors, statistics, p_values};
+  text += "  Coefficients:\n" + PrintCoefficientTableLikeR(table, kDigits, "  ");
   text += "\n  (Dispersion parameter for " + family + " family taken to be " +
           FormatLikeR({result["dispersion"].get<double>()}, 7)[0] + ")\n\n";
   std::vector<std::string> deviances =
@@ -678,8 +600,7 @@ std::string Render(const Json& result) {
     }
     text += "\n  " + std::string(ratio == "OR" ? "Odds" : "Rate") + " ratios with 95% Wald intervals (R: exp(cbind(" +
             ratio + " = coef(fit), confint.default(fit)))):\n" +
-            PrintMatrixLikeR(terms, {ratio, "2.5 %", "97.5 %"},
-                             {FormatLikeR(point, 7), FormatLikeR(low, 7), FormatLikeR(high, 7)}, "  ");
+            PrintNumericMatrixLikeR(terms, {ratio, "2.5 %", "97.5 %"}, {point, low, high}, 7, "  ");
   }
   return text;
 }

@@ -11,6 +11,7 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/analysis/engine/released_count.h"
 #include "medfed/analysis/survival/survival_support.h"
+#include "medfed/core/r_format.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/stats/cox.h"
@@ -327,33 +328,49 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   return std::unique_ptr<HubAnalysis>(new CoxHub(std::move(parsed), context));
 }
 
+// print.summary.coxph's printout, as R's survival prints it (digits 4): the counts, the
+// coefficient table (printCoefmat), the hazard ratios with exp(-coef) and 95% intervals, and the
+// three tests. Concordance is not computed (it compares every pair of patients, across sites).
 std::string Render(const Json& result) {
-  TextTable table({"", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", "lower .95", "upper .95"},
-                  {TextTable::Align::kLeft});
+  constexpr int kDigits = 4;  // max(getOption("digits") - 3, 3)
+  auto number = [](const Json& value) { return value.is_number() ? value.get<double>() : NAN; };
+  CoefficientTable table;
+  table.column_names = {"coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"};
+  table.columns.resize(5);
+  std::vector<std::vector<double>> ratios(4);
   for (const auto& row : result["coefficients"]) {
-    if (row.value("aliased", false)) {
-      table.AddRow({row["term"].get<std::string>(), "NA", "NA", "NA", "NA", "NA", "NA", "NA"});
-      continue;
-    }
-    table.AddRow({row["term"].get<std::string>(), FormatSignificant(row["estimate"].get<double>(), 5),
-                  FormatSignificant(row["hazard_ratio"].get<double>(), 5),
-                  FormatSignificant(row["std_error"].get<double>(), 5),
-                  FormatSignificant(row["statistic"].get<double>(), 4), FormatPValue(row["p_value"].get<double>()),
-                  FormatSignificant(row["lower"].get<double>(), 4), FormatSignificant(row["upper"].get<double>(), 4)});
+    table.row_names.push_back(row["term"].get<std::string>());
+    const bool aliased = row.value("aliased", false);
+    const double hazard_ratio = aliased ? NAN : number(row["hazard_ratio"]);
+    const std::vector<double> values = {
+        aliased ? NAN : number(row["estimate"]), hazard_ratio, aliased ? NAN : number(row["std_error"]),
+        aliased ? NAN : number(row["statistic"]), aliased ? NAN : number(row["p_value"])};
+    for (size_t c = 0; c < values.size(); ++c) table.columns[c].push_back(values[c]);
+    ratios[0].push_back(hazard_ratio);
+    ratios[1].push_back(1 / hazard_ratio);
+    ratios[2].push_back(aliased ? NAN : number(row["lower"]));
+    ratios[3].push_back(aliased ? NAN : number(row["upper"]));
   }
   std::string text = "  " + result["formula"].get<std::string>() + "  (ties " + result["ties"].get<std::string>() +
-                     ")\n  n = " + std::to_string(result["n"].get<int64_t>()) +
-                     ", events = " + std::to_string(result["events"].get<int64_t>()) + " (" +
-                     ReleasedCountText(result["missing"]) + " left out for missing values)\n";
-  text += table.Render();
-  const auto& tests = result["tests"];
-  for (const auto& [name, label] : {std::pair{"likelihood_ratio", "Likelihood ratio test"},
-                                    std::pair{"wald", "Wald test"}, std::pair{"score", "Score (logrank) test"}}) {
-    text += "  " + std::string(label) + " = " + FormatSignificant(tests[name]["statistic"].get<double>(), 5) + " on " +
-            std::to_string(tests[name]["df"].get<int>()) +
-            " df, p = " + FormatPValue(tests[name]["p_value"].get<double>()) + "\n";
+                     ")\n    n= " + std::to_string(result["n"].get<int64_t>()) +
+                     ", number of events= " + std::to_string(result["events"].get<int64_t>()) + "\n";
+  if (!result["missing"].is_number() || result["missing"].get<int64_t>() > 0) {
+    text += "     (" + ReleasedCountText(result["missing"]) + " observations deleted due to missingness)\n";
   }
-  text += "  log-likelihood " + FormatSignificant(result["log_likelihood"].get<double>(), 8) + " (null " +
+  text += "\n" + PrintCoefficientTableLikeR(table, kDigits, "  ");
+  text += "\n" + PrintNumericMatrixLikeR(table.row_names, {"exp(coef)", "exp(-coef)", "lower .95", "upper .95"}, ratios,
+                                         kDigits, "  ");
+  text += "\n  (Concordance is not computed: it compares every pair of patients, which are at different sites.)\n";
+  const auto& tests = result["tests"];
+  for (const auto& [name, label] :
+       {std::pair{"likelihood_ratio", "Likelihood ratio test= "}, std::pair{"wald", "Wald test            = "},
+        std::pair{"score", "Score (logrank) test = "}}) {
+    text += "  " + std::string(label) +
+            FormatLikeR({RoundLikeR(tests[name]["statistic"].get<double>(), 2)}, kDigits)[0] + "  on " +
+            std::to_string(tests[name]["df"].get<int>()) +
+            " df,   p=" + FormatPValuesLikeR({tests[name]["p_value"].get<double>()}, 1)[0] + "\n";
+  }
+  text += "\n  log-likelihood " + FormatSignificant(result["log_likelihood"].get<double>(), 8) + " (null " +
           FormatSignificant(result["log_likelihood_null"].get<double>(), 8) + "), " +
           std::to_string(result["iterations"].get<int>()) + " iterations\n";
   if (result.contains("note")) text += "  " + result["note"].get<std::string>() + "\n";

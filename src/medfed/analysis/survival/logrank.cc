@@ -5,6 +5,7 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/analysis/engine/released_count.h"
 #include "medfed/analysis/survival/survival_support.h"
+#include "medfed/core/r_format.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
@@ -167,7 +168,8 @@ class LogRankHub : public ProtocolHub<LogRankSite, LogRankHub> {
       group_rows.push_back({{"group", group_labels_[present[i]]},
                             {"n", static_cast<int64_t>(n[present[i]])},
                             {"observed", test.observed[i]},
-                            {"expected", test.expected[i]}});
+                            {"expected", test.expected[i]},
+                            {"variance", test.variance[i][i]}});
     }
     result["groups"] = std::move(group_rows);
     if (hidden.any()) {
@@ -207,22 +209,40 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   return std::unique_ptr<HubAnalysis>(new LogRankHub(std::move(parsed), context));
 }
 
+// print.survdiff's table and test line, as R prints them (digits 3; each column formatted on its
+// own), with medfed's withheld groups shown as such.
 std::string Render(const Json& result) {
-  TextTable table({"group", "N", "Observed", "Expected", "(O-E)^2/E"}, {TextTable::Align::kLeft});
+  constexpr int kDigits = 3;  // print.survdiff: max(getOption("digits") - 4, 3)
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> columns(5);
+  std::vector<bool> withheld;
   for (const auto& group : result["groups"]) {
-    if (group.value("suppressed", false)) {
-      table.AddRow({group["group"].get<std::string>(), "withheld", "", "", ""});
-      continue;
-    }
-    double o = group["observed"], e = group["expected"];
-    table.AddRow({group["group"].get<std::string>(), std::to_string(group["n"].get<int64_t>()), FormatSignificant(o, 6),
-                  FormatSignificant(e, 6), FormatSignificant((o - e) * (o - e) / e, 4)});
+    names.push_back(group["group"].get<std::string>());
+    const bool hidden = group.value("suppressed", false);
+    withheld.push_back(hidden);
+    const double o = hidden ? NAN : group["observed"].get<double>();
+    const double e = hidden ? NAN : group["expected"].get<double>();
+    const double v = hidden || !group.contains("variance") ? NAN : group["variance"].get<double>();
+    columns[0].push_back(hidden ? NAN : group["n"].get<double>());
+    columns[1].push_back(o);
+    columns[2].push_back(e);
+    columns[3].push_back((o - e) * (o - e) / e);
+    columns[4].push_back((o - e) * (o - e) / v);
   }
-  return "  " + result["formula"].get<std::string>() + "\n" + table.Render() +
-         "  Chisq = " + FormatSignificant(result["statistic"].get<double>(), 5) + " on " +
-         std::to_string(result["df"].get<int>()) +
-         " degrees of freedom, p = " + FormatPValue(result["p_value"].get<double>()) + "\n" +
-         (result.contains("withheld_note") ? "  " + result["withheld_note"].get<std::string>() + "\n" : "");
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& column : columns) cells.push_back(FormatLikeR(column, kDigits));
+  for (size_t r = 0; r < withheld.size(); ++r) {
+    if (!withheld[r]) continue;
+    cells[0][r] = "withheld";
+    for (size_t c = 1; c < cells.size(); ++c) cells[c][r] = "";
+  }
+  std::string text = "  " + result["formula"].get<std::string>() + "\n";
+  text += PrintMatrixLikeR(names, {"N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"}, cells, "  ");
+  text += "\n   Chisq= " + FormatLikeR({RoundLikeR(result["statistic"].get<double>(), 1)}, kDigits)[0] + "  on " +
+          std::to_string(result["df"].get<int>()) +
+          " degrees of freedom, p= " + FormatPValuesLikeR({result["p_value"].get<double>()}, 1)[0] + "\n";
+  if (result.contains("withheld_note")) text += "  " + result["withheld_note"].get<std::string>() + "\n";
+  return text;
 }
 
 }  // namespace
