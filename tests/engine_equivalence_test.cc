@@ -121,7 +121,8 @@ INSTANTIATE_TEST_SUITE_P(Golden, GlmEquivalenceTest, ::testing::ValuesIn(GlmCase
 // The printouts an R user reads, line for line, against R on the bundled demo hospitals pooled
 // (tests/golden/printouts.R wrote printouts.txt): summary(glm) from "Coefficients:" on (digits,
 // notation, p-value wording, stars, dispersion, deviances, missingness) and exp(coef) with Wald
-// intervals; summary(coxph) from "n=" to the score test; print(survdiff).
+// intervals; summary(coxph) from "n=" to the score test; print(survdiff); print(survfit) and
+// its summary at three times.
 TEST(Printouts, ReadAsRPrintsThem) {
   const std::string text = ReadFileToString(kGolden + "printouts.txt").value_or("");
   std::map<std::string, std::vector<std::string>> expected;
@@ -133,7 +134,7 @@ TEST(Printouts, ReadAsRPrintsThem) {
       expected[section].push_back(line);
     }
   }
-  ASSERT_EQ(expected.size(), 6u);
+  ASSERT_EQ(expected.size(), 7u);
   std::vector<federation::SiteConfig> sites(3);
   for (int s = 0; s < 3; ++s) {
     sites[s].name = std::string("hospital-") + static_cast<char>('a' + s);
@@ -156,7 +157,11 @@ TEST(Printouts, ReadAsRPrintsThem) {
        analysis::AnalysisSpec("m", "logrank",
                               {{"table", "colon"}, {"formula", "Surv(time, status) ~ rx + strata(stage)"}})},
       {"logrank Surv(time, status) ~ sex",
-       analysis::AnalysisSpec("m", "logrank", {{"table", "colon"}, {"formula", "Surv(time, status) ~ sex"}})}};
+       analysis::AnalysisSpec("m", "logrank", {{"table", "colon"}, {"formula", "Surv(time, status) ~ sex"}})},
+      {"kaplan_meier", analysis::AnalysisSpec("m", "kaplan_meier",
+                                              {{"table", "colon"},
+                                               {"formula", "Surv(time, status) ~ rx"},
+                                               {"times", analysis::Json::array({365, 1095, 1826})}})}};
   for (const auto& [name, spec] : cases) {
     const analysis::Json result = RunOne(sites, spec);
     ASSERT_EQ(result["status"], "ok") << result.dump();

@@ -5,6 +5,7 @@
 #   coxph    summary(fit) from "n=" to the score test (Concordance left out: medfed does not
 #            compute it)
 #   survdiff print(survdiff(...)) from the table on
+#   survfit  print(fit)'s table, then print(summary(fit, times =)) from the first stratum on
 #   Rscript tests/golden/printouts.R > tests/golden/printouts.txt
 # Checked with R 4.2.2 and survival 3.4 in a UTF-8 locale (the significance legend's quotes).
 suppressMessages(library(survival))
@@ -41,3 +42,10 @@ for (formula in c("Surv(time, status) ~ rx + strata(stage)", "Surv(time, status)
   cat("### logrank ", formula, "\n", sep = "")
   cat(trimmed(printed[grep("N Observed", printed):length(printed)]), sep = "\n")
 }
+fit <- survfit(Surv(time, status) ~ rx, data = d)
+printed <- capture.output(print(fit))
+cat("### kaplan_meier\n")
+cat(trimmed(printed[grep("n events median", printed):length(printed)]), sep = "\n")
+cat("\n")
+printed <- capture.output(print(summary(fit, times = c(365, 1095, 1826))))
+cat(trimmed(printed[grep("rx=Lev$", trimmed(printed))[1]:length(printed)]), sep = "\n")

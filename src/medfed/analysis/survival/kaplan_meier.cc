@@ -12,6 +12,7 @@
 #include "medfed/analysis/survival/noised_kaplan_meier.h"
 #include "medfed/analysis/survival/survival_support.h"
 #include "medfed/core/nice_ticks.h"
+#include "medfed/core/r_format.h"
 #include "medfed/core/text.h"
 #include "medfed/core/text_table.h"
 #include "medfed/privacy/cell_suppression.h"
@@ -263,39 +264,54 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   return std::unique_ptr<HubAnalysis>(new KaplanMeierHub(std::move(parsed), context));
 }
 
-std::string Optional(const Json& value, int digits) {
-  return value.is_null() ? "NA" : FormatSignificant(value.get<double>(), digits);
-}
+double NumberOrNan(const Json& value) { return value.is_number() ? value.get<double>() : NAN; }
 
+// print(survfit) and print(summary(fit, times =)) as R's survival prints them (digits 3): the
+// medians table, then for each stratum its rows at the requested times; points withheld for
+// disclosure control are shown as such.
 std::string Render(const Json& result) {
+  constexpr int kDigits = 3;  // max(getOption("digits") - 4, 3)
   std::string text = "  " + result["formula"].get<std::string>() +
                      "   n = " + std::to_string(result["n"].get<int64_t>()) +
                      ", events = " + std::to_string(result["events"].get<int64_t>()) + "\n";
-  TextTable medians({"stratum", "n", "events", "median", "0.95LCL", "0.95UCL"}, {TextTable::Align::kLeft});
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> medians(5);
   for (const auto& stratum : result["strata"]) {
-    medians.AddRow({stratum["stratum"].get<std::string>(), std::to_string(stratum["n"].get<int64_t>()),
-                    std::to_string(stratum["events"].get<int64_t>()), Optional(stratum["median"], 6),
-                    Optional(stratum["median_lower"], 6), Optional(stratum["median_upper"], 6)});
+    names.push_back(stratum["stratum"].get<std::string>());
+    medians[0].push_back(stratum["n"].get<double>());
+    medians[1].push_back(stratum["events"].get<double>());
+    medians[2].push_back(NumberOrNan(stratum["median"]));
+    medians[3].push_back(NumberOrNan(stratum["median_lower"]));
+    medians[4].push_back(NumberOrNan(stratum["median_upper"]));
   }
-  text += medians.Render();
-  bool any_points = false;
-  TextTable points({"stratum", "time", "n.risk", "n.event", "survival", "std.err", "lower 95%", "upper 95%"},
-                   {TextTable::Align::kLeft});
+  text += PrintNumericMatrixLikeR(names, {"n", "events", "median", "0.95LCL", "0.95UCL"}, medians, kDigits, "  ");
   for (const auto& stratum : result["strata"]) {
+    if (stratum["points"].empty()) continue;
+    std::vector<std::vector<double>> columns(7);
+    std::vector<bool> withheld;
     for (const auto& point : stratum["points"]) {
-      any_points = true;
-      if (point.value("suppressed", false)) {
-        points.AddRow({stratum["stratum"].get<std::string>(), FormatSignificant(point["time"].get<double>(), 8),
-                       "<" + std::string("min"), "", "withheld", "", "", ""});
-        continue;
-      }
-      points.AddRow({stratum["stratum"].get<std::string>(), FormatSignificant(point["time"].get<double>(), 8),
-                     std::to_string(point["n_risk"].get<int64_t>()), std::to_string(point["n_event"].get<int64_t>()),
-                     FormatSignificant(point["survival"].get<double>(), 4), Optional(point["std_error"], 4),
-                     Optional(point["lower"], 4), Optional(point["upper"], 4)});
+      const bool hidden = point.value("suppressed", false);
+      withheld.push_back(hidden);
+      columns[0].push_back(point["time"].get<double>());
+      columns[1].push_back(hidden ? NAN : NumberOrNan(point["n_risk"]));
+      columns[2].push_back(hidden ? NAN : NumberOrNan(point["n_event"]));
+      columns[3].push_back(hidden ? NAN : NumberOrNan(point["survival"]));
+      columns[4].push_back(hidden ? NAN : NumberOrNan(point["std_error"]));
+      columns[5].push_back(hidden ? NAN : NumberOrNan(point["lower"]));
+      columns[6].push_back(hidden ? NAN : NumberOrNan(point["upper"]));
     }
+    std::vector<std::vector<std::string>> cells;
+    for (const auto& column : columns) cells.push_back(FormatLikeR(column, kDigits));
+    for (size_t r = 0; r < withheld.size(); ++r) {
+      if (!withheld[r]) continue;
+      cells[1][r] = "withheld";
+      for (size_t c = 2; c < cells.size(); ++c) cells[c][r] = "";
+    }
+    text += "\n  " + std::string(16, ' ') + stratum["stratum"].get<std::string>() + "\n";
+    text += PrintMatrixLikeR(std::vector<std::string>(withheld.size()),
+                             {"time", "n.risk", "n.event", "survival", "std.err", "lower 95% CI", "upper 95% CI"},
+                             cells, "  ");
   }
-  if (any_points) text += "\n" + points.Render();
   if (result.contains("withheld_strata")) {
     std::vector<std::string> labels;
     for (const auto& label : result["withheld_strata"]) labels.push_back(label.get<std::string>());
