@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gtest/gtest.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
 #include "medfed/federation/study_runner.h"
@@ -214,6 +215,31 @@ TEST_F(RegistryTest, SurvivalRefusalsForFewEventsAndFewAtRisk) {
     for (const auto& step : stratum["curve"]) EXPECT_GE(step["n_risk"].get<double>(), 5);
   }
   EXPECT_TRUE(withheld);
+}
+
+// Rates as registries publish them: two decimals, the interval in parentheses, and enough
+// decimals for a rate under 1 to keep three significant digits.
+TEST(RatesPrintout, TwoDecimalsAndTheIntervalInParentheses) {
+  const analysis::Json result = {{"status", "ok"},
+                                 {"per", 100000},
+                                 {"standard_description", "a standard"},
+                                 {"groups",
+                                  {{{"group", "all"},
+                                    {"cases", 4233},
+                                    {"population", 18035822},
+                                    {"crude", {{"rate", 23.4699}}},
+                                    {"age_adjusted", {{"rate", 13.9312}, {"lower", 13.4951}, {"upper", 14.3779}}}},
+                                   {{"group", "rare"},
+                                    {"cases", 12},
+                                    {"population", 18035822},
+                                    {"crude", {{"rate", 0.066534}}},
+                                    {"age_adjusted", {{"rate", 0.0412}, {"lower", 0.02133}, {"upper", 0.0721}}}}}}};
+  const std::string text = analysis::FindAnalysis("rates")->render(result);
+  EXPECT_NE(text.find("23.47"), std::string::npos) << text;
+  EXPECT_NE(text.find("13.93"), std::string::npos) << text;
+  EXPECT_NE(text.find("(13.50, 14.38)"), std::string::npos) << text;
+  EXPECT_NE(text.find("0.0665"), std::string::npos) << text;
+  EXPECT_NE(text.find("(0.0213, 0.0721)"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -553,6 +553,17 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   return std::unique_ptr<HubAnalysis>(new RatesHub(std::move(parsed), context));
 }
 
+// A rate as registries publish it: two decimals ("13.93"), more for a rate under 1 so that three
+// significant digits show.
+std::string FormatRate(double rate) {
+  int decimals = 2;
+  if (rate != 0 && std::fabs(rate) < 1)
+    decimals = std::max(2, 2 - static_cast<int>(std::floor(std::log10(std::fabs(rate)))));
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, rate);
+  return text;
+}
+
 std::string Render(const Json& result) {
   const std::string per = FormatSignificant(result["per"].get<double>(), 10);
   TextTable table({"group", "cases", "population", "crude", "age-adjusted", "95% CI"}, {TextTable::Align::kLeft});
@@ -562,12 +573,11 @@ std::string Render(const Json& result) {
       continue;
     }
     const Json& adjusted = group["age_adjusted"];
-    table.AddRow({group["group"].get<std::string>(), std::to_string(group["cases"].get<int64_t>()),
-                  FormatSignificant(group["population"].get<double>(), 12),
-                  FormatSignificant(group["crude"]["rate"].get<double>(), 5),
-                  FormatSignificant(adjusted["rate"].get<double>(), 5),
-                  FormatSignificant(adjusted["lower"].get<double>(), 5) + " - " +
-                      FormatSignificant(adjusted["upper"].get<double>(), 5)});
+    table.AddRow(
+        {group["group"].get<std::string>(), std::to_string(group["cases"].get<int64_t>()),
+         FormatSignificant(group["population"].get<double>(), 12), FormatRate(group["crude"]["rate"].get<double>()),
+         FormatRate(adjusted["rate"].get<double>()),
+         "(" + FormatRate(adjusted["lower"].get<double>()) + ", " + FormatRate(adjusted["upper"].get<double>()) + ")"});
   }
   std::string text = "  rates per " + per + ", age-adjusted to " + result["standard_description"].get<std::string>() +
                      "\n" + table.Render();
