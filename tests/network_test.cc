@@ -155,6 +155,17 @@ class NetworkTest : public ::testing::Test {
 
 const std::string kRareData = std::string(MEDFED_SOURCE_DIR) + "/examples/rare/data/";
 
+// The bundled rare-disease clinics (examples/rare): clinic-a, -b and -c, each with its patients.
+std::string RareClinicTable(const std::string& clinic) { return kRareData + "rare_" + clinic.back() + ".csv"; }
+std::vector<federation::SiteConfig> RareClinics() {
+  std::vector<federation::SiteConfig> clinics(3);
+  for (int s = 0; s < 3; ++s) {
+    clinics[s].name = std::string("clinic-") + static_cast<char>('a' + s);
+    clinics[s].tables["patients"] = RareClinicTable(clinics[s].name);
+  }
+  return clinics;
+}
+
 // Options for the embedded run a network run is compared with: its own output directory, and a
 // state directory of its own, so that sites' match keys never land beside examples/.
 federation::RunOptions EmbeddedRun() {
@@ -403,13 +414,7 @@ TEST_F(NetworkTest, ReferenceDataNamedByHashIsServedByThePartiesThatHoldIt) {
   const std::string served = testing::MakeTempDir("medfed_references");
   ASSERT_TRUE(WriteFileAtomically(served + "/phenotypes-2026.obo", ontology).ok());
   ASSERT_TRUE(WriteFileAtomically(served + "/unrelated.txt", "not an ontology\n").ok());
-  std::vector<federation::SiteConfig> clinics(3);
-  const char* names[] = {"clinic-a", "clinic-b", "clinic-c"};
-  const char* files[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
-  for (int s = 0; s < 3; ++s) {
-    clinics[s].name = names[s];
-    clinics[s].tables["patients"] = kRareData + files[s];
-  }
+  const std::vector<federation::SiteConfig> clinics = RareClinics();
   site_references_ = {{"clinic-a", served}, {"clinic-b", served}};
   hub_references_ = served;
   StartNetworkOn(clinics);
@@ -482,15 +487,9 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   const std::string ontology = *ReadFileToString(kRareData + "ontology.obo");
   const std::string served = testing::MakeTempDir("medfed_references");
   ASSERT_TRUE(WriteFileAtomically(served + "/ontology.obo", ontology).ok());
-  std::vector<federation::SiteConfig> clinics(3);
-  const char* names[] = {"clinic-a", "clinic-b", "clinic-c"};
-  const char* files[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
-  for (int s = 0; s < 3; ++s) {
-    clinics[s].name = names[s];
-    clinics[s].tables["patients"] = kRareData + files[s];
-  }
+  const std::vector<federation::SiteConfig> clinics = RareClinics();
   // Named by hash, so that the ontology's own text (every term id) is not in the submission.
-  for (const char* name : names) site_references_[name] = served;
+  for (const auto& clinic : clinics) site_references_[clinic.name] = served;
   hub_references_ = served;
   StartNetworkOn(clinics);
   const std::vector<std::string> query = {"SYN:0010803", "SYN:0010413", "SYN:0001083"};
@@ -556,7 +555,7 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
   const size_t named = said.find("patient ");
   ASSERT_NE(named, std::string::npos) << said;
   const std::string patient = said.substr(named + 8, said.find(' ', named + 8) - named - 8);
-  const std::string table = *ReadFileToString(kRareData + std::string(files[site.back() - 'a']));
+  const std::string table = *ReadFileToString(RareClinicTable(site));
   EXPECT_NE(table.find("\n" + patient + ","), std::string::npos) << patient;
   const auto [wrong, wrong_said] = Medfed({"site", "resolve", "--config", network_->site_config(site), remote->study_id,
                                            std::string(32, '0'), "--reason", "x"});
@@ -593,13 +592,7 @@ TEST_F(NetworkTest, TheQueryAndTheScoresStayWithTheQuerier) {
 // researcher can neither read nor ask about the study.
 TEST_F(NetworkTest, AContactRequestIsDecidedByTheStewardAndOnlyTheResearcherReadsTheAnswer) {
   const std::string contact = "Dr. Zhang Min, clinical genetics, +86-10-5555-0101";
-  std::vector<federation::SiteConfig> clinics(3);
-  const char* names[] = {"clinic-a", "clinic-b", "clinic-c"};
-  const char* files[] = {"rare_a.csv", "rare_b.csv", "rare_c.csv"};
-  for (int s = 0; s < 3; ++s) {
-    clinics[s].name = names[s];
-    clinics[s].tables["patients"] = kRareData + files[s];
-  }
+  const std::vector<federation::SiteConfig> clinics = RareClinics();
   customize_site_ = [&](net::LocalSite& site) {
     site.contact = contact + " (" + site.name + ")";
     site.diagnoses["patients"] = "disease";
@@ -675,7 +668,7 @@ TEST_F(NetworkTest, AContactRequestIsDecidedByTheStewardAndOnlyTheResearcherRead
   const std::string patient = preview.substr(named + 12, preview.find(' ', named + 12) - named - 12);
   EXPECT_NE(preview.find(contact), std::string::npos) << preview;
   std::string row;
-  for (const std::string& line : SplitString(*ReadFileToString(kRareData + files[site.back() - 'a']), '\n')) {
+  for (const std::string& line : SplitString(*ReadFileToString(RareClinicTable(site)), '\n')) {
     if (line.rfind(patient + ",", 0) == 0) row = line;
   }
   ASSERT_FALSE(row.empty()) << patient;

@@ -163,13 +163,22 @@ std::string PrintMatrixLikeR(const std::vector<std::string>& row_names, const st
   return text;
 }
 
+std::vector<std::vector<std::string>> FormatColumnsLikeR(const std::vector<std::vector<double>>& columns, int digits,
+                                                         const std::vector<bool>& withheld, size_t label_column) {
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& column : columns) cells.push_back(FormatLikeR(column, digits));
+  for (size_t r = 0; r < withheld.size(); ++r) {
+    if (!withheld[r]) continue;
+    for (size_t c = label_column; c < cells.size(); ++c) cells[c][r] = c == label_column ? "withheld" : "";
+  }
+  return cells;
+}
+
 std::string PrintNumericMatrixLikeR(const std::vector<std::string>& row_names,
                                     const std::vector<std::string>& column_names,
                                     const std::vector<std::vector<double>>& columns, int digits,
                                     const std::string& indent) {
-  std::vector<std::vector<std::string>> formatted;
-  for (const auto& column : columns) formatted.push_back(FormatLikeR(column, digits));
-  return PrintMatrixLikeR(row_names, column_names, formatted, indent);
+  return PrintMatrixLikeR(row_names, column_names, FormatColumnsLikeR(columns, digits), indent);
 }
 
 std::string PrintCoefficientTableLikeR(const CoefficientTable& table, int digits, const std::string& indent) {

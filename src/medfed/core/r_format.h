@@ -33,6 +33,13 @@ std::string PrintNumericMatrixLikeR(const std::vector<std::string>& row_names,
                                     const std::vector<std::vector<double>>& columns, int digits,
                                     const std::string& indent);
 
+// Each column formatted on its own as print() formats a numeric matrix's; in a row marked
+// withheld (disclosure control), column `label_column` says "withheld" and the later ones are
+// blank, the earlier ones keep their values (a time, say).
+std::vector<std::vector<std::string>> FormatColumnsLikeR(const std::vector<std::vector<double>>& columns, int digits,
+                                                         const std::vector<bool>& withheld = {},
+                                                         size_t label_column = 0);
+
 // R's printCoefmat(x, digits) for a coefficient table: the first columns (estimates, standard
 // errors, ...) formatted together, rounded to the decimals the smallest needs; then a test
 // statistic column rounded to digits - 1 decimals; then p-values as format.pval(digits - 1);

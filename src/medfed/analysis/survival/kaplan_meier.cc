@@ -300,13 +300,7 @@ std::string Render(const Json& result) {
       columns[5].push_back(hidden ? NAN : NumberOrNan(point["lower"]));
       columns[6].push_back(hidden ? NAN : NumberOrNan(point["upper"]));
     }
-    std::vector<std::vector<std::string>> cells;
-    for (const auto& column : columns) cells.push_back(FormatLikeR(column, kDigits));
-    for (size_t r = 0; r < withheld.size(); ++r) {
-      if (!withheld[r]) continue;
-      cells[1][r] = "withheld";
-      for (size_t c = 2; c < cells.size(); ++c) cells[c][r] = "";
-    }
+    const auto cells = FormatColumnsLikeR(columns, kDigits, withheld, 1);
     text += "\n  " + std::string(16, ' ') + stratum["stratum"].get<std::string>() + "\n";
     text += PrintMatrixLikeR(std::vector<std::string>(withheld.size()),
                              {"time", "n.risk", "n.event", "survival", "std.err", "lower 95% CI", "upper 95% CI"},

@@ -229,13 +229,7 @@ std::string Render(const Json& result) {
     columns[3].push_back((o - e) * (o - e) / e);
     columns[4].push_back((o - e) * (o - e) / v);
   }
-  std::vector<std::vector<std::string>> cells;
-  for (const auto& column : columns) cells.push_back(FormatLikeR(column, kDigits));
-  for (size_t r = 0; r < withheld.size(); ++r) {
-    if (!withheld[r]) continue;
-    cells[0][r] = "withheld";
-    for (size_t c = 1; c < cells.size(); ++c) cells[c][r] = "";
-  }
+  const auto cells = FormatColumnsLikeR(columns, kDigits, withheld, 0);
   std::string text = "  " + result["formula"].get<std::string>() + "\n";
   text += PrintMatrixLikeR(names, {"N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"}, cells, "  ");
   text += "\n   Chisq= " + FormatLikeR({RoundLikeR(result["statistic"].get<double>(), 1)}, kDigits)[0] + "  on " +
