@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
+#include "medfed/analysis/engine/registry.h"
 #include "medfed/analysis/gwas/gwas_spec.h"
 #include "medfed/core/file.h"
 #include "medfed/core/progress.h"
@@ -608,6 +609,29 @@ TEST(GwasPrivacyTest, TheWholeAnalysisIsChargedOnceWhateverTheBlocks) {
   const double budget = privacy::ZcdpForApproximateDp({2.5, 1e-5});
   EXPECT_EQ(left,
             std::set<std::string>{privacy::DescribePrivacy(budget - privacy::ZcdpForApproximateDp({2.0, 1e-6}), 1e-5)});
+}
+
+// The console's top hits carry their effect under plink2's column name.
+TEST(GwasPrintout, TopHitsShowTheirEffect) {
+  analysis::Json top = analysis::Json::array();
+  top.push_back(analysis::Json::object(
+      {{"id", "rs1"}, {"chrom", "8"}, {"pos", 100}, {"p_value", 5.6e-16}, {"odds_ratio", 1.8807}}));
+  top.push_back(analysis::Json::object(
+      {{"id", "rs2"}, {"chrom", "9"}, {"pos", 200}, {"p_value", 0.01}, {"odds_ratio", nullptr}}));
+  analysis::Json result = analysis::Json::object({{"status", "ok"},
+                                                  {"test", "logistic"},
+                                                  {"samples", 1500},
+                                                  {"cases", 714},
+                                                  {"controls", 786},
+                                                  {"variants_tested", 2},
+                                                  {"lambda_gc", 1.0},
+                                                  {"output", "g.logistic.tsv"}});
+  result["variants_filtered"] = analysis::Json::object({{"geno", 0}, {"hwe", 0}, {"maf", 0}, {"small_count", 0}});
+  result["top"] = top;
+  const std::string text = analysis::FindAnalysis("gwas")->render(result);
+  EXPECT_NE(text.find(" OR "), std::string::npos) << text;
+  EXPECT_NE(text.find("1.881"), std::string::npos) << text;
+  EXPECT_NE(text.find("NA"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -98,10 +98,28 @@ std::string Render(const Json& result) {
     text += "  strand-ambiguous A/T or C/G variants kept: " + std::to_string(result["strand_ambiguous"].get<size_t>()) +
             "\n";
   }
-  TextTable top({"id", "chrom", "pos", "p"}, {TextTable::Align::kLeft});
+  // The effect beside each hit, under plink2's column name: OR (logistic), BETA (linear), the
+  // allelic or trend test's CHISQ, or the QC's alternate allele frequency.
+  static const std::pair<const char*, const char*> kEffects[] = {
+      {"odds_ratio", "OR"}, {"beta", "BETA"}, {"chi_square", "CHISQ"}, {"alt_frequency", "ALT_FREQ"}};
+  std::string effect_key, effect_name;
   for (const auto& hit : result["top"]) {
-    top.AddRow({hit["id"].get<std::string>(), hit["chrom"].get<std::string>(),
-                std::to_string(hit["pos"].get<int64_t>()), FormatPValue(hit["p_value"].get<double>())});
+    for (const auto& [key, name] : kEffects) {
+      if (effect_key.empty() && hit.contains(key)) effect_key = key, effect_name = name;
+    }
+  }
+  std::vector<std::string> header = {"id", "chrom", "pos"};
+  if (!effect_key.empty()) header.push_back(effect_name);
+  header.emplace_back("p");
+  TextTable top(header, {TextTable::Align::kLeft});
+  for (const auto& hit : result["top"]) {
+    std::vector<std::string> row = {hit["id"].get<std::string>(), hit["chrom"].get<std::string>(),
+                                    std::to_string(hit["pos"].get<int64_t>())};
+    if (!effect_key.empty()) {
+      row.push_back(hit[effect_key].is_number() ? FormatSignificant(hit[effect_key].get<double>(), 4) : "NA");
+    }
+    row.push_back(FormatPValue(hit["p_value"].get<double>()));
+    top.AddRow(row);
   }
   return text + top.Render();
 }
