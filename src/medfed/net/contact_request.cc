@@ -155,6 +155,12 @@ StatusOr<analysis::Json> OpenContactAnswer(const v1::ContactStatus& status, cons
     return PermissionDenied("the answer to contact request " + status.request_id() + " does not carry site " +
                             site.name + "'s signature; the hub may have altered it");
   }
+  // The decision is the site's signed one; the hub's word for it must agree.
+  if (status.state() != (answer.approved() ? "approved" : "denied")) {
+    return PermissionDenied("the hub reports contact request " + status.request_id() + " as " +
+                            status.state().substr(0, 20) + ", but site " + site.name + " signed " +
+                            (answer.approved() ? "an approval" : "a denial"));
+  }
   if (!answer.approved()) return analysis::Json::object();
   ASSIGN_OR_RETURN(crypto::BoxKeyPair keys, ContactReplyKeys(researcher, request.nonce()));
   if (keys.public_key != request.reply_key()) {

@@ -127,6 +127,13 @@ TEST_F(ContactRequestTest, OnlyTheRequesterOpensTheAnswerAndOnlyAsTheSiteSignedI
   v1::ContactStatus other = status;
   other.set_site_certificate(bob_.certificate_pem);
   EXPECT_FALSE(OpenContactAnswer(other, alice_).ok());
+  // A hub that reports the site's approval as a denial.
+  v1::ContactStatus misreported = status;
+  misreported.set_state("denied");
+  auto disagreed = OpenContactAnswer(misreported, alice_);
+  ASSERT_FALSE(disagreed.ok());
+  EXPECT_NE(disagreed.status().message().find("but site clinic-a signed an approval"), std::string::npos)
+      << disagreed.status();
   // A status for another request than the one it carries.
   v1::ContactStatus swapped = status;
   swapped.set_request_id(std::string(24, '0'));
