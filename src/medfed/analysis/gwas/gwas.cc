@@ -100,11 +100,11 @@ std::string Render(const Json& result) {
   }
   // The effect beside each hit, under plink2's column name: OR (logistic), BETA (linear), the
   // allelic or trend test's CHISQ, or the QC's alternate allele frequency.
-  static const std::pair<const char*, const char*> kEffects[] = {
+  static const std::pair<const char*, const char*> effects[] = {
       {"odds_ratio", "OR"}, {"beta", "BETA"}, {"chi_square", "CHISQ"}, {"alt_frequency", "ALT_FREQ"}};
   std::string effect_key, effect_name;
   for (const auto& hit : result["top"]) {
-    for (const auto& [key, name] : kEffects) {
+    for (const auto& [key, name] : effects) {
       if (effect_key.empty() && hit.contains(key)) effect_key = key, effect_name = name;
     }
   }
