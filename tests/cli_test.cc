@@ -402,7 +402,8 @@ TEST(CliTest, DeidentifiesTheMessyExtract) {
   Outcome any_date = RunMedfed("deid " + extract + " --out " + directory + "/any_date.csv --policy " + directory +
                                "/any_date.toml --key " + directory + "/site.key --json");
   ASSERT_EQ(any_date.exit_code, 0) << any_date.err;
-  for (const auto& column : nlohmann::json::parse(any_date.out)["columns"]) {
+  const auto any_date_report = nlohmann::json::parse(any_date.out);
+  for (const auto& column : any_date_report["columns"]) {
     if (column["name"] == "出生日期" || column["name"] == "诊断日期") EXPECT_EQ(column["level_name"], "*");
   }
 
