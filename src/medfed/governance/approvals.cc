@@ -10,17 +10,17 @@ int64_t NowMs() {
       .count();
 }
 
-ApprovalState StateFromName(const std::string& name) {
-  if (name == "approved") return ApprovalState::kApproved;
-  if (name == "denied") return ApprovalState::kDenied;
-  return ApprovalState::kPending;
-}
-
 constexpr char kColumns[] =
     "study_id, researcher, study_name, plan_digest, summary, state, decided_by, reason, received_ms, decided_ms, "
     "reported";
 
 }  // namespace
+
+ApprovalState ParseApprovalState(const std::string& name) {
+  if (name == "approved") return ApprovalState::kApproved;
+  if (name == "denied") return ApprovalState::kDenied;
+  return ApprovalState::kPending;
+}
 
 const char* ApprovalStateName(ApprovalState state) {
   switch (state) {
@@ -61,7 +61,7 @@ StatusOr<std::vector<ApprovalRecord>> ApprovalBook::Select(const std::string& wh
     record.study_name = select.Text(2);
     record.plan_digest = select.Text(3);
     record.summary = select.Text(4);
-    record.state = StateFromName(select.Text(5));
+    record.state = ParseApprovalState(select.Text(5));
     record.decided_by = select.Text(6);
     record.reason = select.Text(7);
     record.received_ms = select.Integer(8);

@@ -18,6 +18,8 @@ namespace medfed::governance {
 
 enum class ApprovalState { kPending, kApproved, kDenied };
 const char* ApprovalStateName(ApprovalState state);
+// The state a name from ApprovalStateName stands for ("pending" for anything else).
+ApprovalState ParseApprovalState(const std::string& name);
 
 struct ApprovalRecord {
   std::string study_id;

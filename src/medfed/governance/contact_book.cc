@@ -63,10 +63,7 @@ StatusOr<std::vector<ContactRecord>> ContactBook::Select(const std::string& wher
     record.reason = select.Text(6);
     record.signed_request = select.Blob(7);
     record.researcher_certificate = select.Text(8);
-    const std::string state = select.Text(9);
-    record.state = state == "approved" ? ApprovalState::kApproved
-                   : state == "denied" ? ApprovalState::kDenied
-                                       : ApprovalState::kPending;
+    record.state = ParseApprovalState(select.Text(9));
     record.decided_by = select.Text(10);
     record.decision_reason = select.Text(11);
     record.released_fields = SplitFields(select.Text(12));
@@ -80,7 +77,8 @@ StatusOr<std::vector<ContactRecord>> ContactBook::Select(const std::string& wher
   return records;
 }
 
-StatusOr<ContactRecord> ContactBook::Receive(ContactRecord request) {
+StatusOr<ContactRecord> ContactBook::Receive(ContactRecord request, bool* added) {
+  if (added != nullptr) *added = false;
   ASSIGN_OR_RETURN(auto existing, Get(request.request_id));
   if (existing) return *std::move(existing);
   request.state = ApprovalState::kPending;
@@ -105,6 +103,7 @@ StatusOr<ContactRecord> ContactBook::Receive(ContactRecord request) {
   }
   ASSIGN_OR_RETURN(auto stored, Get(request.request_id));
   if (!stored) return Internal("contact request " + request.request_id + " was not stored");
+  if (added != nullptr) *added = stored->received_ms == request.received_ms;
   return *std::move(stored);
 }
 
@@ -117,7 +116,7 @@ StatusOr<ContactRecord> ContactBook::Decide(const std::string& request_id, bool 
                      database_.Prepare("UPDATE contacts SET state = ?, decided_by = ?, decision_reason = ?, "
                                        "released_fields = ?, answer = ?, answer_certificate = ?, decided_ms = ? "
                                        "WHERE request_id = ? AND state = 'pending'"));
-    update.Bind(1, approve ? "approved" : "denied")
+    update.Bind(1, ApprovalStateName(approve ? ApprovalState::kApproved : ApprovalState::kDenied))
         .Bind(2, by)
         .Bind(3, reason)
         .Bind(4, JoinFields(approve ? released_fields : std::vector<std::string>()))

@@ -37,8 +37,9 @@ class ContactBook {
  public:
   static StatusOr<std::unique_ptr<ContactBook>> Open(SqliteDatabase& database);
 
-  // Records a request the first time it is seen; returns the book's record of it.
-  StatusOr<ContactRecord> Receive(ContactRecord request);
+  // Records a request the first time it is seen; returns the book's record of it, and in
+  // `added` whether this call recorded it.
+  StatusOr<ContactRecord> Receive(ContactRecord request, bool* added = nullptr);
   // Decides a pending request; a decided one is returned as it stands (decisions are final).
   StatusOr<ContactRecord> Decide(const std::string& request_id, bool approve, const std::string& by,
                                  const std::string& reason, const std::vector<std::string>& released_fields,

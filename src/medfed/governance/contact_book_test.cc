@@ -30,11 +30,15 @@ TEST(ContactBookTest, ADecisionIsFinalAndKeptWithItsSealedAnswer) {
     ASSERT_TRUE(database.ok()) << database.status();
     auto book = *ContactBook::Open(**database);
     ASSERT_TRUE(book->Receive(Request("r1", "clinic-a")).ok());
-    ASSERT_TRUE(book->Receive(Request("r2", "clinic-b")).ok());
+    bool added = false;
+    ASSERT_TRUE(book->Receive(Request("r2", "clinic-b"), &added).ok());
+    EXPECT_TRUE(added);
     ContactRecord changed = Request("r1", "clinic-a");
     changed.reason = "another reason";
-    auto again = book->Receive(changed);  // the first record stands
+    added = true;
+    auto again = book->Receive(changed, &added);  // the first record stands
     ASSERT_TRUE(again.ok());
+    EXPECT_FALSE(added);
     EXPECT_EQ(again->reason, "a family asks");
     EXPECT_EQ(again->signed_request, std::string("\0signed\xff", 8));
     ASSERT_EQ(book->Pending("clinic-a")->size(), 1u);

@@ -47,19 +47,10 @@ StatusOr<v1::ContactStatus> ContactDesk::Request(const v1::SignedContactRequest&
   if (!study->decisions.count(request.site())) {
     return InvalidArgument("study " + request.study_id() + " did not run at site " + request.site());
   }
-  ASSIGN_OR_RETURN(auto known, contacts_.Get(verified.id));
-  governance::ContactRecord record;
-  record.request_id = verified.id;
-  record.study_id = request.study_id();
-  record.site = request.site();
-  record.researcher = verified.researcher;
-  record.handle = request.handle();
-  record.fields.assign(request.fields().begin(), request.fields().end());
-  record.reason = request.reason();
-  signed_request.SerializeToString(&record.signed_request);
-  record.researcher_certificate = researcher.certificate_pem;
-  ASSIGN_OR_RETURN(record, contacts_.Receive(std::move(record)));
-  if (!known) {
+  bool added = false;
+  ASSIGN_OR_RETURN(governance::ContactRecord record,
+                   contacts_.Receive(ContactRecordOf(verified, signed_request, researcher.certificate_pem), &added));
+  if (added) {
     ledger_.Record({{"type", "contact_request"},
                     {"request", record.request_id},
                     {"study", record.study_id},

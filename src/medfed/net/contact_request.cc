@@ -120,6 +120,23 @@ StatusOr<VerifiedContactRequest> VerifyContactRequest(const v1::SignedContactReq
   return verified;
 }
 
+governance::ContactRecord ContactRecordOf(const VerifiedContactRequest& verified,
+                                          const v1::SignedContactRequest& signed_request,
+                                          const std::string& researcher_certificate) {
+  const v1::ContactRequest& request = verified.request;
+  governance::ContactRecord record;
+  record.request_id = verified.id;
+  record.study_id = request.study_id();
+  record.site = request.site();
+  record.researcher = verified.researcher;
+  record.handle = request.handle();
+  record.fields.assign(request.fields().begin(), request.fields().end());
+  record.reason = request.reason();
+  signed_request.SerializeToString(&record.signed_request);
+  record.researcher_certificate = researcher_certificate;
+  return record;
+}
+
 std::string ContactAnswerMessage(const std::string& site, const v1::ContactAnswer& answer) {
   std::string message;
   AppendPart(message, "medfed contact answer v1");

@@ -16,6 +16,7 @@
 #include "medfed/analysis/engine/analysis.h"
 #include "medfed/core/status.h"
 #include "medfed/crypto/sealed_box.h"
+#include "medfed/governance/contact_book.h"
 #include "medfed/net/identity.h"
 #include "medfed/v1/network.pb.h"
 
@@ -47,6 +48,11 @@ struct VerifiedContactRequest {
 StatusOr<VerifiedContactRequest> VerifyContactRequest(const v1::SignedContactRequest& signed_request,
                                                       const std::string& researcher_certificate,
                                                       const std::string& authority_pem);
+
+// The contact book's record of a verified request (hub and site keep the same one).
+governance::ContactRecord ContactRecordOf(const VerifiedContactRequest& verified,
+                                          const v1::SignedContactRequest& signed_request,
+                                          const std::string& researcher_certificate);
 
 // The bytes a site signs for its answer (each part length-prefixed, so no two answers share them).
 std::string ContactAnswerMessage(const std::string& site, const v1::ContactAnswer& answer);

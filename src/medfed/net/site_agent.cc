@@ -330,16 +330,9 @@ void SiteAgent::HandleContact(const v1::ContactReview& review) {
     return;  // nothing trustworthy to record or answer
   }
   const v1::ContactRequest& request = verified->request;
-  governance::ContactRecord record;
-  record.request_id = verified->id;
-  record.study_id = request.study_id();
-  record.site = config_.name;
-  record.researcher = verified->researcher;
-  record.handle = request.handle();
-  record.fields.assign(request.fields().begin(), request.fields().end());
-  record.reason = request.reason();
-  review.signed_request().SerializeToString(&record.signed_request);
-  record.researcher_certificate = review.researcher_certificate();
+  governance::ContactRecord record =
+      ContactRecordOf(*verified, review.signed_request(), review.researcher_certificate());
+  record.site = config_.name;  // kept as this site's whatever it names (a misrouted one is refused below)
   auto received = contacts_->Receive(std::move(record));
   if (!received.ok()) {
     LogLine("site " + config_.name, "contact request " + verified->id + ": " + MessageOf(received.status()));
