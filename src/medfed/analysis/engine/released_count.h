@@ -15,4 +15,8 @@ Json ReleasedCount(double count, int min_cell_count);
 // "12", "0", or "withheld" for a withheld count (null).
 std::string ReleasedCountText(const Json& count);
 
+// A result's number for printing: NaN (printed "NA") where the result holds null (withheld,
+// aliased, not estimable) or nothing.
+double NumberOrNan(const Json& value);
+
 }  // namespace medfed::analysis

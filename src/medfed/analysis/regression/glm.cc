@@ -544,9 +544,6 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
       new GlmHub(std::move(formula), family, control.epsilon, control.max_iterations, context));
 }
 
-// The number a JSON field holds, NaN for null (an aliased coefficient).
-double NumberOrNan(const Json& value) { return value.is_number() ? value.get<double>() : std::nan(""); }
-
 // summary.glm's printout, as R 4 prints it (print.summary.glm with digits = 4, printCoefmat),
 // followed by exp(coef) with Wald intervals for log and logit links.
 std::string Render(const Json& result) {

@@ -333,7 +333,6 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
 // three tests. Concordance is not computed (it compares every pair of patients, across sites).
 std::string Render(const Json& result) {
   constexpr int kDigits = 4;  // max(getOption("digits") - 3, 3)
-  auto number = [](const Json& value) { return value.is_number() ? value.get<double>() : NAN; };
   CoefficientTable table;
   table.column_names = {"coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"};
   table.columns.resize(5);
@@ -341,15 +340,15 @@ std::string Render(const Json& result) {
   for (const auto& row : result["coefficients"]) {
     table.row_names.push_back(row["term"].get<std::string>());
     const bool aliased = row.value("aliased", false);
-    const double hazard_ratio = aliased ? NAN : number(row["hazard_ratio"]);
+    const double hazard_ratio = aliased ? NAN : NumberOrNan(row["hazard_ratio"]);
     const std::vector<double> values = {
-        aliased ? NAN : number(row["estimate"]), hazard_ratio, aliased ? NAN : number(row["std_error"]),
-        aliased ? NAN : number(row["statistic"]), aliased ? NAN : number(row["p_value"])};
+        aliased ? NAN : NumberOrNan(row["estimate"]), hazard_ratio, aliased ? NAN : NumberOrNan(row["std_error"]),
+        aliased ? NAN : NumberOrNan(row["statistic"]), aliased ? NAN : NumberOrNan(row["p_value"])};
     for (size_t c = 0; c < values.size(); ++c) table.columns[c].push_back(values[c]);
     ratios[0].push_back(hazard_ratio);
     ratios[1].push_back(1 / hazard_ratio);
-    ratios[2].push_back(aliased ? NAN : number(row["lower"]));
-    ratios[3].push_back(aliased ? NAN : number(row["upper"]));
+    ratios[2].push_back(aliased ? NAN : NumberOrNan(row["lower"]));
+    ratios[3].push_back(aliased ? NAN : NumberOrNan(row["upper"]));
   }
   std::string text = "  " + result["formula"].get<std::string>() + "  (ties " + result["ties"].get<std::string>() +
                      ")\n    n= " + std::to_string(result["n"].get<int64_t>()) +

@@ -264,8 +264,6 @@ StatusOr<std::unique_ptr<HubAnalysis>> CreateHub(const AnalysisSpec& spec, const
   return std::unique_ptr<HubAnalysis>(new KaplanMeierHub(std::move(parsed), context));
 }
 
-double NumberOrNan(const Json& value) { return value.is_number() ? value.get<double>() : NAN; }
-
 // print(survfit) and print(summary(fit, times =)) as R's survival prints them (digits 3): the
 // medians table, then for each stratum its rows at the requested times; points withheld for
 // disclosure control are shown as such.
