@@ -54,15 +54,20 @@ class RecordingTransport : public federation::Transport {
  public:
   explicit RecordingTransport(federation::Transport& inner) : inner_(inner) {}
   std::vector<std::string> Sites() const override { return inner_.Sites(); }
-  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
-                                                       std::chrono::milliseconds timeout) override {
+  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
+                                                  const std::vector<v1::SiteRequest>& requests,
+                                                  std::chrono::milliseconds timeout) override {
     sent.push_back(requests);
-    auto responses = inner_.ExchangeEach(requests, timeout);
-    if (responses.ok()) recorded.insert(recorded.end(), responses->begin(), responses->end());
+    sent_to.push_back(sites);
+    auto responses = inner_.Deliver(sites, requests, timeout);
+    for (const auto& response : responses) {
+      if (response.ok()) recorded.push_back(*response);
+    }
     return responses;
   }
   std::vector<v1::SiteResponse> recorded;
-  std::vector<std::vector<v1::SiteRequest>> sent;  // each exchange's requests, in Sites() order
+  std::vector<std::vector<v1::SiteRequest>> sent;  // each exchange's requests, in the order of sent_to
+  std::vector<std::vector<std::string>> sent_to;
 
  private:
   federation::Transport& inner_;

@@ -24,41 +24,67 @@ std::string RandomSessionId() { return crypto::RandomHex(16); }
 Coordinator::Coordinator(Transport& transport, CoordinatorOptions options)
     : transport_(transport), options_(options), sites_(transport.Sites()) {}
 
-StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request) {
-  return Exchange(request, options_.round_timeout);
-}
-
-StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request,
-                                                              std::chrono::milliseconds timeout) {
-  std::vector<v1::SiteRequest> requests(sites_.size(), request);
-  return ExchangeEach(requests, timeout);
+StatusOr<std::vector<v1::SiteResponse>> Coordinator::Exchange(v1::SiteRequest& request, const std::string& step) {
+  std::vector<v1::SiteRequest> requests(alive_.size(), request);
+  return ExchangeEach(requests, options_.round_timeout, step);
 }
 
 StatusOr<std::vector<v1::SiteResponse>> Coordinator::ExchangeEach(std::vector<v1::SiteRequest>& requests,
-                                                                  std::chrono::milliseconds timeout) {
+                                                                  std::chrono::milliseconds timeout,
+                                                                  const std::string& step) {
   ++sequence_;
   for (v1::SiteRequest& request : requests) {
     request.set_session_id(session_id_);
     request.set_sequence(sequence_);
   }
-  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, transport_.ExchangeEach(requests, timeout));
-  for (size_t i = 0; i < responses.size(); ++i) {
-    const v1::SiteResponse& response = responses[i];
+  std::vector<StatusOr<v1::SiteResponse>> delivered = transport_.Deliver(alive_, requests, timeout);
+  std::vector<v1::SiteResponse> responses;
+  std::vector<std::string> answered;
+  for (size_t i = 0; i < delivered.size(); ++i) {
+    const std::string& site = alive_[i];
+    if (!delivered[i].ok()) {
+      const auto code = delivered[i].status().code();
+      // Only silence and lost connections are dropouts; anything a site says is heard.
+      if (tolerate_dropouts_ &&
+          (code == absl::StatusCode::kDeadlineExceeded || code == absl::StatusCode::kUnavailable)) {
+        lost_at_.emplace(site, step);
+        continue;
+      }
+      return delivered[i].status();
+    }
+    const v1::SiteResponse& response = *delivered[i];
     if (response.has_error()) return StatusFromWire(response.error());
-    if (response.site() != sites_[i] || response.sequence() != sequence_ || response.session_id() != session_id_) {
-      return DataLoss("site " + sites_[i] + " answered for another message (site " + response.site() + ", message " +
+    if (response.site() != site || response.sequence() != sequence_ || response.session_id() != session_id_) {
+      return DataLoss("site " + site + " answered for another message (site " + response.site() + ", message " +
                       std::to_string(response.sequence()) + ")");
     }
+    answered.push_back(site);
+    responses.push_back(*std::move(delivered[i]));
   }
+  alive_ = std::move(answered);
   return responses;
 }
 
+Status Coordinator::CheckEnoughSites(const std::string& step) const {
+  if (!tolerate_dropouts_ || static_cast<int>(alive_.size()) >= threshold_) return absl::OkStatus();
+  std::vector<std::string> lost;
+  for (const auto& [site, where] : lost_at_) lost.push_back(site);
+  return Unavailable("only " + std::to_string(alive_.size()) + " of " + std::to_string(sites_.size()) +
+                     " sites are still answering after " + step + " (lost: " + JoinStrings(lost, ", ") +
+                     "), fewer than the dropout threshold " + std::to_string(threshold_) +
+                     "; the study stops and nothing more is unmasked");
+}
+
 void Coordinator::CloseSession() {
-  // Best effort, and quick: a site that did not answer a round will not answer this either.
+  // Best effort, and quick: a site that did not answer a round will not answer this either. The
+  // sites lost on the way are told too, in case they come back.
   v1::SiteRequest request;
   request.mutable_close();
-  auto ignored =
-      Exchange(request, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
+  request.set_session_id(session_id_);
+  request.set_sequence(++sequence_);
+  std::vector<v1::SiteRequest> requests(sites_.size(), request);
+  auto ignored = transport_.Deliver(
+      sites_, requests, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
   (void)ignored;
 }
 
@@ -68,6 +94,26 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
   if (sites_.empty()) return InvalidArgument("the study lists no sites");
   session_id_ = options_.session_id.empty() ? RandomSessionId() : options_.session_id;
   sequence_ = 0;
+  alive_ = sites_;
+  lost_at_.clear();
+  if (options_.on_dropout == "continue") {
+    tolerate_dropouts_ = true;
+    const int site_count = static_cast<int>(sites_.size());
+    threshold_ =
+        options_.dropout_threshold > 0 ? options_.dropout_threshold : crypto::DefaultDropoutThreshold(site_count);
+    if (threshold_ < crypto::MinimumDropoutThreshold(site_count) || threshold_ > site_count) {
+      return InvalidArgument("dropout_threshold " + std::to_string(threshold_) + " for " + std::to_string(site_count) +
+                             " sites: it must be at least a majority (" +
+                             std::to_string(crypto::MinimumDropoutThreshold(site_count)) + ") and at most " +
+                             std::to_string(site_count));
+    }
+    recovery_ = std::make_unique<DropoutRecovery>(session_id_, threshold_);
+  } else if (options_.on_dropout == "abort" || options_.on_dropout.empty()) {
+    tolerate_dropouts_ = false;
+  } else {
+    return InvalidArgument("on_dropout " + QuoteForMessage(options_.on_dropout) +
+                           " is neither \"abort\" nor \"continue\"");
+  }
 
   v1::SiteRequest open;
   v1::StudyPlan* plan = open.mutable_open()->mutable_plan();
@@ -77,6 +123,10 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
   plan->set_submission(options_.submission);
   plan->set_submission_signature(options_.submission_signature);
   plan->set_researcher_certificate(options_.researcher_certificate);
+  if (tolerate_dropouts_) {
+    plan->set_on_dropout("continue");
+    plan->set_dropout_threshold(threshold_);
+  }
   ToWire(options_.references, plan->mutable_references());
   references_ =
       analysis::ReferenceData("the hub", options_.references, options_.served_references, options_.served_from);
@@ -86,10 +136,11 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
     wire->set_type(spec.type());
     wire->set_spec_json(spec.keys().dump());
   }
-  auto opened = Exchange(open);
-  if (!opened.ok()) {
+  auto opened = Exchange(open, "opening the session");
+  Status open_status = opened.ok() ? CheckEnoughSites("opening the session") : opened.status();
+  if (!open_status.ok()) {
     CloseSession();
-    return opened.status();
+    return open_status;
   }
   v1::SiteRequest directory;
   policies_.clear();
@@ -102,17 +153,21 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
     key->set_certificate(response.opened().certificate());
     policies_.push_back(FromWire(response.opened().policy()));
   }
-  auto accepted = Exchange(directory);
-  if (!accepted.ok()) {
+  if (recovery_) recovery_->SetSessionSites(alive_);
+  auto accepted = Exchange(directory, "the key directory");
+  Status keys_ready = accepted.status();
+  if (keys_ready.ok()) keys_ready = CheckEnoughSites("the key directory");
+  for (size_t i = 0; keys_ready.ok() && recovery_ && i < accepted->size(); ++i) {
+    const v1::SiteResponse& response = (*accepted)[i];
+    keys_ready = recovery_->Record(response.site(), response.keys_accepted().material());
+  }
+  if (!keys_ready.ok()) {
     CloseSession();
-    return accepted.status();
+    return keys_ready;
   }
 
   analysis::Json document;
   document["study"] = study_name;
-  analysis::Json sites = analysis::Json::array();
-  for (const auto& site : sites_) sites.push_back({{"name", site}, {"status", "ok"}});
-  document["sites"] = std::move(sites);
   analysis::Json results = analysis::Json::array();
   for (const auto& spec : analyses) {
     auto result = RunAnalysis(spec);
@@ -120,6 +175,7 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
       CloseSession();
       return Annotate(result.status(), spec.Describe() + ": ");
     }
+    if (tolerate_dropouts_) (*result)["sites"] = alive_;
     if (options_.observer) {
       analysis::Json release = {{"event", "release"},
                                 {"analysis", spec.id()},
@@ -134,14 +190,46 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
     results.push_back(*std::move(result));
   }
   document["results"] = std::move(results);
+  analysis::Json sites = analysis::Json::array();
+  for (const auto& site : sites_) {
+    auto lost = lost_at_.find(site);
+    if (lost == lost_at_.end()) {
+      sites.push_back({{"name", site}, {"status", "ok"}});
+    } else {
+      sites.push_back({{"name", site}, {"status", "dropped"}, {"lost_at", lost->second}});
+    }
+  }
+  document["sites"] = std::move(sites);
+  if (tolerate_dropouts_) document["dropout_threshold"] = threshold_;
   CloseSession();
   return document;
 }
 
 StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& spec) {
+  // Each attempt that loses a site leaves one site fewer, so this ends.
+  std::vector<std::string> restarted_without;
+  while (true) {
+    bool lost_a_site = false;
+    const std::vector<std::string> covered = alive_;
+    ASSIGN_OR_RETURN(analysis::Json result, RunAnalysisOnce(spec, lost_a_site));
+    if (!lost_a_site) {
+      if (!restarted_without.empty()) result["restarted_without"] = restarted_without;
+      return result;
+    }
+    for (const auto& site : covered) {
+      if (std::find(alive_.begin(), alive_.end(), site) == alive_.end()) restarted_without.push_back(site);
+    }
+    if (options_.observer) {
+      options_.observer({{"event", "restart"}, {"analysis", spec.id()}, {"without", restarted_without}});
+    }
+  }
+}
+
+StatusOr<analysis::Json> Coordinator::RunAnalysisOnce(const analysis::AnalysisSpec& spec, bool& lost_a_site) {
   const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(spec.type());
   if (definition == nullptr) return InvalidArgument("unknown analysis type " + spec.type());
-  analysis::HubContext context{sites_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory,
+  const size_t sites_at_start = alive_.size();
+  analysis::HubContext context{alive_, privacy::DisclosurePolicy::Strictest(policies_), options_.output_directory,
                                references_, session_id_};
   ASSIGN_OR_RETURN(std::unique_ptr<analysis::HubAnalysis> hub, definition->create_hub(spec, context));
   ASSIGN_OR_RETURN(analysis::RoundParameters first, hub->Begin());
@@ -153,20 +241,27 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
   std::map<std::string, std::string> budget_left;  // site -> what the researcher has left there
   for (uint32_t round = 1;; ++round) {
     // Each site's request: the round's parameters, and what the hub has for that site alone.
-    std::vector<v1::SiteRequest> requests(sites_.size());
-    for (size_t s = 0; s < sites_.size(); ++s) {
+    std::vector<v1::SiteRequest> requests(alive_.size());
+    for (size_t s = 0; s < alive_.size(); ++s) {
       v1::RoundRequest* wire = requests[s].mutable_round();
       wire->set_analysis_id(spec.id());
       wire->set_round(round);
       if (s > 0 && next.per_site.empty()) {
         *wire->mutable_parameters() = requests[0].round().parameters();
       } else {
-        ToWire(next.ForSite(sites_[s]), wire->mutable_parameters());
+        ToWire(next.ForSite(alive_[s]), wire->mutable_parameters());
       }
     }
+    if (recovery_) RETURN_IF_ERROR(recovery_->Prepare(alive_, requests));
+    const std::vector<std::string> participants = alive_;
+    const std::string step = "analysis " + spec.id() + " round " + std::to_string(round);
     const auto sent = std::chrono::steady_clock::now();
-    ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, ExchangeEach(requests, options_.round_timeout));
+    ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, ExchangeEach(requests, options_.round_timeout, step));
+    const uint64_t round_sequence = sequence_;
     const double exchange_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+    for (const auto& response : responses) {
+      if (recovery_) RETURN_IF_ERROR(recovery_->Record(response.site(), response.round().material()));
+    }
 
     std::vector<std::string> refusals;
     std::set<std::string> rules;
@@ -184,6 +279,7 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
     }
     // Only masked vectors reach the hub; their sum is the only thing it can decode.
     std::vector<std::vector<crypto::RingElement>> masked;
+    std::map<std::string, std::vector<crypto::RingElement>> masked_by_site;
     analysis::PooledRound pooled;
     size_t largest_masked_bytes = 0;
     for (const auto& response : responses) {
@@ -193,7 +289,11 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
       const auto& contribution = response.round().contribution();
       largest_masked_bytes = std::max(largest_masked_bytes, contribution.masked().size());
       ASSIGN_OR_RETURN(std::vector<crypto::RingElement> vector, crypto::DeserializeRing(contribution.masked()));
-      masked.push_back(std::move(vector));
+      if (recovery_) {
+        masked_by_site[response.site()] = std::move(vector);
+      } else {
+        masked.push_back(std::move(vector));
+      }
       pooled.sites.push_back(response.site());
       std::map<std::string, std::vector<std::string>> disclosed;
       for (const auto& [key, texts] : contribution.disclosed()) {
@@ -205,8 +305,22 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
       }
       pooled.disclosed.push_back(std::move(disclosed));
     }
-    auto sum = crypto::SumMaskedVectors(masked);
+    StatusOr<std::vector<crypto::RingElement>> sum = std::vector<crypto::RingElement>();
+    if (recovery_) {
+      std::vector<std::string> dropped;
+      for (const auto& site : participants) {
+        if (!masked_by_site.count(site)) dropped.push_back(site);
+      }
+      sum = UnmaskRound(round_sequence, std::move(masked_by_site), dropped, step);
+    } else {
+      sum = crypto::SumMaskedVectors(masked);
+    }
     if (!sum.ok()) return Annotate(sum.status(), "round " + std::to_string(round) + ": ");
+    if (alive_.size() < sites_at_start) {
+      // A site's earlier rounds are in this analysis's state: start again without it.
+      lost_a_site = true;
+      return analysis::Json();
+    }
     pooled.sum = crypto::DecodeFixedPoint(*sum);
     ASSIGN_OR_RETURN(next, hub->Combine(pooled));
     progress.Advance();
@@ -227,6 +341,25 @@ StatusOr<analysis::Json> Coordinator::RunAnalysis(const analysis::AnalysisSpec& 
       return result;
     }
   }
+}
+
+StatusOr<std::vector<crypto::RingElement>> Coordinator::UnmaskRound(
+    uint64_t round_sequence, std::map<std::string, std::vector<crypto::RingElement>> masked,
+    const std::vector<std::string>& dropped, const std::string& step) {
+  RETURN_IF_ERROR(CheckEnoughSites(step));
+  v1::SiteRequest request;
+  v1::UnmaskRequest* unmask = request.mutable_unmask();
+  unmask->set_round_sequence(round_sequence);
+  for (const auto& site : alive_) unmask->add_survivors(site);
+  for (const auto& site : dropped) unmask->add_dropped(site);
+  const std::string unmasking = "the unmasking of " + step;
+  ASSIGN_OR_RETURN(std::vector<v1::SiteResponse> responses, Exchange(request, unmasking));
+  RETURN_IF_ERROR(CheckEnoughSites(unmasking));
+  for (const auto& response : responses) {
+    if (!response.has_unmasked()) return DataLoss("site " + response.site() + " did not answer the unmasking");
+    RETURN_IF_ERROR(recovery_->Record(response.site(), response.unmasked().material()));
+  }
+  return recovery_->Recover(round_sequence, std::move(masked), dropped, responses);
 }
 
 }  // namespace medfed::federation

@@ -57,40 +57,69 @@ void InProcessTransport::Serve(Worker* worker) {
   }
 }
 
-StatusOr<std::vector<v1::SiteResponse>> InProcessTransport::ExchangeEach(const std::vector<v1::SiteRequest>& requests,
-                                                                         std::chrono::milliseconds timeout) {
-  if (requests.size() != workers_.size()) {
-    return Internal("an exchange of " + std::to_string(requests.size()) + " requests for " +
-                    std::to_string(workers_.size()) + " sites");
+bool InProcessTransport::Silenced(const std::string& site) {
+  absl::MutexLock lock(&silenced_mutex_);
+  if (silenced_.count(site)) return true;
+  auto countdown = silenced_after_.find(site);
+  if (countdown == silenced_after_.end()) return false;
+  if (--countdown->second > 0) return false;
+  silenced_after_.erase(countdown);
+  silenced_.insert(site);
+  return true;
+}
+
+void InProcessTransport::SilenceSiteAfter(const std::string& site, int messages) {
+  absl::MutexLock lock(&silenced_mutex_);
+  silenced_after_[site] = messages;
+}
+
+std::vector<StatusOr<v1::SiteResponse>> InProcessTransport::Deliver(const std::vector<std::string>& sites,
+                                                                    const std::vector<v1::SiteRequest>& requests,
+                                                                    std::chrono::milliseconds timeout) {
+  std::vector<StatusOr<v1::SiteResponse>> responses;
+  if (requests.size() != sites.size()) {
+    responses.assign(sites.size(), Internal("a delivery of " + std::to_string(requests.size()) + " requests for " +
+                                            std::to_string(sites.size()) + " sites"));
+    return responses;
   }
-  std::vector<std::future<std::string>> replies;
-  for (size_t i = 0; i < workers_.size(); ++i) {
-    auto& worker = workers_[i];
-    auto promise = std::make_shared<std::promise<std::string>>();
-    replies.push_back(promise->get_future());
-    {
-      absl::MutexLock lock(&worker->mutex);
-      worker->queue.emplace_back(requests[i].SerializeAsString(), std::move(promise));
+  std::vector<std::future<std::string>> replies(sites.size());
+  std::vector<bool> lost(sites.size(), false);
+  for (size_t i = 0; i < sites.size(); ++i) {
+    Worker* worker = nullptr;
+    for (auto& candidate : workers_) {
+      if (candidate->node->name() == sites[i]) worker = candidate.get();
     }
+    if (worker == nullptr) continue;
+    lost[i] = Silenced(sites[i]);
+    auto promise = std::make_shared<std::promise<std::string>>();
+    replies[i] = promise->get_future();
+    absl::MutexLock lock(&worker->mutex);
+    worker->queue.emplace_back(requests[i].SerializeAsString(), std::move(promise));
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<v1::SiteResponse> responses(workers_.size());
-  for (size_t i = 0; i < workers_.size(); ++i) {
-    const std::string& site = workers_[i]->node->name();
-    bool silenced;
-    {
-      absl::MutexLock lock(&silenced_mutex_);
-      silenced = silenced_.count(site) > 0;
+  for (size_t i = 0; i < sites.size(); ++i) {
+    const std::string& site = sites[i];
+    if (!replies[i].valid()) {
+      responses.emplace_back(Unavailable("site " + site + " is not one of this network's sites"));
+      continue;
     }
-    if (silenced) std::this_thread::sleep_until(deadline);  // its reply is lost in transit
-    if (silenced || replies[i].wait_until(deadline) != std::future_status::ready) {
-      return DeadlineExceeded("site " + site + " did not answer within " +
-                              std::to_string(timeout.count() / 1000.0).substr(0, 5) +
-                              " s; the round was aborted and nothing was unmasked");
+    if (lost[i]) {
+      // Its reply is lost in transit; let the site finish handling it first, as a real one would.
+      replies[i].wait_until(deadline);
+      std::this_thread::sleep_until(deadline);
     }
-    if (!responses[i].ParseFromString(replies[i].get())) {
-      return DataLoss("site " + site + " sent a malformed response");
+    if (lost[i] || replies[i].wait_until(deadline) != std::future_status::ready) {
+      responses.emplace_back(DeadlineExceeded("site " + site + " did not answer within " +
+                                              std::to_string(timeout.count() / 1000.0).substr(0, 5) +
+                                              " s; the round was aborted and nothing was unmasked"));
+      continue;
     }
+    v1::SiteResponse response;
+    if (!response.ParseFromString(replies[i].get())) {
+      responses.emplace_back(DataLoss("site " + site + " sent a malformed response"));
+      continue;
+    }
+    responses.emplace_back(std::move(response));
   }
   return responses;
 }

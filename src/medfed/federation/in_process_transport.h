@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -24,12 +25,16 @@ class InProcessTransport : public Transport {
   ~InProcessTransport() override;
 
   std::vector<std::string> Sites() const override;
-  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
-                                                       std::chrono::milliseconds timeout) override;
+  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
+                                                  const std::vector<v1::SiteRequest>& requests,
+                                                  std::chrono::milliseconds timeout) override;
 
   // Fault injection for tests: the site still receives requests but its replies are lost, as
   // when a hospital's machine hangs mid-study.
   void SilenceSite(const std::string& site);
+  // Silences the site once it has been sent `messages` more requests: the last of them is
+  // handled (its masked vector computed) but its reply is lost, as when a machine dies mid-round.
+  void SilenceSiteAfter(const std::string& site, int messages);
 
  private:
   struct Worker {
@@ -44,8 +49,11 @@ class InProcessTransport : public Transport {
   static void Serve(Worker* worker);
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  bool Silenced(const std::string& site);  // counts the message towards SilenceSiteAfter
+
   absl::Mutex silenced_mutex_;
   std::set<std::string> silenced_ ABSL_GUARDED_BY(silenced_mutex_);
+  std::map<std::string, int> silenced_after_ ABSL_GUARDED_BY(silenced_mutex_);  // site -> messages left
 };
 
 }  // namespace medfed::federation

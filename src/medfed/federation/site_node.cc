@@ -1,6 +1,7 @@
 #include "medfed/federation/site_node.h"
 
 #include <limits>
+#include <set>
 
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/text.h"
@@ -85,12 +86,23 @@ v1::SiteResponse SiteNode::Handle(const v1::SiteRequest& request) {
     Status accepted = AcceptKeys(*session, request.keys());
     if (!accepted.ok()) return fail(accepted);
     response.mutable_keys_accepted();
+    if (session->double_masker) {
+      auto material = session->double_masker->NewMaterial(request.sequence());
+      if (!material.ok()) return fail(material.status());
+      ToWire(*material, response.mutable_keys_accepted()->mutable_material());
+    }
     return response;
   }
   if (request.has_round()) {
     auto reply = Round(*session, request.sequence(), request.round());
     if (!reply.ok()) return fail(reply.status());
     *response.mutable_round() = *std::move(reply);
+    return response;
+  }
+  if (request.has_unmask()) {
+    auto reply = Unmask(*session, request.sequence(), request.unmask());
+    if (!reply.ok()) return fail(reply.status());
+    *response.mutable_unmasked() = *std::move(reply);
     return response;
   }
   if (request.has_close()) {
@@ -120,30 +132,30 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
     session->researcher = researcher->name;
   }
   session->last_sequence = request.sequence();
-  ASSIGN_OR_RETURN(crypto::PairwiseMasker masker, crypto::PairwiseMasker::Create(request.session_id(), name()));
-  session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
+  if (plan.on_dropout() == "continue") {
+    ASSIGN_OR_RETURN(
+        crypto::DoubleMasker masker,
+        crypto::DoubleMasker::Create(request.session_id(), name(), static_cast<int>(plan.dropout_threshold())));
+    session->double_masker = std::make_unique<crypto::DoubleMasker>(std::move(masker));
+  } else if (plan.on_dropout().empty() || plan.on_dropout() == "abort") {
+    ASSIGN_OR_RETURN(crypto::PairwiseMasker masker, crypto::PairwiseMasker::Create(request.session_id(), name()));
+    session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
+  } else {
+    return InvalidArgument("on_dropout " + QuoteForMessage(plan.on_dropout()) +
+                           " is neither \"abort\" nor \"continue\"");
+  }
   // Embedded mode trusts the study file's reader; network mode has checked the submission's size
   // (Admit). The hashes are checked either way.
   ASSIGN_OR_RETURN(std::vector<analysis::ReferenceFile> carried,
                    ReferencesFromWire(plan.references(), std::numeric_limits<size_t>::max()));
   session->references =
       analysis::ReferenceData("site " + name(), std::move(carried), options_.served_references, options_.served_from);
-  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access, session->references, request.session_id()};
   for (const auto& wire_spec : plan.analyses()) {
-    const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire_spec.type());
-    if (definition == nullptr) {
-      return InvalidArgument("unknown analysis type " + QuoteForMessage(wire_spec.type()));
-    }
-    RETURN_IF_ERROR(policy_.access.CheckAnalysis(name(), wire_spec.type()));
-    analysis::Json keys = analysis::Json::parse(wire_spec.spec_json(), nullptr, /*allow_exceptions=*/false);
-    if (keys.is_discarded() || !keys.is_object()) {
-      return InvalidArgument("analysis " + wire_spec.id() + ": malformed specification");
-    }
-    analysis::AnalysisSpec spec(wire_spec.id(), wire_spec.type(), std::move(keys));
-    ASSIGN_OR_RETURN(auto analysis, definition->create_site(spec, context));
+    ASSIGN_OR_RETURN(auto analysis, CreateAnalysis(*session, wire_spec, request.session_id()));
     session->analyses.emplace(wire_spec.id(), std::move(analysis));
   }
-  const auto& key = session->masker->public_key();
+  const auto& key =
+      session->double_masker ? session->double_masker->channel_public_key() : session->masker->public_key();
   const std::string public_key(key.begin(), key.end());
   opened.set_x25519_public_key(public_key);
   ToWire(policy_.disclosure, opened.mutable_policy());
@@ -153,6 +165,23 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
     opened.set_certificate(options_.identity->certificate_pem);
   }
   return session;
+}
+
+StatusOr<std::unique_ptr<analysis::SiteAnalysis>> SiteNode::CreateAnalysis(Session& session,
+                                                                           const v1::AnalysisSpec& wire_spec,
+                                                                           const std::string& session_id) {
+  const analysis::AnalysisDefinition* definition = analysis::FindAnalysis(wire_spec.type());
+  if (definition == nullptr) {
+    return InvalidArgument("unknown analysis type " + QuoteForMessage(wire_spec.type()));
+  }
+  RETURN_IF_ERROR(policy_.access.CheckAnalysis(name(), wire_spec.type()));
+  analysis::Json keys = analysis::Json::parse(wire_spec.spec_json(), nullptr, /*allow_exceptions=*/false);
+  if (keys.is_discarded() || !keys.is_object()) {
+    return InvalidArgument("analysis " + wire_spec.id() + ": malformed specification");
+  }
+  analysis::AnalysisSpec spec(wire_spec.id(), wire_spec.type(), std::move(keys));
+  analysis::SiteContext context{*data_, policy_.disclosure, policy_.access, session.references, session_id};
+  return definition->create_site(spec, context);
 }
 
 Status SiteNode::AcceptKeys(Session& session, const v1::KeyDirectory& keys) {
@@ -181,6 +210,19 @@ Status SiteNode::AcceptKeys(Session& session, const v1::KeyDirectory& keys) {
     std::copy(entry.x25519_public_key().begin(), entry.x25519_public_key().end(), participant.public_key.begin());
     participants.push_back(std::move(participant));
   }
+  if (session.double_masker) {
+    // Dropout-tolerant: the sites of the plan that opened the session, at least the threshold
+    // (DoubleMasker::Agree checks the count and that the threshold is a majority of the plan).
+    std::set<std::string> planned(session.plan.sites().begin(), session.plan.sites().end());
+    for (const auto& participant : participants) {
+      if (!planned.count(participant.name)) {
+        return InvalidArgument("the key directory lists site " + participant.name + ", which the study does not");
+      }
+    }
+    RETURN_IF_ERROR(session.double_masker->Agree(std::move(participants), session.plan.sites_size()));
+    session.keys_agreed = true;
+    return absl::OkStatus();
+  }
   // Every site of the plan, and no other, must be in the directory.
   if (participants.size() != static_cast<size_t>(session.plan.sites_size())) {
     return InvalidArgument("the key directory lists " + std::to_string(participants.size()) +
@@ -197,8 +239,59 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, co
   if (found == session.analyses.end()) {
     return NotFound("the study has no analysis " + QuoteForMessage(round.analysis_id()));
   }
+  crypto::DoubleMasker* double_masker = session.double_masker.get();
+  if (double_masker) {
+    // The participants' material, made in answering the same message as this site's own.
+    if (round.participants_size() > session.plan.sites_size() || round.shares_size() > session.plan.sites_size()) {
+      return InvalidArgument("the round lists more participants than the study has sites");
+    }
+    for (const auto& [from, sealed] : round.shares()) {
+      RETURN_IF_ERROR(double_masker->Receive(from, double_masker->material_tag(), sealed));
+    }
+    // The hub restarts an analysis from its first round when a site dropped out of it.
+    auto last = session.last_round.find(round.analysis_id());
+    if (round.round() == 1 && last != session.last_round.end()) {
+      for (const auto& wire_spec : session.plan.analyses()) {
+        if (wire_spec.id() != round.analysis_id()) continue;
+        ASSIGN_OR_RETURN(found->second, CreateAnalysis(session, wire_spec, session.plan.session_id()));
+      }
+    }
+  }
+  session.last_round[round.analysis_id()] = round.round();
   ASSIGN_OR_RETURN(analysis::Contribution contribution, found->second->Local(FromWire(round.parameters())));
   v1::RoundReply reply;
+  if (double_masker) {
+    // Fresh material whatever the outcome: what this round uses is spent either way.
+    auto fresh = [&]() -> Status {
+      ASSIGN_OR_RETURN(crypto::MaskMaterial material, double_masker->NewMaterial(sequence));
+      ToWire(material, reply.mutable_material());
+      return absl::OkStatus();
+    };
+    if (!contribution.refusal) {
+      ASSIGN_OR_RETURN(
+          std::optional<analysis::Refusal> refusal,
+          guard_->Admit(session.researcher, "study " + session.plan.session_id() + " analysis " + round.analysis_id(),
+                        session.plan.sites_size(), contribution));
+      contribution.refusal = std::move(refusal);
+    }
+    if (contribution.refusal) {
+      reply.mutable_refusal()->set_rule(contribution.refusal->rule);
+      reply.mutable_refusal()->set_reason(contribution.refusal->reason);
+      RETURN_IF_ERROR(fresh());
+      return reply;
+    }
+    ASSIGN_OR_RETURN(std::vector<crypto::RingElement> encoded, crypto::EncodeFixedPoint(contribution.values));
+    std::vector<std::string> participants(round.participants().begin(), round.participants().end());
+    ASSIGN_OR_RETURN(std::vector<crypto::RingElement> masked, double_masker->Mask(encoded, sequence, participants));
+    auto* wire = reply.mutable_contribution();
+    wire->set_masked(crypto::SerializeRing(masked));
+    for (const auto& [key, values] : contribution.disclosed) {
+      auto& texts = (*wire->mutable_disclosed())[key];
+      for (const auto& value : values) texts.add_values(value);
+    }
+    RETURN_IF_ERROR(fresh());
+    return reply;
+  }
   if (!contribution.refusal) {
     if (!options_.releases) return ResourceExhausted("the site's release store could not be opened");
     ASSIGN_OR_RETURN(
@@ -220,6 +313,24 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, co
     auto& texts = (*wire->mutable_disclosed())[key];
     for (const auto& value : values) texts.add_values(value);
   }
+  return reply;
+}
+
+StatusOr<v1::UnmaskReply> SiteNode::Unmask(Session& session, uint64_t sequence, const v1::UnmaskRequest& unmask) {
+  if (!session.double_masker) {
+    return FailedPrecondition("this session masks pairwise (on_dropout = \"abort\"); there is nothing to unmask");
+  }
+  if (unmask.survivors_size() + unmask.dropped_size() > session.plan.sites_size()) {
+    return InvalidArgument("the unmask request lists more sites than the study has");
+  }
+  std::vector<std::string> survivors(unmask.survivors().begin(), unmask.survivors().end());
+  std::vector<std::string> dropped(unmask.dropped().begin(), unmask.dropped().end());
+  ASSIGN_OR_RETURN(crypto::RevealedShares revealed,
+                   session.double_masker->Unmask(unmask.round_sequence(), survivors, dropped));
+  v1::UnmaskReply reply;
+  ToWire(revealed, &reply);
+  ASSIGN_OR_RETURN(crypto::MaskMaterial material, session.double_masker->NewMaterial(sequence));
+  ToWire(material, reply.mutable_material());
   return reply;
 }
 

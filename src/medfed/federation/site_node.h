@@ -21,6 +21,7 @@
 #include "medfed/analysis/engine/reference_data.h"
 #include "medfed/analysis/engine/site_data.h"
 #include "medfed/crypto/certificates.h"
+#include "medfed/crypto/dropout_tolerant_masking.h"
 #include "medfed/crypto/secure_aggregation.h"
 #include "medfed/federation/release_guard.h"
 #include "medfed/governance/release_store.h"
@@ -71,9 +72,13 @@ class SiteNode {
   struct Session {
     absl::Mutex mutex;  // one request of a session at a time
     v1::StudyPlan plan ABSL_GUARDED_BY(mutex);
+    // One of the two: pairwise masking (on_dropout = "abort") or dropout-tolerant double masking
+    // (on_dropout = "continue").
     std::unique_ptr<crypto::PairwiseMasker> masker ABSL_GUARDED_BY(mutex);
+    std::unique_ptr<crypto::DoubleMasker> double_masker ABSL_GUARDED_BY(mutex);
     analysis::ReferenceData references ABSL_GUARDED_BY(mutex);  // read by the analyses as they open
     std::map<std::string, std::unique_ptr<analysis::SiteAnalysis>> analyses ABSL_GUARDED_BY(mutex);
+    std::map<std::string, uint32_t> last_round ABSL_GUARDED_BY(mutex);  // analysis -> last round answered
     uint64_t last_sequence ABSL_GUARDED_BY(mutex) = 0;
     bool keys_agreed ABSL_GUARDED_BY(mutex) = false;
     // Who the releases go to: the researcher's certified name in network mode, "local" when
@@ -84,6 +89,11 @@ class SiteNode {
   StatusOr<std::shared_ptr<Session>> Open(const v1::SiteRequest& request, v1::SessionOpened& opened);
   Status AcceptKeys(Session& session, const v1::KeyDirectory& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
   StatusOr<v1::RoundReply> Round(Session& session, uint64_t sequence, const v1::RoundRequest& round)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
+  StatusOr<v1::UnmaskReply> Unmask(Session& session, uint64_t sequence, const v1::UnmaskRequest& unmask)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
+  StatusOr<std::unique_ptr<analysis::SiteAnalysis>> CreateAnalysis(Session& session, const v1::AnalysisSpec& wire_spec,
+                                                                   const std::string& session_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(session.mutex);
 
   std::shared_ptr<analysis::SiteData> data_;

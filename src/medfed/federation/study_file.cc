@@ -38,11 +38,21 @@ class StudyParser {
     }
     const toml::value& header = document.at("study");
     for (const auto& [key, value] : header.as_table()) {
-      if (key != "name" && key != "description") {
-        return Error(value, "unknown key \"" + key + "\" in [study]; known: name, description");
+      if (key != "name" && key != "description" && key != "on_dropout" && key != "dropout_threshold") {
+        return Error(value,
+                     "unknown key \"" + key + "\" in [study]; known: name, description, on_dropout, dropout_threshold");
       }
     }
     ASSIGN_OR_RETURN(study.name, RequiredString(header, "name", "[study]"));
+    if (header.contains("on_dropout")) {
+      const toml::value& value = header.at("on_dropout");
+      if (!value.is_string() || (value.as_string() != "abort" && value.as_string() != "continue")) {
+        return Error(value,
+                     "on_dropout must be \"abort\" (a site that stops answering stops the study) or "
+                     "\"continue\" (the study carries on without it; docs/study-file.md)");
+      }
+      study.on_dropout = value.as_string();
+    }
 
     if (!document.contains("sites") || !document.at("sites").is_array() || document.at("sites").as_array().empty()) {
       return InvalidArgument(path_ + ": no [[sites]]; list at least one site with name and tables");
@@ -69,6 +79,20 @@ class StudyParser {
         return Error(entry, "analysis id \"" + spec.id() + "\" is used twice; ids must be unique");
       }
       study.analyses.push_back(std::move(spec));
+    }
+    if (header.contains("dropout_threshold")) {
+      const toml::value& value = header.at("dropout_threshold");
+      const auto sites = static_cast<int64_t>(study.sites.size());
+      const int64_t majority = sites / 2 + 1;
+      if (study.on_dropout != "continue") {
+        return Error(value, "dropout_threshold applies only with on_dropout = \"continue\"");
+      }
+      if (!value.is_integer() || value.as_integer() < majority || value.as_integer() > sites) {
+        return Error(value, "dropout_threshold must be a whole number from " + std::to_string(majority) +
+                                " (a majority of the " + std::to_string(sites) + " sites) to " + std::to_string(sites) +
+                                "; leave it out for two thirds");
+      }
+      study.dropout_threshold = static_cast<int>(value.as_integer());
     }
     study.references = std::move(references_);
     return study;

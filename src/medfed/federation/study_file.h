@@ -30,6 +30,10 @@ struct SiteConfig {
 struct StudyFile {
   std::string path;
   std::string name;
+  // [study] on_dropout: "abort" (default) or "continue"; dropout_threshold: the secure-aggregation
+  // threshold for "continue" (0: two thirds of the sites, crypto::DefaultDropoutThreshold).
+  std::string on_dropout = "abort";
+  int dropout_threshold = 0;
   std::vector<SiteConfig> sites;
   std::vector<analysis::AnalysisSpec> analyses;
   // Reference files the analyses name by path, read and hashed (each once); the analyses' keys

@@ -65,6 +65,8 @@ StatusOr<analysis::Json> RunStudyLocally(const StudyFile& unsealed, const RunOpt
   coordinator_options.round_timeout = options.round_timeout;
   coordinator_options.output_directory = options.output_directory;
   coordinator_options.references = study.references;
+  coordinator_options.on_dropout = study.on_dropout;
+  coordinator_options.dropout_threshold = study.dropout_threshold;
   Coordinator coordinator(transport, coordinator_options);
   ASSIGN_OR_RETURN(analysis::Json document, coordinator.Run(study.name, study.analyses));
   RETURN_IF_ERROR(OpenResults(document, secrets));

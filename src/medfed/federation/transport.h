@@ -15,11 +15,18 @@ class Transport {
  public:
   virtual ~Transport() = default;
   virtual std::vector<std::string> Sites() const = 0;
-  // Sends requests[i] to site Sites()[i] (each its own: a round's per-site parameters), all at
-  // once, and returns their responses in Sites() order. Fails, naming the site, when a site does
-  // not answer within `timeout` or cannot be reached.
-  virtual StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
-                                                               std::chrono::milliseconds timeout) = 0;
+  // Sends requests[i] to sites[i] (sites of Sites(), each with its own request: a round's
+  // per-site parameters), all at once, and waits for every answer until `timeout`. Returns, per
+  // site, its response (a site's own error reply is a response) or why none came, naming the
+  // site: kUnavailable (not connected, connection lost), kDeadlineExceeded (no answer in time),
+  // kDataLoss (malformed). A dropout-tolerant hub carries on without the sites that have none.
+  virtual std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
+                                                          const std::vector<v1::SiteRequest>& requests,
+                                                          std::chrono::milliseconds timeout) = 0;
+  // Every site of Sites() gets requests[i]; the first site without a response, in Sites()
+  // order, fails the exchange.
+  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
+                                                       std::chrono::milliseconds timeout);
 };
 
 }  // namespace medfed::federation

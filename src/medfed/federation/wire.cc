@@ -1,5 +1,7 @@
 #include "medfed/federation/wire.h"
 
+#include <algorithm>
+#include <array>
 #include <set>
 
 #include "medfed/core/text.h"
@@ -92,6 +94,63 @@ StatusOr<std::vector<analysis::ReferenceFile>> ReferencesFromWire(
     files.push_back({entry.name(), digest, std::make_shared<const std::string>(entry.content())});
   }
   return files;
+}
+
+namespace {
+
+template <size_t N>
+Status CopyKey(const std::string& bytes, std::array<uint8_t, N>& out, const std::string& what) {
+  if (bytes.size() != N) {
+    return InvalidArgument(what + " is " + std::to_string(bytes.size()) + " bytes, not " + std::to_string(N));
+  }
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return absl::OkStatus();
+}
+
+// A revealed share is one byte per byte of a 32-byte secret.
+StatusOr<crypto::SecretBytes> ShareFromWire(const std::string& bytes, const std::string& what) {
+  if (bytes.size() != 32) return InvalidArgument(what + " is " + std::to_string(bytes.size()) + " bytes, not 32");
+  return crypto::SecretBytes::FromText(bytes);
+}
+
+}  // namespace
+
+void ToWire(const crypto::MaskMaterial& material, v1::MaskMaterial* wire) {
+  wire->set_mask_public_key(std::string(material.mask_public_key.begin(), material.mask_public_key.end()));
+  wire->set_self_mask_commitment(
+      std::string(material.self_mask_commitment.begin(), material.self_mask_commitment.end()));
+  for (const auto& [peer, sealed] : material.sealed) (*wire->mutable_sealed_shares())[peer] = sealed;
+}
+
+StatusOr<crypto::MaskMaterial> FromWire(const v1::MaskMaterial& wire, const std::string& site) {
+  crypto::MaskMaterial material;
+  RETURN_IF_ERROR(CopyKey(wire.mask_public_key(), material.mask_public_key, "the mask key of site " + site));
+  RETURN_IF_ERROR(
+      CopyKey(wire.self_mask_commitment(), material.self_mask_commitment, "the self-mask commitment of site " + site));
+  for (const auto& [peer, sealed] : wire.sealed_shares()) material.sealed.emplace(peer, sealed);
+  return material;
+}
+
+void ToWire(const crypto::RevealedShares& revealed, v1::UnmaskReply* wire) {
+  for (const auto& [site, share] : revealed.self_mask_shares) {
+    (*wire->mutable_self_mask_shares())[site] = std::string(share.view());
+  }
+  for (const auto& [site, share] : revealed.mask_key_shares) {
+    (*wire->mutable_mask_key_shares())[site] = std::string(share.view());
+  }
+}
+
+StatusOr<crypto::RevealedShares> FromWire(const v1::UnmaskReply& wire, const std::string& site) {
+  crypto::RevealedShares revealed;
+  for (const auto& [owner, share] : wire.self_mask_shares()) {
+    ASSIGN_OR_RETURN(revealed.self_mask_shares[owner],
+                     ShareFromWire(share, "site " + site + "'s share of " + owner + "'s self mask"));
+  }
+  for (const auto& [owner, share] : wire.mask_key_shares()) {
+    ASSIGN_OR_RETURN(revealed.mask_key_shares[owner],
+                     ShareFromWire(share, "site " + site + "'s share of " + owner + "'s mask key"));
+  }
+  return revealed;
 }
 
 }  // namespace medfed::federation

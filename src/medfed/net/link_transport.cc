@@ -2,43 +2,38 @@
 
 namespace medfed::net {
 
-StatusOr<std::vector<v1::SiteResponse>> LinkTransport::ExchangeEach(const std::vector<v1::SiteRequest>& requests,
-                                                                    std::chrono::milliseconds timeout) {
-  if (requests.size() != sites_.size()) {
-    return Internal("an exchange of " + std::to_string(requests.size()) + " requests for " +
-                    std::to_string(sites_.size()) + " sites");
+std::vector<StatusOr<v1::SiteResponse>> LinkTransport::Deliver(const std::vector<std::string>& sites,
+                                                               const std::vector<v1::SiteRequest>& requests,
+                                                               std::chrono::milliseconds timeout) {
+  std::vector<StatusOr<v1::SiteResponse>> responses;
+  if (requests.size() != sites.size()) {
+    responses.assign(sites.size(), Internal("a delivery of " + std::to_string(requests.size()) + " requests for " +
+                                            std::to_string(sites.size()) + " sites"));
+    return responses;
   }
-  if (requests.empty()) return std::vector<v1::SiteResponse>();
-  const v1::SiteRequest& request = requests.front();  // session and sequence are the same for all
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<std::shared_ptr<SiteLink>> links;
-  for (const auto& site : sites_) {
-    auto link = directory_.Get(site);
-    if (!link) return Unavailable("site " + site + " is not connected to the hub");
-    links.push_back(std::move(link));
-  }
-  std::vector<std::shared_ptr<PendingResponse>> pending;
-  Status sent = absl::OkStatus();
-  for (size_t i = 0; i < links.size(); ++i) {
-    pending.push_back(links[i]->Expect(request.session_id(), request.sequence()));
+  std::vector<std::shared_ptr<SiteLink>> links(sites.size());
+  std::vector<std::shared_ptr<PendingResponse>> pending(sites.size());
+  std::vector<Status> failures(sites.size(), absl::OkStatus());
+  for (size_t i = 0; i < sites.size(); ++i) {
+    links[i] = directory_.Get(sites[i]);
+    if (!links[i]) {
+      failures[i] = Unavailable("site " + sites[i] + " is not connected to the hub");
+      continue;
+    }
+    pending[i] = links[i]->Expect(requests[i].session_id(), requests[i].sequence());
     v1::HubToSite message;
     *message.mutable_request() = requests[i];
-    if (sent.ok()) sent = links[i]->Send(message);
+    failures[i] = links[i]->Send(message);
   }
-  std::vector<v1::SiteResponse> responses;
-  Status failure = sent;
-  for (size_t i = 0; i < links.size(); ++i) {
-    if (failure.ok()) {
-      auto response = pending[i]->Wait(deadline, sites_[i], request.sequence());
-      if (response.ok()) {
-        responses.push_back(*std::move(response));
-      } else {
-        failure = response.status();
-      }
+  for (size_t i = 0; i < sites.size(); ++i) {
+    if (failures[i].ok()) {
+      responses.push_back(pending[i]->Wait(deadline, sites[i], requests[i].sequence()));
+    } else {
+      responses.emplace_back(failures[i]);
     }
-    links[i]->Forget(request.session_id(), request.sequence());
+    if (links[i]) links[i]->Forget(requests[i].session_id(), requests[i].sequence());
   }
-  if (!failure.ok()) return failure;
   return responses;
 }
 

@@ -1,6 +1,6 @@
 // The Transport of a study run by the hub: each site's request goes to it over its stream (all at
-// once), and the responses are collected until the round's deadline. A site
-// that is not connected, drops its connection or stays silent fails the exchange, named.
+// once), and the responses are collected until the round's deadline. A site that is not
+// connected, drops its connection or stays silent has no response, and the reason names it.
 #pragma once
 
 #include "medfed/federation/transport.h"
@@ -14,8 +14,9 @@ class LinkTransport : public federation::Transport {
       : directory_(directory), sites_(std::move(sites)) {}
 
   std::vector<std::string> Sites() const override { return sites_; }
-  StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
-                                                       std::chrono::milliseconds timeout) override;
+  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
+                                                  const std::vector<v1::SiteRequest>& requests,
+                                                  std::chrono::milliseconds timeout) override;
 
  private:
   SiteDirectory& directory_;

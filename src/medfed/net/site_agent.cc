@@ -2,6 +2,7 @@
 
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/log.h"
+#include "medfed/crypto/dropout_tolerant_masking.h"
 #include "medfed/governance/policy_file.h"
 #include "medfed/net/contact_request.h"
 #include "medfed/net/framing.h"
@@ -462,6 +463,17 @@ Status SiteAgent::Admit(const v1::StudyPlan& plan) {
            plan.references(i).content() == submission.references(i).content();
   }
   if (!same) return PermissionDenied("the session's analyses, sites or reference data differ from the approved study");
+  // The hub may not weaken the secure aggregation the researcher asked for (a lower threshold).
+  const std::string asked = submission.on_dropout().empty() ? "abort" : submission.on_dropout();
+  const std::string planned = plan.on_dropout().empty() ? "abort" : plan.on_dropout();
+  const uint32_t asked_threshold = asked == "continue" && submission.dropout_threshold() == 0
+                                       ? static_cast<uint32_t>(crypto::DefaultDropoutThreshold(submission.sites_size()))
+                                       : submission.dropout_threshold();
+  if (asked != planned || (asked == "continue" && plan.dropout_threshold() != asked_threshold)) {
+    return PermissionDenied("the session's dropout handling (" + planned + ", threshold " +
+                            std::to_string(plan.dropout_threshold()) + ") differs from the approved study's (" + asked +
+                            ")");
+  }
   return absl::OkStatus();
 }
 

@@ -290,6 +290,8 @@ void StudyScheduler::Run(governance::StudyRecord study) {
       options.submission_signature = study.submission_signature;
       options.researcher_certificate = study.researcher_certificate;
       options.references = *carried;
+      options.on_dropout = submission.on_dropout().empty() ? "abort" : submission.on_dropout();
+      options.dropout_threshold = static_cast<int>(submission.dropout_threshold());
       if (references_) options.served_references = references_->Lookup();
       options.served_from = config_.references;
       options.observer = [&](const analysis::Json& event) {

@@ -37,6 +37,10 @@ StatusOr<std::string> BuildSubmission(const federation::StudyFile& study) {
     wire->set_spec_json(spec.keys().dump());
   }
   federation::ToWire(study.references, submission.mutable_references());
+  if (study.on_dropout == "continue") {
+    submission.set_on_dropout(study.on_dropout);
+    submission.set_dropout_threshold(study.dropout_threshold);
+  }
   submission.set_nonce(crypto::RandomHex(16));
   submission.set_submitted_ms(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
