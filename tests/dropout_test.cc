@@ -2,6 +2,7 @@
 // masked round, its unmasking, a later round of an iterative model) and the study still gives
 // exactly the answer of a study over the survivors alone; too many losses stop it with nothing
 // unmasked.
+#include <algorithm>
 #include <set>
 
 #include "gtest/gtest.h"
@@ -140,6 +141,51 @@ TEST_F(DropoutTest, LossesBeyondTheThresholdStopTheStudyAndNameIt) {
   auto survivors = Run(Without({"hospital-b", "hospital-e"}), "abort");
   ASSERT_TRUE(survivors.ok());
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(Released((*lower)["results"][i]), (*survivors)["results"][i]);
+}
+
+// Ten and sixty hospitals, three lost: one at the key directory, one in the first masked round and
+// one in its unmasking (whose vector is in that round's sum and must come out through the
+// others' shares).
+TEST_F(DropoutTest, TenAndSixtySitesLosingThreeAtDifferentStepsGiveTheSurvivorsAnswer) {
+  for (size_t n : {10, 60}) {
+    SCOPED_TRACE("n = " + std::to_string(n));
+    std::vector<size_t> rows(n);
+    for (size_t i = 0; i < n; ++i) rows[i] = 25 + i % 7;
+    const auto sites = testing::WriteCohort(40 + n, rows);
+    const std::vector<std::string> lost = {sites[1].name, sites[n / 2].name, sites[n - 1].name};
+    const std::vector<analysis::AnalysisSpec> analyses = {
+        analysis::AnalysisSpec("n", "count", {{"table", "colon"}}),
+        analysis::AnalysisSpec("age", "summary", {{"table", "colon"}, {"variables", {"age"}}})};
+    auto run = [&](const std::vector<federation::SiteConfig>& members, const std::string& on_dropout,
+                   bool faults) -> StatusOr<analysis::Json> {
+      federation::InProcessTransport transport(Nodes(members));
+      if (faults) {
+        transport.SilenceSiteAfter(lost[0], 2);
+        transport.SilenceSiteAfter(lost[1], 3);
+        transport.SilenceSiteAfter(lost[2], 4);
+      }
+      federation::CoordinatorOptions options;
+      options.round_timeout = std::chrono::milliseconds(n == 60 ? 1500 : 400);
+      options.on_dropout = on_dropout;
+      federation::Coordinator coordinator(transport, options);
+      return coordinator.Run("many", analyses);
+    };
+    auto document = run(sites, "continue", true);
+    ASSERT_TRUE(document.ok()) << document.status();
+    std::vector<federation::SiteConfig> kept;
+    for (const auto& site : sites) {
+      if (std::find(lost.begin(), lost.end(), site.name) == lost.end()) kept.push_back(site);
+    }
+    auto survivors = run(kept, "abort", false);
+    ASSERT_TRUE(survivors.ok()) << survivors.status();
+    for (size_t i = 0; i < analyses.size(); ++i) {
+      EXPECT_EQ(Released((*document)["results"][i]), (*survivors)["results"][i]);
+      EXPECT_EQ((*document)["results"][i]["sites"].size(), n - 3);
+    }
+    size_t dropped = 0;
+    for (const auto& site : (*document)["sites"]) dropped += site["status"] == "dropped" ? 1 : 0;
+    EXPECT_EQ(dropped, 3U);
+  }
 }
 
 TEST_F(DropoutTest, AThresholdBelowAMajorityIsRefused) {

@@ -121,6 +121,38 @@ TEST(StudyFileTest, ParsesAndResolvesPaths) {
   EXPECT_EQ(study->analyses[1].Strings("variables"), (std::vector<std::string>{"age", "nodes"}));
 }
 
+// [study] on_dropout and dropout_threshold: checked against the number of sites.
+TEST(StudyFileTest, DropoutHandlingIsCheckedAgainstTheSites) {
+  const std::string sites =
+      "[[sites]]\nname = \"a\"\ntables.colon = \"a.csv\"\n[[sites]]\nname = \"b\"\ntables.colon = \"b.csv\"\n"
+      "[[sites]]\nname = \"c\"\ntables.colon = \"c.csv\"\n[[sites]]\nname = \"d\"\ntables.colon = \"d.csv\"\n"
+      "[[analyses]]\ntype = \"count\"\ntable = \"colon\"\n";
+  auto parse = [&](const std::string& study_keys) {
+    return federation::ParseStudyFile("[study]\nname = \"t\"\n" + study_keys + sites, "/x/study.toml");
+  };
+  auto plain = parse("");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->on_dropout, "abort");
+  EXPECT_EQ(plain->dropout_threshold, 0);
+  auto tolerant = parse("on_dropout = \"continue\"\ndropout_threshold = 3\n");
+  ASSERT_TRUE(tolerant.ok()) << tolerant.status();
+  EXPECT_EQ(tolerant->on_dropout, "continue");
+  EXPECT_EQ(tolerant->dropout_threshold, 3);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"on_dropout = \"skip\"\n", "/x/study.toml:3: on_dropout must be \"abort\""},
+      {"on_dropout = \"continue\"\ndropout_threshold = 2\n",
+       "/x/study.toml:4: dropout_threshold must be a whole number from 3 (a majority of the 4 sites) to 4"},
+      {"on_dropout = \"continue\"\ndropout_threshold = 5\n", "from 3 (a majority of the 4 sites) to 4"},
+      {"on_dropout = \"continue\"\ndropout_threshold = 3.5\n", "must be a whole number"},
+      {"dropout_threshold = 3\n", "/x/study.toml:3: dropout_threshold applies only with on_dropout = \"continue\""},
+      {"on_dropuot = \"continue\"\n", "known: name, description, on_dropout, dropout_threshold"}};
+  for (const auto& [keys, expected] : bad) {
+    auto study = parse(keys);
+    ASSERT_FALSE(study.ok()) << keys;
+    EXPECT_NE(study.status().message().find(expected), std::string::npos) << study.status();
+  }
+}
+
 TEST(StudyFileTest, UnreadableFileIsNamed) {
   auto study = federation::LoadStudyFile("/nonexistent/study.toml");
   ASSERT_FALSE(study.ok());

@@ -49,15 +49,19 @@ std::vector<federation::SiteConfig> WriteCohort(uint64_t seed, const std::vector
   options.seed = seed;
   options.rows = rows;
   options.sites.clear();
-  for (size_t s = 0; s < rows.size(); ++s) {
-    options.sites.push_back(std::string("hospital-") + static_cast<char>('a' + s));
-  }
+  // hospital-a ... hospital-z, then (networks of more than 26 sites) hospital-027, ...
+  auto letter_or_number = [](size_t s) {
+    if (s < 26) return std::string(1, static_cast<char>('a' + s));
+    std::string number = std::to_string(s + 1);
+    return std::string(3 - std::min<size_t>(3, number.size()), '0') + number;
+  };
+  for (size_t s = 0; s < rows.size(); ++s) options.sites.push_back("hospital-" + letter_or_number(s));
   options.extra_covariates = extra_covariates;
   std::vector<std::string> files = synth::GenerateColorectalCohort(options);
   std::string directory = MakeTempDir("medfed_cohort");
   std::vector<federation::SiteConfig> sites;
   for (size_t s = 0; s < files.size(); ++s) {
-    std::string path = directory + "/colon_" + static_cast<char>('a' + s) + ".csv";
+    std::string path = directory + "/colon_" + letter_or_number(s) + ".csv";
     if (!WriteFileAtomically(path, files[s]).ok()) std::abort();
     federation::SiteConfig site;
     site.name = options.sites[s];

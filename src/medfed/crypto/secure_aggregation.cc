@@ -85,7 +85,9 @@ void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vecto
   std::memcpy(nonce, &round, sizeof(round));
   constexpr size_t kChunkElements = 4096;
   static const std::vector<uint8_t> zeros(kChunkElements * 16, 0);
-  std::vector<RingElement> stream_words(kChunkElements);  // aligned storage for the key stream
+  // Aligned storage for the key stream, no larger than needed: short vectors masked pairwise
+  // with many sites would otherwise spend their time clearing an unused 64 KiB buffer.
+  std::vector<RingElement> stream_words(std::min(kChunkElements, count));
   auto* stream_bytes = reinterpret_cast<uint8_t*>(stream_words.data());
   for (size_t start = 0; start < count; start += kChunkElements) {
     size_t elements = std::min(kChunkElements, count - start);
@@ -101,7 +103,7 @@ void ExpandMask(const SecretBytes& key, uint64_t round, size_t count, std::vecto
       for (size_t e = 0; e < elements; ++e) target[e] -= masks[e];
     }
   }
-  sodium_memzero(stream_bytes, kChunkElements * 16);
+  if (!stream_words.empty()) sodium_memzero(stream_bytes, stream_words.size() * 16);
 }
 
 StatusOr<std::vector<RingElement>> PairwiseMasker::Mask(const std::vector<RingElement>& plain, uint64_t round) {

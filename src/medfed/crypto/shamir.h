@@ -6,7 +6,8 @@
 //
 // Used by dropout-tolerant secure aggregation (dropout_tolerant_masking.h) to share each
 // site's one-time mask secrets among the other sites. The field arithmetic is constant-time
-// (no tables indexed by secret bytes): shares are made on a site's machine from its secrets.
+// (no tables indexed by secret bytes, eight bytes per word operation): shares are made on a
+// site's machine from its secrets.
 #pragma once
 
 #include <cstdint>

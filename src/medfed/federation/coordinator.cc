@@ -76,15 +76,15 @@ Status Coordinator::CheckEnoughSites(const std::string& step) const {
 }
 
 void Coordinator::CloseSession() {
-  // Best effort, and quick: a site that did not answer a round will not answer this either. The
-  // sites lost on the way are told too, in case they come back.
+  // Best effort, and quick: a site that did not answer a round will not answer this either.
+  // Sites dropped on the way are not waited for; their session ends with their connection.
   v1::SiteRequest request;
   request.mutable_close();
   request.set_session_id(session_id_);
   request.set_sequence(++sequence_);
-  std::vector<v1::SiteRequest> requests(sites_.size(), request);
+  std::vector<v1::SiteRequest> requests(alive_.size(), request);
   auto ignored = transport_.Deliver(
-      sites_, requests, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
+      alive_, requests, std::min<std::chrono::milliseconds>(options_.round_timeout, std::chrono::seconds(5)));
   (void)ignored;
 }
 
