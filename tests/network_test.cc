@@ -774,6 +774,48 @@ TEST_F(NetworkTest, ASiteThatDiesOrHangsFailsTheStudyNamingItAndTheStudyRunsAgai
   network_->KillSite("hospital-c");
 }
 
+// on_dropout = "continue" through daemons: hospital-b is killed while the study runs; the hub
+// carries on with hospital-a and -c (threshold 2 of 3), the results equal an embedded run over
+// those two alone, and the document and the hub's ledger name who was lost and whom each release
+// covers.
+TEST_F(NetworkTest, WithOnDropoutContinueAKilledSiteIsLeftOutAndTheStudyFinishes) {
+  StartNetwork({}, /*round_timeout_seconds=*/4);
+  federation::StudyFile study = Study({ManyAnalyses()[0], ManyAnalyses()[2]});
+  study.on_dropout = "continue";
+  auto remote = Submit(study, "alice", "", {}, [&](const std::string& progress) {
+    if (progress == "running") network_->KillSite("hospital-b");
+  });
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  federation::StudyFile local = Study({ManyAnalyses()[0], ManyAnalyses()[2]});
+  local.sites = {cohort_[0], cohort_[2]};
+  auto embedded = federation::RunStudyLocally(local, EmbeddedRun());
+  ASSERT_TRUE(embedded.ok()) << embedded.status();
+  for (size_t i = 0; i < 2; ++i) {
+    analysis::Json result = remote->document["results"][i];
+    EXPECT_EQ(result["sites"], analysis::Json({"hospital-a", "hospital-c"})) << result.dump();
+    result.erase("sites");
+    result.erase("restarted_without");
+    EXPECT_EQ(result, (*embedded)["results"][i]);
+  }
+  EXPECT_EQ(remote->document["sites"][1]["status"], "dropped");
+  EXPECT_EQ(remote->document["dropout_threshold"], 2);
+  {
+    auto database = governance::SqliteDatabase::Open(network_->hub_state() + "/medfed.db");
+    ASSERT_TRUE(database.ok());
+    auto ledger = *governance::Ledger::Open(**database);
+    auto records = ledger->Read(0, ledger->size());
+    ASSERT_TRUE(records.ok()) << records.status();
+    int releases = 0;
+    for (const auto& record : *records) {
+      const analysis::Json body = analysis::Json::parse(record.body, nullptr, false);
+      if (!body.is_object() || body["type"] != "release" || body["study"] != remote->study_id) continue;
+      ++releases;
+      EXPECT_EQ(body["sites"], analysis::Json({"hospital-a", "hospital-c"})) << record.body;
+    }
+    EXPECT_EQ(releases, 2);
+  }
+}
+
 // docs/deployment.md: a study that was running when the hub died runs again from the start.
 // hospital-c is stopped so that the study is held mid-way (hospital-a and -b have opened their
 // sessions), the hub is killed with SIGKILL, and the study must finish after the restart.

@@ -181,6 +181,7 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
                                 {"analysis", spec.id()},
                                 {"analysis_type", spec.type()},
                                 {"status", (*result)["status"]}};
+      if (tolerate_dropouts_) release["sites"] = alive_;  // whom the release covers
       // What a noised release spent, for the ledger every site keeps.
       if (result->contains("privacy")) {
         release["privacy"] = {{"epsilon", (*result)["privacy"]["epsilon"]}, {"delta", (*result)["privacy"]["delta"]}};

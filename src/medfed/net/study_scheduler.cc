@@ -7,6 +7,7 @@
 
 #include "medfed/core/file.h"
 #include "medfed/core/log.h"
+#include "medfed/crypto/dropout_tolerant_masking.h"
 #include "medfed/federation/coordinator.h"
 #include "medfed/federation/wire.h"
 #include "medfed/net/link_transport.h"
@@ -223,9 +224,22 @@ bool StudyScheduler::TryStart(governance::StudyRecord study) {
   for (const auto& [site, decision] : study.decisions) {
     if (!sites_.Get(site)) missing.push_back(site);
   }
+  // A study that carries on without silent sites (on_dropout = "continue") starts without the
+  // missing ones once the wait is over, if the sites that are there reach its threshold.
+  bool enough_without_missing = false;
+  if (!missing.empty()) {
+    v1::Submission submission;
+    if (submission.ParseFromString(study.submission) && submission.on_dropout() == "continue") {
+      const int planned = submission.sites_size();
+      const int threshold = submission.dropout_threshold() > 0 ? static_cast<int>(submission.dropout_threshold())
+                                                               : crypto::DefaultDropoutThreshold(planned);
+      enough_without_missing = planned - static_cast<int>(missing.size()) >= threshold;
+    }
+  }
   const auto now = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point since;
   bool first_wait = false;
+  bool start = missing.empty();
   {
     absl::MutexLock lock(&mutex_);
     if (running_.count(study.id)) return true;
@@ -237,10 +251,16 @@ bool StudyScheduler::TryStart(governance::StudyRecord study) {
       auto [slot, inserted] = waiting_since_.emplace(study.id, now);
       since = slot->second;
       first_wait = inserted;
-      if (now - since > std::chrono::seconds(config_.round_timeout_seconds)) waiting_since_.erase(slot);
+      if (now - since > std::chrono::seconds(config_.round_timeout_seconds)) {
+        waiting_since_.erase(slot);
+        if (enough_without_missing) {
+          running_.insert(study.id);
+          start = true;
+        }
+      }
     }
   }
-  if (missing.empty()) {
+  if (start) {
     std::thread([this, study = std::move(study)]() mutable { Run(std::move(study)); }).detach();
     return true;
   }
