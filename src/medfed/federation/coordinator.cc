@@ -112,7 +112,7 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
     tolerate_dropouts_ = false;
   } else {
     return InvalidArgument("on_dropout " + QuoteForMessage(options_.on_dropout) +
-                           " is neither \"abort\" nor \"continue\"");
+                           R"( is neither "abort" nor "continue")");
   }
 
   v1::SiteRequest open;

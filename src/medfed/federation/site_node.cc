@@ -142,7 +142,7 @@ StatusOr<std::shared_ptr<SiteNode::Session>> SiteNode::Open(const v1::SiteReques
     session->masker = std::make_unique<crypto::PairwiseMasker>(std::move(masker));
   } else {
     return InvalidArgument("on_dropout " + QuoteForMessage(plan.on_dropout()) +
-                           " is neither \"abort\" nor \"continue\"");
+                           R"( is neither "abort" nor "continue")");
   }
   // Embedded mode trusts the study file's reader; network mode has checked the submission's size
   // (Admit). The hashes are checked either way.
