@@ -54,9 +54,9 @@ class RecordingTransport : public federation::Transport {
  public:
   explicit RecordingTransport(federation::Transport& inner) : inner_(inner) {}
   std::vector<std::string> Sites() const override { return inner_.Sites(); }
-  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
-                                                  const std::vector<v1::SiteRequest>& requests,
-                                                  std::chrono::milliseconds timeout) override {
+  std::vector<StatusOr<v1::SiteResponse>> DeliverEach(const std::vector<std::string>& sites,
+                                                      const std::vector<v1::SiteRequest>& requests,
+                                                      std::chrono::milliseconds timeout) override {
     sent.push_back(requests);
     sent_to.push_back(sites);
     auto responses = inner_.Deliver(sites, requests, timeout);

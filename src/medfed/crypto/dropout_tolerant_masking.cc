@@ -87,6 +87,8 @@ int MinimumDropoutThreshold(int sites) { return sites / 2 + 1; }
 
 int DefaultDropoutThreshold(int sites) { return std::max(MinimumDropoutThreshold(sites), (2 * sites + 2) / 3); }
 
+int DropoutThresholdFor(int sites, int requested) { return requested > 0 ? requested : DefaultDropoutThreshold(sites); }
+
 StatusOr<DoubleMasker> DoubleMasker::Create(std::string session_id, std::string self, int threshold) {
   RETURN_IF_ERROR(EnsureSodium());
   if (threshold < 1) return InvalidArgument("the dropout threshold must be at least 1");

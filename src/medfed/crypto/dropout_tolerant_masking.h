@@ -44,6 +44,8 @@ using Commitment = std::array<uint8_t, 32>;
 int MinimumDropoutThreshold(int sites);
 // The default: two thirds (rounded up), and at least a majority. 3 sites: 2, 5: 4, 10: 7, 60: 40.
 int DefaultDropoutThreshold(int sites);
+// The threshold a study asked for, or the default when it asked for none (0).
+int DropoutThresholdFor(int sites, int requested);
 
 // A site's one-time material for its next masked vector, as it leaves the site.
 struct MaskMaterial {

@@ -295,8 +295,9 @@ TEST(DropoutTolerantMaskingTest, AHubThatSplitsTheSurvivorListsCannotReachEither
   auto inputs = Inputs(network.alive(), 1);
   for (const auto& name : participants) {
     for (const auto& peer : participants) {
-      if (peer != name)
+      if (peer != name) {
         ASSERT_TRUE(network.site(name).Receive(peer, 2, network.material().at(peer).sealed.at(name)).ok());
+      }
     }
     auto y = network.site(name).Mask(inputs.at(name), round, participants);
     ASSERT_TRUE(y.ok());
@@ -348,7 +349,9 @@ TEST(DropoutTolerantMaskingTest, SitesRefuseWhatWouldRevealOrReuseAMask) {
   std::vector<std::string> all(network.alive().begin(), network.alive().end());
   const std::string a = SiteName(0);
   for (const auto& peer : all) {
-    if (peer != a) ASSERT_TRUE(network.site(a).Receive(peer, 2, network.material().at(peer).sealed.at(a)).ok());
+    if (peer != a) {
+      ASSERT_TRUE(network.site(a).Receive(peer, 2, network.material().at(peer).sealed.at(a)).ok());
+    }
   }
   auto input = Inputs({a}, 1).at(a);
   // Without another site's material.

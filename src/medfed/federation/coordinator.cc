@@ -99,8 +99,7 @@ StatusOr<analysis::Json> Coordinator::Run(const std::string& study_name,
   if (options_.on_dropout == "continue") {
     tolerate_dropouts_ = true;
     const int site_count = static_cast<int>(sites_.size());
-    threshold_ =
-        options_.dropout_threshold > 0 ? options_.dropout_threshold : crypto::DefaultDropoutThreshold(site_count);
+    threshold_ = crypto::DropoutThresholdFor(site_count, options_.dropout_threshold);
     if (threshold_ < crypto::MinimumDropoutThreshold(site_count) || threshold_ > site_count) {
       return InvalidArgument("dropout_threshold " + std::to_string(threshold_) + " for " + std::to_string(site_count) +
                              " sites: it must be at least a majority (" +
@@ -279,7 +278,6 @@ StatusOr<analysis::Json> Coordinator::RunAnalysisOnce(const analysis::AnalysisSp
       return result;
     }
     // Only masked vectors reach the hub; their sum is the only thing it can decode.
-    std::vector<std::vector<crypto::RingElement>> masked;
     std::map<std::string, std::vector<crypto::RingElement>> masked_by_site;
     analysis::PooledRound pooled;
     size_t largest_masked_bytes = 0;
@@ -290,11 +288,7 @@ StatusOr<analysis::Json> Coordinator::RunAnalysisOnce(const analysis::AnalysisSp
       const auto& contribution = response.round().contribution();
       largest_masked_bytes = std::max(largest_masked_bytes, contribution.masked().size());
       ASSIGN_OR_RETURN(std::vector<crypto::RingElement> vector, crypto::DeserializeRing(contribution.masked()));
-      if (recovery_) {
-        masked_by_site[response.site()] = std::move(vector);
-      } else {
-        masked.push_back(std::move(vector));
-      }
+      masked_by_site[response.site()] = std::move(vector);
       pooled.sites.push_back(response.site());
       std::map<std::string, std::vector<std::string>> disclosed;
       for (const auto& [key, texts] : contribution.disclosed()) {
@@ -314,6 +308,8 @@ StatusOr<analysis::Json> Coordinator::RunAnalysisOnce(const analysis::AnalysisSp
       }
       sum = UnmaskRound(round_sequence, std::move(masked_by_site), dropped, step);
     } else {
+      std::vector<std::vector<crypto::RingElement>> masked;
+      for (auto& [site, vector] : masked_by_site) masked.push_back(std::move(vector));
       sum = crypto::SumMaskedVectors(masked);
     }
     if (!sum.ok()) return Annotate(sum.status(), "round " + std::to_string(round) + ": ");

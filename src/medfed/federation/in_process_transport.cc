@@ -73,15 +73,10 @@ void InProcessTransport::SilenceSiteAfter(const std::string& site, int messages)
   silenced_after_[site] = messages;
 }
 
-std::vector<StatusOr<v1::SiteResponse>> InProcessTransport::Deliver(const std::vector<std::string>& sites,
-                                                                    const std::vector<v1::SiteRequest>& requests,
-                                                                    std::chrono::milliseconds timeout) {
+std::vector<StatusOr<v1::SiteResponse>> InProcessTransport::DeliverEach(const std::vector<std::string>& sites,
+                                                                        const std::vector<v1::SiteRequest>& requests,
+                                                                        std::chrono::milliseconds timeout) {
   std::vector<StatusOr<v1::SiteResponse>> responses;
-  if (requests.size() != sites.size()) {
-    responses.assign(sites.size(), Internal("a delivery of " + std::to_string(requests.size()) + " requests for " +
-                                            std::to_string(sites.size()) + " sites"));
-    return responses;
-  }
   std::vector<std::future<std::string>> replies(sites.size());
   std::vector<bool> lost(sites.size(), false);
   for (size_t i = 0; i < sites.size(); ++i) {

@@ -25,9 +25,6 @@ class InProcessTransport : public Transport {
   ~InProcessTransport() override;
 
   std::vector<std::string> Sites() const override;
-  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
-                                                  const std::vector<v1::SiteRequest>& requests,
-                                                  std::chrono::milliseconds timeout) override;
 
   // Fault injection for tests: the site still receives requests but its replies are lost, as
   // when a hospital's machine hangs mid-study.
@@ -35,6 +32,11 @@ class InProcessTransport : public Transport {
   // Silences the site once it has been sent `messages` more requests: the last of them is
   // handled (its masked vector computed) but its reply is lost, as when a machine dies mid-round.
   void SilenceSiteAfter(const std::string& site, int messages);
+
+ protected:
+  std::vector<StatusOr<v1::SiteResponse>> DeliverEach(const std::vector<std::string>& sites,
+                                                      const std::vector<v1::SiteRequest>& requests,
+                                                      std::chrono::milliseconds timeout) override;
 
  private:
   struct Worker {

@@ -260,38 +260,6 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, co
   session.last_round[round.analysis_id()] = round.round();
   ASSIGN_OR_RETURN(analysis::Contribution contribution, found->second->Local(FromWire(round.parameters())));
   v1::RoundReply reply;
-  if (double_masker) {
-    // Fresh material whatever the outcome: what this round uses is spent either way.
-    auto fresh = [&]() -> Status {
-      ASSIGN_OR_RETURN(crypto::MaskMaterial material, double_masker->NewMaterial(sequence));
-      ToWire(material, reply.mutable_material());
-      return absl::OkStatus();
-    };
-    if (!contribution.refusal) {
-      ASSIGN_OR_RETURN(
-          std::optional<analysis::Refusal> refusal,
-          guard_->Admit(session.researcher, "study " + session.plan.session_id() + " analysis " + round.analysis_id(),
-                        session.plan.sites_size(), contribution));
-      contribution.refusal = std::move(refusal);
-    }
-    if (contribution.refusal) {
-      reply.mutable_refusal()->set_rule(contribution.refusal->rule);
-      reply.mutable_refusal()->set_reason(contribution.refusal->reason);
-      RETURN_IF_ERROR(fresh());
-      return reply;
-    }
-    ASSIGN_OR_RETURN(std::vector<crypto::RingElement> encoded, crypto::EncodeFixedPoint(contribution.values));
-    std::vector<std::string> participants(round.participants().begin(), round.participants().end());
-    ASSIGN_OR_RETURN(std::vector<crypto::RingElement> masked, double_masker->Mask(encoded, sequence, participants));
-    auto* wire = reply.mutable_contribution();
-    wire->set_masked(crypto::SerializeRing(masked));
-    for (const auto& [key, values] : contribution.disclosed) {
-      auto& texts = (*wire->mutable_disclosed())[key];
-      for (const auto& value : values) texts.add_values(value);
-    }
-    RETURN_IF_ERROR(fresh());
-    return reply;
-  }
   if (!contribution.refusal) {
     if (!options_.releases) return ResourceExhausted("the site's release store could not be opened");
     ASSIGN_OR_RETURN(
@@ -303,15 +271,26 @@ StatusOr<v1::RoundReply> SiteNode::Round(Session& session, uint64_t sequence, co
   if (contribution.refusal) {
     reply.mutable_refusal()->set_rule(contribution.refusal->rule);
     reply.mutable_refusal()->set_reason(contribution.refusal->reason);
-    return reply;
+  } else {
+    ASSIGN_OR_RETURN(std::vector<crypto::RingElement> encoded, crypto::EncodeFixedPoint(contribution.values));
+    std::vector<crypto::RingElement> masked;
+    if (double_masker) {
+      std::vector<std::string> participants(round.participants().begin(), round.participants().end());
+      ASSIGN_OR_RETURN(masked, double_masker->Mask(encoded, sequence, participants));
+    } else {
+      ASSIGN_OR_RETURN(masked, session.masker->Mask(encoded, sequence));
+    }
+    auto* wire = reply.mutable_contribution();
+    wire->set_masked(crypto::SerializeRing(masked));
+    for (const auto& [key, values] : contribution.disclosed) {
+      auto& texts = (*wire->mutable_disclosed())[key];
+      for (const auto& value : values) texts.add_values(value);
+    }
   }
-  ASSIGN_OR_RETURN(std::vector<crypto::RingElement> encoded, crypto::EncodeFixedPoint(contribution.values));
-  ASSIGN_OR_RETURN(std::vector<crypto::RingElement> masked, session.masker->Mask(encoded, sequence));
-  auto* wire = reply.mutable_contribution();
-  wire->set_masked(crypto::SerializeRing(masked));  // moved in (rvalue overload)
-  for (const auto& [key, values] : contribution.disclosed) {
-    auto& texts = (*wire->mutable_disclosed())[key];
-    for (const auto& value : values) texts.add_values(value);
+  if (double_masker) {
+    // Fresh material whatever the outcome: what this round used is spent either way.
+    ASSIGN_OR_RETURN(crypto::MaskMaterial material, double_masker->NewMaterial(sequence));
+    ToWire(material, reply.mutable_material());
   }
   return reply;
 }

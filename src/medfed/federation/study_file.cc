@@ -8,6 +8,7 @@
 #include "medfed/analysis/engine/registry.h"
 #include "medfed/core/file.h"
 #include "medfed/core/text.h"
+#include "medfed/crypto/dropout_tolerant_masking.h"
 #include "medfed/crypto/sodium.h"
 #include "medfed/governance/toml_support.h"
 
@@ -83,7 +84,7 @@ class StudyParser {
     if (header.contains("dropout_threshold")) {
       const toml::value& value = header.at("dropout_threshold");
       const auto sites = static_cast<int64_t>(study.sites.size());
-      const int64_t majority = sites / 2 + 1;
+      const int64_t majority = crypto::MinimumDropoutThreshold(static_cast<int>(sites));
       if (study.on_dropout != "continue") {
         return Error(value, "dropout_threshold applies only with on_dropout = \"continue\"");
       }

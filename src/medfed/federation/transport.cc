@@ -2,6 +2,17 @@
 
 namespace medfed::federation {
 
+std::vector<StatusOr<v1::SiteResponse>> Transport::Deliver(const std::vector<std::string>& sites,
+                                                           const std::vector<v1::SiteRequest>& requests,
+                                                           std::chrono::milliseconds timeout) {
+  if (requests.size() != sites.size()) {
+    return std::vector<StatusOr<v1::SiteResponse>>(
+        sites.size(), Internal("a delivery of " + std::to_string(requests.size()) + " requests for " +
+                               std::to_string(sites.size()) + " sites"));
+  }
+  return DeliverEach(sites, requests, timeout);
+}
+
 StatusOr<std::vector<v1::SiteResponse>> Transport::ExchangeEach(const std::vector<v1::SiteRequest>& requests,
                                                                 std::chrono::milliseconds timeout) {
   const std::vector<std::string> sites = Sites();

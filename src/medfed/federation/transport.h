@@ -20,13 +20,20 @@ class Transport {
   // site, its response (a site's own error reply is a response) or why none came, naming the
   // site: kUnavailable (not connected, connection lost), kDeadlineExceeded (no answer in time),
   // kDataLoss (malformed). A dropout-tolerant hub carries on without the sites that have none.
-  virtual std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
-                                                          const std::vector<v1::SiteRequest>& requests,
-                                                          std::chrono::milliseconds timeout) = 0;
+  // Checks that there is one request per site, then hands over to the transport's DeliverEach.
+  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
+                                                  const std::vector<v1::SiteRequest>& requests,
+                                                  std::chrono::milliseconds timeout);
   // Every site of Sites() gets requests[i]; the first site without a response, in Sites()
   // order, fails the exchange.
   StatusOr<std::vector<v1::SiteResponse>> ExchangeEach(const std::vector<v1::SiteRequest>& requests,
                                                        std::chrono::milliseconds timeout);
+
+ protected:
+  // Deliver, with requests.size() == sites.size().
+  virtual std::vector<StatusOr<v1::SiteResponse>> DeliverEach(const std::vector<std::string>& sites,
+                                                              const std::vector<v1::SiteRequest>& requests,
+                                                              std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace medfed::federation

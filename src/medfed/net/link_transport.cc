@@ -2,15 +2,10 @@
 
 namespace medfed::net {
 
-std::vector<StatusOr<v1::SiteResponse>> LinkTransport::Deliver(const std::vector<std::string>& sites,
-                                                               const std::vector<v1::SiteRequest>& requests,
-                                                               std::chrono::milliseconds timeout) {
+std::vector<StatusOr<v1::SiteResponse>> LinkTransport::DeliverEach(const std::vector<std::string>& sites,
+                                                                   const std::vector<v1::SiteRequest>& requests,
+                                                                   std::chrono::milliseconds timeout) {
   std::vector<StatusOr<v1::SiteResponse>> responses;
-  if (requests.size() != sites.size()) {
-    responses.assign(sites.size(), Internal("a delivery of " + std::to_string(requests.size()) + " requests for " +
-                                            std::to_string(sites.size()) + " sites"));
-    return responses;
-  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::vector<std::shared_ptr<SiteLink>> links(sites.size());
   std::vector<std::shared_ptr<PendingResponse>> pending(sites.size());

@@ -14,9 +14,11 @@ class LinkTransport : public federation::Transport {
       : directory_(directory), sites_(std::move(sites)) {}
 
   std::vector<std::string> Sites() const override { return sites_; }
-  std::vector<StatusOr<v1::SiteResponse>> Deliver(const std::vector<std::string>& sites,
-                                                  const std::vector<v1::SiteRequest>& requests,
-                                                  std::chrono::milliseconds timeout) override;
+
+ protected:
+  std::vector<StatusOr<v1::SiteResponse>> DeliverEach(const std::vector<std::string>& sites,
+                                                      const std::vector<v1::SiteRequest>& requests,
+                                                      std::chrono::milliseconds timeout) override;
 
  private:
   SiteDirectory& directory_;

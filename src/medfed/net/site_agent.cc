@@ -466,10 +466,9 @@ Status SiteAgent::Admit(const v1::StudyPlan& plan) {
   // The hub may not weaken the secure aggregation the researcher asked for (a lower threshold).
   const std::string asked = submission.on_dropout().empty() ? "abort" : submission.on_dropout();
   const std::string planned = plan.on_dropout().empty() ? "abort" : plan.on_dropout();
-  const uint32_t asked_threshold = asked == "continue" && submission.dropout_threshold() == 0
-                                       ? static_cast<uint32_t>(crypto::DefaultDropoutThreshold(submission.sites_size()))
-                                       : submission.dropout_threshold();
-  if (asked != planned || (asked == "continue" && plan.dropout_threshold() != asked_threshold)) {
+  const int asked_threshold =
+      crypto::DropoutThresholdFor(submission.sites_size(), static_cast<int>(submission.dropout_threshold()));
+  if (asked != planned || (asked == "continue" && static_cast<int>(plan.dropout_threshold()) != asked_threshold)) {
     return PermissionDenied("the session's dropout handling (" + planned + ", threshold " +
                             std::to_string(plan.dropout_threshold()) + ") differs from the approved study's (" + asked +
                             ")");

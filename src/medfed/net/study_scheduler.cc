@@ -231,8 +231,7 @@ bool StudyScheduler::TryStart(governance::StudyRecord study) {
     v1::Submission submission;
     if (submission.ParseFromString(study.submission) && submission.on_dropout() == "continue") {
       const int planned = submission.sites_size();
-      const int threshold = submission.dropout_threshold() > 0 ? static_cast<int>(submission.dropout_threshold())
-                                                               : crypto::DefaultDropoutThreshold(planned);
+      const int threshold = crypto::DropoutThresholdFor(planned, static_cast<int>(submission.dropout_threshold()));
       enough_without_missing = planned - static_cast<int>(missing.size()) >= threshold;
     }
   }
